@@ -1,0 +1,157 @@
+//! The checks: everything that would get a pull request to microsoft/PowerPlatformConnectors
+//! rejected, found offline, with the file, line and column, and how to fix it.
+//!
+//! Rules live in one table ([`rules::RULES`]): id, severity, the categories it applies to, the
+//! message, the fix, and the public source it comes from. The check functions only decide
+//! *where* a rule fires and add the specifics; everything else comes from the table, so the
+//! table is the one place to review, document and measure the rules.
+
+mod files;
+mod properties;
+mod readme;
+pub mod rules;
+mod secrets;
+mod swagger;
+
+use crate::package::{Category, ConnectorPackage, JsonDocument, KnownFile, Position};
+pub use rules::{Rule, Severity, RULES};
+use std::collections::BTreeMap;
+
+/// One place where one rule fires.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Finding {
+    pub rule: &'static str,
+    pub severity: Severity,
+    /// The file name as in the folder (or the expected name when it is missing).
+    pub file: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub position: Option<Position>,
+    /// RFC 6901 pointer into the JSON file, when the finding is about one value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pointer: Option<String>,
+    pub message: String,
+    pub fix: String,
+}
+
+/// The outcome of checking one package.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct Report {
+    pub category: Option<Category>,
+    pub findings: Vec<Finding>,
+}
+
+impl Report {
+    pub fn errors(&self) -> usize {
+        self.findings.iter().filter(|f| f.severity == Severity::Error).count()
+    }
+
+    pub fn warnings(&self) -> usize {
+        self.findings.iter().filter(|f| f.severity == Severity::Warning).count()
+    }
+
+    /// Findings grouped by file, files in name order, findings in file order.
+    pub fn by_file(&self) -> BTreeMap<&str, Vec<&Finding>> {
+        let mut map: BTreeMap<&str, Vec<&Finding>> = BTreeMap::new();
+        for f in &self.findings {
+            map.entry(f.file.as_str()).or_default().push(f);
+        }
+        map
+    }
+
+    /// One line for a PR body or a progress message.
+    pub fn summary(&self) -> String {
+        match (self.errors(), self.warnings()) {
+            (0, 0) => "no problems found".into(),
+            (e, w) => format!("{e} error{}, {w} warning{}", plural(e), plural(w)),
+        }
+    }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
+/// Where findings go while the checks run: looks the rule up, drops what does not apply to the
+/// category, and fills in severity, message and fix from the table.
+pub(crate) struct Sink {
+    category: Category,
+    findings: Vec<Finding>,
+}
+
+/// A parsed JSON file together with its name, so findings can point into it.
+pub(crate) struct JsonFile<'a> {
+    pub name: &'a str,
+    pub doc: &'a JsonDocument,
+}
+
+impl Sink {
+    fn new(category: Category) -> Self {
+        Sink { category, findings: Vec::new() }
+    }
+
+    /// Report `rule` on `file` at `position`, with `detail` (the specific message) and an
+    /// optional specific fix (otherwise the table's).
+    pub fn emit(&mut self, rule: &'static str, file: &str, position: Option<Position>, pointer: Option<String>, detail: String, fix: Option<String>) {
+        let rule = rules::rule(rule);
+        if !rule.applies_to.contains(&self.category) {
+            return;
+        }
+        self.findings.push(Finding {
+            rule: rule.id,
+            severity: rule.severity,
+            file: file.to_string(),
+            position,
+            pointer,
+            message: if detail.is_empty() { rule.message.to_string() } else { detail },
+            fix: fix.unwrap_or_else(|| rule.fix.to_string()),
+        });
+    }
+
+    /// Report `rule` at a JSON pointer in `file`.
+    pub fn at(&mut self, rule: &'static str, file: &JsonFile, pointer: &str, detail: String) {
+        let position = file.doc.position_of(pointer);
+        self.emit(rule, file.name, Some(position), Some(pointer.to_string()), detail, None);
+    }
+
+    /// Same as [`Sink::at`] with a specific fix.
+    pub fn at_with_fix(&mut self, rule: &'static str, file: &JsonFile, pointer: &str, detail: String, fix: String) {
+        let position = file.doc.position_of(pointer);
+        self.emit(rule, file.name, Some(position), Some(pointer.to_string()), detail, Some(fix));
+    }
+}
+
+/// Check a package as a connector of `category`.
+pub fn check(package: &ConnectorPackage, category: Category) -> Report {
+    let mut sink = Sink::new(category);
+    files::check_layout(package, &mut sink);
+
+    let swagger = files::parse_json(package, KnownFile::ApiDefinition, &mut sink);
+    let properties = files::parse_json(package, KnownFile::ApiProperties, &mut sink);
+    let settings = files::parse_json(package, KnownFile::Settings, &mut sink);
+
+    if let (Some(doc), Some(file)) = (&swagger, package.swagger_file()) {
+        let file = JsonFile { name: &file.name, doc };
+        swagger::check(&file, &mut sink);
+        secrets::scan_swagger(&file, &mut sink);
+    }
+    if let (Some(doc), Some(file)) = (&properties, package.file(KnownFile::ApiProperties)) {
+        let file = JsonFile { name: &file.name, doc };
+        properties::check(&file, &mut sink);
+        secrets::scan_properties(&file, &mut sink);
+    }
+    if let (Some(doc), Some(file)) = (&settings, package.file(KnownFile::Settings)) {
+        secrets::scan_settings(&JsonFile { name: &file.name, doc }, &mut sink);
+    }
+    if let Some(file) = package.file(KnownFile::Readme) {
+        readme::check(file, swagger.as_ref().map(|d| &d.value), &mut sink);
+    }
+
+    let mut findings = sink.findings;
+    // Files in name order, positions in file order; file-level findings first.
+    findings.sort_by(|a, b| (a.file.as_str(), a.position).cmp(&(b.file.as_str(), b.position)));
+    Report { category: Some(category), findings }
+}

@@ -1,0 +1,3 @@
+//! One file per command: an options struct and a `run` function that composes stages.
+
+pub mod validate;

@@ -1,0 +1,12 @@
+//! connector-publish: from a Power Platform custom connector folder to a pull request on
+//! microsoft/PowerPlatformConnectors.
+//!
+//! The library is one pipeline, one module per stage (see CONTRIBUTING.md):
+//! `package` (load the files, bytes untouched) -> `check` (certification rules) -> later stages.
+//! Commands in `commands` only compose stages.
+
+pub mod check;
+pub mod cli;
+pub mod commands;
+pub mod output;
+pub mod package;

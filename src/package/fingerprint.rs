@@ -1,0 +1,198 @@
+//! What identifies an API: its host, base path, operations and title.
+//!
+//! Duplicate search compares fingerprints, so they are normalized hard: host lower-cased without
+//! scheme or port, one spelling of the base path, path templates with the parameter names erased
+//! (`/users/{id}` and `/users/{userId}` are the same endpoint).
+
+use serde_json::Value;
+use std::collections::BTreeSet;
+
+/// Hosts that identify nothing: templates, samples and placeholders.
+const PLACEHOLDER_HOSTS: [&str; 14] = [
+    "api.contoso.com",
+    "contoso.com",
+    "yourhost.yourdomain.com",
+    "definedinconnectionparameters",
+    "dynamichosturl",
+    "test.com",
+    "example.com",
+    "example.org",
+    "example.net",
+    "localhost",
+    "host",
+    "hostname",
+    "127.0.0.1",
+    "tbd",
+];
+/// Words in a host that mark it as a placeholder (`yourtenant.example`, `{instance}.crm.dynamics.com`).
+const PLACEHOLDER_MARKERS: [&str; 9] = ["contoso", "yourdomain", "yourhost", "your-", "yourinstance", "yourcompany", "placeholder", "{", "example."];
+
+/// One operation: HTTP method and path template with the base path joined and parameter names erased.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+pub struct Operation {
+    pub method: String,
+    pub path: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Fingerprint {
+    /// `info.title`, trimmed.
+    pub title: Option<String>,
+    /// Lower-cased, without scheme, port or path; `None` when the swagger has none.
+    pub host: Option<String>,
+    /// The host names nothing real (a template, a sample, set at connection time).
+    pub host_is_placeholder: bool,
+    /// Leading slash, no trailing slash; `""` for the root.
+    pub base_path: String,
+    pub operations: BTreeSet<Operation>,
+    pub operation_ids: BTreeSet<String>,
+}
+
+const METHODS: [&str; 7] = ["get", "put", "post", "delete", "options", "head", "patch"];
+
+impl Fingerprint {
+    pub fn from_swagger(swagger: &Value) -> Fingerprint {
+        let title = swagger.pointer("/info/title").and_then(Value::as_str).map(|t| t.trim().to_string()).filter(|t| !t.is_empty());
+        let (host, path_in_host) = match swagger.get("host").and_then(Value::as_str) {
+            Some(raw) => normalize_host(raw),
+            None => (None, String::new()),
+        };
+        let host_is_placeholder = host.as_deref().map_or(true, is_placeholder_host);
+        let base_path = normalize_path(&format!("{}/{}", path_in_host, swagger.get("basePath").and_then(Value::as_str).unwrap_or("")));
+
+        let mut operations = BTreeSet::new();
+        let mut operation_ids = BTreeSet::new();
+        if let Some(paths) = swagger.get("paths").and_then(Value::as_object) {
+            for (path, item) in paths {
+                let Some(item) = item.as_object() else { continue };
+                let template = erase_parameter_names(&normalize_path(&format!("{base_path}/{path}")));
+                for (method, op) in item {
+                    let method = method.to_ascii_lowercase();
+                    if !METHODS.contains(&method.as_str()) {
+                        continue;
+                    }
+                    operations.insert(Operation { method: method.to_ascii_uppercase(), path: template.clone() });
+                    if let Some(id) = op.get("operationId").and_then(Value::as_str) {
+                        operation_ids.insert(id.to_string());
+                    }
+                }
+            }
+        }
+        Fingerprint { title, host, host_is_placeholder, base_path, operations, operation_ids }
+    }
+}
+
+/// `HTTPS://Api.Example.com:443/v1` -> (`api.example.com`, `/v1`).
+pub fn normalize_host(raw: &str) -> (Option<String>, String) {
+    let mut s = raw.trim();
+    if let Some(i) = s.find("://") {
+        s = &s[i + 3..];
+    }
+    let (authority, path) = match s.find('/') {
+        Some(i) => (&s[..i], &s[i..]),
+        None => (s, ""),
+    };
+    let authority = authority.rsplit('@').next().unwrap_or(authority);
+    let host = match authority.rfind(':') {
+        Some(i) if authority[i + 1..].chars().all(|c| c.is_ascii_digit()) => &authority[..i],
+        _ => authority,
+    };
+    let host = host.trim_end_matches('.').to_ascii_lowercase();
+    (if host.is_empty() { None } else { Some(host) }, path.to_string())
+}
+
+pub fn is_placeholder_host(host: &str) -> bool {
+    let host = host.to_ascii_lowercase();
+    PLACEHOLDER_HOSTS.iter().any(|p| host == *p || host.ends_with(&format!(".{p}")))
+        || PLACEHOLDER_MARKERS.iter().any(|m| host.contains(m))
+        || !host.contains('.')
+}
+
+/// One leading slash, no trailing or doubled slashes; the root is `""`.
+fn normalize_path(path: &str) -> String {
+    let mut out = String::with_capacity(path.len() + 1);
+    for segment in path.split('/').filter(|s| !s.is_empty()) {
+        out.push('/');
+        out.push_str(segment);
+    }
+    out
+}
+
+/// `/users/{userId}/mail` -> `/users/{}/mail`.
+fn erase_parameter_names(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    let mut depth = 0;
+    for c in path.chars() {
+        match c {
+            '{' => {
+                if depth == 0 {
+                    out.push('{');
+                }
+                depth += 1;
+            }
+            '}' if depth > 0 => {
+                depth -= 1;
+                if depth == 0 {
+                    out.push('}');
+                }
+            }
+            _ if depth > 0 => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn normalizes_host_base_path_and_operations() {
+        let swagger = json!({
+            "info": {"title": " DeepL "},
+            "host": "HTTPS://API.DeepL.com:443",
+            "basePath": "v2/",
+            "paths": {
+                "/translate/{text}": {"post": {"operationId": "Translate"}, "parameters": []},
+                "/usage": {"GET": {"operationId": "Usage"}, "x-ms-notification-content": {}}
+            }
+        });
+        let fp = Fingerprint::from_swagger(&swagger);
+        assert_eq!(fp.title.as_deref(), Some("DeepL"));
+        assert_eq!(fp.host.as_deref(), Some("api.deepl.com"));
+        assert!(!fp.host_is_placeholder);
+        assert_eq!(fp.base_path, "/v2");
+        let ops: Vec<_> = fp.operations.iter().map(|o| format!("{} {}", o.method, o.path)).collect();
+        assert_eq!(ops, ["GET /v2/usage", "POST /v2/translate/{}"]);
+        assert_eq!(fp.operation_ids.len(), 2);
+    }
+
+    #[test]
+    fn root_base_path_and_path_in_host() {
+        let fp = Fingerprint::from_swagger(&json!({"host": "api.x.io/v1", "basePath": "/", "paths": {"/a/": {"get": {}}}}));
+        assert_eq!(fp.host.as_deref(), Some("api.x.io"));
+        assert_eq!(fp.base_path, "/v1");
+        assert_eq!(fp.operations.iter().next().unwrap().path, "/v1/a");
+        let fp = Fingerprint::from_swagger(&json!({"host": "api.x.io", "basePath": "/"}));
+        assert_eq!(fp.base_path, "");
+    }
+
+    #[test]
+    fn placeholder_hosts_are_marked() {
+        for host in ["api.contoso.com", "yourhost.yourdomain.com", "definedinconnectionparameters", "dynamichosturl", "test.com", "www.example.com", "{tenant}.service.com", "localhost"] {
+            assert!(is_placeholder_host(host), "{host}");
+        }
+        for host in ["graph.microsoft.com", "api.hubapi.com", "api.deepl.com", "contest.com.au"] {
+            assert!(!is_placeholder_host(host), "{host}");
+        }
+        assert!(Fingerprint::from_swagger(&json!({})).host_is_placeholder);
+    }
+
+    #[test]
+    fn parameter_names_are_erased() {
+        assert_eq!(erase_parameter_names("/users/{userId}/mail/{id}"), "/users/{}/mail/{}");
+        assert_eq!(erase_parameter_names("/a/{b{c}}/d"), "/a/{}/d");
+    }
+}

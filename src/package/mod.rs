@@ -1,0 +1,281 @@
+//! The connector package: the files of one connector folder, bytes untouched.
+//!
+//! Everything downstream (checks, fingerprint, placement, the commit) reads from this one
+//! structure, so the bytes that get committed are exactly the bytes the author has on disk.
+
+pub mod category;
+pub mod fingerprint;
+pub mod json;
+pub mod name;
+
+pub use category::{Category, CategoryInference};
+pub use fingerprint::Fingerprint;
+pub use json::{JsonDocument, JsonError, JsonIssue, Position};
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+/// The files a connector folder is known to hold, matched case-insensitively.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum KnownFile {
+    ApiDefinition,
+    ApiProperties,
+    Icon,
+    Settings,
+    Script,
+    Readme,
+    Intro,
+}
+
+impl KnownFile {
+    pub const ALL: [KnownFile; 7] = [
+        KnownFile::ApiDefinition,
+        KnownFile::ApiProperties,
+        KnownFile::Icon,
+        KnownFile::Settings,
+        KnownFile::Script,
+        KnownFile::Readme,
+        KnownFile::Intro,
+    ];
+
+    /// The canonical file name, as the upstream repository spells it.
+    pub fn canonical_name(self) -> &'static str {
+        match self {
+            KnownFile::ApiDefinition => "apiDefinition.swagger.json",
+            KnownFile::ApiProperties => "apiProperties.json",
+            KnownFile::Icon => "icon.png",
+            KnownFile::Settings => "settings.json",
+            KnownFile::Script => "script.csx",
+            KnownFile::Readme => "readme.md",
+            KnownFile::Intro => "intro.md",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<KnownFile> {
+        KnownFile::ALL.into_iter().find(|k| k.canonical_name().eq_ignore_ascii_case(name))
+    }
+}
+
+/// One regular file at the top of the connector folder.
+#[derive(Debug, Clone)]
+pub struct PackageFile {
+    /// The name exactly as on disk (case preserved).
+    pub name: String,
+    /// Which known file this is, if any.
+    pub kind: Option<KnownFile>,
+    /// The bytes exactly as on disk.
+    pub bytes: Vec<u8>,
+}
+
+/// Why something in the folder was not taken into the package.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Skipped {
+    pub name: String,
+    pub reason: String,
+}
+
+/// A remark about the folder's layout, for the checks to report.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct LayoutNotice {
+    pub name: String,
+    pub message: String,
+    pub fix: String,
+}
+
+/// A connector folder loaded into memory.
+#[derive(Debug, Clone, Default)]
+pub struct ConnectorPackage {
+    /// Where it was loaded from (for messages only; nothing reads it again).
+    pub root: PathBuf,
+    /// Top-level regular files, sorted by name.
+    pub files: Vec<PackageFile>,
+    /// Hidden files, subfolders, symlinks out of the folder and special files, left out.
+    pub skipped: Vec<Skipped>,
+    /// File names that look like misspellings of known files, duplicates of a known file.
+    pub notices: Vec<LayoutNotice>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum PackageError {
+    #[error("{path}: no such folder; give the path of the connector folder that holds apiDefinition.swagger.json")]
+    NotFound { path: PathBuf },
+    #[error("{path}: not a folder; give the folder that holds apiDefinition.swagger.json, not a file inside it")]
+    NotAFolder { path: PathBuf },
+    #[error("{path}: cannot read: {source}")]
+    Io { path: PathBuf, source: std::io::Error },
+}
+
+impl ConnectorPackage {
+    /// Load the top level of `dir`. Never follows a symlink to a place outside `dir`.
+    pub fn load(dir: &Path) -> Result<Self, PackageError> {
+        let io = |path: &Path| {
+            let path = path.to_path_buf();
+            move |source| PackageError::Io { path, source }
+        };
+        let meta = match fs::metadata(dir) {
+            Ok(m) => m,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(PackageError::NotFound { path: dir.into() }),
+            Err(e) => return Err(io(dir)(e)),
+        };
+        if !meta.is_dir() {
+            return Err(PackageError::NotAFolder { path: dir.into() });
+        }
+        let root_real = fs::canonicalize(dir).map_err(io(dir))?;
+
+        let mut entries: Vec<_> = fs::read_dir(dir).map_err(io(dir))?.collect::<Result<_, _>>().map_err(io(dir))?;
+        entries.sort_by_key(|e| e.file_name());
+
+        let mut package = ConnectorPackage { root: dir.to_path_buf(), ..Default::default() };
+        for entry in entries {
+            let Some(name) = entry.file_name().to_str().map(str::to_owned) else {
+                package.skipped.push(Skipped {
+                    name: entry.file_name().to_string_lossy().into_owned(),
+                    reason: "its name is not valid Unicode".into(),
+                });
+                continue;
+            };
+            let path = entry.path();
+            if name.starts_with('.') {
+                package.skipped.push(Skipped { name, reason: "hidden file".into() });
+                continue;
+            }
+            let link_meta = fs::symlink_metadata(&path).map_err(io(&path))?;
+            let file_type = link_meta.file_type();
+            if file_type.is_symlink() {
+                match fs::canonicalize(&path) {
+                    Ok(target) if target.parent() == Some(root_real.as_path()) && target.is_file() => {}
+                    Ok(target) if target.starts_with(&root_real) && target.is_file() => {}
+                    Ok(_) | Err(_) => {
+                        package.skipped.push(Skipped {
+                            name,
+                            reason: "symbolic link that leads outside the folder, or to nothing".into(),
+                        });
+                        continue;
+                    }
+                }
+            } else if file_type.is_dir() {
+                package.skipped.push(Skipped { name, reason: "subfolder (only top-level files are submitted)".into() });
+                continue;
+            } else if !file_type.is_file() {
+                package.skipped.push(Skipped { name, reason: "not a regular file".into() });
+                continue;
+            }
+            let bytes = fs::read(&path).map_err(io(&path))?;
+            package.add_file(name, bytes);
+        }
+        Ok(package)
+    }
+
+    /// Build a package from names and bytes already in memory (git objects, downloads, tests).
+    pub fn from_files(root: impl Into<PathBuf>, files: impl IntoIterator<Item = (String, Vec<u8>)>) -> Self {
+        let mut files: Vec<_> = files.into_iter().collect();
+        files.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut package = ConnectorPackage { root: root.into(), ..Default::default() };
+        for (name, bytes) in files {
+            package.add_file(name, bytes);
+        }
+        package
+    }
+
+    fn add_file(&mut self, name: String, bytes: Vec<u8>) {
+        let mut kind = KnownFile::from_name(&name);
+        if let Some(k) = kind {
+            if let Some(first) = self.files.iter().find(|f| f.kind == Some(k)) {
+                self.notices.push(LayoutNotice {
+                    name: name.clone(),
+                    message: format!("a second {} beside `{}` (names differ only in case)", k.canonical_name(), first.name),
+                    fix: format!("keep one of `{}` and `{name}` and delete the other", first.name),
+                });
+                kind = None;
+            }
+        } else if let Some(intended) = looks_like_misspelling(&name) {
+            self.notices.push(LayoutNotice {
+                name: name.clone(),
+                message: format!("`{name}` looks like a misspelling of `{}`", intended.canonical_name()),
+                fix: format!("rename it to `{}`", intended.canonical_name()),
+            });
+        }
+        self.files.push(PackageFile { name, kind, bytes });
+    }
+
+    pub fn file(&self, kind: KnownFile) -> Option<&PackageFile> {
+        self.files.iter().find(|f| f.kind == Some(kind))
+    }
+
+    /// The swagger file: `apiDefinition.swagger.json`, or failing that a file whose name is a
+    /// misspelling of it (`apiDefination.swagger.json`, `My-Connector.swagger.json`), so the
+    /// definition is still read and checked while the name is reported.
+    pub fn swagger_file(&self) -> Option<&PackageFile> {
+        self.file(KnownFile::ApiDefinition)
+            .or_else(|| self.other_files().find(|f| looks_like_misspelling(&f.name) == Some(KnownFile::ApiDefinition)))
+    }
+
+    /// Parse the swagger file (see [`ConnectorPackage::swagger_file`]) and fingerprint it.
+    pub fn fingerprint(&self) -> Option<Result<Fingerprint, JsonError>> {
+        self.swagger_file().map(|f| json::parse(&f.bytes).map(|d| Fingerprint::from_swagger(&d.value)))
+    }
+
+    /// Files that are none of the known ones (screenshots, logos, ...).
+    pub fn other_files(&self) -> impl Iterator<Item = &PackageFile> {
+        self.files.iter().filter(|f| f.kind.is_none())
+    }
+
+    /// Parse a known JSON file, if present.
+    pub fn json(&self, kind: KnownFile) -> Option<Result<JsonDocument, JsonError>> {
+        self.file(kind).map(|f| json::parse(&f.bytes))
+    }
+
+    /// The folder's own name, the default when no title is usable.
+    pub fn folder_name(&self) -> Option<String> {
+        self.root.file_name().and_then(|n| n.to_str()).map(str::to_owned)
+    }
+}
+
+/// A name that is close to a known file name but not it: `apiDefination.swagger.json`,
+/// `apiproperty.json`, `My.swagger.json`.
+fn looks_like_misspelling(name: &str) -> Option<KnownFile> {
+    let lower = name.to_ascii_lowercase();
+    let best = KnownFile::ALL
+        .into_iter()
+        .map(|k| (k, strsim::damerau_levenshtein(&lower, &k.canonical_name().to_ascii_lowercase())))
+        .min_by_key(|(_, d)| *d)?;
+    let limit = if best.0.canonical_name().len() > 12 { 3 } else { 1 };
+    if best.1 > 0 && best.1 <= limit {
+        return Some(best.0);
+    }
+    if lower.ends_with(".swagger.json") || lower == "swagger.json" || lower == "openapi.json" {
+        return Some(KnownFile::ApiDefinition);
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn misspellings_are_recognised() {
+        assert_eq!(looks_like_misspelling("apiDefination.swagger.json"), Some(KnownFile::ApiDefinition));
+        assert_eq!(looks_like_misspelling("apiProperty.json"), Some(KnownFile::ApiProperties));
+        assert_eq!(looks_like_misspelling("De-Lijn-Zoek.swagger.json"), Some(KnownFile::ApiDefinition));
+        assert_eq!(looks_like_misspelling("readme.txt"), None);
+        assert_eq!(looks_like_misspelling("screenshot.png"), None);
+        assert_eq!(looks_like_misspelling("example.png"), None);
+    }
+
+    #[test]
+    fn known_files_match_case_insensitively() {
+        assert_eq!(KnownFile::from_name("README.MD"), Some(KnownFile::Readme));
+        assert_eq!(KnownFile::from_name("apidefinition.swagger.json"), Some(KnownFile::ApiDefinition));
+        assert_eq!(KnownFile::from_name("readme_old.md"), None);
+    }
+
+    #[test]
+    fn second_file_of_a_kind_is_reported_not_lost() {
+        let p = ConnectorPackage::from_files("x", [("Readme.md".into(), b"a".to_vec()), ("readme.md".into(), b"b".to_vec())]);
+        assert_eq!(p.files.len(), 2);
+        assert_eq!(p.file(KnownFile::Readme).unwrap().name, "Readme.md");
+        assert_eq!(p.notices.len(), 1);
+    }
+}
