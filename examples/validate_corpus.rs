@@ -70,8 +70,19 @@ fn main() {
         }
     }
 
-    println!("Connectors: {} ({} certified, {} independent publisher, {} custom)", results.len(), totals.get(&Category::Certified).unwrap_or(&0), totals.get(&Category::IndependentPublisher).unwrap_or(&0), totals.get(&Category::Custom).unwrap_or(&0));
-    println!("Without errors: certified {}, independent publisher {}, custom {}", clean.get(&Category::Certified).unwrap_or(&0), clean.get(&Category::IndependentPublisher).unwrap_or(&0), clean.get(&Category::Custom).unwrap_or(&0));
+    println!(
+        "Connectors: {} ({} certified, {} independent publisher, {} custom)",
+        results.len(),
+        totals.get(&Category::Certified).unwrap_or(&0),
+        totals.get(&Category::IndependentPublisher).unwrap_or(&0),
+        totals.get(&Category::Custom).unwrap_or(&0)
+    );
+    println!(
+        "Without errors: certified {}, independent publisher {}, custom {}",
+        clean.get(&Category::Certified).unwrap_or(&0),
+        clean.get(&Category::IndependentPublisher).unwrap_or(&0),
+        clean.get(&Category::Custom).unwrap_or(&0)
+    );
     println!();
     println!("| rule | severity | certified | independent publisher | custom | share of all |");
     println!("| --- | --- | ---: | ---: | ---: | ---: |");
@@ -80,10 +91,21 @@ fn main() {
         let n: usize = counts.values().sum();
         let sev = if rule.severity == Severity::Error { "error" } else { "warning" };
         let c = |cat| counts.get(&cat).copied().unwrap_or(0);
-        println!("| {} | {sev} | {} | {} | {} | {:.1}% |", rule.id, c(Category::Certified), c(Category::IndependentPublisher), c(Category::Custom), 100.0 * n as f64 / results.len() as f64);
+        println!(
+            "| {} | {sev} | {} | {} | {} | {:.1}% |",
+            rule.id,
+            c(Category::Certified),
+            c(Category::IndependentPublisher),
+            c(Category::Custom),
+            100.0 * n as f64 / results.len() as f64
+        );
     }
     println!();
-    println!("Whole corpus: {:.2} s on {} threads", elapsed.as_secs_f64(), rayon::current_num_threads());
+    println!(
+        "Whole corpus: {:.2} s on {} threads",
+        elapsed.as_secs_f64(),
+        rayon::current_num_threads()
+    );
 
     // One typical connector, single-threaded, best of 20 runs.
     let typical = root.join("certified-connectors/DeepL");

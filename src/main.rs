@@ -31,7 +31,11 @@ fn run(cli: Cli) -> anyhow::Result<i32> {
     match cli.command {
         Command::Validate(args) => {
             let category = args.category.as_deref().map(str::parse).transpose().map_err(UsageError)?;
-            let options = ValidateOptions { path: args.path, category, json: args.json };
+            let options = ValidateOptions {
+                path: args.path,
+                category,
+                json: args.json,
+            };
             validate::run(&options, &mut stdout)
         }
     }

@@ -90,12 +90,23 @@ pub(crate) struct JsonFile<'a> {
 
 impl Sink {
     fn new(category: Category) -> Self {
-        Sink { category, findings: Vec::new() }
+        Sink {
+            category,
+            findings: Vec::new(),
+        }
     }
 
     /// Report `rule` on `file` at `position`, with `detail` (the specific message) and an
     /// optional specific fix (otherwise the table's).
-    pub fn emit(&mut self, rule: &'static str, file: &str, position: Option<Position>, pointer: Option<String>, detail: String, fix: Option<String>) {
+    pub fn emit(
+        &mut self,
+        rule: &'static str,
+        file: &str,
+        position: Option<Position>,
+        pointer: Option<String>,
+        detail: String,
+        fix: Option<String>,
+    ) {
         let rule = rules::rule(rule);
         if !rule.applies_to.contains(&self.category) {
             return;
@@ -153,5 +164,8 @@ pub fn check(package: &ConnectorPackage, category: Category) -> Report {
     let mut findings = sink.findings;
     // Files in name order, positions in file order; file-level findings first.
     findings.sort_by(|a, b| (a.file.as_str(), a.position).cmp(&(b.file.as_str(), b.position)));
-    Report { category: Some(category), findings }
+    Report {
+        category: Some(category),
+        findings,
+    }
 }

@@ -9,36 +9,74 @@ pub(super) fn check(file: &JsonFile, sink: &mut Sink) {
     let color = root.pointer("/properties/iconBrandColor");
     match color.and_then(Value::as_str).map(str::trim) {
         None => {
-            sink.at("brand-color-format", file, "/properties", "`properties.iconBrandColor` is missing".into());
-            sink.at("brand-color-independent", file, "/properties", "`properties.iconBrandColor` is missing".into());
+            sink.at(
+                "brand-color-format",
+                file,
+                "/properties",
+                "`properties.iconBrandColor` is missing".into(),
+            );
+            sink.at(
+                "brand-color-independent",
+                file,
+                "/properties",
+                "`properties.iconBrandColor` is missing".into(),
+            );
         }
         Some(c) => {
             let at = "/properties/iconBrandColor";
             let valid = c.len() == 7 && c.starts_with('#') && c[1..].chars().all(|d| d.is_ascii_hexdigit());
             if !valid {
-                sink.at("brand-color-format", file, at, format!("iconBrandColor \"{c}\" is not a color like #1f5fa8"));
+                sink.at(
+                    "brand-color-format",
+                    file,
+                    at,
+                    format!("iconBrandColor \"{c}\" is not a color like #1f5fa8"),
+                );
             }
             let lower = c.to_ascii_lowercase();
             if lower != INDEPENDENT_PUBLISHER_COLOR {
-                sink.at("brand-color-independent", file, at, format!("iconBrandColor is \"{c}\"; independent publishers must use {INDEPENDENT_PUBLISHER_COLOR}"));
+                sink.at(
+                    "brand-color-independent",
+                    file,
+                    at,
+                    format!("iconBrandColor is \"{c}\"; independent publishers must use {INDEPENDENT_PUBLISHER_COLOR}"),
+                );
             }
             if DEFAULT_COLORS.contains(&lower.as_str()) {
-                sink.at("brand-color-certified", file, at, format!("iconBrandColor \"{c}\" is a default color that certified connectors may not use"));
+                sink.at(
+                    "brand-color-certified",
+                    file,
+                    at,
+                    format!("iconBrandColor \"{c}\" is a default color that certified connectors may not use"),
+                );
             }
         }
     }
     for field in ["publisher", "stackOwner"] {
         let value = root.pointer(&format!("/properties/{field}")).and_then(Value::as_str).map(str::trim);
         if value.is_none_or(str::is_empty) {
-            sink.at("publisher-stack-owner", file, "/properties", format!("`properties.{field}` is missing or empty"));
+            sink.at(
+                "publisher-stack-owner",
+                file,
+                "/properties",
+                format!("`properties.{field}` is missing or empty"),
+            );
         }
     }
     if let Some(params) = root.pointer("/properties/connectionParameters").and_then(Value::as_object) {
         for name in params.keys() {
-            let ok = !name.is_empty() && name.split(':').all(|s| !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'));
+            let ok = !name.is_empty()
+                && name
+                    .split(':')
+                    .all(|s| !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'));
             if !ok {
                 let at = format!("/properties/connectionParameters/{}", name.replace('~', "~0").replace('/', "~1"));
-                sink.at("connection-parameter-name", file, &at, format!("connection parameter name \"{name}\" has characters other than letters, digits and `_`"));
+                sink.at(
+                    "connection-parameter-name",
+                    file,
+                    &at,
+                    format!("connection parameter name \"{name}\" has characters other than letters, digits and `_`"),
+                );
             }
         }
     }

@@ -22,12 +22,42 @@ struct Section {
 use Category::{Certified as C, IndependentPublisher as I};
 
 const SECTIONS: [Section; 6] = [
-    Section { name: "Publisher", accepts: &["publisher"], error_in: &[I], warning_in: &[C] },
-    Section { name: "Prerequisites", accepts: &["prerequisite", "pre-requisite", "pre requisite", "requirement"], error_in: &[I, C], warning_in: &[] },
-    Section { name: "Supported Operations", accepts: &["operation", "action", "trigger"], error_in: &[I, C], warning_in: &[] },
-    Section { name: "Obtaining Credentials", accepts: &["credential", "authentication", "api key"], error_in: &[I], warning_in: &[C] },
-    Section { name: "Known Issues and Limitations", accepts: &["known issue", "limitation"], error_in: &[I, C], warning_in: &[] },
-    Section { name: "Deployment Instructions", accepts: &["deploy"], error_in: &[], warning_in: &[C] },
+    Section {
+        name: "Publisher",
+        accepts: &["publisher"],
+        error_in: &[I],
+        warning_in: &[C],
+    },
+    Section {
+        name: "Prerequisites",
+        accepts: &["prerequisite", "pre-requisite", "pre requisite", "requirement"],
+        error_in: &[I, C],
+        warning_in: &[],
+    },
+    Section {
+        name: "Supported Operations",
+        accepts: &["operation", "action", "trigger"],
+        error_in: &[I, C],
+        warning_in: &[],
+    },
+    Section {
+        name: "Obtaining Credentials",
+        accepts: &["credential", "authentication", "api key"],
+        error_in: &[I],
+        warning_in: &[C],
+    },
+    Section {
+        name: "Known Issues and Limitations",
+        accepts: &["known issue", "limitation"],
+        error_in: &[I, C],
+        warning_in: &[],
+    },
+    Section {
+        name: "Deployment Instructions",
+        accepts: &["deploy"],
+        error_in: &[],
+        warning_in: &[C],
+    },
 ];
 
 /// A markdown heading: level and text. ATX (`## x`) and setext (`x` over `===`/`---`) both count,
@@ -82,16 +112,33 @@ pub(super) fn check(file: &PackageFile, _swagger: Option<&Value>, sink: &mut Sin
             missing_recommended.push(section.name);
         }
     }
-    let has_intro = text.lines().map(str::trim).any(|l| !l.is_empty() && !l.starts_with('#') && !l.starts_with('!') && !l.starts_with('<'));
+    let has_intro = text
+        .lines()
+        .map(str::trim)
+        .any(|l| !l.is_empty() && !l.starts_with('#') && !l.starts_with('!') && !l.starts_with('<'));
     if !has_intro {
         missing_required.insert(0, "a title paragraph");
     }
     let fix = "add each missing section as a `## Heading` with the name the repository's readme template uses; `connector-publish init` writes a readme from your swagger";
     if !missing_required.is_empty() {
-        sink.emit("readme-sections", &file.name, None, None, format!("the readme lacks: {}", missing_required.join(", ")), Some(fix.into()));
+        sink.emit(
+            "readme-sections",
+            &file.name,
+            None,
+            None,
+            format!("the readme lacks: {}", missing_required.join(", ")),
+            Some(fix.into()),
+        );
     }
     if !missing_recommended.is_empty() {
-        sink.emit("readme-sections-template", &file.name, None, None, format!("the readme lacks the template's {}", missing_recommended.join(", ")), Some(fix.into()));
+        sink.emit(
+            "readme-sections-template",
+            &file.name,
+            None,
+            None,
+            format!("the readme lacks the template's {}", missing_recommended.join(", ")),
+            Some(fix.into()),
+        );
     }
 }
 

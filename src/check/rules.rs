@@ -40,7 +40,14 @@ const PACONN: &str = "https://learn.microsoft.com/en-us/connectors/custom-connec
 
 macro_rules! rule {
     ($id:literal, $sev:expr, $applies:expr, $msg:literal, $fix:literal, $src:expr) => {
-        Rule { id: $id, severity: $sev, applies_to: $applies, message: $msg, fix: $fix, source: $src }
+        Rule {
+            id: $id,
+            severity: $sev,
+            applies_to: $applies,
+            message: $msg,
+            fix: $fix,
+            source: $src,
+        }
     };
 }
 
@@ -118,7 +125,11 @@ mod tests {
         ids.dedup();
         assert_eq!(ids.len(), RULES.len());
         for r in RULES {
-            assert!(!r.message.is_empty() && !r.fix.is_empty() && r.source.starts_with("https://") && !r.applies_to.is_empty(), "{}", r.id);
+            assert!(
+                !r.message.is_empty() && !r.fix.is_empty() && r.source.starts_with("https://") && !r.applies_to.is_empty(),
+                "{}",
+                r.id
+            );
         }
     }
 }

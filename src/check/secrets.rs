@@ -6,7 +6,24 @@ use serde_json::Value;
 
 /// Words that mark a value as a stand-in, not a secret.
 const PLACEHOLDER_WORDS: [&str; 18] = [
-    "replace", "your", "dummy", "placeholder", "example", "sample", "xxxx", "****", "<", "{", "[[", "client_id", "clientid", "client-id", "secret", "todo", "here", "required",
+    "replace",
+    "your",
+    "dummy",
+    "placeholder",
+    "example",
+    "sample",
+    "xxxx",
+    "****",
+    "<",
+    "{",
+    "[[",
+    "client_id",
+    "clientid",
+    "client-id",
+    "secret",
+    "todo",
+    "here",
+    "required",
 ];
 
 /// A value that is clearly a stand-in (`[[REPLACE WITH CLIENT ID]]`, `YOUR_API_KEY`, all zeros).
@@ -55,7 +72,14 @@ fn looks_like_client_id(value: &str) -> bool {
     if is_placeholder(v) {
         return false;
     }
-    let is_guid = v.len() == 36 && v.chars().enumerate().all(|(i, c)| if [8, 13, 18, 23].contains(&i) { c == '-' } else { c.is_ascii_hexdigit() });
+    let is_guid = v.len() == 36
+        && v.chars().enumerate().all(|(i, c)| {
+            if [8, 13, 18, 23].contains(&i) {
+                c == '-'
+            } else {
+                c.is_ascii_hexdigit()
+            }
+        });
     let generated = v.len() >= 12
         && v.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
         && v.chars().any(|c| c.is_ascii_digit())
@@ -67,7 +91,9 @@ fn looks_like_client_id(value: &str) -> bool {
 /// Well-known token formats, recognisable anywhere.
 fn known_token(value: &str) -> Option<&'static str> {
     let v = value.trim().trim_start_matches("Bearer ").trim_start_matches("bearer ");
-    let prefixed = |prefix: &str, min: usize| v.starts_with(prefix) && v.len() >= min && v[prefix.len()..].chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    let prefixed = |prefix: &str, min: usize| {
+        v.starts_with(prefix) && v.len() >= min && v[prefix.len()..].chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+    };
     if ["ghp_", "gho_", "ghu_", "ghs_", "github_pat_"].iter().any(|p| prefixed(p, 30)) {
         return Some("a GitHub token");
     }
@@ -77,14 +103,22 @@ fn known_token(value: &str) -> Option<&'static str> {
     if prefixed("AIza", 39) {
         return Some("a Google API key");
     }
-    if ["xoxb-", "xoxp-", "xoxa-", "xoxs-"].iter().any(|p| v.starts_with(p) && v.len() > 20) {
+    if ["xoxb-", "xoxp-", "xoxa-", "xoxs-"]
+        .iter()
+        .any(|p| v.starts_with(p) && v.len() > 20)
+    {
         return Some("a Slack token");
     }
     if ["sk_live_", "rk_live_"].iter().any(|p| prefixed(p, 20)) || prefixed("sk-", 40) {
         return Some("a secret API key");
     }
     let parts: Vec<&str> = v.split('.').collect();
-    if v.starts_with("eyJ") && parts.len() == 3 && parts.iter().all(|p| p.len() >= 10 && p.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')) {
+    if v.starts_with("eyJ")
+        && parts.len() == 3
+        && parts
+            .iter()
+            .all(|p| p.len() >= 10 && p.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-'))
+    {
         return Some("a JSON Web Token");
     }
     None
@@ -92,9 +126,20 @@ fn known_token(value: &str) -> Option<&'static str> {
 
 fn secret_like_name(name: &str) -> bool {
     let n = name.to_ascii_lowercase().replace(['-', '_', ' '], "");
-    ["apikey", "token", "secret", "password", "passwd", "authorization", "subscriptionkey", "accesskey", "privatekey", "key"]
-        .iter()
-        .any(|w| n == *w || n.ends_with(w) || n.starts_with(w))
+    [
+        "apikey",
+        "token",
+        "secret",
+        "password",
+        "passwd",
+        "authorization",
+        "subscriptionkey",
+        "accesskey",
+        "privatekey",
+        "key",
+    ]
+    .iter()
+    .any(|w| n == *w || n.ends_with(w) || n.starts_with(w))
 }
 
 /// Walk every value; `visit(pointer, key of the member or "", value)`.
@@ -141,7 +186,12 @@ pub(super) fn scan_swagger(file: &JsonFile, sink: &mut Sink) {
     let mut hits = Vec::new();
     collect_parameter_defaults(&file.doc.value, &mut String::new(), &mut hits);
     for (at, name) in hits {
-        sink.at("secret-value", file, &at, format!("the default or example of \"{name}\" looks like a real key"));
+        sink.at(
+            "secret-value",
+            file,
+            &at,
+            format!("the default or example of \"{name}\" looks like a real key"),
+        );
     }
 }
 
@@ -193,7 +243,12 @@ pub(super) fn scan_properties(file: &JsonFile, sink: &mut Sink) {
         }
     });
     for at in secrets {
-        sink.at("secret-client-secret", file, &at, "an OAuth client secret is in apiProperties.json".into());
+        sink.at(
+            "secret-client-secret",
+            file,
+            &at,
+            "an OAuth client secret is in apiProperties.json".into(),
+        );
     }
     for (at, id) in ids {
         sink.at("secret-client-id", file, &at, format!("the OAuth client id \"{id}\" looks real"));
@@ -226,7 +281,15 @@ mod tests {
 
     #[test]
     fn placeholders_are_not_secrets() {
-        for v in ["[[REPLACE WITH CLIENT ID]]", "YOUR_API_KEY", "00000000-0000-0000-0000-000000000000", "dummysecret", "abc", "xxxxxxxxxxxxxxxx", "<client id>"] {
+        for v in [
+            "[[REPLACE WITH CLIENT ID]]",
+            "YOUR_API_KEY",
+            "00000000-0000-0000-0000-000000000000",
+            "dummysecret",
+            "abc",
+            "xxxxxxxxxxxxxxxx",
+            "<client id>",
+        ] {
             assert!(is_placeholder(v), "{v}");
         }
         for v in ["3f1c2a9e-8b7d-4c21-9e0f-5a6b7c8d9e0f", "k8Zr2QmX7pLw4NvB9tYc"] {
@@ -238,7 +301,10 @@ mod tests {
     fn known_tokens_are_recognised() {
         assert_eq!(known_token("ghp_abcdefghijklmnopqrstuvwxyz0123456789"), Some("a GitHub token"));
         assert_eq!(known_token("AKIAIOSFODNN7EXAMPLE"), Some("an AWS access key id"));
-        assert_eq!(known_token("Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U"), Some("a JSON Web Token"));
+        assert_eq!(
+            known_token("Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U"),
+            Some("a JSON Web Token")
+        );
         assert_eq!(known_token("The quick brown fox"), None);
         assert_eq!(known_token("application/json"), None);
     }
@@ -247,7 +313,14 @@ mod tests {
     fn client_ids() {
         assert!(looks_like_client_id("6145b6dc-1ce4-43b1-a4b5-a19b8440096a"));
         assert!(looks_like_client_id("60mOMrhl23bdJmprB0pDzrLF7MXCqyzHMTitaOZeU7E"));
-        for v in ["microsoft.flow", "power-platform-integration", "logic-apps", "{add client id here}", "required", "[[REPLACE WITH CLIENT ID]]"] {
+        for v in [
+            "microsoft.flow",
+            "power-platform-integration",
+            "logic-apps",
+            "{add client id here}",
+            "required",
+            "[[REPLACE WITH CLIENT ID]]",
+        ] {
             assert!(!looks_like_client_id(v), "{v}");
         }
     }

@@ -67,22 +67,45 @@ pub(super) fn check(file: &JsonFile, sink: &mut Sink) {
 fn basics(file: &JsonFile, root: &Value, sink: &mut Sink) {
     match root.get("swagger") {
         Some(Value::String(v)) if v == "2.0" => {}
-        Some(other) => sink.at("swagger-version", file, "/swagger", format!("`swagger` is {other}; connectors must be OpenAPI 2.0 (\"2.0\")")),
-        None if root.get("openapi").is_some() => sink.at("swagger-version", file, "/openapi", "this is an OpenAPI 3 file; connectors must be OpenAPI 2.0".into()),
-        None => sink.at("swagger-version", file, "", "`swagger` is missing; connectors must be OpenAPI 2.0 (\"swagger\": \"2.0\")".into()),
+        Some(other) => sink.at(
+            "swagger-version",
+            file,
+            "/swagger",
+            format!("`swagger` is {other}; connectors must be OpenAPI 2.0 (\"2.0\")"),
+        ),
+        None if root.get("openapi").is_some() => sink.at(
+            "swagger-version",
+            file,
+            "/openapi",
+            "this is an OpenAPI 3 file; connectors must be OpenAPI 2.0".into(),
+        ),
+        None => sink.at(
+            "swagger-version",
+            file,
+            "",
+            "`swagger` is missing; connectors must be OpenAPI 2.0 (\"swagger\": \"2.0\")".into(),
+        ),
     }
     if let Some(host) = root.get("host") {
         match host.as_str() {
-            Some(h) if h.contains("://") || h.contains('/') || h.trim() != h || h.is_empty() => {
-                sink.at("swagger-host", file, "/host", format!("`host` is \"{h}\"; it must be a host name only, like \"api.example.com\""))
-            }
+            Some(h) if h.contains("://") || h.contains('/') || h.trim() != h || h.is_empty() => sink.at(
+                "swagger-host",
+                file,
+                "/host",
+                format!("`host` is \"{h}\"; it must be a host name only, like \"api.example.com\""),
+            ),
             Some(_) => {}
             None => sink.at("swagger-host", file, "/host", "`host` must be a string".into()),
         }
     }
     if let Some(base) = root.get("basePath") {
         if !base.as_str().is_some_and(|b| b.starts_with('/')) {
-            sink.at("swagger-base-path", file, "/basePath", format!("`basePath` is {base}; it must start with `/`"));
+            sink.at(
+                "swagger-base-path",
+                file,
+                "/basePath",
+                format!("`basePath` is {base}; it must start with `/`"),
+            );
         }
     }
     match root.get("schemes").and_then(Value::as_array) {
@@ -106,15 +129,30 @@ fn info(file: &JsonFile, root: &Value, sink: &mut Sink) {
         Some(title) => {
             let n = title.chars().count();
             if n > 30 {
-                sink.at("title-length", file, "/info/title", format!("the title \"{title}\" is {n} characters; the limit is 30"));
+                sink.at(
+                    "title-length",
+                    file,
+                    "/info/title",
+                    format!("the title \"{title}\" is {n} characters; the limit is 30"),
+                );
             }
             let mut restricted: Vec<&str> = TITLE_WORDS.to_vec();
             restricted.extend(PRODUCT_NAMES);
             if let Some(word) = find_phrase(title, &restricted) {
-                sink.at("title-words", file, "/info/title", format!("the title \"{title}\" contains the restricted word \"{word}\""));
+                sink.at(
+                    "title-words",
+                    file,
+                    "/info/title",
+                    format!("the title \"{title}\" contains the restricted word \"{word}\""),
+                );
             }
             if !title.chars().last().is_some_and(|c| c.is_alphanumeric() || c == ')') {
-                sink.at("title-ending", file, "/info/title", format!("the title \"{title}\" ends with a character that is not a letter or digit"));
+                sink.at(
+                    "title-ending",
+                    file,
+                    "/info/title",
+                    format!("the title \"{title}\" ends with a character that is not a letter or digit"),
+                );
             }
         }
     }
@@ -123,23 +161,42 @@ fn info(file: &JsonFile, root: &Value, sink: &mut Sink) {
         Some(d) => {
             let n = d.chars().count();
             if !(30..=500).contains(&n) {
-                sink.at("description-length", file, "/info/description", format!("`info.description` is {n} characters; it must be 30 to 500"));
+                sink.at(
+                    "description-length",
+                    file,
+                    "/info/description",
+                    format!("`info.description` is {n} characters; it must be 30 to 500"),
+                );
             }
             if let Some(word) = find_phrase(d, &PRODUCT_NAMES) {
-                sink.at("description-words", file, "/info/description", format!("`info.description` names the product \"{word}\""));
+                sink.at(
+                    "description-words",
+                    file,
+                    "/info/description",
+                    format!("`info.description` names the product \"{word}\""),
+                );
             }
         }
     }
     match root.pointer("/info/contact/email").and_then(Value::as_str) {
         Some(email) if is_email(email) => {}
-        Some(email) => sink.at("contact-email", file, "/info/contact/email", format!("\"{email}\" is not a valid email address")),
-        None if root.pointer("/info/contact").is_some() => sink.at("contact-email", file, "/info/contact", "`info.contact` has no `email`".into()),
+        Some(email) => sink.at(
+            "contact-email",
+            file,
+            "/info/contact/email",
+            format!("\"{email}\" is not a valid email address"),
+        ),
+        None if root.pointer("/info/contact").is_some() => {
+            sink.at("contact-email", file, "/info/contact", "`info.contact` has no `email`".into())
+        }
         None => sink.at("contact-email", file, "/info", "`info.contact` is missing".into()),
     }
 }
 
 fn is_email(s: &str) -> bool {
-    let Some((local, domain)) = s.split_once('@') else { return false };
+    let Some((local, domain)) = s.split_once('@') else {
+        return false;
+    };
     !local.is_empty()
         && !domain.contains('@')
         && domain.contains('.')
@@ -150,27 +207,58 @@ fn is_email(s: &str) -> bool {
 
 fn metadata(file: &JsonFile, root: &Value, sink: &mut Sink) {
     let Some(entries) = root.get("x-ms-connector-metadata").and_then(Value::as_array) else {
-        sink.at("metadata-missing", file, "", "`x-ms-connector-metadata` is missing (Website, Privacy policy, Categories)".into());
+        sink.at(
+            "metadata-missing",
+            file,
+            "",
+            "`x-ms-connector-metadata` is missing (Website, Privacy policy, Categories)".into(),
+        );
         return;
     };
     let find = |name: &str| {
-        entries.iter().enumerate().find(|(_, e)| e.get("propertyName").and_then(Value::as_str).is_some_and(|n| n.trim().eq_ignore_ascii_case(name)))
+        entries.iter().enumerate().find(|(_, e)| {
+            e.get("propertyName")
+                .and_then(Value::as_str)
+                .is_some_and(|n| n.trim().eq_ignore_ascii_case(name))
+        })
     };
-    let missing: Vec<&str> = ["Website", "Privacy policy", "Categories"].into_iter().filter(|n| find(n).is_none()).collect();
+    let missing: Vec<&str> = ["Website", "Privacy policy", "Categories"]
+        .into_iter()
+        .filter(|n| find(n).is_none())
+        .collect();
     if !missing.is_empty() {
-        sink.at("metadata-missing", file, "/x-ms-connector-metadata", format!("`x-ms-connector-metadata` lacks {}", missing.join(", ")));
+        sink.at(
+            "metadata-missing",
+            file,
+            "/x-ms-connector-metadata",
+            format!("`x-ms-connector-metadata` lacks {}", missing.join(", ")),
+        );
     }
     if let Some((i, entry)) = find("Categories") {
         let at = format!("/x-ms-connector-metadata/{i}/propertyValue");
         let value = entry.get("propertyValue").and_then(Value::as_str).unwrap_or("");
         let values: Vec<&str> = value.split(';').map(str::trim).filter(|v| !v.is_empty()).collect();
-        let unknown: Vec<&str> = values.iter().copied().filter(|v| !CATEGORIES.iter().any(|c| c.eq_ignore_ascii_case(v))).collect();
+        let unknown: Vec<&str> = values
+            .iter()
+            .copied()
+            .filter(|v| !CATEGORIES.iter().any(|c| c.eq_ignore_ascii_case(v)))
+            .collect();
         if values.is_empty() {
             sink.at("metadata-categories", file, &at, "Categories is empty".into());
         } else if values.len() > 2 {
-            sink.at("metadata-categories", file, &at, format!("Categories lists {} values (\"{value}\"); at most two are allowed", values.len()));
+            sink.at(
+                "metadata-categories",
+                file,
+                &at,
+                format!("Categories lists {} values (\"{value}\"); at most two are allowed", values.len()),
+            );
         } else if !unknown.is_empty() {
-            sink.at("metadata-categories", file, &at, format!("\"{}\" is not one of Microsoft's categories", unknown.join("\", \"")));
+            sink.at(
+                "metadata-categories",
+                file,
+                &at,
+                format!("\"{}\" is not one of Microsoft's categories", unknown.join("\", \"")),
+            );
         }
     }
 }
@@ -187,7 +275,9 @@ fn template_names(path: &str) -> Vec<String> {
     let mut names = Vec::new();
     let mut rest = path;
     while let Some(open) = rest.find('{') {
-        let Some(close) = rest[open..].find('}') else { break };
+        let Some(close) = rest[open..].find('}') else {
+            break;
+        };
         names.push(rest[open + 1..open + close].to_string());
         rest = &rest[open + close + 1..];
     }
@@ -195,16 +285,22 @@ fn template_names(path: &str) -> Vec<String> {
 }
 
 fn operations(file: &JsonFile, root: &Value, sink: &mut Sink) {
-    let Some(paths) = root.get("paths").and_then(Value::as_object) else { return };
+    let Some(paths) = root.get("paths").and_then(Value::as_object) else {
+        return;
+    };
     let mut ids: BTreeMap<String, String> = BTreeMap::new();
     for (path, item) in paths {
-        let Some(item) = item.as_object() else { continue };
+        let Some(item) = item.as_object() else {
+            continue;
+        };
         let shared: Vec<(String, &Value)> = params_of(item, &[path.as_str(), "parameters"]);
         for (method, op) in item {
             if !METHODS.contains(&method.to_ascii_lowercase().as_str()) {
                 continue;
             }
-            let Some(op_obj) = op.as_object() else { continue };
+            let Some(op_obj) = op.as_object() else {
+                continue;
+            };
             let at = pointer(&["paths", path, method]);
             let label = format!("{} {path}", method.to_ascii_uppercase());
             operation_id(file, op_obj, &at, &label, &mut ids, sink);
@@ -214,11 +310,24 @@ fn operations(file: &JsonFile, root: &Value, sink: &mut Sink) {
             params.extend(params_of(op_obj, &[path.as_str(), method.as_str(), "parameters"]));
             // Internal operations (webhook deletes, dynamic-value lookups) are never shown to a
             // maker, so their parameters need no labels.
-            let internal_op = op_obj.get("x-ms-visibility").and_then(Value::as_str).is_some_and(|v| v.eq_ignore_ascii_case("internal"));
+            let internal_op = op_obj
+                .get("x-ms-visibility")
+                .and_then(Value::as_str)
+                .is_some_and(|v| v.eq_ignore_ascii_case("internal"));
             parameters(file, root, &params, path, &label, &at, internal_op, sink);
 
-            if op_obj.get("responses").and_then(|r| r.get("default")).and_then(|d| d.get("schema")).is_some() {
-                sink.at("default-response-schema", file, &format!("{at}/responses/default/schema"), format!("{label}: the `default` response has a schema"));
+            if op_obj
+                .get("responses")
+                .and_then(|r| r.get("default"))
+                .and_then(|d| d.get("schema"))
+                .is_some()
+            {
+                sink.at(
+                    "default-response-schema",
+                    file,
+                    &format!("{at}/responses/default/schema"),
+                    format!("{label}: the `default` response has a schema"),
+                );
             }
         }
     }
@@ -248,9 +357,19 @@ fn operation_id(file: &JsonFile, op: &Map<String, Value>, at: &str, label: &str,
         Some(id) => {
             let at = format!("{at}/operationId");
             if let Some(first) = ids.get(id) {
-                sink.at("operation-id", file, &at, format!("operationId \"{id}\" of {label} is already used by {first}"));
+                sink.at(
+                    "operation-id",
+                    file,
+                    &at,
+                    format!("operationId \"{id}\" of {label} is already used by {first}"),
+                );
             } else if id.is_empty() || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
-                sink.at("operation-id", file, &at, format!("operationId \"{id}\" of {label} has characters other than letters, digits, `_` and `-`"));
+                sink.at(
+                    "operation-id",
+                    file,
+                    &at,
+                    format!("operationId \"{id}\" of {label} has characters other than letters, digits, `_` and `-`"),
+                );
             }
             ids.entry(id.to_string()).or_insert_with(|| label.to_string());
         }
@@ -264,13 +383,31 @@ fn operation_text(file: &JsonFile, op: &Map<String, Value>, at: &str, label: &st
             let at = format!("{at}/summary");
             let n = summary.chars().count();
             if n > 80 {
-                sink.at("operation-summary", file, &at, format!("the summary of {label} is {n} characters; the limit is 80"));
+                sink.at(
+                    "operation-summary",
+                    file,
+                    &at,
+                    format!("the summary of {label} is {n} characters; the limit is 80"),
+                );
             } else if let Some(c) = summary.chars().find(|c| SUMMARY_FORBIDDEN.contains(c)) {
-                sink.at("operation-summary", file, &at, format!("the summary of {label}, \"{summary}\", contains `{c}`"));
+                sink.at(
+                    "operation-summary",
+                    file,
+                    &at,
+                    format!("the summary of {label}, \"{summary}\", contains `{c}`"),
+                );
             } else if summary.trim().is_empty() {
                 sink.at("operation-summary", file, &at, format!("the summary of {label} is empty"));
             } else if summary.chars().last().is_some_and(|c| !(c.is_alphanumeric() || c == ')')) {
-                sink.at("operation-summary-ending", file, &at, format!("the summary of {label}, \"{summary}\", ends with `{}`", summary.chars().last().unwrap_or(' ')));
+                sink.at(
+                    "operation-summary-ending",
+                    file,
+                    &at,
+                    format!(
+                        "the summary of {label}, \"{summary}\", ends with `{}`",
+                        summary.chars().last().unwrap_or(' ')
+                    ),
+                );
             }
         }
     }
@@ -280,7 +417,16 @@ fn operation_text(file: &JsonFile, op: &Map<String, Value>, at: &str, label: &st
 }
 
 #[allow(clippy::too_many_arguments)]
-fn parameters(file: &JsonFile, root: &Value, params: &[(String, &Value)], path: &str, label: &str, op_at: &str, internal_op: bool, sink: &mut Sink) {
+fn parameters(
+    file: &JsonFile,
+    root: &Value,
+    params: &[(String, &Value)],
+    path: &str,
+    label: &str,
+    op_at: &str,
+    internal_op: bool,
+    sink: &mut Sink,
+) {
     let mut declared_path_params = BTreeSet::new();
     for (at, raw) in params {
         let p = resolve(root, raw);
@@ -293,28 +439,58 @@ fn parameters(file: &JsonFile, root: &Value, params: &[(String, &Value)], path: 
         if location == "path" {
             declared_path_params.insert(name.to_string());
             if !required {
-                sink.at("path-parameter", file, at, format!("{label}: path parameter \"{name}\" must have \"required\": true"));
+                sink.at(
+                    "path-parameter",
+                    file,
+                    at,
+                    format!("{label}: path parameter \"{name}\" must have \"required\": true"),
+                );
             }
             if !template_names(path).iter().any(|n| n == name) {
-                sink.at("path-parameter", file, at, format!("{label}: path parameter \"{name}\" does not appear in the path"));
+                sink.at(
+                    "path-parameter",
+                    file,
+                    at,
+                    format!("{label}: path parameter \"{name}\" does not appear in the path"),
+                );
             }
         }
         if internal && required && p.get("default").is_none() && location != "body" {
-            sink.at("internal-default", file, at, format!("{label}: \"{name}\" is required and internal but has no default"));
+            sink.at(
+                "internal-default",
+                file,
+                at,
+                format!("{label}: \"{name}\" is required and internal but has no default"),
+            );
         }
         if location == "body" || internal || internal_op {
             continue;
         }
         if p.get("x-ms-summary").and_then(Value::as_str).is_none_or(|s| s.trim().is_empty()) {
-            sink.at("parameter-summary", file, at, format!("{label}: parameter \"{name}\" has no x-ms-summary"));
+            sink.at(
+                "parameter-summary",
+                file,
+                at,
+                format!("{label}: parameter \"{name}\" has no x-ms-summary"),
+            );
         }
         if p.get("description").and_then(Value::as_str).is_none_or(|s| s.trim().is_empty()) {
-            sink.at("parameter-description", file, at, format!("{label}: parameter \"{name}\" has no description"));
+            sink.at(
+                "parameter-description",
+                file,
+                at,
+                format!("{label}: parameter \"{name}\" has no description"),
+            );
         }
     }
     for name in template_names(path) {
         if !declared_path_params.contains(&name) {
-            sink.at("path-parameter", file, op_at, format!("{label}: `{{{name}}}` in the path has no parameter with \"in\": \"path\""));
+            sink.at(
+                "path-parameter",
+                file,
+                op_at,
+                format!("{label}: `{{{name}}}` in the path has no parameter with \"in\": \"path\""),
+            );
         }
     }
 }

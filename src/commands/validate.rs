@@ -36,15 +36,18 @@ pub fn validate(path: &std::path::Path, category_override: Option<Category>) -> 
     let inference = category::infer(properties.as_ref().map(|d| &d.value));
     let category = category_override.unwrap_or(inference.category);
     let report = check::check(&package, category);
-    let title = package
-        .fingerprint()
-        .and_then(Result::ok)
-        .and_then(|f| f.title);
+    let title = package.fingerprint().and_then(Result::ok).and_then(|f| f.title);
     let default_folder = match title {
         Some(t) => name::safe_folder_name(&t).map_err(|e| e.to_string()),
         None => Err("the swagger has no info.title to name the folder after; choose one with --name".into()),
     };
-    Ok(Validation { package, inference, category, report, default_folder })
+    Ok(Validation {
+        package,
+        inference,
+        category,
+        report,
+        default_folder,
+    })
 }
 
 pub fn run(options: &ValidateOptions, out: &mut dyn Write) -> anyhow::Result<i32> {
@@ -83,7 +86,11 @@ fn print_human(v: &Validation, options: &ValidateOptions, out: &mut dyn Write) -
     };
     writeln!(out, "Checked {} as {} ({how})", options.path.display(), paint(EMPHASIS, v.category))?;
     match &v.default_folder {
-        Ok(folder) => writeln!(out, "{}", paint(DIM, format!("It would be submitted as {}/{folder}", v.category.folder())))?,
+        Ok(folder) => writeln!(
+            out,
+            "{}",
+            paint(DIM, format!("It would be submitted as {}/{folder}", v.category.folder()))
+        )?,
         Err(e) => writeln!(out, "{}", paint(WARNING, format!("Folder name: {e}")))?,
     }
     for (file, findings) in v.report.by_file() {

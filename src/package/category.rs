@@ -79,7 +79,10 @@ pub struct CategoryInference {
 /// `#ffffff`) mark a connector nobody has prepared for certification.
 pub fn infer(api_properties: Option<&Value>) -> CategoryInference {
     let props = api_properties.and_then(|v| v.get("properties"));
-    let color = props.and_then(|p| p.get("iconBrandColor")).and_then(Value::as_str).map(|c| c.trim().to_ascii_lowercase());
+    let color = props
+        .and_then(|p| p.get("iconBrandColor"))
+        .and_then(Value::as_str)
+        .map(|c| c.trim().to_ascii_lowercase());
     let publisher = props.and_then(|p| p.get("publisher")).and_then(Value::as_str).map(str::trim);
     let stack_owner = props.and_then(|p| p.get("stackOwner")).and_then(Value::as_str).map(str::trim);
 
@@ -113,7 +116,10 @@ mod tests {
     #[test]
     fn parses_short_and_folder_names() {
         assert_eq!("certified".parse::<Category>().unwrap(), Category::Certified);
-        assert_eq!("independent-publisher-connectors/".parse::<Category>().unwrap(), Category::IndependentPublisher);
+        assert_eq!(
+            "independent-publisher-connectors/".parse::<Category>().unwrap(),
+            Category::IndependentPublisher
+        );
         assert_eq!("Custom-Connectors".parse::<Category>().unwrap(), Category::Custom);
         assert!("certify".parse::<Category>().unwrap_err().contains("independent-publisher"));
     }

@@ -25,7 +25,17 @@ const PLACEHOLDER_HOSTS: [&str; 14] = [
     "tbd",
 ];
 /// Words in a host that mark it as a placeholder (`yourtenant.example`, `{instance}.crm.dynamics.com`).
-const PLACEHOLDER_MARKERS: [&str; 9] = ["contoso", "yourdomain", "yourhost", "your-", "yourinstance", "yourcompany", "placeholder", "{", "example."];
+const PLACEHOLDER_MARKERS: [&str; 9] = [
+    "contoso",
+    "yourdomain",
+    "yourhost",
+    "your-",
+    "yourinstance",
+    "yourcompany",
+    "placeholder",
+    "{",
+    "example.",
+];
 
 /// One operation: HTTP method and path template with the base path joined and parameter names erased.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
@@ -52,33 +62,53 @@ const METHODS: [&str; 7] = ["get", "put", "post", "delete", "options", "head", "
 
 impl Fingerprint {
     pub fn from_swagger(swagger: &Value) -> Fingerprint {
-        let title = swagger.pointer("/info/title").and_then(Value::as_str).map(|t| t.trim().to_string()).filter(|t| !t.is_empty());
+        let title = swagger
+            .pointer("/info/title")
+            .and_then(Value::as_str)
+            .map(|t| t.trim().to_string())
+            .filter(|t| !t.is_empty());
         let (host, path_in_host) = match swagger.get("host").and_then(Value::as_str) {
             Some(raw) => normalize_host(raw),
             None => (None, String::new()),
         };
-        let host_is_placeholder = host.as_deref().map_or(true, is_placeholder_host);
-        let base_path = normalize_path(&format!("{}/{}", path_in_host, swagger.get("basePath").and_then(Value::as_str).unwrap_or("")));
+        let host_is_placeholder = host.as_deref().is_none_or(is_placeholder_host);
+        let base_path = normalize_path(&format!(
+            "{}/{}",
+            path_in_host,
+            swagger.get("basePath").and_then(Value::as_str).unwrap_or("")
+        ));
 
         let mut operations = BTreeSet::new();
         let mut operation_ids = BTreeSet::new();
         if let Some(paths) = swagger.get("paths").and_then(Value::as_object) {
             for (path, item) in paths {
-                let Some(item) = item.as_object() else { continue };
+                let Some(item) = item.as_object() else {
+                    continue;
+                };
                 let template = erase_parameter_names(&normalize_path(&format!("{base_path}/{path}")));
                 for (method, op) in item {
                     let method = method.to_ascii_lowercase();
                     if !METHODS.contains(&method.as_str()) {
                         continue;
                     }
-                    operations.insert(Operation { method: method.to_ascii_uppercase(), path: template.clone() });
+                    operations.insert(Operation {
+                        method: method.to_ascii_uppercase(),
+                        path: template.clone(),
+                    });
                     if let Some(id) = op.get("operationId").and_then(Value::as_str) {
                         operation_ids.insert(id.to_string());
                     }
                 }
             }
         }
-        Fingerprint { title, host, host_is_placeholder, base_path, operations, operation_ids }
+        Fingerprint {
+            title,
+            host,
+            host_is_placeholder,
+            base_path,
+            operations,
+            operation_ids,
+        }
     }
 }
 
@@ -181,7 +211,16 @@ mod tests {
 
     #[test]
     fn placeholder_hosts_are_marked() {
-        for host in ["api.contoso.com", "yourhost.yourdomain.com", "definedinconnectionparameters", "dynamichosturl", "test.com", "www.example.com", "{tenant}.service.com", "localhost"] {
+        for host in [
+            "api.contoso.com",
+            "yourhost.yourdomain.com",
+            "definedinconnectionparameters",
+            "dynamichosturl",
+            "test.com",
+            "www.example.com",
+            "{tenant}.service.com",
+            "localhost",
+        ] {
             assert!(is_placeholder_host(host), "{host}");
         }
         for host in ["graph.microsoft.com", "api.hubapi.com", "api.deepl.com", "contest.com.au"] {

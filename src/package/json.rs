@@ -37,7 +37,11 @@ pub struct JsonIssue {
 
 impl fmt::Display for JsonIssue {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} at line {}, column {}", self.message, self.position.line, self.position.column)
+        write!(
+            f,
+            "{} at line {}, column {}",
+            self.message, self.position.line, self.position.column
+        )
     }
 }
 
@@ -104,7 +108,10 @@ pub fn parse(bytes: &[u8]) -> Result<JsonDocument, JsonError> {
         Ok(_) => None,
         Err(e) => Some(JsonIssue {
             message: strict_message(&e),
-            position: Position { line: e.line().max(1), column: e.column().max(1) },
+            position: Position {
+                line: e.line().max(1),
+                column: e.column().max(1),
+            },
         }),
     };
     let invalid_utf8_at = invalid_at.map(|valid_up_to| {
@@ -112,14 +119,29 @@ pub fn parse(bytes: &[u8]) -> Result<JsonDocument, JsonError> {
         lines.position(valid_up_to)
     });
     // serde_json skips ignored strings without checking their UTF-8, so check it here.
-    let strict_error = strict_error.or_else(|| invalid_utf8_at.map(|position| JsonIssue { message: "invalid UTF-8".into(), position }));
+    let strict_error = strict_error.or_else(|| {
+        invalid_utf8_at.map(|position| JsonIssue {
+            message: "invalid UTF-8".into(),
+            position,
+        })
+    });
 
-    let mut parser = Parser { text: &text, bytes: text.as_bytes(), pos: 0, repairs: Vec::new(), offsets: HashMap::new(), path: String::new() };
+    let mut parser = Parser {
+        text: &text,
+        bytes: text.as_bytes(),
+        pos: 0,
+        repairs: Vec::new(),
+        offsets: HashMap::new(),
+        path: String::new(),
+    };
     let value = match parser.document() {
         Ok(v) => v,
         Err(message) => {
             return Err(JsonError {
-                issue: JsonIssue { message, position: lines.position(parser.pos) },
+                issue: JsonIssue {
+                    message,
+                    position: lines.position(parser.pos),
+                },
                 strict_error,
             })
         }
@@ -127,12 +149,29 @@ pub fn parse(bytes: &[u8]) -> Result<JsonDocument, JsonError> {
     let mut repairs: Vec<JsonIssue> = parser
         .repairs
         .into_iter()
-        .map(|(offset, message)| JsonIssue { message, position: lines.position(offset) })
+        .map(|(offset, message)| JsonIssue {
+            message,
+            position: lines.position(offset),
+        })
         .collect();
     if let Some(position) = invalid_utf8_at {
-        repairs.insert(0, JsonIssue { message: "bytes that are not UTF-8 (read as U+FFFD)".into(), position });
+        repairs.insert(
+            0,
+            JsonIssue {
+                message: "bytes that are not UTF-8 (read as U+FFFD)".into(),
+                position,
+            },
+        );
     }
-    Ok(JsonDocument { value, strict_error, repairs, has_bom, invalid_utf8_at, lines, offsets: parser.offsets })
+    Ok(JsonDocument {
+        value,
+        strict_error,
+        repairs,
+        has_bom,
+        invalid_utf8_at,
+        lines,
+        offsets: parser.offsets,
+    })
 }
 
 /// serde_json's message without its trailing " at line X column Y" (we print our own).
@@ -235,7 +274,8 @@ impl Parser<'_> {
                     // Non-breaking and other Unicode spaces between tokens.
                     match self.text[self.pos..].chars().next() {
                         Some(c) if c.is_whitespace() => {
-                            self.repairs.push((self.pos, format!("a non-JSON whitespace character U+{:04X}", c as u32)));
+                            self.repairs
+                                .push((self.pos, format!("a non-JSON whitespace character U+{:04X}", c as u32)));
                             self.pos += c.len_utf8();
                         }
                         Some('\u{feff}') => {
@@ -337,7 +377,9 @@ impl Parser<'_> {
         loop {
             let rest = &self.text[self.pos..];
             // Copy the run of ordinary characters in one go.
-            let run = rest.find(|c: char| c as u32 == quote as u32 || c == '\\' || (c as u32) < 0x20).unwrap_or(rest.len());
+            let run = rest
+                .find(|c: char| c as u32 == quote as u32 || c == '\\' || (c as u32) < 0x20)
+                .unwrap_or(rest.len());
             out.push_str(&rest[..run]);
             self.pos += run;
             match self.peek() {
@@ -351,7 +393,8 @@ impl Parser<'_> {
                 }
                 Some(b'\\') => self.escape(&mut out)?,
                 Some(b) => {
-                    self.repairs.push((self.pos, format!("a raw control character (0x{b:02X}) inside a string")));
+                    self.repairs
+                        .push((self.pos, format!("a raw control character (0x{b:02X}) inside a string")));
                     out.push(b as char);
                     self.pos += 1;
                 }
@@ -636,7 +679,10 @@ mod tests {
     fn missing_commas_between_members_and_elements() {
         let doc = parse(b"{\n \"a\": 1\n \"b\": [1 2]\n}").unwrap();
         assert_eq!(doc.value, json!({"a": 1, "b": [1, 2]}));
-        assert_eq!(repairs(&doc), ["a missing comma between members", "a missing comma between elements"]);
+        assert_eq!(
+            repairs(&doc),
+            ["a missing comma between members", "a missing comma between elements"]
+        );
         assert_eq!(doc.repairs[0].position, Position { line: 3, column: 2 });
     }
 
@@ -645,7 +691,14 @@ mod tests {
         // The end of the file closes whatever is open (real: gofileroom, Shopranos).
         let doc = parse(b"{\"a\": {\"b\": [1, 2").unwrap();
         assert_eq!(doc.value, json!({"a": {"b": [1, 2]}}));
-        assert_eq!(repairs(&doc), ["a missing `]` at the end of the file", "a missing `}` at the end of the file", "a missing `}` at the end of the file"]);
+        assert_eq!(
+            repairs(&doc),
+            [
+                "a missing `]` at the end of the file",
+                "a missing `}` at the end of the file",
+                "a missing `}` at the end of the file"
+            ]
+        );
         // An object in an array that runs into the next element (real: Icon Horse).
         let doc = parse(b"{\"p\": [{\"a\": 1,\n {\"b\": 2}], \"c\": 3}").unwrap();
         assert_eq!(doc.value, json!({"p": [{"a": 1}, {"b": 2}], "c": 3}));
@@ -664,7 +717,8 @@ mod tests {
 
     #[test]
     fn positions_of_members_and_elements() {
-        let doc = parse(b"{\n  \"paths\": {\n    \"/a/{id}\": {\n      \"get\": {}\n    }\n  },\n  \"list\": [\n    1,\n    \"x\"\n  ]\n}").unwrap();
+        let doc = parse(b"{\n  \"paths\": {\n    \"/a/{id}\": {\n      \"get\": {}\n    }\n  },\n  \"list\": [\n    1,\n    \"x\"\n  ]\n}")
+            .unwrap();
         assert_eq!(doc.position_of("/paths/~1a~1{id}/get"), Position { line: 4, column: 7 });
         assert_eq!(doc.position_of("/list/1"), Position { line: 9, column: 5 });
         // Unknown children fall back to the nearest known parent.

@@ -126,7 +126,10 @@ impl ConnectorPackage {
         let mut entries: Vec<_> = fs::read_dir(dir).map_err(io(dir))?.collect::<Result<_, _>>().map_err(io(dir))?;
         entries.sort_by_key(|e| e.file_name());
 
-        let mut package = ConnectorPackage { root: dir.to_path_buf(), ..Default::default() };
+        let mut package = ConnectorPackage {
+            root: dir.to_path_buf(),
+            ..Default::default()
+        };
         for entry in entries {
             let Some(name) = entry.file_name().to_str().map(str::to_owned) else {
                 package.skipped.push(Skipped {
@@ -137,7 +140,10 @@ impl ConnectorPackage {
             };
             let path = entry.path();
             if name.starts_with('.') {
-                package.skipped.push(Skipped { name, reason: "hidden file".into() });
+                package.skipped.push(Skipped {
+                    name,
+                    reason: "hidden file".into(),
+                });
                 continue;
             }
             let link_meta = fs::symlink_metadata(&path).map_err(io(&path))?;
@@ -155,10 +161,16 @@ impl ConnectorPackage {
                     }
                 }
             } else if file_type.is_dir() {
-                package.skipped.push(Skipped { name, reason: "subfolder (only top-level files are submitted)".into() });
+                package.skipped.push(Skipped {
+                    name,
+                    reason: "subfolder (only top-level files are submitted)".into(),
+                });
                 continue;
             } else if !file_type.is_file() {
-                package.skipped.push(Skipped { name, reason: "not a regular file".into() });
+                package.skipped.push(Skipped {
+                    name,
+                    reason: "not a regular file".into(),
+                });
                 continue;
             }
             let bytes = fs::read(&path).map_err(io(&path))?;
@@ -171,7 +183,10 @@ impl ConnectorPackage {
     pub fn from_files(root: impl Into<PathBuf>, files: impl IntoIterator<Item = (String, Vec<u8>)>) -> Self {
         let mut files: Vec<_> = files.into_iter().collect();
         files.sort_by(|a, b| a.0.cmp(&b.0));
-        let mut package = ConnectorPackage { root: root.into(), ..Default::default() };
+        let mut package = ConnectorPackage {
+            root: root.into(),
+            ..Default::default()
+        };
         for (name, bytes) in files {
             package.add_file(name, bytes);
         }
@@ -184,7 +199,11 @@ impl ConnectorPackage {
             if let Some(first) = self.files.iter().find(|f| f.kind == Some(k)) {
                 self.notices.push(LayoutNotice {
                     name: name.clone(),
-                    message: format!("a second {} beside `{}` (names differ only in case)", k.canonical_name(), first.name),
+                    message: format!(
+                        "a second {} beside `{}` (names differ only in case)",
+                        k.canonical_name(),
+                        first.name
+                    ),
                     fix: format!("keep one of `{}` and `{name}` and delete the other", first.name),
                 });
                 kind = None;
@@ -207,13 +226,16 @@ impl ConnectorPackage {
     /// misspelling of it (`apiDefination.swagger.json`, `My-Connector.swagger.json`), so the
     /// definition is still read and checked while the name is reported.
     pub fn swagger_file(&self) -> Option<&PackageFile> {
-        self.file(KnownFile::ApiDefinition)
-            .or_else(|| self.other_files().find(|f| looks_like_misspelling(&f.name) == Some(KnownFile::ApiDefinition)))
+        self.file(KnownFile::ApiDefinition).or_else(|| {
+            self.other_files()
+                .find(|f| looks_like_misspelling(&f.name) == Some(KnownFile::ApiDefinition))
+        })
     }
 
     /// Parse the swagger file (see [`ConnectorPackage::swagger_file`]) and fingerprint it.
     pub fn fingerprint(&self) -> Option<Result<Fingerprint, JsonError>> {
-        self.swagger_file().map(|f| json::parse(&f.bytes).map(|d| Fingerprint::from_swagger(&d.value)))
+        self.swagger_file()
+            .map(|f| json::parse(&f.bytes).map(|d| Fingerprint::from_swagger(&d.value)))
     }
 
     /// Files that are none of the known ones (screenshots, logos, ...).

@@ -8,8 +8,8 @@
 pub const MAX_LEN: usize = 64;
 
 const RESERVED_WINDOWS: [&str; 22] = [
-    "CON", "PRN", "AUX", "NUL", "COM1", "COM2", "COM3", "COM4", "COM5", "COM6", "COM7", "COM8", "COM9", "LPT1", "LPT2", "LPT3",
-    "LPT4", "LPT5", "LPT6", "LPT7", "LPT8", "LPT9",
+    "CON", "PRN", "AUX", "NUL", "COM1", "COM2", "COM3", "COM4", "COM5", "COM6", "COM7", "COM8", "COM9", "LPT1", "LPT2", "LPT3", "LPT4",
+    "LPT5", "LPT6", "LPT7", "LPT8", "LPT9",
 ];
 const FORBIDDEN: [char; 9] = ['/', '\\', ':', '*', '?', '"', '<', '>', '|'];
 
@@ -22,7 +22,12 @@ pub struct UnsafeName {
 
 /// Accept `name` as one folder component, or say why not.
 pub fn safe_folder_name(name: &str) -> Result<String, UnsafeName> {
-    let reject = |reason: String| Err(UnsafeName { name: name.escape_debug().to_string(), reason });
+    let reject = |reason: String| {
+        Err(UnsafeName {
+            name: name.escape_debug().to_string(),
+            reason,
+        })
+    };
     if name.trim().is_empty() {
         return reject("it is empty".into());
     }
@@ -35,7 +40,10 @@ pub fn safe_folder_name(name: &str) -> Result<String, UnsafeName> {
     if let Some(c) = name.chars().find(|c| c.is_control()) {
         return reject(format!("it contains the control character U+{:04X}", c as u32));
     }
-    if let Some(c) = name.chars().find(|c| matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')) {
+    if let Some(c) = name
+        .chars()
+        .find(|c| matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}'))
+    {
         return reject(format!("it contains the invisible character U+{:04X}", c as u32));
     }
     if name.starts_with([' ', '.']) || name.ends_with([' ', '.']) {
@@ -61,7 +69,14 @@ mod tests {
 
     #[test]
     fn real_upstream_names_are_accepted() {
-        for name in ["DeepL", "IN-D Invoice Data Capture", "Easyvista_Service._Manager", "Brønnøysundregistrene", "1Me Corporate", "Icon Horse"] {
+        for name in [
+            "DeepL",
+            "IN-D Invoice Data Capture",
+            "Easyvista_Service._Manager",
+            "Brønnøysundregistrene",
+            "1Me Corporate",
+            "Icon Horse",
+        ] {
             assert_eq!(safe_folder_name(name).unwrap(), name);
         }
     }
@@ -69,8 +84,30 @@ mod tests {
     #[test]
     fn hostile_names_are_rejected_not_mangled() {
         for name in [
-            "", "   ", ".", "..", "../etc", "a/../b", "foo/bar", "foo\\bar", "C:", "a\0b", "tab\there", "new\nline", " lead", "trail ",
-            ".hidden", "dot.", "CON", "con.txt", "Lpt1", "-rf", "a*b", "what?", "\u{202E}evil", &"x".repeat(65),
+            "",
+            "   ",
+            ".",
+            "..",
+            "../etc",
+            "a/../b",
+            "foo/bar",
+            "foo\\bar",
+            "C:",
+            "a\0b",
+            "tab\there",
+            "new\nline",
+            " lead",
+            "trail ",
+            ".hidden",
+            "dot.",
+            "CON",
+            "con.txt",
+            "Lpt1",
+            "-rf",
+            "a*b",
+            "what?",
+            "\u{202E}evil",
+            &"x".repeat(65),
         ] {
             let err = safe_folder_name(name).expect_err(name);
             assert!(err.to_string().contains("--name"), "{err}");

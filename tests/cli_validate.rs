@@ -1,0 +1,176 @@
+//! `connector-publish validate` as a user runs it: the built binary, real folders, exit codes.
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use std::fs;
+
+fn bin() -> Command {
+    let mut cmd = Command::cargo_bin("connector-publish").unwrap();
+    cmd.env_remove("NO_COLOR").env_remove("CLICOLOR_FORCE");
+    cmd
+}
+
+/// A small independent publisher connector with exactly one error: a trailing comma.
+fn connector(dir: &std::path::Path) {
+    fs::write(
+        dir.join("apiDefinition.swagger.json"),
+        r#"{
+  "swagger": "2.0",
+  "info": {"title": "Open Brewery DB", "version": "1.0",
+    "description": "Open Brewery DB is a free dataset with public information on breweries.",
+    "contact": {"name": "Jane Doe", "email": "jane@example.org"}},
+  "host": "api.openbrewerydb.org",
+  "basePath": "/v1",
+  "schemes": ["https"],
+  "paths": {},
+  "x-ms-connector-metadata": [
+    {"propertyName": "Website", "propertyValue": "https://www.openbrewerydb.org"},
+    {"propertyName": "Privacy policy", "propertyValue": "https://www.openbrewerydb.org"},
+    {"propertyName": "Categories", "propertyValue": "Data"}
+  ],
+}
+"#,
+    )
+    .unwrap();
+    fs::write(
+        dir.join("apiProperties.json"),
+        r##"{"properties": {"iconBrandColor": "#da3b01", "publisher": "Jane Doe", "stackOwner": "Open Brewery DB"}}"##,
+    )
+    .unwrap();
+    fs::write(
+        dir.join("Readme.md"),
+        "# Open Brewery DB\nBreweries.\n## Publisher: Jane Doe\n## Prerequisites\n## Supported Operations\n## Obtaining Credentials\n## Known Issues and Limitations\n",
+    )
+    .unwrap();
+    fs::write(
+        dir.join("settings.json"),
+        r#"{"environment": "00000000-0000-0000-0000-000000000000"}"#,
+    )
+    .unwrap();
+}
+
+#[test]
+fn errors_are_reported_with_file_line_column_and_exit_1() {
+    let dir = tempfile::tempdir().unwrap();
+    connector(dir.path());
+    bin()
+        .arg("validate")
+        .arg(dir.path())
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "as independent-publisher (inferred: iconBrandColor is #da3b01",
+        ))
+        .stdout(predicate::str::contains(
+            "apiDefinition.swagger.json:14:4: error[json-not-strict] not strict JSON: a trailing comma",
+        ))
+        .stdout(predicate::str::contains("fix:"))
+        .stdout(predicate::str::contains("settings.json: warning[file-settings]"))
+        .stdout(predicate::str::contains(
+            "It would be submitted as independent-publisher-connectors/Open Brewery DB",
+        ))
+        .stdout(predicate::str::contains("1 error, 1 warning"))
+        // Piped output carries no color codes.
+        .stdout(predicate::str::contains("\u{1b}[").not());
+}
+
+#[test]
+fn clean_connector_exits_0_and_json_is_machine_readable() {
+    let dir = tempfile::tempdir().unwrap();
+    connector(dir.path());
+    let swagger = fs::read_to_string(dir.path().join("apiDefinition.swagger.json"))
+        .unwrap()
+        .replace("],\n}", "]\n}");
+    fs::write(dir.path().join("apiDefinition.swagger.json"), swagger).unwrap();
+    let out = bin()
+        .args(["validate", "--json"])
+        .arg(dir.path())
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    let doc: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(doc["category"], "independent-publisher");
+    assert_eq!(doc["errors"], 0);
+    assert_eq!(doc["warnings"], 1);
+    assert_eq!(doc["folder"], "independent-publisher-connectors/Open Brewery DB");
+    assert_eq!(doc["findings"][0]["rule"], "file-settings");
+    assert_eq!(doc["files"].as_array().unwrap().len(), 4);
+}
+
+#[test]
+fn category_override_changes_the_rules() {
+    let dir = tempfile::tempdir().unwrap();
+    connector(dir.path());
+    bin()
+        .args(["validate", "--category", "certified-connectors"])
+        .arg(dir.path())
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("as certified (as you asked)"))
+        .stdout(predicate::str::contains("readme-sections-template"));
+}
+
+#[test]
+fn usage_errors_exit_2_and_missing_folders_exit_3() {
+    bin()
+        .args(["validate", "--category", "verified"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("unknown category `verified`"));
+    bin().args(["validate", "--no-such-flag"]).assert().code(2);
+    bin()
+        .args(["validate", "/definitely/not/here"])
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("/definitely/not/here: no such folder"));
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("apiDefinition.swagger.json");
+    fs::write(&file, "{}").unwrap();
+    bin()
+        .arg("validate")
+        .arg(&file)
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("not a folder"));
+}
+
+#[test]
+fn help_documents_exit_status() {
+    bin()
+        .args(["validate", "--help"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Exit status:"))
+        .stdout(predicate::str::contains("1  validate found errors"));
+}
+
+#[cfg(unix)]
+#[test]
+fn symlinks_out_of_the_folder_are_not_followed() {
+    let outside = tempfile::tempdir().unwrap();
+    fs::write(outside.path().join("secret.txt"), "password").unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    connector(dir.path());
+    std::os::unix::fs::symlink(outside.path().join("secret.txt"), dir.path().join("notes.txt")).unwrap();
+    fs::create_dir(dir.path().join("screenshots")).unwrap();
+    fs::write(dir.path().join(".DS_Store"), "x").unwrap();
+    let out = bin().args(["validate", "--json"]).arg(dir.path()).output().unwrap();
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let files: Vec<_> = doc["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["name"].as_str().unwrap().to_string())
+        .collect();
+    assert!(!files.contains(&"notes.txt".to_string()), "{files:?}");
+    let skipped: Vec<_> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "file-skipped")
+        .map(|f| f["file"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(skipped, [".DS_Store", "notes.txt", "screenshots"]);
+}

@@ -1,0 +1,584 @@
+//! Every rule of the table, with a case that must fire it and a near miss that must not.
+//!
+//! Each case starts from a clean connector (which fires nothing), changes one thing, writes the
+//! folder to disk, and runs the same `validate` the CLI runs.
+
+use connector_publish::check::{Severity, RULES};
+use connector_publish::commands::validate::validate;
+use connector_publish::package::Category;
+use serde_json::{json, Value};
+use std::collections::BTreeSet;
+use std::path::Path;
+
+/// A connector folder in memory: the clean independent-publisher sample, ready to be changed.
+#[derive(Clone)]
+struct Fixture {
+    swagger: Value,
+    properties: Value,
+    readme: String,
+    /// Raw file overrides (name, bytes): replace the JSON rendering or add files.
+    raw: Vec<(String, Vec<u8>)>,
+    /// Files to leave out.
+    omit: Vec<&'static str>,
+}
+
+fn clean() -> Fixture {
+    let swagger = json!({
+        "swagger": "2.0",
+        "info": {
+            "title": "Open Brewery DB",
+            "description": "Open Brewery DB is a free dataset and API with public information on breweries, cideries and brewpubs.",
+            "version": "1.0",
+            "contact": {"name": "Jane Doe", "url": "https://www.openbrewerydb.org", "email": "jane@example.org"}
+        },
+        "host": "api.openbrewerydb.org",
+        "basePath": "/v1",
+        "schemes": ["https"],
+        "consumes": [],
+        "produces": ["application/json"],
+        "paths": {
+            "/breweries/{obdb_id}": {
+                "get": {
+                    "summary": "Get brewery",
+                    "description": "Gets one brewery by its identifier.",
+                    "operationId": "GetBrewery",
+                    "parameters": [
+                        {"name": "obdb_id", "in": "path", "required": true, "type": "string", "x-ms-summary": "Brewery ID", "description": "The identifier of the brewery.", "x-ms-visibility": "important"},
+                        {"name": "format", "in": "query", "required": true, "type": "string", "default": "json", "x-ms-visibility": "internal"}
+                    ],
+                    "responses": {"200": {"description": "OK", "schema": {"type": "object"}}, "default": {"description": "Error"}}
+                }
+            },
+            "/breweries": {
+                "post": {
+                    "summary": "Search breweries (by name)",
+                    "description": "Searches breweries by name.",
+                    "operationId": "SearchBreweries",
+                    "parameters": [
+                        {"name": "body", "in": "body", "schema": {"type": "object"}},
+                        {"name": "api_key", "in": "header", "type": "string", "x-ms-summary": "API Key", "description": "Your key.", "default": "YOUR_API_KEY"}
+                    ],
+                    "responses": {"200": {"description": "OK"}}
+                }
+            }
+        },
+        "x-ms-connector-metadata": [
+            {"propertyName": "Website", "propertyValue": "https://www.openbrewerydb.org"},
+            {"propertyName": "Privacy policy", "propertyValue": "https://www.openbrewerydb.org/privacy"},
+            {"propertyName": "Categories", "propertyValue": "Data;Lifestyle and Entertainment"}
+        ]
+    });
+    let properties = json!({
+        "properties": {
+            "connectionParameters": {
+                "api_key": {"type": "securestring", "uiDefinition": {"displayName": "API Key"}},
+                "token": {"type": "oauthSetting", "oAuthSettings": {"identityProvider": "oauth2", "clientId": "[[REPLACE WITH CLIENT ID]]", "scopes": []}}
+            },
+            "iconBrandColor": "#da3b01",
+            "capabilities": [],
+            "publisher": "Jane Doe",
+            "stackOwner": "Open Brewery DB"
+        }
+    });
+    let readme = "# Open Brewery DB\nOpen Brewery DB is a free dataset of breweries.\n\n## Publisher: Jane Doe\n\n## Prerequisites\nNone.\n\n## Supported Operations\n### Get brewery\nGets one.\n\n## Obtaining Credentials\nNo key needed.\n\n## Known Issues and Limitations\nNone.\n\n## Deployment Instructions\nUse paconn.\n".to_string();
+    Fixture {
+        swagger,
+        properties,
+        readme,
+        raw: Vec::new(),
+        omit: Vec::new(),
+    }
+}
+
+impl Fixture {
+    fn write(&self, dir: &Path) {
+        let mut files: Vec<(String, Vec<u8>)> = vec![
+            (
+                "apiDefinition.swagger.json".into(),
+                serde_json::to_vec_pretty(&self.swagger).unwrap(),
+            ),
+            ("apiProperties.json".into(), serde_json::to_vec_pretty(&self.properties).unwrap()),
+            ("readme.md".into(), self.readme.clone().into_bytes()),
+        ];
+        for (name, bytes) in &self.raw {
+            files.retain(|(n, _)| n != name);
+            files.push((name.clone(), bytes.clone()));
+        }
+        files.retain(|(n, _)| !self.omit.contains(&n.as_str()));
+        for (name, bytes) in files {
+            let path = dir.join(&name);
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent).unwrap();
+            }
+            std::fs::write(path, bytes).unwrap();
+        }
+    }
+
+    /// Rules that fire on this folder checked as `category`.
+    fn fired(&self, category: Category) -> BTreeSet<&'static str> {
+        let dir = tempfile::tempdir().unwrap();
+        self.write(dir.path());
+        validate(dir.path(), Some(category))
+            .unwrap()
+            .report
+            .findings
+            .iter()
+            .map(|f| f.rule)
+            .collect()
+    }
+
+    fn with(mut self, f: impl FnOnce(&mut Fixture)) -> Fixture {
+        f(&mut self);
+        self
+    }
+}
+
+fn set(v: &mut Value, pointer: &str, new: Value) {
+    *v.pointer_mut(pointer).unwrap_or_else(|| panic!("no {pointer}")) = new;
+}
+
+fn remove(v: &mut Value, pointer: &str) {
+    let (parent, key) = pointer.rsplit_once('/').unwrap();
+    v.pointer_mut(parent)
+        .unwrap()
+        .as_object_mut()
+        .unwrap()
+        .shift_remove(key)
+        .unwrap_or_else(|| panic!("no {pointer}"));
+}
+
+const GET: &str = "/paths/~1breweries~1{obdb_id}/get";
+const POST: &str = "/paths/~1breweries/post";
+type Change = fn(&mut Fixture);
+
+struct Case {
+    rule: &'static str,
+    category: Category,
+    fails: Change,
+    passes: Change,
+}
+
+use Category::{Certified as C, Custom as U, IndependentPublisher as I};
+
+fn certified(f: &mut Fixture) {
+    set(&mut f.properties, "/properties/iconBrandColor", json!("#1f5fa8"));
+}
+
+fn cases() -> Vec<Case> {
+    vec![
+        Case {
+            rule: "file-swagger-missing",
+            category: I,
+            fails: |f| f.omit.push("apiDefinition.swagger.json"),
+            passes: |_| {},
+        },
+        Case {
+            rule: "file-properties-missing",
+            category: I,
+            fails: |f| f.omit.push("apiProperties.json"),
+            passes: |_| {},
+        },
+        Case {
+            rule: "file-readme-missing",
+            category: I,
+            fails: |f| f.omit.push("readme.md"),
+            passes: |f| f.raw.push(("README.MD".into(), b"x".to_vec())),
+        },
+        Case {
+            rule: "file-icon-independent",
+            category: I,
+            fails: |f| f.raw.push(("icon.png".into(), b"\x89PNG".to_vec())),
+            passes: |f| f.raw.push(("screenshot.png".into(), b"\x89PNG".to_vec())),
+        },
+        Case {
+            rule: "file-settings",
+            category: I,
+            fails: |f| f.raw.push(("settings.json".into(), b"{}".to_vec())),
+            passes: |_| {},
+        },
+        Case {
+            rule: "file-name",
+            category: I,
+            fails: |f| f.raw.push(("apiDefination.swagger.json".into(), b"{}".to_vec())),
+            passes: |f| f.raw.push(("FlowRunScreenshot.png".into(), b"x".to_vec())),
+        },
+        Case {
+            rule: "file-skipped",
+            category: I,
+            fails: |f| f.raw.push(("images/one.png".into(), b"x".to_vec())),
+            passes: |f| f.raw.push(("one.png".into(), b"x".to_vec())),
+        },
+        Case {
+            rule: "swagger-size",
+            category: I,
+            fails: |f| set(&mut f.swagger, "/info/version", json!("1".repeat(1_000_001))),
+            passes: |f| set(&mut f.swagger, "/info/version", json!("1".repeat(990_000))),
+        },
+        Case {
+            rule: "json-invalid",
+            category: I,
+            fails: |f| f.raw.push(("apiProperties.json".into(), b"{\"properties\": ".to_vec())),
+            passes: |_| {},
+        },
+        Case {
+            rule: "json-not-strict",
+            category: I,
+            fails: |f| {
+                let text = serde_json::to_string_pretty(&f.properties)
+                    .unwrap()
+                    .replacen("\"#da3b01\"", "\"#da3b01\",", 1)
+                    .replacen('}', ",}", 1);
+                f.raw.push(("apiProperties.json".into(), text.into_bytes()))
+            },
+            passes: |f| {
+                let mut bytes = b"\xEF\xBB\xBF".to_vec();
+                bytes.extend(serde_json::to_vec_pretty(&f.properties).unwrap());
+                f.raw.push(("apiProperties.json".into(), bytes))
+            },
+        },
+        Case {
+            rule: "json-encoding",
+            category: I,
+            fails: |f| {
+                // Latin-1 bytes, as a Windows editor writes them.
+                let mut bytes = serde_json::to_vec_pretty(&f.swagger).unwrap();
+                let at = bytes.windows(8).position(|w| w == b"Jane Doe").unwrap();
+                bytes[at + 1] = 0xE5;
+                f.raw.push(("apiDefinition.swagger.json".into(), bytes));
+            },
+            passes: |f| set(&mut f.swagger, "/info/contact/name", json!("Jåne Døe")),
+        },
+        Case {
+            rule: "swagger-version",
+            category: I,
+            fails: |f| set(&mut f.swagger, "/swagger", json!("3.0")),
+            passes: |_| {},
+        },
+        Case {
+            rule: "swagger-host",
+            category: I,
+            fails: |f| set(&mut f.swagger, "/host", json!("https://api.openbrewerydb.org/v1")),
+            passes: |f| set(&mut f.swagger, "/host", json!("api.openbrewerydb.org:8443")),
+        },
+        Case {
+            rule: "swagger-base-path",
+            category: I,
+            fails: |f| set(&mut f.swagger, "/basePath", json!("v1")),
+            passes: |f| set(&mut f.swagger, "/basePath", json!("/")),
+        },
+        Case {
+            rule: "swagger-schemes",
+            category: I,
+            fails: |f| set(&mut f.swagger, "/schemes", json!(["http"])),
+            passes: |f| set(&mut f.swagger, "/schemes", json!(["http", "https"])),
+        },
+        Case {
+            rule: "title-missing",
+            category: I,
+            fails: |f| remove(&mut f.swagger, "/info/title"),
+            passes: |_| {},
+        },
+        Case {
+            rule: "title-length",
+            category: I,
+            fails: |f| set(&mut f.swagger, "/info/title", json!("Open Brewery Database Explorer X")),
+            passes: |f| set(&mut f.swagger, "/info/title", json!("Open Brewery Database Explorer")),
+        },
+        Case {
+            rule: "title-words",
+            category: I,
+            fails: |f| set(&mut f.swagger, "/info/title", json!("Open Brewery API")),
+            passes: |f| set(&mut f.swagger, "/info/title", json!("Apiary Brewery")),
+        },
+        Case {
+            rule: "title-ending",
+            category: I,
+            fails: |f| set(&mut f.swagger, "/info/title", json!("Open Brewery DB.")),
+            passes: |f| set(&mut f.swagger, "/info/title", json!("Open Brewery (DB)")),
+        },
+        Case {
+            rule: "description-length",
+            category: I,
+            fails: |f| set(&mut f.swagger, "/info/description", json!("Breweries.")),
+            passes: |f| set(&mut f.swagger, "/info/description", json!("x".repeat(500))),
+        },
+        Case {
+            rule: "description-words",
+            category: I,
+            fails: |f| {
+                set(
+                    &mut f.swagger,
+                    "/info/description",
+                    json!("Use breweries in Power Automate flows and in your apps."),
+                )
+            },
+            passes: |f| {
+                set(
+                    &mut f.swagger,
+                    "/info/description",
+                    json!("Use breweries in powerful automated flows and in your apps."),
+                )
+            },
+        },
+        Case {
+            rule: "contact-email",
+            category: I,
+            fails: |f| set(&mut f.swagger, "/info/contact/email", json!("jane at example.org")),
+            passes: |f| set(&mut f.swagger, "/info/contact/email", json!("jane.doe+brew@mail.example.org")),
+        },
+        Case {
+            rule: "metadata-missing",
+            category: I,
+            fails: |f| set(&mut f.swagger, "/x-ms-connector-metadata/1/propertyName", json!("Privacy")),
+            passes: |f| set(&mut f.swagger, "/x-ms-connector-metadata/1/propertyName", json!("privacy policy")),
+        },
+        Case {
+            rule: "metadata-categories",
+            category: I,
+            fails: |f| {
+                set(
+                    &mut f.swagger,
+                    "/x-ms-connector-metadata/2/propertyValue",
+                    json!("Data;AI;Productivity"),
+                )
+            },
+            passes: |f| {
+                set(
+                    &mut f.swagger,
+                    "/x-ms-connector-metadata/2/propertyValue",
+                    json!("Internet of Things; AI"),
+                )
+            },
+        },
+        Case {
+            rule: "operation-id",
+            category: I,
+            fails: |f| set(&mut f.swagger, &format!("{POST}/operationId"), json!("GetBrewery")),
+            passes: |f| set(&mut f.swagger, &format!("{POST}/operationId"), json!("Search_Breweries")),
+        },
+        Case {
+            rule: "operation-summary",
+            category: I,
+            fails: |f| set(&mut f.swagger, &format!("{GET}/summary"), json!("Get brewery & beer")),
+            passes: |f| set(&mut f.swagger, &format!("{GET}/summary"), json!("G".repeat(80))),
+        },
+        Case {
+            rule: "operation-summary-ending",
+            category: I,
+            fails: |f| set(&mut f.swagger, &format!("{GET}/summary"), json!("Get brewery.")),
+            passes: |f| set(&mut f.swagger, &format!("{GET}/summary"), json!("Get brewery (v2)")),
+        },
+        Case {
+            rule: "operation-description",
+            category: I,
+            fails: |f| remove(&mut f.swagger, &format!("{GET}/description")),
+            passes: |f| set(&mut f.swagger, &format!("{GET}/description"), json!("Gets it.")),
+        },
+        Case {
+            rule: "parameter-summary",
+            category: I,
+            fails: |f| remove(&mut f.swagger, &format!("{GET}/parameters/0/x-ms-summary")),
+            passes: |f| {
+                remove(&mut f.swagger, &format!("{GET}/parameters/0/x-ms-summary"));
+                set(&mut f.swagger, &format!("{GET}/parameters/0/x-ms-visibility"), json!("internal"));
+                set(&mut f.swagger, &format!("{GET}/parameters/0/required"), json!(false));
+                f.swagger.pointer_mut(&format!("{GET}/parameters/0")).unwrap()["name"] = json!("obdb_id");
+            },
+        },
+        Case {
+            rule: "parameter-description",
+            category: I,
+            fails: |f| remove(&mut f.swagger, &format!("{POST}/parameters/1/description")),
+            passes: |f| {
+                remove(&mut f.swagger, &format!("{POST}/parameters/1/description"));
+                f.swagger.pointer_mut(POST).unwrap()["x-ms-visibility"] = json!("internal");
+            },
+        },
+        Case {
+            rule: "path-parameter",
+            category: U,
+            fails: |f| set(&mut f.swagger, &format!("{GET}/parameters/0/required"), json!(false)),
+            passes: |f| {
+                // Declared once for the whole path instead of on the operation.
+                let param = f.swagger.pointer(&format!("{GET}/parameters/0")).unwrap().clone();
+                f.swagger.pointer_mut(GET).unwrap()["parameters"].as_array_mut().unwrap().remove(0);
+                f.swagger.pointer_mut("/paths/~1breweries~1{obdb_id}").unwrap()["parameters"] = json!([param]);
+            },
+        },
+        Case {
+            rule: "internal-default",
+            category: U,
+            fails: |f| remove(&mut f.swagger, &format!("{GET}/parameters/1/default")),
+            passes: |f| set(&mut f.swagger, &format!("{GET}/parameters/1/default"), json!("")),
+        },
+        Case {
+            rule: "default-response-schema",
+            category: I,
+            fails: |f| {
+                set(
+                    &mut f.swagger,
+                    &format!("{GET}/responses/default"),
+                    json!({"description": "Error", "schema": {"type": "object"}}),
+                )
+            },
+            passes: |f| set(&mut f.swagger, &format!("{GET}/responses/default"), json!({"description": "Error"})),
+        },
+        Case {
+            rule: "visibility-value",
+            category: U,
+            fails: |f| set(&mut f.swagger, &format!("{GET}/parameters/0/x-ms-visibility"), json!("hidden")),
+            passes: |f| set(&mut f.swagger, &format!("{GET}/parameters/0/x-ms-visibility"), json!("advanced")),
+        },
+        Case {
+            rule: "brand-color-independent",
+            category: I,
+            fails: |f| set(&mut f.properties, "/properties/iconBrandColor", json!("#1f5fa8")),
+            passes: |f| set(&mut f.properties, "/properties/iconBrandColor", json!("#DA3B01")),
+        },
+        Case {
+            rule: "brand-color-certified",
+            category: C,
+            fails: |f| set(&mut f.properties, "/properties/iconBrandColor", json!("#007ee5")),
+            passes: certified,
+        },
+        Case {
+            rule: "brand-color-format",
+            category: U,
+            fails: |f| set(&mut f.properties, "/properties/iconBrandColor", json!("blue")),
+            passes: |f| set(&mut f.properties, "/properties/iconBrandColor", json!("#ABCDEF")),
+        },
+        Case {
+            rule: "publisher-stack-owner",
+            category: I,
+            fails: |f| remove(&mut f.properties, "/properties/stackOwner"),
+            passes: |_| {},
+        },
+        Case {
+            rule: "connection-parameter-name",
+            category: U,
+            fails: |f| {
+                let p = f.properties.pointer("/properties/connectionParameters/api_key").unwrap().clone();
+                f.properties["properties"]["connectionParameters"]["api-key"] = p;
+            },
+            passes: |f| {
+                let p = f.properties.pointer("/properties/connectionParameters/api_key").unwrap().clone();
+                f.properties["properties"]["connectionParameters"]["token:TenantId"] = p;
+            },
+        },
+        Case {
+            rule: "readme-sections",
+            category: I,
+            fails: |f| f.readme = f.readme.replace("## Obtaining Credentials", "## Credits"),
+            passes: |f| f.readme = f.readme.replace("## Obtaining Credentials", "**Obtaining credentials**"),
+        },
+        Case {
+            rule: "readme-sections-template",
+            category: C,
+            fails: |f| {
+                certified(f);
+                f.readme = f.readme.replace("## Deployment Instructions", "## Setup")
+            },
+            passes: |f| {
+                certified(f);
+                f.readme = f.readme.replace("## Deployment Instructions", "Deploying\n---------")
+            },
+        },
+        Case {
+            rule: "secret-client-secret",
+            category: U,
+            fails: |f| {
+                f.properties["properties"]["connectionParameters"]["token"]["oAuthSettings"]["clientSecret"] =
+                    json!("Qx8~kP2mZ.v7Lr5Nw3Ty6Ub9")
+            },
+            passes: |f| f.properties["properties"]["connectionParameters"]["token"]["oAuthSettings"]["clientSecret"] = json!("dummysecret"),
+        },
+        Case {
+            rule: "secret-client-id",
+            category: U,
+            fails: |f| {
+                f.properties["properties"]["connectionParameters"]["token"]["oAuthSettings"]["clientId"] =
+                    json!("3f1c2a9e-8b7d-4c21-9e0f-5a6b7c8d9e0f")
+            },
+            passes: |f| {
+                f.properties["properties"]["connectionParameters"]["token"]["oAuthSettings"]["clientId"] =
+                    json!("00000000-0000-0000-0000-000000000000")
+            },
+        },
+        Case {
+            rule: "secret-value",
+            category: U,
+            fails: |f| {
+                set(
+                    &mut f.swagger,
+                    &format!("{POST}/parameters/1/default"),
+                    json!("k8Zr2QmX7pLw4NvB9tYcD3"),
+                )
+            },
+            passes: |f| set(&mut f.swagger, &format!("{POST}/parameters/1/default"), json!("application/json")),
+        },
+    ]
+}
+
+#[test]
+fn the_clean_fixture_fires_nothing() {
+    for category in [I, U] {
+        assert_eq!(clean().fired(category), BTreeSet::new(), "{category}");
+    }
+    assert_eq!(clean().with(certified).fired(C), BTreeSet::new());
+}
+
+#[test]
+fn every_rule_has_a_case() {
+    let covered: BTreeSet<_> = cases().iter().map(|c| c.rule).collect();
+    let missing: Vec<_> = RULES.iter().map(|r| r.id).filter(|id| !covered.contains(id)).collect();
+    assert!(missing.is_empty(), "rules without a test case: {missing:?}");
+}
+
+#[test]
+fn every_rule_fires_on_its_failing_case_and_not_on_its_near_miss() {
+    let mut problems = Vec::new();
+    for case in cases() {
+        let fired = clean().with(case.fails).fired(case.category);
+        if !fired.contains(case.rule) {
+            problems.push(format!("{}: did not fire on its failing case (fired: {fired:?})", case.rule));
+        }
+        let fired = clean().with(case.passes).fired(case.category);
+        if fired.contains(case.rule) {
+            problems.push(format!("{}: fired on its passing case", case.rule));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn rules_only_apply_to_their_categories() {
+    // An icon is fine for certified connectors, an error for independent publishers.
+    let with_icon = clean()
+        .with(certified)
+        .with(|f| f.raw.push(("icon.png".into(), b"\x89PNG".to_vec())));
+    assert!(!with_icon.fired(C).contains("file-icon-independent"));
+    assert!(clean()
+        .with(|f| f.raw.push(("icon.png".into(), b"\x89PNG".to_vec())))
+        .fired(I)
+        .contains("file-icon-independent"));
+    // Custom connectors are samples: no title rules.
+    let long_title = clean().with(|f| set(&mut f.swagger, "/info/title", json!("A very long title for a sample connector")));
+    assert!(!long_title.fired(U).contains("title-length"));
+}
+
+#[test]
+fn findings_point_at_file_line_and_column() {
+    let fixture = clean().with(|f| set(&mut f.swagger, "/info/title", json!("Open Brewery API")));
+    let dir = tempfile::tempdir().unwrap();
+    fixture.write(dir.path());
+    let report = validate(dir.path(), Some(I)).unwrap().report;
+    let finding = report.findings.iter().find(|f| f.rule == "title-words").unwrap();
+    assert_eq!(finding.file, "apiDefinition.swagger.json");
+    assert_eq!(finding.severity, Severity::Error);
+    let text = std::fs::read_to_string(dir.path().join("apiDefinition.swagger.json")).unwrap();
+    let line = text.lines().position(|l| l.contains("\"title\": \"Open Brewery API\"")).unwrap() + 1;
+    let column = text.lines().nth(line - 1).unwrap().find("\"title\"").unwrap() + 1;
+    let position = finding.position.unwrap();
+    assert_eq!((position.line, position.column), (line, column));
+    assert!(finding.fix.contains("API"));
+}
