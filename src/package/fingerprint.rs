@@ -230,8 +230,178 @@ mod tests {
     }
 
     #[test]
+    fn fast_and_full_readers_agree() {
+        let text = r#"{"swagger": "2.0", "info": {"title": "X", "x": [1]}, "host": "api.x.io", "basePath": "/v1",
+            "paths": {"/a/{id}": {"parameters": [{"name": "id"}], "get": {"operationId": "GetA", "responses": {}}, "post": {}}, "/b": null},
+            "definitions": {"big": {"type": "object"}}}"#;
+        let full = Fingerprint::from_swagger(&serde_json::from_str(text).unwrap());
+        assert_eq!(Fingerprint::from_swagger_bytes(text.as_bytes()).unwrap(), full);
+        assert_eq!(full.operations.len(), 2);
+        // Not strict JSON: the tolerant reader takes over and agrees.
+        let sloppy = text.replace("\"/b\": null}", "\"/b\": null,},");
+        assert_eq!(Fingerprint::from_swagger_bytes(sloppy.as_bytes()).unwrap(), full);
+    }
+
+    #[test]
     fn parameter_names_are_erased() {
         assert_eq!(erase_parameter_names("/users/{userId}/mail/{id}"), "/users/{}/mail/{}");
         assert_eq!(erase_parameter_names("/a/{b{c}}/d"), "/a/{}/d");
+    }
+}
+
+/// The fields of a swagger file a fingerprint needs, for a fast strict read that skips the rest
+/// (definitions, schemas, parameters: most of the bytes).
+#[derive(serde::Deserialize)]
+struct SwaggerLite {
+    #[serde(default)]
+    info: Option<InfoLite>,
+    #[serde(default)]
+    host: Option<Value>,
+    #[serde(default, rename = "basePath")]
+    base_path: Option<Value>,
+    #[serde(default)]
+    paths: Option<indexmap_free::OrderedPaths>,
+}
+
+#[derive(serde::Deserialize)]
+struct InfoLite {
+    #[serde(default)]
+    title: Option<Value>,
+}
+
+mod indexmap_free {
+    //! `paths` read as (path, [(key, operationId)]) without building the operations' values.
+    use serde::de::{Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+    use std::fmt;
+
+    pub struct OrderedPaths(pub Vec<(String, Vec<(String, Option<String>)>)>);
+    struct PathItem(Vec<(String, Option<String>)>);
+    struct OperationId(Option<String>);
+
+    impl<'de> Deserialize<'de> for OrderedPaths {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            struct V;
+            impl<'de> Visitor<'de> for V {
+                type Value = OrderedPaths;
+                fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                    f.write_str("an object of paths")
+                }
+                fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<OrderedPaths, A::Error> {
+                    let mut out = Vec::new();
+                    while let Some(path) = map.next_key::<String>()? {
+                        let item: PathItem = map.next_value()?;
+                        out.push((path, item.0));
+                    }
+                    Ok(OrderedPaths(out))
+                }
+            }
+            d.deserialize_map(V)
+        }
+    }
+
+    impl<'de> Deserialize<'de> for PathItem {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            struct V;
+            impl<'de> Visitor<'de> for V {
+                type Value = PathItem;
+                fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                    f.write_str("a path item")
+                }
+                fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<PathItem, A::Error> {
+                    let mut out = Vec::new();
+                    while let Some(key) = map.next_key::<String>()? {
+                        let op: OperationId = map.next_value()?;
+                        out.push((key, op.0));
+                    }
+                    Ok(PathItem(out))
+                }
+                fn visit_unit<E>(self) -> Result<PathItem, E> {
+                    Ok(PathItem(Vec::new()))
+                }
+            }
+            d.deserialize_any(V)
+        }
+    }
+
+    impl<'de> Deserialize<'de> for OperationId {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            struct V;
+            impl<'de> Visitor<'de> for V {
+                type Value = OperationId;
+                fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                    f.write_str("an operation")
+                }
+                fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<OperationId, A::Error> {
+                    let mut id = None;
+                    while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+                        if key == "operationId" {
+                            id = map.next_value::<serde_json::Value>()?.as_str().map(str::to_owned);
+                        } else {
+                            map.next_value::<IgnoredAny>()?;
+                        }
+                    }
+                    Ok(OperationId(id))
+                }
+                fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<OperationId, A::Error> {
+                    while seq.next_element::<IgnoredAny>()?.is_some() {}
+                    Ok(OperationId(None))
+                }
+                fn visit_str<E>(self, _: &str) -> Result<OperationId, E> {
+                    Ok(OperationId(None))
+                }
+                fn visit_bool<E>(self, _: bool) -> Result<OperationId, E> {
+                    Ok(OperationId(None))
+                }
+                fn visit_i64<E>(self, _: i64) -> Result<OperationId, E> {
+                    Ok(OperationId(None))
+                }
+                fn visit_u64<E>(self, _: u64) -> Result<OperationId, E> {
+                    Ok(OperationId(None))
+                }
+                fn visit_f64<E>(self, _: f64) -> Result<OperationId, E> {
+                    Ok(OperationId(None))
+                }
+                fn visit_unit<E>(self) -> Result<OperationId, E> {
+                    Ok(OperationId(None))
+                }
+            }
+            d.deserialize_any(V)
+        }
+    }
+}
+
+impl Fingerprint {
+    /// Fingerprint swagger bytes: a strict read of only the needed fields when the file is strict
+    /// JSON (most are, and this is what makes indexing the whole upstream fast), the tolerant
+    /// reader otherwise. Both give the same fingerprint for the same data.
+    pub fn from_swagger_bytes(bytes: &[u8]) -> Result<Fingerprint, super::JsonError> {
+        let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+        if std::str::from_utf8(body).is_ok() {
+            if let Ok(lite) = serde_json::from_slice::<SwaggerLite>(body) {
+                let mut root = serde_json::Map::new();
+                if let Some(t) = lite.info.and_then(|i| i.title) {
+                    root.insert("info".into(), serde_json::json!({ "title": t }));
+                }
+                if let Some(h) = lite.host {
+                    root.insert("host".into(), h);
+                }
+                if let Some(b) = lite.base_path {
+                    root.insert("basePath".into(), b);
+                }
+                if let Some(paths) = lite.paths {
+                    let mut map = serde_json::Map::new();
+                    for (path, ops) in paths.0 {
+                        let item: serde_json::Map<String, Value> = ops
+                            .into_iter()
+                            .map(|(k, id)| (k, id.map_or_else(|| serde_json::json!({}), |id| serde_json::json!({ "operationId": id }))))
+                            .collect();
+                        map.insert(path, Value::Object(item));
+                    }
+                    root.insert("paths".into(), Value::Object(map));
+                }
+                return Ok(Fingerprint::from_swagger(&Value::Object(root)));
+            }
+        }
+        super::json::parse(bytes).map(|doc| Fingerprint::from_swagger(&doc.value))
     }
 }

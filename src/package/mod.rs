@@ -234,8 +234,7 @@ impl ConnectorPackage {
 
     /// Parse the swagger file (see [`ConnectorPackage::swagger_file`]) and fingerprint it.
     pub fn fingerprint(&self) -> Option<Result<Fingerprint, JsonError>> {
-        self.swagger_file()
-            .map(|f| json::parse(&f.bytes).map(|d| Fingerprint::from_swagger(&d.value)))
+        self.swagger_file().map(|f| Fingerprint::from_swagger_bytes(&f.bytes))
     }
 
     /// Files that are none of the known ones (screenshots, logos, ...).
