@@ -1,0 +1,3 @@
+//! Shared helpers for integration tests. Include with `mod support;`.
+
+pub mod git_http;
