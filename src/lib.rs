@@ -5,6 +5,7 @@
 //! `package` (load the files, bytes untouched) -> `check` (certification rules) -> later stages.
 //! Commands in `commands` only compose stages.
 
+pub mod catalog;
 pub mod check;
 pub mod cli;
 pub mod commands;

@@ -1,0 +1,166 @@
+//! The index of every upstream connector: folder, category and fingerprint, read straight from
+//! git objects and kept on disk per commit.
+//!
+//! Building it reads ~1,000 swagger blobs (~80 MB); a fingerprint depends only on its blob, so a
+//! new commit reuses every fingerprint whose blob id is unchanged and only new or changed
+//! connectors are read again.
+
+use crate::package::{Category, Fingerprint};
+use anyhow::Context;
+use git2::{ObjectType, Oid, Repository};
+use rayon::prelude::*;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+/// Bumped when the index format or the fingerprint changes, so old files are rebuilt.
+const FORMAT: u32 = 1;
+
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct IndexedConnector {
+    /// `certified-connectors/DeepL`.
+    pub folder: String,
+    pub category: Category,
+    /// The swagger file's name in the folder, if there is one.
+    pub swagger: Option<String>,
+    /// The swagger blob id: what the fingerprint was computed from.
+    pub blob: Option<String>,
+    pub fingerprint: Option<Fingerprint>,
+    /// Why no fingerprint could be had.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct Index {
+    pub format: u32,
+    pub commit: String,
+    pub connectors: Vec<IndexedConnector>,
+}
+
+/// How an index came to be, for the sync summary and the tests.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct IndexStats {
+    /// Loaded from disk as it was.
+    pub loaded: bool,
+    /// Fingerprints computed from blobs in this run.
+    pub fingerprinted: usize,
+    /// Fingerprints reused from an earlier index (same blob).
+    pub reused: usize,
+}
+
+fn index_dir(mirror_path: &Path) -> PathBuf {
+    mirror_path.join("connector-publish-index")
+}
+
+fn index_path(mirror_path: &Path, commit: &str) -> PathBuf {
+    index_dir(mirror_path).join(format!("{commit}.json"))
+}
+
+/// The index for `commit` of the mirror at `mirror_path`: from disk when it is there, else built
+/// (reusing the newest earlier index's fingerprints) and saved.
+pub fn load_or_build(mirror_path: &Path, commit: Oid) -> anyhow::Result<(Index, IndexStats)> {
+    let path = index_path(mirror_path, &commit.to_string());
+    if let Ok(bytes) = std::fs::read(&path) {
+        if let Ok(index) = serde_json::from_slice::<Index>(&bytes) {
+            if index.format == FORMAT && index.commit == commit.to_string() {
+                return Ok((index, IndexStats { loaded: true, ..Default::default() }));
+            }
+        }
+    }
+    let previous = newest_index(mirror_path);
+    let (index, stats) = build(mirror_path, commit, previous.as_ref())?;
+    save(mirror_path, &index)?;
+    Ok((index, stats))
+}
+
+fn newest_index(mirror_path: &Path) -> Option<Index> {
+    let entries = std::fs::read_dir(index_dir(mirror_path)).ok()?;
+    let newest = entries.filter_map(Result::ok).filter_map(|e| Some((e.metadata().ok()?.modified().ok()?, e.path()))).max()?;
+    let index: Index = serde_json::from_slice(&std::fs::read(newest.1).ok()?).ok()?;
+    (index.format == FORMAT).then_some(index)
+}
+
+/// Write atomically (temporary file, then rename) and keep only the few newest indexes.
+fn save(mirror_path: &Path, index: &Index) -> anyhow::Result<()> {
+    let dir = index_dir(mirror_path);
+    std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+    let path = index_path(mirror_path, &index.commit);
+    let tmp = path.with_extension(format!("tmp{}", std::process::id()));
+    std::fs::write(&tmp, serde_json::to_vec(index)?).with_context(|| format!("writing {}", tmp.display()))?;
+    std::fs::rename(&tmp, &path).with_context(|| format!("writing {}", path.display()))?;
+    let mut old: Vec<_> = std::fs::read_dir(&dir)?.filter_map(Result::ok).filter_map(|e| Some((e.metadata().ok()?.modified().ok()?, e.path()))).collect();
+    old.sort();
+    let excess = old.len().saturating_sub(3);
+    for (_, p) in old.into_iter().take(excess) {
+        if p != path {
+            std::fs::remove_file(p).ok();
+        }
+    }
+    Ok(())
+}
+
+/// Build the index from the commit's tree. `previous` lends fingerprints for unchanged blobs.
+pub fn build(mirror_path: &Path, commit: Oid, previous: Option<&Index>) -> anyhow::Result<(Index, IndexStats)> {
+    let repo = Repository::open_bare(mirror_path).with_context(|| format!("opening the mirror {}", mirror_path.display()))?;
+    let tree = repo.find_commit(commit)?.tree()?;
+
+    // Walk trees (cheap) on this thread; collect the blobs to read.
+    let mut work: Vec<(String, Category, Option<(String, Oid)>)> = Vec::new();
+    for category in Category::ALL {
+        let Some(entry) = tree.get_name(category.folder()) else { continue };
+        let Ok(category_tree) = repo.find_tree(entry.id()) else { continue };
+        for connector in category_tree.iter() {
+            if connector.kind() != Some(ObjectType::Tree) {
+                continue;
+            }
+            let Ok(name) = connector.name() else { continue };
+            let folder_tree = repo.find_tree(connector.id())?;
+            let names: Vec<String> = folder_tree.iter().filter(|e| e.kind() == Some(ObjectType::Blob)).filter_map(|e| e.name().ok().map(str::to_owned)).collect();
+            let swagger = pick_swagger(&names).and_then(|n| folder_tree.get_name(&n).map(|e| (n.clone(), e.id())));
+            work.push((format!("{}/{name}", category.folder()), category, swagger));
+        }
+    }
+
+    let reusable: HashMap<&str, &Fingerprint> = previous
+        .map(|p| p.connectors.iter().filter_map(|c| Some((c.blob.as_deref()?, c.fingerprint.as_ref()?))).collect())
+        .unwrap_or_default();
+
+    // Read and fingerprint blobs on every core; a Repository is per thread.
+    let path = mirror_path.to_path_buf();
+    let connectors: Vec<(IndexedConnector, bool)> = work
+        .into_par_iter()
+        .map_init(
+            || Repository::open_bare(&path).ok(),
+            |repo, (folder, category, swagger)| {
+                let Some((name, blob)) = swagger else {
+                    return (IndexedConnector { folder, category, swagger: None, blob: None, fingerprint: None, error: Some("no swagger file".into()) }, false);
+                };
+                let blob_id = blob.to_string();
+                if let Some(fp) = reusable.get(blob_id.as_str()) {
+                    return (IndexedConnector { folder, category, swagger: Some(name), blob: Some(blob_id), fingerprint: Some((*fp).clone()), error: None }, false);
+                }
+                let result = repo
+                    .as_ref()
+                    .ok_or_else(|| "cannot open the mirror".to_string())
+                    .and_then(|r| r.find_blob(blob).map_err(|e| e.to_string()))
+                    .and_then(|b| Fingerprint::from_swagger_bytes(b.content()).map_err(|e| e.to_string()));
+                let (fingerprint, error) = match result {
+                    Ok(fp) => (Some(fp), None),
+                    Err(e) => (None, Some(e)),
+                };
+                (IndexedConnector { folder, category, swagger: Some(name), blob: Some(blob_id), fingerprint, error }, true)
+            },
+        )
+        .collect();
+
+    let fingerprinted = connectors.iter().filter(|(_, computed)| *computed).count();
+    let reused = connectors.iter().filter(|(c, computed)| !computed && c.fingerprint.is_some()).count();
+    let connectors = connectors.into_iter().map(|(c, _)| c).collect();
+    Ok((Index { format: FORMAT, commit: commit.to_string(), connectors }, IndexStats { loaded: false, fingerprinted, reused }))
+}
+
+/// The swagger file among a folder's file names (see `ConnectorPackage::swagger_file`).
+fn pick_swagger(names: &[String]) -> Option<String> {
+    let package = crate::package::ConnectorPackage::from_files("", names.iter().map(|n| (n.clone(), Vec::new())));
+    package.swagger_file().map(|f| f.name.clone())
+}

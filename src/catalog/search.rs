@@ -1,0 +1,283 @@
+//! Ranked duplicate search over the index.
+//!
+//! A duplicate is the same API, not the same host: `graph.microsoft.com` alone serves 15
+//! legitimate connectors. So the verdicts weigh operations in common first, then host, base path
+//! and title together, and placeholder hosts never count as evidence. The thresholds were
+//! measured on the corpus (`examples/search_eval.rs`); see [`Thresholds`].
+
+use super::index::{Index, IndexedConnector};
+use crate::package::{Category, Fingerprint};
+use std::collections::BTreeSet;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Verdict {
+    /// Ordered so that duplicates sort first.
+    Duplicate,
+    Related,
+}
+
+/// What to look for.
+#[derive(Debug, Clone)]
+pub enum Query {
+    /// A connector's fingerprint (from a folder).
+    Connector(Fingerprint),
+    /// A host, optionally with a base path (from a URL).
+    Host { host: String, base_path: Option<String> },
+    /// A connector title.
+    Title(String),
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Candidate {
+    pub folder: String,
+    pub category: Category,
+    pub title: Option<String>,
+    pub verdict: Verdict,
+    pub score: f64,
+    /// Why, in words, most telling first.
+    pub evidence: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+}
+
+/// The cut-offs, from measurement on the corpus (see the closing table in `examples/search_eval.rs`).
+#[derive(Debug, Clone, Copy)]
+pub struct Thresholds {
+    /// Share of the smaller connector's operations found in the other, on the same real host.
+    pub containment: f64,
+    /// Operations in common needed before containment counts.
+    pub min_common: usize,
+    /// Title similarity (0..1) that counts as "the same title".
+    pub same_title: f64,
+    /// Title similarity that makes a neighbour worth listing.
+    pub related_title: f64,
+}
+
+pub const THRESHOLDS: Thresholds = Thresholds { containment: 0.5, min_common: 2, same_title: 0.9, related_title: 0.8 };
+
+/// Lower-case, drop `(Independent Publisher)`, version suffixes (`V2`), and words that every
+/// title may or may not carry (`connector`, `api`), then remove spaces and punctuation.
+pub fn normalize_title(title: &str) -> String {
+    let lower = title.to_lowercase().replace("independent publisher", " ");
+    let words: Vec<String> = lower
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .filter(|w| !matches!(*w, "connector" | "api" | "apis" | "the" | "for"))
+        .filter(|w| !(w.len() >= 2 && w.starts_with('v') && w[1..].chars().all(|c| c.is_ascii_digit())))
+        .map(str::to_owned)
+        .collect();
+    let joined = words.concat();
+    if joined.is_empty() {
+        lower.chars().filter(|c| c.is_alphanumeric()).collect()
+    } else {
+        joined
+    }
+}
+
+/// 1.0 for the same normalized title, else normalized edit similarity.
+pub fn title_similarity(a: &str, b: &str) -> f64 {
+    let (a, b) = (normalize_title(a), normalize_title(b));
+    if a.is_empty() || b.is_empty() {
+        return 0.0;
+    }
+    if a == b {
+        return 1.0;
+    }
+    strsim::normalized_levenshtein(&a, &b)
+}
+
+/// The measurements one comparison is judged on.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Comparison {
+    pub same_real_host: bool,
+    pub same_base_path: bool,
+    pub common: usize,
+    /// common / the smaller operation count.
+    pub containment: f64,
+    pub title: f64,
+    pub identical: bool,
+}
+
+fn operation_keys(fp: &Fingerprint) -> BTreeSet<(String, String)> {
+    fp.operations.iter().map(|o| (o.method.clone(), o.path.to_lowercase())).collect()
+}
+
+pub fn compare(q: &Fingerprint, c: &Fingerprint) -> Comparison {
+    let same_real_host = q.host.is_some() && q.host == c.host && !q.host_is_placeholder && !c.host_is_placeholder;
+    let (qo, co) = (operation_keys(q), operation_keys(c));
+    let common = qo.intersection(&co).count();
+    let smaller = qo.len().min(co.len());
+    let containment = if smaller == 0 { 0.0 } else { common as f64 / smaller as f64 };
+    let title = match (&q.title, &c.title) {
+        (Some(a), Some(b)) => title_similarity(a, b),
+        _ => 0.0,
+    };
+    let identical = q.title == c.title && q.host == c.host && q.base_path == c.base_path && q.operations == c.operations && (!qo.is_empty() || same_real_host);
+    Comparison { same_real_host, same_base_path: q.base_path == c.base_path, common, containment, title, identical }
+}
+
+/// Judge one comparison: the verdict (if any), a score for ranking, and the evidence.
+pub fn judge(cmp: &Comparison, c: &Fingerprint, t: &Thresholds) -> Option<(Verdict, f64, Vec<String>)> {
+    let mut evidence = Vec::new();
+    if cmp.identical {
+        evidence.push("the same title, host, base path and operations".into());
+    }
+    if cmp.common > 0 {
+        evidence.push(format!("{} operation{} in common ({:.0}% of the smaller connector)", cmp.common, if cmp.common == 1 { "" } else { "s" }, cmp.containment * 100.0));
+    }
+    if cmp.same_real_host {
+        let host = c.host.as_deref().unwrap_or("");
+        evidence.push(if cmp.same_base_path { format!("the same host and base path ({host}{})", c.base_path) } else { format!("the same host ({host})") });
+    }
+    if cmp.title >= t.related_title {
+        evidence.push(if cmp.title >= 0.999 { "the same title".into() } else { format!("a similar title ({:.0}% alike)", cmp.title * 100.0) });
+    }
+    let same_api_by_operations = cmp.same_real_host && cmp.common >= t.min_common && cmp.containment >= t.containment;
+    let same_api_by_identity = cmp.same_real_host && cmp.same_base_path && cmp.title >= t.same_title;
+    // Without a real host in common, only the operations and the title together can tell.
+    let same_api_elsewhere = !cmp.same_real_host && cmp.title >= t.same_title && cmp.common >= 3 && cmp.containment >= 0.8;
+    let verdict = if cmp.identical || same_api_by_operations || same_api_by_identity || same_api_elsewhere {
+        Verdict::Duplicate
+    } else if cmp.same_real_host || cmp.title >= t.related_title || (cmp.common >= 3 && cmp.containment >= t.containment) {
+        Verdict::Related
+    } else {
+        return None;
+    };
+    let score = 0.5 * cmp.containment + 0.3 * cmp.title + if cmp.same_real_host { 0.1 } else { 0.0 } + if cmp.same_real_host && cmp.same_base_path { 0.1 } else { 0.0 };
+    Some((verdict, (score * 1000.0).round() / 1000.0, evidence))
+}
+
+/// Search the index. `exclude` leaves one folder out (the connector being updated).
+pub fn search(index: &Index, query: &Query, exclude: Option<&str>, browse: &dyn Fn(&str) -> Option<String>) -> Vec<Candidate> {
+    let t = &THRESHOLDS;
+    let mut out: Vec<Candidate> = Vec::new();
+    for entry in &index.connectors {
+        if exclude.is_some_and(|e| e.eq_ignore_ascii_case(&entry.folder)) {
+            continue;
+        }
+        let Some(fp) = &entry.fingerprint else { continue };
+        let judged = match query {
+            Query::Connector(q) => judge(&compare(q, fp), fp, t),
+            Query::Host { host, base_path } => judge_host(host, base_path.as_deref(), fp),
+            Query::Title(title) => judge_title(title, fp, t),
+        };
+        if let Some((verdict, score, evidence)) = judged {
+            out.push(candidate(entry, verdict, score, evidence, browse));
+        }
+    }
+    out.sort_by(|a, b| a.verdict.cmp(&b.verdict).then(b.score.total_cmp(&a.score)).then(a.folder.cmp(&b.folder)));
+    out
+}
+
+fn candidate(entry: &IndexedConnector, verdict: Verdict, score: f64, evidence: Vec<String>, browse: &dyn Fn(&str) -> Option<String>) -> Candidate {
+    Candidate {
+        folder: entry.folder.clone(),
+        category: entry.category,
+        title: entry.fingerprint.as_ref().and_then(|f| f.title.clone()),
+        verdict,
+        score,
+        evidence,
+        url: browse(&entry.folder),
+    }
+}
+
+/// A host (and base path) alone says "related": many APIs share a host.
+fn judge_host(host: &str, base_path: Option<&str>, fp: &Fingerprint) -> Option<(Verdict, f64, Vec<String>)> {
+    if fp.host.as_deref() != Some(host) {
+        return None;
+    }
+    let base_match = base_path.is_some_and(|b| !b.is_empty() && (fp.base_path == b || b.starts_with(&format!("{}/", fp.base_path)) && !fp.base_path.is_empty()));
+    let mut evidence = vec![format!("served from {host}{}", fp.base_path)];
+    if fp.host_is_placeholder {
+        evidence.push("a placeholder host, which identifies no API".into());
+    }
+    let score = if base_match { 0.8 } else { 0.5 };
+    Some((Verdict::Related, score, evidence))
+}
+
+fn judge_title(title: &str, fp: &Fingerprint, t: &Thresholds) -> Option<(Verdict, f64, Vec<String>)> {
+    let sim = title_similarity(title, fp.title.as_deref()?);
+    let contains = {
+        let (q, c) = (normalize_title(title), normalize_title(fp.title.as_deref()?));
+        q.len() >= 4 && (c.contains(&q) || q.contains(&c) && c.len() >= 4)
+    };
+    if sim < t.related_title && !contains {
+        return None;
+    }
+    let evidence = vec![if sim >= 0.999 { "the same title".to_string() } else { format!("a similar title ({:.0}% alike)", sim * 100.0) }];
+    Some((Verdict::Related, (sim.max(if contains { 0.8 } else { 0.0 }) * 1000.0).round() / 1000.0, evidence))
+}
+
+/// Turn what the user typed into a query: a URL, a host, or a title.
+pub fn parse_text_query(text: &str) -> Query {
+    let t = text.trim();
+    let looks_like_host = !t.contains(' ') && t.contains('.') && t.chars().all(|c| c.is_ascii_alphanumeric() || ".-:/_{}%?=&#~".contains(c));
+    if t.contains("://") || looks_like_host {
+        let (host, path) = crate::package::fingerprint::normalize_host(t);
+        if let Some(host) = host {
+            let path = path.split(['?', '#']).next().unwrap_or("").trim_end_matches('/').to_string();
+            return Query::Host { host, base_path: if path.is_empty() { None } else { Some(path) } };
+        }
+    }
+    Query::Title(t.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::package::fingerprint::Operation;
+
+    fn fp(title: &str, host: &str, base: &str, ops: &[&str]) -> Fingerprint {
+        Fingerprint {
+            title: Some(title.into()),
+            host: Some(host.into()),
+            host_is_placeholder: crate::package::fingerprint::is_placeholder_host(host),
+            base_path: base.into(),
+            operations: ops.iter().map(|p| Operation { method: "GET".into(), path: format!("{base}{p}") }).collect(),
+            operation_ids: Default::default(),
+        }
+    }
+
+    #[test]
+    fn titles_survive_case_spacing_and_suffixes() {
+        assert_eq!(title_similarity("HubSpot Marketing (Independent Publisher)", "hubspot  marketing"), 1.0);
+        assert_eq!(title_similarity("Azure DevOps V2", "Azure DevOps"), 1.0);
+        assert_eq!(title_similarity("Deep L", "DeepL"), 1.0);
+        assert!(title_similarity("DeepL", "Dropbox") < 0.5);
+    }
+
+    #[test]
+    fn same_host_different_api_is_related_not_duplicate() {
+        let mail = fp("Office 365 Mail", "graph.microsoft.com", "/v1.0", &["/me/messages", "/me/sendMail"]);
+        let planner = fp("Planner", "graph.microsoft.com", "/v1.0", &["/planner/tasks", "/planner/plans"]);
+        let (verdict, _, evidence) = judge(&compare(&mail, &planner), &planner, &THRESHOLDS).unwrap();
+        assert_eq!(verdict, Verdict::Related);
+        assert!(evidence.iter().any(|e| e.contains("graph.microsoft.com")));
+    }
+
+    #[test]
+    fn same_operations_on_the_same_host_is_a_duplicate() {
+        let a = fp("DeepL", "api.deepl.com", "/v2", &["/translate", "/usage", "/languages"]);
+        let b = fp("DeepL Translator (Independent Publisher)", "api.deepl.com", "/v2", &["/translate", "/usage"]);
+        assert_eq!(judge(&compare(&a, &b), &b, &THRESHOLDS).unwrap().0, Verdict::Duplicate);
+    }
+
+    #[test]
+    fn placeholder_hosts_alone_make_nothing_the_same() {
+        let a = fp("Contoso Sample", "api.contoso.com", "/", &["/a", "/b"]);
+        let b = fp("Other Thing", "api.contoso.com", "/", &["/c"]);
+        assert!(judge(&compare(&a, &b), &b, &THRESHOLDS).is_none());
+        // ... but the same title and the same operations still do.
+        let c = fp("Contoso Sample", "api.contoso.com", "/", &["/a", "/b", "/x", "/y"]);
+        let d = fp("Contoso Sample V2", "yourhost.yourdomain.com", "/", &["/a", "/b", "/x", "/y"]);
+        assert_eq!(judge(&compare(&c, &d), &d, &THRESHOLDS).unwrap().0, Verdict::Duplicate);
+    }
+
+    #[test]
+    fn text_queries_are_told_apart() {
+        assert!(matches!(parse_text_query("https://api.deepl.com/v2/translate?x=1"), Query::Host { host, base_path: Some(b) } if host == "api.deepl.com" && b == "/v2/translate"));
+        assert!(matches!(parse_text_query("graph.microsoft.com"), Query::Host { base_path: None, .. }));
+        assert!(matches!(parse_text_query("Adobe PDF Services"), Query::Title(_)));
+    }
+}
