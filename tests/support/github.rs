@@ -1,0 +1,1904 @@
+//! An in-process, stateful fake of the part of the GitHub REST API that connector-publish uses.
+//!
+//! It listens on `127.0.0.1` (a free port) on its own thread, so it works both for the binary run
+//! as a child process (assert_cmd) and for async code called in-process: it never touches the
+//! test's runtime. Point the tool's API base at [`FakeGitHub::url`].
+//!
+//! Routes (anything else answers 404 `{"message":"Not Found"}` and is recorded with
+//! `handled == false`):
+//!
+//! | route | behaviour |
+//! | --- | --- |
+//! | `GET /user` | the token's user; 401 `Bad credentials` / `Requires authentication` |
+//! | `GET /repos/{o}/{r}` | full repository JSON (with `parent`/`source` for forks, `permissions` for the caller) or 404 |
+//! | `POST /repos/{o}/{r}/forks` | 202 + the fork; a new fork stays 404 for `fork_polls_before_visible` GETs; an existing fork is returned again |
+//! | `POST /repos/{o}/{r}/merge-upstream` | 200 `{message, merge_type, base_branch}`; 409 on conflict; 422 otherwise |
+//! | `GET /repos/{o}/{r}/pulls` | filters `state` (default open), `head` (`user:ref` or `user`), `base`; `per_page`/`page` |
+//! | `POST /repos/{o}/{r}/pulls` | 201 + the pull request; 422 when one is already open for the same head and base |
+//!
+//! Every response carries GitHub's usual headers (`x-ratelimit-*`, `x-github-request-id`,
+//! `x-github-media-type`) and, for a classic token, `X-OAuth-Scopes`. A token with no scopes
+//! configured (`None`) behaves like a fine-grained token: no `X-OAuth-Scopes` header at all.
+//!
+//! Faults are queued per route ("METHOD /path", no query, compared case-insensitively; `"*"`
+//! matches every request) and served in order before the normal behaviour; a served fault changes
+//! no state (it does not count as a fork poll, does not create anything).
+//!
+//! Shapes follow the examples in GitHub's REST reference (2022-11-28): simple-user,
+//! full-repository, pull-request, merged-upstream, basic-error and validation-error. They also
+//! deserialize into octocrab's `models::Author`, `models::Repository`, `models::pulls::PullRequest`
+//! and `models::repos::MergedUpstream`.
+#![allow(dead_code)]
+
+use serde_json::{json, Map, Value};
+use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::thread::JoinHandle;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+const DOCS: &str = "https://docs.github.com/rest";
+const FIXED_TIME: &str = "2024-01-01T00:00:00Z";
+
+// ---------------------------------------------------------------------------------------------
+// Configuration
+// ---------------------------------------------------------------------------------------------
+
+/// A user the fake knows, with the token that authenticates as that user.
+#[derive(Clone, Debug)]
+pub struct FakeUser {
+    pub token: String,
+    pub login: String,
+    pub name: Option<String>,
+    pub email: Option<String>,
+    /// Value of the `X-OAuth-Scopes` header (classic token), e.g. `"repo, workflow"` or `""`.
+    /// `None`: no header, like a fine-grained token.
+    pub scopes: Option<String>,
+}
+
+impl FakeUser {
+    /// A classic token with scopes `repo, workflow`.
+    pub fn new(token: &str, login: &str) -> Self {
+        FakeUser {
+            token: token.to_string(),
+            login: login.to_string(),
+            name: Some(format!("{login} (fake)")),
+            email: Some(format!("{login}@users.noreply.github.com")),
+            scopes: Some("repo, workflow".to_string()),
+        }
+    }
+
+    /// Set `X-OAuth-Scopes` (`Some("")` = a classic token without scopes, `None` = fine-grained).
+    pub fn scopes(mut self, scopes: Option<&str>) -> Self {
+        self.scopes = scopes.map(str::to_string);
+        self
+    }
+}
+
+impl From<(&str, &str)> for FakeUser {
+    fn from((token, login): (&str, &str)) -> Self {
+        FakeUser::new(token, login)
+    }
+}
+
+/// A repository that exists when the server starts.
+#[derive(Clone, Debug)]
+pub struct FakeRepo {
+    /// `owner/name`
+    pub full_name: String,
+    /// `owner/name` of the parent when this repository is a fork.
+    pub parent: Option<String>,
+    /// Default `dev`, like microsoft/PowerPlatformConnectors.
+    pub default_branch: String,
+    pub private: bool,
+}
+
+impl FakeRepo {
+    pub fn new(full_name: &str) -> Self {
+        FakeRepo {
+            full_name: full_name.to_string(),
+            parent: None,
+            default_branch: "dev".to_string(),
+            private: false,
+        }
+    }
+
+    /// An existing fork of `parent`, visible at once.
+    pub fn fork_of(full_name: &str, parent: &str) -> Self {
+        FakeRepo {
+            parent: Some(parent.to_string()),
+            ..FakeRepo::new(full_name)
+        }
+    }
+
+    pub fn default_branch(mut self, branch: &str) -> Self {
+        self.default_branch = branch.to_string();
+        self
+    }
+}
+
+impl From<&str> for FakeRepo {
+    fn from(full_name: &str) -> Self {
+        FakeRepo::new(full_name)
+    }
+}
+
+/// Passed to [`FakeGitHubConfig::on_fork`] when `POST .../forks` creates a new fork.
+#[derive(Clone, Debug)]
+pub struct ForkCreated {
+    pub owner: String,
+    pub repo: String,
+    pub parent_owner: String,
+    pub parent_repo: String,
+}
+
+/// Passed to [`FakeGitHubConfig::on_merge_upstream`] on `POST .../merge-upstream`.
+#[derive(Clone, Debug)]
+pub struct MergeUpstreamCall {
+    pub owner: String,
+    pub repo: String,
+    pub branch: String,
+    pub parent_owner: String,
+    pub parent_repo: String,
+}
+
+/// What `merge-upstream` answers.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum MergeUpstreamResult {
+    /// 200, `merge_type: "fast-forward"`.
+    FastForward,
+    /// 200, `merge_type: "merge"`.
+    Merge,
+    /// 200, `merge_type: "none"` (branch not behind upstream).
+    UpToDate,
+    /// 409 `There are merge conflicts`.
+    Conflict,
+    /// 422 with this message.
+    Unprocessable(String),
+}
+
+pub type ForkHook = Arc<dyn Fn(&ForkCreated) + Send + Sync>;
+pub type MergeUpstreamHook = Arc<dyn Fn(&MergeUpstreamCall) -> MergeUpstreamResult + Send + Sync>;
+/// `(owner, repo, branch) -> Some(sha)` when the branch exists.
+pub type BranchShaHook = Arc<dyn Fn(&str, &str, &str) -> Option<String> + Send + Sync>;
+
+#[derive(Clone)]
+pub struct FakeGitHubConfig {
+    pub users: Vec<FakeUser>,
+    pub repos: Vec<FakeRepo>,
+    /// A fork made through `POST .../forks` answers 404 to this many `GET /repos/{o}/{r}` first
+    /// (GitHub creates forks asynchronously). 0 = visible at once.
+    pub fork_polls_before_visible: u32,
+    /// Prefix of `clone_url`: `{git_base_url}/{owner}/{repo}.git`. Default `https://github.com`;
+    /// point it at a local git HTTP server in tests that push.
+    pub git_base_url: String,
+    /// Prefix of every `html_url`. Default `https://github.com`.
+    pub html_base_url: String,
+    /// Number of the first pull request created. Default 1.
+    pub first_pr_number: u64,
+    /// Called (outside any lock, before the 202 is sent) when a new fork is created.
+    pub on_fork: Option<ForkHook>,
+    /// Decides what `merge-upstream` answers, and may update the fork's git ref. Without it the
+    /// answer is [`FakeGitHub::set_merge_upstream_result`]'s (default fast-forward).
+    pub on_merge_upstream: Option<MergeUpstreamHook>,
+    /// When set, pull request creation checks that head and base branches exist (422
+    /// `invalid` otherwise) and takes `head.sha`/`base.sha` from it.
+    pub branch_sha: Option<BranchShaHook>,
+}
+
+impl Default for FakeGitHubConfig {
+    fn default() -> Self {
+        FakeGitHubConfig {
+            users: Vec::new(),
+            repos: Vec::new(),
+            fork_polls_before_visible: 0,
+            git_base_url: "https://github.com".to_string(),
+            html_base_url: "https://github.com".to_string(),
+            first_pr_number: 1,
+            on_fork: None,
+            on_merge_upstream: None,
+            branch_sha: None,
+        }
+    }
+}
+
+impl FakeGitHubConfig {
+    pub fn user(mut self, token: &str, login: &str) -> Self {
+        self.users.push(FakeUser::new(token, login));
+        self
+    }
+
+    pub fn repo(mut self, full_name: &str) -> Self {
+        self.repos.push(FakeRepo::new(full_name));
+        self
+    }
+
+    pub fn fork(mut self, full_name: &str, parent: &str) -> Self {
+        self.repos.push(FakeRepo::fork_of(full_name, parent));
+        self
+    }
+
+    pub fn fork_polls_before_visible(mut self, n: u32) -> Self {
+        self.fork_polls_before_visible = n;
+        self
+    }
+
+    pub fn on_fork(mut self, f: impl Fn(&ForkCreated) + Send + Sync + 'static) -> Self {
+        self.on_fork = Some(Arc::new(f));
+        self
+    }
+
+    pub fn on_merge_upstream(
+        mut self,
+        f: impl Fn(&MergeUpstreamCall) -> MergeUpstreamResult + Send + Sync + 'static,
+    ) -> Self {
+        self.on_merge_upstream = Some(Arc::new(f));
+        self
+    }
+
+    pub fn branch_sha(
+        mut self,
+        f: impl Fn(&str, &str, &str) -> Option<String> + Send + Sync + 'static,
+    ) -> Self {
+        self.branch_sha = Some(Arc::new(f));
+        self
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Recording and fault injection
+// ---------------------------------------------------------------------------------------------
+
+/// One request as the fake saw it, with the status it answered.
+#[derive(Clone, Debug)]
+pub struct RecordedRequest {
+    pub method: String,
+    /// Path without the query, e.g. `/repos/microsoft/PowerPlatformConnectors/pulls`.
+    pub path: String,
+    /// Raw query string (no `?`), possibly empty.
+    pub raw_query: String,
+    /// Decoded query parameters, in order.
+    pub query: Vec<(String, String)>,
+    /// All request headers, names lower-cased.
+    pub headers: Vec<(String, String)>,
+    pub authorization: Option<String>,
+    /// JSON body; `Null` when empty, `Value::String(raw)` when not JSON.
+    pub body: Value,
+    pub status: u16,
+    /// false when no route of the fake matched.
+    pub handled: bool,
+    /// true when the answer came from the fault queue.
+    pub injected: bool,
+}
+
+impl RecordedRequest {
+    /// `"METHOD /path"`, the key used by [`FakeGitHub::count`] and the fault queue.
+    pub fn route(&self) -> String {
+        format!("{} {}", self.method, self.path)
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    pub fn query_param(&self, name: &str) -> Option<&str> {
+        self.query
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// A response served from the fault queue. Its headers are added to (and replace same-named)
+/// default headers.
+#[derive(Clone, Debug)]
+pub struct CannedResponse {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: Value,
+}
+
+impl CannedResponse {
+    pub fn new(status: u16, body: Value) -> Self {
+        CannedResponse {
+            status,
+            headers: Vec::new(),
+            body,
+        }
+    }
+
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.headers.push((name.to_string(), value.to_string()));
+        self
+    }
+}
+
+#[derive(Clone, Debug)]
+enum Fault {
+    Respond(CannedResponse),
+    /// Sleep, then carry on (next fault or normal behaviour).
+    Delay(Duration),
+}
+
+/// A pull request held by the fake.
+#[derive(Clone, Debug)]
+pub struct FakePullRequest {
+    pub id: u64,
+    pub number: u64,
+    /// `owner/name` of the repository the pull request is on (the base).
+    pub base_repo: String,
+    pub base_ref: String,
+    pub base_sha: String,
+    /// `owner/name` of the head repository (the fork).
+    pub head_repo: String,
+    pub head_owner: String,
+    pub head_ref: String,
+    pub head_sha: String,
+    pub title: String,
+    pub body: Option<String>,
+    /// `open` or `closed`
+    pub state: String,
+    pub draft: bool,
+    pub maintainer_can_modify: bool,
+    pub user: String,
+}
+
+impl FakePullRequest {
+    /// `user:branch`
+    pub fn head_label(&self) -> String {
+        format!("{}:{}", self.head_owner, self.head_ref)
+    }
+}
+
+/// A repository held by the fake.
+#[derive(Clone, Debug)]
+pub struct FakeRepoState {
+    pub id: u64,
+    pub owner: String,
+    pub name: String,
+    pub parent: Option<String>,
+    pub default_branch: String,
+    pub private: bool,
+    /// `GET /repos/{o}/{r}` answers 404 while this is above 0, counting down.
+    pub hidden_polls: u32,
+}
+
+impl FakeRepoState {
+    pub fn full_name(&self) -> String {
+        format!("{}/{}", self.owner, self.name)
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// State
+// ---------------------------------------------------------------------------------------------
+
+struct Account {
+    login: String,
+    id: u64,
+    kind: &'static str,
+}
+
+struct State {
+    users: Vec<FakeUser>,
+    accounts: BTreeMap<String, Account>,
+    repos: Vec<FakeRepoState>,
+    prs: Vec<FakePullRequest>,
+    next_id: u64,
+    next_pr_number: u64,
+    fork_polls_before_visible: u32,
+    merge_result: MergeUpstreamResult,
+    faults: HashMap<String, VecDeque<Fault>>,
+    requests: Vec<RecordedRequest>,
+    request_counter: u64,
+}
+
+impl State {
+    fn account(&mut self, login: &str, kind: &'static str) -> &Account {
+        let key = login.to_ascii_lowercase();
+        if !self.accounts.contains_key(&key) {
+            self.next_id += 1;
+            let id = self.next_id;
+            self.accounts.insert(
+                key.clone(),
+                Account {
+                    login: login.to_string(),
+                    id,
+                    kind,
+                },
+            );
+        }
+        &self.accounts[&key]
+    }
+
+    fn repo_index(&self, owner: &str, name: &str) -> Option<usize> {
+        self.repos
+            .iter()
+            .position(|r| r.owner.eq_ignore_ascii_case(owner) && r.name.eq_ignore_ascii_case(name))
+    }
+
+    fn repo_by_full(&self, full: &str) -> Option<&FakeRepoState> {
+        let (o, n) = full.split_once('/')?;
+        self.repo_index(o, n).map(|i| &self.repos[i])
+    }
+
+    fn add_repo(
+        &mut self,
+        owner: &str,
+        name: &str,
+        parent: Option<String>,
+        default_branch: &str,
+        private: bool,
+        hidden_polls: u32,
+    ) -> usize {
+        // Configured users are users; an account first met as the owner of a non-fork
+        // repository (microsoft) is an organization; anyone else is a user.
+        let is_user = self
+            .users
+            .iter()
+            .any(|u| u.login.eq_ignore_ascii_case(owner));
+        let kind = if is_user || parent.is_some() {
+            "User"
+        } else {
+            "Organization"
+        };
+        let owner = self.account(owner, kind).login.clone();
+        self.next_id += 1;
+        self.repos.push(FakeRepoState {
+            id: self.next_id,
+            owner,
+            name: name.to_string(),
+            parent,
+            default_branch: default_branch.to_string(),
+            private,
+            hidden_polls,
+        });
+        self.repos.len() - 1
+    }
+}
+
+struct Shared {
+    api: String,
+    html: String,
+    git: String,
+    on_fork: Option<ForkHook>,
+    on_merge_upstream: Option<MergeUpstreamHook>,
+    branch_sha: Option<BranchShaHook>,
+    state: Mutex<State>,
+}
+
+impl Shared {
+    fn lock(&self) -> MutexGuard<'_, State> {
+        // A panicking hook must not wedge every later request.
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The server
+// ---------------------------------------------------------------------------------------------
+
+/// The running fake. Dropping it stops the server.
+pub struct FakeGitHub {
+    url: String,
+    shared: Arc<Shared>,
+    server: Arc<tiny_http::Server>,
+    stopping: Arc<AtomicBool>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl FakeGitHub {
+    /// Bind `127.0.0.1:0` and serve on a background thread.
+    pub fn start(config: FakeGitHubConfig) -> FakeGitHub {
+        let server = Arc::new(tiny_http::Server::http("127.0.0.1:0").expect("bind fake GitHub"));
+        let port = server
+            .server_addr()
+            .to_ip()
+            .expect("fake GitHub listens on IP")
+            .port();
+        let url = format!("http://127.0.0.1:{port}");
+
+        let mut state = State {
+            users: config.users.clone(),
+            accounts: BTreeMap::new(),
+            repos: Vec::new(),
+            prs: Vec::new(),
+            next_id: 1000,
+            next_pr_number: config.first_pr_number,
+            fork_polls_before_visible: config.fork_polls_before_visible,
+            merge_result: MergeUpstreamResult::FastForward,
+            faults: HashMap::new(),
+            requests: Vec::new(),
+            request_counter: 0,
+        };
+        for u in &config.users {
+            state.account(&u.login, "User");
+        }
+        for r in &config.repos {
+            let (owner, name) = r
+                .full_name
+                .split_once('/')
+                .expect("FakeRepo full_name is owner/name");
+            state.add_repo(
+                owner,
+                name,
+                r.parent.clone(),
+                &r.default_branch,
+                r.private,
+                0,
+            );
+        }
+
+        let shared = Arc::new(Shared {
+            api: url.clone(),
+            html: config.html_base_url.trim_end_matches('/').to_string(),
+            git: config.git_base_url.trim_end_matches('/').to_string(),
+            on_fork: config.on_fork,
+            on_merge_upstream: config.on_merge_upstream,
+            branch_sha: config.branch_sha,
+            state: Mutex::new(state),
+        });
+
+        let stopping = Arc::new(AtomicBool::new(false));
+        let thread = {
+            let server = Arc::clone(&server);
+            let shared = Arc::clone(&shared);
+            let stopping = Arc::clone(&stopping);
+            std::thread::Builder::new()
+                .name("fake-github".into())
+                .spawn(move || loop {
+                    match server.recv() {
+                        Ok(request) => {
+                            let shared = Arc::clone(&shared);
+                            // One thread per request, so an injected delay blocks only its own.
+                            std::thread::spawn(move || serve(&shared, request));
+                        }
+                        Err(_) if stopping.load(Ordering::SeqCst) => break,
+                        Err(_) => continue,
+                    }
+                })
+                .expect("spawn fake GitHub thread")
+        };
+
+        FakeGitHub {
+            url,
+            shared,
+            server,
+            stopping,
+            thread: Some(thread),
+        }
+    }
+
+    /// `http://127.0.0.1:PORT`, no trailing slash: the API base URL.
+    pub fn url(&self) -> String {
+        self.url.clone()
+    }
+
+    // --- state -----------------------------------------------------------------------------
+
+    /// Add a repository after start (visible at once).
+    pub fn add_repo(&self, repo: FakeRepo) {
+        let (owner, name) = repo.full_name.split_once('/').expect("owner/name");
+        self.shared.lock().add_repo(
+            owner,
+            name,
+            repo.parent,
+            &repo.default_branch,
+            repo.private,
+            0,
+        );
+    }
+
+    /// A repository by `owner/name` (case-insensitive), whether visible yet or not.
+    pub fn repo(&self, full_name: &str) -> Option<FakeRepoState> {
+        self.shared.lock().repo_by_full(full_name).cloned()
+    }
+
+    pub fn repos(&self) -> Vec<FakeRepoState> {
+        self.shared.lock().repos.clone()
+    }
+
+    /// Forks whose parent is `parent` (`owner/name`).
+    pub fn forks_of(&self, parent: &str) -> Vec<FakeRepoState> {
+        self.shared
+            .lock()
+            .repos
+            .iter()
+            .filter(|r| {
+                r.parent
+                    .as_deref()
+                    .is_some_and(|p| p.eq_ignore_ascii_case(parent))
+            })
+            .cloned()
+            .collect()
+    }
+
+    /// Make a fork visible now, without further polls.
+    pub fn make_visible(&self, full_name: &str) {
+        let mut st = self.shared.lock();
+        if let Some(i) = full_name
+            .split_once('/')
+            .and_then(|(o, n)| st.repo_index(o, n))
+        {
+            st.repos[i].hidden_polls = 0;
+        }
+    }
+
+    /// Change how many GETs a fork created from now on stays hidden.
+    pub fn set_fork_polls_before_visible(&self, n: u32) {
+        self.shared.lock().fork_polls_before_visible = n;
+    }
+
+    /// What `merge-upstream` answers when no `on_merge_upstream` hook is configured.
+    pub fn set_merge_upstream_result(&self, result: MergeUpstreamResult) {
+        self.shared.lock().merge_result = result;
+    }
+
+    /// Put an open pull request on `owner/repo` from `head_label` (`user:branch`), base = the
+    /// repository's default branch. Later created pull requests get numbers above it.
+    pub fn add_open_pr(&self, owner: &str, repo: &str, head_label: &str, number: u64) {
+        let mut st = self.shared.lock();
+        let base_repo = st
+            .repo_index(owner, repo)
+            .map(|i| st.repos[i].clone())
+            .unwrap_or_else(|| panic!("add_open_pr: no repository {owner}/{repo}"));
+        let (head_owner, head_ref) = head_label.split_once(':').unwrap_or((owner, head_label));
+        let head_repo = find_head_repo(&st, &base_repo, head_owner)
+            .map(|r| r.full_name())
+            .unwrap_or_else(|| format!("{head_owner}/{repo}"));
+        st.next_id += 1;
+        let pr = FakePullRequest {
+            id: st.next_id,
+            number,
+            base_repo: base_repo.full_name(),
+            base_ref: base_repo.default_branch.clone(),
+            base_sha: fake_sha(&format!(
+                "{}:{}",
+                base_repo.full_name(),
+                base_repo.default_branch
+            )),
+            head_repo,
+            head_owner: head_owner.to_string(),
+            head_ref: head_ref.to_string(),
+            head_sha: fake_sha(head_label),
+            title: format!("Existing pull request #{number}"),
+            body: Some("Opened earlier.".to_string()),
+            state: "open".to_string(),
+            draft: false,
+            maintainer_can_modify: true,
+            user: head_owner.to_string(),
+        };
+        st.prs.push(pr);
+        st.next_pr_number = st.next_pr_number.max(number + 1);
+    }
+
+    /// Close pull request `number` (on any repository).
+    pub fn close_pr(&self, number: u64) {
+        for pr in self
+            .shared
+            .lock()
+            .prs
+            .iter_mut()
+            .filter(|p| p.number == number)
+        {
+            pr.state = "closed".to_string();
+        }
+    }
+
+    pub fn prs(&self) -> Vec<FakePullRequest> {
+        self.shared.lock().prs.clone()
+    }
+
+    // --- faults ----------------------------------------------------------------------------
+
+    /// Queue `response` for the next request on `route` ("METHOD /path", or "*").
+    pub fn inject(&self, route: &str, response: CannedResponse) {
+        self.push_fault(route, Fault::Respond(response));
+    }
+
+    /// Queue a plain error: `status` with `body` (e.g. `json!({"message":"Server Error"})`).
+    pub fn fail_next(&self, route: &str, status: u16, body: Value) {
+        self.inject(route, CannedResponse::new(status, body));
+    }
+
+    /// Queue GitHub's secondary rate limit: 403, `Retry-After: secs`.
+    pub fn rate_limit_next(&self, route: &str, retry_after_secs: u64) {
+        self.inject(route, secondary_rate_limit(403, Some(retry_after_secs)));
+    }
+
+    /// Queue a secondary rate limit answered with 429 and `Retry-After: secs`.
+    pub fn rate_limit_429_next(&self, route: &str, retry_after_secs: u64) {
+        self.inject(route, secondary_rate_limit(429, Some(retry_after_secs)));
+    }
+
+    /// Queue a secondary rate limit without `Retry-After` (GitHub does that too).
+    pub fn secondary_rate_limit_no_header_next(&self, route: &str) {
+        self.inject(route, secondary_rate_limit(403, None));
+    }
+
+    /// Queue GitHub's primary rate limit: 403, `x-ratelimit-remaining: 0`,
+    /// `x-ratelimit-reset` = now + `reset_after_secs` (epoch seconds).
+    pub fn primary_rate_limit_next(&self, route: &str, reset_after_secs: u64) {
+        let reset = now_epoch() + reset_after_secs;
+        self.inject(
+            route,
+            CannedResponse::new(
+                403,
+                json!({
+                    "message": "API rate limit exceeded for user ID 1001. If you reach out to GitHub Support for help, please include the request ID 0000:0000:0000000:0000000:00000000.",
+                    "documentation_url": "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api",
+                    "status": "403"
+                }),
+            )
+            .header("x-ratelimit-limit", "5000")
+            .header("x-ratelimit-remaining", "0")
+            .header("x-ratelimit-used", "5000")
+            .header("x-ratelimit-reset", &reset.to_string())
+            .header("x-ratelimit-resource", "core"),
+        );
+    }
+
+    /// Delay the next request on `route` by `delay`, then handle it normally.
+    pub fn delay_next(&self, route: &str, delay: Duration) {
+        self.push_fault(route, Fault::Delay(delay));
+    }
+
+    /// Faults queued and not yet served, all routes.
+    pub fn pending_faults(&self) -> usize {
+        self.shared.lock().faults.values().map(VecDeque::len).sum()
+    }
+
+    fn push_fault(&self, route: &str, fault: Fault) {
+        self.shared
+            .lock()
+            .faults
+            .entry(route_key(route))
+            .or_default()
+            .push_back(fault);
+    }
+
+    // --- recording -------------------------------------------------------------------------
+
+    /// Every request answered so far, in the order answered.
+    pub fn requests(&self) -> Vec<RecordedRequest> {
+        self.shared.lock().requests.clone()
+    }
+
+    /// Requests other than GET/HEAD.
+    pub fn write_requests(&self) -> Vec<RecordedRequest> {
+        self.requests()
+            .into_iter()
+            .filter(|r| r.method != "GET" && r.method != "HEAD")
+            .collect()
+    }
+
+    /// Requests no route of the fake matched.
+    pub fn unhandled(&self) -> Vec<RecordedRequest> {
+        self.requests().into_iter().filter(|r| !r.handled).collect()
+    }
+
+    /// How many requests hit `route` ("METHOD /path", case-insensitive, query ignored).
+    pub fn count(&self, route: &str) -> usize {
+        let key = route_key(route);
+        self.shared
+            .lock()
+            .requests
+            .iter()
+            .filter(|r| route_key(&r.route()) == key)
+            .count()
+    }
+
+    pub fn clear_requests(&self) {
+        self.shared.lock().requests.clear();
+    }
+}
+
+impl Drop for FakeGitHub {
+    fn drop(&mut self) {
+        self.stopping.store(true, Ordering::SeqCst);
+        self.server.unblock();
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Request handling
+// ---------------------------------------------------------------------------------------------
+
+struct Reply {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: Value,
+    handled: bool,
+    injected: bool,
+}
+
+impl Reply {
+    fn json(status: u16, body: Value) -> Reply {
+        Reply {
+            status,
+            headers: Vec::new(),
+            body,
+            handled: true,
+            injected: false,
+        }
+    }
+
+    fn error(status: u16, message: &str, doc: &str) -> Reply {
+        Reply::json(
+            status,
+            json!({"message": message, "documentation_url": doc, "status": status.to_string()}),
+        )
+    }
+}
+
+enum Auth {
+    Anonymous,
+    Bad,
+    User(FakeUser),
+}
+
+struct Incoming {
+    method: String,
+    path: String,
+    raw_query: String,
+    query: Vec<(String, String)>,
+    headers: Vec<(String, String)>,
+    body: Value,
+}
+
+impl Incoming {
+    fn param(&self, name: &str) -> Option<&str> {
+        self.query
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+fn serve(shared: &Shared, mut request: tiny_http::Request) {
+    let mut raw = Vec::new();
+    let _ = request.as_reader().read_to_end(&mut raw);
+    let method = request.method().as_str().to_ascii_uppercase();
+    let (path, raw_query) = match request.url().split_once('?') {
+        Some((p, q)) => (p.to_string(), q.to_string()),
+        None => (request.url().to_string(), String::new()),
+    };
+    let path = percent_decode(&path);
+    let path = if path.len() > 1 {
+        path.trim_end_matches('/').to_string()
+    } else {
+        path
+    };
+    let headers: Vec<(String, String)> = request
+        .headers()
+        .iter()
+        .map(|h| {
+            (
+                h.field.as_str().as_str().to_ascii_lowercase(),
+                h.value.as_str().to_string(),
+            )
+        })
+        .collect();
+    let body = if raw.iter().all(u8::is_ascii_whitespace) {
+        Value::Null
+    } else {
+        serde_json::from_slice(&raw)
+            .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&raw).into_owned()))
+    };
+    let incoming = Incoming {
+        method,
+        query: parse_query(&raw_query),
+        path,
+        raw_query,
+        headers,
+        body,
+    };
+
+    let auth = authenticate(shared, &incoming);
+    let reply = respond(shared, &incoming, &auth);
+
+    let (request_id, scopes) = {
+        let mut st = shared.lock();
+        st.request_counter += 1;
+        st.requests.push(RecordedRequest {
+            method: incoming.method.clone(),
+            path: incoming.path.clone(),
+            raw_query: incoming.raw_query.clone(),
+            query: incoming.query.clone(),
+            headers: incoming.headers.clone(),
+            authorization: incoming.header("authorization").map(str::to_string),
+            body: incoming.body.clone(),
+            status: reply.status,
+            handled: reply.handled,
+            injected: reply.injected,
+        });
+        let scopes = match &auth {
+            Auth::User(u) => u.scopes.clone(),
+            _ => None,
+        };
+        (st.request_counter, scopes)
+    };
+
+    let mut out: Vec<(String, String)> = vec![
+        (
+            "Content-Type".into(),
+            "application/json; charset=utf-8".into(),
+        ),
+        (
+            "X-GitHub-Media-Type".into(),
+            "github.v3; format=json".into(),
+        ),
+        ("X-GitHub-Api-Version-Selected".into(), "2022-11-28".into()),
+        (
+            "X-GitHub-Request-Id".into(),
+            format!("FAKE:{request_id:08X}"),
+        ),
+        ("X-RateLimit-Limit".into(), "5000".into()),
+        ("X-RateLimit-Remaining".into(), "4999".into()),
+        ("X-RateLimit-Used".into(), "1".into()),
+        ("X-RateLimit-Reset".into(), (now_epoch() + 3600).to_string()),
+        ("X-RateLimit-Resource".into(), "core".into()),
+    ];
+    if let Some(s) = scopes {
+        out.push(("X-OAuth-Scopes".into(), s));
+        out.push(("X-Accepted-OAuth-Scopes".into(), "repo".into()));
+    }
+    for (k, v) in &reply.headers {
+        out.retain(|(ok, _)| !ok.eq_ignore_ascii_case(k));
+        out.push((k.clone(), v.clone()));
+    }
+    let data = if reply.body.is_null() {
+        Vec::new()
+    } else {
+        serde_json::to_vec_pretty(&reply.body).expect("serialize reply")
+    };
+    let mut response = tiny_http::Response::from_data(data).with_status_code(reply.status);
+    for (k, v) in out {
+        if let Ok(h) = tiny_http::Header::from_bytes(k.as_bytes(), v.as_bytes()) {
+            response.add_header(h);
+        }
+    }
+    let _ = request.respond(response);
+}
+
+fn authenticate(shared: &Shared, req: &Incoming) -> Auth {
+    let Some(value) = req.header("authorization") else {
+        return Auth::Anonymous;
+    };
+    let token = value
+        .split_once(' ')
+        .filter(|(scheme, _)| {
+            scheme.eq_ignore_ascii_case("token") || scheme.eq_ignore_ascii_case("bearer")
+        })
+        .map(|(_, t)| t.trim());
+    let st = shared.lock();
+    match token.and_then(|t| st.users.iter().find(|u| u.token == t)) {
+        Some(u) => Auth::User(u.clone()),
+        None => Auth::Bad,
+    }
+}
+
+fn take_injected(shared: &Shared, req: &Incoming) -> Option<CannedResponse> {
+    let key = route_key(&format!("{} {}", req.method, req.path));
+    loop {
+        let fault = {
+            let mut st = shared.lock();
+            let from_route = st.faults.get_mut(&key).and_then(VecDeque::pop_front);
+            match from_route {
+                Some(f) => Some(f),
+                None => st.faults.get_mut("*").and_then(VecDeque::pop_front),
+            }
+        };
+        match fault {
+            None => return None,
+            Some(Fault::Respond(r)) => return Some(r),
+            Some(Fault::Delay(d)) => std::thread::sleep(d),
+        }
+    }
+}
+
+fn respond(shared: &Shared, req: &Incoming, auth: &Auth) -> Reply {
+    if let Some(canned) = take_injected(shared, req) {
+        return Reply {
+            status: canned.status,
+            headers: canned.headers,
+            body: canned.body,
+            handled: true,
+            injected: true,
+        };
+    }
+    if let Auth::Bad = auth {
+        return Reply::error(401, "Bad credentials", DOCS);
+    }
+    let viewer = match auth {
+        Auth::User(u) => Some(u),
+        _ => None,
+    };
+    let segs: Vec<&str> = req.path.trim_start_matches('/').split('/').collect();
+    match (req.method.as_str(), segs.as_slice()) {
+        ("GET", ["user"]) => get_user(shared, viewer),
+        ("GET", ["repos", o, r]) => get_repo(shared, viewer, o, r),
+        ("POST", ["repos", o, r, "forks"]) => create_fork(shared, viewer, o, r, &req.body),
+        ("POST", ["repos", o, r, "merge-upstream"]) => {
+            merge_upstream(shared, viewer, o, r, &req.body)
+        }
+        ("GET", ["repos", o, r, "pulls"]) => list_pulls(shared, viewer, o, r, req),
+        ("POST", ["repos", o, r, "pulls"]) => create_pull(shared, viewer, o, r, &req.body),
+        _ => {
+            let mut reply = Reply::error(404, "Not Found", DOCS);
+            reply.handled = false;
+            reply
+        }
+    }
+}
+
+fn requires_auth() -> Reply {
+    Reply::error(401, "Requires authentication", DOCS)
+}
+
+fn repo_not_found(doc: &str) -> Reply {
+    Reply::error(404, "Not Found", doc)
+}
+
+fn get_user(shared: &Shared, viewer: Option<&FakeUser>) -> Reply {
+    let Some(u) = viewer else {
+        return Reply::error(
+            401,
+            "Requires authentication",
+            "https://docs.github.com/rest/users/users#get-the-authenticated-user",
+        );
+    };
+    let mut st = shared.lock();
+    let id = st.account(&u.login, "User").id;
+    let mut v = user_json(shared, &u.login, id, "User");
+    let m = v.as_object_mut().expect("object");
+    m.insert("name".into(), json!(u.name));
+    m.insert("company".into(), Value::Null);
+    m.insert("blog".into(), json!(""));
+    m.insert("location".into(), Value::Null);
+    m.insert("email".into(), json!(u.email));
+    m.insert("hireable".into(), Value::Null);
+    m.insert("bio".into(), Value::Null);
+    m.insert("twitter_username".into(), Value::Null);
+    m.insert("notification_email".into(), json!(u.email));
+    let owned = st
+        .repos
+        .iter()
+        .filter(|r| r.owner.eq_ignore_ascii_case(&u.login))
+        .count();
+    m.insert("public_repos".into(), json!(owned));
+    m.insert("public_gists".into(), json!(0));
+    m.insert("followers".into(), json!(0));
+    m.insert("following".into(), json!(0));
+    m.insert("created_at".into(), json!(FIXED_TIME));
+    m.insert("updated_at".into(), json!(FIXED_TIME));
+    m.insert("private_gists".into(), json!(0));
+    m.insert("total_private_repos".into(), json!(0));
+    m.insert("owned_private_repos".into(), json!(0));
+    m.insert("disk_usage".into(), json!(0));
+    m.insert("collaborators".into(), json!(0));
+    m.insert("two_factor_authentication".into(), json!(true));
+    m.insert(
+        "plan".into(),
+        json!({"name": "free", "space": 976562499, "private_repos": 10000, "collaborators": 0}),
+    );
+    Reply::json(200, v)
+}
+
+const GET_REPO_DOC: &str = "https://docs.github.com/rest/repos/repos#get-a-repository";
+
+fn get_repo(shared: &Shared, viewer: Option<&FakeUser>, owner: &str, name: &str) -> Reply {
+    let mut st = shared.lock();
+    let Some(i) = st.repo_index(owner, name) else {
+        return repo_not_found(GET_REPO_DOC);
+    };
+    if st.repos[i].hidden_polls > 0 {
+        st.repos[i].hidden_polls -= 1;
+        return repo_not_found(GET_REPO_DOC);
+    }
+    if st.repos[i].private
+        && viewer.map_or(true, |v| !v.login.eq_ignore_ascii_case(&st.repos[i].owner))
+    {
+        return repo_not_found(GET_REPO_DOC);
+    }
+    let repo = st.repos[i].clone();
+    Reply::json(
+        200,
+        repo_json(
+            shared,
+            &mut st,
+            &repo,
+            viewer.map(|v| v.login.as_str()),
+            true,
+        ),
+    )
+}
+
+fn create_fork(
+    shared: &Shared,
+    viewer: Option<&FakeUser>,
+    owner: &str,
+    name: &str,
+    body: &Value,
+) -> Reply {
+    const DOC: &str = "https://docs.github.com/rest/repos/forks#create-a-fork";
+    let Some(user) = viewer else {
+        return requires_auth();
+    };
+    let (reply, created) = {
+        let mut st = shared.lock();
+        let Some(si) = st
+            .repo_index(owner, name)
+            .filter(|&i| st.repos[i].hidden_polls == 0)
+        else {
+            return repo_not_found(DOC);
+        };
+        let source = st.repos[si].clone();
+        let target_owner = body
+            .get("organization")
+            .and_then(Value::as_str)
+            .unwrap_or(&user.login)
+            .to_string();
+        if target_owner.eq_ignore_ascii_case(&source.owner) {
+            return Reply::json(
+                422,
+                json!({"message": "Validation Failed", "errors": [{"resource": "Repository", "code": "custom", "message": "Cannot fork a repository into the same account."}], "documentation_url": DOC, "status": "422"}),
+            );
+        }
+        let existing = st.repos.iter().position(|r| {
+            r.owner.eq_ignore_ascii_case(&target_owner)
+                && r.parent
+                    .as_deref()
+                    .is_some_and(|p| p.eq_ignore_ascii_case(&source.full_name()))
+        });
+        let (index, created) = match existing {
+            Some(i) => (i, None),
+            None => {
+                let wanted = body
+                    .get("name")
+                    .and_then(Value::as_str)
+                    .unwrap_or(&source.name)
+                    .to_string();
+                let mut fork_name = wanted.clone();
+                let mut n = 1;
+                while st.repo_index(&target_owner, &fork_name).is_some() {
+                    fork_name = format!("{wanted}-{n}");
+                    n += 1;
+                }
+                let polls = st.fork_polls_before_visible;
+                let i = st.add_repo(
+                    &target_owner,
+                    &fork_name,
+                    Some(source.full_name()),
+                    &source.default_branch,
+                    source.private,
+                    polls,
+                );
+                let fork = &st.repos[i];
+                let event = ForkCreated {
+                    owner: fork.owner.clone(),
+                    repo: fork.name.clone(),
+                    parent_owner: source.owner.clone(),
+                    parent_repo: source.name.clone(),
+                };
+                (i, Some(event))
+            }
+        };
+        let fork = st.repos[index].clone();
+        let json = repo_json(shared, &mut st, &fork, Some(&user.login), true);
+        (Reply::json(202, json), created)
+    };
+    if let (Some(event), Some(hook)) = (created, &shared.on_fork) {
+        hook(&event);
+    }
+    reply
+}
+
+fn merge_upstream(
+    shared: &Shared,
+    viewer: Option<&FakeUser>,
+    owner: &str,
+    name: &str,
+    body: &Value,
+) -> Reply {
+    const DOC: &str =
+        "https://docs.github.com/rest/branches/branches#sync-a-fork-branch-with-the-upstream-repository";
+    let Some(user) = viewer else {
+        return requires_auth();
+    };
+    let (call, configured) = {
+        let st = shared.lock();
+        let Some(i) = st
+            .repo_index(owner, name)
+            .filter(|&i| st.repos[i].hidden_polls == 0)
+        else {
+            return repo_not_found(DOC);
+        };
+        let repo = st.repos[i].clone();
+        if !repo.owner.eq_ignore_ascii_case(&user.login) {
+            return Reply::error(403, "Must have push access to repository", DOC);
+        }
+        let Some(branch) = body.get("branch").and_then(Value::as_str) else {
+            return Reply::error(422, "Invalid request.\n\n\"branch\" wasn't supplied.", DOC);
+        };
+        let Some(parent) = repo.parent.clone() else {
+            return Reply::error(422, "This repository is not a fork.", DOC);
+        };
+        let (parent_owner, parent_repo) = parent.split_once('/').expect("owner/name");
+        let call = MergeUpstreamCall {
+            owner: repo.owner.clone(),
+            repo: repo.name.clone(),
+            branch: branch.to_string(),
+            parent_owner: parent_owner.to_string(),
+            parent_repo: parent_repo.to_string(),
+        };
+        (call, st.merge_result.clone())
+    };
+    let result = match &shared.on_merge_upstream {
+        Some(hook) => hook(&call),
+        None => configured,
+    };
+    let base_branch = format!("{}:{}", call.parent_owner, call.branch);
+    match result {
+        MergeUpstreamResult::FastForward => Reply::json(
+            200,
+            json!({
+                "message": format!("Successfully fetched and fast-forwarded from upstream {base_branch}."),
+                "merge_type": "fast-forward",
+                "base_branch": base_branch,
+            }),
+        ),
+        MergeUpstreamResult::Merge => Reply::json(
+            200,
+            json!({
+                "message": format!("Successfully fetched and merged from upstream {base_branch}."),
+                "merge_type": "merge",
+                "base_branch": base_branch,
+            }),
+        ),
+        MergeUpstreamResult::UpToDate => Reply::json(
+            200,
+            json!({
+                "message": format!("This branch is not behind the upstream {base_branch}."),
+                "merge_type": "none",
+                "base_branch": base_branch,
+            }),
+        ),
+        MergeUpstreamResult::Conflict => Reply::error(409, "There are merge conflicts", DOC),
+        MergeUpstreamResult::Unprocessable(msg) => Reply::error(422, &msg, DOC),
+    }
+}
+
+fn list_pulls(
+    shared: &Shared,
+    viewer: Option<&FakeUser>,
+    owner: &str,
+    name: &str,
+    req: &Incoming,
+) -> Reply {
+    const DOC: &str = "https://docs.github.com/rest/pulls/pulls#list-pull-requests";
+    let mut st = shared.lock();
+    let Some(i) = st
+        .repo_index(owner, name)
+        .filter(|&i| st.repos[i].hidden_polls == 0)
+    else {
+        return repo_not_found(DOC);
+    };
+    let base_full = st.repos[i].full_name();
+    let state = req.param("state").unwrap_or("open");
+    let (head_owner, head_ref) = match req.param("head") {
+        Some(h) => match h.split_once(':') {
+            Some((o, r)) => (Some(o.to_string()), Some(r.to_string())),
+            None => (Some(h.to_string()), None),
+        },
+        None => (None, None),
+    };
+    let base = req.param("base");
+    let mut matching: Vec<FakePullRequest> = st
+        .prs
+        .iter()
+        .filter(|p| p.base_repo.eq_ignore_ascii_case(&base_full))
+        .filter(|p| state == "all" || p.state == state)
+        .filter(|p| {
+            head_owner
+                .as_deref()
+                .map_or(true, |o| p.head_owner.eq_ignore_ascii_case(o))
+        })
+        .filter(|p| head_ref.as_deref().map_or(true, |r| p.head_ref == r))
+        .filter(|p| base.map_or(true, |b| p.base_ref == b))
+        .cloned()
+        .collect();
+    // GitHub's default: sort=created, direction=desc.
+    matching.sort_by_key(|p| std::cmp::Reverse(p.number));
+    let per_page = req
+        .param("per_page")
+        .and_then(|v| v.parse::<usize>().ok())
+        .unwrap_or(30)
+        .clamp(1, 100);
+    let page = req
+        .param("page")
+        .and_then(|v| v.parse::<usize>().ok())
+        .unwrap_or(1)
+        .max(1);
+    let items: Vec<Value> = matching
+        .iter()
+        .skip((page - 1) * per_page)
+        .take(per_page)
+        .map(|p| pr_json(shared, &mut st, p, viewer.map(|v| v.login.as_str()), false))
+        .collect();
+    Reply::json(200, Value::Array(items))
+}
+
+fn create_pull(
+    shared: &Shared,
+    viewer: Option<&FakeUser>,
+    owner: &str,
+    name: &str,
+    body: &Value,
+) -> Reply {
+    const DOC: &str = "https://docs.github.com/rest/pulls/pulls#create-a-pull-request";
+    let Some(user) = viewer else {
+        return requires_auth();
+    };
+    let validation = |errors: Value| {
+        Reply::json(
+            422,
+            json!({"message": "Validation Failed", "errors": errors, "documentation_url": DOC, "status": "422"}),
+        )
+    };
+    // Phase 1: read what is needed, without holding the lock across the hook.
+    let (base_repo, head_repo, head_owner, head_ref, base_ref, title) = {
+        let st = shared.lock();
+        let Some(i) = st
+            .repo_index(owner, name)
+            .filter(|&i| st.repos[i].hidden_polls == 0)
+        else {
+            return repo_not_found(DOC);
+        };
+        let base_repo = st.repos[i].clone();
+        let title = body.get("title").and_then(Value::as_str);
+        let head = body.get("head").and_then(Value::as_str);
+        let base = body.get("base").and_then(Value::as_str);
+        for (field, value) in [("title", title), ("head", head), ("base", base)] {
+            if value.map_or(true, str::is_empty) {
+                return validation(
+                    json!([{"resource": "PullRequest", "code": "missing_field", "field": field}]),
+                );
+            }
+        }
+        let (title, head, base) = (title.unwrap(), head.unwrap(), base.unwrap());
+        let (head_owner, head_ref) = match head.split_once(':') {
+            Some((o, r)) => (o.to_string(), r.to_string()),
+            None => (base_repo.owner.clone(), head.to_string()),
+        };
+        let Some(head_repo) = find_head_repo(&st, &base_repo, &head_owner) else {
+            return validation(
+                json!([{"resource": "PullRequest", "field": "head", "code": "invalid"}]),
+            );
+        };
+        (
+            base_repo,
+            head_repo,
+            head_owner,
+            head_ref,
+            base.to_string(),
+            title.to_string(),
+        )
+    };
+    let (head_sha, base_sha) = match &shared.branch_sha {
+        Some(hook) => {
+            let Some(h) = hook(&head_repo.owner, &head_repo.name, &head_ref) else {
+                return validation(
+                    json!([{"resource": "PullRequest", "field": "head", "code": "invalid"}]),
+                );
+            };
+            let Some(b) = hook(&base_repo.owner, &base_repo.name, &base_ref) else {
+                return validation(
+                    json!([{"resource": "PullRequest", "field": "base", "code": "invalid"}]),
+                );
+            };
+            (h, b)
+        }
+        None => (
+            fake_sha(&format!("{}:{head_ref}", head_repo.full_name())),
+            fake_sha(&format!("{}:{base_ref}", base_repo.full_name())),
+        ),
+    };
+    let mut st = shared.lock();
+    let duplicate = st.prs.iter().any(|p| {
+        p.state == "open"
+            && p.base_repo.eq_ignore_ascii_case(&base_repo.full_name())
+            && p.base_ref == base_ref
+            && p.head_owner.eq_ignore_ascii_case(&head_owner)
+            && p.head_ref == head_ref
+    });
+    if duplicate {
+        return validation(json!([{
+            "resource": "PullRequest",
+            "code": "custom",
+            "message": format!("A pull request already exists for {head_owner}:{head_ref}."),
+        }]));
+    }
+    st.next_id += 1;
+    let number = st.next_pr_number;
+    st.next_pr_number += 1;
+    let pr = FakePullRequest {
+        id: st.next_id,
+        number,
+        base_repo: base_repo.full_name(),
+        base_ref,
+        base_sha,
+        head_repo: head_repo.full_name(),
+        head_owner: head_repo.owner.clone(),
+        head_ref,
+        head_sha,
+        title,
+        body: body.get("body").and_then(Value::as_str).map(str::to_string),
+        state: "open".to_string(),
+        draft: body.get("draft").and_then(Value::as_bool).unwrap_or(false),
+        maintainer_can_modify: body
+            .get("maintainer_can_modify")
+            .and_then(Value::as_bool)
+            .unwrap_or(true),
+        user: user.login.clone(),
+    };
+    st.prs.push(pr.clone());
+    let json = pr_json(shared, &mut st, &pr, Some(&user.login), true);
+    let mut reply = Reply::json(201, json);
+    reply.headers.push((
+        "Location".into(),
+        format!("{}/repos/{}/pulls/{}", shared.api, pr.base_repo, number),
+    ));
+    reply
+}
+
+/// The repository of `head_owner` that a pull request into `base` can come from: `base` itself
+/// when the owner is the same, else a visible fork of `base` (or of `base`'s root) owned by them.
+fn find_head_repo(st: &State, base: &FakeRepoState, head_owner: &str) -> Option<FakeRepoState> {
+    if head_owner.eq_ignore_ascii_case(&base.owner) {
+        return Some(base.clone());
+    }
+    let base_full = base.full_name();
+    st.repos
+        .iter()
+        .filter(|r| r.owner.eq_ignore_ascii_case(head_owner) && r.hidden_polls == 0)
+        .find(|r| {
+            r.parent
+                .as_deref()
+                .is_some_and(|p| p.eq_ignore_ascii_case(&base_full))
+                || base.parent.as_deref().is_some_and(|bp| {
+                    r.parent
+                        .as_deref()
+                        .is_some_and(|p| p.eq_ignore_ascii_case(bp))
+                })
+        })
+        .cloned()
+}
+
+// ---------------------------------------------------------------------------------------------
+// JSON shapes
+// ---------------------------------------------------------------------------------------------
+
+/// simple-user
+fn user_json(shared: &Shared, login: &str, id: u64, kind: &str) -> Value {
+    let api = format!("{}/users/{login}", shared.api);
+    json!({
+        "login": login,
+        "id": id,
+        "node_id": format!("MDQ6VXNlcj{id}"),
+        "avatar_url": format!("https://avatars.githubusercontent.com/u/{id}?v=4"),
+        "gravatar_id": "",
+        "url": api,
+        "html_url": format!("{}/{login}", shared.html),
+        "followers_url": format!("{api}/followers"),
+        "following_url": format!("{api}/following{{/other_user}}"),
+        "gists_url": format!("{api}/gists{{/gist_id}}"),
+        "starred_url": format!("{api}/starred{{/owner}}{{/repo}}"),
+        "subscriptions_url": format!("{api}/subscriptions"),
+        "organizations_url": format!("{api}/orgs"),
+        "repos_url": format!("{api}/repos"),
+        "events_url": format!("{api}/events{{/privacy}}"),
+        "received_events_url": format!("{api}/received_events"),
+        "type": kind,
+        "user_view_type": "public",
+        "site_admin": false
+    })
+}
+
+fn account_json(shared: &Shared, st: &mut State, login: &str) -> Value {
+    // Accounts that own repositories were registered by `add_repo`; others are users.
+    let (login, id, kind) = {
+        let a = st.account(login, "User");
+        (a.login.clone(), a.id, a.kind)
+    };
+    user_json(shared, &login, id, kind)
+}
+
+/// full-repository (`with_family`: include `parent`/`source` for forks)
+fn repo_json(
+    shared: &Shared,
+    st: &mut State,
+    repo: &FakeRepoState,
+    viewer: Option<&str>,
+    with_family: bool,
+) -> Value {
+    let full = repo.full_name();
+    let api = format!("{}/repos/{full}", shared.api);
+    let html = format!("{}/{full}", shared.html);
+    let host = shared
+        .html
+        .split_once("://")
+        .map_or(shared.html.as_str(), |(_, h)| h)
+        .to_string();
+    let forks = st
+        .repos
+        .iter()
+        .filter(|r| {
+            r.parent
+                .as_deref()
+                .is_some_and(|p| p.eq_ignore_ascii_case(&full))
+        })
+        .count();
+    let open_issues = st
+        .prs
+        .iter()
+        .filter(|p| p.state == "open" && p.base_repo.eq_ignore_ascii_case(&full))
+        .count();
+    // API URL templates, as in GitHub's full-repository example.
+    const TEMPLATES: [(&str, &str); 35] = [
+        ("archive_url", "/{archive_format}{/ref}"),
+        ("assignees_url", "/assignees{/user}"),
+        ("blobs_url", "/git/blobs{/sha}"),
+        ("branches_url", "/branches{/branch}"),
+        ("collaborators_url", "/collaborators{/collaborator}"),
+        ("comments_url", "/comments{/number}"),
+        ("commits_url", "/commits{/sha}"),
+        ("compare_url", "/compare/{base}...{head}"),
+        ("contents_url", "/contents/{+path}"),
+        ("contributors_url", "/contributors"),
+        ("deployments_url", "/deployments"),
+        ("downloads_url", "/downloads"),
+        ("events_url", "/events"),
+        ("forks_url", "/forks"),
+        ("git_commits_url", "/git/commits{/sha}"),
+        ("git_refs_url", "/git/refs{/sha}"),
+        ("git_tags_url", "/git/tags{/sha}"),
+        ("issue_comment_url", "/issues/comments{/number}"),
+        ("issue_events_url", "/issues/events{/number}"),
+        ("issues_url", "/issues{/number}"),
+        ("keys_url", "/keys{/key_id}"),
+        ("labels_url", "/labels{/name}"),
+        ("languages_url", "/languages"),
+        ("merges_url", "/merges"),
+        ("milestones_url", "/milestones{/number}"),
+        (
+            "notifications_url",
+            "/notifications{?since,all,participating}",
+        ),
+        ("pulls_url", "/pulls{/number}"),
+        ("releases_url", "/releases{/id}"),
+        ("stargazers_url", "/stargazers"),
+        ("statuses_url", "/statuses/{sha}"),
+        ("subscribers_url", "/subscribers"),
+        ("subscription_url", "/subscription"),
+        ("tags_url", "/tags"),
+        ("teams_url", "/teams"),
+        ("trees_url", "/git/trees{/sha}"),
+    ];
+    let mut v = json!({
+        "id": repo.id,
+        "node_id": format!("R_kgDO{}", repo.id),
+        "name": repo.name,
+        "full_name": full,
+        "private": repo.private,
+        "owner": account_json(shared, st, &repo.owner),
+        "html_url": html,
+        "description": if repo.parent.is_some() { Value::Null } else { json!("Fake repository") },
+        "fork": repo.parent.is_some(),
+        "url": api,
+        "git_url": format!("git://{host}/{full}.git"),
+        "ssh_url": format!("git@{host}:{full}.git"),
+        "clone_url": format!("{}/{full}.git", shared.git),
+        "mirror_url": null,
+        "hooks_url": format!("{api}/hooks"),
+        "svn_url": html,
+    });
+    let more = json!({
+        "homepage": null,
+        "language": "C#",
+        "forks_count": forks,
+        "stargazers_count": 0,
+        "watchers_count": 0,
+        "size": 1024,
+        "default_branch": repo.default_branch,
+        "open_issues_count": open_issues,
+        "is_template": false,
+        "topics": [],
+        "has_issues": repo.parent.is_none(),
+        "has_projects": true,
+        "has_wiki": false,
+        "has_pages": false,
+        "has_downloads": true,
+        "has_discussions": false,
+        "archived": false,
+        "disabled": false,
+        "visibility": if repo.private { "private" } else { "public" },
+        "pushed_at": FIXED_TIME,
+        "created_at": FIXED_TIME,
+        "updated_at": FIXED_TIME,
+        "allow_forking": true,
+        "web_commit_signoff_required": false,
+        "license": null,
+        "forks": forks,
+        "open_issues": open_issues,
+        "watchers": 0,
+        "network_count": forks,
+        "subscribers_count": 0
+    });
+    let m = v.as_object_mut().expect("object");
+    if let Value::Object(more) = more {
+        m.extend(more);
+    }
+    for (key, suffix) in TEMPLATES {
+        m.insert(key.to_string(), json!(format!("{api}{suffix}")));
+    }
+    if let Some(viewer) = viewer {
+        let own = viewer.eq_ignore_ascii_case(&repo.owner);
+        m.insert(
+            "permissions".into(),
+            json!({"admin": own, "maintain": own, "push": own, "triage": own, "pull": true}),
+        );
+    }
+    if with_family {
+        if let Some(parent) = repo
+            .parent
+            .as_deref()
+            .and_then(|p| st.repo_by_full(p))
+            .cloned()
+        {
+            let mut root = parent.clone();
+            let mut guard = 0;
+            while let Some(up) = root
+                .parent
+                .as_deref()
+                .and_then(|p| st.repo_by_full(p))
+                .cloned()
+            {
+                root = up;
+                guard += 1;
+                if guard > 16 {
+                    break;
+                }
+            }
+            let pj = repo_json(shared, st, &parent, viewer, false);
+            let sj = repo_json(shared, st, &root, viewer, false);
+            insert_all(m, [("parent", pj), ("source", sj)]);
+        }
+    }
+    v
+}
+
+fn insert_all<const N: usize>(m: &mut Map<String, Value>, items: [(&str, Value); N]) {
+    for (k, v) in items {
+        m.insert(k.to_string(), v);
+    }
+}
+
+/// pull-request (`full`: the single-PR shape with merge/diff stats, as POST returns)
+fn pr_json(
+    shared: &Shared,
+    st: &mut State,
+    pr: &FakePullRequest,
+    viewer: Option<&str>,
+    full: bool,
+) -> Value {
+    let api = format!("{}/repos/{}", shared.api, pr.base_repo);
+    let html = format!("{}/{}/pull/{}", shared.html, pr.base_repo, pr.number);
+    let n = pr.number;
+    let repo_of = |st: &mut State, full_name: &str| -> Value {
+        match st.repo_by_full(full_name).cloned() {
+            Some(r) => repo_json(shared, st, &r, viewer, false),
+            None => Value::Null,
+        }
+    };
+    let base_owner = pr
+        .base_repo
+        .split_once('/')
+        .map_or("", |(o, _)| o)
+        .to_string();
+    let head_repo = repo_of(st, &pr.head_repo);
+    let base_repo = repo_of(st, &pr.base_repo);
+    let head_user = account_json(shared, st, &pr.head_owner);
+    let base_user = account_json(shared, st, &base_owner);
+    let author = account_json(shared, st, &pr.user);
+    let head = json!({
+        "label": pr.head_label(),
+        "ref": pr.head_ref,
+        "sha": pr.head_sha,
+        "user": head_user,
+        "repo": head_repo
+    });
+    let base = json!({
+        "label": format!("{base_owner}:{}", pr.base_ref),
+        "ref": pr.base_ref,
+        "sha": pr.base_sha,
+        "user": base_user,
+        "repo": base_repo
+    });
+    let links = json!({
+        "self": {"href": format!("{api}/pulls/{n}")},
+        "html": {"href": html},
+        "issue": {"href": format!("{api}/issues/{n}")},
+        "comments": {"href": format!("{api}/issues/{n}/comments")},
+        "review_comments": {"href": format!("{api}/pulls/{n}/comments")},
+        "review_comment": {"href": format!("{api}/pulls/comments{{/number}}")},
+        "commits": {"href": format!("{api}/pulls/{n}/commits")},
+        "statuses": {"href": format!("{api}/statuses/{}", pr.head_sha)}
+    });
+    let mut v = json!({
+        "url": format!("{api}/pulls/{n}"),
+        "id": pr.id,
+        "node_id": format!("PR_kwDO{}", pr.id),
+        "html_url": html,
+        "diff_url": format!("{html}.diff"),
+        "patch_url": format!("{html}.patch"),
+        "issue_url": format!("{api}/issues/{n}"),
+        "commits_url": format!("{api}/pulls/{n}/commits"),
+        "review_comments_url": format!("{api}/pulls/{n}/comments"),
+        "review_comment_url": format!("{api}/pulls/comments{{/number}}"),
+        "comments_url": format!("{api}/issues/{n}/comments"),
+        "statuses_url": format!("{api}/statuses/{}", pr.head_sha),
+        "number": n,
+        "state": pr.state,
+        "locked": false,
+        "title": pr.title,
+        "user": author,
+        "body": pr.body,
+        "labels": [],
+        "milestone": null,
+        "active_lock_reason": null,
+        "created_at": FIXED_TIME,
+        "updated_at": FIXED_TIME,
+        "closed_at": null,
+        "merged_at": null,
+        "merge_commit_sha": null,
+        "assignee": null,
+        "assignees": [],
+        "requested_reviewers": [],
+        "requested_teams": [],
+        "head": head,
+        "base": base,
+        "_links": links,
+        "author_association": "CONTRIBUTOR",
+        "auto_merge": null,
+        "draft": pr.draft
+    });
+    if full {
+        let m = v.as_object_mut().expect("object");
+        insert_all(
+            m,
+            [
+                ("merged", json!(false)),
+                ("mergeable", Value::Null),
+                ("rebaseable", Value::Null),
+                ("mergeable_state", json!("unknown")),
+                ("merged_by", Value::Null),
+                ("comments", json!(0)),
+                ("review_comments", json!(0)),
+                ("maintainer_can_modify", json!(pr.maintainer_can_modify)),
+                ("commits", json!(1)),
+                ("additions", json!(0)),
+                ("deletions", json!(0)),
+                ("changed_files", json!(0)),
+            ],
+        );
+    }
+    v
+}
+
+fn secondary_rate_limit(status: u16, retry_after: Option<u64>) -> CannedResponse {
+    let mut r = CannedResponse::new(
+        status,
+        json!({
+            "message": "You have exceeded a secondary rate limit. Please wait a few minutes before you try again. If you reach out to GitHub Support for help, please include the request ID 0000:0000:0000000:0000000:00000000.",
+            "documentation_url": "https://docs.github.com/free-pro-team@latest/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits",
+            "status": status.to_string()
+        }),
+    );
+    if let Some(secs) = retry_after {
+        r = r.header("Retry-After", &secs.to_string());
+    }
+    r
+}
+
+// ---------------------------------------------------------------------------------------------
+// Small helpers
+// ---------------------------------------------------------------------------------------------
+
+/// Normalise "METHOD /path" (query dropped, trailing slash dropped, lower-cased path).
+fn route_key(route: &str) -> String {
+    let route = route.trim();
+    if route == "*" {
+        return "*".to_string();
+    }
+    let (method, path) = route.split_once(' ').unwrap_or(("GET", route));
+    let path = path.trim().split('?').next().unwrap_or("");
+    let path = if path.len() > 1 {
+        path.trim_end_matches('/')
+    } else {
+        path
+    };
+    format!(
+        "{} {}",
+        method.to_ascii_uppercase(),
+        path.to_ascii_lowercase()
+    )
+}
+
+fn parse_query(q: &str) -> Vec<(String, String)> {
+    q.split('&')
+        .filter(|s| !s.is_empty())
+        .map(|pair| {
+            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+            (
+                percent_decode(&k.replace('+', " ")),
+                percent_decode(&v.replace('+', " ")),
+            )
+        })
+        .collect()
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).ok();
+            if let Some(b) = hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
+                out.push(b);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// A stable 40-hex "sha" for a seed.
+pub fn fake_sha(seed: &str) -> String {
+    let mut out = String::with_capacity(40);
+    let mut salt: u64 = 0;
+    while out.len() < 40 {
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325 ^ salt;
+        for b in seed.bytes() {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        out.push_str(&format!("{h:016x}"));
+        salt += 1;
+    }
+    out.truncate(40);
+    out
+}
+
+fn now_epoch() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
