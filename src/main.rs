@@ -1,7 +1,10 @@
 //! Entry point: parse arguments, run the command, turn errors into messages and exit codes.
 
 use clap::Parser;
+use connector_publish::catalog::{cache_dir, Upstream};
 use connector_publish::cli::{exit, Cli, Command};
+use connector_publish::commands::search::{self, SearchOptions};
+use connector_publish::commands::sync::{self, SyncOptions};
 use connector_publish::commands::validate::{self, ValidateOptions};
 use connector_publish::output::{paint, ERROR};
 
@@ -37,6 +40,29 @@ fn run(cli: Cli) -> anyhow::Result<i32> {
                 json: args.json,
             };
             validate::run(&options, &mut stdout)
+        }
+        Command::Sync(args) => {
+            let upstream = Upstream::new(&args.upstream.upstream, &args.upstream.base_branch);
+            sync::run(
+                &SyncOptions {
+                    cache: cache_dir()?,
+                    upstream,
+                    json: args.json,
+                },
+                &mut stdout,
+            )
+        }
+        Command::Search(args) => {
+            let options = SearchOptions {
+                query: args.query,
+                cache: cache_dir()?,
+                upstream: Upstream::new(&args.upstream.upstream, &args.upstream.base_branch),
+                freshness: SearchOptions::freshness(args.offline, args.max_age_hours),
+                exclude: args.exclude,
+                limit: args.limit,
+                json: args.json,
+            };
+            search::run(&options, &mut stdout, &mut anstream::stderr())
         }
     }
 }

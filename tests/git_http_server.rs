@@ -64,12 +64,7 @@ fn add_local_commits(repo: &Path, n: usize) {
         .stdin(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(script.as_bytes())
-        .unwrap();
+    child.stdin.take().unwrap().write_all(script.as_bytes()).unwrap();
     assert!(child.wait().unwrap().success());
 }
 
@@ -93,19 +88,11 @@ impl Fixture {
         std::fs::create_dir(&seed).unwrap();
         git_ok(&seed, &["init", "-q"]);
         for i in 1..=3 {
-            commit_file(
-                &seed,
-                "file.txt",
-                format!("v{i}\n").as_bytes(),
-                &format!("c{i}"),
-            );
+            commit_file(&seed, "file.txt", format!("v{i}\n").as_bytes(), &format!("c{i}"));
         }
         let srv = tmp.path().join("srv");
         std::fs::create_dir(&srv).unwrap();
-        git_ok(
-            tmp.path(),
-            &["clone", "-q", "--bare", "seed", "srv/upstream.git"],
-        );
+        git_ok(tmp.path(), &["clone", "-q", "--bare", "seed", "srv/upstream.git"]);
         let server = GitHttpServer::start(&srv, credentials);
         Fixture { tmp, server }
     }
@@ -129,91 +116,43 @@ fn clone_needs_the_right_credentials() {
     let root = fx.tmp.path();
 
     git_ok(root, &["clone", "-q", &fx.authed_url(), "ok"]);
-    assert_eq!(
-        git_ok(&fx.path("ok"), &["rev-list", "--count", "HEAD"]),
-        "3"
-    );
-    assert_eq!(
-        std::fs::read_to_string(fx.path("ok/file.txt")).unwrap(),
-        "v3\n"
-    );
+    assert_eq!(git_ok(&fx.path("ok"), &["rev-list", "--count", "HEAD"]), "3");
+    assert_eq!(std::fs::read_to_string(fx.path("ok/file.txt")).unwrap(), "v3\n");
 
-    let anon = git(
-        root,
-        &["clone", "-q", &fx.server.url("upstream.git"), "anon"],
-    );
+    let anon = git(root, &["clone", "-q", &fx.server.url("upstream.git"), "anon"]);
     assert!(!anon.status.success(), "anonymous clone must fail");
 
-    let wrong = fx
-        .server
-        .url_with_credentials("upstream.git", USER, "wrong");
+    let wrong = fx.server.url_with_credentials("upstream.git", USER, "wrong");
     let bad = git(root, &["clone", "-q", &wrong, "bad"]);
-    assert!(
-        !bad.status.success(),
-        "clone with a wrong password must fail"
-    );
+    assert!(!bad.status.success(), "clone with a wrong password must fail");
 
     let requests = fx.server.requests();
     assert!(requests.iter().any(|r| r.status == 401));
-    assert!(requests
-        .iter()
-        .any(|r| r.status == 200 && r.user.as_deref() == Some(USER)));
-    assert!(requests
-        .iter()
-        .filter(|r| r.status == 200)
-        .all(|r| r.user.as_deref() == Some(USER)));
+    assert!(requests.iter().any(|r| r.status == 200 && r.user.as_deref() == Some(USER)));
+    assert!(requests.iter().filter(|r| r.status == 200).all(|r| r.user.as_deref() == Some(USER)));
 }
 
 #[test]
 fn protocol_v2_and_v0_both_work() {
     let fx = Fixture::new(Some((USER, PASS)));
     let root = fx.tmp.path();
-    git_ok(
-        root,
-        &[
-            "-c",
-            "protocol.version=2",
-            "clone",
-            "-q",
-            &fx.authed_url(),
-            "v2",
-        ],
-    );
+    git_ok(root, &["-c", "protocol.version=2", "clone", "-q", &fx.authed_url(), "v2"]);
     let v2 = fx.server.requests();
-    assert!(v2.iter().any(|r| r.status == 200
-        && r.header("Git-Protocol") == Some("version=2")
-        && r.path.contains("/git-upload-pack")));
+    assert!(v2
+        .iter()
+        .any(|r| r.status == 200 && r.header("Git-Protocol") == Some("version=2") && r.path.contains("/git-upload-pack")));
 
-    git_ok(
-        root,
-        &[
-            "-c",
-            "protocol.version=0",
-            "clone",
-            "-q",
-            &fx.authed_url(),
-            "v0",
-        ],
-    );
-    assert_eq!(
-        git_ok(&fx.path("v0"), &["rev-list", "--count", "HEAD"]),
-        "3"
-    );
+    git_ok(root, &["-c", "protocol.version=0", "clone", "-q", &fx.authed_url(), "v0"]);
+    assert_eq!(git_ok(&fx.path("v0"), &["rev-list", "--count", "HEAD"]), "3");
 }
 
 #[test]
 fn shallow_clone_fetches_one_commit() {
     let fx = Fixture::new(Some((USER, PASS)));
-    git_ok(
-        fx.tmp.path(),
-        &["clone", "-q", "--depth", "1", &fx.authed_url(), "shallow"],
-    );
+    git_ok(fx.tmp.path(), &["clone", "-q", "--depth", "1", &fx.authed_url(), "shallow"]);
     let clone = fx.path("shallow");
     assert_eq!(git_ok(&clone, &["rev-list", "--count", "HEAD"]), "1");
-    assert_eq!(
-        git_ok(&clone, &["rev-parse", "--is-shallow-repository"]),
-        "true"
-    );
+    assert_eq!(git_ok(&clone, &["rev-parse", "--is-shallow-repository"]), "true");
 }
 
 #[test]
@@ -263,9 +202,11 @@ fn large_push_with_chunked_body_works() {
         git_ok(&work, &["rev-parse", "HEAD"])
     );
     assert!(fx.server.bytes_received() - before >= 2 * 1024 * 1024);
-    assert!(fx.server.requests().iter().any(|r| r.status == 200
-        && r.header("Transfer-Encoding")
-            .is_some_and(|v| v.contains("chunked"))));
+    assert!(fx
+        .server
+        .requests()
+        .iter()
+        .any(|r| r.status == 200 && r.header("Transfer-Encoding").is_some_and(|v| v.contains("chunked"))));
 }
 
 #[test]
@@ -279,25 +220,13 @@ fn gzip_request_bodies_are_understood() {
     let seed = fx.path("seed");
     commit_file(&seed, "file.txt", b"v4\n", "c4");
     git_ok(&seed, &["push", "-q", fx.bare().to_str().unwrap(), "main"]);
-    git_ok(
-        &work,
-        &["-c", "protocol.version=2", "fetch", "-q", "origin"],
-    );
-    assert_eq!(
-        git_ok(&work, &["rev-parse", "origin/main"]),
-        git_ok(&seed, &["rev-parse", "HEAD"])
-    );
+    git_ok(&work, &["-c", "protocol.version=2", "fetch", "-q", "origin"]);
+    assert_eq!(git_ok(&work, &["rev-parse", "origin/main"]), git_ok(&seed, &["rev-parse", "HEAD"]));
 
     commit_file(&seed, "file.txt", b"v5\n", "c5");
     git_ok(&seed, &["push", "-q", fx.bare().to_str().unwrap(), "main"]);
-    git_ok(
-        &work,
-        &["-c", "protocol.version=0", "fetch", "-q", "origin"],
-    );
-    assert_eq!(
-        git_ok(&work, &["rev-parse", "origin/main"]),
-        git_ok(&seed, &["rev-parse", "HEAD"])
-    );
+    git_ok(&work, &["-c", "protocol.version=0", "fetch", "-q", "origin"]);
+    assert_eq!(git_ok(&work, &["rev-parse", "origin/main"]), git_ok(&seed, &["rev-parse", "HEAD"]));
     // Both protocol versions sent (and http-backend inflated) gzip bodies.
     let gzipped: Vec<_> = fx
         .server
@@ -330,10 +259,7 @@ fn offline_fails_fetch_and_bytes_sent_grows() {
     fx.server.set_offline(false);
     git_ok(&work, &["fetch", "-q", "origin"]);
     assert!(fx.server.bytes_sent() > sent_before);
-    assert_eq!(
-        git_ok(&work, &["rev-parse", "origin/main"]),
-        git_ok(&seed, &["rev-parse", "HEAD"])
-    );
+    assert_eq!(git_ok(&work, &["rev-parse", "origin/main"]), git_ok(&seed, &["rev-parse", "HEAD"]));
 }
 
 #[test]

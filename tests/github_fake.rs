@@ -4,9 +4,7 @@ mod support;
 
 use serde_json::{json, Value};
 use std::sync::{Arc, Mutex};
-use support::github::{
-    FakeGitHub, FakeGitHubConfig, FakeUser, MergeUpstreamResult, RecordedRequest,
-};
+use support::github::{FakeGitHub, FakeGitHubConfig, FakeUser, MergeUpstreamResult, RecordedRequest};
 
 const UPSTREAM: &str = "microsoft/PowerPlatformConnectors";
 const TOKEN: &str = "token123";
@@ -27,37 +25,23 @@ impl Reply {
 }
 
 fn agent() -> ureq::Agent {
-    ureq::Agent::new_with_config(
-        ureq::Agent::config_builder()
-            .http_status_as_error(false)
-            .build(),
-    )
+    ureq::Agent::new_with_config(ureq::Agent::config_builder().http_status_as_error(false).build())
 }
 
-fn call(
-    server: &FakeGitHub,
-    method: &str,
-    path: &str,
-    token: Option<&str>,
-    body: Option<Value>,
-) -> Reply {
+fn call(server: &FakeGitHub, method: &str, path: &str, token: Option<&str>, body: Option<Value>) -> Reply {
     let url = format!("{}{}", server.url(), path);
     let agent = agent();
     let auth = token.map(|t| format!("Bearer {t}"));
     let result = match method {
         "GET" => {
-            let mut rq = agent
-                .get(&url)
-                .header("Accept", "application/vnd.github+json");
+            let mut rq = agent.get(&url).header("Accept", "application/vnd.github+json");
             if let Some(a) = &auth {
                 rq = rq.header("Authorization", a);
             }
             rq.call()
         }
         "POST" => {
-            let mut rq = agent
-                .post(&url)
-                .header("Accept", "application/vnd.github+json");
+            let mut rq = agent.post(&url).header("Accept", "application/vnd.github+json");
             if let Some(a) = &auth {
                 rq = rq.header("Authorization", a);
             }
@@ -81,11 +65,7 @@ fn call(
     } else {
         serde_json::from_str(&text).expect("JSON body")
     };
-    Reply {
-        status,
-        headers,
-        body,
-    }
+    Reply { status, headers, body }
 }
 
 fn start(polls: u32) -> FakeGitHub {
@@ -112,10 +92,7 @@ fn user_with_good_token_and_401_otherwise() {
     assert!(ok.body["id"].as_u64().is_some());
     assert_eq!(ok.body["html_url"], "https://github.com/octo");
     assert_eq!(ok.header("x-oauth-scopes"), Some("repo, workflow"));
-    assert_eq!(
-        ok.header("content-type"),
-        Some("application/json; charset=utf-8")
-    );
+    assert_eq!(ok.header("content-type"), Some("application/json; charset=utf-8"));
 
     let no_scope = call(&gh, "GET", "/user", Some("noscope"), None);
     assert_eq!(no_scope.status, 200);
@@ -136,33 +113,21 @@ fn user_with_good_token_and_401_otherwise() {
 
     let recorded: Vec<RecordedRequest> = gh.requests();
     assert_eq!(recorded.len(), 5);
-    assert_eq!(
-        recorded[0].authorization.as_deref(),
-        Some("Bearer token123")
-    );
+    assert_eq!(recorded[0].authorization.as_deref(), Some("Bearer token123"));
     assert_eq!(gh.count("GET /user"), 5);
 }
 
 #[test]
 fn repository_and_404() {
     let gh = start(0);
-    let r = call(
-        &gh,
-        "GET",
-        "/repos/microsoft/PowerPlatformConnectors",
-        Some(TOKEN),
-        None,
-    );
+    let r = call(&gh, "GET", "/repos/microsoft/PowerPlatformConnectors", Some(TOKEN), None);
     assert_eq!(r.status, 200);
     assert_eq!(r.body["full_name"], UPSTREAM);
     assert_eq!(r.body["owner"]["login"], "microsoft");
     assert_eq!(r.body["owner"]["type"], "Organization");
     assert_eq!(r.body["fork"], false);
     assert_eq!(r.body["default_branch"], "dev");
-    assert_eq!(
-        r.body["clone_url"],
-        "https://github.com/microsoft/PowerPlatformConnectors.git"
-    );
+    assert_eq!(r.body["clone_url"], "https://github.com/microsoft/PowerPlatformConnectors.git");
     assert_eq!(
         r.body["permissions"],
         json!({"admin": false, "maintain": false, "push": false, "triage": false, "pull": true})
@@ -184,10 +149,10 @@ fn fork_appears_after_n_polls_and_second_post_returns_it() {
             .repo(UPSTREAM)
             .fork_polls_before_visible(3)
             .on_fork(move |f| {
-                hook_seen.lock().unwrap().push(format!(
-                    "{}/{} <- {}/{}",
-                    f.owner, f.repo, f.parent_owner, f.parent_repo
-                ));
+                hook_seen
+                    .lock()
+                    .unwrap()
+                    .push(format!("{}/{} <- {}/{}", f.owner, f.repo, f.parent_owner, f.parent_repo));
             }),
     );
     let fork_path = "/repos/octo/PowerPlatformConnectors";
@@ -221,20 +186,11 @@ fn fork_appears_after_n_polls_and_second_post_returns_it() {
     assert_eq!(visible.body["parent"]["full_name"], UPSTREAM);
     assert_eq!(visible.body["default_branch"], "dev");
 
-    let again = call(
-        &gh,
-        "POST",
-        "/repos/microsoft/PowerPlatformConnectors/forks",
-        Some(TOKEN),
-        None,
-    );
+    let again = call(&gh, "POST", "/repos/microsoft/PowerPlatformConnectors/forks", Some(TOKEN), None);
     assert_eq!(again.status, 202);
     assert_eq!(again.body["id"], created.body["id"]);
     assert_eq!(seen.lock().unwrap().len(), 1, "no second fork is made");
-    assert_eq!(
-        gh.count("POST /repos/microsoft/PowerPlatformConnectors/forks"),
-        2
-    );
+    assert_eq!(gh.count("POST /repos/microsoft/PowerPlatformConnectors/forks"), 2);
     assert_eq!(gh.forks_of(UPSTREAM).len(), 1);
 }
 
@@ -248,22 +204,13 @@ fn merge_upstream_syncs_and_injected_409() {
             .repo(UPSTREAM)
             .fork("octo/PowerPlatformConnectors", UPSTREAM)
             .on_merge_upstream(move |c| {
-                hook_calls
-                    .lock()
-                    .unwrap()
-                    .push(format!("{}/{}:{}", c.owner, c.repo, c.branch));
+                hook_calls.lock().unwrap().push(format!("{}/{}:{}", c.owner, c.repo, c.branch));
                 MergeUpstreamResult::FastForward
             }),
     );
     let path = "/repos/octo/PowerPlatformConnectors/merge-upstream";
 
-    let ok = call(
-        &gh,
-        "POST",
-        path,
-        Some(TOKEN),
-        Some(json!({"branch": "dev"})),
-    );
+    let ok = call(&gh, "POST", path, Some(TOKEN), Some(json!({"branch": "dev"})));
     assert_eq!(ok.status, 200);
     assert_eq!(
         ok.body,
@@ -273,38 +220,15 @@ fn merge_upstream_syncs_and_injected_409() {
             "base_branch": "microsoft:dev"
         })
     );
-    assert_eq!(
-        *calls.lock().unwrap(),
-        vec!["octo/PowerPlatformConnectors:dev".to_string()]
-    );
+    assert_eq!(*calls.lock().unwrap(), vec!["octo/PowerPlatformConnectors:dev".to_string()]);
 
-    gh.fail_next(
-        &format!("POST {path}"),
-        409,
-        json!({"message": "There are merge conflicts"}),
-    );
-    let conflict = call(
-        &gh,
-        "POST",
-        path,
-        Some(TOKEN),
-        Some(json!({"branch": "dev"})),
-    );
+    gh.fail_next(&format!("POST {path}"), 409, json!({"message": "There are merge conflicts"}));
+    let conflict = call(&gh, "POST", path, Some(TOKEN), Some(json!({"branch": "dev"})));
     assert_eq!(conflict.status, 409);
     assert_eq!(conflict.body["message"], "There are merge conflicts");
-    assert_eq!(
-        calls.lock().unwrap().len(),
-        1,
-        "an injected answer skips the hook"
-    );
+    assert_eq!(calls.lock().unwrap().len(), 1, "an injected answer skips the hook");
 
-    let after = call(
-        &gh,
-        "POST",
-        path,
-        Some(TOKEN),
-        Some(json!({"branch": "dev"})),
-    );
+    let after = call(&gh, "POST", path, Some(TOKEN), Some(json!({"branch": "dev"})));
     assert_eq!(after.status, 200);
 
     // Not the caller's repository.
@@ -329,36 +253,16 @@ fn merge_upstream_configured_results_without_hook() {
     );
     let path = "/repos/octo/PowerPlatformConnectors/merge-upstream";
     gh.set_merge_upstream_result(MergeUpstreamResult::UpToDate);
-    let none = call(
-        &gh,
-        "POST",
-        path,
-        Some(TOKEN),
-        Some(json!({"branch": "dev"})),
-    );
+    let none = call(&gh, "POST", path, Some(TOKEN), Some(json!({"branch": "dev"})));
     assert_eq!(none.body["merge_type"], "none");
 
     gh.set_merge_upstream_result(MergeUpstreamResult::Conflict);
-    let conflict = call(
-        &gh,
-        "POST",
-        path,
-        Some(TOKEN),
-        Some(json!({"branch": "dev"})),
-    );
+    let conflict = call(&gh, "POST", path, Some(TOKEN), Some(json!({"branch": "dev"})));
     assert_eq!(conflict.status, 409);
     assert_eq!(conflict.body["message"], "There are merge conflicts");
 
-    gh.set_merge_upstream_result(MergeUpstreamResult::Unprocessable(
-        "Branch not found".into(),
-    ));
-    let other = call(
-        &gh,
-        "POST",
-        path,
-        Some(TOKEN),
-        Some(json!({"branch": "dev"})),
-    );
+    gh.set_merge_upstream_result(MergeUpstreamResult::Unprocessable("Branch not found".into()));
+    let other = call(&gh, "POST", path, Some(TOKEN), Some(json!({"branch": "dev"})));
     assert_eq!(other.status, 422);
 
     let no_branch = call(&gh, "POST", path, Some(TOKEN), Some(json!({})));
@@ -373,12 +277,7 @@ fn pull_create_then_duplicate_422_and_list_filters() {
             .repo(UPSTREAM)
             .fork("octo/PowerPlatformConnectors", UPSTREAM),
     );
-    gh.add_open_pr(
-        "microsoft",
-        "PowerPlatformConnectors",
-        "someone:other-branch",
-        41,
-    );
+    gh.add_open_pr("microsoft", "PowerPlatformConnectors", "someone:other-branch", 41);
     let pulls = "/repos/microsoft/PowerPlatformConnectors/pulls";
     let request = json!({
         "title": "Contoso connector",
@@ -404,16 +303,11 @@ fn pull_create_then_duplicate_422_and_list_filters() {
     );
     assert_eq!(created.body["head"]["ref"], "contoso-connector");
     assert_eq!(created.body["head"]["label"], "octo:contoso-connector");
-    assert_eq!(
-        created.body["head"]["repo"]["full_name"],
-        "octo/PowerPlatformConnectors"
-    );
+    assert_eq!(created.body["head"]["repo"]["full_name"], "octo/PowerPlatformConnectors");
     assert_eq!(created.body["head"]["sha"].as_str().map(str::len), Some(40));
     assert_eq!(created.body["base"]["ref"], "dev");
     assert_eq!(created.body["base"]["repo"]["full_name"], UPSTREAM);
-    assert!(created
-        .header("location")
-        .is_some_and(|l| l.ends_with("/pulls/42")));
+    assert!(created.header("location").is_some_and(|l| l.ends_with("/pulls/42")));
 
     let duplicate = call(&gh, "POST", pulls, Some(TOKEN), Some(request.clone()));
     assert_eq!(duplicate.status, 422);
@@ -447,10 +341,7 @@ fn pull_create_then_duplicate_422_and_list_filters() {
     let list = mine.body.as_array().expect("array");
     assert_eq!(list.len(), 1);
     assert_eq!(list[0]["number"], 42);
-    assert_eq!(
-        list[0]["head"]["repo"]["full_name"],
-        "octo/PowerPlatformConnectors"
-    );
+    assert_eq!(list[0]["head"]["repo"]["full_name"], "octo/PowerPlatformConnectors");
 
     let all_open = call(&gh, "GET", pulls, Some(TOKEN), None);
     let numbers: Vec<u64> = all_open
@@ -497,10 +388,7 @@ fn pull_create_then_duplicate_422_and_list_filters() {
     let recorded = gh.requests();
     let first_post = recorded.iter().find(|r| r.method == "POST").unwrap();
     assert_eq!(first_post.body, request);
-    let filtered = recorded
-        .iter()
-        .find(|r| r.raw_query.contains("base=dev"))
-        .unwrap();
+    let filtered = recorded.iter().find(|r| r.raw_query.contains("base=dev")).unwrap();
     assert_eq!(filtered.query_param("head"), Some("octo:contoso-connector"));
     assert_eq!(gh.prs().len(), 3);
 }
@@ -550,25 +438,12 @@ fn rate_limits_secondary_429_and_primary() {
     assert_eq!(too_many.header("retry-after"), Some("1"));
 
     gh.primary_rate_limit_next("*", 60);
-    let primary = call(
-        &gh,
-        "GET",
-        "/repos/microsoft/PowerPlatformConnectors",
-        Some(TOKEN),
-        None,
-    );
+    let primary = call(&gh, "GET", "/repos/microsoft/PowerPlatformConnectors", Some(TOKEN), None);
     assert_eq!(primary.status, 403);
     assert_eq!(primary.header("x-ratelimit-remaining"), Some("0"));
-    let reset: u64 = primary
-        .header("x-ratelimit-reset")
-        .unwrap()
-        .parse()
-        .unwrap();
+    let reset: u64 = primary.header("x-ratelimit-reset").unwrap().parse().unwrap();
     assert!(reset > 1_700_000_000);
-    assert!(primary.body["message"]
-        .as_str()
-        .unwrap()
-        .starts_with("API rate limit exceeded"));
+    assert!(primary.body["message"].as_str().unwrap().starts_with("API rate limit exceeded"));
 
     let fine = call(&gh, "GET", "/user", Some(TOKEN), None);
     assert_eq!(fine.status, 200);
@@ -589,10 +464,7 @@ fn unknown_routes_are_404_and_recorded() {
     assert_eq!(r.body["message"], "Not Found");
     let unhandled = gh.unhandled();
     assert_eq!(unhandled.len(), 1);
-    assert_eq!(
-        unhandled[0].route(),
-        "POST /repos/microsoft/PowerPlatformConnectors/issues"
-    );
+    assert_eq!(unhandled[0].route(), "POST /repos/microsoft/PowerPlatformConnectors/issues");
     assert_eq!(unhandled[0].body, json!({"title": "x"}));
     assert_eq!(gh.write_requests().len(), 1);
 }

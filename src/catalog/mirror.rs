@@ -24,7 +24,10 @@ pub struct Upstream {
 
 impl Default for Upstream {
     fn default() -> Self {
-        Upstream { url: DEFAULT_UPSTREAM.into(), branch: DEFAULT_BRANCH.into() }
+        Upstream {
+            url: DEFAULT_UPSTREAM.into(),
+            branch: DEFAULT_BRANCH.into(),
+        }
     }
 }
 
@@ -34,9 +37,14 @@ impl Upstream {
         let url = if url.contains("://") {
             url.to_string()
         } else {
-            fs::canonicalize(url).map(|p| p.display().to_string()).unwrap_or_else(|_| url.to_string())
+            fs::canonicalize(url)
+                .map(|p| p.display().to_string())
+                .unwrap_or_else(|_| url.to_string())
         };
-        Upstream { url, branch: branch.to_string() }
+        Upstream {
+            url,
+            branch: branch.to_string(),
+        }
     }
 
     /// True for `file://` URLs and plain paths: libgit2's local transport cannot fetch shallow,
@@ -135,7 +143,10 @@ impl Mirror {
             .take(40)
             .collect();
         let path = cache.join("mirrors").join(format!("{readable}-{:016x}.git", fnv1a(key.as_bytes())));
-        Mirror { path, upstream: upstream.clone() }
+        Mirror {
+            path,
+            upstream: upstream.clone(),
+        }
     }
 
     fn branch_ref(&self) -> String {
@@ -147,6 +158,20 @@ impl Mirror {
         let repo = Repository::open_bare(&self.path).ok()?;
         let oid = repo.refname_to_id(&self.branch_ref()).ok()?;
         Some(oid)
+    }
+
+    /// The commit and commit time the last sync recorded, read without opening the repository
+    /// (libgit2's start-up, TLS included, would cost a warm `search` more than the search).
+    /// Even `Oid::from_str` starts libgit2, so the commit id stays a string here.
+    pub fn recorded_head(&self) -> Option<(String, i64)> {
+        let text = fs::read_to_string(self.path.join("connector-publish-synced")).ok()?;
+        let mut parts = text.split_whitespace();
+        let oid = parts
+            .next()
+            .filter(|h| h.len() == 40 && h.chars().all(|c| c.is_ascii_hexdigit()))?
+            .to_string();
+        let time = parts.next()?.parse().ok()?;
+        Some((oid, time))
     }
 
     /// How long ago the last successful sync finished.
@@ -164,7 +189,12 @@ impl Mirror {
         let parent = self.path.parent().expect("mirror path has a parent");
         fs::create_dir_all(parent).with_context(|| format!("creating the cache folder {}", parent.display()))?;
         let lock_path = self.path.with_extension("lock");
-        let file = File::options().create(true).truncate(false).write(true).open(&lock_path).with_context(|| format!("opening {}", lock_path.display()))?;
+        let file = File::options()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock_path)
+            .with_context(|| format!("opening {}", lock_path.display()))?;
         file.lock().with_context(|| format!("locking {}", lock_path.display()))?;
         Ok(file)
     }
@@ -178,7 +208,9 @@ impl Mirror {
         };
         let local = repo.refname_to_id(&self.branch_ref()).ok();
         let url = &self.upstream.url;
-        let mut remote = repo.remote_anonymous(url).with_context(|| format!("bad upstream URL {}", self.upstream.display_url()))?;
+        let mut remote = repo
+            .remote_anonymous(url)
+            .with_context(|| format!("bad upstream URL {}", self.upstream.display_url()))?;
 
         // Ask where upstream's branch is; a few hundred bytes, and often all a sync needs.
         let remote_tip = {
@@ -189,7 +221,11 @@ impl Mirror {
             heads.iter().find(|h| h.name() == self.branch_ref()).map(|h| h.oid())
         };
         let Some(remote_tip) = remote_tip else {
-            return Err(anyhow!("{} has no branch `{}`; choose one with --base-branch", self.upstream.display_url(), self.upstream.branch));
+            return Err(anyhow!(
+                "{} has no branch `{}`; choose one with --base-branch",
+                self.upstream.display_url(),
+                self.upstream.branch
+            ));
         };
 
         let mut stats = (0usize, 0usize);
@@ -198,7 +234,11 @@ impl Mirror {
             let mut cb = callbacks(url);
             cb.transfer_progress(|p| {
                 stats = (p.received_objects(), p.received_bytes());
-                progress(FetchProgress { received_objects: p.received_objects(), total_objects: p.total_objects(), received_bytes: p.received_bytes() });
+                progress(FetchProgress {
+                    received_objects: p.received_objects(),
+                    total_objects: p.total_objects(),
+                    received_bytes: p.received_bytes(),
+                });
                 true
             });
             let mut options = FetchOptions::new();
@@ -207,14 +247,27 @@ impl Mirror {
                 options.depth(1);
             }
             let refspec = format!("+{}:{}", self.branch_ref(), self.branch_ref());
-            remote.fetch(&[&refspec], Some(&mut options), None).with_context(|| format!("fetching {} from {}", self.upstream.branch, self.upstream.display_url()))?;
+            remote
+                .fetch(&[&refspec], Some(&mut options), None)
+                .with_context(|| format!("fetching {} from {}", self.upstream.branch, self.upstream.display_url()))?;
         }
         let commit = repo.find_commit(remote_tip).context("the fetched commit is not in the mirror")?;
         let commit_time = commit.time().seconds();
         // Unset HEAD would make libgit2 guess; point it at the mirrored branch.
         repo.set_head(&self.branch_ref()).ok();
-        fs::write(self.path.join("connector-publish-synced"), remote_tip.to_string()).ok();
-        Ok(SyncOutcome { commit: remote_tip.to_string(), commit_time, fetched, received_objects: stats.0, received_bytes: stats.1 })
+        // Written last: it marks a complete sync, and records what `recorded_head` reads.
+        let marker = self.path.join("connector-publish-synced");
+        let tmp = marker.with_extension("tmp");
+        fs::write(&tmp, format!("{remote_tip} {commit_time}\n"))
+            .and_then(|_| fs::rename(&tmp, &marker))
+            .context("recording the sync")?;
+        Ok(SyncOutcome {
+            commit: remote_tip.to_string(),
+            commit_time,
+            fetched,
+            received_objects: stats.0,
+            received_bytes: stats.1,
+        })
     }
 }
 
@@ -281,7 +334,9 @@ fn percent_decode(s: &str) -> String {
 
 /// A small, stable hash for folder names (not for security).
 pub fn fnv1a(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf29ce484222325u64, |h, b| (h ^ *b as u64).wrapping_mul(0x100000001b3))
+    bytes
+        .iter()
+        .fold(0xcbf29ce484222325u64, |h, b| (h ^ *b as u64).wrapping_mul(0x100000001b3))
 }
 
 #[cfg(test)]
@@ -292,7 +347,10 @@ mod tests {
     fn urls_are_redacted_and_credentials_read() {
         assert_eq!(redact("https://me:s3cret@host/x.git"), "https://host/x.git");
         assert_eq!(redact("/local/path"), "/local/path");
-        assert_eq!(userinfo("http://me:p%40ss@127.0.0.1:8080/x.git"), Some(("me".into(), "p@ss".into())));
+        assert_eq!(
+            userinfo("http://me:p%40ss@127.0.0.1:8080/x.git"),
+            Some(("me".into(), "p@ss".into()))
+        );
         assert_eq!(userinfo("https://host/x.git"), None);
     }
 
@@ -309,9 +367,21 @@ mod tests {
     #[test]
     fn mirrors_of_different_upstreams_do_not_collide() {
         let a = Mirror::new(Path::new("/c"), &Upstream::default());
-        let b = Mirror::new(Path::new("/c"), &Upstream { url: DEFAULT_UPSTREAM.into(), branch: "main".into() });
+        let b = Mirror::new(
+            Path::new("/c"),
+            &Upstream {
+                url: DEFAULT_UPSTREAM.into(),
+                branch: "main".into(),
+            },
+        );
         assert_ne!(a.path, b.path);
         assert!(a.path.starts_with("/c/mirrors"));
-        assert!(a.path.file_name().unwrap().to_str().unwrap().starts_with("PowerPlatformConnectors-"));
+        assert!(a
+            .path
+            .file_name()
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .starts_with("PowerPlatformConnectors-"));
     }
 }

@@ -54,7 +54,12 @@ pub struct Thresholds {
     pub related_title: f64,
 }
 
-pub const THRESHOLDS: Thresholds = Thresholds { containment: 0.5, min_common: 2, same_title: 0.9, related_title: 0.8 };
+pub const THRESHOLDS: Thresholds = Thresholds {
+    containment: 0.5,
+    min_common: 2,
+    same_title: 0.9,
+    related_title: 0.8,
+};
 
 /// Lower-case, drop `(Independent Publisher)`, version suffixes (`V2`), and words that every
 /// title may or may not carry (`connector`, `api`), then remove spaces and punctuation.
@@ -113,8 +118,19 @@ pub fn compare(q: &Fingerprint, c: &Fingerprint) -> Comparison {
         (Some(a), Some(b)) => title_similarity(a, b),
         _ => 0.0,
     };
-    let identical = q.title == c.title && q.host == c.host && q.base_path == c.base_path && q.operations == c.operations && (!qo.is_empty() || same_real_host);
-    Comparison { same_real_host, same_base_path: q.base_path == c.base_path, common, containment, title, identical }
+    let identical = q.title == c.title
+        && q.host == c.host
+        && q.base_path == c.base_path
+        && q.operations == c.operations
+        && (!qo.is_empty() || same_real_host);
+    Comparison {
+        same_real_host,
+        same_base_path: q.base_path == c.base_path,
+        common,
+        containment,
+        title,
+        identical,
+    }
 }
 
 /// Judge one comparison: the verdict (if any), a score for ranking, and the evidence.
@@ -124,14 +140,27 @@ pub fn judge(cmp: &Comparison, c: &Fingerprint, t: &Thresholds) -> Option<(Verdi
         evidence.push("the same title, host, base path and operations".into());
     }
     if cmp.common > 0 {
-        evidence.push(format!("{} operation{} in common ({:.0}% of the smaller connector)", cmp.common, if cmp.common == 1 { "" } else { "s" }, cmp.containment * 100.0));
+        evidence.push(format!(
+            "{} operation{} in common ({:.0}% of the smaller connector)",
+            cmp.common,
+            if cmp.common == 1 { "" } else { "s" },
+            cmp.containment * 100.0
+        ));
     }
     if cmp.same_real_host {
         let host = c.host.as_deref().unwrap_or("");
-        evidence.push(if cmp.same_base_path { format!("the same host and base path ({host}{})", c.base_path) } else { format!("the same host ({host})") });
+        evidence.push(if cmp.same_base_path {
+            format!("the same host and base path ({host}{})", c.base_path)
+        } else {
+            format!("the same host ({host})")
+        });
     }
     if cmp.title >= t.related_title {
-        evidence.push(if cmp.title >= 0.999 { "the same title".into() } else { format!("a similar title ({:.0}% alike)", cmp.title * 100.0) });
+        evidence.push(if cmp.title >= 0.999 {
+            "the same title".into()
+        } else {
+            format!("a similar title ({:.0}% alike)", cmp.title * 100.0)
+        });
     }
     let same_api_by_operations = cmp.same_real_host && cmp.common >= t.min_common && cmp.containment >= t.containment;
     let same_api_by_identity = cmp.same_real_host && cmp.same_base_path && cmp.title >= t.same_title;
@@ -144,7 +173,10 @@ pub fn judge(cmp: &Comparison, c: &Fingerprint, t: &Thresholds) -> Option<(Verdi
     } else {
         return None;
     };
-    let score = 0.5 * cmp.containment + 0.3 * cmp.title + if cmp.same_real_host { 0.1 } else { 0.0 } + if cmp.same_real_host && cmp.same_base_path { 0.1 } else { 0.0 };
+    let score = 0.5 * cmp.containment
+        + 0.3 * cmp.title
+        + if cmp.same_real_host { 0.1 } else { 0.0 }
+        + if cmp.same_real_host && cmp.same_base_path { 0.1 } else { 0.0 };
     Some((verdict, (score * 1000.0).round() / 1000.0, evidence))
 }
 
@@ -166,11 +198,22 @@ pub fn search(index: &Index, query: &Query, exclude: Option<&str>, browse: &dyn 
             out.push(candidate(entry, verdict, score, evidence, browse));
         }
     }
-    out.sort_by(|a, b| a.verdict.cmp(&b.verdict).then(b.score.total_cmp(&a.score)).then(a.folder.cmp(&b.folder)));
+    out.sort_by(|a, b| {
+        a.verdict
+            .cmp(&b.verdict)
+            .then(b.score.total_cmp(&a.score))
+            .then(a.folder.cmp(&b.folder))
+    });
     out
 }
 
-fn candidate(entry: &IndexedConnector, verdict: Verdict, score: f64, evidence: Vec<String>, browse: &dyn Fn(&str) -> Option<String>) -> Candidate {
+fn candidate(
+    entry: &IndexedConnector,
+    verdict: Verdict,
+    score: f64,
+    evidence: Vec<String>,
+    browse: &dyn Fn(&str) -> Option<String>,
+) -> Candidate {
     Candidate {
         folder: entry.folder.clone(),
         category: entry.category,
@@ -187,7 +230,8 @@ fn judge_host(host: &str, base_path: Option<&str>, fp: &Fingerprint) -> Option<(
     if fp.host.as_deref() != Some(host) {
         return None;
     }
-    let base_match = base_path.is_some_and(|b| !b.is_empty() && (fp.base_path == b || b.starts_with(&format!("{}/", fp.base_path)) && !fp.base_path.is_empty()));
+    let base_match = base_path
+        .is_some_and(|b| !b.is_empty() && (fp.base_path == b || b.starts_with(&format!("{}/", fp.base_path)) && !fp.base_path.is_empty()));
     let mut evidence = vec![format!("served from {host}{}", fp.base_path)];
     if fp.host_is_placeholder {
         evidence.push("a placeholder host, which identifies no API".into());
@@ -205,19 +249,31 @@ fn judge_title(title: &str, fp: &Fingerprint, t: &Thresholds) -> Option<(Verdict
     if sim < t.related_title && !contains {
         return None;
     }
-    let evidence = vec![if sim >= 0.999 { "the same title".to_string() } else { format!("a similar title ({:.0}% alike)", sim * 100.0) }];
-    Some((Verdict::Related, (sim.max(if contains { 0.8 } else { 0.0 }) * 1000.0).round() / 1000.0, evidence))
+    let evidence = vec![if sim >= 0.999 {
+        "the same title".to_string()
+    } else {
+        format!("a similar title ({:.0}% alike)", sim * 100.0)
+    }];
+    Some((
+        Verdict::Related,
+        (sim.max(if contains { 0.8 } else { 0.0 }) * 1000.0).round() / 1000.0,
+        evidence,
+    ))
 }
 
 /// Turn what the user typed into a query: a URL, a host, or a title.
 pub fn parse_text_query(text: &str) -> Query {
     let t = text.trim();
-    let looks_like_host = !t.contains(' ') && t.contains('.') && t.chars().all(|c| c.is_ascii_alphanumeric() || ".-:/_{}%?=&#~".contains(c));
+    let looks_like_host =
+        !t.contains(' ') && t.contains('.') && t.chars().all(|c| c.is_ascii_alphanumeric() || ".-:/_{}%?=&#~".contains(c));
     if t.contains("://") || looks_like_host {
         let (host, path) = crate::package::fingerprint::normalize_host(t);
         if let Some(host) = host {
             let path = path.split(['?', '#']).next().unwrap_or("").trim_end_matches('/').to_string();
-            return Query::Host { host, base_path: if path.is_empty() { None } else { Some(path) } };
+            return Query::Host {
+                host,
+                base_path: if path.is_empty() { None } else { Some(path) },
+            };
         }
     }
     Query::Title(t.to_string())
@@ -234,14 +290,23 @@ mod tests {
             host: Some(host.into()),
             host_is_placeholder: crate::package::fingerprint::is_placeholder_host(host),
             base_path: base.into(),
-            operations: ops.iter().map(|p| Operation { method: "GET".into(), path: format!("{base}{p}") }).collect(),
+            operations: ops
+                .iter()
+                .map(|p| Operation {
+                    method: "GET".into(),
+                    path: format!("{base}{p}"),
+                })
+                .collect(),
             operation_ids: Default::default(),
         }
     }
 
     #[test]
     fn titles_survive_case_spacing_and_suffixes() {
-        assert_eq!(title_similarity("HubSpot Marketing (Independent Publisher)", "hubspot  marketing"), 1.0);
+        assert_eq!(
+            title_similarity("HubSpot Marketing (Independent Publisher)", "hubspot  marketing"),
+            1.0
+        );
         assert_eq!(title_similarity("Azure DevOps V2", "Azure DevOps"), 1.0);
         assert_eq!(title_similarity("Deep L", "DeepL"), 1.0);
         assert!(title_similarity("DeepL", "Dropbox") < 0.5);
@@ -259,7 +324,12 @@ mod tests {
     #[test]
     fn same_operations_on_the_same_host_is_a_duplicate() {
         let a = fp("DeepL", "api.deepl.com", "/v2", &["/translate", "/usage", "/languages"]);
-        let b = fp("DeepL Translator (Independent Publisher)", "api.deepl.com", "/v2", &["/translate", "/usage"]);
+        let b = fp(
+            "DeepL Translator (Independent Publisher)",
+            "api.deepl.com",
+            "/v2",
+            &["/translate", "/usage"],
+        );
         assert_eq!(judge(&compare(&a, &b), &b, &THRESHOLDS).unwrap().0, Verdict::Duplicate);
     }
 
@@ -276,8 +346,13 @@ mod tests {
 
     #[test]
     fn text_queries_are_told_apart() {
-        assert!(matches!(parse_text_query("https://api.deepl.com/v2/translate?x=1"), Query::Host { host, base_path: Some(b) } if host == "api.deepl.com" && b == "/v2/translate"));
-        assert!(matches!(parse_text_query("graph.microsoft.com"), Query::Host { base_path: None, .. }));
+        assert!(
+            matches!(parse_text_query("https://api.deepl.com/v2/translate?x=1"), Query::Host { host, base_path: Some(b) } if host == "api.deepl.com" && b == "/v2/translate")
+        );
+        assert!(matches!(
+            parse_text_query("graph.microsoft.com"),
+            Query::Host { base_path: None, .. }
+        ));
         assert!(matches!(parse_text_query("Adobe PDF Services"), Query::Title(_)));
     }
 }

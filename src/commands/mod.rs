@@ -1,3 +1,6 @@
 //! One file per command: an options struct and a `run` function that composes stages.
 
+pub mod catalog;
+pub mod search;
+pub mod sync;
 pub mod validate;

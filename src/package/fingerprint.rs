@@ -393,7 +393,12 @@ impl Fingerprint {
                     for (path, ops) in paths.0 {
                         let item: serde_json::Map<String, Value> = ops
                             .into_iter()
-                            .map(|(k, id)| (k, id.map_or_else(|| serde_json::json!({}), |id| serde_json::json!({ "operationId": id }))))
+                            .map(|(k, id)| {
+                                (
+                                    k,
+                                    id.map_or_else(|| serde_json::json!({}), |id| serde_json::json!({ "operationId": id })),
+                                )
+                            })
                             .collect();
                         map.insert(path, Value::Object(item));
                     }

@@ -126,11 +126,7 @@ impl GitHttpServer {
 
     /// Like [`url`](Self::url) with `user:pass@` embedded.
     pub fn url_with_credentials(&self, repo: &str, user: &str, pass: &str) -> String {
-        format!(
-            "http://{user}:{pass}@{}/{}",
-            self.addr,
-            repo.trim_start_matches('/')
-        )
+        format!("http://{user}:{pass}@{}/{}", self.addr, repo.trim_start_matches('/'))
     }
 
     /// `http://127.0.0.1:PORT`
@@ -192,9 +188,7 @@ pub fn http_backend() -> &'static Path {
             .output()
             .ok()
             .filter(|o| o.status.success())
-            .map(|o| {
-                PathBuf::from(String::from_utf8_lossy(&o.stdout).trim()).join("git-http-backend")
-            })
+            .map(|o| PathBuf::from(String::from_utf8_lossy(&o.stdout).trim()).join("git-http-backend"))
             .filter(|p| p.is_file());
         from_exec_path
             .or_else(|| {
@@ -269,9 +263,7 @@ fn handle_connection(stream: TcpStream, shared: &Shared) -> io::Result<()> {
     };
     let user = authenticate(&request, shared.credentials.as_ref());
     let authorized = shared.credentials.is_none() || user.is_some();
-    let expects_continue = request
-        .header("Expect")
-        .is_some_and(|v| v.eq_ignore_ascii_case("100-continue"));
+    let expects_continue = request.header("Expect").is_some_and(|v| v.eq_ignore_ascii_case("100-continue"));
 
     let (response, body_len, stderr) = if !authorized {
         // Drain the body unless the client is waiting for `100 Continue`
@@ -294,9 +286,7 @@ fn handle_connection(stream: TcpStream, shared: &Shared) -> io::Result<()> {
         (response, body_len, String::new())
     } else {
         if expects_continue {
-            reader
-                .get_mut()
-                .write_all(b"HTTP/1.1 100 Continue\r\n\r\n")?;
+            reader.get_mut().write_all(b"HTTP/1.1 100 Continue\r\n\r\n")?;
         }
         let body = read_body(&mut reader, &request)?;
         let body_len = body.len() as u64;
@@ -351,10 +341,7 @@ fn read_head(reader: &mut BufReader<TcpStream>) -> io::Result<Option<Request>> {
     }
     let mut parts = line.split_whitespace();
     let (Some(method), Some(target)) = (parts.next(), parts.next()) else {
-        return Err(io::Error::new(
-            io::ErrorKind::InvalidData,
-            "bad request line",
-        ));
+        return Err(io::Error::new(io::ErrorKind::InvalidData, "bad request line"));
     };
     let (method, target) = (method.to_string(), target.to_string());
     let mut headers = Vec::new();
@@ -371,11 +358,7 @@ fn read_head(reader: &mut BufReader<TcpStream>) -> io::Result<Option<Request>> {
             headers.push((name.trim().to_string(), value.trim().to_string()));
         }
     }
-    Ok(Some(Request {
-        method,
-        target,
-        headers,
-    }))
+    Ok(Some(Request { method, target, headers }))
 }
 
 /// The request body, de-chunked if `Transfer-Encoding: chunked`.
@@ -392,12 +375,8 @@ fn read_body(reader: &mut BufReader<TcpStream>, request: &Request) -> io::Result
                 return Err(io::ErrorKind::UnexpectedEof.into());
             }
             let size_text = line.trim().split(';').next().unwrap_or("").trim();
-            let size = usize::from_str_radix(size_text, 16).map_err(|_| {
-                io::Error::new(
-                    io::ErrorKind::InvalidData,
-                    format!("bad chunk size {line:?}"),
-                )
-            })?;
+            let size = usize::from_str_radix(size_text, 16)
+                .map_err(|_| io::Error::new(io::ErrorKind::InvalidData, format!("bad chunk size {line:?}")))?;
             if size == 0 {
                 // Trailers, up to the empty line.
                 loop {
@@ -433,12 +412,7 @@ fn authenticate(request: &Request, credentials: Option<&(String, String)>) -> Op
     (scheme.eq_ignore_ascii_case("basic") && token.trim() == expected).then(|| user.clone())
 }
 
-fn run_cgi(
-    shared: &Shared,
-    request: &Request,
-    user: Option<&str>,
-    body: Vec<u8>,
-) -> io::Result<(Response, String)> {
+fn run_cgi(shared: &Shared, request: &Request, user: Option<&str>, body: Vec<u8>) -> io::Result<(Response, String)> {
     let (path, query) = match request.target.split_once('?') {
         Some((p, q)) => (p, q),
         None => (request.target.as_str(), ""),
@@ -487,18 +461,13 @@ fn run_cgi(
     if let Some(proto) = request.header("Git-Protocol") {
         // http-backend copies HTTP_GIT_PROTOCOL to GIT_PROTOCOL itself; set
         // both so protocol v2 works whatever the git version.
-        cmd.env("GIT_PROTOCOL", proto)
-            .env("HTTP_GIT_PROTOCOL", proto);
+        cmd.env("GIT_PROTOCOL", proto).env("HTTP_GIT_PROTOCOL", proto);
     }
     if let Some(encoding) = request.header("Content-Encoding") {
         // http-backend inflates gzip / x-gzip bodies itself.
         cmd.env("HTTP_CONTENT_ENCODING", encoding);
     }
-    let mut child = cmd
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()?;
+    let mut child = cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn()?;
 
     // Feed stdin and drain stderr on their own threads so a CGI that writes
     // before reading all of its input cannot deadlock us.
@@ -513,11 +482,7 @@ fn run_cgi(
         String::from_utf8_lossy(&buf).into_owned()
     });
     let mut output = Vec::new();
-    child
-        .stdout
-        .take()
-        .expect("piped stdout")
-        .read_to_end(&mut output)?;
+    child.stdout.take().expect("piped stdout").read_to_end(&mut output)?;
     let _ = feeder.join();
     let stderr = stderr_reader.join().unwrap_or_default();
     let status = child.wait()?;
@@ -567,10 +532,7 @@ fn write_response(stream: &mut TcpStream, response: &Response) -> io::Result<()>
     for (name, value) in &response.headers {
         head.push_str(&format!("{name}: {value}\r\n"));
     }
-    head.push_str(&format!(
-        "Content-Length: {}\r\nConnection: close\r\n\r\n",
-        response.body.len()
-    ));
+    head.push_str(&format!("Content-Length: {}\r\nConnection: close\r\n\r\n", response.body.len()));
     stream.write_all(head.as_bytes())?;
     stream.write_all(&response.body)?;
     stream.flush()
@@ -604,11 +566,7 @@ pub fn base64(input: &[u8]) -> String {
     const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::with_capacity(input.len().div_ceil(3) * 4);
     for chunk in input.chunks(3) {
-        let b = [
-            chunk[0],
-            chunk.get(1).copied().unwrap_or(0),
-            chunk.get(2).copied().unwrap_or(0),
-        ];
+        let b = [chunk[0], chunk.get(1).copied().unwrap_or(0), chunk.get(2).copied().unwrap_or(0)];
         let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
         for (i, shift) in [18, 12, 6, 0].into_iter().enumerate() {
             if i <= chunk.len() {

@@ -228,18 +228,12 @@ impl FakeGitHubConfig {
         self
     }
 
-    pub fn on_merge_upstream(
-        mut self,
-        f: impl Fn(&MergeUpstreamCall) -> MergeUpstreamResult + Send + Sync + 'static,
-    ) -> Self {
+    pub fn on_merge_upstream(mut self, f: impl Fn(&MergeUpstreamCall) -> MergeUpstreamResult + Send + Sync + 'static) -> Self {
         self.on_merge_upstream = Some(Arc::new(f));
         self
     }
 
-    pub fn branch_sha(
-        mut self,
-        f: impl Fn(&str, &str, &str) -> Option<String> + Send + Sync + 'static,
-    ) -> Self {
+    pub fn branch_sha(mut self, f: impl Fn(&str, &str, &str) -> Option<String> + Send + Sync + 'static) -> Self {
         self.branch_sha = Some(Arc::new(f));
         self
     }
@@ -285,10 +279,7 @@ impl RecordedRequest {
     }
 
     pub fn query_param(&self, name: &str) -> Option<&str> {
-        self.query
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
+        self.query.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
     }
 }
 
@@ -436,15 +427,8 @@ impl State {
     ) -> usize {
         // Configured users are users; an account first met as the owner of a non-fork
         // repository (microsoft) is an organization; anyone else is a user.
-        let is_user = self
-            .users
-            .iter()
-            .any(|u| u.login.eq_ignore_ascii_case(owner));
-        let kind = if is_user || parent.is_some() {
-            "User"
-        } else {
-            "Organization"
-        };
+        let is_user = self.users.iter().any(|u| u.login.eq_ignore_ascii_case(owner));
+        let kind = if is_user || parent.is_some() { "User" } else { "Organization" };
         let owner = self.account(owner, kind).login.clone();
         self.next_id += 1;
         self.repos.push(FakeRepoState {
@@ -494,11 +478,7 @@ impl FakeGitHub {
     /// Bind `127.0.0.1:0` and serve on a background thread.
     pub fn start(config: FakeGitHubConfig) -> FakeGitHub {
         let server = Arc::new(tiny_http::Server::http("127.0.0.1:0").expect("bind fake GitHub"));
-        let port = server
-            .server_addr()
-            .to_ip()
-            .expect("fake GitHub listens on IP")
-            .port();
+        let port = server.server_addr().to_ip().expect("fake GitHub listens on IP").port();
         let url = format!("http://127.0.0.1:{port}");
 
         let mut state = State {
@@ -518,18 +498,8 @@ impl FakeGitHub {
             state.account(&u.login, "User");
         }
         for r in &config.repos {
-            let (owner, name) = r
-                .full_name
-                .split_once('/')
-                .expect("FakeRepo full_name is owner/name");
-            state.add_repo(
-                owner,
-                name,
-                r.parent.clone(),
-                &r.default_branch,
-                r.private,
-                0,
-            );
+            let (owner, name) = r.full_name.split_once('/').expect("FakeRepo full_name is owner/name");
+            state.add_repo(owner, name, r.parent.clone(), &r.default_branch, r.private, 0);
         }
 
         let shared = Arc::new(Shared {
@@ -582,14 +552,9 @@ impl FakeGitHub {
     /// Add a repository after start (visible at once).
     pub fn add_repo(&self, repo: FakeRepo) {
         let (owner, name) = repo.full_name.split_once('/').expect("owner/name");
-        self.shared.lock().add_repo(
-            owner,
-            name,
-            repo.parent,
-            &repo.default_branch,
-            repo.private,
-            0,
-        );
+        self.shared
+            .lock()
+            .add_repo(owner, name, repo.parent, &repo.default_branch, repo.private, 0);
     }
 
     /// A repository by `owner/name` (case-insensitive), whether visible yet or not.
@@ -607,11 +572,7 @@ impl FakeGitHub {
             .lock()
             .repos
             .iter()
-            .filter(|r| {
-                r.parent
-                    .as_deref()
-                    .is_some_and(|p| p.eq_ignore_ascii_case(parent))
-            })
+            .filter(|r| r.parent.as_deref().is_some_and(|p| p.eq_ignore_ascii_case(parent)))
             .cloned()
             .collect()
     }
@@ -619,10 +580,7 @@ impl FakeGitHub {
     /// Make a fork visible now, without further polls.
     pub fn make_visible(&self, full_name: &str) {
         let mut st = self.shared.lock();
-        if let Some(i) = full_name
-            .split_once('/')
-            .and_then(|(o, n)| st.repo_index(o, n))
-        {
+        if let Some(i) = full_name.split_once('/').and_then(|(o, n)| st.repo_index(o, n)) {
             st.repos[i].hidden_polls = 0;
         }
     }
@@ -655,11 +613,7 @@ impl FakeGitHub {
             number,
             base_repo: base_repo.full_name(),
             base_ref: base_repo.default_branch.clone(),
-            base_sha: fake_sha(&format!(
-                "{}:{}",
-                base_repo.full_name(),
-                base_repo.default_branch
-            )),
+            base_sha: fake_sha(&format!("{}:{}", base_repo.full_name(), base_repo.default_branch)),
             head_repo,
             head_owner: head_owner.to_string(),
             head_ref: head_ref.to_string(),
@@ -677,13 +631,7 @@ impl FakeGitHub {
 
     /// Close pull request `number` (on any repository).
     pub fn close_pr(&self, number: u64) {
-        for pr in self
-            .shared
-            .lock()
-            .prs
-            .iter_mut()
-            .filter(|p| p.number == number)
-        {
+        for pr in self.shared.lock().prs.iter_mut().filter(|p| p.number == number) {
             pr.state = "closed".to_string();
         }
     }
@@ -752,12 +700,7 @@ impl FakeGitHub {
     }
 
     fn push_fault(&self, route: &str, fault: Fault) {
-        self.shared
-            .lock()
-            .faults
-            .entry(route_key(route))
-            .or_default()
-            .push_back(fault);
+        self.shared.lock().faults.entry(route_key(route)).or_default().push_back(fault);
     }
 
     // --- recording -------------------------------------------------------------------------
@@ -783,12 +726,7 @@ impl FakeGitHub {
     /// How many requests hit `route` ("METHOD /path", case-insensitive, query ignored).
     pub fn count(&self, route: &str) -> usize {
         let key = route_key(route);
-        self.shared
-            .lock()
-            .requests
-            .iter()
-            .filter(|r| route_key(&r.route()) == key)
-            .count()
+        self.shared.lock().requests.iter().filter(|r| route_key(&r.route()) == key).count()
     }
 
     pub fn clear_requests(&self) {
@@ -854,17 +792,11 @@ struct Incoming {
 
 impl Incoming {
     fn param(&self, name: &str) -> Option<&str> {
-        self.query
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
+        self.query.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
     }
 
     fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
+        self.headers.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
     }
 }
 
@@ -885,18 +817,12 @@ fn serve(shared: &Shared, mut request: tiny_http::Request) {
     let headers: Vec<(String, String)> = request
         .headers()
         .iter()
-        .map(|h| {
-            (
-                h.field.as_str().as_str().to_ascii_lowercase(),
-                h.value.as_str().to_string(),
-            )
-        })
+        .map(|h| (h.field.as_str().as_str().to_ascii_lowercase(), h.value.as_str().to_string()))
         .collect();
     let body = if raw.iter().all(u8::is_ascii_whitespace) {
         Value::Null
     } else {
-        serde_json::from_slice(&raw)
-            .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&raw).into_owned()))
+        serde_json::from_slice(&raw).unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&raw).into_owned()))
     };
     let incoming = Incoming {
         method,
@@ -933,19 +859,10 @@ fn serve(shared: &Shared, mut request: tiny_http::Request) {
     };
 
     let mut out: Vec<(String, String)> = vec![
-        (
-            "Content-Type".into(),
-            "application/json; charset=utf-8".into(),
-        ),
-        (
-            "X-GitHub-Media-Type".into(),
-            "github.v3; format=json".into(),
-        ),
+        ("Content-Type".into(), "application/json; charset=utf-8".into()),
+        ("X-GitHub-Media-Type".into(), "github.v3; format=json".into()),
         ("X-GitHub-Api-Version-Selected".into(), "2022-11-28".into()),
-        (
-            "X-GitHub-Request-Id".into(),
-            format!("FAKE:{request_id:08X}"),
-        ),
+        ("X-GitHub-Request-Id".into(), format!("FAKE:{request_id:08X}")),
         ("X-RateLimit-Limit".into(), "5000".into()),
         ("X-RateLimit-Remaining".into(), "4999".into()),
         ("X-RateLimit-Used".into(), "1".into()),
@@ -980,9 +897,7 @@ fn authenticate(shared: &Shared, req: &Incoming) -> Auth {
     };
     let token = value
         .split_once(' ')
-        .filter(|(scheme, _)| {
-            scheme.eq_ignore_ascii_case("token") || scheme.eq_ignore_ascii_case("bearer")
-        })
+        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("token") || scheme.eq_ignore_ascii_case("bearer"))
         .map(|(_, t)| t.trim());
     let st = shared.lock();
     match token.and_then(|t| st.users.iter().find(|u| u.token == t)) {
@@ -1032,9 +947,7 @@ fn respond(shared: &Shared, req: &Incoming, auth: &Auth) -> Reply {
         ("GET", ["user"]) => get_user(shared, viewer),
         ("GET", ["repos", o, r]) => get_repo(shared, viewer, o, r),
         ("POST", ["repos", o, r, "forks"]) => create_fork(shared, viewer, o, r, &req.body),
-        ("POST", ["repos", o, r, "merge-upstream"]) => {
-            merge_upstream(shared, viewer, o, r, &req.body)
-        }
+        ("POST", ["repos", o, r, "merge-upstream"]) => merge_upstream(shared, viewer, o, r, &req.body),
         ("GET", ["repos", o, r, "pulls"]) => list_pulls(shared, viewer, o, r, req),
         ("POST", ["repos", o, r, "pulls"]) => create_pull(shared, viewer, o, r, &req.body),
         _ => {
@@ -1074,11 +987,7 @@ fn get_user(shared: &Shared, viewer: Option<&FakeUser>) -> Reply {
     m.insert("bio".into(), Value::Null);
     m.insert("twitter_username".into(), Value::Null);
     m.insert("notification_email".into(), json!(u.email));
-    let owned = st
-        .repos
-        .iter()
-        .filter(|r| r.owner.eq_ignore_ascii_case(&u.login))
-        .count();
+    let owned = st.repos.iter().filter(|r| r.owner.eq_ignore_ascii_case(&u.login)).count();
     m.insert("public_repos".into(), json!(owned));
     m.insert("public_gists".into(), json!(0));
     m.insert("followers".into(), json!(0));
@@ -1109,49 +1018,25 @@ fn get_repo(shared: &Shared, viewer: Option<&FakeUser>, owner: &str, name: &str)
         st.repos[i].hidden_polls -= 1;
         return repo_not_found(GET_REPO_DOC);
     }
-    if st.repos[i].private
-        && viewer.map_or(true, |v| !v.login.eq_ignore_ascii_case(&st.repos[i].owner))
-    {
+    if st.repos[i].private && viewer.map_or(true, |v| !v.login.eq_ignore_ascii_case(&st.repos[i].owner)) {
         return repo_not_found(GET_REPO_DOC);
     }
     let repo = st.repos[i].clone();
-    Reply::json(
-        200,
-        repo_json(
-            shared,
-            &mut st,
-            &repo,
-            viewer.map(|v| v.login.as_str()),
-            true,
-        ),
-    )
+    Reply::json(200, repo_json(shared, &mut st, &repo, viewer.map(|v| v.login.as_str()), true))
 }
 
-fn create_fork(
-    shared: &Shared,
-    viewer: Option<&FakeUser>,
-    owner: &str,
-    name: &str,
-    body: &Value,
-) -> Reply {
+fn create_fork(shared: &Shared, viewer: Option<&FakeUser>, owner: &str, name: &str, body: &Value) -> Reply {
     const DOC: &str = "https://docs.github.com/rest/repos/forks#create-a-fork";
     let Some(user) = viewer else {
         return requires_auth();
     };
     let (reply, created) = {
         let mut st = shared.lock();
-        let Some(si) = st
-            .repo_index(owner, name)
-            .filter(|&i| st.repos[i].hidden_polls == 0)
-        else {
+        let Some(si) = st.repo_index(owner, name).filter(|&i| st.repos[i].hidden_polls == 0) else {
             return repo_not_found(DOC);
         };
         let source = st.repos[si].clone();
-        let target_owner = body
-            .get("organization")
-            .and_then(Value::as_str)
-            .unwrap_or(&user.login)
-            .to_string();
+        let target_owner = body.get("organization").and_then(Value::as_str).unwrap_or(&user.login).to_string();
         if target_owner.eq_ignore_ascii_case(&source.owner) {
             return Reply::json(
                 422,
@@ -1159,19 +1044,12 @@ fn create_fork(
             );
         }
         let existing = st.repos.iter().position(|r| {
-            r.owner.eq_ignore_ascii_case(&target_owner)
-                && r.parent
-                    .as_deref()
-                    .is_some_and(|p| p.eq_ignore_ascii_case(&source.full_name()))
+            r.owner.eq_ignore_ascii_case(&target_owner) && r.parent.as_deref().is_some_and(|p| p.eq_ignore_ascii_case(&source.full_name()))
         });
         let (index, created) = match existing {
             Some(i) => (i, None),
             None => {
-                let wanted = body
-                    .get("name")
-                    .and_then(Value::as_str)
-                    .unwrap_or(&source.name)
-                    .to_string();
+                let wanted = body.get("name").and_then(Value::as_str).unwrap_or(&source.name).to_string();
                 let mut fork_name = wanted.clone();
                 let mut n = 1;
                 while st.repo_index(&target_owner, &fork_name).is_some() {
@@ -1207,24 +1085,14 @@ fn create_fork(
     reply
 }
 
-fn merge_upstream(
-    shared: &Shared,
-    viewer: Option<&FakeUser>,
-    owner: &str,
-    name: &str,
-    body: &Value,
-) -> Reply {
-    const DOC: &str =
-        "https://docs.github.com/rest/branches/branches#sync-a-fork-branch-with-the-upstream-repository";
+fn merge_upstream(shared: &Shared, viewer: Option<&FakeUser>, owner: &str, name: &str, body: &Value) -> Reply {
+    const DOC: &str = "https://docs.github.com/rest/branches/branches#sync-a-fork-branch-with-the-upstream-repository";
     let Some(user) = viewer else {
         return requires_auth();
     };
     let (call, configured) = {
         let st = shared.lock();
-        let Some(i) = st
-            .repo_index(owner, name)
-            .filter(|&i| st.repos[i].hidden_polls == 0)
-        else {
+        let Some(i) = st.repo_index(owner, name).filter(|&i| st.repos[i].hidden_polls == 0) else {
             return repo_not_found(DOC);
         };
         let repo = st.repos[i].clone();
@@ -1282,19 +1150,10 @@ fn merge_upstream(
     }
 }
 
-fn list_pulls(
-    shared: &Shared,
-    viewer: Option<&FakeUser>,
-    owner: &str,
-    name: &str,
-    req: &Incoming,
-) -> Reply {
+fn list_pulls(shared: &Shared, viewer: Option<&FakeUser>, owner: &str, name: &str, req: &Incoming) -> Reply {
     const DOC: &str = "https://docs.github.com/rest/pulls/pulls#list-pull-requests";
     let mut st = shared.lock();
-    let Some(i) = st
-        .repo_index(owner, name)
-        .filter(|&i| st.repos[i].hidden_polls == 0)
-    else {
+    let Some(i) = st.repo_index(owner, name).filter(|&i| st.repos[i].hidden_polls == 0) else {
         return repo_not_found(DOC);
     };
     let base_full = st.repos[i].full_name();
@@ -1312,11 +1171,7 @@ fn list_pulls(
         .iter()
         .filter(|p| p.base_repo.eq_ignore_ascii_case(&base_full))
         .filter(|p| state == "all" || p.state == state)
-        .filter(|p| {
-            head_owner
-                .as_deref()
-                .map_or(true, |o| p.head_owner.eq_ignore_ascii_case(o))
-        })
+        .filter(|p| head_owner.as_deref().map_or(true, |o| p.head_owner.eq_ignore_ascii_case(o)))
         .filter(|p| head_ref.as_deref().map_or(true, |r| p.head_ref == r))
         .filter(|p| base.map_or(true, |b| p.base_ref == b))
         .cloned()
@@ -1328,11 +1183,7 @@ fn list_pulls(
         .and_then(|v| v.parse::<usize>().ok())
         .unwrap_or(30)
         .clamp(1, 100);
-    let page = req
-        .param("page")
-        .and_then(|v| v.parse::<usize>().ok())
-        .unwrap_or(1)
-        .max(1);
+    let page = req.param("page").and_then(|v| v.parse::<usize>().ok()).unwrap_or(1).max(1);
     let items: Vec<Value> = matching
         .iter()
         .skip((page - 1) * per_page)
@@ -1342,13 +1193,7 @@ fn list_pulls(
     Reply::json(200, Value::Array(items))
 }
 
-fn create_pull(
-    shared: &Shared,
-    viewer: Option<&FakeUser>,
-    owner: &str,
-    name: &str,
-    body: &Value,
-) -> Reply {
+fn create_pull(shared: &Shared, viewer: Option<&FakeUser>, owner: &str, name: &str, body: &Value) -> Reply {
     const DOC: &str = "https://docs.github.com/rest/pulls/pulls#create-a-pull-request";
     let Some(user) = viewer else {
         return requires_auth();
@@ -1362,10 +1207,7 @@ fn create_pull(
     // Phase 1: read what is needed, without holding the lock across the hook.
     let (base_repo, head_repo, head_owner, head_ref, base_ref, title) = {
         let st = shared.lock();
-        let Some(i) = st
-            .repo_index(owner, name)
-            .filter(|&i| st.repos[i].hidden_polls == 0)
-        else {
+        let Some(i) = st.repo_index(owner, name).filter(|&i| st.repos[i].hidden_polls == 0) else {
             return repo_not_found(DOC);
         };
         let base_repo = st.repos[i].clone();
@@ -1374,9 +1216,7 @@ fn create_pull(
         let base = body.get("base").and_then(Value::as_str);
         for (field, value) in [("title", title), ("head", head), ("base", base)] {
             if value.map_or(true, str::is_empty) {
-                return validation(
-                    json!([{"resource": "PullRequest", "code": "missing_field", "field": field}]),
-                );
+                return validation(json!([{"resource": "PullRequest", "code": "missing_field", "field": field}]));
             }
         }
         let (title, head, base) = (title.unwrap(), head.unwrap(), base.unwrap());
@@ -1385,30 +1225,17 @@ fn create_pull(
             None => (base_repo.owner.clone(), head.to_string()),
         };
         let Some(head_repo) = find_head_repo(&st, &base_repo, &head_owner) else {
-            return validation(
-                json!([{"resource": "PullRequest", "field": "head", "code": "invalid"}]),
-            );
+            return validation(json!([{"resource": "PullRequest", "field": "head", "code": "invalid"}]));
         };
-        (
-            base_repo,
-            head_repo,
-            head_owner,
-            head_ref,
-            base.to_string(),
-            title.to_string(),
-        )
+        (base_repo, head_repo, head_owner, head_ref, base.to_string(), title.to_string())
     };
     let (head_sha, base_sha) = match &shared.branch_sha {
         Some(hook) => {
             let Some(h) = hook(&head_repo.owner, &head_repo.name, &head_ref) else {
-                return validation(
-                    json!([{"resource": "PullRequest", "field": "head", "code": "invalid"}]),
-                );
+                return validation(json!([{"resource": "PullRequest", "field": "head", "code": "invalid"}]));
             };
             let Some(b) = hook(&base_repo.owner, &base_repo.name, &base_ref) else {
-                return validation(
-                    json!([{"resource": "PullRequest", "field": "base", "code": "invalid"}]),
-                );
+                return validation(json!([{"resource": "PullRequest", "field": "base", "code": "invalid"}]));
             };
             (h, b)
         }
@@ -1449,19 +1276,15 @@ fn create_pull(
         body: body.get("body").and_then(Value::as_str).map(str::to_string),
         state: "open".to_string(),
         draft: body.get("draft").and_then(Value::as_bool).unwrap_or(false),
-        maintainer_can_modify: body
-            .get("maintainer_can_modify")
-            .and_then(Value::as_bool)
-            .unwrap_or(true),
+        maintainer_can_modify: body.get("maintainer_can_modify").and_then(Value::as_bool).unwrap_or(true),
         user: user.login.clone(),
     };
     st.prs.push(pr.clone());
     let json = pr_json(shared, &mut st, &pr, Some(&user.login), true);
     let mut reply = Reply::json(201, json);
-    reply.headers.push((
-        "Location".into(),
-        format!("{}/repos/{}/pulls/{}", shared.api, pr.base_repo, number),
-    ));
+    reply
+        .headers
+        .push(("Location".into(), format!("{}/repos/{}/pulls/{}", shared.api, pr.base_repo, number)));
     reply
 }
 
@@ -1476,14 +1299,11 @@ fn find_head_repo(st: &State, base: &FakeRepoState, head_owner: &str) -> Option<
         .iter()
         .filter(|r| r.owner.eq_ignore_ascii_case(head_owner) && r.hidden_polls == 0)
         .find(|r| {
-            r.parent
-                .as_deref()
-                .is_some_and(|p| p.eq_ignore_ascii_case(&base_full))
-                || base.parent.as_deref().is_some_and(|bp| {
-                    r.parent
-                        .as_deref()
-                        .is_some_and(|p| p.eq_ignore_ascii_case(bp))
-                })
+            r.parent.as_deref().is_some_and(|p| p.eq_ignore_ascii_case(&base_full))
+                || base
+                    .parent
+                    .as_deref()
+                    .is_some_and(|bp| r.parent.as_deref().is_some_and(|p| p.eq_ignore_ascii_case(bp)))
         })
         .cloned()
 }
@@ -1528,29 +1348,15 @@ fn account_json(shared: &Shared, st: &mut State, login: &str) -> Value {
 }
 
 /// full-repository (`with_family`: include `parent`/`source` for forks)
-fn repo_json(
-    shared: &Shared,
-    st: &mut State,
-    repo: &FakeRepoState,
-    viewer: Option<&str>,
-    with_family: bool,
-) -> Value {
+fn repo_json(shared: &Shared, st: &mut State, repo: &FakeRepoState, viewer: Option<&str>, with_family: bool) -> Value {
     let full = repo.full_name();
     let api = format!("{}/repos/{full}", shared.api);
     let html = format!("{}/{full}", shared.html);
-    let host = shared
-        .html
-        .split_once("://")
-        .map_or(shared.html.as_str(), |(_, h)| h)
-        .to_string();
+    let host = shared.html.split_once("://").map_or(shared.html.as_str(), |(_, h)| h).to_string();
     let forks = st
         .repos
         .iter()
-        .filter(|r| {
-            r.parent
-                .as_deref()
-                .is_some_and(|p| p.eq_ignore_ascii_case(&full))
-        })
+        .filter(|r| r.parent.as_deref().is_some_and(|p| p.eq_ignore_ascii_case(&full)))
         .count();
     let open_issues = st
         .prs
@@ -1584,10 +1390,7 @@ fn repo_json(
         ("languages_url", "/languages"),
         ("merges_url", "/merges"),
         ("milestones_url", "/milestones{/number}"),
-        (
-            "notifications_url",
-            "/notifications{?since,all,participating}",
-        ),
+        ("notifications_url", "/notifications{?since,all,participating}"),
         ("pulls_url", "/pulls{/number}"),
         ("releases_url", "/releases{/id}"),
         ("stargazers_url", "/stargazers"),
@@ -1663,20 +1466,10 @@ fn repo_json(
         );
     }
     if with_family {
-        if let Some(parent) = repo
-            .parent
-            .as_deref()
-            .and_then(|p| st.repo_by_full(p))
-            .cloned()
-        {
+        if let Some(parent) = repo.parent.as_deref().and_then(|p| st.repo_by_full(p)).cloned() {
             let mut root = parent.clone();
             let mut guard = 0;
-            while let Some(up) = root
-                .parent
-                .as_deref()
-                .and_then(|p| st.repo_by_full(p))
-                .cloned()
-            {
+            while let Some(up) = root.parent.as_deref().and_then(|p| st.repo_by_full(p)).cloned() {
                 root = up;
                 guard += 1;
                 if guard > 16 {
@@ -1698,13 +1491,7 @@ fn insert_all<const N: usize>(m: &mut Map<String, Value>, items: [(&str, Value);
 }
 
 /// pull-request (`full`: the single-PR shape with merge/diff stats, as POST returns)
-fn pr_json(
-    shared: &Shared,
-    st: &mut State,
-    pr: &FakePullRequest,
-    viewer: Option<&str>,
-    full: bool,
-) -> Value {
+fn pr_json(shared: &Shared, st: &mut State, pr: &FakePullRequest, viewer: Option<&str>, full: bool) -> Value {
     let api = format!("{}/repos/{}", shared.api, pr.base_repo);
     let html = format!("{}/{}/pull/{}", shared.html, pr.base_repo, pr.number);
     let n = pr.number;
@@ -1714,11 +1501,7 @@ fn pr_json(
             None => Value::Null,
         }
     };
-    let base_owner = pr
-        .base_repo
-        .split_once('/')
-        .map_or("", |(o, _)| o)
-        .to_string();
+    let base_owner = pr.base_repo.split_once('/').map_or("", |(o, _)| o).to_string();
     let head_repo = repo_of(st, &pr.head_repo);
     let base_repo = repo_of(st, &pr.base_repo);
     let head_user = account_json(shared, st, &pr.head_owner);
@@ -1836,16 +1619,8 @@ fn route_key(route: &str) -> String {
     }
     let (method, path) = route.split_once(' ').unwrap_or(("GET", route));
     let path = path.trim().split('?').next().unwrap_or("");
-    let path = if path.len() > 1 {
-        path.trim_end_matches('/')
-    } else {
-        path
-    };
-    format!(
-        "{} {}",
-        method.to_ascii_uppercase(),
-        path.to_ascii_lowercase()
-    )
+    let path = if path.len() > 1 { path.trim_end_matches('/') } else { path };
+    format!("{} {}", method.to_ascii_uppercase(), path.to_ascii_lowercase())
 }
 
 fn parse_query(q: &str) -> Vec<(String, String)> {
@@ -1853,10 +1628,7 @@ fn parse_query(q: &str) -> Vec<(String, String)> {
         .filter(|s| !s.is_empty())
         .map(|pair| {
             let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-            (
-                percent_decode(&k.replace('+', " ")),
-                percent_decode(&v.replace('+', " ")),
-            )
+            (percent_decode(&k.replace('+', " ")), percent_decode(&v.replace('+', " ")))
         })
         .collect()
 }
@@ -1898,7 +1670,5 @@ pub fn fake_sha(seed: &str) -> String {
 }
 
 fn now_epoch() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs())
+    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs())
 }
