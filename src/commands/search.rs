@@ -42,15 +42,28 @@ pub fn query_from(text: &str) -> anyhow::Result<(Query, String)> {
             .with_context(|| format!("{}: no apiDefinition.swagger.json to search with", path.display()))?
             .with_context(|| format!("{}: the swagger file cannot be read", path.display()))?;
         let label = format!("the connector in {}", path.display());
-        return Ok((Query::Connector(fp), label));
+        // A folder inside a checkout of the repository knows its category too.
+        let place = package.folder_name().map(|name| {
+            let parent = fs_parent_name(path);
+            match parent.as_deref().and_then(crate::package::Category::from_folder) {
+                Some(category) => format!("{}/{name}", category.folder()),
+                None => name,
+            }
+        });
+        return Ok((Query::Connector(fp, place), label));
     }
     let q = parse_text_query(text);
     let label = match &q {
         Query::Host { host, base_path } => format!("the host {host}{}", base_path.as_deref().unwrap_or("")),
         Query::Title(t) => format!("the title \"{t}\""),
-        Query::Connector(_) => unreachable!(),
+        Query::Connector(..) => unreachable!(),
     };
     Ok((q, label))
+}
+
+fn fs_parent_name(path: &Path) -> Option<String> {
+    let real = std::fs::canonicalize(path).ok()?;
+    real.parent()?.file_name()?.to_str().map(str::to_owned)
 }
 
 pub fn run(options: &SearchOptions, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<i32> {
