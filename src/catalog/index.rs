@@ -118,7 +118,9 @@ pub fn build(mirror_path: &Path, commit: Oid, previous: Option<&Index>) -> anyho
     let tree = repo.find_commit(commit)?.tree()?;
 
     // Walk trees (cheap) on this thread; collect the blobs to read.
-    let mut work: Vec<(String, Category, Option<(String, Oid)>)> = Vec::new();
+    // (folder, category, the swagger file's name and blob)
+    type Work = (String, Category, Option<(String, Oid)>);
+    let mut work: Vec<Work> = Vec::new();
     for category in Category::ALL {
         let Some(entry) = tree.get_name(category.folder()) else { continue };
         let Ok(category_tree) = repo.find_tree(entry.id()) else { continue };

@@ -274,8 +274,10 @@ mod indexmap_free {
     use serde::de::{Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
     use std::fmt;
 
-    pub struct OrderedPaths(pub Vec<(String, Vec<(String, Option<String>)>)>);
-    struct PathItem(Vec<(String, Option<String>)>);
+    /// (member name, operationId) of one path item.
+    type Members = Vec<(String, Option<String>)>;
+    pub struct OrderedPaths(pub Vec<(String, Members)>);
+    struct PathItem(Members);
     struct OperationId(Option<String>);
 
     impl<'de> Deserialize<'de> for OrderedPaths {

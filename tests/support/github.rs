@@ -1018,7 +1018,7 @@ fn get_repo(shared: &Shared, viewer: Option<&FakeUser>, owner: &str, name: &str)
         st.repos[i].hidden_polls -= 1;
         return repo_not_found(GET_REPO_DOC);
     }
-    if st.repos[i].private && viewer.map_or(true, |v| !v.login.eq_ignore_ascii_case(&st.repos[i].owner)) {
+    if st.repos[i].private && viewer.is_none_or(|v| !v.login.eq_ignore_ascii_case(&st.repos[i].owner)) {
         return repo_not_found(GET_REPO_DOC);
     }
     let repo = st.repos[i].clone();
@@ -1171,9 +1171,9 @@ fn list_pulls(shared: &Shared, viewer: Option<&FakeUser>, owner: &str, name: &st
         .iter()
         .filter(|p| p.base_repo.eq_ignore_ascii_case(&base_full))
         .filter(|p| state == "all" || p.state == state)
-        .filter(|p| head_owner.as_deref().map_or(true, |o| p.head_owner.eq_ignore_ascii_case(o)))
-        .filter(|p| head_ref.as_deref().map_or(true, |r| p.head_ref == r))
-        .filter(|p| base.map_or(true, |b| p.base_ref == b))
+        .filter(|p| head_owner.as_deref().is_none_or(|o| p.head_owner.eq_ignore_ascii_case(o)))
+        .filter(|p| head_ref.as_deref().is_none_or(|r| p.head_ref == r))
+        .filter(|p| base.is_none_or(|b| p.base_ref == b))
         .cloned()
         .collect();
     // GitHub's default: sort=created, direction=desc.
@@ -1215,7 +1215,7 @@ fn create_pull(shared: &Shared, viewer: Option<&FakeUser>, owner: &str, name: &s
         let head = body.get("head").and_then(Value::as_str);
         let base = body.get("base").and_then(Value::as_str);
         for (field, value) in [("title", title), ("head", head), ("base", base)] {
-            if value.map_or(true, str::is_empty) {
+            if value.is_none_or(str::is_empty) {
                 return validation(json!([{"resource": "PullRequest", "code": "missing_field", "field": field}]));
             }
         }
