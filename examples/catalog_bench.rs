@@ -15,7 +15,14 @@ use std::time::{Duration, Instant};
 fn git(dir: &Path, args: &[&str]) {
     let ok = Command::new("git")
         .current_dir(dir)
-        .args(["-c", "init.defaultBranch=dev", "-c", "user.name=Bench", "-c", "user.email=bench@example.com"])
+        .args([
+            "-c",
+            "init.defaultBranch=dev",
+            "-c",
+            "user.name=Bench",
+            "-c",
+            "user.email=bench@example.com",
+        ])
         .args(args)
         .env("GIT_CONFIG_GLOBAL", "/dev/null")
         .status()
@@ -31,10 +38,19 @@ fn median(mut v: Vec<Duration>) -> Duration {
 
 fn main() {
     let corpus = std::env::args_os().nth(1).map(PathBuf::from).unwrap_or_else(|| {
-        PathBuf::from(std::env::var_os("CONNECTOR_PUBLISH_CORPUS").expect("give the corpus upstream folder or set CONNECTOR_PUBLISH_CORPUS")).join("upstream")
+        PathBuf::from(
+            std::env::var_os("CONNECTOR_PUBLISH_CORPUS").expect("give the corpus upstream folder or set CONNECTOR_PUBLISH_CORPUS"),
+        )
+        .join("upstream")
     });
     let corpus = std::fs::canonicalize(&corpus).expect("corpus folder");
-    let binary = std::env::current_exe().unwrap().parent().unwrap().parent().unwrap().join("connector-publish");
+    let binary = std::env::current_exe()
+        .unwrap()
+        .parent()
+        .unwrap()
+        .parent()
+        .unwrap()
+        .join("connector-publish");
     assert!(binary.is_file(), "build the binary first: cargo build --release");
 
     // The corpus as an upstream repository, served over smart HTTP with Basic auth.
@@ -55,12 +71,20 @@ fn main() {
     let mirror = Mirror::new(cache.path(), &upstream);
     let t = Instant::now();
     let first = mirror.sync(&mut |_| {}).unwrap();
-    println!("first (shallow) sync: {:.1} MiB on the wire, {} objects, {:.2} s", server.bytes_sent() as f64 / 1048576.0, first.received_objects, t.elapsed().as_secs_f64());
+    println!(
+        "first (shallow) sync: {:.1} MiB on the wire, {} objects, {:.2} s",
+        server.bytes_sent() as f64 / 1048576.0,
+        first.received_objects,
+        t.elapsed().as_secs_f64()
+    );
 
     let before = server.bytes_sent() + server.bytes_received();
     let again = mirror.sync(&mut |_| {}).unwrap();
     assert!(!again.fetched);
-    println!("sync of an unchanged upstream: {} bytes on the wire (goal < 10 KiB)", server.bytes_sent() + server.bytes_received() - before);
+    println!(
+        "sync of an unchanged upstream: {} bytes on the wire (goal < 10 KiB)",
+        server.bytes_sent() + server.bytes_received() - before
+    );
 
     let commit = git2::Oid::from_str(&first.commit).unwrap();
     let builds: Vec<Duration> = (0..5)
@@ -72,11 +96,21 @@ fn main() {
             t.elapsed()
         })
         .collect();
-    println!("index build from git objects (963 swagger blobs, cold, no reuse): median {:.0} ms of 5 (goal < 900 ms)", median(builds).as_secs_f64() * 1e3);
+    println!(
+        "index build from git objects (963 swagger blobs, cold, no reuse): median {:.0} ms of 5 (goal < 900 ms)",
+        median(builds).as_secs_f64() * 1e3
+    );
 
     let t = Instant::now();
-    let grep = Command::new("git").args(["-C", mirror.path.to_str().unwrap(), "grep", "-l", "api.deepl.com", &first.commit]).output().unwrap();
-    println!("for comparison, `git grep -l api.deepl.com` over the same objects: {:.0} ms, {} files", t.elapsed().as_secs_f64() * 1e3, String::from_utf8_lossy(&grep.stdout).lines().count());
+    let grep = Command::new("git")
+        .args(["-C", mirror.path.to_str().unwrap(), "grep", "-l", "api.deepl.com", &first.commit])
+        .output()
+        .unwrap();
+    println!(
+        "for comparison, `git grep -l api.deepl.com` over the same objects: {:.0} ms, {} files",
+        t.elapsed().as_secs_f64() * 1e3,
+        String::from_utf8_lossy(&grep.stdout).lines().count()
+    );
 
     // Warm search as a whole process: the index is on disk, the mirror fresh.
     index::load_or_build(&mirror.path, &first.commit).unwrap();
@@ -85,11 +119,18 @@ fn main() {
         let runs: Vec<Duration> = (0..30)
             .map(|_| {
                 let t = Instant::now();
-                let out = Command::new(&binary).args(["search", "--upstream", &url, &query]).env("CONNECTOR_PUBLISH_CACHE", cache.path()).output().unwrap();
+                let out = Command::new(&binary)
+                    .args(["search", "--upstream", &url, &query])
+                    .env("CONNECTOR_PUBLISH_CACHE", cache.path())
+                    .output()
+                    .unwrap();
                 assert!(matches!(out.status.code(), Some(4 | 5)), "{}", String::from_utf8_lossy(&out.stderr));
                 t.elapsed()
             })
             .collect();
-        println!("warm `search` by {label}, whole CLI process: median {:.1} ms of 30 (goal < 20 ms)", median(runs).as_secs_f64() * 1e3);
+        println!(
+            "warm `search` by {label}, whole CLI process: median {:.1} ms of 30 (goal < 20 ms)",
+            median(runs).as_secs_f64() * 1e3
+        );
     }
 }
