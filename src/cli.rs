@@ -45,6 +45,9 @@ pub enum Command {
     /// Check a connector folder offline against the repository's certification rules.
     #[command(after_help = EXIT_CODES)]
     Validate(ValidateArgs),
+    /// Open a pull request for a connector folder on microsoft/PowerPlatformConnectors (try --dry-run first).
+    #[command(after_help = SUBMIT_HELP)]
+    Submit(Box<SubmitArgs>),
     /// Refresh the local mirror of upstream `dev` and its index of connectors.
     Sync(SyncArgs),
     /// Find connectors upstream for the same API: give a connector folder, a host, a URL or a title.
@@ -62,6 +65,117 @@ pub struct UpstreamArgs {
     /// The branch contributions are based on.
     #[arg(long, value_name = "NAME", env = "CONNECTOR_PUBLISH_BASE_BRANCH", default_value = crate::catalog::mirror::DEFAULT_BRANCH)]
     pub base_branch: String,
+}
+
+const SUBMIT_HELP: &str = "\
+GitHub token: --token, else GH_TOKEN, else GITHUB_TOKEN, else `gh auth token`. A classic token needs the
+public_repo scope. A dry run needs no token.
+
+Exit status:
+  0  done (or, with --dry-run, a real run would go ahead)
+  1  validation found errors: nothing was done
+  2  usage error
+  3  the command failed (a message says what to do next; re-running finishes the job)
+  5  a connector for the same API exists: improve it with --update, or --allow-duplicate \"<why>\"";
+
+#[derive(Debug, Args)]
+pub struct SubmitArgs {
+    /// The connector folder.
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+
+    /// Show everything that would happen (plan, diff, pull request) and write nothing anywhere.
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// With --dry-run: also write the change as a binary-safe patch that `git apply` takes on upstream dev.
+    #[arg(long, value_name = "FILE")]
+    pub patch: Option<PathBuf>,
+
+    /// certified, independent-publisher or custom (default: inferred from apiProperties.json).
+    #[arg(long, value_name = "CATEGORY")]
+    pub category: Option<String>,
+
+    /// The connector's folder name upstream (default: info.title).
+    #[arg(long, value_name = "NAME")]
+    pub name: Option<String>,
+
+    /// Improve an existing connector: "<category folder>/<connector folder>".
+    #[arg(long, value_name = "CATEGORY/FOLDER", conflicts_with = "name")]
+    pub update: Option<String>,
+
+    /// On --update, delete upstream files that your folder does not have.
+    #[arg(long, requires = "update")]
+    pub prune: bool,
+
+    /// Submit although a connector for the same API exists; the reason goes into the pull request.
+    #[arg(long, value_name = "REASON")]
+    pub allow_duplicate: Option<String>,
+
+    /// The branch on your fork (default: add-<name> or update-<name>).
+    #[arg(long, value_name = "NAME")]
+    pub branch: Option<String>,
+
+    /// The pull request's title (default: the repository's convention).
+    #[arg(long, value_name = "TITLE")]
+    pub title: Option<String>,
+
+    /// Commit author, "Name <email>" (default: git's user.name and user.email).
+    #[arg(long, value_name = "NAME <EMAIL>")]
+    pub author: Option<String>,
+
+    /// Replace a branch of the same name on your fork that holds other content.
+    #[arg(long)]
+    pub force_push: bool,
+
+    /// Do not ask before pushing and opening the pull request.
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+
+    /// Print the plan (or the outcome) as JSON.
+    #[arg(long)]
+    pub json: bool,
+
+    /// GitHub token (prefer GH_TOKEN: a flag's value stays in your shell history).
+    #[arg(long, value_name = "TOKEN", hide_env_values = true)]
+    pub token: Option<String>,
+
+    /// GitHub API base URL (GitHub Enterprise: https://HOST/api/v3).
+    #[arg(long, value_name = "URL", env = "CONNECTOR_PUBLISH_GITHUB_API", default_value = crate::publish::github::DEFAULT_API)]
+    pub github_api: String,
+
+    /// The upstream repository on GitHub, owner/name.
+    #[arg(long, value_name = "OWNER/NAME", env = "CONNECTOR_PUBLISH_UPSTREAM_REPO", default_value = crate::publish::github::DEFAULT_UPSTREAM_REPO)]
+    pub upstream_repo: String,
+
+    /// Fork into this organization instead of your account.
+    #[arg(long, value_name = "ORG", env = "CONNECTOR_PUBLISH_FORK_OWNER")]
+    pub fork_owner: Option<String>,
+
+    /// How long to wait for GitHub to create a new fork, in seconds.
+    #[arg(
+        long,
+        value_name = "SECONDS",
+        default_value_t = 120,
+        hide = true,
+        env = "CONNECTOR_PUBLISH_FORK_TIMEOUT"
+    )]
+    pub fork_timeout: u64,
+
+    /// Pause between polls and first retry delay, in milliseconds.
+    #[arg(long, value_name = "MS", default_value_t = 2000, hide = true, env = "CONNECTOR_PUBLISH_POLL_MS")]
+    pub poll_ms: u64,
+
+    #[command(flatten)]
+    pub upstream: UpstreamArgs,
+
+    /// Sync first when the mirror is older than this many hours.
+    #[arg(long, value_name = "HOURS", env = "CONNECTOR_PUBLISH_MAX_AGE_HOURS", default_value_t = 24)]
+    pub max_age_hours: u64,
+
+    /// Never touch the network for the upstream mirror (dry runs only make sense then).
+    #[arg(long)]
+    pub offline: bool,
 }
 
 #[derive(Debug, Args)]

@@ -11,3 +11,5 @@ pub mod cli;
 pub mod commands;
 pub mod output;
 pub mod package;
+pub mod plan;
+pub mod publish;

@@ -4,9 +4,13 @@ use clap::Parser;
 use connector_publish::catalog::{cache_dir, Upstream};
 use connector_publish::cli::{exit, Cli, Command};
 use connector_publish::commands::search::{self, SearchOptions};
+use connector_publish::commands::submit::{self, SubmitOptions};
 use connector_publish::commands::sync::{self, SyncOptions};
 use connector_publish::commands::validate::{self, ValidateOptions};
 use connector_publish::output::{paint, ERROR};
+use connector_publish::publish::github;
+use std::io::IsTerminal;
+use std::time::Duration;
 
 fn main() {
     let cli = Cli::parse();
@@ -40,6 +44,42 @@ fn run(cli: Cli) -> anyhow::Result<i32> {
                 json: args.json,
             };
             validate::run(&options, &mut stdout)
+        }
+        Command::Submit(args) => {
+            let args = *args;
+            let category = args.category.as_deref().map(str::parse).transpose().map_err(UsageError)?;
+            if args.patch.is_some() && !args.dry_run {
+                return Err(UsageError("--patch needs --dry-run".into()).into());
+            }
+            let options = SubmitOptions {
+                path: args.path,
+                category,
+                name: args.name,
+                update: args.update,
+                prune: args.prune,
+                allow_duplicate: args.allow_duplicate,
+                branch: args.branch,
+                title: args.title,
+                author: args.author,
+                dry_run: args.dry_run,
+                patch: args.patch,
+                json: args.json,
+                yes: args.yes,
+                force_push: args.force_push,
+                cache: cache_dir()?,
+                upstream: Upstream::new(&args.upstream.upstream, &args.upstream.base_branch),
+                freshness: SearchOptions::freshness(args.offline, args.max_age_hours),
+                github: github::Settings {
+                    api: args.github_api,
+                    token: args.token,
+                    upstream_repo: args.upstream_repo,
+                    fork_owner: args.fork_owner,
+                    fork_timeout: Duration::from_secs(args.fork_timeout),
+                    poll_interval: Duration::from_millis(args.poll_ms),
+                },
+                interactive: std::io::stdin().is_terminal() && std::io::stdout().is_terminal(),
+            };
+            submit::run(&options, &mut stdout, &mut anstream::stderr())
         }
         Command::Sync(args) => {
             let upstream = Upstream::new(&args.upstream.upstream, &args.upstream.base_branch);

@@ -344,9 +344,15 @@ mod tests {
             "DeepL Translator (Independent Publisher)",
             "api.deepl.com",
             "/v2",
-            &["/translate", "/usage"],
+            &["/translate", "/usage", "/languages", "/glossaries"],
         );
         assert_eq!(judge(&compare(&a, &b), &b, &THRESHOLDS).unwrap().0, Verdict::Duplicate);
+        // Two operations in common is too little to tell, whatever the share...
+        let c = fp("DeepL Translator", "api.deepl.com", "/v2", &["/translate", "/usage"]);
+        assert_eq!(judge(&compare(&a, &c), &c, &THRESHOLDS).unwrap().0, Verdict::Related);
+        // ... unless the title and base path say it is the same connector.
+        let d = fp("DeepL V2", "api.deepl.com", "/v2", &["/translate", "/usage"]);
+        assert_eq!(judge(&compare(&a, &d), &d, &THRESHOLDS).unwrap().0, Verdict::Duplicate);
     }
 
     #[test]

@@ -2,5 +2,6 @@
 
 pub mod catalog;
 pub mod search;
+pub mod submit;
 pub mod sync;
 pub mod validate;

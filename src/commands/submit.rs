@@ -1,0 +1,583 @@
+//! `connector-publish submit`: from a connector folder to an open pull request against upstream
+//! `dev`. `--dry-run` runs every stage up to the plan, prints what would happen, and writes
+//! nothing anywhere (blobs go to an in-memory object store).
+
+use super::catalog::{self, Freshness};
+use super::validate::{self, Validation};
+use crate::catalog::search::{self, Candidate, Query, Verdict};
+use crate::catalog::Upstream;
+use crate::check::Severity;
+use crate::cli::exit;
+use crate::output::{paint, DIM, EMPHASIS, ERROR, GOOD, HEADER, WARNING};
+use crate::package::{name, Category, KnownFile};
+use crate::plan::{self, diff, FileChange, Kind, Plan, Target};
+use crate::publish::{github, pr};
+use anyhow::{anyhow, bail, Context};
+use std::io::Write;
+use std::path::PathBuf;
+
+#[derive(Debug, Clone)]
+pub struct SubmitOptions {
+    pub path: PathBuf,
+    pub category: Option<Category>,
+    pub name: Option<String>,
+    pub update: Option<String>,
+    pub prune: bool,
+    pub allow_duplicate: Option<String>,
+    pub branch: Option<String>,
+    pub title: Option<String>,
+    pub author: Option<String>,
+    pub dry_run: bool,
+    pub patch: Option<PathBuf>,
+    pub json: bool,
+    pub yes: bool,
+    pub force_push: bool,
+    pub cache: PathBuf,
+    pub upstream: Upstream,
+    pub freshness: Freshness,
+    pub github: github::Settings,
+    /// Whether stdin and stdout are a terminal (for the confirmation).
+    pub interactive: bool,
+}
+
+/// Everything decided before anything public happens.
+struct Prepared {
+    validation: Validation,
+    category_reason: String,
+    candidates: Vec<Candidate>,
+    duplicate: Option<Candidate>,
+    plan: Plan,
+    breaking: Option<Vec<String>>,
+    title: String,
+    body: String,
+    branch: String,
+    connector_title: String,
+}
+
+/// Why a real run would stop before anything public happens.
+fn stop_reason(p: &Prepared, options: &SubmitOptions) -> Option<(i32, String)> {
+    if p.validation.report.errors() > 0 {
+        return Some((
+            exit::FINDINGS,
+            format!(
+                "validation found {}; fix them first (`connector-publish validate {}`)",
+                p.validation.report.summary(),
+                options.path.display()
+            ),
+        ));
+    }
+    if let Some(dup) = &p.duplicate {
+        return Some((
+            exit::DUPLICATE,
+            format!(
+                "the same API already has a connector upstream, {}: improve it with --update \"{}\", or pass --allow-duplicate \"<why>\"",
+                dup.folder, dup.folder
+            ),
+        ));
+    }
+    if !p.plan.changed() {
+        return Some((
+            exit::OK,
+            format!(
+                "{} upstream already holds exactly these files: there is nothing to submit",
+                p.plan.target.folder()
+            ),
+        ));
+    }
+    None
+}
+
+/// The branch name: `add-open-brewery-db`, `update-deepl`.
+pub fn default_branch(kind: Kind, folder_name: &str) -> String {
+    let mut slug = String::new();
+    for c in folder_name.chars() {
+        if c.is_ascii_alphanumeric() {
+            slug.push(c.to_ascii_lowercase());
+        } else if !slug.ends_with('-') {
+            slug.push('-');
+        }
+    }
+    let slug = slug.trim_matches('-');
+    let slug = if slug.is_empty() { "connector" } else { slug };
+    format!("{}-{slug}", if kind == Kind::New { "add" } else { "update" })
+}
+
+fn check_branch_name(branch: &str) -> anyhow::Result<()> {
+    let ok = !branch.is_empty()
+        && !branch.starts_with(['-', '/', '.'])
+        && !branch.ends_with(['/', '.'])
+        && !branch.contains("..")
+        && !branch.contains("//")
+        && !branch.ends_with(".lock")
+        && branch.chars().all(|c| c.is_ascii_alphanumeric() || "-_./".contains(c));
+    if ok {
+        Ok(())
+    } else {
+        bail!("--branch \"{branch}\" is not a usable branch name; use letters, digits, `-`, `_`, `.` and `/`")
+    }
+}
+
+fn prepare(options: &SubmitOptions, repo: &git2::Repository, head: &str, catalog: &catalog::OpenCatalog) -> anyhow::Result<Prepared> {
+    let update = options.update.as_deref().map(Target::parse_update).transpose()?;
+    if let (Some((cat, _)), Some(explicit)) = (&update, options.category) {
+        if *cat != explicit {
+            bail!("--category {explicit} contradicts --update, which is in {}", cat.folder());
+        }
+    }
+    let category_override = options.category.or(update.as_ref().map(|(c, _)| *c));
+    let validation = validate::validate(&options.path, category_override)?;
+    let category = validation.category;
+    let category_reason = match (options.category, &update) {
+        (Some(_), _) => "as you asked (--category)".to_string(),
+        (None, Some(_)) => "the folder being updated is there (--update)".to_string(),
+        (None, None) => format!("inferred: {}", validation.inference.reason),
+    };
+    let fingerprint = validation.package.fingerprint().transpose().ok().flatten();
+    let connector_title = fingerprint
+        .as_ref()
+        .and_then(|f| f.title.clone())
+        .unwrap_or_else(|| validation.package.folder_name().unwrap_or_default());
+
+    // The duplicate search runs before any file is written.
+    let exclude = update.as_ref().map(|(c, f)| format!("{}/{f}", c.folder()));
+    let candidates = match &fingerprint {
+        Some(fp) => search::search(&catalog.index, &Query::Connector(fp.clone(), None), exclude.as_deref(), &|f| {
+            options.upstream.browse_url(f)
+        }),
+        None => Vec::new(),
+    };
+    let duplicate = candidates
+        .first()
+        .filter(|c| c.verdict == Verdict::Duplicate && options.allow_duplicate.is_none())
+        .cloned();
+
+    let target = match &update {
+        Some((category, folder_name)) => Target {
+            category: *category,
+            folder_name: folder_name.clone(),
+            kind: Kind::Update,
+        },
+        None => {
+            let folder_name = match &options.name {
+                Some(n) => name::safe_folder_name(n)?,
+                None => validation.default_folder.clone().map_err(|e| anyhow!(e))?,
+            };
+            Target {
+                category,
+                folder_name,
+                kind: Kind::New,
+            }
+        }
+    };
+    let base = git2::Oid::from_str(head)?;
+    let plan = plan::build(repo, base, &validation.package, &target, options.prune)?;
+
+    let breaking = if plan.target.kind == Kind::Update {
+        let old = old_swagger(repo, &plan)?;
+        let new = validation
+            .package
+            .swagger_file()
+            .and_then(|f| crate::package::json::parse(&f.bytes).ok())
+            .map(|d| d.value);
+        Some(match (old, new) {
+            (Some(o), Some(n)) => plan::breaking::report(&o, &n),
+            _ => Vec::new(),
+        })
+    } else {
+        None
+    };
+
+    let title = options
+        .title
+        .clone()
+        .unwrap_or_else(|| pr::title(&connector_title, plan.target.category, plan.target.kind));
+    let duplicates = match candidates.first() {
+        None => "no connector upstream serves this API".to_string(),
+        Some(c) => format!(
+            "{} {} ({})",
+            if c.verdict == Verdict::Duplicate {
+                "duplicate of"
+            } else {
+                "closest neighbour, a different API:"
+            },
+            c.folder,
+            c.evidence.join("; ")
+        ),
+    };
+    let checks = pr::Checks {
+        connector_title: connector_title.clone(),
+        validation: validation.report.summary(),
+        duplicates,
+        allow_duplicate: options.allow_duplicate.clone(),
+        breaking: breaking.clone(),
+        base_branch: options.upstream.branch.clone(),
+    };
+    let body = pr::body(&plan, &checks)?;
+    let branch = options
+        .branch
+        .clone()
+        .unwrap_or_else(|| default_branch(plan.target.kind, &plan.target.folder_name));
+    check_branch_name(&branch)?;
+    Ok(Prepared {
+        validation,
+        category_reason,
+        candidates,
+        duplicate,
+        plan,
+        breaking,
+        title,
+        body,
+        branch,
+        connector_title,
+    })
+}
+
+fn old_swagger(repo: &git2::Repository, plan: &Plan) -> anyhow::Result<Option<serde_json::Value>> {
+    let tree = repo.find_tree(plan.base_tree)?;
+    let Ok(folder) = tree.get_path(std::path::Path::new(&plan.target.folder())) else {
+        return Ok(None);
+    };
+    let folder = repo.find_tree(folder.id())?;
+    let entry = folder
+        .iter()
+        .find(|e| e.name().is_ok_and(|n| KnownFile::from_name(n) == Some(KnownFile::ApiDefinition)));
+    Ok(entry
+        .and_then(|e| repo.find_blob(e.id()).ok())
+        .and_then(|b| crate::package::json::parse(b.content()).ok())
+        .map(|d| d.value))
+}
+
+pub fn run(options: &SubmitOptions, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<i32> {
+    // A token is needed for a real run; find it before the slow steps, so a missing one fails fast.
+    let token = github::resolve_token(options.github.token.as_deref());
+    if !options.dry_run && token.is_none() {
+        bail!("no GitHub token: pass --token, set GH_TOKEN or GITHUB_TOKEN, or sign in with `gh auth login` (a dry run needs none: --dry-run)");
+    }
+
+    let catalog = catalog::open(&options.cache, &options.upstream, options.freshness)?;
+    if let Some(notice) = &catalog.offline_notice {
+        writeln!(err, "{} {notice}", paint(WARNING, "notice:"))?;
+    }
+    let repo = catalog.mirror.open()?;
+    // A dry run writes its objects to memory only.
+    let odb = repo.odb()?;
+    let _mempack = if options.dry_run {
+        Some(odb.add_new_mempack_backend(1000)?)
+    } else {
+        None
+    };
+    let prepared = prepare(options, &repo, &catalog.index.commit, &catalog)?;
+    let stop = stop_reason(&prepared, options);
+
+    if let Some(path) = &options.patch {
+        let patch = diff::patch(&repo, &prepared.plan)?;
+        write_new_file(path, &patch)?;
+    }
+
+    // What GitHub can tell without writing: who the token belongs to and whether the fork exists.
+    let github = token
+        .as_ref()
+        .map(|t| github::Client::new(&options.github, t.clone()))
+        .transpose()?;
+    let fork_state = match &github {
+        None => github::ForkState::Unknown("no GitHub token, so the fork was not checked".into()),
+        Some(client) => client
+            .fork_state(&options.github.upstream_repo)
+            .unwrap_or_else(|e| github::ForkState::Unknown(format!("{e:#}"))),
+    };
+
+    if options.json {
+        print_json(&prepared, options, &repo, &fork_state, stop.as_ref(), out)?;
+    } else {
+        print_human(&prepared, options, &repo, &fork_state, out)?;
+    }
+
+    if options.dry_run {
+        if !options.json {
+            match &stop {
+                Some((code, why)) if *code != exit::OK => writeln!(
+                    out,
+                    "\n{} nothing was written. A real run would stop here: {why}.",
+                    paint(WARNING, "Dry run:")
+                )?,
+                Some((_, why)) => writeln!(out, "\n{} nothing was written. {why}.", paint(GOOD, "Dry run:"))?,
+                None => writeln!(
+                    out,
+                    "\n{} nothing was written. A real run would push `{}` and open the pull request.",
+                    paint(GOOD, "Dry run:"),
+                    prepared.branch
+                )?,
+            }
+        }
+        return Ok(stop.map_or(exit::OK, |(code, _)| code));
+    }
+    if let Some((code, why)) = stop {
+        writeln!(err, "{} {why}", paint(if code == exit::OK { GOOD } else { ERROR }, "stopped:"))?;
+        return Ok(code);
+    }
+    let client = github.expect("a real run has a token");
+    if !confirm(options, &prepared, out)? {
+        writeln!(err, "Nothing was done.")?;
+        return Ok(exit::OK);
+    }
+    let author = plan::author(options.author.as_deref())?;
+    let outcome = github::publish(
+        &client,
+        &repo,
+        &prepared.plan,
+        &github::PublishRequest {
+            upstream_repo: options.github.upstream_repo.clone(),
+            base_branch: options.upstream.branch.clone(),
+            branch: prepared.branch.clone(),
+            title: prepared.title.clone(),
+            body: prepared.body.clone(),
+            force_push: options.force_push,
+            fork_owner: options.github.fork_owner.clone(),
+        },
+        &author,
+        &mut |msg| {
+            let _ = writeln!(err, "{}", paint(DIM, msg));
+        },
+    )?;
+    if options.json {
+        serde_json::to_writer_pretty(&mut *out, &outcome)?;
+        writeln!(out)?;
+    } else if outcome.existing {
+        writeln!(out, "A pull request for `{}` is already open: {}", prepared.branch, outcome.url)?;
+    } else {
+        writeln!(out, "{} {}", paint(GOOD, "Opened"), outcome.url)?;
+        writeln!(
+            out,
+            "Next: sign the Contributor License Agreement when the CLA bot asks on the pull request (https://cla.microsoft.com)."
+        )?;
+    }
+    Ok(exit::OK)
+}
+
+/// Write a file the user asked for, without replacing something else by accident: temporary
+/// file, then rename.
+fn write_new_file(path: &std::path::Path, bytes: &[u8]) -> anyhow::Result<()> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(std::path::Path::new("."));
+    let tmp = dir.join(format!(
+        ".{}.tmp{}",
+        path.file_name().and_then(|n| n.to_str()).unwrap_or("patch"),
+        std::process::id()
+    ));
+    std::fs::write(&tmp, bytes).with_context(|| format!("writing {}", tmp.display()))?;
+    std::fs::rename(&tmp, path).with_context(|| format!("writing {}", path.display()))?;
+    Ok(())
+}
+
+fn confirm(options: &SubmitOptions, p: &Prepared, out: &mut dyn Write) -> anyhow::Result<bool> {
+    if options.yes {
+        return Ok(true);
+    }
+    if !options.interactive {
+        bail!("submit opens a public pull request; confirm with --yes when there is no terminal to ask on (try --dry-run first)");
+    }
+    write!(
+        out,
+        "\nPush `{}` to your fork and open \"{}\" on {}? [y/N] ",
+        p.branch, p.title, options.github.upstream_repo
+    )?;
+    out.flush()?;
+    let mut answer = String::new();
+    std::io::stdin().read_line(&mut answer)?;
+    Ok(matches!(answer.trim().to_ascii_lowercase().as_str(), "y" | "yes"))
+}
+
+fn change_mark(change: FileChange) -> &'static str {
+    match change {
+        FileChange::Added => "+",
+        FileChange::Modified => "~",
+        FileChange::Deleted => "-",
+        FileChange::Unchanged => "=",
+    }
+}
+
+fn print_human(
+    p: &Prepared,
+    options: &SubmitOptions,
+    repo: &git2::Repository,
+    fork: &github::ForkState,
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
+    let report = &p.validation.report;
+    let summary_style = if report.errors() > 0 {
+        ERROR
+    } else if report.warnings() > 0 {
+        WARNING
+    } else {
+        GOOD
+    };
+    writeln!(out, "{} {}", paint(EMPHASIS, "Validation:"), paint(summary_style, report.summary()))?;
+    for f in report.findings.iter().filter(|f| f.severity == Severity::Error) {
+        let at = f.position.map(|pos| format!(":{}:{}", pos.line, pos.column)).unwrap_or_default();
+        writeln!(out, "  {}{at}: {} [{}]", f.file, f.message, f.rule)?;
+    }
+    if report.warnings() > 0 {
+        writeln!(
+            out,
+            "  {}",
+            paint(DIM, format!("(warnings: `connector-publish validate {}`)", options.path.display()))
+        )?;
+    }
+    writeln!(
+        out,
+        "{} {} ({})",
+        paint(EMPHASIS, "Category:"),
+        p.plan.target.category,
+        p.category_reason
+    )?;
+    match p.candidates.first() {
+        None => writeln!(out, "{} no connector upstream serves this API", paint(EMPHASIS, "Duplicates:"))?,
+        Some(c) => {
+            let (label, style) = if c.verdict == Verdict::Duplicate {
+                ("duplicate", ERROR)
+            } else {
+                ("related", WARNING)
+            };
+            writeln!(
+                out,
+                "{} {} {} ({})",
+                paint(EMPHASIS, "Duplicates:"),
+                paint(style, label),
+                c.folder,
+                c.evidence.join("; ")
+            )?;
+            if c.verdict == Verdict::Duplicate {
+                if let Some(reason) = &options.allow_duplicate {
+                    writeln!(out, "  proceeding anyway (--allow-duplicate): {reason}")?;
+                }
+            }
+        }
+    }
+    if let Some(breaking) = &p.breaking {
+        if breaking.is_empty() {
+            writeln!(out, "{} none found", paint(EMPHASIS, "Breaking changes:"))?;
+        } else {
+            writeln!(out, "{} {}", paint(EMPHASIS, "Breaking changes:"), paint(WARNING, breaking.len()))?;
+            for b in breaking {
+                writeln!(out, "  - {b}")?;
+            }
+        }
+    }
+    writeln!(out)?;
+    writeln!(out, "{}", paint(HEADER, "Plan"))?;
+    writeln!(out, "  fork:   {}", fork.describe())?;
+    writeln!(
+        out,
+        "  branch: {} from {} at {}",
+        p.branch,
+        options.upstream.branch,
+        &p.plan.base_commit.to_string()[..12]
+    )?;
+    writeln!(
+        out,
+        "  folder: {} ({})",
+        p.plan.target.folder(),
+        if p.plan.target.kind == Kind::New { "new" } else { "update" }
+    )?;
+    for f in &p.plan.files {
+        let unusual = if f.unusual {
+            paint(WARNING, "  (unusual file: check it belongs in the PR)")
+        } else {
+            String::new()
+        };
+        writeln!(out, "    {} {:<40} {:>9} bytes{unusual}", change_mark(f.change), f.name, f.size)?;
+    }
+    for e in &p.plan.excluded {
+        writeln!(out, "    {} {:<40} not submitted: {}", paint(DIM, "x"), e.name, e.reason)?;
+    }
+    writeln!(out)?;
+    writeln!(out, "{}", paint(HEADER, "Diff"))?;
+    for d in diff::file_diffs(repo, &p.plan)? {
+        match &d.unified {
+            Some(text) => {
+                for line in text.lines() {
+                    let style = if line.starts_with("+++") || line.starts_with("---") {
+                        EMPHASIS
+                    } else if line.starts_with('+') {
+                        GOOD
+                    } else if line.starts_with('-') {
+                        ERROR
+                    } else if line.starts_with("@@") {
+                        DIM
+                    } else {
+                        anstyle::Style::new()
+                    };
+                    writeln!(out, "{}", paint(style, line))?;
+                }
+            }
+            None => writeln!(
+                out,
+                "{} binary file {} ({} -> {} bytes)",
+                paint(EMPHASIS, "~"),
+                d.path,
+                d.old_size,
+                d.new_size
+            )?,
+        }
+    }
+    writeln!(out)?;
+    writeln!(out, "{} {}", paint(HEADER, "Pull request:"), p.title)?;
+    writeln!(out, "{}", p.body)?;
+    let _ = &p.connector_title;
+    Ok(())
+}
+
+fn print_json(
+    p: &Prepared,
+    options: &SubmitOptions,
+    repo: &git2::Repository,
+    fork: &github::ForkState,
+    stop: Option<&(i32, String)>,
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
+    let doc = serde_json::json!({
+        "dry_run": options.dry_run,
+        "category": p.plan.target.category,
+        "category_reason": p.category_reason,
+        "folder": p.plan.target.folder(),
+        "kind": p.plan.target.kind,
+        "branch": p.branch,
+        "base_branch": options.upstream.branch,
+        "base_commit": p.plan.base_commit.to_string(),
+        "fork": fork,
+        "files": p.plan.files,
+        "excluded": p.plan.excluded,
+        "validation": {"errors": p.validation.report.errors(), "warnings": p.validation.report.warnings(), "findings": p.validation.report.findings},
+        "duplicates": p.candidates,
+        "breaking_changes": p.breaking,
+        "diff": diff::file_diffs(repo, &p.plan)?,
+        "title": p.title,
+        "body": p.body,
+        "patch": options.patch,
+        "would_stop": stop.map(|(_, why)| why),
+    });
+    serde_json::to_writer_pretty(&mut *out, &doc)?;
+    writeln!(out)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn branch_names() {
+        assert_eq!(default_branch(Kind::New, "Open Brewery DB"), "add-open-brewery-db");
+        assert_eq!(
+            default_branch(Kind::Update, "Brønnøysundregistrene"),
+            "update-br-nn-ysundregistrene"
+        );
+        assert!(check_branch_name("add-deepl").is_ok());
+        assert!(check_branch_name("feature/x").is_ok());
+        for bad in ["", "-x", "a..b", "a b", "x.lock", "a//b", "/x"] {
+            assert!(check_branch_name(bad).is_err(), "{bad}");
+        }
+    }
+}

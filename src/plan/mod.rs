@@ -1,0 +1,323 @@
+//! Plan: where the connector goes upstream, which files go in, and the commit that puts them
+//! there, built on the tip of upstream `dev` straight into the object database (no work tree,
+//! no checkout of the thousand other connectors).
+
+pub mod breaking;
+pub mod diff;
+
+use crate::package::{name, Category, ConnectorPackage, KnownFile};
+use anyhow::{anyhow, bail, Context};
+use git2::{ObjectType, Oid, Repository, Signature, Tree};
+
+/// A new folder, or an existing one being improved.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    New,
+    Update,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FileChange {
+    Added,
+    Modified,
+    Unchanged,
+    Deleted,
+}
+
+/// One file of the folder as it will be upstream.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct PlannedFile {
+    /// The name upstream (an existing file's spelling wins on updates).
+    pub name: String,
+    /// The name in the author's folder (`None` for files only upstream).
+    pub source: Option<String>,
+    pub size: usize,
+    pub change: FileChange,
+    /// Not one of the files a connector folder normally holds (screenshots, logos).
+    pub unusual: bool,
+}
+
+/// A file of the author's folder that is not submitted, and why.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Excluded {
+    pub name: String,
+    pub reason: String,
+}
+
+/// Where the connector goes.
+#[derive(Debug, Clone)]
+pub struct Target {
+    pub category: Category,
+    /// The folder's name under the category folder.
+    pub folder_name: String,
+    pub kind: Kind,
+}
+
+impl Target {
+    /// `certified-connectors/DeepL`.
+    pub fn folder(&self) -> String {
+        format!("{}/{}", self.category.folder(), self.folder_name)
+    }
+
+    /// Parse `--update "<category>/<Folder>"`, rejecting anything that is not exactly one
+    /// category folder and one safe folder name.
+    pub fn parse_update(spec: &str) -> anyhow::Result<(Category, String)> {
+        let spec = spec.trim().trim_end_matches('/');
+        let (category, folder) = spec.split_once('/').ok_or_else(|| {
+            anyhow!("--update wants \"<category folder>/<connector folder>\", e.g. \"certified-connectors/DeepL\"; got \"{spec}\"")
+        })?;
+        let category = Category::from_folder(category).or_else(|| category.parse().ok()).ok_or_else(|| {
+            anyhow!("--update: `{category}` is not one of certified-connectors, independent-publisher-connectors, custom-connectors")
+        })?;
+        let folder = name::safe_folder_name(folder).map_err(|e| anyhow!("--update: {e}"))?;
+        Ok((category, folder))
+    }
+}
+
+/// The whole change, ready to show or to push.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    pub target: Target,
+    pub base_commit: Oid,
+    pub base_tree: Oid,
+    pub tree: Oid,
+    pub files: Vec<PlannedFile>,
+    pub excluded: Vec<Excluded>,
+}
+
+impl Plan {
+    pub fn changed(&self) -> bool {
+        self.tree != self.base_tree
+    }
+}
+
+/// A file name from the author's folder must be one safe path component too.
+fn safe_file_name(file: &str) -> anyhow::Result<()> {
+    name::safe_folder_name(file).map(|_| ()).map_err(|e| {
+        anyhow!(
+            "the file name {}",
+            e.to_string()
+                .trim_start_matches('`')
+                .replacen("` cannot be a connector folder name", "` cannot be submitted", 1)
+                .replace("; choose another with --name \"My Connector\"", "; rename the file")
+        )
+    })
+}
+
+/// Decide the files and build the tree on `base_commit` in `repo`. Blobs and trees are written
+/// to `repo`'s object database: give it a repository whose odb has a mempack backend for a dry
+/// run, so nothing lands on disk.
+pub fn build(repo: &Repository, base_commit: Oid, package: &ConnectorPackage, target: &Target, prune: bool) -> anyhow::Result<Plan> {
+    let commit = repo
+        .find_commit(base_commit)
+        .context("the base commit is not in the mirror; run `connector-publish sync`")?;
+    let base_tree = commit.tree()?;
+    let category_tree = subtree(repo, &base_tree, target.category.folder())?;
+    // Folders compare case-insensitively on Windows and macOS checkouts: find the existing spelling.
+    let existing = match &category_tree {
+        Some(t) => t
+            .iter()
+            .find(|e| e.kind() == Some(ObjectType::Tree) && e.name().is_ok_and(|n| n.eq_ignore_ascii_case(&target.folder_name)))
+            .map(|e| (e.name().unwrap_or_default().to_string(), repo.find_tree(e.id())))
+            .map(|(n, t)| t.map(|t| (n, t)))
+            .transpose()?,
+        None => None,
+    };
+    match (target.kind, &existing) {
+        (Kind::New, Some((n, _))) => bail!(
+            "{}/{n} already exists upstream; update it with --update \"{}/{n}\", or choose another name with --name",
+            target.category.folder(),
+            target.category.folder()
+        ),
+        (Kind::Update, None) => bail!("{} does not exist upstream; check the folder name (search with `connector-publish search`), or drop --update to add a new connector", target.folder()),
+        _ => {}
+    }
+    let folder_name = existing
+        .as_ref()
+        .map(|(n, _)| n.clone())
+        .unwrap_or_else(|| target.folder_name.clone());
+    let existing_tree = existing.map(|(_, t)| t);
+
+    // Which files go in.
+    let mut excluded = Vec::new();
+    let mut incoming = Vec::new();
+    for file in &package.files {
+        match file.kind {
+            Some(KnownFile::Settings) => excluded.push(Excluded {
+                name: file.name.clone(),
+                reason: "settings.json holds your environment and is never submitted".into(),
+            }),
+            Some(KnownFile::Icon) if target.category == Category::IndependentPublisher => excluded.push(Excluded {
+                name: file.name.clone(),
+                reason: "independent publishers submit no icon (a generic one is applied)".into(),
+            }),
+            _ => {
+                safe_file_name(&file.name)?;
+                incoming.push(file);
+            }
+        }
+    }
+    for skipped in &package.skipped {
+        excluded.push(Excluded {
+            name: skipped.name.clone(),
+            reason: skipped.reason.clone(),
+        });
+    }
+
+    let mut builder = repo.treebuilder(existing_tree.as_ref())?;
+    let mut files = Vec::new();
+    let mut kept_upstream: Vec<(String, Oid, usize)> = Vec::new();
+    if let Some(tree) = &existing_tree {
+        for entry in tree.iter() {
+            let Ok(n) = entry.name() else { continue };
+            kept_upstream.push((
+                n.to_string(),
+                entry.id(),
+                entry.to_object(repo).ok().and_then(|o| o.as_blob().map(|b| b.size())).unwrap_or(0),
+            ));
+        }
+    }
+    for file in incoming {
+        // On updates, an existing file's spelling wins: never `readme.md` beside `Readme.md`.
+        let upstream_name = kept_upstream
+            .iter()
+            .find(|(n, _, _)| n.eq_ignore_ascii_case(&file.name))
+            .map(|(n, _, _)| n.clone());
+        let target_name = upstream_name.clone().unwrap_or_else(|| file.name.clone());
+        let blob = repo.blob(&file.bytes)?;
+        let previous = kept_upstream.iter().find(|(n, _, _)| *n == target_name).map(|(_, id, _)| *id);
+        let mode = existing_tree
+            .as_ref()
+            .and_then(|t| t.get_name(&target_name))
+            .map(|e| e.filemode())
+            .filter(|m| *m == 0o100755)
+            .unwrap_or(0o100644);
+        builder.insert(&target_name, blob, mode)?;
+        kept_upstream.retain(|(n, _, _)| *n != target_name);
+        files.push(PlannedFile {
+            name: target_name,
+            source: Some(file.name.clone()),
+            size: file.bytes.len(),
+            change: match previous {
+                None => FileChange::Added,
+                Some(id) if id == blob => FileChange::Unchanged,
+                Some(_) => FileChange::Modified,
+            },
+            unusual: file.kind.is_none(),
+        });
+    }
+    for (n, _, size) in kept_upstream {
+        if prune {
+            builder.remove(&n)?;
+            files.push(PlannedFile {
+                name: n,
+                source: None,
+                size,
+                change: FileChange::Deleted,
+                unusual: false,
+            });
+        } else {
+            files.push(PlannedFile {
+                name: n,
+                source: None,
+                size,
+                change: FileChange::Unchanged,
+                unusual: false,
+            });
+        }
+    }
+    files.sort_by(|a, b| a.name.cmp(&b.name));
+    if builder.is_empty() {
+        bail!("nothing would be left in {}: the folder has no files to submit", target.folder());
+    }
+    let folder_tree = builder.write()?;
+
+    let mut category_builder = repo.treebuilder(category_tree.as_ref())?;
+    category_builder.insert(&folder_name, folder_tree, 0o040000)?;
+    let category_oid = category_builder.write()?;
+    let mut root = repo.treebuilder(Some(&base_tree))?;
+    root.insert(target.category.folder(), category_oid, 0o040000)?;
+    let tree = root.write()?;
+
+    let target = Target {
+        folder_name,
+        ..target.clone()
+    };
+    Ok(Plan {
+        target,
+        base_commit,
+        base_tree: base_tree.id(),
+        tree,
+        files,
+        excluded,
+    })
+}
+
+fn subtree<'r>(repo: &'r Repository, tree: &Tree, name: &str) -> anyhow::Result<Option<Tree<'r>>> {
+    match tree.get_name(name) {
+        Some(e) if e.kind() == Some(ObjectType::Tree) => Ok(Some(repo.find_tree(e.id())?)),
+        _ => Ok(None),
+    }
+}
+
+/// The commit for a plan: the plan's tree on the base commit.
+pub fn commit(repo: &Repository, plan: &Plan, author: &Signature, message: &str) -> anyhow::Result<Oid> {
+    let tree = repo.find_tree(plan.tree)?;
+    let parent = repo.find_commit(plan.base_commit)?;
+    Ok(repo.commit(None, author, author, message, &tree, &[&parent])?)
+}
+
+/// The commit author: `--author "Name <email>"`, else git's user.name/user.email.
+pub fn author(explicit: Option<&str>) -> anyhow::Result<Signature<'static>> {
+    if let Some(spec) = explicit {
+        let (name, rest) = spec
+            .split_once('<')
+            .ok_or_else(|| anyhow!("--author wants \"Name <email>\", got \"{spec}\""))?;
+        let email = rest
+            .trim_end()
+            .strip_suffix('>')
+            .ok_or_else(|| anyhow!("--author wants \"Name <email>\", got \"{spec}\""))?;
+        return Ok(Signature::now(name.trim(), email.trim())?);
+    }
+    let config = git2::Config::open_default()?;
+    match (config.get_string("user.name"), config.get_string("user.email")) {
+        (Ok(n), Ok(e)) => Ok(Signature::now(&n, &e)?),
+        _ => bail!("no commit author: set git's user.name and user.email, or pass --author \"Your Name <you@example.com>\""),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn update_specs_are_parsed_strictly() {
+        assert_eq!(
+            Target::parse_update("certified-connectors/DeepL").unwrap(),
+            (Category::Certified, "DeepL".into())
+        );
+        assert_eq!(
+            Target::parse_update("independent-publisher-connectors/Icon Horse/").unwrap().1,
+            "Icon Horse"
+        );
+        for bad in [
+            "DeepL",
+            "certified-connectors/../x",
+            "certified-connectors/a/b",
+            "somewhere/DeepL",
+            "certified-connectors/",
+        ] {
+            assert!(Target::parse_update(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn file_names_must_be_safe() {
+        assert!(safe_file_name("readme.md").is_ok());
+        assert!(safe_file_name("Flow Run Screenshot.png").is_ok());
+        let err = safe_file_name("bad\nname.png").unwrap_err().to_string();
+        assert!(err.contains("rename the file"), "{err}");
+    }
+}

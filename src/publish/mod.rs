@@ -1,0 +1,4 @@
+//! Publish: the pull request's title and body, and GitHub: fork, sync, push, PR.
+
+pub mod github;
+pub mod pr;
