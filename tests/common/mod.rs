@@ -41,3 +41,53 @@ pub fn upstream_connectors(root: &std::path::Path) -> Vec<(String, PathBuf)> {
     out.sort();
     out
 }
+
+/// A clean independent publisher connector (no validation errors), written to `dir`.
+pub fn write_clean_connector(dir: &std::path::Path) {
+    std::fs::create_dir_all(dir).unwrap();
+    std::fs::write(
+        dir.join("apiDefinition.swagger.json"),
+        r#"{
+  "swagger": "2.0",
+  "info": {
+    "title": "Open Brewery DB",
+    "description": "Open Brewery DB is a free dataset and API with public information on breweries, cideries and brewpubs.",
+    "version": "1.0",
+    "contact": {"name": "Jane Doe", "url": "https://www.openbrewerydb.org", "email": "jane@example.org"}
+  },
+  "host": "api.openbrewerydb.org",
+  "basePath": "/v1",
+  "schemes": ["https"],
+  "paths": {
+    "/breweries/{obdb_id}": {
+      "get": {
+        "summary": "Get brewery",
+        "description": "Gets one brewery by its identifier.",
+        "operationId": "GetBrewery",
+        "parameters": [
+          {"name": "obdb_id", "in": "path", "required": true, "type": "string", "x-ms-summary": "Brewery ID", "description": "The identifier of the brewery."}
+        ],
+        "responses": {"200": {"description": "OK", "schema": {"type": "object", "properties": {"name": {"type": "string"}}}}}
+      }
+    }
+  },
+  "x-ms-connector-metadata": [
+    {"propertyName": "Website", "propertyValue": "https://www.openbrewerydb.org"},
+    {"propertyName": "Privacy policy", "propertyValue": "https://www.openbrewerydb.org/privacy"},
+    {"propertyName": "Categories", "propertyValue": "Data"}
+  ]
+}
+"#,
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("apiProperties.json"),
+        "{\r\n  \"properties\": {\r\n    \"iconBrandColor\": \"#da3b01\",\r\n    \"capabilities\": [],\r\n    \"publisher\": \"Jane Doe\",\r\n    \"stackOwner\": \"Open Brewery DB\"\r\n  }\r\n}\r\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("readme.md"),
+        "# Open Brewery DB\nOpen Brewery DB is a free dataset of breweries.\n\n## Publisher: Jane Doe\n\n## Prerequisites\nNone.\n\n## Supported Operations\n### Get brewery\nGets one brewery.\n\n## Obtaining Credentials\nNo key is needed.\n\n## Known Issues and Limitations\nNone.\n",
+    )
+    .unwrap();
+}

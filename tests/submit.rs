@@ -1,0 +1,454 @@
+//! `submit` end to end: the built binary against a real `git http-backend` (Basic auth) serving
+//! the upstream and the fork, and a stateful fake of the GitHub REST API, with faults injected.
+//! Assertions look at the repositories' end state and at the recorded API calls.
+
+mod common;
+mod support;
+
+use assert_cmd::Command;
+use connector_publish::catalog::{Mirror, Upstream};
+use std::path::{Path, PathBuf};
+use support::git_http::GitHttpServer;
+use support::github::{FakeGitHub, FakeGitHubConfig, MergeUpstreamResult};
+
+const TOKEN: &str = "ghp_testtoken0000000000000000000000000000";
+const UPSTREAM: &str = "microsoft/PowerPlatformConnectors";
+const FORK: &str = "octo/PowerPlatformConnectors";
+
+fn git(dir: &Path, args: &[&str]) -> String {
+    let out = std::process::Command::new("git")
+        .current_dir(dir)
+        .args([
+            "-c",
+            "init.defaultBranch=dev",
+            "-c",
+            "user.name=Up Stream",
+            "-c",
+            "user.email=up@example.com",
+        ])
+        .args(args)
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env_remove("GIT_DIR")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+struct World {
+    _root: tempfile::TempDir,
+    /// When set, merge-upstream answers 409 (the fork's dev diverged).
+    conflict: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    served: PathBuf,
+    cache: tempfile::TempDir,
+    connector: tempfile::TempDir,
+    git: GitHttpServer,
+    github: FakeGitHub,
+}
+
+impl World {
+    fn new(fork_polls: u32) -> World {
+        let root = tempfile::tempdir().unwrap();
+        let work = root.path().join("work");
+        std::fs::create_dir(&work).unwrap();
+        git(&work, &["init", "-q"]);
+        std::fs::create_dir_all(work.join("certified-connectors/DeepL")).unwrap();
+        std::fs::write(
+            work.join("certified-connectors/DeepL/apiDefinition.swagger.json"),
+            r#"{"swagger": "2.0", "info": {"title": "DeepL"}, "host": "api.deepl.com", "basePath": "/v2", "paths": {"/translate": {"post": {}}, "/usage": {"get": {}}, "/languages": {"get": {}}}}"#,
+        )
+        .unwrap();
+        std::fs::write(work.join("README.md"), "# Power Platform Connectors\n").unwrap();
+        git(&work, &["add", "-A"]);
+        git(&work, &["commit", "-qm", "upstream"]);
+        let served = root.path().join("served");
+        std::fs::create_dir_all(served.join("microsoft")).unwrap();
+        git(
+            &served.join("microsoft"),
+            &["clone", "-q", "--bare", work.to_str().unwrap(), "PowerPlatformConnectors.git"],
+        );
+
+        let git_server = GitHttpServer::start(&served, Some(("x-access-token", TOKEN)));
+        let served_for_fork = served.clone();
+        let served_for_merge = served.clone();
+        let conflict = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let conflict_in_hook = conflict.clone();
+        let github = FakeGitHub::start(
+            FakeGitHubConfig {
+                git_base_url: git_server.base_url(),
+                ..Default::default()
+            }
+            .user(TOKEN, "octo")
+            .repo(UPSTREAM)
+            .fork_polls_before_visible(fork_polls)
+            // A fork on the fake API is a real bare clone on the git server.
+            .on_fork(move |f| {
+                let dir = served_for_fork.join(&f.owner);
+                std::fs::create_dir_all(&dir).unwrap();
+                git(
+                    &dir,
+                    &[
+                        "clone",
+                        "-q",
+                        "--bare",
+                        served_for_fork.join("microsoft/PowerPlatformConnectors.git").to_str().unwrap(),
+                        &format!("{}.git", f.repo),
+                    ],
+                );
+            })
+            .on_merge_upstream(move |m| {
+                if conflict_in_hook.load(std::sync::atomic::Ordering::SeqCst) {
+                    return MergeUpstreamResult::Conflict;
+                }
+                let fork = served_for_merge.join(format!("{}/{}.git", m.owner, m.repo));
+                let upstream = served_for_merge.join(format!("{}/{}.git", m.parent_owner, m.parent_repo));
+                git(&fork, &["fetch", "-q", upstream.to_str().unwrap(), &format!("+{0}:{0}", m.branch)]);
+                MergeUpstreamResult::FastForward
+            }),
+        );
+        let connector = tempfile::tempdir().unwrap();
+        common::write_clean_connector(connector.path());
+        World {
+            _root: root,
+            conflict,
+            served,
+            cache: tempfile::tempdir().unwrap(),
+            connector,
+            git: git_server,
+            github,
+        }
+    }
+
+    fn upstream_url(&self) -> String {
+        self.git
+            .url_with_credentials("microsoft/PowerPlatformConnectors.git", "x-access-token", TOKEN)
+    }
+
+    fn submit(&self) -> Command {
+        self.submit_folder(self.connector.path())
+    }
+
+    fn submit_folder(&self, folder: &Path) -> Command {
+        let mut cmd = Command::cargo_bin("connector-publish").unwrap();
+        cmd.arg("submit")
+            .arg(folder)
+            .args([
+                "--upstream",
+                &self.upstream_url(),
+                "--github-api",
+                &self.github.url(),
+                "--author",
+                "Jane Doe <jane@example.org>",
+            ])
+            .env("CONNECTOR_PUBLISH_CACHE", self.cache.path())
+            .env("CONNECTOR_PUBLISH_POLL_MS", "20")
+            .env("GH_TOKEN", TOKEN)
+            .env_remove("GITHUB_TOKEN")
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("GIT_CONFIG_NOSYSTEM", "1");
+        cmd
+    }
+
+    fn fork_git(&self) -> PathBuf {
+        self.served.join(format!("{FORK}.git"))
+    }
+
+    fn pushes(&self) -> usize {
+        self.git
+            .requests()
+            .iter()
+            .filter(|r| r.method == "POST" && r.path.contains("git-receive-pack"))
+            .count()
+    }
+}
+
+#[test]
+fn dry_run_writes_nothing_anywhere() {
+    let w = World::new(0);
+    // Sync first, so the mirror's objects can be counted before the dry run.
+    let mirror = Mirror::new(w.cache.path(), &Upstream::new(&w.upstream_url(), "dev"));
+    mirror.sync(&mut |_| {}).unwrap();
+    let count_objects = || walk_files(&mirror.path.join("objects"));
+    let objects_before = count_objects();
+    let connector_before = snapshot(w.connector.path());
+
+    let patch = w.cache.path().join("change.patch");
+    let out = w.submit().arg("--dry-run").arg("--patch").arg(&patch).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    for expected in [
+        "fork:   octo/PowerPlatformConnectors (would be created)",
+        "branch: add-open-brewery-db from dev",
+        "folder: independent-publisher-connectors/Open Brewery DB (new)",
+        "+++ b/independent-publisher-connectors/Open Brewery DB/readme.md",
+        "Pull request: Open Brewery DB (Independent Publisher)",
+        "https://cla.microsoft.com",
+        "Dry run: nothing was written",
+    ] {
+        assert!(stdout.contains(expected), "missing {expected:?} in:\n{stdout}");
+    }
+    assert!(
+        w.github.write_requests().is_empty(),
+        "a dry run made write requests: {:?}",
+        w.github.write_requests()
+    );
+    assert_eq!(w.pushes(), 0);
+    assert_eq!(count_objects(), objects_before, "the dry run wrote objects into the mirror");
+    assert_eq!(snapshot(w.connector.path()), connector_before, "the author's folder changed");
+    assert!(!w.fork_git().exists());
+    let patch_text = std::fs::read_to_string(&patch).unwrap();
+    assert!(patch_text.contains("diff --git a/independent-publisher-connectors/Open Brewery DB/apiProperties.json"));
+
+    // Without a token a dry run still works and says what it could not check.
+    let out = w
+        .submit()
+        .arg("--dry-run")
+        .arg("--json")
+        .env_remove("GH_TOKEN")
+        .env("PATH", "/usr/bin:/bin")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["fork"]["state"], "unknown");
+    assert_eq!(doc["folder"], "independent-publisher-connectors/Open Brewery DB");
+    assert_eq!(doc["title"], "Open Brewery DB (Independent Publisher)");
+    assert!(doc["would_stop"].is_null());
+}
+
+fn walk_files(dir: &Path) -> usize {
+    std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .map(|e| e.unwrap().path())
+                .map(|p| if p.is_dir() { walk_files(&p) } else { 1 })
+                .sum()
+        })
+        .unwrap_or(0)
+}
+
+fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap())
+        .map(|e| (e.file_name().to_string_lossy().into_owned(), std::fs::read(e.path()).unwrap()))
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn submit_forks_pushes_and_opens_the_pr_then_a_rerun_changes_nothing() {
+    let w = World::new(3);
+    // Faults on the way: a secondary rate limit on the first call, a 502 when opening the PR.
+    w.github.rate_limit_next("GET /user", 1);
+    w.github.fail_next(
+        &format!("POST /repos/{UPSTREAM}/pulls"),
+        502,
+        serde_json::json!({"message": "Server Error"}),
+    );
+
+    let out = w.submit().arg("--yes").output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "stderr: {stderr}\nstdout: {}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert!(
+        stderr.contains("waiting for GitHub to finish creating octo/PowerPlatformConnectors"),
+        "{stderr}"
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Opened https://github.com/microsoft/PowerPlatformConnectors/pull/1"));
+
+    // The fork holds the branch, on upstream dev, with exactly the author's bytes.
+    let fork = w.fork_git();
+    let upstream_dev = git(&w.served.join("microsoft/PowerPlatformConnectors.git"), &["rev-parse", "dev"]);
+    let parent = git(&fork, &["rev-parse", "add-open-brewery-db^"]);
+    assert_eq!(parent, upstream_dev);
+    let files = git(
+        &fork,
+        &[
+            "ls-tree",
+            "--name-only",
+            "add-open-brewery-db",
+            "independent-publisher-connectors/Open Brewery DB/",
+        ],
+    );
+    assert_eq!(
+        files.lines().collect::<Vec<_>>(),
+        [
+            "independent-publisher-connectors/Open Brewery DB/apiDefinition.swagger.json",
+            "independent-publisher-connectors/Open Brewery DB/apiProperties.json",
+            "independent-publisher-connectors/Open Brewery DB/readme.md"
+        ]
+    );
+    for name in ["apiProperties.json", "readme.md", "apiDefinition.swagger.json"] {
+        let committed = std::process::Command::new("git")
+            .current_dir(&fork)
+            .args([
+                "show",
+                &format!("add-open-brewery-db:independent-publisher-connectors/Open Brewery DB/{name}"),
+            ])
+            .output()
+            .unwrap()
+            .stdout;
+        assert_eq!(
+            committed,
+            std::fs::read(w.connector.path().join(name)).unwrap(),
+            "{name} bytes differ (CRLF must survive)"
+        );
+    }
+    let author = git(&fork, &["log", "-1", "--format=%an <%ae>", "add-open-brewery-db"]);
+    assert_eq!(author, "Jane Doe <jane@example.org>");
+
+    // The recorded API calls: one fork, polls until it appeared, one merge-upstream, one PR.
+    assert_eq!(w.github.count(&format!("POST /repos/{UPSTREAM}/forks")), 1);
+    assert_eq!(w.github.count(&format!("POST /repos/{FORK}/merge-upstream")), 1);
+    assert!(w.github.count(&format!("GET /repos/{FORK}")) >= 4, "the fork was polled");
+    let prs = w.github.prs();
+    assert_eq!(prs.len(), 1);
+    assert_eq!(
+        (prs[0].head_owner.as_str(), prs[0].head_ref.as_str(), prs[0].base_ref.as_str()),
+        ("octo", "add-open-brewery-db", "dev")
+    );
+    assert_eq!(prs[0].title, "Open Brewery DB (Independent Publisher)");
+    let body = prs[0].body.clone().unwrap();
+    assert!(body.contains("@microsoft-github-policy-service agree") && body.contains("https://cla.microsoft.com"));
+    assert!(body.contains("I have named this PR after the pattern"));
+    assert!(body.contains("Duplicate search"));
+    let pushes = w.pushes();
+    assert_eq!(pushes, 1);
+
+    // A re-run: no second fork, no second commit, no second pull request.
+    let out = w.submit().arg("--yes").output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("already open"));
+    assert_eq!(w.github.count(&format!("POST /repos/{UPSTREAM}/forks")), 1);
+    assert_eq!(w.github.prs().len(), 1);
+    assert_eq!(w.pushes(), pushes, "an identical branch is not pushed again");
+}
+
+#[test]
+fn a_branch_with_other_content_needs_force_push_and_conflicts_are_survived() {
+    let w = World::new(0);
+    // The fork exists already, with a branch of the same name holding something else.
+    let served_upstream = w.served.join("microsoft/PowerPlatformConnectors.git");
+    std::fs::create_dir_all(w.served.join("octo")).unwrap();
+    git(
+        &w.served.join("octo"),
+        &[
+            "clone",
+            "-q",
+            "--bare",
+            served_upstream.to_str().unwrap(),
+            "PowerPlatformConnectors.git",
+        ],
+    );
+    w.github.add_repo(support::github::FakeRepo::fork_of(FORK, UPSTREAM));
+    let scratch = tempfile::tempdir().unwrap();
+    git(scratch.path(), &["clone", "-q", w.fork_git().to_str().unwrap(), "c"]);
+    let clone = scratch.path().join("c");
+    std::fs::write(clone.join("other.txt"), "other work\n").unwrap();
+    git(&clone, &["add", "-A"]);
+    git(&clone, &["commit", "-qm", "other"]);
+    git(&clone, &["push", "-q", "origin", "HEAD:refs/heads/add-open-brewery-db"]);
+    let before = git(&w.fork_git(), &["rev-parse", "add-open-brewery-db"]);
+    w.conflict.store(true, std::sync::atomic::Ordering::SeqCst);
+
+    let out = w.submit().arg("--yes").output().unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("already holds other content") && stderr.contains("--force-push"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("could not sync"),
+        "the merge-upstream conflict is reported: {stderr}"
+    );
+    assert_eq!(
+        git(&w.fork_git(), &["rev-parse", "add-open-brewery-db"]),
+        before,
+        "the branch was not touched"
+    );
+    assert!(w.github.prs().is_empty());
+
+    let out = w.submit().args(["--yes", "--force-push"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_ne!(git(&w.fork_git(), &["rev-parse", "add-open-brewery-db"]), before);
+    assert_eq!(w.github.prs().len(), 1);
+    assert_eq!(
+        w.github.count(&format!("POST /repos/{UPSTREAM}/forks")),
+        0,
+        "the existing fork is reused"
+    );
+}
+
+#[test]
+fn refusals_happen_before_anything_public() {
+    let w = World::new(0);
+    // No terminal and no --yes.
+    let out = w.submit().output().unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--yes"));
+    // No token at all.
+    let out = w
+        .submit()
+        .arg("--yes")
+        .env_remove("GH_TOKEN")
+        .env("PATH", "/usr/bin:/bin")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no GitHub token"));
+    // A token GitHub refuses.
+    let out = w.submit().arg("--yes").env("GH_TOKEN", "wrong").output().unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("401"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // Validation errors stop a real run with exit 1.
+    let swagger = w.connector.path().join("apiDefinition.swagger.json");
+    let text = std::fs::read_to_string(&swagger).unwrap();
+    std::fs::write(
+        &swagger,
+        text.replace("\"Open Brewery DB\"", "\"Open Brewery DB Connector API For Everyone\""),
+    )
+    .unwrap();
+    let out = w.submit().arg("--yes").output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    std::fs::write(&swagger, &text).unwrap();
+    // A duplicate stops with exit 5 and the folder to improve.
+    // A clean connector for the same API: same host, base path and title as upstream's DeepL.
+    let dup = tempfile::tempdir().unwrap();
+    common::write_clean_connector(dup.path());
+    let swagger_text = text
+        .replace("api.openbrewerydb.org", "api.deepl.com")
+        .replace("\"/v1\"", "\"/v2\"")
+        .replace("\"title\": \"Open Brewery DB\"", "\"title\": \"DeepL\"");
+    std::fs::write(dup.path().join("apiDefinition.swagger.json"), swagger_text).unwrap();
+    let out = w.submit_folder(dup.path()).arg("--yes").output().unwrap();
+    assert_eq!(out.status.code(), Some(5), "{}", String::from_utf8_lossy(&out.stderr));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("--update \"certified-connectors/DeepL\""), "{stderr}");
+    // ... unless the author says why, which goes into the pull request (checked in a dry run).
+    let out = w
+        .submit_folder(dup.path())
+        .args(["--dry-run", "--allow-duplicate", "DeepL's v3 API is a different product"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout)
+        .contains("Submitted although a connector for this API exists**: DeepL's v3 API is a different product"));
+    assert!(
+        w.github.write_requests().is_empty(),
+        "nothing public happened: {:?}",
+        w.github.write_requests()
+    );
+    assert_eq!(w.pushes(), 0);
+}
