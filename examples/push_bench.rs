@@ -19,7 +19,14 @@ const TOKEN: &str = "ghp_benchtoken000000000000000000000000000";
 fn git(dir: &Path, args: &[&str]) -> String {
     let out = Command::new("git")
         .current_dir(dir)
-        .args(["-c", "init.defaultBranch=dev", "-c", "user.name=Bench", "-c", "user.email=bench@example.com"])
+        .args([
+            "-c",
+            "init.defaultBranch=dev",
+            "-c",
+            "user.name=Bench",
+            "-c",
+            "user.email=bench@example.com",
+        ])
         .args(args)
         .env("GIT_CONFIG_GLOBAL", "/dev/null")
         .output()
@@ -36,15 +43,27 @@ fn compressed_size(files: &[PathBuf]) -> u64 {
         .iter()
         .map(|f| {
             let oid = git(scratch.path(), &["hash-object", "-w", f.to_str().unwrap()]);
-            std::fs::metadata(scratch.path().join(format!(".git/objects/{}/{}", &oid[..2], &oid[2..]))).unwrap().len()
+            std::fs::metadata(scratch.path().join(format!(".git/objects/{}/{}", &oid[..2], &oid[2..])))
+                .unwrap()
+                .len()
         })
         .sum()
 }
 
 fn main() {
-    let corpus = std::env::args_os().nth(1).map(PathBuf::from).or_else(|| std::env::var_os("CONNECTOR_PUBLISH_CORPUS").map(PathBuf::from)).expect("give the corpus folder or set CONNECTOR_PUBLISH_CORPUS");
+    let corpus = std::env::args_os()
+        .nth(1)
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("CONNECTOR_PUBLISH_CORPUS").map(PathBuf::from))
+        .expect("give the corpus folder or set CONNECTOR_PUBLISH_CORPUS");
     let corpus = std::fs::canonicalize(corpus).unwrap();
-    let binary = std::env::current_exe().unwrap().parent().unwrap().parent().unwrap().join("connector-publish");
+    let binary = std::env::current_exe()
+        .unwrap()
+        .parent()
+        .unwrap()
+        .parent()
+        .unwrap()
+        .join("connector-publish");
     assert!(binary.is_file(), "build the binary first: cargo build --release");
 
     let root = tempfile::tempdir().unwrap();
@@ -55,28 +74,54 @@ fn main() {
     git(&work, &["commit", "-qm", "corpus"]);
     let served = root.path().join("served");
     std::fs::create_dir_all(served.join("microsoft")).unwrap();
-    git(&served.join("microsoft"), &["clone", "-q", "--bare", work.to_str().unwrap(), "PowerPlatformConnectors.git"]);
+    git(
+        &served.join("microsoft"),
+        &["clone", "-q", "--bare", work.to_str().unwrap(), "PowerPlatformConnectors.git"],
+    );
     let server = git_http::GitHttpServer::start(&served, Some(("x-access-token", TOKEN)));
     let served_fork = served.clone();
     let served_merge = served.clone();
     let fake = github::FakeGitHub::start(
-        github::FakeGitHubConfig { git_base_url: server.base_url(), ..Default::default() }
-            .user(TOKEN, "octo")
-            .repo("microsoft/PowerPlatformConnectors")
-            .on_fork(move |f| {
-                std::fs::create_dir_all(served_fork.join(&f.owner)).unwrap();
-                git(&served_fork.join(&f.owner), &["clone", "-q", "--bare", served_fork.join("microsoft/PowerPlatformConnectors.git").to_str().unwrap(), &format!("{}.git", f.repo)]);
-            })
-            .on_merge_upstream(move |m| {
-                let fork = served_merge.join(format!("{}/{}.git", m.owner, m.repo));
-                git(&fork, &["fetch", "-q", served_merge.join("microsoft/PowerPlatformConnectors.git").to_str().unwrap(), &format!("+{0}:{0}", m.branch)]);
-                github::MergeUpstreamResult::FastForward
-            }),
+        github::FakeGitHubConfig {
+            git_base_url: server.base_url(),
+            ..Default::default()
+        }
+        .user(TOKEN, "octo")
+        .repo("microsoft/PowerPlatformConnectors")
+        .on_fork(move |f| {
+            std::fs::create_dir_all(served_fork.join(&f.owner)).unwrap();
+            git(
+                &served_fork.join(&f.owner),
+                &[
+                    "clone",
+                    "-q",
+                    "--bare",
+                    served_fork.join("microsoft/PowerPlatformConnectors.git").to_str().unwrap(),
+                    &format!("{}.git", f.repo),
+                ],
+            );
+        })
+        .on_merge_upstream(move |m| {
+            let fork = served_merge.join(format!("{}/{}.git", m.owner, m.repo));
+            git(
+                &fork,
+                &[
+                    "fetch",
+                    "-q",
+                    served_merge.join("microsoft/PowerPlatformConnectors.git").to_str().unwrap(),
+                    &format!("+{0}:{0}", m.branch),
+                ],
+            );
+            github::MergeUpstreamResult::FastForward
+        }),
     );
     let cache = tempfile::tempdir().unwrap();
     let upstream = server.url_with_credentials("microsoft/PowerPlatformConnectors.git", "x-access-token", TOKEN);
 
-    let mut cases: Vec<PathBuf> = std::fs::read_dir(corpus.join("replays")).unwrap().map(|e| e.unwrap().path()).collect();
+    let mut cases: Vec<PathBuf> = std::fs::read_dir(corpus.join("replays"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
     cases.sort();
     let new_cases: Vec<PathBuf> = cases
         .into_iter()
@@ -96,9 +141,27 @@ fn main() {
         let compressed = compressed_size(&files);
         let before = server.bytes_received();
         let out = Command::new(&binary)
-            .args(["submit", "--yes", "--allow-duplicate", "benchmark", "--category", category, "--name", &format!("{name} Bench{i}")])
+            .args([
+                "submit",
+                "--yes",
+                "--allow-duplicate",
+                "benchmark",
+                "--category",
+                category,
+                "--name",
+                &format!("{name} Bench{i}"),
+            ])
             .arg(case.join("after"))
-            .args(["--upstream", &upstream, "--github-api", &fake.url(), "--author", "Bench <bench@example.com>", "--branch", &format!("bench-{i}")])
+            .args([
+                "--upstream",
+                &upstream,
+                "--github-api",
+                &fake.url(),
+                "--author",
+                "Bench <bench@example.com>",
+                "--branch",
+                &format!("bench-{i}"),
+            ])
             .env("CONNECTOR_PUBLISH_CACHE", cache.path())
             .env("CONNECTOR_PUBLISH_POLL_MS", "20")
             .env("GH_TOKEN", TOKEN)
@@ -106,14 +169,27 @@ fn main() {
             .unwrap();
         // Validation errors stop a real run before any push; those cases say so.
         if !out.status.success() {
-            println!("| {folder} | {} | {compressed} B | not pushed: exit {:?} | | |", files.len(), out.status.code());
+            println!(
+                "| {folder} | {} | {compressed} B | not pushed: exit {:?} | | |",
+                files.len(),
+                out.status.code()
+            );
             continue;
         }
-        let pushed: u64 = server.requests().iter().filter(|r| r.path.contains("git-receive-pack") && r.method == "POST").map(|r| r.request_bytes).sum::<u64>();
+        let pushed: u64 = server
+            .requests()
+            .iter()
+            .filter(|r| r.path.contains("git-receive-pack") && r.method == "POST")
+            .map(|r| r.request_bytes)
+            .sum::<u64>();
         let _ = before;
         let this_push = pushed - PUSHED.with(|p| p.replace(pushed));
         let goal = 2 * compressed + 10 * 1024;
-        println!("| {folder} | {} | {compressed} B | {this_push} B | {goal} B | {} |", files.len(), if this_push <= goal { "yes" } else { "NO" });
+        println!(
+            "| {folder} | {} | {compressed} B | {this_push} B | {goal} B | {} |",
+            files.len(),
+            if this_push <= goal { "yes" } else { "NO" }
+        );
     }
 }
 
