@@ -262,6 +262,8 @@ fn submit_forks_pushes_and_opens_the_pr_then_a_rerun_changes_nothing() {
         "{stderr}"
     );
     assert!(String::from_utf8_lossy(&out.stdout).contains("Opened https://github.com/microsoft/PowerPlatformConnectors/pull/1"));
+    // The fork was in sync, so the push was a thin pack (no fallback to libgit2's push).
+    assert!(stderr.contains("pushed ") && !stderr.contains("pushing the usual way"), "{stderr}");
 
     // The fork holds the branch, on upstream dev, with exactly the author's bytes.
     let fork = w.fork_git();

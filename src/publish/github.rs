@@ -302,6 +302,7 @@ pub fn publish(
         &format!("/repos/{fork_full}/merge-upstream"),
         Some(&json!({ "branch": req.base_branch })),
     )?;
+    let fork_synced = reply.status == 200;
     match reply.status {
         200 => {}
         409 | 422 => progress(&format!(
@@ -312,7 +313,7 @@ pub fn publish(
         _ => return Err(client.fail("syncing the fork", &reply)),
     }
 
-    let (commit, pushed) = push(client, repo, plan, &clone_url, req, author, progress)?;
+    let (commit, pushed) = push(client, repo, plan, &clone_url, req, author, fork_synced, progress)?;
 
     // Find or open the pull request.
     let head = format!("{owner}:{}", req.branch);
@@ -417,7 +418,9 @@ fn git_callbacks(token: &str) -> RemoteCallbacks<'static> {
 }
 
 /// Push the plan's commit to the fork's branch. An identical branch is left alone; a branch with
-/// other content is only replaced with `--force-push`.
+/// other content is only replaced with `--force-push`. When the fork is in sync with upstream,
+/// the push is a thin pack (see `thin_push`); libgit2's push is the fallback.
+#[allow(clippy::too_many_arguments)]
 fn push(
     client: &Client,
     repo: &Repository,
@@ -425,6 +428,7 @@ fn push(
     url: &str,
     req: &PublishRequest,
     author: &Signature,
+    fork_synced: bool,
     progress: &mut dyn FnMut(&str),
 ) -> anyhow::Result<(String, bool)> {
     let branch_ref = format!("refs/heads/{}", req.branch);
@@ -469,6 +473,24 @@ fn push(
     }
     let commit = crate::plan::commit(repo, plan, author, &req.title)?;
     progress(&format!("pushing {} to {}", req.branch, redact(url)));
+    if fork_synced {
+        let thin = crate::publish::thin_push::ThinPush {
+            repo,
+            url,
+            token: &client.token,
+            base: plan.base_commit,
+            commit,
+            refname: &branch_ref,
+            old: existing,
+        };
+        match thin.run() {
+            Ok(pushed) => {
+                progress(&format!("pushed {} bytes", pushed.bytes));
+                return Ok((commit.to_string(), true));
+            }
+            Err(e) => progress(&format!("{e:#}; pushing the usual way")),
+        }
+    }
     let mut rejection: Option<String> = None;
     {
         let mut cb = git_callbacks(&client.token);

@@ -2,3 +2,4 @@
 
 pub mod github;
 pub mod pr;
+pub mod thin_push;
