@@ -12,6 +12,8 @@ use support::git_http::GitHttpServer;
 use support::github::{FakeGitHub, FakeGitHubConfig, MergeUpstreamResult};
 
 const TOKEN: &str = "ghp_testtoken0000000000000000000000000000";
+const NO_SCOPE_TOKEN: &str = "ghp_noscope00000000000000000000000000000";
+const FINE_GRAINED_TOKEN: &str = "github_pat_finegrained000000000000000000";
 const UPSTREAM: &str = "microsoft/PowerPlatformConnectors";
 const FORK: &str = "octo/PowerPlatformConnectors";
 
@@ -49,6 +51,11 @@ struct World {
 
 impl World {
     fn new(fork_polls: u32) -> World {
+        World::with_git_auth(fork_polls, true)
+    }
+
+    /// `git_auth: false` serves git without Basic auth, for tokens the git server cannot know.
+    fn with_git_auth(fork_polls: u32, git_auth: bool) -> World {
         let root = tempfile::tempdir().unwrap();
         let work = root.path().join("work");
         std::fs::create_dir(&work).unwrap();
@@ -69,43 +76,51 @@ impl World {
             &["clone", "-q", "--bare", work.to_str().unwrap(), "PowerPlatformConnectors.git"],
         );
 
-        let git_server = GitHttpServer::start(&served, Some(("x-access-token", TOKEN)));
+        let git_server = GitHttpServer::start(&served, git_auth.then_some(("x-access-token", TOKEN)));
         let served_for_fork = served.clone();
         let served_for_merge = served.clone();
         let conflict = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
         let conflict_in_hook = conflict.clone();
+        let mut config = FakeGitHubConfig {
+            git_base_url: git_server.base_url(),
+            ..Default::default()
+        };
+        // A classic token without the public_repo scope, and a fine-grained token (no scopes header).
+        config
+            .users
+            .push(support::github::FakeUser::new(NO_SCOPE_TOKEN, "noscope").scopes(Some("read:user")));
+        config
+            .users
+            .push(support::github::FakeUser::new(FINE_GRAINED_TOKEN, "octo").scopes(None));
         let github = FakeGitHub::start(
-            FakeGitHubConfig {
-                git_base_url: git_server.base_url(),
-                ..Default::default()
-            }
-            .user(TOKEN, "octo")
-            .repo(UPSTREAM)
-            .fork_polls_before_visible(fork_polls)
-            // A fork on the fake API is a real bare clone on the git server.
-            .on_fork(move |f| {
-                let dir = served_for_fork.join(&f.owner);
-                std::fs::create_dir_all(&dir).unwrap();
-                git(
-                    &dir,
-                    &[
-                        "clone",
-                        "-q",
-                        "--bare",
-                        served_for_fork.join("microsoft/PowerPlatformConnectors.git").to_str().unwrap(),
-                        &format!("{}.git", f.repo),
-                    ],
-                );
-            })
-            .on_merge_upstream(move |m| {
-                if conflict_in_hook.load(std::sync::atomic::Ordering::SeqCst) {
-                    return MergeUpstreamResult::Conflict;
-                }
-                let fork = served_for_merge.join(format!("{}/{}.git", m.owner, m.repo));
-                let upstream = served_for_merge.join(format!("{}/{}.git", m.parent_owner, m.parent_repo));
-                git(&fork, &["fetch", "-q", upstream.to_str().unwrap(), &format!("+{0}:{0}", m.branch)]);
-                MergeUpstreamResult::FastForward
-            }),
+            config
+                .user(TOKEN, "octo")
+                .repo(UPSTREAM)
+                .fork_polls_before_visible(fork_polls)
+                // A fork on the fake API is a real bare clone on the git server.
+                .on_fork(move |f| {
+                    let dir = served_for_fork.join(&f.owner);
+                    std::fs::create_dir_all(&dir).unwrap();
+                    git(
+                        &dir,
+                        &[
+                            "clone",
+                            "-q",
+                            "--bare",
+                            served_for_fork.join("microsoft/PowerPlatformConnectors.git").to_str().unwrap(),
+                            &format!("{}.git", f.repo),
+                        ],
+                    );
+                })
+                .on_merge_upstream(move |m| {
+                    if conflict_in_hook.load(std::sync::atomic::Ordering::SeqCst) {
+                        return MergeUpstreamResult::Conflict;
+                    }
+                    let fork = served_for_merge.join(format!("{}/{}.git", m.owner, m.repo));
+                    let upstream = served_for_merge.join(format!("{}/{}.git", m.parent_owner, m.parent_repo));
+                    git(&fork, &["fetch", "-q", upstream.to_str().unwrap(), &format!("+{0}:{0}", m.branch)]);
+                    MergeUpstreamResult::FastForward
+                }),
         );
         let connector = tempfile::tempdir().unwrap();
         common::write_clean_connector(connector.path());
@@ -453,4 +468,76 @@ fn refusals_happen_before_anything_public() {
         w.github.write_requests()
     );
     assert_eq!(w.pushes(), 0);
+}
+
+#[test]
+fn token_problems_and_slow_forks_get_clear_messages_and_reruns_finish() {
+    let w = World::with_git_auth(1_000_000, false);
+    // A classic token without the scope: stopped before anything is written.
+    let out = w.submit().arg("--yes").env("GH_TOKEN", NO_SCOPE_TOKEN).output().unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("needs `public_repo`"),
+        "{} {:?}",
+        String::from_utf8_lossy(&out.stderr),
+        w.github
+            .requests()
+            .iter()
+            .map(|r| (r.path.clone(), r.authorization.clone(), r.status))
+            .collect::<Vec<_>>()
+    );
+    assert!(w.github.write_requests().is_empty());
+
+    // GitHub takes longer than we wait to create the fork: a bounded wait and a clear message.
+    let out = w.submit().arg("--yes").env("CONNECTOR_PUBLISH_FORK_TIMEOUT", "0").output().unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("has not finished creating octo/PowerPlatformConnectors") && stderr.contains("run the same command again"),
+        "{stderr}"
+    );
+    // ... and the re-run reuses the fork once it is there, without creating another.
+    w.github.make_visible(FORK);
+    // A fine-grained token cannot open pull requests on a repository its owner does not own.
+    w.github.fail_next(
+        &format!("POST /repos/{UPSTREAM}/pulls"),
+        403,
+        serde_json::json!({"message": "Resource not accessible by personal access token", "status": "403"}),
+    );
+    let out = w.submit().arg("--yes").env("GH_TOKEN", FINE_GRAINED_TOKEN).output().unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("fine-grained token cannot open pull requests"), "{stderr}");
+    assert_eq!(w.github.count(&format!("POST /repos/{UPSTREAM}/forks")), 1);
+    assert!(w.github.prs().is_empty());
+
+    // With a classic token the same command finishes the job: the pushed branch is reused.
+    let pushes = w.pushes();
+    let out = w.submit().arg("--yes").output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(w.pushes(), pushes, "the branch pushed by the failed run is reused");
+    assert_eq!(w.github.prs().len(), 1);
+    assert_eq!(w.github.count(&format!("POST /repos/{UPSTREAM}/forks")), 1);
+}
+
+#[test]
+fn without_a_git_identity_the_commit_author_is_the_github_account() {
+    let w = World::new(0);
+    let home = tempfile::tempdir().unwrap();
+    let mut cmd = Command::cargo_bin("connector-publish").unwrap();
+    cmd.arg("submit")
+        .arg(w.connector.path())
+        .args(["--yes", "--upstream", &w.upstream_url(), "--github-api", &w.github.url()])
+        .env("CONNECTOR_PUBLISH_CACHE", w.cache.path())
+        .env("CONNECTOR_PUBLISH_POLL_MS", "20")
+        .env("GH_TOKEN", TOKEN)
+        .env("HOME", home.path())
+        .env("XDG_CONFIG_HOME", home.path())
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env_remove("GIT_AUTHOR_NAME")
+        .env_remove("GIT_AUTHOR_EMAIL");
+    let out = cmd.output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let author = git(&w.fork_git(), &["log", "-1", "--format=%an <%ae>", "add-open-brewery-db"]);
+    assert_eq!(author, "octo (fake) <octo@users.noreply.github.com>");
 }

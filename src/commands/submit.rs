@@ -320,7 +320,15 @@ pub fn run(options: &SubmitOptions, out: &mut dyn Write, err: &mut dyn Write) ->
         writeln!(err, "Nothing was done.")?;
         return Ok(exit::OK);
     }
-    let author = plan::author(options.author.as_deref())?;
+    let author = match plan::author(options.author.as_deref()) {
+        Ok(a) => a,
+        // No --author and no git identity: the GitHub account's.
+        Err(_) if options.author.is_none() => {
+            let (name, email) = client.identity()?;
+            git2::Signature::now(&name, &email)?
+        }
+        Err(e) => return Err(e),
+    };
     let outcome = github::publish(
         &client,
         &repo,

@@ -235,6 +235,36 @@ impl Client {
         upstream_repo.rsplit('/').next().unwrap_or(upstream_repo)
     }
 
+    /// A commit author from the GitHub account, for when git has no user.name/user.email:
+    /// the profile's name and public email, else GitHub's no-reply address.
+    pub fn identity(&self) -> anyhow::Result<(String, String)> {
+        let reply = self.request("GET", "/user", None)?;
+        if reply.status != 200 {
+            return Err(self.fail("reading your GitHub profile", &reply));
+        }
+        let login = reply
+            .body
+            .get("login")
+            .and_then(Value::as_str)
+            .unwrap_or("connector-publish")
+            .to_string();
+        let name = reply
+            .body
+            .get("name")
+            .and_then(Value::as_str)
+            .filter(|n| !n.trim().is_empty())
+            .unwrap_or(&login)
+            .to_string();
+        let email = match reply.body.get("email").and_then(Value::as_str).filter(|e| e.contains('@')) {
+            Some(e) => e.to_string(),
+            None => match reply.body.get("id").and_then(Value::as_u64) {
+                Some(id) => format!("{id}+{login}@users.noreply.github.com"),
+                None => format!("{login}@users.noreply.github.com"),
+            },
+        };
+        Ok((name, email))
+    }
+
     /// Read-only: does the fork exist? (Used by dry runs, which write nothing.)
     pub fn fork_state(&self, upstream_repo: &str) -> anyhow::Result<ForkState> {
         let owner = match &self.settings.fork_owner {
