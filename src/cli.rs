@@ -50,6 +50,13 @@ pub enum Command {
     Submit(Box<SubmitArgs>),
     /// Refresh the local mirror of upstream `dev` and its index of connectors.
     Sync(SyncArgs),
+    /// Scaffold what a category needs around a connector (readme from the swagger, apiProperties); never overwrites.
+    Init(InitArgs),
+    /// Print a shell completion script: bash, zsh, fish, powershell or elvish.
+    Completions(CompletionsArgs),
+    /// Print the man page (roff) generated from these definitions.
+    #[command(hide = true)]
+    Man,
     /// Find connectors upstream for the same API: give a connector folder, a host, a URL or a title.
     #[command(after_help = EXIT_CODES)]
     Search(SearchArgs),
@@ -176,6 +183,23 @@ pub struct SubmitArgs {
     /// Never touch the network for the upstream mirror (dry runs only make sense then).
     #[arg(long)]
     pub offline: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The connector folder (created when missing).
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+
+    /// certified, independent-publisher or custom (default: inferred from apiProperties.json).
+    #[arg(long, value_name = "CATEGORY")]
+    pub category: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    pub shell: clap_complete::Shell,
 }
 
 #[derive(Debug, Args)]

@@ -81,6 +81,22 @@ fn run(cli: Cli) -> anyhow::Result<i32> {
             };
             submit::run(&options, &mut stdout, &mut anstream::stderr())
         }
+        Command::Init(args) => {
+            let category = args.category.as_deref().map(str::parse).transpose().map_err(UsageError)?;
+            connector_publish::commands::init::run(
+                &connector_publish::commands::init::InitOptions { path: args.path, category },
+                &mut stdout,
+            )
+        }
+        Command::Completions(args) => {
+            let mut command = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(args.shell, &mut command, "connector-publish", &mut std::io::stdout());
+            Ok(exit::OK)
+        }
+        Command::Man => {
+            clap_mangen::Man::new(<Cli as clap::CommandFactory>::command()).render(&mut std::io::stdout())?;
+            Ok(exit::OK)
+        }
         Command::Sync(args) => {
             let upstream = Upstream::new(&args.upstream.upstream, &args.upstream.base_branch);
             sync::run(

@@ -1,6 +1,7 @@
 //! One file per command: an options struct and a `run` function that composes stages.
 
 pub mod catalog;
+pub mod init;
 pub mod search;
 pub mod submit;
 pub mod sync;
