@@ -20,6 +20,9 @@ pub mod exit {
 }
 
 const EXIT_CODES: &str = "\
+Settings: flags override environment variables (CONNECTOR_PUBLISH_*, GH_TOKEN), which override the
+config file (see `connector-publish config list`).
+
 Exit status:
   0  success (validate: no errors; warnings are allowed)
   1  validate found errors that would get the pull request rejected
@@ -38,6 +41,14 @@ Exit status:
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+
+    /// More detail on stderr (-v: debug, -vv: trace); RUST_LOG=connector_publish=debug works too.
+    #[arg(long, short, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+
+    /// Only results and errors: no progress messages or bars.
+    #[arg(long, short, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -54,6 +65,9 @@ pub enum Command {
     Init(InitArgs),
     /// Print a shell completion script: bash, zsh, fish, powershell or elvish.
     Completions(CompletionsArgs),
+    /// Show or change your defaults: upstream, base-branch, fork-owner, branch-prefix, category.
+    #[command(subcommand)]
+    Config(ConfigCommand),
     /// Print the man page (roff) generated from these definitions.
     #[command(hide = true)]
     Man,
@@ -194,6 +208,18 @@ pub struct InitArgs {
     /// certified, independent-publisher or custom (default: inferred from apiProperties.json).
     #[arg(long, value_name = "CATEGORY")]
     pub category: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Print one setting's value from the config file.
+    Get { key: String },
+    /// Set one setting in the config file.
+    Set { key: String, value: String },
+    /// Remove one setting from the config file.
+    Unset { key: String },
+    /// List every setting, its value, and where the file is.
+    List,
 }
 
 #[derive(Debug, Args)]

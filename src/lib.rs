@@ -9,6 +9,7 @@ pub mod catalog;
 pub mod check;
 pub mod cli;
 pub mod commands;
+pub mod config;
 pub mod output;
 pub mod package;
 pub mod plan;

@@ -1,20 +1,21 @@
 //! Entry point: parse arguments, run the command, turn errors into messages and exit codes.
 
-use clap::Parser;
 use connector_publish::catalog::{cache_dir, Upstream};
 use connector_publish::cli::{exit, Cli, Command};
 use connector_publish::commands::search::{self, SearchOptions};
 use connector_publish::commands::submit::{self, SubmitOptions};
 use connector_publish::commands::sync::{self, SyncOptions};
 use connector_publish::commands::validate::{self, ValidateOptions};
+use connector_publish::config::{self, Config};
 use connector_publish::output::{paint, ERROR};
 use connector_publish::publish::github;
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::time::Duration;
 
 fn main() {
-    let cli = Cli::parse();
-    let code = match run(cli) {
+    let matches = <Cli as clap::CommandFactory>::command().get_matches();
+    let cli = <Cli as clap::FromArgMatches>::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+    let code = match run(cli, &matches) {
         Ok(code) => code,
         Err(e) => {
             let mut msg = format!("{} {e}", paint(ERROR, "error:"));
@@ -33,11 +34,40 @@ fn main() {
 #[error("{0}")]
 struct UsageError(String);
 
-fn run(cli: Cli) -> anyhow::Result<i32> {
+/// A value the user did not give on the command line or in the environment: the config file's.
+fn from_file(matches: &clap::ArgMatches, id: &str) -> bool {
+    let sub = matches.subcommand().map(|(_, m)| m);
+    matches!(
+        sub.and_then(|m| m.value_source(id)),
+        None | Some(clap::parser::ValueSource::DefaultValue)
+    )
+}
+
+/// Apply the config file to what the user left unset: flags > environment > file.
+fn upstream_from(args: &connector_publish::cli::UpstreamArgs, matches: &clap::ArgMatches, config: &Config) -> Upstream {
+    let url = match config.get("upstream") {
+        Some(u) if from_file(matches, "upstream") => u.to_string(),
+        _ => args.upstream.clone(),
+    };
+    let branch = match config.get("base-branch") {
+        Some(b) if from_file(matches, "base_branch") => b.to_string(),
+        _ => args.base_branch.clone(),
+    };
+    Upstream::new(&url, &branch)
+}
+
+fn category_from(flag: Option<&str>, config: &Config) -> Result<Option<connector_publish::package::Category>, UsageError> {
+    flag.or(config.get("category")).map(str::parse).transpose().map_err(UsageError)
+}
+
+fn run(cli: Cli, matches: &clap::ArgMatches) -> anyhow::Result<i32> {
+    connector_publish::output::init_tracing(cli.verbose);
+    connector_publish::output::set_quiet(cli.quiet);
     let mut stdout = anstream::stdout();
+    let config = Config::load()?;
     match cli.command {
         Command::Validate(args) => {
-            let category = args.category.as_deref().map(str::parse).transpose().map_err(UsageError)?;
+            let category = category_from(args.category.as_deref(), &config)?;
             let options = ValidateOptions {
                 path: args.path,
                 category,
@@ -47,7 +77,7 @@ fn run(cli: Cli) -> anyhow::Result<i32> {
         }
         Command::Submit(args) => {
             let args = *args;
-            let category = args.category.as_deref().map(str::parse).transpose().map_err(UsageError)?;
+            let category = category_from(args.category.as_deref(), &config)?;
             if args.patch.is_some() && !args.dry_run {
                 return Err(UsageError("--patch needs --dry-run".into()).into());
             }
@@ -67,13 +97,16 @@ fn run(cli: Cli) -> anyhow::Result<i32> {
                 yes: args.yes,
                 force_push: args.force_push,
                 cache: cache_dir()?,
-                upstream: Upstream::new(&args.upstream.upstream, &args.upstream.base_branch),
+                upstream: upstream_from(&args.upstream, matches, &config),
                 freshness: SearchOptions::freshness(args.offline, args.max_age_hours),
+                branch_prefix: std::env::var("CONNECTOR_PUBLISH_BRANCH_PREFIX")
+                    .ok()
+                    .or_else(|| config.get("branch-prefix").map(str::to_owned)),
                 github: github::Settings {
                     api: args.github_api,
                     token: args.token,
                     upstream_repo: args.upstream_repo,
-                    fork_owner: args.fork_owner,
+                    fork_owner: args.fork_owner.or_else(|| config.get("fork-owner").map(str::to_owned)),
                     fork_timeout: Duration::from_secs(args.fork_timeout),
                     poll_interval: Duration::from_millis(args.poll_ms),
                 },
@@ -82,7 +115,7 @@ fn run(cli: Cli) -> anyhow::Result<i32> {
             submit::run(&options, &mut stdout, &mut anstream::stderr())
         }
         Command::Init(args) => {
-            let category = args.category.as_deref().map(str::parse).transpose().map_err(UsageError)?;
+            let category = category_from(args.category.as_deref(), &config)?;
             connector_publish::commands::init::run(
                 &connector_publish::commands::init::InitOptions { path: args.path, category },
                 &mut stdout,
@@ -93,12 +126,46 @@ fn run(cli: Cli) -> anyhow::Result<i32> {
             clap_complete::generate(args.shell, &mut command, "connector-publish", &mut std::io::stdout());
             Ok(exit::OK)
         }
+        Command::Config(command) => {
+            use connector_publish::cli::ConfigCommand;
+            match command {
+                ConfigCommand::Get { key } => match config.get(&key) {
+                    Some(v) => writeln!(stdout, "{v}")?,
+                    None if config::KEYS.iter().any(|(k, _)| *k == key) => return Ok(exit::FINDINGS),
+                    None => {
+                        return Err(UsageError(format!(
+                            "unknown setting `{key}`; the settings are {}",
+                            config::KEYS.map(|(k, _)| k).join(", ")
+                        ))
+                        .into())
+                    }
+                },
+                ConfigCommand::Set { key, value } => {
+                    let path = Config::set(&key, Some(&value)).map_err(|e| UsageError(e.to_string()))?;
+                    writeln!(stdout, "{key} = \"{value}\" ({})", path.display())?;
+                }
+                ConfigCommand::Unset { key } => {
+                    let path = Config::set(&key, None).map_err(|e| UsageError(e.to_string()))?;
+                    writeln!(stdout, "{key} unset ({})", path.display())?;
+                }
+                ConfigCommand::List => {
+                    writeln!(stdout, "# {}", config::path()?.display())?;
+                    for (key, about) in config::KEYS {
+                        match config.get(key) {
+                            Some(v) => writeln!(stdout, "{key} = \"{v}\"  # {about}")?,
+                            None => writeln!(stdout, "# {key} (unset): {about}")?,
+                        }
+                    }
+                }
+            }
+            Ok(exit::OK)
+        }
         Command::Man => {
             clap_mangen::Man::new(<Cli as clap::CommandFactory>::command()).render(&mut std::io::stdout())?;
             Ok(exit::OK)
         }
         Command::Sync(args) => {
-            let upstream = Upstream::new(&args.upstream.upstream, &args.upstream.base_branch);
+            let upstream = upstream_from(&args.upstream, matches, &config);
             sync::run(
                 &SyncOptions {
                     cache: cache_dir()?,
@@ -112,7 +179,7 @@ fn run(cli: Cli) -> anyhow::Result<i32> {
             let options = SearchOptions {
                 query: args.query,
                 cache: cache_dir()?,
-                upstream: Upstream::new(&args.upstream.upstream, &args.upstream.base_branch),
+                upstream: upstream_from(&args.upstream, matches, &config),
                 freshness: SearchOptions::freshness(args.offline, args.max_age_hours),
                 exclude: args.exclude,
                 limit: args.limit,

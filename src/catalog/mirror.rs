@@ -228,6 +228,7 @@ impl Mirror {
             ));
         };
 
+        tracing::debug!(upstream = %self.upstream.display_url(), local = ?local, remote = %remote_tip, "sync");
         let mut stats = (0usize, 0usize);
         let fetched = local != Some(remote_tip);
         if fetched {

@@ -30,7 +30,11 @@ pub struct OpenCatalog {
 
 /// Sync with a progress bar on a terminal (stderr; hidden when it is not a terminal).
 pub fn sync_with_progress(mirror: &Mirror) -> anyhow::Result<SyncOutcome> {
-    let bar = ProgressBar::new(0);
+    let bar = if crate::output::quiet() {
+        ProgressBar::hidden()
+    } else {
+        ProgressBar::new(0)
+    };
     bar.set_style(
         ProgressStyle::with_template("{spinner} fetching {msg} [{bar:30}] {pos}/{len} objects, {binary_bytes}")
             .unwrap()
@@ -65,6 +69,7 @@ pub fn open(cache: &std::path::Path, upstream: &Upstream, freshness: Freshness) 
         match sync_with_progress(&mirror) {
             Ok(outcome) => sync = Some(outcome),
             Err(e) if mirror.head().is_some() => {
+                tracing::debug!("sync failed: {e:#}");
                 offline_notice = Some(format!(
                     "could not sync with {} ({e:#}); working offline from the mirror as it was",
                     upstream.display_url()
@@ -87,6 +92,7 @@ pub fn open(cache: &std::path::Path, upstream: &Upstream, freshness: Freshness) 
         }
     };
     let (index, index_stats) = index::load_or_build(&mirror.path, &head).context("indexing the upstream connectors")?;
+    tracing::debug!(commit = %head, connectors = index.connectors.len(), loaded = index_stats.loaded, read = index_stats.fingerprinted, reused = index_stats.reused, "catalog ready");
     Ok(OpenCatalog {
         mirror,
         index,

@@ -35,6 +35,8 @@ pub struct SubmitOptions {
     pub cache: PathBuf,
     pub upstream: Upstream,
     pub freshness: Freshness,
+    /// Put before the default branch name (config `branch-prefix`).
+    pub branch_prefix: Option<String>,
     pub github: github::Settings,
     /// Whether stdin and stdout are a terminal (for the confirmation).
     pub interactive: bool,
@@ -344,7 +346,10 @@ pub fn run(options: &SubmitOptions, out: &mut dyn Write, err: &mut dyn Write) ->
         },
         &author,
         &mut |msg| {
-            let _ = writeln!(err, "{}", paint(DIM, msg));
+            tracing::info!("{msg}");
+            if !crate::output::quiet() {
+                let _ = writeln!(err, "{}", paint(DIM, msg));
+            }
         },
     )?;
     if options.json {

@@ -160,6 +160,7 @@ impl Client {
                 && (retry_after.is_some() || remaining.as_deref() == Some("0") || message.contains("rate limit"));
             let retryable = status >= 500 || rate_limited;
             if retryable && attempt < ATTEMPTS {
+                tracing::debug!(method, path, status, ?retry_after, attempt, "GitHub asked to retry");
                 let wait = if let Some(secs) = retry_after {
                     Duration::from_secs(secs)
                 } else if let (Some("0"), Some(reset)) = (remaining.as_deref(), reset) {
@@ -181,6 +182,7 @@ impl Client {
                 delay *= 2;
                 continue;
             }
+            tracing::debug!(method, path, status, attempt, "GitHub");
             return Ok(Reply { status, scopes, body });
         }
         unreachable!("the last attempt returns")

@@ -1,0 +1,105 @@
+//! The user's config file: defaults set once (upstream, base branch, fork owner, branch prefix,
+//! default category). Flags override environment variables, which override this file.
+//!
+//! It lives in the platform config folder (`~/.config/connector-publish/config.toml` on Linux),
+//! or at `CONNECTOR_PUBLISH_CONFIG`.
+
+use anyhow::{anyhow, bail, Context};
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+/// The keys a user may set, with what they mean.
+pub const KEYS: [(&str, &str); 5] = [
+    ("upstream", "the upstream repository: a git URL or a local path"),
+    ("base-branch", "the branch contributions are based on"),
+    ("fork-owner", "fork into this organization instead of your account"),
+    ("branch-prefix", "put this before branch names, e.g. \"connectors/\""),
+    (
+        "category",
+        "the category when --category is not given: certified, independent-publisher or custom",
+    ),
+];
+
+pub fn path() -> anyhow::Result<PathBuf> {
+    if let Some(p) = std::env::var_os("CONNECTOR_PUBLISH_CONFIG") {
+        return Ok(PathBuf::from(p));
+    }
+    dirs::config_dir()
+        .map(|d| d.join("connector-publish").join("config.toml"))
+        .ok_or_else(|| anyhow!("cannot tell where the config folder is; set CONNECTOR_PUBLISH_CONFIG to a file"))
+}
+
+/// The settings in the file (missing file: none).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Config {
+    pub values: BTreeMap<String, String>,
+}
+
+impl Config {
+    pub fn load() -> anyhow::Result<Config> {
+        let path = path()?;
+        let text = match std::fs::read_to_string(&path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Config::default()),
+            Err(e) => return Err(e).with_context(|| format!("reading {}", path.display())),
+        };
+        let table: toml::Table = text.parse().map_err(|e: toml::de::Error| {
+            let at = e.span().map(|s| {
+                let line = text[..s.start].lines().count().max(1);
+                let column = s.start - text[..s.start].rfind('\n').map_or(0, |i| i + 1) + 1;
+                format!(":{line}:{column}")
+            });
+            anyhow!(
+                "{}{}: {}; fix the file or remove it",
+                path.display(),
+                at.unwrap_or_default(),
+                e.message()
+            )
+        })?;
+        let mut values = BTreeMap::new();
+        for (k, v) in table {
+            if !KEYS.iter().any(|(key, _)| *key == k) {
+                bail!(
+                    "{}: unknown setting `{k}`; the settings are {}",
+                    path.display(),
+                    KEYS.map(|(k, _)| k).join(", ")
+                );
+            }
+            let v = v.as_str().ok_or_else(|| anyhow!("{}: `{k}` must be a string", path.display()))?;
+            values.insert(k, v.to_string());
+        }
+        Ok(Config { values })
+    }
+
+    pub fn get(&self, key: &str) -> Option<&str> {
+        self.values.get(key).map(String::as_str)
+    }
+
+    /// Set (or with `None`, remove) one value and write the file atomically.
+    pub fn set(key: &str, value: Option<&str>) -> anyhow::Result<PathBuf> {
+        if !KEYS.iter().any(|(k, _)| *k == key) {
+            bail!("unknown setting `{key}`; the settings are {}", KEYS.map(|(k, _)| k).join(", "));
+        }
+        if let (Some(v), "category") = (value, key) {
+            v.parse::<crate::package::Category>().map_err(|e| anyhow!(e))?;
+        }
+        let mut config = Config::load()?;
+        match value {
+            Some(v) => config.values.insert(key.to_string(), v.to_string()),
+            None => config.values.remove(key),
+        };
+        let path = path()?;
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+        }
+        let table: toml::Table = config
+            .values
+            .iter()
+            .map(|(k, v)| (k.clone(), toml::Value::String(v.clone())))
+            .collect();
+        let tmp = path.with_extension("toml.tmp");
+        std::fs::write(&tmp, toml::to_string(&table)?).with_context(|| format!("writing {}", tmp.display()))?;
+        std::fs::rename(&tmp, &path).with_context(|| format!("writing {}", path.display()))?;
+        Ok(path)
+    }
+}

@@ -1,0 +1,39 @@
+//! `--help` of every command, as snapshots: a change to help text shows up in review.
+//! Update with `INSTA_UPDATE=always cargo test --test help` (or `cargo insta review`).
+
+use assert_cmd::Command;
+
+fn help(args: &[&str]) -> String {
+    let out = Command::cargo_bin("connector-publish")
+        .unwrap()
+        .args(args)
+        .arg("--help")
+        .env("COLUMNS", "100")
+        .env_remove("CONNECTOR_PUBLISH_UPSTREAM")
+        .env_remove("CONNECTOR_PUBLISH_BASE_BRANCH")
+        .env_remove("CONNECTOR_PUBLISH_MAX_AGE_HOURS")
+        .env_remove("CONNECTOR_PUBLISH_GITHUB_API")
+        .env_remove("CONNECTOR_PUBLISH_UPSTREAM_REPO")
+        .env_remove("CONNECTOR_PUBLISH_FORK_OWNER")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{args:?}");
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn help_texts() {
+    for (name, args) in [
+        ("main", &[][..]),
+        ("validate", &["validate"][..]),
+        ("submit", &["submit"][..]),
+        ("search", &["search"][..]),
+        ("sync", &["sync"][..]),
+        ("init", &["init"][..]),
+        ("config", &["config"][..]),
+        ("config_set", &["config", "set"][..]),
+        ("completions", &["completions"][..]),
+    ] {
+        insta::assert_snapshot!(name, help(args));
+    }
+}
