@@ -145,6 +145,10 @@ pub struct SubmitArgs {
     #[arg(long, value_name = "NAME <EMAIL>")]
     pub author: Option<String>,
 
+    /// When the folder has no readme.md, write one from the swagger (asked on a terminal).
+    #[arg(long)]
+    pub generate_readme: bool,
+
     /// Replace a branch of the same name on your fork that holds other content.
     #[arg(long)]
     pub force_push: bool,

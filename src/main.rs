@@ -111,6 +111,7 @@ fn run(cli: Cli, matches: &clap::ArgMatches) -> anyhow::Result<i32> {
                     poll_interval: Duration::from_millis(args.poll_ms),
                 },
                 interactive: std::io::stdin().is_terminal() && std::io::stdout().is_terminal(),
+                generate_readme: args.generate_readme,
             };
             submit::run(&options, &mut stdout, &mut anstream::stderr())
         }

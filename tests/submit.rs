@@ -541,3 +541,36 @@ fn without_a_git_identity_the_commit_author_is_the_github_account() {
     let author = git(&w.fork_git(), &["log", "-1", "--format=%an <%ae>", "add-open-brewery-db"]);
     assert_eq!(author, "octo (fake) <octo@users.noreply.github.com>");
 }
+
+#[test]
+fn a_missing_readme_is_generated_into_the_plan_and_the_diff() {
+    let w = World::new(0);
+    std::fs::remove_file(w.connector.path().join("readme.md")).unwrap();
+    // Without the flag (and no terminal to ask on), the missing readme is a validation error.
+    let out = w.submit().args(["--dry-run"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let out = w.submit().args(["--dry-run", "--generate-readme"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("Readme: generated from the swagger (not written: dry run)"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("+++ b/independent-publisher-connectors/Open Brewery DB/readme.md"));
+    assert!(stdout.contains("+## Publisher: Jane Doe"));
+    assert!(!w.connector.path().join("readme.md").exists(), "a dry run writes nothing");
+    // A real run writes it to the folder too, so the folder matches the pull request.
+    let out = w.submit().args(["--yes", "--generate-readme"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let written = std::fs::read(w.connector.path().join("readme.md")).unwrap();
+    let committed = std::process::Command::new("git")
+        .current_dir(w.fork_git())
+        .args([
+            "show",
+            "add-open-brewery-db:independent-publisher-connectors/Open Brewery DB/readme.md",
+        ])
+        .output()
+        .unwrap()
+        .stdout;
+    assert_eq!(written, committed);
+}

@@ -40,6 +40,8 @@ pub struct SubmitOptions {
     pub github: github::Settings,
     /// Whether stdin and stdout are a terminal (for the confirmation).
     pub interactive: bool,
+    /// Generate readme.md from the swagger when the folder has none (asked on a terminal).
+    pub generate_readme: bool,
 }
 
 /// Everything decided before anything public happens.
@@ -54,6 +56,8 @@ struct Prepared {
     body: String,
     branch: String,
     connector_title: String,
+    /// A readme generated because the folder had none (written to the folder on a real run).
+    generated_readme: Option<Vec<u8>>,
 }
 
 /// Why a real run would stop before anything public happens.
@@ -127,8 +131,30 @@ fn prepare(options: &SubmitOptions, repo: &git2::Repository, head: &str, catalog
         }
     }
     let category_override = options.category.or(update.as_ref().map(|(c, _)| *c));
-    let validation = validate::validate(&options.path, category_override)?;
+    let mut validation = validate::validate(&options.path, category_override)?;
     let category = validation.category;
+    let mut generated_readme = None;
+    if validation.package.file(KnownFile::Readme).is_none() && wants_readme(options)? {
+        let swagger = validation
+            .package
+            .swagger_file()
+            .and_then(|f| crate::package::json::parse(&f.bytes).ok())
+            .map(|d| d.value);
+        let properties = validation
+            .package
+            .json(KnownFile::ApiProperties)
+            .and_then(Result::ok)
+            .map(|d| d.value);
+        let text = crate::scaffold::readme(
+            swagger.as_ref(),
+            properties.as_ref(),
+            category,
+            &validation.package.folder_name().unwrap_or_default(),
+        )?;
+        validation.package.add_generated("readme.md", text.clone().into_bytes());
+        validation.report = crate::check::check(&validation.package, category);
+        generated_readme = Some(text.into_bytes());
+    }
     let category_reason = match (options.category, &update) {
         (Some(_), _) => "as you asked (--category)".to_string(),
         (None, Some(_)) => "the folder being updated is there (--update)".to_string(),
@@ -231,7 +257,25 @@ fn prepare(options: &SubmitOptions, repo: &git2::Repository, head: &str, catalog
         body,
         branch,
         connector_title,
+        generated_readme,
     })
+}
+
+/// `--generate-readme`, or a yes on a terminal.
+fn wants_readme(options: &SubmitOptions) -> anyhow::Result<bool> {
+    if options.generate_readme {
+        return Ok(true);
+    }
+    if !options.interactive || options.json {
+        return Ok(false);
+    }
+    eprint!(
+        "{} has no readme.md. Write one from your swagger (in the repository's template)? [Y/n] ",
+        options.path.display()
+    );
+    let mut answer = String::new();
+    std::io::stdin().read_line(&mut answer)?;
+    Ok(!matches!(answer.trim().to_ascii_lowercase().as_str(), "n" | "no"))
 }
 
 fn old_swagger(repo: &git2::Repository, plan: &Plan) -> anyhow::Result<Option<serde_json::Value>> {
@@ -321,6 +365,21 @@ pub fn run(options: &SubmitOptions, out: &mut dyn Write, err: &mut dyn Write) ->
     if !confirm(options, &prepared, out)? {
         writeln!(err, "Nothing was done.")?;
         return Ok(exit::OK);
+    }
+    if let Some(readme) = &prepared.generated_readme {
+        // The author's folder gets the readme the pull request carries (never replacing a file).
+        let path = options.path.join("readme.md");
+        match std::fs::OpenOptions::new().write(true).create_new(true).open(&path) {
+            Ok(mut f) => {
+                f.write_all(readme).with_context(|| format!("writing {}", path.display()))?;
+                writeln!(
+                    err,
+                    "wrote {} (fill in its TODO lines; the pull request can be updated later)",
+                    path.display()
+                )?;
+            }
+            Err(e) => return Err(e).with_context(|| format!("creating {}", path.display())),
+        }
     }
     let author = match plan::author(options.author.as_deref()) {
         Ok(a) => a,
@@ -445,6 +504,19 @@ fn print_human(
         p.plan.target.category,
         p.category_reason
     )?;
+    if let Some(readme) = &p.generated_readme {
+        let todos = crate::scaffold::todos(&String::from_utf8_lossy(readme)).len();
+        let written = if options.dry_run {
+            "not written: dry run"
+        } else {
+            "written to your folder"
+        };
+        writeln!(
+            out,
+            "{} generated from the swagger ({written}); {todos} TODO line(s) to fill in",
+            paint(EMPHASIS, "Readme:")
+        )?;
+    }
     match p.candidates.first() {
         None => writeln!(out, "{} no connector upstream serves this API", paint(EMPHASIS, "Duplicates:"))?,
         Some(c) => {

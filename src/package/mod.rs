@@ -193,6 +193,12 @@ impl ConnectorPackage {
         package
     }
 
+    /// Add a file held in memory (a generated readme), keeping the files sorted.
+    pub fn add_generated(&mut self, name: &str, bytes: Vec<u8>) {
+        self.add_file(name.to_string(), bytes);
+        self.files.sort_by(|a, b| a.name.cmp(&b.name));
+    }
+
     fn add_file(&mut self, name: String, bytes: Vec<u8>) {
         let mut kind = KnownFile::from_name(&name);
         if let Some(k) = kind {
