@@ -89,6 +89,9 @@ pub struct UpstreamArgs {
 }
 
 const SUBMIT_HELP: &str = "\
+Settings: flags override environment variables (CONNECTOR_PUBLISH_*), which override the config file
+(see `connector-publish config list`).
+
 GitHub token: --token, else GH_TOKEN, else GITHUB_TOKEN, else `gh auth token`. A classic token needs the
 public_repo scope. A dry run needs no token.
 
