@@ -32,6 +32,10 @@ fn help_texts() {
         ("init", &["init"][..]),
         ("config", &["config"][..]),
         ("config_set", &["config", "set"][..]),
+        ("config_get", &["config", "get"][..]),
+        ("config_unset", &["config", "unset"][..]),
+        ("config_list", &["config", "list"][..]),
+        ("man", &["man"][..]),
         ("completions", &["completions"][..]),
     ] {
         insta::assert_snapshot!(name, help(args));
