@@ -574,3 +574,43 @@ fn a_missing_readme_is_generated_into_the_plan_and_the_diff() {
         .stdout;
     assert_eq!(written, committed);
 }
+
+/// On a terminal, `submit` shows the plan and asks; anything but yes does nothing public.
+#[test]
+fn on_a_terminal_it_asks_before_anything_public() {
+    let w = World::new(0);
+    let bin = assert_cmd::cargo::cargo_bin("connector-publish");
+    let command = format!(
+        "{} submit '{}' --upstream '{}' --github-api '{}' --author 'Jane Doe <jane@example.org>'",
+        bin.display(),
+        w.connector.path().display(),
+        w.upstream_url(),
+        w.github.url()
+    );
+    // `script` gives the command a pseudo-terminal; "n" answers the question.
+    let mut child = std::process::Command::new("script")
+        .args(["-qec", &command, "/dev/null"])
+        .env("CONNECTOR_PUBLISH_CACHE", w.cache.path())
+        .env("GH_TOKEN", TOKEN)
+        .env("NO_COLOR", "1")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    {
+        use std::io::Write;
+        let mut stdin = child.stdin.take().unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(1500));
+        stdin.write_all(b"n\n").unwrap();
+    }
+    let out = child.wait_with_output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("Plan") && text.contains("Push `add-open-brewery-db` to your fork and open"),
+        "{text}"
+    );
+    assert!(text.contains("Nothing was done."), "{text}");
+    assert!(w.github.write_requests().is_empty(), "{:?}", w.github.write_requests());
+    assert_eq!(w.pushes(), 0);
+}
