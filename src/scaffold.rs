@@ -86,7 +86,7 @@ pub fn readme(swagger: Option<&Value>, properties: Option<&Value>, category: Cat
     if let Some(paths) = swagger.and_then(|s| s.get("paths")).and_then(Value::as_object) {
         for item in paths.values().filter_map(Value::as_object) {
             for (method, op) in item {
-                if !["get", "put", "post", "delete", "patch", "head", "options"].contains(&method.to_ascii_lowercase().as_str()) {
+                if !crate::package::fingerprint::HTTP_METHODS.contains(&method.to_ascii_lowercase().as_str()) {
                     continue;
                 }
                 if op.get("x-ms-visibility").and_then(Value::as_str) == Some("internal") {

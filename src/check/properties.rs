@@ -70,7 +70,7 @@ pub(super) fn check(file: &JsonFile, sink: &mut Sink) {
                     .split(':')
                     .all(|s| !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'));
             if !ok {
-                let at = format!("/properties/connectionParameters/{}", name.replace('~', "~0").replace('/', "~1"));
+                let at = crate::package::json::pointer(&["properties", "connectionParameters", name]);
                 sink.at(
                     "connection-parameter-name",
                     file,

@@ -142,35 +142,20 @@ fn secret_like_name(name: &str) -> bool {
     .any(|w| n == *w || n.ends_with(w) || n.starts_with(w))
 }
 
-/// Walk every value; `visit(pointer, key of the member or "", value)`.
-fn walk(value: &Value, at: &mut String, key: &str, visit: &mut dyn FnMut(&str, &str, &str)) {
-    match value {
-        Value::String(s) => visit(at, key, s),
-        Value::Object(map) => {
-            for (k, v) in map {
-                let len = at.len();
-                at.push('/');
-                at.push_str(&k.replace('~', "~0").replace('/', "~1"));
-                walk(v, at, k, visit);
-                at.truncate(len);
-            }
+/// Every string value with its pointer and the member it belongs to.
+fn walk_strings(value: &Value, visit: &mut dyn FnMut(&str, &str, &str)) {
+    crate::package::json::walk(value, &mut |at, key, v| {
+        if let Value::String(s) = v {
+            visit(at, key, s);
         }
-        Value::Array(items) => {
-            for (i, v) in items.iter().enumerate() {
-                let len = at.len();
-                at.push_str(&format!("/{i}"));
-                walk(v, at, key, visit);
-                at.truncate(len);
-            }
-        }
-        _ => {}
-    }
+        true
+    });
 }
 
 /// Well-known token formats anywhere in the file.
 fn scan_known_tokens(file: &JsonFile, sink: &mut Sink) {
     let mut hits = Vec::new();
-    walk(&file.doc.value, &mut String::new(), "", &mut |at, _, s| {
+    walk_strings(&file.doc.value, &mut |at, _, s| {
         if let Some(kind) = known_token(s) {
             hits.push((at.to_string(), kind));
         }
@@ -184,7 +169,12 @@ fn scan_known_tokens(file: &JsonFile, sink: &mut Sink) {
 pub(super) fn scan_swagger(file: &JsonFile, sink: &mut Sink) {
     scan_known_tokens(file, sink);
     let mut hits = Vec::new();
-    collect_parameter_defaults(&file.doc.value, &mut String::new(), &mut hits);
+    crate::package::json::walk(&file.doc.value, &mut |at, _, v| {
+        if let Value::Object(map) = v {
+            collect_parameter_defaults(map, at, &mut hits);
+        }
+        true
+    });
     for (at, name) in hits {
         sink.at(
             "secret-value",
@@ -195,36 +185,17 @@ pub(super) fn scan_swagger(file: &JsonFile, sink: &mut Sink) {
     }
 }
 
-fn collect_parameter_defaults(value: &Value, at: &mut String, hits: &mut Vec<(String, String)>) {
-    match value {
-        Value::Object(map) => {
-            let name = map.get("name").and_then(Value::as_str).unwrap_or("");
-            if secret_like_name(name) {
-                for field in ["default", "x-example", "example", "x-ms-test-value"] {
-                    if let Some(Value::String(s)) = map.get(field) {
-                        if looks_random(s) && known_token(s).is_none() {
-                            hits.push((format!("{at}/{field}"), name.to_string()));
-                        }
-                    }
+/// A parameter object whose name says "secret", with a default or example that looks real.
+fn collect_parameter_defaults(map: &serde_json::Map<String, Value>, at: &str, hits: &mut Vec<(String, String)>) {
+    let name = map.get("name").and_then(Value::as_str).unwrap_or("");
+    if secret_like_name(name) {
+        for field in ["default", "x-example", "example", "x-ms-test-value"] {
+            if let Some(Value::String(s)) = map.get(field) {
+                if looks_random(s) && known_token(s).is_none() {
+                    hits.push((format!("{at}/{field}"), name.to_string()));
                 }
             }
-            for (k, v) in map {
-                let len = at.len();
-                at.push('/');
-                at.push_str(&k.replace('~', "~0").replace('/', "~1"));
-                collect_parameter_defaults(v, at, hits);
-                at.truncate(len);
-            }
         }
-        Value::Array(items) => {
-            for (i, v) in items.iter().enumerate() {
-                let len = at.len();
-                at.push_str(&format!("/{i}"));
-                collect_parameter_defaults(v, at, hits);
-                at.truncate(len);
-            }
-        }
-        _ => {}
     }
 }
 
@@ -233,7 +204,7 @@ pub(super) fn scan_properties(file: &JsonFile, sink: &mut Sink) {
     scan_known_tokens(file, sink);
     let mut secrets = Vec::new();
     let mut ids = Vec::new();
-    walk(&file.doc.value, &mut String::new(), "", &mut |at, key, s| {
+    walk_strings(&file.doc.value, &mut |at, key, s| {
         let k = key.to_ascii_lowercase();
         if (k == "clientsecret" || k == "client_secret") && !s.trim().is_empty() && !is_placeholder(s) {
             secrets.push(at.to_string());
@@ -259,7 +230,7 @@ pub(super) fn scan_properties(file: &JsonFile, sink: &mut Sink) {
 pub(super) fn scan_settings(file: &JsonFile, sink: &mut Sink) {
     scan_known_tokens(file, sink);
     let mut hits = Vec::new();
-    walk(&file.doc.value, &mut String::new(), "", &mut |at, key, s| {
+    walk_strings(&file.doc.value, &mut |at, key, s| {
         if secret_like_name(key) && !is_placeholder(s) && known_token(s).is_none() {
             hits.push((at.to_string(), key.to_string()));
         }

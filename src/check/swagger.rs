@@ -1,6 +1,7 @@
 //! Rules for `apiDefinition.swagger.json`.
 
 use super::{JsonFile, Sink};
+use crate::package::fingerprint::HTTP_METHODS;
 use serde_json::{Map, Value};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -41,19 +42,10 @@ const PRODUCT_NAMES: [&str; 10] = [
     "copilot studio",
 ];
 const TITLE_WORDS: [&str; 2] = ["api", "connector"];
-const METHODS: [&str; 7] = ["get", "put", "post", "delete", "options", "head", "patch"];
 const SUMMARY_FORBIDDEN: [char; 8] = ['/', '\\', '<', '>', '*', '%', '&', '?'];
 const VISIBILITY: [&str; 3] = ["important", "advanced", "internal"];
 
-/// RFC 6901 pointer from segments.
-pub(super) fn pointer<S: AsRef<str>>(segments: &[S]) -> String {
-    let mut out = String::new();
-    for s in segments {
-        out.push('/');
-        out.push_str(&s.as_ref().replace('~', "~0").replace('/', "~1"));
-    }
-    out
-}
+pub(super) use crate::package::json::pointer;
 
 pub(super) fn check(file: &JsonFile, sink: &mut Sink) {
     let root = &file.doc.value;
@@ -61,7 +53,7 @@ pub(super) fn check(file: &JsonFile, sink: &mut Sink) {
     info(file, root, sink);
     metadata(file, root, sink);
     operations(file, root, sink);
-    visibility(file, root, &mut String::new(), sink);
+    visibility(file, sink);
 }
 
 fn basics(file: &JsonFile, root: &Value, sink: &mut Sink) {
@@ -295,7 +287,7 @@ fn operations(file: &JsonFile, root: &Value, sink: &mut Sink) {
         };
         let shared: Vec<(String, &Value)> = params_of(item, &[path.as_str(), "parameters"]);
         for (method, op) in item {
-            if !METHODS.contains(&method.to_ascii_lowercase().as_str()) {
+            if !HTTP_METHODS.contains(&method.to_ascii_lowercase().as_str()) {
                 continue;
             }
             let Some(op_obj) = op.as_object() else {
@@ -496,33 +488,17 @@ fn parameters(
 }
 
 /// Every `x-ms-visibility` anywhere in the file.
-fn visibility(file: &JsonFile, value: &Value, at: &mut String, sink: &mut Sink) {
-    match value {
-        Value::Object(map) => {
-            for (k, v) in map {
-                let len = at.len();
-                at.push_str(&pointer(&[k]));
-                if k == "x-ms-visibility" {
-                    let ok = v.as_str().is_some_and(|s| VISIBILITY.contains(&s) || s.is_empty());
-                    if !ok {
-                        sink.at("visibility-value", file, at, format!("x-ms-visibility is {v}"));
-                    }
-                } else {
-                    visibility(file, v, at, sink);
-                }
-                at.truncate(len);
-            }
+fn visibility(file: &JsonFile, sink: &mut Sink) {
+    crate::package::json::walk(&file.doc.value, &mut |at, key, v| {
+        if key != "x-ms-visibility" {
+            return true;
         }
-        Value::Array(items) => {
-            for (i, v) in items.iter().enumerate() {
-                let len = at.len();
-                at.push_str(&format!("/{i}"));
-                visibility(file, v, at, sink);
-                at.truncate(len);
-            }
+        let ok = v.as_str().is_some_and(|s| VISIBILITY.contains(&s) || s.is_empty());
+        if !ok {
+            sink.at("visibility-value", file, at, format!("x-ms-visibility is {v}"));
         }
-        _ => {}
-    }
+        false
+    });
 }
 
 #[cfg(test)]

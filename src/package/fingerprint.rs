@@ -58,7 +58,8 @@ pub struct Fingerprint {
     pub operation_ids: BTreeSet<String>,
 }
 
-const METHODS: [&str; 7] = ["get", "put", "post", "delete", "options", "head", "patch"];
+/// The HTTP methods an OpenAPI 2.0 path item may hold (its other keys are not operations).
+pub const HTTP_METHODS: [&str; 7] = ["get", "put", "post", "delete", "options", "head", "patch"];
 
 impl Fingerprint {
     pub fn from_swagger(swagger: &Value) -> Fingerprint {
@@ -88,7 +89,7 @@ impl Fingerprint {
                 let template = erase_parameter_names(&normalize_path(&format!("{base_path}/{path}")));
                 for (method, op) in item {
                     let method = method.to_ascii_lowercase();
-                    if !METHODS.contains(&method.as_str()) {
+                    if !HTTP_METHODS.contains(&method.as_str()) {
                         continue;
                     }
                     operations.insert(Operation {

@@ -206,8 +206,47 @@ impl LineIndex {
     }
 }
 
+/// An RFC 6901 pointer from its segments: `["paths", "/a/{id}"]` -> `/paths/~1a~1{id}`.
+pub fn pointer<S: AsRef<str>>(segments: &[S]) -> String {
+    let mut out = String::new();
+    for s in segments {
+        push_segment(&mut out, s.as_ref());
+    }
+    out
+}
+
+/// Visit every value depth-first with its pointer and the name of the member it belongs to
+/// (array elements take their array's name; the root has ""). A value's children are visited
+/// only when `visit` returns true for it.
+pub fn walk(value: &Value, visit: &mut dyn FnMut(&str, &str, &Value) -> bool) {
+    fn inner(value: &Value, at: &mut String, key: &str, visit: &mut dyn FnMut(&str, &str, &Value) -> bool) {
+        if !visit(at, key, value) {
+            return;
+        }
+        let len = at.len();
+        match value {
+            Value::Object(map) => {
+                for (k, v) in map {
+                    push_segment(at, k);
+                    inner(v, at, k, visit);
+                    at.truncate(len);
+                }
+            }
+            Value::Array(items) => {
+                for (i, v) in items.iter().enumerate() {
+                    push_segment(at, &i.to_string());
+                    inner(v, at, key, visit);
+                    at.truncate(len);
+                }
+            }
+            _ => {}
+        }
+    }
+    inner(value, &mut String::new(), "", visit)
+}
+
 /// Append one RFC 6901 pointer segment.
-fn push_segment(path: &mut String, segment: &str) {
+pub fn push_segment(path: &mut String, segment: &str) {
     path.push('/');
     for c in segment.chars() {
         match c {

@@ -22,12 +22,15 @@ pub struct UnsafeName {
 
 /// Accept `name` as one folder component, or say why not.
 pub fn safe_folder_name(name: &str) -> Result<String, UnsafeName> {
-    let reject = |reason: String| {
-        Err(UnsafeName {
-            name: name.escape_debug().to_string(),
-            reason,
-        })
-    };
+    check_component(name).map(|()| name.to_string()).map_err(|reason| UnsafeName {
+        name: name.escape_debug().to_string(),
+        reason,
+    })
+}
+
+/// Why `name` cannot be one path component (a folder or a file name), if it cannot.
+pub fn check_component(name: &str) -> Result<(), String> {
+    let reject = |reason: String| Err(reason);
     if name.trim().is_empty() {
         return reject("it is empty".into());
     }
@@ -60,7 +63,7 @@ pub fn safe_folder_name(name: &str) -> Result<String, UnsafeName> {
     if len > MAX_LEN {
         return reject(format!("it is {len} characters long; the limit is {MAX_LEN}"));
     }
-    Ok(name.to_string())
+    Ok(())
 }
 
 #[cfg(test)]

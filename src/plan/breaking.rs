@@ -4,7 +4,7 @@
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 
-const METHODS: [&str; 7] = ["get", "put", "post", "delete", "options", "head", "patch"];
+use crate::package::fingerprint::HTTP_METHODS;
 
 struct Operation<'a> {
     method: String,
@@ -27,7 +27,7 @@ fn operations(root: &Value) -> BTreeMap<String, Operation<'_>> {
             .map(|a| a.iter().collect())
             .unwrap_or_default();
         for (method, op) in item {
-            if !METHODS.contains(&method.to_ascii_lowercase().as_str()) {
+            if !HTTP_METHODS.contains(&method.to_ascii_lowercase().as_str()) {
                 continue;
             }
             let Some(op) = op.as_object() else { continue };

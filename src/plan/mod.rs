@@ -95,13 +95,10 @@ impl Plan {
 
 /// A file name from the author's folder must be one safe path component too.
 fn safe_file_name(file: &str) -> anyhow::Result<()> {
-    name::safe_folder_name(file).map(|_| ()).map_err(|e| {
+    name::check_component(file).map_err(|reason| {
         anyhow!(
-            "the file name {}",
-            e.to_string()
-                .trim_start_matches('`')
-                .replacen("` cannot be a connector folder name", "` cannot be submitted", 1)
-                .replace("; choose another with --name \"My Connector\"", "; rename the file")
+            "the file name `{}` cannot be submitted: {reason}; rename the file",
+            file.escape_debug()
         )
     })
 }
@@ -319,5 +316,9 @@ mod tests {
         assert!(safe_file_name("Flow Run Screenshot.png").is_ok());
         let err = safe_file_name("bad\nname.png").unwrap_err().to_string();
         assert!(err.contains("rename the file"), "{err}");
+        assert!(
+            err.starts_with("the file name `bad\\nname.png` cannot be submitted: it contains the control character"),
+            "{err}"
+        );
     }
 }
