@@ -74,6 +74,115 @@ pub enum Command {
     /// Find connectors upstream for the same API: give a connector folder, a host, a URL or a title.
     #[command(after_help = EXIT_CODES)]
     Search(SearchArgs),
+    /// Sign in to Power Platform (device code; or a service principal for CI) for `download`.
+    #[command(after_help = LOGIN_HELP)]
+    Login(LoginArgs),
+    /// Forget the Power Platform sign-in (removes the cached token).
+    Logout(LogoutArgs),
+    /// Download a custom connector from a Power Platform environment, as `paconn download` does.
+    #[command(after_help = DOWNLOAD_HELP)]
+    Download(DownloadArgs),
+}
+
+const LOGIN_HELP: &str = "\
+The token is cached in the config folder (powerplatform-token.json, readable by you only, or at
+CONNECTOR_PUBLISH_TOKEN_CACHE) and renewed before it expires; `logout` removes it.
+
+For CI, a service principal: --service-principal --tenant <id> --client-id <app id>, with the secret in
+CONNECTOR_PUBLISH_CLIENT_SECRET (never a flag: flags stay in shell history). `download` and
+`submit --from-environment` also sign in by themselves when CONNECTOR_PUBLISH_TENANT,
+CONNECTOR_PUBLISH_CLIENT_ID and CONNECTOR_PUBLISH_CLIENT_SECRET are set and there is no cached token.";
+
+const DOWNLOAD_HELP: &str = "\
+Writes apiDefinition.swagger.json, apiProperties.json, icon.png, script.csx (when the connector has
+custom code) and paconn's settings.json. Without --env and --cid, pickers list your environments and
+their custom connectors (on a terminal only). Existing files are never replaced without --overwrite,
+and an interrupted download leaves them as they were.
+
+Exit status:
+  0  downloaded
+  2  usage error
+  3  the download failed (a message says what to do next: sign in, check the ids, try again)";
+
+/// Where the Power Platform services are (sovereign clouds; tests).
+#[derive(Debug, Clone, Args)]
+pub struct PowerPlatformArgs {
+    /// The Microsoft identity platform (sign-in) base URL.
+    #[arg(long, value_name = "URL", env = "CONNECTOR_PUBLISH_AUTHORITY", default_value = crate::powerplatform::DEFAULT_AUTHORITY)]
+    pub authority: String,
+
+    /// The Power Apps API base URL (paconn's --pau).
+    #[arg(long, short = 'u', visible_alias = "pau", value_name = "URL", env = "CONNECTOR_PUBLISH_POWERAPPS_URL", default_value = crate::powerplatform::DEFAULT_POWERAPPS_URL)]
+    pub powerapps_url: String,
+
+    /// The Flow API base URL (lists environments).
+    #[arg(long, value_name = "URL", env = "CONNECTOR_PUBLISH_FLOW_URL", default_value = crate::powerplatform::DEFAULT_FLOW_URL)]
+    pub flow_url: String,
+
+    /// First pause before a retry, in milliseconds.
+    #[arg(
+        long = "pp-retry-ms",
+        value_name = "MS",
+        default_value_t = 2000,
+        hide = true,
+        env = "CONNECTOR_PUBLISH_POLL_MS"
+    )]
+    pub retry_ms: u64,
+}
+
+#[derive(Debug, Args)]
+pub struct LoginArgs {
+    /// The tenant: its id or domain (default: any work or school account).
+    #[arg(long, value_name = "TENANT", env = "CONNECTOR_PUBLISH_TENANT", default_value = crate::powerplatform::auth::DEFAULT_TENANT)]
+    pub tenant: String,
+
+    /// The application (client) id to sign in with (default: the one paconn uses).
+    #[arg(long, value_name = "ID", env = "CONNECTOR_PUBLISH_CLIENT_ID", default_value = crate::powerplatform::auth::DEFAULT_CLIENT_ID)]
+    pub client_id: String,
+
+    /// Sign in as a service principal (client credentials); the secret comes from CONNECTOR_PUBLISH_CLIENT_SECRET.
+    #[arg(long)]
+    pub service_principal: bool,
+
+    /// Print the outcome as JSON (the token is never printed).
+    #[arg(long)]
+    pub json: bool,
+
+    #[command(flatten)]
+    pub power_platform: PowerPlatformArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct LogoutArgs {
+    /// Print the outcome as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DownloadArgs {
+    /// The environment's name (`Default-<tenant id>` or a GUID); picked on a terminal when missing.
+    #[arg(long = "env", short = 'e', value_name = "ENVIRONMENT")]
+    pub environment: Option<String>,
+
+    /// The connector's id (`shared_…`); picked on a terminal when missing.
+    #[arg(long = "cid", short = 'c', visible_alias = "connector-id", value_name = "ID")]
+    pub connector_id: Option<String>,
+
+    /// The folder to write to (default: ./<connector id>, as paconn does).
+    #[arg(long, short = 'd', value_name = "FOLDER")]
+    pub dest: Option<PathBuf>,
+
+    /// Replace files that already exist in the folder.
+    #[arg(long, short = 'w')]
+    pub overwrite: bool,
+
+    /// Print what was written as JSON.
+    #[arg(long)]
+    pub json: bool,
+
+    #[command(flatten)]
+    pub power_platform: PowerPlatformArgs,
 }
 
 /// Where the upstream repository is, for every command that reads it.
@@ -107,6 +216,21 @@ pub struct SubmitArgs {
     /// The connector folder.
     #[arg(default_value = ".")]
     pub path: PathBuf,
+
+    /// Download the connector from this Power Platform environment first (instead of a folder).
+    #[arg(long, value_name = "ENVIRONMENT", requires = "connector_id", conflicts_with = "path")]
+    pub from_environment: Option<String>,
+
+    /// With --from-environment: the connector's id (`shared_…`).
+    #[arg(long, value_name = "ID", requires = "from_environment")]
+    pub connector_id: Option<String>,
+
+    /// With --from-environment: keep the downloaded folder (its path is printed) instead of removing it.
+    #[arg(long, requires = "from_environment")]
+    pub keep: bool,
+
+    #[command(flatten)]
+    pub power_platform: PowerPlatformArgs,
 
     /// Show everything that would happen (plan, diff, pull request) and write nothing anywhere.
     #[arg(long)]

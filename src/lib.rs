@@ -13,5 +13,6 @@ pub mod config;
 pub mod output;
 pub mod package;
 pub mod plan;
+pub mod powerplatform;
 pub mod publish;
 pub mod scaffold;

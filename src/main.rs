@@ -2,6 +2,8 @@
 
 use connector_publish::catalog::{cache_dir, Upstream};
 use connector_publish::cli::{exit, Cli, Command};
+use connector_publish::commands::download::{self, DownloadOptions, PowerPlatformSettings};
+use connector_publish::commands::login::{self, LoginOptions};
 use connector_publish::commands::search::{self, SearchOptions};
 use connector_publish::commands::submit::{self, SubmitOptions};
 use connector_publish::commands::sync::{self, SyncOptions};
@@ -56,6 +58,18 @@ fn upstream_from(args: &connector_publish::cli::UpstreamArgs, matches: &clap::Ar
     Upstream::new(&url, &branch)
 }
 
+fn power_platform_from(args: &connector_publish::cli::PowerPlatformArgs) -> anyhow::Result<PowerPlatformSettings> {
+    Ok(PowerPlatformSettings {
+        endpoints: connector_publish::powerplatform::Endpoints {
+            authority: args.authority.clone(),
+            powerapps: args.powerapps_url.clone(),
+            flow: args.flow_url.clone(),
+            retry_delay: Duration::from_millis(args.retry_ms),
+        },
+        token_cache: connector_publish::powerplatform::auth::cache_path()?,
+    })
+}
+
 fn category_from(flag: Option<&str>, config: &Config) -> Result<Option<connector_publish::package::Category>, UsageError> {
     flag.or(config.get("category")).map(str::parse).transpose().map_err(UsageError)
 }
@@ -81,8 +95,24 @@ fn run(cli: Cli, matches: &clap::ArgMatches) -> anyhow::Result<i32> {
             if args.patch.is_some() && !args.dry_run {
                 return Err(UsageError("--patch needs --dry-run".into()).into());
             }
+            let from_environment = match (args.from_environment, args.connector_id) {
+                (Some(environment), Some(connector_id)) => Some(submit::FromEnvironment {
+                    download: DownloadOptions {
+                        environment: Some(environment),
+                        connector_id: Some(connector_id),
+                        dest: None,
+                        overwrite: false,
+                        json: args.json,
+                        interactive: false,
+                        power_platform: power_platform_from(&args.power_platform)?,
+                    },
+                    keep: args.keep,
+                }),
+                _ => None,
+            };
             let options = SubmitOptions {
                 path: args.path,
+                from_environment,
                 category,
                 name: args.name,
                 update: args.update,
@@ -175,6 +205,31 @@ fn run(cli: Cli, matches: &clap::ArgMatches) -> anyhow::Result<i32> {
                 },
                 &mut stdout,
             )
+        }
+        Command::Login(args) => {
+            let settings = power_platform_from(&args.power_platform)?;
+            let options = LoginOptions {
+                endpoints: settings.endpoints,
+                tenant: args.tenant,
+                client_id: args.client_id,
+                service_principal: args.service_principal,
+                json: args.json,
+                token_cache: settings.token_cache,
+            };
+            login::run(&options, &mut stdout, &mut anstream::stderr())
+        }
+        Command::Logout(args) => login::logout(&connector_publish::powerplatform::auth::cache_path()?, args.json, &mut stdout),
+        Command::Download(args) => {
+            let options = DownloadOptions {
+                environment: args.environment,
+                connector_id: args.connector_id,
+                dest: args.dest,
+                overwrite: args.overwrite,
+                json: args.json,
+                interactive: std::io::stdin().is_terminal() && std::io::stderr().is_terminal(),
+                power_platform: power_platform_from(&args.power_platform)?,
+            };
+            download::run(&options, &mut std::io::stdin().lock(), &mut stdout, &mut anstream::stderr())
         }
         Command::Search(args) => {
             let options = SearchOptions {

@@ -1,7 +1,9 @@
 //! One file per command: an options struct and a `run` function that composes stages.
 
 pub mod catalog;
+pub mod download;
 pub mod init;
+pub mod login;
 pub mod search;
 pub mod submit;
 pub mod sync;

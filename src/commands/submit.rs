@@ -16,9 +16,18 @@ use anyhow::{anyhow, bail, Context};
 use std::io::Write;
 use std::path::PathBuf;
 
+/// `--from-environment`: download the connector into a temporary folder first.
+#[derive(Debug, Clone)]
+pub struct FromEnvironment {
+    pub download: super::download::DownloadOptions,
+    /// Keep the temporary folder afterwards (its path is printed).
+    pub keep: bool,
+}
+
 #[derive(Debug, Clone)]
 pub struct SubmitOptions {
     pub path: PathBuf,
+    pub from_environment: Option<FromEnvironment>,
     pub category: Option<Category>,
     pub name: Option<String>,
     pub update: Option<String>,
@@ -294,6 +303,54 @@ fn old_swagger(repo: &git2::Repository, plan: &Plan) -> anyhow::Result<Option<se
 }
 
 pub fn run(options: &SubmitOptions, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<i32> {
+    let Some(from) = &options.from_environment else {
+        return run_folder(options, out, err);
+    };
+    // Fail on a missing GitHub token before the download, not after it.
+    if !options.dry_run && github::resolve_token(options.github.token.as_deref()).is_none() {
+        bail!("no GitHub token: pass --token, set GH_TOKEN or GITHUB_TOKEN, or sign in with `gh auth login` (a dry run needs none: --dry-run)");
+    }
+    let download = super::download::fetch(&from.download, &mut std::io::empty(), err)?;
+    let folder = tempfile::Builder::new()
+        .prefix("connector-publish-download-")
+        .tempdir()
+        .context("creating a temporary folder for the download")?;
+    // The folder is named after the connector so that the default upstream name reads well.
+    let path = folder
+        .path()
+        .join(crate::package::name::safe_folder_name(&download.display_name).unwrap_or_else(|_| download.connector_id.clone()));
+    crate::powerplatform::download::write(&path, &download, false)?;
+    for note in &download.notes {
+        writeln!(err, "{} {note}", paint(WARNING, "note:"))?;
+    }
+    if !options.json {
+        writeln!(
+            err,
+            "{} downloaded {} ({}) from {}",
+            paint(GOOD, "✓"),
+            download.display_name,
+            download.connector_id,
+            download.environment
+        )?;
+    }
+    let folder_options = SubmitOptions {
+        path: path.clone(),
+        from_environment: None,
+        ..options.clone()
+    };
+    let result = run_folder(&folder_options, out, err);
+    if from.keep {
+        let kept = folder.keep();
+        writeln!(
+            err,
+            "the downloaded connector is kept in {}",
+            kept.join(path.file_name().unwrap_or_default()).display()
+        )?;
+    }
+    result
+}
+
+fn run_folder(options: &SubmitOptions, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<i32> {
     // A token is needed for a real run; find it before the slow steps, so a missing one fails fast.
     let token = github::resolve_token(options.github.token.as_deref());
     if !options.dry_run && token.is_none() {

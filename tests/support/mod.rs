@@ -3,3 +3,4 @@
 
 pub mod git_http;
 pub mod github;
+pub mod powerplatform;

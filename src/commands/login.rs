@@ -1,0 +1,107 @@
+//! `connector-publish login` and `logout`: the Power Platform sign-in that `download` and
+//! `submit --from-environment` use.
+
+use crate::output::{paint, EMPHASIS, GOOD};
+use crate::powerplatform::auth::{self, Identity, CLIENT_SECRET_ENV};
+use crate::powerplatform::{http_client, Endpoints};
+use anyhow::bail;
+use std::io::Write;
+use std::path::PathBuf;
+use std::time::Duration;
+
+#[derive(Debug, Clone)]
+pub struct LoginOptions {
+    pub endpoints: Endpoints,
+    pub tenant: String,
+    pub client_id: String,
+    pub service_principal: bool,
+    pub json: bool,
+    pub token_cache: PathBuf,
+}
+
+pub fn run(options: &LoginOptions, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<i32> {
+    let http = http_client()?;
+    let endpoints = options.endpoints.clone().normalized();
+    let identity = Identity {
+        http: &http,
+        authority: endpoints.authority.clone(),
+        tenant: options.tenant.clone(),
+        client_id: options.client_id.clone(),
+    };
+    let token = if options.service_principal {
+        if matches!(options.tenant.as_str(), "organizations" | "common" | "consumers") {
+            bail!("a service principal signs in to one tenant: pass --tenant <tenant id or domain>");
+        }
+        let Ok(secret) = std::env::var(CLIENT_SECRET_ENV) else {
+            bail!("set {CLIENT_SECRET_ENV} to the service principal's secret (it is read from the environment only, never from a flag, so that it stays out of shell history)");
+        };
+        identity.client_credentials(&secret)?
+    } else {
+        let code = identity.device_code()?;
+        // The code goes to stderr so that `--json` output stays clean; it is shown even with -q,
+        // because nothing happens without it.
+        let instruction = format!(
+            "To sign in, open {} in a browser and enter the code {}",
+            paint(EMPHASIS, &code.verification_uri),
+            paint(EMPHASIS, &code.user_code)
+        );
+        writeln!(err, "\n  {instruction}\n")?;
+        let spinner = progress(&format!(
+            "waiting for you to sign in (the code expires in {} minutes)",
+            code.expires_in / 60
+        ));
+        let token = identity.wait_for_device_sign_in(&code, &mut |d| {
+            let step = Duration::from_millis(100);
+            let mut left = d;
+            while !left.is_zero() {
+                spinner.tick();
+                let nap = left.min(step);
+                std::thread::sleep(nap);
+                left -= nap;
+            }
+        });
+        spinner.finish_and_clear();
+        token?
+    };
+    auth::save(&options.token_cache, &token)?;
+    if options.json {
+        let value = serde_json::json!({
+            "account": token.account,
+            "tenant": token.tenant,
+            "grant": token.grant,
+            "expires_on": token.expires_on,
+            "token_cache": options.token_cache,
+        });
+        writeln!(out, "{}", serde_json::to_string_pretty(&value)?)?;
+    } else {
+        writeln!(
+            out,
+            "{} signed in to Power Platform as {token}; the token is cached in {}",
+            paint(GOOD, "✓"),
+            options.token_cache.display()
+        )?;
+    }
+    Ok(crate::cli::exit::OK)
+}
+
+fn progress(message: &str) -> indicatif::ProgressBar {
+    let bar = if crate::output::quiet() {
+        indicatif::ProgressBar::hidden()
+    } else {
+        indicatif::ProgressBar::new_spinner()
+    };
+    bar.set_message(message.to_string());
+    bar
+}
+
+pub fn logout(token_cache: &std::path::Path, json: bool, out: &mut dyn Write) -> anyhow::Result<i32> {
+    let removed = auth::remove(token_cache)?;
+    if json {
+        writeln!(out, "{}", serde_json::json!({ "signed_out": removed, "token_cache": token_cache }))?;
+    } else if removed {
+        writeln!(out, "signed out of Power Platform (removed {})", token_cache.display())?;
+    } else {
+        writeln!(out, "not signed in to Power Platform (no {})", token_cache.display())?;
+    }
+    Ok(crate::cli::exit::OK)
+}

@@ -1,0 +1,74 @@
+//! The source stage for connectors that live in a Power Platform environment: sign-in to the
+//! Microsoft identity platform (`auth`), the Power Apps and Flow APIs (`api`), and the download of
+//! a connector's files in the layout `paconn download` writes (`download`).
+//!
+//! Every base URL is a setting so that sovereign clouds and the loopback test servers work; the
+//! defaults are the public cloud's.
+
+pub mod api;
+pub mod auth;
+pub mod download;
+
+use std::time::Duration;
+
+/// Where the Microsoft identity platform lives (public cloud).
+pub const DEFAULT_AUTHORITY: &str = "https://login.microsoftonline.com";
+/// The Power Apps resource provider, as paconn's `powerAppsUrl`.
+pub const DEFAULT_POWERAPPS_URL: &str = "https://api.powerapps.com";
+/// The Flow resource provider, which lists environments.
+pub const DEFAULT_FLOW_URL: &str = "https://api.flow.microsoft.com";
+/// The API version paconn uses for every Power Apps and Flow call.
+pub const API_VERSION: &str = "2016-11-01";
+
+/// The service endpoints and the timing every Power Platform call uses.
+#[derive(Debug, Clone)]
+pub struct Endpoints {
+    /// `https://login.microsoftonline.com` (no tenant, no trailing slash).
+    pub authority: String,
+    pub powerapps: String,
+    pub flow: String,
+    /// First pause before a retry (doubles each time); the device-code poll uses the server's interval.
+    pub retry_delay: Duration,
+}
+
+impl Default for Endpoints {
+    fn default() -> Self {
+        Endpoints {
+            authority: DEFAULT_AUTHORITY.into(),
+            powerapps: DEFAULT_POWERAPPS_URL.into(),
+            flow: DEFAULT_FLOW_URL.into(),
+            retry_delay: Duration::from_secs(2),
+        }
+    }
+}
+
+impl Endpoints {
+    /// The same endpoints with trailing slashes removed, so that joining paths is plain concatenation.
+    pub fn normalized(mut self) -> Self {
+        for url in [&mut self.authority, &mut self.powerapps, &mut self.flow] {
+            while url.ends_with('/') {
+                url.pop();
+            }
+        }
+        self
+    }
+}
+
+/// The HTTP client every stage shares: one connection pool, a timeout, and our user agent.
+pub fn http_client() -> anyhow::Result<reqwest::blocking::Client> {
+    Ok(reqwest::blocking::Client::builder()
+        .user_agent(concat!("connector-publish/", env!("CARGO_PKG_VERSION")))
+        .timeout(Duration::from_secs(60))
+        .connect_timeout(Duration::from_secs(15))
+        // Storage URLs and API calls never need redirects to other hosts with our token.
+        .redirect(reqwest::redirect::Policy::limited(5))
+        .build()?)
+}
+
+/// A URL without its query string: storage URLs carry a signature that must not be printed.
+pub fn redact_url(url: &str) -> String {
+    match url.split_once('?') {
+        Some((base, _)) => format!("{base}?…"),
+        None => url.to_string(),
+    }
+}
