@@ -229,9 +229,6 @@ pub struct SubmitArgs {
     #[arg(long, requires = "from_environment")]
     pub keep: bool,
 
-    #[command(flatten)]
-    pub power_platform: PowerPlatformArgs,
-
     /// Show everything that would happen (plan, diff, pull request) and write nothing anywhere.
     #[arg(long)]
     pub dry_run: bool,
@@ -328,6 +325,9 @@ pub struct SubmitArgs {
     /// Never touch the network for the upstream mirror (dry runs only make sense then).
     #[arg(long)]
     pub offline: bool,
+
+    #[command(flatten)]
+    pub power_platform: PowerPlatformArgs,
 }
 
 #[derive(Debug, Args)]

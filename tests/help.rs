@@ -37,6 +37,9 @@ fn help_texts() {
         ("config_list", &["config", "list"][..]),
         ("man", &["man"][..]),
         ("completions", &["completions"][..]),
+        ("login", &["login"][..]),
+        ("logout", &["logout"][..]),
+        ("download", &["download"][..]),
     ] {
         insta::assert_snapshot!(name, help(args));
     }

@@ -145,9 +145,15 @@ impl World {
     }
 
     fn submit_folder(&self, folder: &Path) -> Command {
+        let mut cmd = self.submit_command();
+        cmd.arg(folder);
+        cmd
+    }
+
+    /// `submit` with the loopback peers and no folder argument.
+    fn submit_command(&self) -> Command {
         let mut cmd = Command::cargo_bin("connector-publish").unwrap();
         cmd.arg("submit")
-            .arg(folder)
             .args([
                 "--upstream",
                 &self.upstream_url(),
@@ -613,4 +619,128 @@ fn on_a_terminal_it_asks_before_anything_public() {
     assert!(text.contains("Nothing was done."), "{text}");
     assert!(w.github.write_requests().is_empty(), "{:?}", w.github.write_requests());
     assert_eq!(w.pushes(), 0);
+}
+
+/// `submit --from-environment`: the connector is downloaded from a (fake) Power Platform
+/// environment into a temporary folder, then the whole flow runs on it; the folder is removed
+/// afterwards unless `--keep`.
+#[test]
+fn submit_from_environment_downloads_then_opens_the_pr() {
+    use support::powerplatform::{FakeConnector, FakePowerPlatform, FakePowerPlatformConfig, DEFAULT_ENVIRONMENT};
+    const CID: &str = "shared_open-20brewery-20db-5f0123";
+    let w = World::new(0);
+    let swagger = std::fs::read(w.connector.path().join("apiDefinition.swagger.json")).unwrap();
+    let properties: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(w.connector.path().join("apiProperties.json")).unwrap()).unwrap();
+    let mut properties = properties["properties"].clone();
+    properties["displayName"] = "Open Brewery DB".into();
+    let fake = FakePowerPlatform::start(
+        FakePowerPlatformConfig::default().connector(
+            FakeConnector::new(DEFAULT_ENVIRONMENT, CID, "Open Brewery DB")
+                .properties(properties)
+                .swagger(swagger.clone())
+                .icon(b"\x89PNG\r\n\x1a\nicon".to_vec()),
+        ),
+    );
+    let home = tempfile::tempdir().unwrap();
+    let cache = home.path().join("token.json");
+    std::fs::write(
+        &cache,
+        serde_json::json!({"authority": fake.url(), "tenant": "organizations", "client_id": "x", "grant": "device_code",
+                           "token_type": "Bearer", "access_token": fake.issue_access_token(), "expires_on": 4102444800u64})
+        .to_string(),
+    )
+    .unwrap();
+    let tmp = home.path().join("tmp");
+    std::fs::create_dir(&tmp).unwrap();
+    let from_environment = |cmd: &mut Command| {
+        cmd.args(["--from-environment", DEFAULT_ENVIRONMENT, "--connector-id", CID])
+            .env("CONNECTOR_PUBLISH_TOKEN_CACHE", &cache)
+            .env("CONNECTOR_PUBLISH_POWERAPPS_URL", fake.url())
+            .env("TMPDIR", &tmp);
+    };
+
+    // A folder and --from-environment together are refused.
+    let mut cmd = w.submit_folder(w.connector.path());
+    from_environment(&mut cmd);
+    let out = cmd.arg("--dry-run").output().unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
+
+    // Stopped by validation (no readme): the download is kept, with what to do next.
+    let mut cmd = w.submit_command();
+    from_environment(&mut cmd);
+    let out = cmd.args(["--dry-run"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("the downloaded connector is kept in ") && stderr.contains("fix it there, then: connector-publish submit"),
+        "{stderr}"
+    );
+    std::fs::remove_dir_all(&tmp).unwrap();
+    std::fs::create_dir(&tmp).unwrap();
+
+    // Dry run with --keep: the plan is the one for the folder, and the download stays.
+    let mut cmd = w.submit_command();
+    from_environment(&mut cmd);
+    let out = cmd.args(["--dry-run", "--keep", "--generate-readme"]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stderr}\n{stdout}");
+    assert!(
+        stderr.contains(&format!("downloaded Open Brewery DB ({CID}) from {DEFAULT_ENVIRONMENT}")),
+        "{stderr}"
+    );
+    assert!(
+        stdout.contains("folder: independent-publisher-connectors/Open Brewery DB (new)"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("Dry run: nothing was written"), "{stdout}");
+    assert!(w.github.write_requests().is_empty());
+    let kept = stderr
+        .lines()
+        .find_map(|l| l.strip_prefix("the downloaded connector is kept in "))
+        .map(PathBuf::from)
+        .unwrap_or_else(|| panic!("{stderr}"));
+    assert!(kept.starts_with(&tmp), "{}", kept.display());
+    assert!(kept.join("settings.json").is_file() && kept.join("icon.png").is_file());
+    std::fs::remove_dir_all(&tmp).unwrap();
+    std::fs::create_dir(&tmp).unwrap();
+
+    // A real run: the PR is opened from the downloaded files, and the temporary folder is gone.
+    let mut cmd = w.submit_command();
+    from_environment(&mut cmd);
+    let out = cmd.args(["--yes", "--generate-readme"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(w.github.prs().len(), 1);
+    let fork = w.fork_git();
+    let files = git(
+        &fork,
+        &[
+            "ls-tree",
+            "--name-only",
+            "add-open-brewery-db",
+            "independent-publisher-connectors/Open Brewery DB/",
+        ],
+    );
+    assert_eq!(
+        files.lines().collect::<Vec<_>>(),
+        [
+            "independent-publisher-connectors/Open Brewery DB/apiDefinition.swagger.json",
+            "independent-publisher-connectors/Open Brewery DB/apiProperties.json",
+            "independent-publisher-connectors/Open Brewery DB/readme.md"
+        ],
+        "settings.json and, for an independent publisher, icon.png stay out"
+    );
+    let committed = git(
+        &fork,
+        &[
+            "show",
+            "add-open-brewery-db:independent-publisher-connectors/Open Brewery DB/apiDefinition.swagger.json",
+        ],
+    );
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&committed).unwrap(),
+        serde_json::from_slice::<serde_json::Value>(&swagger).unwrap()
+    );
+    assert_eq!(std::fs::read_dir(&tmp).unwrap().count(), 0, "the temporary folder was removed");
 }

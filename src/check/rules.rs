@@ -56,7 +56,7 @@ pub static RULES: &[Rule] = &[
     rule!("file-swagger-missing", Error, ALL, "apiDefinition.swagger.json is missing", "export the connector with `paconn download` or `connector-publish download`, or add the OpenAPI 2.0 file under this exact name", CERTIFICATION),
     rule!("file-properties-missing", Error, ALL, "apiProperties.json is missing", "add apiProperties.json (`connector-publish download` writes it; the repository's templates/ folder has one to start from)", CERTIFICATION),
     rule!("file-readme-missing", Error, PUBLISHED, "readme.md is missing", "add readme.md with the sections of the repository's readme template (`connector-publish init` writes one from your swagger)", CERTIFICATION),
-    rule!("file-icon-independent", Error, &[I], "independent publishers submit no icon: a generic icon is applied", "delete icon.png from the folder, or leave it: `submit` leaves it out for independent publishers", PR_TEMPLATE),
+    rule!("file-icon-independent", Warning, &[I], "independent publishers submit no icon: a generic icon is applied", "delete icon.png from the folder, or leave it: `submit` leaves it out for independent publishers", PR_TEMPLATE),
     rule!("file-settings", Warning, ALL, "settings.json holds your environment and is never submitted", "nothing to do: `submit` leaves it out", CERTIFICATION),
     rule!("file-name", Warning, ALL, "a file name that looks wrong", "rename the file as suggested", CERTIFICATION),
     rule!("file-skipped", Warning, ALL, "left out: only regular top-level files are submitted", "move what reviewers need (screenshots) to the top of the folder, or ignore this", CERTIFICATION),

@@ -339,13 +339,15 @@ pub fn run(options: &SubmitOptions, out: &mut dyn Write, err: &mut dyn Write) ->
         ..options.clone()
     };
     let result = run_folder(&folder_options, out, err);
-    if from.keep {
-        let kept = folder.keep();
-        writeln!(
-            err,
-            "the downloaded connector is kept in {}",
-            kept.join(path.file_name().unwrap_or_default()).display()
-        )?;
+    // When the run stopped short (validation errors, a duplicate, a failure), the download is kept
+    // so the author can fix it and submit the folder, instead of downloading it again.
+    let stopped = !matches!(result, Ok(exit::OK));
+    if from.keep || stopped {
+        let kept = folder.keep().join(path.file_name().unwrap_or_default());
+        writeln!(err, "the downloaded connector is kept in {}", kept.display())?;
+        if stopped {
+            writeln!(err, "  fix it there, then: connector-publish submit \"{}\"", kept.display())?;
+        }
     }
     result
 }

@@ -102,13 +102,7 @@ pub fn fetch(pp: &mut PowerPlatform, http: &reqwest::blocking::Client, environme
             bytes: fetch_storage(http, url, "the custom code (script.csx)", retry_delay)?,
         });
     }
-    let settings = settings_json(
-        connector_id,
-        environment,
-        &pp.endpoints().powerapps,
-        files.iter().any(|f| f.name == ICON),
-        script_url.is_some(),
-    );
+    let settings = settings_json(connector_id, environment, &pp.endpoints().powerapps, script_url.is_some());
     files.push(DownloadedFile {
         name: SETTINGS,
         bytes: pretty(&settings),
@@ -175,16 +169,15 @@ pub fn api_properties(properties: &Value) -> Value {
     serde_json::json!({ "properties": Value::Object(kept) })
 }
 
-/// paconn's `settings.json`, which `paconn create/update -s settings.json` reads.
-pub fn settings_json(connector_id: &str, environment: &str, powerapps_url: &str, icon: bool, script: bool) -> Value {
+/// paconn's `settings.json`, which `paconn create/update -s settings.json` reads. Like paconn, it
+/// names `icon.png` even for the rare connector without an icon.
+pub fn settings_json(connector_id: &str, environment: &str, powerapps_url: &str, script: bool) -> Value {
     let mut settings = Map::new();
     settings.insert("connectorId".into(), connector_id.into());
     settings.insert("environment".into(), environment.into());
     settings.insert("apiProperties".into(), PROPERTIES.into());
     settings.insert("apiDefinition".into(), SWAGGER.into());
-    if icon {
-        settings.insert("icon".into(), ICON.into());
-    }
+    settings.insert("icon".into(), ICON.into());
     settings.insert("powerAppsUrl".into(), powerapps_url.into());
     settings.insert("powerAppsApiVersion".into(), API_VERSION.into());
     if script {
