@@ -336,6 +336,16 @@ fn not_found_forbidden_and_busy_answers() {
         text(&out.stderr)
     );
 
+    // Refused again after the token was renewed: sign in again.
+    let refused = r#"{"error":{"code":"InvalidAuthenticationToken","message":"The access token is invalid."}}"#;
+    w.fake.push_fault(&route, 401, refused);
+    w.fake.push_fault(&route, 401, refused);
+    let out = w.download(&w.home.path().join("refused"), &[]);
+    assert_eq!(out.status.code(), Some(3));
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("HTTP 401") && stderr.contains("run `connector-publish login` again"), "{stderr}");
+    assert_eq!(w.fake.request_bodies_contain("grant_type=refresh_token").len(), 1, "renewed once, not in a loop");
+
     // Busy twice, then fine: retried.
     w.fake.push_fault_with_headers(
         &route,
@@ -345,8 +355,12 @@ fn not_found_forbidden_and_busy_answers() {
     );
     w.fake
         .push_fault(&route, 503, r#"{"error":{"code":"ServiceUnavailable","message":"down"}}"#);
-    let out = w.download(&w.home.path().join("busy"), &[]);
+    let out = w.download(&w.home.path().join("busy"), &["--json"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["connector_id"], CID);
+    assert_eq!(doc["display_name"], "Café Crème Orders");
+    assert_eq!(doc["files"].as_array().unwrap().len(), 5, "{doc}");
     assert_rich_download(&w.home.path().join("busy"), &w.fake);
 
     // Path tricks in ids never reach a URL.
