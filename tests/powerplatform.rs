@@ -239,6 +239,7 @@ fn slow_down_adds_five_seconds() {
         authority: fake.url(),
         tenant: "contoso.onmicrosoft.com".into(),
         client_id: "04b07795-8ddb-461a-bbee-02f9e1bf7b46".into(),
+        min_interval: std::time::Duration::from_millis(10),
     };
     let code = identity.device_code().unwrap();
     let mut waits = Vec::new();
@@ -343,8 +344,15 @@ fn not_found_forbidden_and_busy_answers() {
     let out = w.download(&w.home.path().join("refused"), &[]);
     assert_eq!(out.status.code(), Some(3));
     let stderr = text(&out.stderr);
-    assert!(stderr.contains("HTTP 401") && stderr.contains("run `connector-publish login` again"), "{stderr}");
-    assert_eq!(w.fake.request_bodies_contain("grant_type=refresh_token").len(), 1, "renewed once, not in a loop");
+    assert!(
+        stderr.contains("HTTP 401") && stderr.contains("run `connector-publish login` again"),
+        "{stderr}"
+    );
+    assert_eq!(
+        w.fake.request_bodies_contain("grant_type=refresh_token").len(),
+        1,
+        "renewed once, not in a loop"
+    );
 
     // Busy twice, then fine: retried.
     w.fake.push_fault_with_headers(
@@ -419,6 +427,27 @@ fn failed_storage_and_existing_files_leave_the_folder_as_it_was() {
     assert_eq!(out.status.code(), Some(3));
     assert!(!text(&out.stderr).contains("SECRETSIG"), "{}", text(&out.stderr));
     assert_eq!(snapshot(&dest), before);
+
+    // A folder where a file would go is the user's: refused, untouched.
+    std::fs::create_dir(dest.join("icon.png")).unwrap();
+    std::fs::write(dest.join("icon.png").join("precious.txt"), "mine").unwrap();
+    let out = w.download(&dest, &["--overwrite"]);
+    assert_eq!(out.status.code(), Some(3));
+    assert!(text(&out.stderr).contains("is not a regular file"), "{}", text(&out.stderr));
+    std::fs::remove_dir_all(dest.join("icon.png")).unwrap();
+    assert_eq!(snapshot(&dest), before);
+
+    // A lapsed storage link (403): the definition is read again for fresh links, once.
+    w.fake.clear_requests();
+    w.fake.push_fault(
+        &format!("GET /storage/{DEFAULT_ENVIRONMENT}/{CID}/icon.png"),
+        403,
+        "<Error><Code>AuthenticationFailed</Code></Error>",
+    );
+    let out = w.download(&w.home.path().join("lapsed"), &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(w.fake.count("GET", &format!("/providers/Microsoft.PowerApps/apis/{CID}")), 2);
+    assert_rich_download(&w.home.path().join("lapsed"), &w.fake);
 
     // Once storage answers, --overwrite replaces the connector's files and leaves the rest.
     let out = w.download(&dest, &["--overwrite"]);
@@ -596,8 +625,14 @@ fn a_service_principal_signs_in_from_the_environment_and_its_secret_stays_home()
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     assert_rich_download(&w.home.path().join("sp"), &w.fake);
 
-    // CI without `login`: tenant, client id and secret in the environment; nothing is cached.
+    // CI without `login`: tenant, client id and secret in the environment; nothing is cached,
+    // not even when the token is renewed after a 401.
     std::fs::remove_file(w.token_cache()).unwrap();
+    w.fake.push_fault(
+        &format!("GET /providers/Microsoft.PowerApps/apis/{CID}"),
+        401,
+        r#"{"error":{"code":"ExpiredAuthenticationToken","message":"expired"}}"#,
+    );
     let out = w
         .cmd(&["download", "-e", DEFAULT_ENVIRONMENT, "-c", CID, "-d", "ci"])
         .env("CONNECTOR_PUBLISH_CLIENT_SECRET", SECRET)
@@ -608,6 +643,53 @@ fn a_service_principal_signs_in_from_the_environment_and_its_secret_stays_home()
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     assert_rich_download(&w.home.path().join("ci"), &w.fake);
     assert!(!w.token_cache().exists(), "a CI sign-in stays in memory");
+    assert_eq!(
+        w.fake.request_bodies_contain("grant_type=client_credentials").len(),
+        5,
+        "the wrong secret, login, the renewal after expiry, the CI sign-in and its renewal after the 401"
+    );
+
+    // A sign-in service that redirects: the secret is not sent after it.
+    let elsewhere = FakePowerPlatform::start(FakePowerPlatformConfig::default());
+    w.fake.push_fault_with_headers(
+        "POST /contoso.onmicrosoft.com/oauth2/v2.0/token",
+        307,
+        &[(
+            "Location",
+            &format!("{}/contoso.onmicrosoft.com/oauth2/v2.0/token", elsewhere.url()),
+        )],
+        "",
+    );
+    let out = w
+        .cmd(&[
+            "login",
+            "--service-principal",
+            "--tenant",
+            "contoso.onmicrosoft.com",
+            "--client-id",
+            "app-0001",
+        ])
+        .env("CONNECTOR_PUBLISH_CLIENT_SECRET", SECRET)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3), "{}", text(&out.stderr));
+    assert!(elsewhere.requests().is_empty(), "followed the redirect: {:?}", elsewhere.requests());
+
+    // Plain http to anything but loopback is refused before any request.
+    let out = w
+        .cmd(&[
+            "download",
+            "-e",
+            DEFAULT_ENVIRONMENT,
+            "-c",
+            CID,
+            "-u",
+            "http://api.powerapps.example",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    assert!(text(&out.stderr).contains("use an https:// URL"), "{}", text(&out.stderr));
 
     // The secret went only to the token endpoint, never to the APIs or storage.
     for request in w.fake.requests_containing(SECRET) {
@@ -753,4 +835,50 @@ fn environments_are_listed_default_first() {
     let connectors = pp.custom_connectors(DEFAULT_ENVIRONMENT).unwrap();
     assert_eq!(connectors.len(), 1, "{connectors:?}");
     assert_eq!(connectors[0].name, CID);
+}
+
+/// A code nobody confirms ends when it expires (900 s at the fake), counted in the waits asked
+/// for, and the poll pause never drops below the minimum even when the server says 0.
+#[test]
+fn an_unconfirmed_code_ends_at_its_expiry() {
+    let fake = FakePowerPlatform::start(
+        FakePowerPlatformConfig::default()
+            .interval_secs(60)
+            .device_steps(&[DeviceStep::Pending; 100]),
+    );
+    let http = connector_publish::powerplatform::http_client().unwrap();
+    let identity = connector_publish::powerplatform::auth::Identity {
+        http: &http,
+        authority: fake.url(),
+        tenant: "organizations".into(),
+        client_id: "04b07795-8ddb-461a-bbee-02f9e1bf7b46".into(),
+        min_interval: std::time::Duration::from_millis(10),
+    };
+    let code = identity.device_code().unwrap();
+    let mut waits = Vec::new();
+    let err = identity
+        .wait_for_device_sign_in(&code, &mut |d| waits.push(d.as_secs()))
+        .unwrap_err();
+    assert!(err.to_string().contains("expired before sign-in finished"), "{err}");
+    assert_eq!(waits, vec![60; 15], "15 polls of 60 s fit in 900 s");
+    assert_eq!(fake.device_polls().len(), 15);
+
+    let fast = connector_publish::powerplatform::auth::Identity {
+        min_interval: std::time::Duration::from_secs(1),
+        ..identity
+    };
+    let zero = FakePowerPlatform::start(FakePowerPlatformConfig::default().device_steps(&[DeviceStep::Pending; 3]));
+    let fast = connector_publish::powerplatform::auth::Identity {
+        authority: zero.url(),
+        ..fast
+    };
+    let code = fast.device_code().unwrap();
+    assert_eq!(code.interval, 0);
+    let mut pauses = Vec::new();
+    fast.wait_for_device_sign_in(&code, &mut |d| pauses.push(d)).unwrap();
+    assert_eq!(
+        pauses,
+        vec![std::time::Duration::from_secs(1); 4],
+        "a 0 interval is raised to the minimum"
+    );
 }

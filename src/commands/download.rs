@@ -5,7 +5,7 @@ use crate::output::{paint, GOOD, WARNING};
 use crate::powerplatform::api::{ConnectorSummary, Environment, PowerPlatform};
 use crate::powerplatform::auth::TokenSource;
 use crate::powerplatform::download::{self, Download};
-use crate::powerplatform::{http_client, Endpoints};
+use crate::powerplatform::{http_client, storage_client, Endpoints};
 use anyhow::{bail, Context};
 use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
@@ -18,11 +18,13 @@ pub struct PowerPlatformSettings {
 }
 
 impl PowerPlatformSettings {
+    /// The API client, and the client for storage links.
     fn connect(&self) -> anyhow::Result<(PowerPlatform, reqwest::blocking::Client)> {
-        let http = http_client()?;
         let endpoints = self.endpoints.clone().normalized();
+        endpoints.check()?;
+        let http = http_client()?;
         let tokens = TokenSource::new(http.clone(), self.token_cache.clone(), endpoints.clone());
-        Ok((PowerPlatform::new(http.clone(), endpoints, tokens), http))
+        Ok((PowerPlatform::new(http, endpoints, tokens), storage_client()?))
     }
 }
 
@@ -48,7 +50,7 @@ pub fn run(options: &DownloadOptions, input: &mut dyn BufRead, out: &mut dyn Wri
 
 /// Pick (when needed) and fetch the connector; nothing is written.
 pub fn fetch(options: &DownloadOptions, input: &mut dyn BufRead, err: &mut dyn Write) -> anyhow::Result<Download> {
-    let (mut pp, http) = options.power_platform.connect()?;
+    let (mut pp, storage) = options.power_platform.connect()?;
     let environment = match &options.environment {
         Some(e) => e.clone(),
         None => {
@@ -82,7 +84,7 @@ pub fn fetch(options: &DownloadOptions, input: &mut dyn BufRead, err: &mut dyn W
     };
     spinner.set_message(format!("downloading {connector_id} from {environment}"));
     spinner.enable_steady_tick(std::time::Duration::from_millis(120));
-    let result = download::fetch(&mut pp, &http, &environment, &connector_id);
+    let result = download::fetch(&mut pp, &storage, &environment, &connector_id);
     spinner.finish_and_clear();
     result
 }

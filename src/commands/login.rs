@@ -20,13 +20,16 @@ pub struct LoginOptions {
 }
 
 pub fn run(options: &LoginOptions, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<i32> {
-    let http = http_client()?;
     let endpoints = options.endpoints.clone().normalized();
+    endpoints.check()?;
+    let http = http_client()?;
     let identity = Identity {
         http: &http,
         authority: endpoints.authority.clone(),
         tenant: options.tenant.clone(),
         client_id: options.client_id.clone(),
+        // The retry setting doubles as the shortest poll pause, so tests need not wait seconds.
+        min_interval: endpoints.retry_delay.min(Duration::from_secs(1)),
     };
     let token = if options.service_principal {
         if matches!(options.tenant.as_str(), "organizations" | "common" | "consumers") {

@@ -36,7 +36,7 @@ pub enum Grant {
 
 /// The token cache file. It holds no client secret: a service principal's token is renewed from
 /// the environment variable again.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CachedToken {
     pub authority: String,
     pub tenant: String,
@@ -61,6 +61,20 @@ impl CachedToken {
 
     fn fresh(&self, now: u64) -> bool {
         self.expires_on > now + REFRESH_MARGIN.as_secs()
+    }
+}
+
+/// By hand, so that a `{:?}` in a log line never shows the tokens.
+impl std::fmt::Debug for CachedToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CachedToken")
+            .field("authority", &self.authority)
+            .field("tenant", &self.tenant)
+            .field("client_id", &self.client_id)
+            .field("grant", &self.grant)
+            .field("expires_on", &self.expires_on)
+            .field("account", &self.account)
+            .finish_non_exhaustive()
     }
 }
 
@@ -185,6 +199,8 @@ pub struct Identity<'a> {
     pub authority: String,
     pub tenant: String,
     pub client_id: String,
+    /// The shortest pause between device-code polls, whatever the server says.
+    pub min_interval: Duration,
 }
 
 enum Answer {
@@ -232,7 +248,8 @@ impl Identity<'_> {
             token_type: token.token_type,
             access_token: token.access_token,
             refresh_token: token.refresh_token,
-            expires_on: now + token.expires_in,
+            // A day at most: a hostile `expires_in` must neither overflow nor make a token immortal.
+            expires_on: now.saturating_add(token.expires_in.min(86_400)),
             account,
         }
     }
@@ -255,17 +272,40 @@ impl Identity<'_> {
     /// Poll until the person has signed in (step two). `sleep` is injected so that tests can see
     /// the waits without waiting.
     pub fn wait_for_device_sign_in(&self, code: &DeviceCode, sleep: &mut dyn FnMut(Duration)) -> anyhow::Result<CachedToken> {
-        let mut interval = Duration::from_secs(code.interval);
+        // A server's interval of 0 would make this spin; an absurd one would overflow.
+        let mut interval = Duration::from_secs(code.interval.min(60)).max(self.min_interval);
+        let lifetime = Duration::from_secs(code.expires_in.min(3600));
+        let started = std::time::Instant::now();
+        // What was asked of `sleep` (a test's sleep returns at once, real time then stands still).
         let mut waited = Duration::ZERO;
-        let limit = Duration::from_secs(code.expires_in);
+        let mut failures = 0;
+        let expired = || {
+            anyhow!(
+                "the code {} expired before sign-in finished; run `connector-publish login` again",
+                code.user_code
+            )
+        };
         loop {
+            if started.elapsed().max(waited).saturating_add(interval) > lifetime {
+                return Err(expired());
+            }
             sleep(interval);
-            waited += interval;
-            let answer = self.token_request(&[
+            waited = waited.saturating_add(interval);
+            let answer = match self.token_request(&[
                 ("grant_type", "urn:ietf:params:oauth:grant-type:device_code"),
                 ("client_id", &self.client_id),
                 ("device_code", &code.device_code),
-            ])?;
+            ]) {
+                Ok(answer) => answer,
+                // A network blip must not throw away a sign-in the person is in the middle of.
+                Err(e) if failures < 4 => {
+                    failures += 1;
+                    tracing::debug!("polling for the device sign-in: {e:#}; trying again");
+                    continue;
+                }
+                Err(e) => return Err(e.context("the sign-in service kept failing while waiting for you to sign in")),
+            };
+            failures = 0;
             let err = match answer {
                 Answer::Token(token) => return Ok(self.cached(Grant::DeviceCode, token, now())),
                 Answer::Error(err) => err,
@@ -273,20 +313,11 @@ impl Identity<'_> {
             match err.error.as_str() {
                 "authorization_pending" => {}
                 // RFC 8628 §3.5: add 5 seconds to the interval for this and every later poll.
-                "slow_down" => interval += Duration::from_secs(5),
-                "expired_token" => bail!(
-                    "the code {} expired before sign-in finished; run `connector-publish login` again",
-                    code.user_code
-                ),
+                "slow_down" => interval = interval.saturating_add(Duration::from_secs(5)),
+                "expired_token" => return Err(expired()),
                 "authorization_declined" => bail!("sign-in was declined in the browser; run `connector-publish login` again and accept"),
                 "bad_verification_code" => bail!("the sign-in service does not know this device code; run `connector-publish login` again"),
                 _ => bail!("sign-in failed: {} ({})", err.summary(), err.error),
-            }
-            if waited > limit + interval {
-                bail!(
-                    "the code {} expired before sign-in finished; run `connector-publish login` again",
-                    code.user_code
-                );
             }
         }
     }
@@ -351,6 +382,10 @@ pub struct TokenSource {
     cache: PathBuf,
     endpoints: Endpoints,
     current: Option<CachedToken>,
+    /// The token came from the service principal variables, not the cache: it is renewed from
+    /// them and never written (CI runs are stateless, and a cached token would outrank the next
+    /// run's variables).
+    from_environment: bool,
 }
 
 impl TokenSource {
@@ -360,12 +395,13 @@ impl TokenSource {
             cache,
             endpoints,
             current: None,
+            from_environment: false,
         }
     }
 
     /// A token valid for at least a few minutes; `renew` forces a new one (after a 401).
     pub fn token(&mut self, renew: bool) -> anyhow::Result<CachedToken> {
-        if self.current.is_none() {
+        if self.current.is_none() && !self.from_environment {
             self.current = load(&self.cache)?;
         }
         let current = match self.current.clone() {
@@ -375,23 +411,40 @@ impl TokenSource {
         if !renew && current.fresh(now()) {
             return Ok(current);
         }
+        if self.from_environment {
+            return self.service_principal_from_environment();
+        }
+        let renewed = match self.renew(&current) {
+            Ok(t) => t,
+            Err(e) => {
+                // Another process may have renewed it meanwhile (refresh tokens are single-use).
+                match load(&self.cache)? {
+                    Some(other) if other != current && other.fresh(now()) => other,
+                    _ => return Err(e),
+                }
+            }
+        };
+        save(&self.cache, &renewed)?;
+        self.current = Some(renewed.clone());
+        Ok(renewed)
+    }
+
+    fn renew(&self, current: &CachedToken) -> anyhow::Result<CachedToken> {
         let identity = Identity {
             http: &self.http,
             authority: current.authority.clone(),
             tenant: current.tenant.clone(),
             client_id: current.client_id.clone(),
+            min_interval: Duration::from_secs(1),
         };
-        let renewed = match (current.grant, &current.refresh_token) {
-            (Grant::DeviceCode, Some(refresh)) => identity.refresh(refresh)?,
+        match (current.grant, &current.refresh_token) {
+            (Grant::DeviceCode, Some(refresh)) => identity.refresh(refresh),
             (Grant::ClientCredentials, _) => match std::env::var(CLIENT_SECRET_ENV) {
-                Ok(secret) => identity.client_credentials(&secret)?,
+                Ok(secret) => identity.client_credentials(&secret),
                 Err(_) => bail!("the service principal's token has expired and {CLIENT_SECRET_ENV} is not set; set it, or run `connector-publish login` again"),
             },
             (Grant::DeviceCode, None) => bail!("your Power Platform sign-in has expired; run `connector-publish login` again"),
-        };
-        save(&self.cache, &renewed)?;
-        self.current = Some(renewed.clone());
-        Ok(renewed)
+        }
     }
 
     fn service_principal_from_environment(&mut self) -> anyhow::Result<CachedToken> {
@@ -407,9 +460,10 @@ impl TokenSource {
             authority: self.endpoints.authority.clone(),
             tenant,
             client_id,
+            min_interval: Duration::from_secs(1),
         };
         let token = identity.client_credentials(&secret)?;
-        // Kept in memory only: CI runs are stateless and the next one has the secret again.
+        self.from_environment = true;
         self.current = Some(token.clone());
         Ok(token)
     }

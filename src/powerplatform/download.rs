@@ -55,10 +55,35 @@ pub struct Download {
 }
 
 /// Fetch everything a connector folder needs. Nothing is written.
-pub fn fetch(pp: &mut PowerPlatform, http: &reqwest::blocking::Client, environment: &str, connector_id: &str) -> anyhow::Result<Download> {
+pub fn fetch(
+    pp: &mut PowerPlatform,
+    storage: &reqwest::blocking::Client,
+    environment: &str,
+    connector_id: &str,
+) -> anyhow::Result<Download> {
     let connector = pp.connector(environment, connector_id)?;
+    match from_definition(pp, storage, &connector, environment, connector_id) {
+        // Storage links are signed for a limited time: a refusal usually means this one lapsed,
+        // so the definition (with fresh links) is read once more.
+        Err(e) if e.downcast_ref::<StorageRefused>().is_some() => {
+            tracing::debug!("{e}; reading the connector again for fresh storage links");
+            let connector = pp.connector(environment, connector_id)?;
+            from_definition(pp, storage, &connector, environment, connector_id)
+        }
+        other => other,
+    }
+}
+
+fn from_definition(
+    pp: &PowerPlatform,
+    storage: &reqwest::blocking::Client,
+    connector: &Value,
+    environment: &str,
+    connector_id: &str,
+) -> anyhow::Result<Download> {
     let properties = connector
         .get("properties")
+        .filter(|p| p.is_object())
         .ok_or_else(|| anyhow!("the answer for connector `{connector_id}` has no properties; is it a custom connector?"))?;
     let display_name = properties
         .get("displayName")
@@ -72,7 +97,7 @@ pub fn fetch(pp: &mut PowerPlatform, http: &reqwest::blocking::Client, environme
         .pointer("/apiDefinitions/originalSwaggerUrl")
         .and_then(Value::as_str)
         .ok_or_else(|| anyhow!("connector `{connector_id}` has no API definition (properties.apiDefinitions.originalSwaggerUrl)"))?;
-    let swagger = fetch_storage(http, swagger_url, "the API definition", retry_delay)?;
+    let swagger = fetch_storage(storage, swagger_url, "the API definition", retry_delay)?;
     let (swagger, note) = swagger_file(&swagger);
     notes.extend(note);
 
@@ -89,7 +114,7 @@ pub fn fetch(pp: &mut PowerPlatform, http: &reqwest::blocking::Client, environme
     if let Some(url) = properties.get("iconUri").and_then(Value::as_str) {
         files.push(DownloadedFile {
             name: ICON,
-            bytes: fetch_storage(http, url, "the icon", retry_delay)?,
+            bytes: fetch_storage(storage, url, "the icon", retry_delay)?,
         });
     }
     let script_url = properties
@@ -99,7 +124,7 @@ pub fn fetch(pp: &mut PowerPlatform, http: &reqwest::blocking::Client, environme
     if let Some(url) = script_url {
         files.push(DownloadedFile {
             name: SCRIPT,
-            bytes: fetch_storage(http, url, "the custom code (script.csx)", retry_delay)?,
+            bytes: fetch_storage(storage, url, "the custom code (script.csx)", retry_delay)?,
         });
     }
     let settings = settings_json(connector_id, environment, &pp.endpoints().powerapps, script_url.is_some());
@@ -114,6 +139,15 @@ pub fn fetch(pp: &mut PowerPlatform, http: &reqwest::blocking::Client, environme
         files,
         notes,
     })
+}
+
+/// Storage refused a signed link (401/403): it has most likely lapsed.
+#[derive(Debug, thiserror::Error)]
+#[error("storage refused the link to {what} ({shown}, HTTP {status}); the link may have lapsed: try again")]
+struct StorageRefused {
+    what: String,
+    shown: String,
+    status: u16,
 }
 
 /// The swagger as the service stores it, without its BOM, indented like the repository's files.
@@ -218,6 +252,14 @@ fn fetch_storage(http: &reqwest::blocking::Client, url: &str, what: &str, retry_
             Ok(response) if response.status().is_server_error() || response.status().as_u16() == 429 => {
                 last = format!("HTTP {}", response.status().as_u16());
             }
+            Ok(response) if matches!(response.status().as_u16(), 401 | 403) => {
+                return Err(StorageRefused {
+                    what: what.to_string(),
+                    shown,
+                    status: response.status().as_u16(),
+                }
+                .into())
+            }
             Ok(response) => {
                 bail!(
                     "could not fetch {what} from {shown} (HTTP {}); the connector's files may be mid-update: try again, and if it persists, re-save the connector in the maker portal",
@@ -258,6 +300,13 @@ fn write_with(
         bail!("{} is a file; --dest must be a folder", dest.display());
     }
     let existing = existing(dest, download);
+    // Only regular files are ever replaced: a folder by one of these names is the user's.
+    if let Some(odd) = existing.iter().find(|p| p.symlink_metadata().is_ok_and(|m| !m.is_file())) {
+        bail!(
+            "{} is not a regular file; nothing was written: move it away, or choose another --dest",
+            odd.display()
+        );
+    }
     if !existing.is_empty() && !overwrite {
         let names: Vec<String> = existing.iter().map(|p| p.display().to_string()).collect();
         bail!(
@@ -268,55 +317,91 @@ fn write_with(
     }
     std::fs::create_dir_all(dest).with_context(|| format!("creating {}", dest.display()))?;
 
-    // 1. Every new file as a temporary file beside its target (removed on drop if anything fails).
+    // 1. Every new file as a temporary file beside its target (removed on drop if anything
+    //    fails), with the permissions of the file it replaces, or the usual 0644.
     let mut staged = Vec::new();
     for file in &download.files {
-        let mut temp = tempfile::Builder::new()
-            .prefix(&format!(".{}.", file.name))
-            .suffix(".connector-publish-tmp")
+        let target = dest.join(file.name);
+        let prefix = format!(".{}.", file.name);
+        let mut builder = tempfile::Builder::new();
+        builder.prefix(&prefix).suffix(".connector-publish-tmp");
+        #[cfg(unix)]
+        builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o644));
+        let mut temp = builder
             .tempfile_in(dest)
             .with_context(|| format!("writing in {}", dest.display()))?;
-        std::io::Write::write_all(&mut temp, &file.bytes).with_context(|| format!("writing {}", dest.join(file.name).display()))?;
+        std::io::Write::write_all(&mut temp, &file.bytes).with_context(|| format!("writing {}", target.display()))?;
         temp.as_file().sync_all()?;
-        staged.push((temp.into_temp_path(), dest.join(file.name)));
+        if let Ok(old) = std::fs::metadata(&target) {
+            std::fs::set_permissions(temp.path(), old.permissions())?;
+        }
+        staged.push((temp.into_temp_path(), target));
     }
 
-    // 2. Old files aside, new ones in; on any failure put the old ones back.
+    // 2. A second name (a hard link, or a copy) for every old file, so that it survives until
+    //    the end; then each new file is renamed over its target in one step, and a target is
+    //    never missing, whenever the process stops.
     let mut backups: Vec<(PathBuf, PathBuf)> = Vec::new();
+    for (_, target) in &staged {
+        if target.symlink_metadata().is_err() {
+            continue;
+        }
+        let backup = tempfile::Builder::new()
+            .prefix(&format!(".{}.", target.file_name().and_then(|n| n.to_str()).unwrap_or("file")))
+            .suffix(".connector-publish-old")
+            .make_in(dest, |path| {
+                std::fs::hard_link(target, path).or_else(|_| std::fs::copy(target, path).map(drop))
+            })
+            .with_context(|| format!("keeping a copy of {}", target.display()));
+        match backup {
+            Ok(backup) => backups.push((backup.keep()?.1, target.clone())),
+            Err(e) => {
+                for (backup, _) in &backups {
+                    let _ = std::fs::remove_file(backup);
+                }
+                return Err(e.context("nothing was written"));
+            }
+        }
+    }
     let mut placed: Vec<PathBuf> = Vec::new();
-    let mut outcome = Ok(());
+    let mut failure = None;
     for (temp, target) in &staged {
-        if target.symlink_metadata().is_ok() {
-            let backup = target.with_file_name(format!(
-                ".{}.connector-publish-old",
-                target.file_name().and_then(|n| n.to_str()).unwrap_or("file")
-            ));
-            if let Err(e) = rename(target, &backup) {
-                outcome = Err(anyhow!(e).context(format!("moving {} aside", target.display())));
+        match rename(temp, target) {
+            Ok(()) => placed.push(target.clone()),
+            Err(e) => {
+                failure = Some(anyhow!(e).context(format!("writing {}", target.display())));
                 break;
             }
-            backups.push((backup, target.clone()));
         }
-        if let Err(e) = rename(temp, target) {
-            outcome = Err(anyhow!(e).context(format!("writing {}", target.display())));
-            break;
-        }
-        placed.push(target.clone());
     }
-    if let Err(e) = outcome {
+    if let Some(e) = failure {
+        let mut lost = Vec::new();
         for target in &placed {
-            let _ = std::fs::remove_file(target);
+            match backups.iter().find(|(_, t)| t == target) {
+                Some((backup, _)) => {
+                    if std::fs::rename(backup, target).is_err() {
+                        lost.push(format!("{} (the old file is in {})", target.display(), backup.display()));
+                    }
+                }
+                None => {
+                    let _ = std::fs::remove_file(target);
+                }
+            }
         }
-        for (backup, target) in backups.iter().rev() {
-            let _ = std::fs::rename(backup, target);
+        for (backup, _) in &backups {
+            let _ = std::fs::remove_file(backup);
         }
-        return Err(e.context("the download was not written; the folder is as it was"));
+        if lost.is_empty() {
+            return Err(e.context("the download was not written; the folder is as it was"));
+        }
+        return Err(e.context(format!(
+            "the download was not written, and these could not be put back: {}",
+            lost.join(", ")
+        )));
     }
     for (backup, _) in backups {
-        let _ = std::fs::remove_file(&backup).or_else(|_| std::fs::remove_dir_all(&backup));
+        let _ = std::fs::remove_file(&backup);
     }
-    // The temporary paths were renamed away; dropping them finds nothing to remove.
-    drop(staged);
     Ok(placed)
 }
 
@@ -415,8 +500,8 @@ mod tests {
         let mut calls = 0;
         let err = write_with(dir.path(), &sample(), true, &mut |from, to| {
             calls += 1;
-            // Old swagger aside, new swagger in, old properties aside, then the disk "fails".
-            if calls == 4 {
+            // The new swagger and properties are in place, then the disk "fails".
+            if calls == 3 {
                 return Err(std::io::Error::other("disk full"));
             }
             std::fs::rename(from, to)
@@ -428,5 +513,32 @@ mod tests {
         }
         let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
         assert_eq!(left.len(), 3, "no temporary or backup files left: {left:?}");
+    }
+
+    #[test]
+    fn a_folder_by_a_file_name_is_never_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join(SCRIPT)).unwrap();
+        std::fs::write(dir.path().join(SCRIPT).join("precious.txt"), "mine").unwrap();
+        let err = write(dir.path(), &sample(), true).unwrap_err().to_string();
+        assert!(err.contains("is not a regular file"), "{err}");
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join(SCRIPT).join("precious.txt")).unwrap(),
+            "mine"
+        );
+        assert!(!dir.path().join(SWAGGER).exists());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn replaced_files_keep_their_permissions_and_new_ones_are_0644() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join(SCRIPT), "old").unwrap();
+        std::fs::set_permissions(dir.path().join(SCRIPT), std::fs::Permissions::from_mode(0o640)).unwrap();
+        write(dir.path(), &sample(), true).unwrap();
+        let mode = |n: &str| std::fs::metadata(dir.path().join(n)).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(SCRIPT), 0o640);
+        assert_eq!(mode(SWAGGER), 0o644);
     }
 }

@@ -43,6 +43,31 @@ impl Default for Endpoints {
 }
 
 impl Endpoints {
+    /// Tokens and secrets go only over https; plain http is allowed for loopback addresses (tests,
+    /// local proxies).
+    pub fn check(&self) -> anyhow::Result<()> {
+        for (flag, url) in [
+            ("--authority", &self.authority),
+            ("--powerapps-url", &self.powerapps),
+            ("--flow-url", &self.flow),
+        ] {
+            let loopback = [
+                "http://127.0.0.1:",
+                "http://127.0.0.1/",
+                "http://localhost:",
+                "http://localhost/",
+                "http://[::1]:",
+            ]
+            .iter()
+            .any(|p| url.starts_with(p))
+                || ["http://127.0.0.1", "http://localhost"].contains(&url.as_str());
+            if !(url.starts_with("https://") || loopback) {
+                anyhow::bail!("{flag} {url}: use an https:// URL (tokens are never sent in plain text; http is allowed for loopback only)");
+            }
+        }
+        Ok(())
+    }
+
     /// The same endpoints with trailing slashes removed, so that joining paths is plain concatenation.
     pub fn normalized(mut self) -> Self {
         for url in [&mut self.authority, &mut self.powerapps, &mut self.flow] {
@@ -54,14 +79,24 @@ impl Endpoints {
     }
 }
 
-/// The HTTP client every stage shares: one connection pool, a timeout, and our user agent.
+/// The client for sign-in and API calls. It follows no redirects: reqwest drops the Authorization
+/// header on a redirect to another host, but a 307 or 308 would send a token request's body (a
+/// client secret, a refresh token) along.
 pub fn http_client() -> anyhow::Result<reqwest::blocking::Client> {
+    client(reqwest::redirect::Policy::none())
+}
+
+/// The client for storage (SAS) URLs, which carry no token and may redirect.
+pub fn storage_client() -> anyhow::Result<reqwest::blocking::Client> {
+    client(reqwest::redirect::Policy::limited(5))
+}
+
+fn client(redirects: reqwest::redirect::Policy) -> anyhow::Result<reqwest::blocking::Client> {
     Ok(reqwest::blocking::Client::builder()
         .user_agent(concat!("connector-publish/", env!("CARGO_PKG_VERSION")))
         .timeout(Duration::from_secs(60))
         .connect_timeout(Duration::from_secs(15))
-        // Storage URLs and API calls never need redirects to other hosts with our token.
-        .redirect(reqwest::redirect::Policy::limited(5))
+        .redirect(redirects)
         .build()?)
 }
 
