@@ -91,12 +91,14 @@ CONNECTOR_PUBLISH_TOKEN_CACHE) and renewed before it expires; `logout` removes i
 For CI, a service principal: --service-principal --tenant <id> --client-id <app id>, with the secret in
 CONNECTOR_PUBLISH_CLIENT_SECRET (never a flag: flags stay in shell history). `download` and
 `submit --from-environment` also sign in by themselves when CONNECTOR_PUBLISH_TENANT,
-CONNECTOR_PUBLISH_CLIENT_ID and CONNECTOR_PUBLISH_CLIENT_SECRET are set and there is no cached token.";
+CONNECTOR_PUBLISH_CLIENT_ID and CONNECTOR_PUBLISH_CLIENT_SECRET are set and there is no cached token.
+
+`login --status` shows who is signed in (exit 1 when nobody is).";
 
 const DOWNLOAD_HELP: &str = "\
 Writes apiDefinition.swagger.json, apiProperties.json, icon.png, script.csx (when the connector has
 custom code) and paconn's settings.json. Without --env and --cid, pickers list your environments and
-their custom connectors (on a terminal only). Existing files are never replaced without --overwrite,
+their custom connectors (on a terminal only); --list prints them for scripts. Existing files are never replaced without --overwrite,
 and an interrupted download leaves them as they were.
 
 Exit status:
@@ -144,6 +146,10 @@ pub struct LoginArgs {
     #[arg(long)]
     pub service_principal: bool,
 
+    /// Show who is signed in and for how long, without signing in (exit 1 when nobody is).
+    #[arg(long, conflicts_with = "service_principal")]
+    pub status: bool,
+
     /// Print the outcome as JSON (the token is never printed).
     #[arg(long)]
     pub json: bool,
@@ -172,6 +178,10 @@ pub struct DownloadArgs {
     /// The folder to write to (default: ./<connector id>, as paconn does).
     #[arg(long, short = 'd', value_name = "FOLDER")]
     pub dest: Option<PathBuf>,
+
+    /// List your environments (with --env: that environment's custom connectors) instead of downloading.
+    #[arg(long, conflicts_with_all = ["connector_id", "dest", "overwrite"])]
+    pub list: bool,
 
     /// Replace files that already exist in the folder.
     #[arg(long, short = 'w')]

@@ -208,6 +208,9 @@ fn run(cli: Cli, matches: &clap::ArgMatches) -> anyhow::Result<i32> {
         }
         Command::Login(args) => {
             let settings = power_platform_from(&args.power_platform)?;
+            if args.status {
+                return login::status(&settings.token_cache, args.json, &mut stdout);
+            }
             let options = LoginOptions {
                 endpoints: settings.endpoints,
                 tenant: args.tenant,
@@ -229,6 +232,9 @@ fn run(cli: Cli, matches: &clap::ArgMatches) -> anyhow::Result<i32> {
                 interactive: std::io::stdin().is_terminal() && std::io::stderr().is_terminal(),
                 power_platform: power_platform_from(&args.power_platform)?,
             };
+            if args.list {
+                return download::list(&options, &mut stdout);
+            }
             download::run(&options, &mut std::io::stdin().lock(), &mut stdout, &mut anstream::stderr())
         }
         Command::Search(args) => {

@@ -191,10 +191,31 @@ fn device_code_login_then_download_then_logout() {
         );
     }
 
+    let out = w.cmd(&["login", "--status"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let status = text(&out.stdout);
+    assert!(
+        status.contains("signed in to Power Platform as maker@contoso.com") && status.contains("renewed by itself"),
+        "{status}"
+    );
+    assert!(!status.contains(cached["access_token"].as_str().unwrap()));
+
+    // For scripts: the environments and the custom connectors, as JSON.
+    let out = w.cmd(&["download", "--list", "--json"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let environments: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(environments[0]["name"], DEFAULT_ENVIRONMENT);
+    assert_eq!(environments[0]["is_default"], true);
+    let out = w.cmd(&["download", "--list", "-e", DEFAULT_ENVIRONMENT]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stdout), format!("{CID}\tCafé Crème Orders\n"), "custom connectors only");
+
     let out = w.cmd(&["logout"]).output().unwrap();
     assert_eq!(out.status.code(), Some(0));
     assert!(text(&out.stdout).contains("signed out"));
     assert!(!w.token_cache().exists());
+    let out = w.cmd(&["login", "--status"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "nobody is signed in");
     let out = w.download(&w.home.path().join("again"), &[]);
     assert_eq!(out.status.code(), Some(3));
     assert!(

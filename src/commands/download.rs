@@ -48,6 +48,40 @@ pub fn run(options: &DownloadOptions, input: &mut dyn BufRead, out: &mut dyn Wri
     Ok(crate::cli::exit::OK)
 }
 
+/// `download --list`: the environments, or with `--env` that environment's custom connectors.
+pub fn list(options: &DownloadOptions, out: &mut dyn Write) -> anyhow::Result<i32> {
+    let (mut pp, _) = options.power_platform.connect()?;
+    match &options.environment {
+        None => {
+            let environments = pp.environments()?;
+            if options.json {
+                writeln!(out, "{}", serde_json::to_string_pretty(&environments)?)?;
+            } else {
+                for e in &environments {
+                    writeln!(
+                        out,
+                        "{}\t{}{}",
+                        e.name,
+                        e.display_name,
+                        if e.is_default { " [default]" } else { "" }
+                    )?;
+                }
+            }
+        }
+        Some(environment) => {
+            let connectors = pp.custom_connectors(environment)?;
+            if options.json {
+                writeln!(out, "{}", serde_json::to_string_pretty(&connectors)?)?;
+            } else {
+                for c in &connectors {
+                    writeln!(out, "{}\t{}", c.name, c.display_name)?;
+                }
+            }
+        }
+    }
+    Ok(crate::cli::exit::OK)
+}
+
 /// Pick (when needed) and fetch the connector; nothing is written.
 pub fn fetch(options: &DownloadOptions, input: &mut dyn BufRead, err: &mut dyn Write) -> anyhow::Result<Download> {
     let (mut pp, storage) = options.power_platform.connect()?;

@@ -108,3 +108,50 @@ pub fn logout(token_cache: &std::path::Path, json: bool, out: &mut dyn Write) ->
     }
     Ok(crate::cli::exit::OK)
 }
+
+/// `login --status`: who is signed in and for how long; never the token.
+pub fn status(token_cache: &std::path::Path, json: bool, out: &mut dyn Write) -> anyhow::Result<i32> {
+    let token = auth::load(token_cache)?;
+    if json {
+        let value = match &token {
+            None => serde_json::json!({ "signed_in": false, "token_cache": token_cache }),
+            Some(t) => serde_json::json!({
+                "signed_in": true,
+                "account": t.account,
+                "tenant": t.tenant,
+                "grant": t.grant,
+                "expires_on": t.expires_on,
+                "renewable": t.refresh_token.is_some() || t.grant == auth::Grant::ClientCredentials,
+                "token_cache": token_cache,
+            }),
+        };
+        writeln!(out, "{}", serde_json::to_string_pretty(&value)?)?;
+    } else {
+        match &token {
+            None => writeln!(out, "not signed in to Power Platform: run `connector-publish login`")?,
+            Some(t) => {
+                let left = t.expires_on as i64 - auth::now() as i64;
+                let validity = if left > 0 {
+                    format!("the token is valid for {} more minutes", left / 60)
+                } else {
+                    "the token has expired".to_string()
+                };
+                let renewal = match (t.grant, &t.refresh_token) {
+                    (auth::Grant::DeviceCode, Some(_)) => "and is renewed by itself",
+                    (auth::Grant::ClientCredentials, _) => "and is renewed from CONNECTOR_PUBLISH_CLIENT_SECRET",
+                    (auth::Grant::DeviceCode, None) => "and cannot be renewed: sign in again when it runs out",
+                };
+                writeln!(
+                    out,
+                    "signed in to Power Platform as {t}; {validity} {renewal} ({})",
+                    token_cache.display()
+                )?;
+            }
+        }
+    }
+    Ok(if token.is_some() {
+        crate::cli::exit::OK
+    } else {
+        crate::cli::exit::FINDINGS
+    })
+}
