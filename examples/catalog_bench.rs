@@ -6,6 +6,8 @@
 
 #[path = "../tests/support/git_http.rs"]
 mod git_http;
+#[path = "../tests/support/http.rs"]
+mod http;
 
 use connector_publish::catalog::{index, Mirror, Upstream};
 use std::path::{Path, PathBuf};

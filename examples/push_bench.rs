@@ -10,6 +10,8 @@
 mod git_http;
 #[path = "../tests/support/github.rs"]
 mod github;
+#[path = "../tests/support/http.rs"]
+mod http;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -44,18 +44,16 @@ pub struct PowerPlatform {
     tokens: TokenSource,
 }
 
-/// `$filter=environment eq '<env>'`, percent-encoded the way paconn sends it.
+/// `$filter=environment eq '<env>'`, percent-encoded the way paconn sends it (Python's
+/// `quote(safe='')`: everything but `A-Za-z0-9-._~`).
 fn environment_filter(environment: &str) -> String {
+    const UNRESERVED: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+        .remove(b'-')
+        .remove(b'.')
+        .remove(b'_')
+        .remove(b'~');
     let quoted = format!("environment eq '{}'", environment.replace('\'', "''"));
-    let mut out = String::from("%24filter=");
-    for b in quoted.bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
+    format!("%24filter={}", percent_encoding::utf8_percent_encode(&quoted, UNRESERVED))
 }
 
 /// An id that came from the user or an API answer, checked before it becomes part of a URL path.

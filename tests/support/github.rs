@@ -30,6 +30,7 @@
 //! and `models::repos::MergedUpstream`.
 #![allow(dead_code)]
 
+use super::http::{parse_form, percent_decode, route_key};
 use serde_json::{json, Map, Value};
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -826,7 +827,7 @@ fn serve(shared: &Shared, mut request: tiny_http::Request) {
     };
     let incoming = Incoming {
         method,
-        query: parse_query(&raw_query),
+        query: parse_form(&raw_query),
         path,
         raw_query,
         headers,
@@ -1610,47 +1611,6 @@ fn secondary_rate_limit(status: u16, retry_after: Option<u64>) -> CannedResponse
 // ---------------------------------------------------------------------------------------------
 // Small helpers
 // ---------------------------------------------------------------------------------------------
-
-/// Normalise "METHOD /path" (query dropped, trailing slash dropped, lower-cased path).
-fn route_key(route: &str) -> String {
-    let route = route.trim();
-    if route == "*" {
-        return "*".to_string();
-    }
-    let (method, path) = route.split_once(' ').unwrap_or(("GET", route));
-    let path = path.trim().split('?').next().unwrap_or("");
-    let path = if path.len() > 1 { path.trim_end_matches('/') } else { path };
-    format!("{} {}", method.to_ascii_uppercase(), path.to_ascii_lowercase())
-}
-
-fn parse_query(q: &str) -> Vec<(String, String)> {
-    q.split('&')
-        .filter(|s| !s.is_empty())
-        .map(|pair| {
-            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-            (percent_decode(&k.replace('+', " ")), percent_decode(&v.replace('+', " ")))
-        })
-        .collect()
-}
-
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).ok();
-            if let Some(b) = hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
-                out.push(b);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
 
 /// A stable 40-hex "sha" for a seed.
 pub fn fake_sha(seed: &str) -> String {

@@ -41,6 +41,7 @@
 //! `trace_id`, `correlation_id`; ARM-style `{"error":{"code","message"}}`; Azure Blob XML errors).
 #![allow(dead_code)]
 
+use super::http::{parse_form, percent_decode, route_key};
 use base64::Engine;
 use serde_json::{json, Map, Value};
 use std::collections::{HashMap, VecDeque};
@@ -1740,22 +1741,6 @@ fn storage(shared: &Shared, req: &Incoming, env: &str, id: &str, file: &str) -> 
 // Small helpers
 // ---------------------------------------------------------------------------------------------
 
-/// Normalise "METHOD /path" (query dropped, trailing slash dropped, lower-cased path); `"*"` stays.
-fn route_key(route: &str) -> String {
-    let route = route.trim();
-    if route == "*" {
-        return "*".to_string();
-    }
-    let (method, path) = route.split_once(' ').unwrap_or(("GET", route));
-    let path = path.trim().split('?').next().unwrap_or("");
-    let path = if path.len() > 1 && !path.ends_with("/*") {
-        path.trim_end_matches('/')
-    } else {
-        path
-    };
-    format!("{} {}", method.to_ascii_uppercase(), path.to_ascii_lowercase())
-}
-
 fn route_matches(pattern: &str, key: &str) -> bool {
     if pattern == "*" {
         return true;
@@ -1772,36 +1757,6 @@ fn starts_with_ignore_case(s: &str, prefix: &str) -> bool {
 
 fn strip_prefix_ignore_case<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
     starts_with_ignore_case(s, prefix).then(|| &s[prefix.len()..])
-}
-
-/// `application/x-www-form-urlencoded` (also a query string): `+` is a space, `%XX` a byte.
-fn parse_form(s: &str) -> Vec<(String, String)> {
-    s.split('&')
-        .filter(|p| !p.is_empty())
-        .map(|pair| {
-            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-            (percent_decode(&k.replace('+', " ")), percent_decode(&v.replace('+', " ")))
-        })
-        .collect()
-}
-
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).ok();
-            if let Some(b) = hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
-                out.push(b);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 fn bytes_hash(id: &str, file: &str) -> u64 {
