@@ -20,19 +20,6 @@ fn paconn() -> Option<PathBuf> {
     Some(path)
 }
 
-fn files(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
-}
-
-fn json_file(path: &Path) -> Value {
-    serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
-
 /// Whether any `oAuthSettings` under the value has one of the output-only fields.
 fn has_output_only_oauth(value: &Value) -> bool {
     let mut found = false;
@@ -51,14 +38,24 @@ struct Comparison {
     oauth_fields_dropped: usize,
 }
 
+/// The names of a folder's files, sorted.
+fn files(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
 fn compare(paconn_dir: &Path, ours_dir: &Path, what: &str, tally: &mut Comparison) {
     assert_eq!(files(ours_dir), files(paconn_dir), "{what}: the same files");
     for name in files(paconn_dir) {
         let (theirs, ours) = (paconn_dir.join(&name), ours_dir.join(&name));
         match name.as_str() {
             "apiProperties.json" => {
-                let theirs = json_file(&theirs);
-                let ours = json_file(&ours);
+                let theirs = common::json_file(&theirs);
+                let ours = common::json_file(&ours);
                 // Ours is paconn's with the output-only OAuth fields removed, and nothing else changed.
                 let expected = connector_publish::powerplatform::download::api_properties(&theirs["properties"]);
                 assert_eq!(ours, expected, "{what}: apiProperties.json");
@@ -69,7 +66,7 @@ fn compare(paconn_dir: &Path, ours_dir: &Path, what: &str, tally: &mut Compariso
                     assert_eq!(ours, theirs, "{what}: apiProperties.json");
                 }
             }
-            n if n.ends_with(".json") => assert_eq!(json_file(&ours), json_file(&theirs), "{what}: {n}"),
+            n if n.ends_with(".json") => assert_eq!(common::json_file(&ours), common::json_file(&theirs), "{what}: {n}"),
             n => assert!(
                 std::fs::read(&ours).unwrap() == std::fs::read(&theirs).unwrap(),
                 "{what}: {n} differs"
@@ -144,17 +141,12 @@ fn paconn_and_connector_publish_download_the_same_folders() {
 
     // paconn reads its token from ~/.paconn/accessTokens.json and then never signs in.
     let home = tempfile::tempdir().unwrap();
-    let token = fake.issue_access_token();
+    let cache = home.path().join("token.json");
+    let token = fake.write_token_cache(&cache);
     std::fs::create_dir_all(home.path().join(".paconn")).unwrap();
     std::fs::write(
         home.path().join(".paconn/accessTokens.json"),
         json!({"token_type": "Bearer", "access_token": token, "expires_on": 4102444800u64}).to_string(),
-    )
-    .unwrap();
-    let cache = home.path().join("token.json");
-    std::fs::write(
-        &cache,
-        json!({"authority": fake.url(), "tenant": "organizations", "client_id": "04b07795-8ddb-461a-bbee-02f9e1bf7b46", "grant": "device_code", "token_type": "Bearer", "access_token": token, "expires_on": 4102444800u64}).to_string(),
     )
     .unwrap();
 

@@ -60,17 +60,50 @@ impl World {
         self.cmd(&args).output().unwrap()
     }
 
+    /// `login --service-principal --tenant contoso.onmicrosoft.com --client-id app-0001`, with
+    /// the secret in the environment when given.
+    fn service_principal_login(&self, secret: Option<&str>, extra: &[&str]) -> std::process::Output {
+        let mut args = vec![
+            "login",
+            "--service-principal",
+            "--tenant",
+            "contoso.onmicrosoft.com",
+            "--client-id",
+            "app-0001",
+        ];
+        args.extend_from_slice(extra);
+        let mut cmd = self.cmd(&args);
+        if let Some(secret) = secret {
+            cmd.env("CONNECTOR_PUBLISH_CLIENT_SECRET", secret);
+        }
+        cmd.output().unwrap()
+    }
+
     fn cached(&self) -> Value {
         serde_json::from_slice(&std::fs::read(self.token_cache()).unwrap()).unwrap()
     }
 }
 
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
+/// The library's API client pointed at the fake, signed in with the token cache at `cache`; and
+/// the HTTP client for storage.
+fn api_client(
+    fake: &FakePowerPlatform,
+    cache: PathBuf,
+) -> (connector_publish::powerplatform::api::PowerPlatform, reqwest::blocking::Client) {
+    use connector_publish::powerplatform::{api::PowerPlatform, auth::TokenSource, http_client, storage_client, Endpoints};
+    let endpoints = Endpoints {
+        authority: fake.url(),
+        powerapps: fake.url(),
+        flow: fake.url(),
+        retry_delay: std::time::Duration::from_millis(10),
+    };
+    let http = http_client().unwrap();
+    let tokens = TokenSource::new(http.clone(), cache, endpoints.clone());
+    (PowerPlatform::new(http, endpoints, tokens), storage_client().unwrap())
 }
 
-fn json_file(path: &Path) -> Value {
-    serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
 }
 
 /// The files a download of `rich_connector` must produce, checked value by value.
@@ -83,9 +116,9 @@ fn assert_rich_download(dest: &Path, fake: &FakePowerPlatform) {
         "text stays UTF-8"
     );
     let served_swagger: Value = serde_json::from_slice(&served.swagger[3..]).unwrap();
-    assert_eq!(json_file(&dest.join("apiDefinition.swagger.json")), served_swagger);
+    assert_eq!(common::json_file(&dest.join("apiDefinition.swagger.json")), served_swagger);
 
-    let properties = json_file(&dest.join("apiProperties.json"));
+    let properties = common::json_file(&dest.join("apiProperties.json"));
     let kept: Vec<&String> = properties["properties"].as_object().unwrap().keys().collect();
     assert_eq!(
         kept,
@@ -125,7 +158,7 @@ fn assert_rich_download(dest: &Path, fake: &FakePowerPlatform) {
         "CRLF and bytes kept"
     );
     assert_eq!(
-        json_file(&dest.join("settings.json")),
+        common::json_file(&dest.join("settings.json")),
         json!({
             "connectorId": CID,
             "environment": DEFAULT_ENVIRONMENT,
@@ -414,12 +447,12 @@ fn failed_storage_and_existing_files_leave_the_folder_as_it_was() {
     ] {
         std::fs::write(dest.join(name), body).unwrap();
     }
-    let before = snapshot(&dest);
+    let before = common::snapshot(&dest);
 
     let out = w.download(&dest, &[]);
     assert_eq!(out.status.code(), Some(3));
     assert!(text(&out.stderr).contains("pass --overwrite"), "{}", text(&out.stderr));
-    assert_eq!(snapshot(&dest), before);
+    assert_eq!(common::snapshot(&dest), before);
 
     // The script's storage URL fails three times: nothing is written, and the signature is never shown.
     for _ in 0..3 {
@@ -437,7 +470,7 @@ fn failed_storage_and_existing_files_leave_the_folder_as_it_was() {
         "{stderr}"
     );
     assert!(!stderr.contains("SECRETSIG"), "the storage signature leaked: {stderr}");
-    assert_eq!(snapshot(&dest), before);
+    assert_eq!(common::snapshot(&dest), before);
 
     // A connection that drops without an answer, three times.
     for _ in 0..3 {
@@ -447,7 +480,7 @@ fn failed_storage_and_existing_files_leave_the_folder_as_it_was() {
     let out = w.download(&dest, &["--overwrite"]);
     assert_eq!(out.status.code(), Some(3));
     assert!(!text(&out.stderr).contains("SECRETSIG"), "{}", text(&out.stderr));
-    assert_eq!(snapshot(&dest), before);
+    assert_eq!(common::snapshot(&dest), before);
 
     // A folder where a file would go is the user's: refused, untouched.
     std::fs::create_dir(dest.join("icon.png")).unwrap();
@@ -456,7 +489,7 @@ fn failed_storage_and_existing_files_leave_the_folder_as_it_was() {
     assert_eq!(out.status.code(), Some(3));
     assert!(text(&out.stderr).contains("is not a regular file"), "{}", text(&out.stderr));
     std::fs::remove_dir_all(dest.join("icon.png")).unwrap();
-    assert_eq!(snapshot(&dest), before);
+    assert_eq!(common::snapshot(&dest), before);
 
     // A lapsed storage link (403): the definition is read again for fresh links, once.
     w.fake.clear_requests();
@@ -475,7 +508,7 @@ fn failed_storage_and_existing_files_leave_the_folder_as_it_was() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     assert_rich_download(&dest, &w.fake);
     assert_eq!(std::fs::read_to_string(dest.join("notes.txt")).unwrap(), "mine");
-    let names: Vec<String> = snapshot(&dest).into_iter().map(|(n, _)| n).collect();
+    let names: Vec<String> = common::snapshot(&dest).into_iter().map(|(n, _)| n).collect();
     assert_eq!(
         names,
         [
@@ -488,16 +521,6 @@ fn failed_storage_and_existing_files_leave_the_folder_as_it_was() {
         ],
         "no temporary or backup files are left"
     );
-}
-
-fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    let mut files: Vec<_> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap())
-        .map(|e| (e.file_name().to_string_lossy().into_owned(), std::fs::read(e.path()).unwrap()))
-        .collect();
-    files.sort();
-    files
 }
 
 #[test]
@@ -567,17 +590,7 @@ fn without_a_terminal_the_ids_are_required_and_on_one_pickers_list_them() {
 #[test]
 fn a_service_principal_signs_in_from_the_environment_and_its_secret_stays_home() {
     let w = World::new(FakePowerPlatformConfig::default().service_principal("app-0001", SECRET));
-    let out = w
-        .cmd(&[
-            "login",
-            "--service-principal",
-            "--tenant",
-            "contoso.onmicrosoft.com",
-            "--client-id",
-            "app-0001",
-        ])
-        .output()
-        .unwrap();
+    let out = w.service_principal_login(None, &[]);
     assert_eq!(out.status.code(), Some(3));
     assert!(
         text(&out.stderr).contains("set CONNECTOR_PUBLISH_CLIENT_SECRET"),
@@ -593,34 +606,11 @@ fn a_service_principal_signs_in_from_the_environment_and_its_secret_stays_home()
     assert_eq!(out.status.code(), Some(3));
     assert!(text(&out.stderr).contains("pass --tenant"), "{}", text(&out.stderr));
 
-    let out = w
-        .cmd(&[
-            "login",
-            "--service-principal",
-            "--tenant",
-            "contoso.onmicrosoft.com",
-            "--client-id",
-            "app-0001",
-        ])
-        .env("CONNECTOR_PUBLISH_CLIENT_SECRET", "wrong")
-        .output()
-        .unwrap();
+    let out = w.service_principal_login(Some("wrong"), &[]);
     assert_eq!(out.status.code(), Some(3));
     assert!(text(&out.stderr).contains("AADSTS7000215"), "{}", text(&out.stderr));
 
-    let out = w
-        .cmd(&[
-            "login",
-            "--service-principal",
-            "--tenant",
-            "contoso.onmicrosoft.com",
-            "--client-id",
-            "app-0001",
-            "--json",
-        ])
-        .env("CONNECTOR_PUBLISH_CLIENT_SECRET", SECRET)
-        .output()
-        .unwrap();
+    let out = w.service_principal_login(Some(SECRET), &["--json"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(doc["grant"], "client_credentials");
@@ -681,18 +671,7 @@ fn a_service_principal_signs_in_from_the_environment_and_its_secret_stays_home()
         )],
         "",
     );
-    let out = w
-        .cmd(&[
-            "login",
-            "--service-principal",
-            "--tenant",
-            "contoso.onmicrosoft.com",
-            "--client-id",
-            "app-0001",
-        ])
-        .env("CONNECTOR_PUBLISH_CLIENT_SECRET", SECRET)
-        .output()
-        .unwrap();
+    let out = w.service_principal_login(Some(SECRET), &[]);
     assert_eq!(out.status.code(), Some(3), "{}", text(&out.stderr));
     assert!(elsewhere.requests().is_empty(), "followed the redirect: {:?}", elsewhere.requests());
 
@@ -728,7 +707,7 @@ fn corpus_connectors_survive_the_download() {
         return;
     };
     use connector_publish::package::json;
-    use connector_publish::powerplatform::{api::PowerPlatform, auth, download, http_client, Endpoints};
+    use connector_publish::powerplatform::download;
     let fake = FakePowerPlatform::start(FakePowerPlatformConfig::default());
     let connectors = common::upstream_connectors(&corpus);
     assert!(connectors.len() > 900, "the corpus has {} connectors", connectors.len());
@@ -756,33 +735,8 @@ fn corpus_connectors_survive_the_download() {
     }
     let dir = tempfile::tempdir().unwrap();
     let cache = dir.path().join("token.json");
-    auth::save(
-        &cache,
-        &auth::CachedToken {
-            authority: fake.url(),
-            tenant: "t".into(),
-            client_id: "c".into(),
-            grant: auth::Grant::DeviceCode,
-            token_type: "Bearer".into(),
-            access_token: fake.issue_access_token(),
-            refresh_token: None,
-            expires_on: auth::now() + 3600,
-            account: None,
-        },
-    )
-    .unwrap();
-    let endpoints = Endpoints {
-        authority: fake.url(),
-        powerapps: fake.url(),
-        flow: fake.url(),
-        retry_delay: std::time::Duration::from_millis(10),
-    };
-    let http = http_client().unwrap();
-    let mut pp = PowerPlatform::new(
-        http.clone(),
-        endpoints.clone(),
-        auth::TokenSource::new(http.clone(), cache, endpoints),
-    );
+    fake.write_token_cache(&cache);
+    let (mut pp, http) = api_client(&fake, cache);
     let (mut same_value, mut kept_raw, mut scripts) = (0, 0, 0);
     for (id, folder) in &served {
         let d = download::fetch(&mut pp, &http, DEFAULT_ENVIRONMENT, id).unwrap_or_else(|e| panic!("{}: {e:#}", folder.display()));
@@ -838,19 +792,7 @@ fn environments_are_listed_default_first() {
     );
     w.fake.add_environment(FakeEnvironment::new("mm-env", "Mike"));
     w.login();
-    use connector_publish::powerplatform::{api::PowerPlatform, auth, http_client, Endpoints};
-    let endpoints = Endpoints {
-        authority: w.fake.url(),
-        powerapps: w.fake.url(),
-        flow: w.fake.url(),
-        retry_delay: std::time::Duration::from_millis(10),
-    };
-    let http = http_client().unwrap();
-    let mut pp = PowerPlatform::new(
-        http.clone(),
-        endpoints.clone(),
-        auth::TokenSource::new(http, w.token_cache(), endpoints),
-    );
+    let (mut pp, _) = api_client(&w.fake, w.token_cache());
     let names: Vec<String> = pp.environments().unwrap().into_iter().map(|e| e.display_name).collect();
     assert_eq!(names, ["Contoso (default)", "alpha", "Mike", "Zulu"]);
     let connectors = pp.custom_connectors(DEFAULT_ENVIRONMENT).unwrap();

@@ -192,7 +192,7 @@ fn dry_run_writes_nothing_anywhere() {
     mirror.sync(&mut |_| {}).unwrap();
     let count_objects = || walk_files(&mirror.path.join("objects"));
     let objects_before = count_objects();
-    let connector_before = snapshot(w.connector.path());
+    let connector_before = common::snapshot(w.connector.path());
 
     let patch = w.cache.path().join("change.patch");
     let out = w.submit().arg("--dry-run").arg("--patch").arg(&patch).output().unwrap();
@@ -216,7 +216,11 @@ fn dry_run_writes_nothing_anywhere() {
     );
     assert_eq!(w.pushes(), 0);
     assert_eq!(count_objects(), objects_before, "the dry run wrote objects into the mirror");
-    assert_eq!(snapshot(w.connector.path()), connector_before, "the author's folder changed");
+    assert_eq!(
+        common::snapshot(w.connector.path()),
+        connector_before,
+        "the author's folder changed"
+    );
     assert!(!w.fork_git().exists());
     let patch_text = std::fs::read_to_string(&patch).unwrap();
     assert!(patch_text.contains("diff --git a/independent-publisher-connectors/Open Brewery DB/apiProperties.json"));
@@ -238,6 +242,15 @@ fn dry_run_writes_nothing_anywhere() {
     assert!(doc["would_stop"].is_null());
 }
 
+/// The files of the connector folder on the fork's `add-open-brewery-db` branch.
+fn pushed_files(fork: &Path) -> Vec<String> {
+    const FOLDER: &str = "independent-publisher-connectors/Open Brewery DB/";
+    git(fork, &["ls-tree", "--name-only", "add-open-brewery-db", FOLDER])
+        .lines()
+        .map(|path| path.strip_prefix(FOLDER).unwrap_or(path).to_string())
+        .collect()
+}
+
 fn walk_files(dir: &Path) -> usize {
     std::fs::read_dir(dir)
         .map(|entries| {
@@ -247,16 +260,6 @@ fn walk_files(dir: &Path) -> usize {
                 .sum()
         })
         .unwrap_or(0)
-}
-
-fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    let mut files: Vec<_> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap())
-        .map(|e| (e.file_name().to_string_lossy().into_owned(), std::fs::read(e.path()).unwrap()))
-        .collect();
-    files.sort();
-    files
 }
 
 #[test]
@@ -291,22 +294,9 @@ fn submit_forks_pushes_and_opens_the_pr_then_a_rerun_changes_nothing() {
     let upstream_dev = git(&w.served.join("microsoft/PowerPlatformConnectors.git"), &["rev-parse", "dev"]);
     let parent = git(&fork, &["rev-parse", "add-open-brewery-db^"]);
     assert_eq!(parent, upstream_dev);
-    let files = git(
-        &fork,
-        &[
-            "ls-tree",
-            "--name-only",
-            "add-open-brewery-db",
-            "independent-publisher-connectors/Open Brewery DB/",
-        ],
-    );
     assert_eq!(
-        files.lines().collect::<Vec<_>>(),
-        [
-            "independent-publisher-connectors/Open Brewery DB/apiDefinition.swagger.json",
-            "independent-publisher-connectors/Open Brewery DB/apiProperties.json",
-            "independent-publisher-connectors/Open Brewery DB/readme.md"
-        ]
+        pushed_files(&fork),
+        ["apiDefinition.swagger.json", "apiProperties.json", "readme.md"]
     );
     for name in ["apiProperties.json", "readme.md", "apiDefinition.swagger.json"] {
         let committed = std::process::Command::new("git")
@@ -644,13 +634,7 @@ fn submit_from_environment_downloads_then_opens_the_pr() {
     );
     let home = tempfile::tempdir().unwrap();
     let cache = home.path().join("token.json");
-    std::fs::write(
-        &cache,
-        serde_json::json!({"authority": fake.url(), "tenant": "organizations", "client_id": "x", "grant": "device_code",
-                           "token_type": "Bearer", "access_token": fake.issue_access_token(), "expires_on": 4102444800u64})
-        .to_string(),
-    )
-    .unwrap();
+    fake.write_token_cache(&cache);
     let tmp = home.path().join("tmp");
     std::fs::create_dir(&tmp).unwrap();
     let from_environment = |cmd: &mut Command| {
@@ -713,22 +697,9 @@ fn submit_from_environment_downloads_then_opens_the_pr() {
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(w.github.prs().len(), 1);
     let fork = w.fork_git();
-    let files = git(
-        &fork,
-        &[
-            "ls-tree",
-            "--name-only",
-            "add-open-brewery-db",
-            "independent-publisher-connectors/Open Brewery DB/",
-        ],
-    );
     assert_eq!(
-        files.lines().collect::<Vec<_>>(),
-        [
-            "independent-publisher-connectors/Open Brewery DB/apiDefinition.swagger.json",
-            "independent-publisher-connectors/Open Brewery DB/apiProperties.json",
-            "independent-publisher-connectors/Open Brewery DB/readme.md"
-        ],
+        pushed_files(&fork),
+        ["apiDefinition.swagger.json", "apiProperties.json", "readme.md"],
         "settings.json and, for an independent publisher, icon.png stay out"
     );
     let committed = git(

@@ -91,3 +91,19 @@ pub fn write_clean_connector(dir: &std::path::Path) {
     )
     .unwrap();
 }
+
+/// A folder's top-level files, sorted by name, with their bytes: to assert a folder is unchanged.
+pub fn snapshot(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap())
+        .map(|e| (e.file_name().to_string_lossy().into_owned(), std::fs::read(e.path()).unwrap()))
+        .collect();
+    files.sort();
+    files
+}
+
+/// A JSON file's value; a test failure naming the file when it is not JSON.
+pub fn json_file(path: &std::path::Path) -> serde_json::Value {
+    serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}

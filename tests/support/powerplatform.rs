@@ -712,6 +712,26 @@ impl FakePowerPlatform {
         self.shared.lock().mint_access(&Principal::User { client_id: "fake-client" })
     }
 
+    /// connector-publish's token cache at `path`, holding a fresh access token from this fake
+    /// (valid for an hour, no refresh token), as if `login` had run; returns the token.
+    pub fn write_token_cache(&self, path: &std::path::Path) -> String {
+        use connector_publish::powerplatform::auth;
+        let token = self.issue_access_token();
+        let cached = auth::CachedToken {
+            authority: self.url(),
+            tenant: "organizations".into(),
+            client_id: "fake-client".into(),
+            grant: auth::Grant::DeviceCode,
+            token_type: "Bearer".into(),
+            access_token: token.clone(),
+            refresh_token: None,
+            expires_on: auth::now() + 3600,
+            account: None,
+        };
+        auth::save(path, &cached).unwrap();
+        token
+    }
+
     /// A live refresh token for `client_id`, as if a sign-in had happened earlier (a token cache).
     pub fn issue_refresh_token(&self, client_id: &str) -> String {
         self.shared.lock().mint_refresh(client_id)
