@@ -44,3 +44,15 @@ pub fn init_tracing(verbose: u8) {
         .without_time()
         .try_init();
 }
+
+/// A spinner on stderr for a slow step, ticking by itself; hidden with `--quiet` or when `hidden`
+/// (e.g. `--json`).
+pub fn spinner(message: String, hidden: bool) -> indicatif::ProgressBar {
+    if hidden || quiet() {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new_spinner();
+    bar.set_message(message);
+    bar.enable_steady_tick(std::time::Duration::from_millis(120));
+    bar
+}

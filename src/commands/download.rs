@@ -111,13 +111,7 @@ pub fn fetch(options: &DownloadOptions, input: &mut dyn BufRead, err: &mut dyn W
             connectors[chosen].name.clone()
         }
     };
-    let spinner = if crate::output::quiet() || options.json {
-        indicatif::ProgressBar::hidden()
-    } else {
-        indicatif::ProgressBar::new_spinner()
-    };
-    spinner.set_message(format!("downloading {connector_id} from {environment}"));
-    spinner.enable_steady_tick(std::time::Duration::from_millis(120));
+    let spinner = crate::output::spinner(format!("downloading {connector_id} from {environment}"), options.json);
     let result = download::fetch(&mut pp, &storage, &environment, &connector_id);
     spinner.finish_and_clear();
     result

@@ -49,20 +49,11 @@ pub fn run(options: &LoginOptions, out: &mut dyn Write, err: &mut dyn Write) -> 
             paint(EMPHASIS, &code.user_code)
         );
         writeln!(err, "\n  {instruction}\n")?;
-        let spinner = progress(&format!(
-            "waiting for you to sign in (the code expires in {} minutes)",
-            code.expires_in / 60
-        ));
-        let token = identity.wait_for_device_sign_in(&code, &mut |d| {
-            let step = Duration::from_millis(100);
-            let mut left = d;
-            while !left.is_zero() {
-                spinner.tick();
-                let nap = left.min(step);
-                std::thread::sleep(nap);
-                left -= nap;
-            }
-        });
+        let spinner = crate::output::spinner(
+            format!("waiting for you to sign in (the code expires in {} minutes)", code.expires_in / 60),
+            false,
+        );
+        let token = identity.wait_for_device_sign_in(&code, &mut std::thread::sleep);
         spinner.finish_and_clear();
         token?
     };
@@ -85,16 +76,6 @@ pub fn run(options: &LoginOptions, out: &mut dyn Write, err: &mut dyn Write) -> 
         )?;
     }
     Ok(crate::cli::exit::OK)
-}
-
-fn progress(message: &str) -> indicatif::ProgressBar {
-    let bar = if crate::output::quiet() {
-        indicatif::ProgressBar::hidden()
-    } else {
-        indicatif::ProgressBar::new_spinner()
-    };
-    bar.set_message(message.to_string());
-    bar
 }
 
 pub fn logout(token_cache: &std::path::Path, json: bool, out: &mut dyn Write) -> anyhow::Result<i32> {

@@ -304,12 +304,10 @@ fn old_swagger(repo: &git2::Repository, plan: &Plan) -> anyhow::Result<Option<se
 
 pub fn run(options: &SubmitOptions, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<i32> {
     let Some(from) = &options.from_environment else {
-        return run_folder(options, out, err);
+        return run_folder(options, github_token(options)?, out, err);
     };
     // Fail on a missing GitHub token before the download, not after it.
-    if !options.dry_run && github::resolve_token(options.github.token.as_deref()).is_none() {
-        bail!("no GitHub token: pass --token, set GH_TOKEN or GITHUB_TOKEN, or sign in with `gh auth login` (a dry run needs none: --dry-run)");
-    }
+    let token = github_token(options)?;
     let download = super::download::fetch(&from.download, &mut std::io::empty(), err)?;
     let folder = tempfile::Builder::new()
         .prefix("connector-publish-download-")
@@ -338,7 +336,7 @@ pub fn run(options: &SubmitOptions, out: &mut dyn Write, err: &mut dyn Write) ->
         from_environment: None,
         ..options.clone()
     };
-    let result = run_folder(&folder_options, out, err);
+    let result = run_folder(&folder_options, token, out, err);
     // When the run stopped short (validation errors, a duplicate, a failure), the download is kept
     // so the author can fix it and submit the folder, instead of downloading it again.
     let stopped = !matches!(result, Ok(exit::OK));
@@ -352,13 +350,17 @@ pub fn run(options: &SubmitOptions, out: &mut dyn Write, err: &mut dyn Write) ->
     result
 }
 
-fn run_folder(options: &SubmitOptions, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<i32> {
-    // A token is needed for a real run; find it before the slow steps, so a missing one fails fast.
+/// The GitHub token, found before the slow steps so that a real run without one fails fast (a dry
+/// run needs none).
+fn github_token(options: &SubmitOptions) -> anyhow::Result<Option<String>> {
     let token = github::resolve_token(options.github.token.as_deref());
     if !options.dry_run && token.is_none() {
         bail!("no GitHub token: pass --token, set GH_TOKEN or GITHUB_TOKEN, or sign in with `gh auth login` (a dry run needs none: --dry-run)");
     }
+    Ok(token)
+}
 
+fn run_folder(options: &SubmitOptions, token: Option<String>, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<i32> {
     let catalog = catalog::open(&options.cache, &options.upstream, options.freshness)?;
     if let Some(notice) = &catalog.offline_notice {
         writeln!(err, "{} {notice}", paint(WARNING, "notice:"))?;

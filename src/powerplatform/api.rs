@@ -144,7 +144,7 @@ impl PowerPlatform {
     fn pause(&self, attempt: u32, retry_after: Option<Duration>) -> Duration {
         retry_after
             .map(|d| d.min(Duration::from_secs(60)))
-            .unwrap_or(self.endpoints.retry_delay * 2u32.pow(attempt - 1))
+            .unwrap_or_else(|| self.endpoints.backoff(attempt))
     }
 
     /// Every environment the signed-in account can see (Flow's list, as the maker portal uses).

@@ -8,11 +8,10 @@
 //! fails, so an interrupted download never leaves a mix of old and new.
 
 use super::api::PowerPlatform;
-use super::{redact_url, API_VERSION};
+use super::{redact_url, Endpoints, API_VERSION};
 use anyhow::{anyhow, bail, Context};
 use serde_json::{Map, Value};
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
 /// What paconn keeps of a connector's properties in `apiProperties.json`, in paconn's order.
 pub const KEPT_PROPERTIES: [&str; 8] = [
@@ -90,14 +89,14 @@ fn from_definition(
         .and_then(Value::as_str)
         .unwrap_or(connector_id)
         .to_string();
-    let retry_delay = pp.endpoints().retry_delay;
+    let endpoints = pp.endpoints();
     let mut notes = Vec::new();
 
     let swagger_url = properties
         .pointer("/apiDefinitions/originalSwaggerUrl")
         .and_then(Value::as_str)
         .ok_or_else(|| anyhow!("connector `{connector_id}` has no API definition (properties.apiDefinitions.originalSwaggerUrl)"))?;
-    let swagger = fetch_storage(storage, swagger_url, "the API definition", retry_delay)?;
+    let swagger = fetch_storage(storage, swagger_url, "the API definition", endpoints)?;
     let (swagger, note) = swagger_file(&swagger);
     notes.extend(note);
 
@@ -114,7 +113,7 @@ fn from_definition(
     if let Some(url) = properties.get("iconUri").and_then(Value::as_str) {
         files.push(DownloadedFile {
             name: ICON,
-            bytes: fetch_storage(storage, url, "the icon", retry_delay)?,
+            bytes: fetch_storage(storage, url, "the icon", endpoints)?,
         });
     }
     let script_url = properties
@@ -124,7 +123,7 @@ fn from_definition(
     if let Some(url) = script_url {
         files.push(DownloadedFile {
             name: SCRIPT,
-            bytes: fetch_storage(storage, url, "the custom code (script.csx)", retry_delay)?,
+            bytes: fetch_storage(storage, url, "the custom code (script.csx)", endpoints)?,
         });
     }
     let settings = settings_json(connector_id, environment, &pp.endpoints().powerapps, script_url.is_some());
@@ -229,7 +228,7 @@ pub fn pretty(value: &Value) -> Vec<u8> {
 }
 
 /// GET a storage URL (a SAS URL: no token is sent, and its signature is never printed).
-fn fetch_storage(http: &reqwest::blocking::Client, url: &str, what: &str, retry_delay: Duration) -> anyhow::Result<Vec<u8>> {
+fn fetch_storage(http: &reqwest::blocking::Client, url: &str, what: &str, endpoints: &Endpoints) -> anyhow::Result<Vec<u8>> {
     if !(url.starts_with("https://") || url.starts_with("http://")) {
         bail!(
             "the service gave {what} an address that is not http(s) ({}); refusing to fetch it",
@@ -240,7 +239,7 @@ fn fetch_storage(http: &reqwest::blocking::Client, url: &str, what: &str, retry_
     let mut last = String::new();
     for attempt in 0..3u32 {
         if attempt > 0 {
-            std::thread::sleep(retry_delay * 2u32.pow(attempt - 1));
+            std::thread::sleep(endpoints.backoff(attempt));
         }
         match http.get(url).send() {
             Ok(response) if response.status().is_success() => {

@@ -68,6 +68,11 @@ impl Endpoints {
         Ok(())
     }
 
+    /// The pause before retry number `attempt` (1, 2, ...): the retry delay, doubling each time.
+    pub fn backoff(&self, attempt: u32) -> Duration {
+        self.retry_delay.saturating_mul(2u32.saturating_pow(attempt.saturating_sub(1)))
+    }
+
     /// The same endpoints with trailing slashes removed, so that joining paths is plain concatenation.
     pub fn normalized(mut self) -> Self {
         for url in [&mut self.authority, &mut self.powerapps, &mut self.flow] {
