@@ -548,31 +548,19 @@ fn without_a_terminal_the_ids_are_required_and_on_one_pickers_list_them() {
     let bin = assert_cmd::cargo::cargo_bin("connector-publish");
     let dest = w.home.path().join("picked");
     let command = format!("{} download -d '{}'", bin.display(), dest.display());
-    let mut cmd = std::process::Command::new("script");
-    cmd.args(["-qec", &command, "/dev/null"]);
-    for (k, v) in w.cmd(&[]).get_envs() {
-        match v {
-            Some(v) => cmd.env(k, v),
-            None => cmd.env_remove(k),
-        };
-    }
-    let mut child = cmd
-        .current_dir(w.home.path())
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    {
-        use std::io::Write;
-        let mut stdin = child.stdin.take().unwrap();
-        std::thread::sleep(std::time::Duration::from_millis(1500));
-        stdin.write_all(b"1\n").unwrap();
-        std::thread::sleep(std::time::Duration::from_millis(1000));
-        stdin.write_all(b"1\n").unwrap();
-        std::thread::sleep(std::time::Duration::from_millis(1500));
-    }
-    let out = child.wait_with_output().unwrap();
+    let out = common::on_a_terminal(
+        &command,
+        |cmd| {
+            for (k, v) in w.cmd(&[]).get_envs() {
+                match v {
+                    Some(v) => cmd.env(k, v),
+                    None => cmd.env_remove(k),
+                };
+            }
+            cmd.current_dir(w.home.path());
+        },
+        &[b"1\n", b"1\n"],
+    );
     let shown = text(&out.stdout);
     assert!(
         shown.contains(&format!("1. Contoso (default) [default]  ({DEFAULT_ENVIRONMENT})"))

@@ -584,23 +584,15 @@ fn on_a_terminal_it_asks_before_anything_public() {
         w.github.url()
     );
     // `script` gives the command a pseudo-terminal; "n" answers the question.
-    let mut child = std::process::Command::new("script")
-        .args(["-qec", &command, "/dev/null"])
-        .env("CONNECTOR_PUBLISH_CACHE", w.cache.path())
-        .env("GH_TOKEN", TOKEN)
-        .env("NO_COLOR", "1")
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    {
-        use std::io::Write;
-        let mut stdin = child.stdin.take().unwrap();
-        std::thread::sleep(std::time::Duration::from_millis(1500));
-        stdin.write_all(b"n\n").unwrap();
-    }
-    let out = child.wait_with_output().unwrap();
+    let out = common::on_a_terminal(
+        &command,
+        |cmd| {
+            cmd.env("CONNECTOR_PUBLISH_CACHE", w.cache.path())
+                .env("GH_TOKEN", TOKEN)
+                .env("NO_COLOR", "1");
+        },
+        &[b"n\n"],
+    );
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(
         text.contains("Plan") && text.contains("Push `add-open-brewery-db` to your fork and open"),

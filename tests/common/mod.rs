@@ -107,3 +107,29 @@ pub fn snapshot(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
 pub fn json_file(path: &std::path::Path) -> serde_json::Value {
     serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
+
+/// Run a shell command line on a pseudo-terminal (`script`), typing `answers` one by one: the
+/// first after 1.5 s, the next 1 s apart, and 1.5 s more before the input closes, so that each
+/// prompt has appeared and the work after the last answer has finished. `setup` sets the
+/// environment and the working folder.
+pub fn on_a_terminal(command_line: &str, setup: impl FnOnce(&mut std::process::Command), answers: &[&[u8]]) -> std::process::Output {
+    use std::io::Write;
+    use std::time::Duration;
+    let mut cmd = std::process::Command::new("script");
+    cmd.args(["-qec", command_line, "/dev/null"]);
+    setup(&mut cmd);
+    let mut child = cmd
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    for (i, answer) in answers.iter().enumerate() {
+        std::thread::sleep(Duration::from_millis(if i == 0 { 1500 } else { 1000 }));
+        stdin.write_all(answer).unwrap();
+    }
+    std::thread::sleep(Duration::from_millis(1500));
+    drop(stdin);
+    child.wait_with_output().unwrap()
+}
