@@ -212,12 +212,11 @@ fn run(cli: Cli, matches: &clap::ArgMatches) -> anyhow::Result<i32> {
                 return login::status(&settings.token_cache, args.json, &mut stdout);
             }
             let options = LoginOptions {
-                endpoints: settings.endpoints,
+                power_platform: settings,
                 tenant: args.tenant,
                 client_id: args.client_id,
                 service_principal: args.service_principal,
                 json: args.json,
-                token_cache: settings.token_cache,
             };
             login::run(&options, &mut stdout, &mut anstream::stderr())
         }

@@ -18,10 +18,16 @@ pub struct PowerPlatformSettings {
 }
 
 impl PowerPlatformSettings {
-    /// The API client, and the client for storage links.
-    fn connect(&self) -> anyhow::Result<(PowerPlatform, reqwest::blocking::Client)> {
+    /// The endpoints without trailing slashes, once they are known to be safe to send tokens to.
+    pub fn checked_endpoints(&self) -> anyhow::Result<Endpoints> {
         let endpoints = self.endpoints.clone().normalized();
         endpoints.check()?;
+        Ok(endpoints)
+    }
+
+    /// The API client, and the client for storage links.
+    fn connect(&self) -> anyhow::Result<(PowerPlatform, reqwest::blocking::Client)> {
+        let endpoints = self.checked_endpoints()?;
         let http = http_client()?;
         let tokens = TokenSource::new(http.clone(), self.token_cache.clone(), endpoints.clone());
         Ok((PowerPlatform::new(http, endpoints, tokens), storage_client()?))
@@ -152,6 +158,14 @@ pub fn pick(what: &str, labels: &[String], input: &mut dyn BufRead, err: &mut dy
     bail!("no {what} was picked")
 }
 
+/// What the user should know about a download (a swagger that was not strict JSON, say).
+pub fn print_notes(download: &Download, err: &mut dyn Write) -> anyhow::Result<()> {
+    for note in &download.notes {
+        writeln!(err, "{} {note}", paint(WARNING, "note:"))?;
+    }
+    Ok(())
+}
+
 fn report(
     download: &Download,
     dest: &Path,
@@ -160,9 +174,7 @@ fn report(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> anyhow::Result<()> {
-    for note in &download.notes {
-        writeln!(err, "{} {note}", paint(WARNING, "note:"))?;
-    }
+    print_notes(download, err)?;
     if json {
         let value = serde_json::json!({
             "environment": download.environment,

@@ -1,27 +1,25 @@
 //! `connector-publish login` and `logout`: the Power Platform sign-in that `download` and
 //! `submit --from-environment` use.
 
+use super::download::PowerPlatformSettings;
 use crate::output::{paint, EMPHASIS, GOOD};
 use crate::powerplatform::auth::{self, Identity, CLIENT_SECRET_ENV};
-use crate::powerplatform::{http_client, Endpoints};
+use crate::powerplatform::http_client;
 use anyhow::bail;
 use std::io::Write;
-use std::path::PathBuf;
 use std::time::Duration;
 
 #[derive(Debug, Clone)]
 pub struct LoginOptions {
-    pub endpoints: Endpoints,
+    pub power_platform: PowerPlatformSettings,
     pub tenant: String,
     pub client_id: String,
     pub service_principal: bool,
     pub json: bool,
-    pub token_cache: PathBuf,
 }
 
 pub fn run(options: &LoginOptions, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<i32> {
-    let endpoints = options.endpoints.clone().normalized();
-    endpoints.check()?;
+    let endpoints = options.power_platform.checked_endpoints()?;
     let http = http_client()?;
     let identity = Identity {
         http: &http,
@@ -57,14 +55,14 @@ pub fn run(options: &LoginOptions, out: &mut dyn Write, err: &mut dyn Write) -> 
         spinner.finish_and_clear();
         token?
     };
-    auth::save(&options.token_cache, &token)?;
+    auth::save(&options.power_platform.token_cache, &token)?;
     if options.json {
         let value = serde_json::json!({
             "account": token.account,
             "tenant": token.tenant,
             "grant": token.grant,
             "expires_on": token.expires_on,
-            "token_cache": options.token_cache,
+            "token_cache": options.power_platform.token_cache,
         });
         writeln!(out, "{}", serde_json::to_string_pretty(&value)?)?;
     } else {
@@ -72,7 +70,7 @@ pub fn run(options: &LoginOptions, out: &mut dyn Write, err: &mut dyn Write) -> 
             out,
             "{} signed in to Power Platform as {token}; the token is cached in {}",
             paint(GOOD, "✓"),
-            options.token_cache.display()
+            options.power_platform.token_cache.display()
         )?;
     }
     Ok(crate::cli::exit::OK)

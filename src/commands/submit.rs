@@ -318,9 +318,7 @@ pub fn run(options: &SubmitOptions, out: &mut dyn Write, err: &mut dyn Write) ->
         .path()
         .join(crate::package::name::safe_folder_name(&download.display_name).unwrap_or_else(|_| download.connector_id.clone()));
     crate::powerplatform::download::write(&path, &download, false)?;
-    for note in &download.notes {
-        writeln!(err, "{} {note}", paint(WARNING, "note:"))?;
-    }
+    super::download::print_notes(&download, err)?;
     if !options.json {
         writeln!(
             err,
