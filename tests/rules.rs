@@ -164,7 +164,20 @@ fn certified(f: &mut Fixture) {
     set(&mut f.properties, "/properties/iconBrandColor", json!("#1f5fa8"));
 }
 
+// The Swagger Validator catalogue and the coding standards, one file per part.
+#[path = "rules/catalogue_operations.rs"]
+mod catalogue_operations;
+#[path = "rules/catalogue_schema.rs"]
+mod catalogue_schema;
+
 fn cases() -> Vec<Case> {
+    let mut all = base_cases();
+    all.extend(catalogue_operations::cases());
+    all.extend(catalogue_schema::cases());
+    all
+}
+
+fn base_cases() -> Vec<Case> {
     vec![
         Case {
             rule: "file-swagger-missing",

@@ -6,6 +6,7 @@
 //! *where* a rule fires and add the specifics; everything else comes from the table, so the
 //! table is the one place to review, document and measure the rules.
 
+mod catalogue;
 mod files;
 mod properties;
 mod readme;
@@ -31,6 +32,9 @@ pub struct Finding {
     pub pointer: Option<String>,
     pub message: String,
     pub fix: String,
+    /// The Swagger Validator's own error name for this problem, when it has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub validator: Option<&'static str>,
 }
 
 /// The outcome of checking one package.
@@ -119,6 +123,7 @@ impl Sink {
             pointer,
             message: if detail.is_empty() { rule.message.to_string() } else { detail },
             fix: fix.unwrap_or_else(|| rule.fix.to_string()),
+            validator: rule.validator,
         });
     }
 
@@ -148,6 +153,11 @@ pub fn check(package: &ConnectorPackage, category: Category) -> Report {
         let file = JsonFile { name: &file.name, doc };
         swagger::check(&file, &mut sink);
         secrets::scan_swagger(&file, &mut sink);
+        let props = match (&properties, package.file(KnownFile::ApiProperties)) {
+            (Some(doc), Some(f)) => Some(JsonFile { name: &f.name, doc }),
+            _ => None,
+        };
+        catalogue::check(&file, props.as_ref(), &mut sink);
     }
     if let (Some(doc), Some(file)) = (&properties, package.file(KnownFile::ApiProperties)) {
         let file = JsonFile { name: &file.name, doc };

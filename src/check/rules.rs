@@ -19,6 +19,9 @@ pub struct Rule {
     pub fix: &'static str,
     /// The public document the rule comes from.
     pub source: &'static str,
+    /// The error name Microsoft's Swagger Validator reports for the same problem (its catalogue:
+    /// certification-swagger-validator-rules), so a pipeline failure can be matched to a rule.
+    pub validator: Option<&'static str>,
 }
 
 use Category::{Certified as C, Custom as U, IndependentPublisher as I};
@@ -47,6 +50,18 @@ macro_rules! rule {
             message: $msg,
             fix: $fix,
             source: $src,
+            validator: None,
+        }
+    };
+    ($id:literal, $sev:expr, $applies:expr, $msg:literal, $fix:literal, $src:expr, $validator:literal) => {
+        Rule {
+            id: $id,
+            severity: $sev,
+            applies_to: $applies,
+            message: $msg,
+            fix: $fix,
+            source: $src,
+            validator: Some($validator),
         }
     };
 }
@@ -104,6 +119,14 @@ pub static RULES: &[Rule] = &[
     rule!("secret-client-secret", Error, ALL, "an OAuth client secret is in the file, and would be published", "replace the value with a dummy such as \"dummysecret\"; the real one belongs only in your environment", CERTIFICATION),
     rule!("secret-client-id", Error, ALL, "a real OAuth client id is in the file, and would be published", "replace the value with a dummy such as \"[[REPLACE WITH CLIENT ID]]\"", CERTIFICATION),
     rule!("secret-value", Error, ALL, "something that looks like a key or token is in the file, and would be published", "replace the value with a dummy such as \"YOUR_API_KEY\"", CERTIFICATION),
+    // Swagger Validator catalogue: Operations, Arrays, Not supported, Parameters
+    // (src/check/catalogue/{operations,parameters}.rs).
+    // -- end of Operations, Arrays, Not supported, Parameters --
+    // Swagger Validator catalogue: Properties, Response, Security, Webhooks, Metadata
+    // (src/check/catalogue/{schema,security}.rs).
+    // -- end of Properties, Response, Security, Webhooks, Metadata --
+    // Coding standards (src/check/catalogue/standards.rs): warnings.
+    // -- end of coding standards --
 ];
 
 /// Look a rule up by id. Panics on an unknown id: that is a bug in a check, caught by tests.
