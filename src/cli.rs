@@ -19,6 +19,11 @@ pub mod exit {
     pub const DUPLICATE: i32 = 5;
 }
 
+/// A bad value on the command line that clap could not catch by itself: exits 2, like clap's own.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct UsageError(pub String);
+
 const EXIT_CODES: &str = "\
 Settings: flags override environment variables (CONNECTOR_PUBLISH_*, GH_TOKEN), which override the
 config file (see `connector-publish config list`).
@@ -283,6 +288,11 @@ pub struct SubmitArgs {
     #[arg(long)]
     pub generate_readme: bool,
 
+    /// Stop on every validation error, including the ones the upstream version already has (by
+    /// default an --update is judged by what it changes).
+    #[arg(long)]
+    pub strict: bool,
+
     /// Replace a branch of the same name on your fork that holds other content.
     #[arg(long)]
     pub force_push: bool,
@@ -422,4 +432,18 @@ pub struct ValidateArgs {
     /// Print the findings as JSON for scripts.
     #[arg(long)]
     pub json: bool,
+
+    /// Judge the folder as a change to its upstream version: findings the upstream connector
+    /// already has are pre-existing and do not fail the run. Without a value, the upstream folder
+    /// is read from the path (…/certified-connectors/<Folder>). Reads the local mirror only
+    /// (`connector-publish sync` makes it).
+    #[arg(long, value_name = "CATEGORY/FOLDER", num_args = 0..=1)]
+    pub against_upstream: Option<Option<String>>,
+
+    /// Fail on every error, including the ones already upstream.
+    #[arg(long)]
+    pub strict: bool,
+
+    #[command(flatten)]
+    pub upstream: UpstreamArgs,
 }

@@ -1,6 +1,7 @@
 //! Entry point: parse arguments, run the command, turn errors into messages and exit codes.
 
 use connector_publish::catalog::{cache_dir, Upstream};
+use connector_publish::cli::UsageError;
 use connector_publish::cli::{exit, Cli, Command};
 use connector_publish::commands::download::{self, DownloadOptions, PowerPlatformSettings};
 use connector_publish::commands::login::{self, LoginOptions};
@@ -30,11 +31,6 @@ fn main() {
     };
     std::process::exit(code);
 }
-
-/// A bad value on the command line that clap could not catch by itself.
-#[derive(Debug, thiserror::Error)]
-#[error("{0}")]
-struct UsageError(String);
 
 /// A value the user did not give on the command line or in the environment: the config file's.
 fn from_file(matches: &clap::ArgMatches, id: &str) -> bool {
@@ -86,6 +82,10 @@ fn run(cli: Cli, matches: &clap::ArgMatches) -> anyhow::Result<i32> {
                 path: args.path,
                 category,
                 json: args.json,
+                strict: args.strict,
+                against_upstream: args.against_upstream,
+                cache: cache_dir()?,
+                upstream: upstream_from(&args.upstream, matches, &config),
             };
             validate::run(&options, &mut stdout)
         }
@@ -142,6 +142,7 @@ fn run(cli: Cli, matches: &clap::ArgMatches) -> anyhow::Result<i32> {
                 },
                 interactive: std::io::stdin().is_terminal() && std::io::stdout().is_terminal(),
                 generate_readme: args.generate_readme,
+                strict: args.strict,
             };
             submit::run(&options, &mut stdout, &mut anstream::stderr())
         }

@@ -11,6 +11,7 @@ mod files;
 mod properties;
 mod readme;
 pub mod rules;
+pub mod schemas;
 mod secrets;
 mod swagger;
 
@@ -35,6 +36,9 @@ pub struct Finding {
     /// The Swagger Validator's own error name for this problem, when it has one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub validator: Option<&'static str>,
+    /// Already in the upstream version of the connector (see [`Report::apply_baseline`]): shown,
+    /// counted, but it does not stop a run unless `--strict`.
+    pub pre_existing: bool,
 }
 
 /// The outcome of checking one package.
@@ -42,6 +46,9 @@ pub struct Finding {
 pub struct Report {
     pub category: Option<Category>,
     pub findings: Vec<Finding>,
+    /// What the findings were compared with (the upstream folder and commit), when they were.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<String>,
 }
 
 impl Report {
@@ -51,6 +58,53 @@ impl Report {
 
     pub fn warnings(&self) -> usize {
         self.findings.iter().filter(|f| f.severity == Severity::Warning).count()
+    }
+
+    /// Errors that stop a real run: the ones this change introduces, or all of them with `strict`.
+    pub fn blocking(&self, strict: bool) -> usize {
+        self.findings
+            .iter()
+            .filter(|f| f.severity == Severity::Error && (strict || !f.pre_existing))
+            .count()
+    }
+
+    /// Findings already present upstream.
+    pub fn pre_existing(&self) -> usize {
+        self.findings.iter().filter(|f| f.pre_existing).count()
+    }
+
+    /// Judge a change by what it changes: mark every finding that the same checks also report on
+    /// `upstream` (the connector as it is on `dev`) as pre-existing. A finding matches an upstream
+    /// one of the same rule in the same file at the same JSON pointer or with the same message
+    /// (pointers into arrays shift when an item is inserted; messages name the operation or
+    /// parameter). Each upstream finding matches at most once, so a second copy of an old problem
+    /// counts as new.
+    pub fn apply_baseline(&mut self, upstream: &Report, described_as: String) {
+        let same_file = |a: &str, b: &str| {
+            a.eq_ignore_ascii_case(b)
+                || matches!((crate::package::KnownFile::from_name(a), crate::package::KnownFile::from_name(b)), (Some(x), Some(y)) if x == y)
+        };
+        let mut unused: Vec<&Finding> = upstream.findings.iter().collect();
+        // Exact pointer matches first, so that a message match cannot take an upstream finding
+        // that a later finding matches exactly.
+        for pass in 0..2 {
+            for f in self.findings.iter_mut().filter(|f| !f.pre_existing) {
+                let hit = unused.iter().position(|u| {
+                    u.rule == f.rule
+                        && same_file(&u.file, &f.file)
+                        && if pass == 0 {
+                            u.pointer.is_some() && u.pointer == f.pointer && u.message == f.message
+                        } else {
+                            (u.pointer.is_some() && u.pointer == f.pointer) || u.message == f.message
+                        }
+                });
+                if let Some(i) = hit {
+                    unused.swap_remove(i);
+                    f.pre_existing = true;
+                }
+            }
+        }
+        self.baseline = Some(described_as);
     }
 
     /// Findings grouped by file, files in name order, findings in file order.
@@ -64,6 +118,24 @@ impl Report {
 
     /// One line for a PR body or a progress message.
     pub fn summary(&self) -> String {
+        if self.baseline.is_some() {
+            let new_errors = self.blocking(false);
+            let new_warnings = self
+                .findings
+                .iter()
+                .filter(|f| f.severity == Severity::Warning && !f.pre_existing)
+                .count();
+            let old = self.pre_existing();
+            let new = match (new_errors, new_warnings) {
+                (0, 0) => "no new problems".to_string(),
+                (e, w) => format!("{e} new error{}, {w} new warning{}", plural(e), plural(w)),
+            };
+            return if old == 0 {
+                new
+            } else {
+                format!("{new}; {old} pre-existing finding{} already upstream", plural(old))
+            };
+        }
         match (self.errors(), self.warnings()) {
             (0, 0) => "no problems found".into(),
             (e, w) => format!("{e} error{}, {w} warning{}", plural(e), plural(w)),
@@ -124,6 +196,7 @@ impl Sink {
             message: if detail.is_empty() { rule.message.to_string() } else { detail },
             fix: fix.unwrap_or_else(|| rule.fix.to_string()),
             validator: rule.validator,
+            pre_existing: false,
         });
     }
 
@@ -140,8 +213,14 @@ impl Sink {
     }
 }
 
-/// Check a package as a connector of `category`.
+/// Check a package as a connector of `category`, against the built-in copies of the repository's
+/// schemas.
 pub fn check(package: &ConnectorPackage, category: Category) -> Report {
+    check_with(package, category, &schemas::Schemas::builtin())
+}
+
+/// Check a package as a connector of `category`, against the given schemas (the mirror's).
+pub fn check_with(package: &ConnectorPackage, category: Category, schemas: &schemas::Schemas) -> Report {
     let mut sink = Sink::new(category);
     files::check_layout(package, &mut sink);
 
@@ -152,6 +231,7 @@ pub fn check(package: &ConnectorPackage, category: Category) -> Report {
     if let (Some(doc), Some(file)) = (&swagger, package.swagger_file()) {
         let file = JsonFile { name: &file.name, doc };
         swagger::check(&file, &mut sink);
+        schemas::check(schemas, schemas::Which::Swagger, &file, &mut sink);
         secrets::scan_swagger(&file, &mut sink);
         let props = match (&properties, package.file(KnownFile::ApiProperties)) {
             (Some(doc), Some(f)) => Some(JsonFile { name: &f.name, doc }),
@@ -162,10 +242,13 @@ pub fn check(package: &ConnectorPackage, category: Category) -> Report {
     if let (Some(doc), Some(file)) = (&properties, package.file(KnownFile::ApiProperties)) {
         let file = JsonFile { name: &file.name, doc };
         properties::check(&file, &mut sink);
+        schemas::check(schemas, schemas::Which::Properties, &file, &mut sink);
         secrets::scan_properties(&file, &mut sink);
     }
     if let (Some(doc), Some(file)) = (&settings, package.file(KnownFile::Settings)) {
-        secrets::scan_settings(&JsonFile { name: &file.name, doc }, &mut sink);
+        let file = JsonFile { name: &file.name, doc };
+        schemas::check(schemas, schemas::Which::Settings, &file, &mut sink);
+        secrets::scan_settings(&file, &mut sink);
     }
     if let Some(file) = package.file(KnownFile::Readme) {
         readme::check(file, swagger.as_ref().map(|d| &d.value), &mut sink);
@@ -177,5 +260,6 @@ pub fn check(package: &ConnectorPackage, category: Category) -> Report {
     Report {
         category: Some(category),
         findings,
+        baseline: None,
     }
 }

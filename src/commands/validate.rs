@@ -1,5 +1,6 @@
 //! `connector-publish validate`: load the package and run the checks, offline.
 
+use crate::check::schemas::Schemas;
 use crate::check::{self, Report, Severity};
 use crate::cli::exit;
 use crate::output::{paint, DIM, EMPHASIS, ERROR, GOOD, HEADER, WARNING};
@@ -15,6 +16,16 @@ pub struct ValidateOptions {
     /// Overrides the inferred category.
     pub category: Option<Category>,
     pub json: bool,
+    /// Errors already present upstream block too.
+    pub strict: bool,
+    /// Compare with the upstream version of the connector: `Some(None)` finds the folder from the
+    /// path (`…/certified-connectors/Foo`), `Some(Some("certified-connectors/Foo"))` names it.
+    pub against_upstream: Option<Option<String>>,
+    /// The cache folder and upstream whose mirror (when there is one) provides the repository's
+    /// schemas and, with `against_upstream`, the upstream version. Never synced here: validate
+    /// stays offline.
+    pub cache: PathBuf,
+    pub upstream: crate::catalog::Upstream,
 }
 
 /// What validation learned, for this command's output and for `submit`.
@@ -29,13 +40,18 @@ pub struct Validation {
     pub default_folder: Result<String, String>,
 }
 
-/// Load and check; no output.
+/// Load and check against the built-in schemas; no output.
 pub fn validate(path: &std::path::Path, category_override: Option<Category>) -> anyhow::Result<Validation> {
+    validate_with(path, category_override, &Schemas::builtin())
+}
+
+/// Load and check against the given schemas; no output.
+pub fn validate_with(path: &std::path::Path, category_override: Option<Category>, schemas: &Schemas) -> anyhow::Result<Validation> {
     let package = ConnectorPackage::load(path)?;
     let properties = package.json(KnownFile::ApiProperties).and_then(Result::ok);
     let inference = category::infer(properties.as_ref().map(|d| &d.value));
     let category = category_override.unwrap_or(inference.category);
-    let report = check::check(&package, category);
+    let report = check::check_with(&package, category, schemas);
     let title = package.fingerprint().and_then(Result::ok).and_then(|f| f.title);
     let default_folder = match title {
         Some(t) => name::safe_folder_name(&t).map_err(|e| e.to_string()),
@@ -50,14 +66,99 @@ pub fn validate(path: &std::path::Path, category_override: Option<Category>) -> 
     })
 }
 
+/// The connector folder as it is upstream, checked the same way, so findings it already has are
+/// known as pre-existing. `folder` is `<category folder>/<Folder>`.
+pub fn baseline(package_files: Vec<(String, Vec<u8>)>, folder: &str, category: Category, schemas: &Schemas) -> Report {
+    let package = ConnectorPackage::from_files(folder, package_files);
+    check::check_with(&package, category, schemas)
+}
+
+/// The files of `folder` (`certified-connectors/Foo`) at `commit` of the mirror, or `None` when
+/// the folder is not there.
+pub fn upstream_files(repo: &git2::Repository, commit: git2::Oid, folder: &str) -> anyhow::Result<Option<Vec<(String, Vec<u8>)>>> {
+    let tree = repo.find_commit(commit)?.tree()?;
+    let Ok(entry) = tree.get_path(std::path::Path::new(folder)) else {
+        return Ok(None);
+    };
+    let Ok(folder_tree) = repo.find_tree(entry.id()) else {
+        return Ok(None);
+    };
+    let mut files = Vec::new();
+    for e in folder_tree.iter() {
+        if e.kind() != Some(git2::ObjectType::Blob) {
+            continue;
+        }
+        let (Ok(name), Ok(blob)) = (e.name(), repo.find_blob(e.id())) else {
+            continue;
+        };
+        files.push((name.to_string(), blob.content().to_vec()));
+    }
+    Ok(Some(files))
+}
+
+/// `<category folder>/<Folder>` from the last two components of a path placed like upstream.
+fn folder_from_path(path: &std::path::Path) -> Option<String> {
+    let canonical = std::fs::canonicalize(path).ok()?;
+    let name = canonical.file_name()?.to_str()?;
+    let parent = canonical.parent()?.file_name()?.to_str()?;
+    Category::from_folder(parent)?;
+    Some(format!("{parent}/{name}"))
+}
+
 pub fn run(options: &ValidateOptions, out: &mut dyn Write) -> anyhow::Result<i32> {
-    let v = validate(&options.path, options.category)?;
+    let mirror = crate::catalog::Mirror::new(&options.cache, &options.upstream);
+    // The mirror, when there is one, gives upstream's current schemas and the upstream version.
+    let head = mirror.recorded_head();
+    let repo_and_head = match &head {
+        Some((oid, _)) => match (mirror.open(), git2::Oid::from_str(oid)) {
+            (Ok(repo), Ok(oid)) => Some((repo, oid)),
+            _ => None,
+        },
+        None => None,
+    };
+    let schemas = match &repo_and_head {
+        Some((repo, oid)) => Schemas::from_git(repo, *oid),
+        None => Schemas::builtin(),
+    };
+    let mut v = validate_with(&options.path, options.category, &schemas)?;
+    if let Some(folder) = &options.against_upstream {
+        let folder = match folder {
+            Some(f) => {
+                let (category, name) = crate::plan::Target::parse_update(f).map_err(|e| crate::cli::UsageError(format!("--against-upstream: {e}")))?;
+                format!("{}/{name}", category.folder())
+            }
+            None => folder_from_path(&options.path).ok_or_else(|| {
+                crate::cli::UsageError(format!(
+                    "--against-upstream: {} is not placed like upstream (…/<category>-connectors/<Folder>); name the upstream folder: --against-upstream \"certified-connectors/<Folder>\"",
+                    options.path.display()
+                ))
+            })?,
+        };
+        let Some((repo, oid)) = &repo_and_head else {
+            anyhow::bail!(
+                "--against-upstream needs the local mirror of upstream, and there is none yet: run `connector-publish sync` once (validate itself never uses the network)"
+            );
+        };
+        let Some(files) = upstream_files(repo, *oid, &folder)? else {
+            anyhow::bail!(
+                "{folder} is not in the mirror of upstream (commit {}); check the name with `connector-publish search`, or run `connector-publish sync`",
+                &oid.to_string()[..12]
+            );
+        };
+        let upstream_report = baseline(files, &folder, v.category, &schemas);
+        v.report
+            .apply_baseline(&upstream_report, format!("{folder} at upstream {}", &oid.to_string()[..12]));
+    }
     if options.json {
         print_json(&v, options, out)?;
     } else {
         print_human(&v, options, out)?;
     }
-    Ok(if v.report.errors() > 0 { exit::FINDINGS } else { exit::OK })
+    Ok(if v.report.blocking(options.strict) > 0 {
+        exit::FINDINGS
+    } else {
+        exit::OK
+    })
 }
 
 fn print_json(v: &Validation, options: &ValidateOptions, out: &mut dyn Write) -> anyhow::Result<()> {
@@ -71,6 +172,9 @@ fn print_json(v: &Validation, options: &ValidateOptions, out: &mut dyn Write) ->
         "files": v.package.files.iter().map(|f| json!({"name": f.name, "kind": f.kind, "bytes": f.bytes.len()})).collect::<Vec<_>>(),
         "errors": v.report.errors(),
         "warnings": v.report.warnings(),
+        "blocking": v.report.blocking(options.strict),
+        "pre_existing": v.report.pre_existing(),
+        "baseline": v.report.baseline,
         "findings": v.report.findings,
     });
     serde_json::to_writer_pretty(&mut *out, &doc).context("writing JSON")?;
@@ -94,6 +198,10 @@ fn print_human(v: &Validation, options: &ValidateOptions, out: &mut dyn Write) -
         Err(e) => writeln!(out, "{}", paint(WARNING, format!("Folder name: {e}")))?,
     }
     for (file, findings) in v.report.by_file() {
+        let findings: Vec<_> = findings.into_iter().filter(|f| !f.pre_existing).collect();
+        if findings.is_empty() {
+            continue;
+        }
         writeln!(out)?;
         writeln!(out, "{}", paint(HEADER, file))?;
         for f in findings {
@@ -105,17 +213,59 @@ fn print_human(v: &Validation, options: &ValidateOptions, out: &mut dyn Write) -
                 Severity::Error => ("error", ERROR),
                 Severity::Warning => ("warning", WARNING),
             };
-            writeln!(out, "  {location}: {}[{}] {}", paint(style, label), f.rule, f.message)?;
+            let validator = f.validator.map(|n| format!(" (validator: {n})")).unwrap_or_default();
+            writeln!(out, "  {location}: {}[{}] {}{validator}", paint(style, label), f.rule, f.message)?;
             writeln!(out, "    {} {}", paint(DIM, "fix:"), f.fix)?;
         }
     }
+    print_pre_existing(&v.report, options.strict, out)?;
     writeln!(out)?;
     let summary = v.report.summary();
-    let style = match (v.report.errors(), v.report.warnings()) {
-        (0, 0) => GOOD,
-        (0, _) => WARNING,
+    let style = match (v.report.blocking(options.strict), v.report.findings.iter().any(|f| !f.pre_existing)) {
+        (0, false) => GOOD,
+        (0, true) => WARNING,
         _ => ERROR,
     };
     writeln!(out, "{}", paint(style, summary))?;
+    Ok(())
+}
+
+/// Findings the upstream version already has, grouped by rule with a count: shown so they can be
+/// fixed, and said not to block (unless `--strict`).
+pub fn print_pre_existing(report: &Report, strict: bool, out: &mut dyn Write) -> anyhow::Result<()> {
+    let old: Vec<_> = report.findings.iter().filter(|f| f.pre_existing).collect();
+    if old.is_empty() {
+        return Ok(());
+    }
+    let mut by_rule: std::collections::BTreeMap<(&str, Severity), usize> = std::collections::BTreeMap::new();
+    for f in &old {
+        *by_rule.entry((f.rule, f.severity)).or_default() += 1;
+    }
+    writeln!(out)?;
+    writeln!(
+        out,
+        "{}",
+        paint(
+            HEADER,
+            format!(
+                "Pre-existing: {} finding{} already in {} ({})",
+                old.len(),
+                if old.len() == 1 { "" } else { "s" },
+                report.baseline.as_deref().unwrap_or("upstream"),
+                if strict {
+                    "they block: --strict"
+                } else {
+                    "not introduced by this change; they do not block"
+                }
+            )
+        )
+    )?;
+    for ((rule, severity), n) in by_rule {
+        let label = match severity {
+            Severity::Error => paint(ERROR, "error"),
+            Severity::Warning => paint(WARNING, "warning"),
+        };
+        writeln!(out, "  {n:>4} × {label}[{rule}] {}", paint(DIM, check::rules::rule(rule).message))?;
+    }
     Ok(())
 }
