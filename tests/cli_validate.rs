@@ -10,14 +10,15 @@ fn bin() -> Command {
     cmd
 }
 
-/// A small independent publisher connector with exactly one error: a trailing comma.
+/// A small independent publisher connector with exactly one error, a product name in the
+/// description, and a trailing comma (a warning: the service's JSON reader accepts it).
 fn connector(dir: &std::path::Path) {
     fs::write(
         dir.join("apiDefinition.swagger.json"),
         r#"{
   "swagger": "2.0",
   "info": {"title": "Open Brewery DB", "version": "1.0",
-    "description": "Open Brewery DB is a free dataset with public information on breweries.",
+    "description": "Open Brewery DB is a free dataset with public information on breweries for Power Automate.",
     "contact": {"name": "Jane Doe", "email": "jane@example.org"}},
   "host": "api.openbrewerydb.org",
   "basePath": "/v1",
@@ -62,14 +63,15 @@ fn errors_are_reported_with_file_line_column_and_exit_1() {
             "as independent-publisher (inferred: iconBrandColor is #da3b01",
         ))
         .stdout(predicate::str::contains(
-            "apiDefinition.swagger.json:14:4: error[json-not-strict] not strict JSON: a trailing comma",
+            "apiDefinition.swagger.json:14:4: warning[json-not-strict] not strict JSON: a trailing comma",
         ))
         .stdout(predicate::str::contains("fix:"))
         .stdout(predicate::str::contains("settings.json: warning[file-settings]"))
         .stdout(predicate::str::contains(
             "It would be submitted as independent-publisher-connectors/Open Brewery DB",
         ))
-        .stdout(predicate::str::contains("1 error, 1 warning"))
+        .stdout(predicate::str::contains("error[description-words]"))
+        .stdout(predicate::str::contains("1 error, 2 warnings"))
         // Piped output carries no color codes.
         .stdout(predicate::str::contains("\u{1b}[").not());
 }
@@ -80,7 +82,8 @@ fn clean_connector_exits_0_and_json_is_machine_readable() {
     connector(dir.path());
     let swagger = fs::read_to_string(dir.path().join("apiDefinition.swagger.json"))
         .unwrap()
-        .replace("],\n}", "]\n}");
+        .replace("],\n}", "]\n}")
+        .replace(" for Power Automate.", ".");
     fs::write(dir.path().join("apiDefinition.swagger.json"), swagger).unwrap();
     let out = bin()
         .args(["validate", "--json"])
@@ -173,4 +176,103 @@ fn symlinks_out_of_the_folder_are_not_followed() {
         .map(|f| f["file"].as_str().unwrap().to_string())
         .collect();
     assert_eq!(skipped, [".DS_Store", "notes.txt", "screenshots"]);
+}
+
+/// `validate --against-upstream`: a folder placed like upstream is judged by what it changes,
+/// against the local mirror (made by `sync`; validate itself stays offline).
+#[test]
+fn against_upstream_judges_a_change_by_what_it_changes() {
+    let root = tempfile::tempdir().unwrap();
+    let git = |dir: &std::path::Path, args: &[&str]| {
+        let out = std::process::Command::new("git")
+            .args(args)
+            .current_dir(dir)
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_AUTHOR_NAME", "t")
+            .env("GIT_AUTHOR_EMAIL", "t@example.org")
+            .env("GIT_COMMITTER_NAME", "t")
+            .env("GIT_COMMITTER_EMAIL", "t@example.org")
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    };
+    // Upstream holds the connector with its product-name error (and the trailing comma).
+    let upstream = root.path().join("upstream");
+    let folder = upstream.join("independent-publisher-connectors/Open Brewery DB");
+    fs::create_dir_all(&folder).unwrap();
+    connector(&folder);
+    fs::remove_file(folder.join("settings.json")).unwrap();
+    git(&upstream, &["init", "-q", "-b", "dev"]);
+    git(&upstream, &["add", "-A"]);
+    git(&upstream, &["commit", "-qm", "upstream"]);
+    // The author's clone of the repository, where the folder gets one more operation.
+    let work = root.path().join("work/independent-publisher-connectors/Open Brewery DB");
+    fs::create_dir_all(&work).unwrap();
+    for entry in fs::read_dir(&folder).unwrap() {
+        let entry = entry.unwrap();
+        fs::copy(entry.path(), work.join(entry.file_name())).unwrap();
+    }
+    let cache = root.path().join("cache");
+    let run = |args: &[&str]| {
+        bin()
+            .args(args)
+            .args(["--upstream", upstream.to_str().unwrap(), "--base-branch", "dev"])
+            .env("CONNECTOR_PUBLISH_CACHE", &cache)
+            .output()
+            .unwrap()
+    };
+    let work_arg = work.to_str().unwrap();
+    // No mirror yet: says to sync, and does not fetch by itself.
+    let out = run(&["validate", work_arg, "--against-upstream"]);
+    assert_eq!(out.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("connector-publish sync"));
+    assert!(!cache.join("mirrors").exists());
+    assert_eq!(run(&["sync"]).status.code(), Some(0));
+    // Unchanged: the error is pre-existing, so it does not fail the run...
+    let out = run(&["validate", work_arg, "--against-upstream"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    assert!(stdout.contains("Pre-existing: "), "{stdout}");
+    assert!(stdout.contains("error[description-words]"), "{stdout}");
+    // ... unless --strict; and the upstream folder can be named instead of inferred.
+    assert_eq!(
+        run(&["validate", work_arg, "--against-upstream", "--strict"]).status.code(),
+        Some(1)
+    );
+    let out = run(&[
+        "validate",
+        work_arg,
+        "--json",
+        "--against-upstream=independent-publisher-connectors/Open Brewery DB",
+    ]);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["blocking"], 0);
+    assert!(doc["baseline"]
+        .as_str()
+        .unwrap()
+        .starts_with("independent-publisher-connectors/Open Brewery DB at upstream"));
+    let finding = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "description-words")
+        .unwrap();
+    assert_eq!(finding["pre_existing"], true);
+    // A new error in the change blocks: the title gets a restricted word.
+    let swagger = work.join("apiDefinition.swagger.json");
+    let text = fs::read_to_string(&swagger).unwrap();
+    fs::write(&swagger, text.replace("\"Open Brewery DB\"", "\"Open Brewery DB API\"")).unwrap();
+    let out = run(&["validate", work_arg, "--against-upstream"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains("error[title-words]"), "{stdout}");
+    // A folder not placed like upstream, and a bad name, are usage errors.
+    let out = run(&["validate", root.path().to_str().unwrap(), "--against-upstream"]);
+    assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(run(&["validate", work_arg, "--against-upstream=nowhere"]).status.code(), Some(2));
+    // A folder that is not upstream says so.
+    let out = run(&["validate", work_arg, "--against-upstream=certified-connectors/Nope"]);
+    assert_eq!(out.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("is not in the mirror"));
 }

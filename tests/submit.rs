@@ -707,3 +707,68 @@ fn submit_from_environment_downloads_then_opens_the_pr() {
     );
     assert_eq!(std::fs::read_dir(&tmp).unwrap().count(), 0, "the temporary folder was removed");
 }
+
+#[test]
+fn an_update_is_judged_by_what_it_changes() {
+    let w = World::new(0);
+    // The update: upstream's DeepL swagger byte for byte (it has many findings: no operation ids,
+    // no descriptions...) plus an apiProperties.json with a brand color of its own.
+    let folder = tempfile::tempdir().unwrap();
+    let upstream_swagger = r#"{"swagger": "2.0", "info": {"title": "DeepL"}, "host": "api.deepl.com", "basePath": "/v2", "paths": {"/translate": {"post": {}}, "/usage": {"get": {}}, "/languages": {"get": {}}}}"#;
+    std::fs::write(folder.path().join("apiDefinition.swagger.json"), upstream_swagger).unwrap();
+    std::fs::write(
+        folder.path().join("apiProperties.json"),
+        r##"{"properties": {"iconBrandColor": "#0f2b46", "capabilities": []}}"##,
+    )
+    .unwrap();
+    let dry = |extra: &[&str]| {
+        w.submit_folder(folder.path())
+            .args(["--dry-run", "--update", "certified-connectors/DeepL"])
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    // The upstream version's errors are pre-existing: shown, counted, not blocking.
+    let out = dry(&[]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.contains("Pre-existing:"), "{stdout}");
+    assert!(stdout.contains("already upstream"), "{stdout}");
+    assert!(stdout.contains("A real run would push"), "{stdout}");
+    // The pull request body says which is which.
+    assert!(stdout.contains("pre-existing finding"), "{stdout}");
+    // --json marks each finding.
+    let out = dry(&["--json"]);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let validation = &doc["validation"];
+    assert_eq!(validation["blocking"], 0, "{validation}");
+    assert!(validation["pre_existing"].as_u64().unwrap() > 0);
+    assert!(validation["baseline"]
+        .as_str()
+        .unwrap()
+        .starts_with("certified-connectors/DeepL at upstream"));
+    assert!(validation["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|f| f["pre_existing"] == true || f["severity"] == "warning"));
+    // --strict blocks on all of them.
+    let out = dry(&["--strict"]);
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stdout));
+    // A problem the change introduces blocks, even in an update: a new operation without an id.
+    std::fs::write(
+        folder.path().join("apiDefinition.swagger.json"),
+        upstream_swagger.replace(
+            r#""/languages": {"get": {}}"#,
+            r#""/languages": {"get": {}}, "/glossaries": {"get": {}}"#,
+        ),
+    )
+    .unwrap();
+    let out = dry(&[]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains("/glossaries"), "{stdout}");
+    assert!(stdout.contains("A real run would stop here"), "{stdout}");
+    assert!(w.github.write_requests().is_empty());
+    assert_eq!(w.pushes(), 0);
+}

@@ -51,6 +51,8 @@ pub struct SubmitOptions {
     pub interactive: bool,
     /// Generate readme.md from the swagger when the folder has none (asked on a terminal).
     pub generate_readme: bool,
+    /// Errors the upstream version already has block too (`--strict`).
+    pub strict: bool,
 }
 
 /// Everything decided before anything public happens.
@@ -71,11 +73,16 @@ struct Prepared {
 
 /// Why a real run would stop before anything public happens.
 fn stop_reason(p: &Prepared, options: &SubmitOptions) -> Option<(i32, String)> {
-    if p.validation.report.errors() > 0 {
+    if p.validation.report.blocking(options.strict) > 0 {
+        let against = if p.validation.report.baseline.is_some() {
+            format!(" --against-upstream \"{}\"", p.plan.target.folder())
+        } else {
+            String::new()
+        };
         return Some((
             exit::FINDINGS,
             format!(
-                "validation found {}; fix them first (`connector-publish validate {}`)",
+                "validation found {}; fix them first (`connector-publish validate {}{against}`)",
                 p.validation.report.summary(),
                 options.path.display()
             ),
@@ -140,7 +147,10 @@ fn prepare(options: &SubmitOptions, repo: &git2::Repository, head: &str, catalog
         }
     }
     let category_override = options.category.or(update.as_ref().map(|(c, _)| *c));
-    let mut validation = validate::validate(&options.path, category_override)?;
+    let base = git2::Oid::from_str(head)?;
+    // The repository's schemas as upstream has them now.
+    let schemas = crate::check::schemas::Schemas::from_git(repo, base);
+    let mut validation = validate::validate_with(&options.path, category_override, &schemas)?;
     let category = validation.category;
     let mut generated_readme = None;
     if validation.package.file(KnownFile::Readme).is_none() && wants_readme(options)? {
@@ -161,7 +171,7 @@ fn prepare(options: &SubmitOptions, repo: &git2::Repository, head: &str, catalog
             &validation.package.folder_name().unwrap_or_default(),
         )?;
         validation.package.add_generated("readme.md", text.clone().into_bytes());
-        validation.report = crate::check::check(&validation.package, category);
+        validation.report = crate::check::check_with(&validation.package, category, &schemas);
         generated_readme = Some(text.into_bytes());
     }
     let category_reason = match (options.category, &update) {
@@ -206,8 +216,17 @@ fn prepare(options: &SubmitOptions, repo: &git2::Repository, head: &str, catalog
             }
         }
     };
-    let base = git2::Oid::from_str(head)?;
     let plan = plan::build(repo, base, &validation.package, &target, options.prune)?;
+    if plan.target.kind == Kind::Update {
+        // Judge an update by what it changes: findings the upstream version has are pre-existing.
+        let folder = plan.target.folder();
+        if let Some(files) = validate::upstream_files(repo, plan.base_commit, &folder)? {
+            let upstream = validate::baseline(files, &folder, category, &schemas);
+            validation
+                .report
+                .apply_baseline(&upstream, format!("{folder} at upstream {}", &plan.base_commit.to_string()[..12]));
+        }
+    }
 
     let breaking = if plan.target.kind == Kind::Update {
         let old = old_swagger(repo, &plan)?;
@@ -537,18 +556,19 @@ fn print_human(
     out: &mut dyn Write,
 ) -> anyhow::Result<()> {
     let report = &p.validation.report;
-    let summary_style = if report.errors() > 0 {
+    let summary_style = if report.blocking(options.strict) > 0 {
         ERROR
-    } else if report.warnings() > 0 {
+    } else if report.findings.iter().any(|f| !f.pre_existing) {
         WARNING
     } else {
         GOOD
     };
     writeln!(out, "{} {}", paint(EMPHASIS, "Validation:"), paint(summary_style, report.summary()))?;
-    for f in report.findings.iter().filter(|f| f.severity == Severity::Error) {
+    for f in report.findings.iter().filter(|f| f.severity == Severity::Error && !f.pre_existing) {
         let at = f.position.map(|pos| format!(":{}:{}", pos.line, pos.column)).unwrap_or_default();
         writeln!(out, "  {}{at}: {} [{}]", f.file, f.message, f.rule)?;
     }
+    validate::print_pre_existing(report, options.strict, out)?;
     if report.warnings() > 0 {
         writeln!(
             out,
@@ -693,7 +713,14 @@ fn print_json(
         "fork": fork,
         "files": p.plan.files,
         "excluded": p.plan.excluded,
-        "validation": {"errors": p.validation.report.errors(), "warnings": p.validation.report.warnings(), "findings": p.validation.report.findings},
+        "validation": {
+            "errors": p.validation.report.errors(),
+            "warnings": p.validation.report.warnings(),
+            "blocking": p.validation.report.blocking(options.strict),
+            "pre_existing": p.validation.report.pre_existing(),
+            "baseline": p.validation.report.baseline,
+            "findings": p.validation.report.findings,
+        },
         "duplicates": p.candidates,
         "breaking_changes": p.breaking,
         "diff": diff::file_diffs(repo, &p.plan)?,
