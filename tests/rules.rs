@@ -262,6 +262,42 @@ fn base_cases() -> Vec<Case> {
             passes: |f| set(&mut f.swagger, "/info/contact/name", json!("Jåne Døe")),
         },
         Case {
+            rule: "schema-swagger",
+            category: I,
+            // The schema allows no unknown top-level key other than an extension.
+            fails: |f| f.swagger["produce"] = json!(["application/json"]),
+            passes: |f| f.swagger["x-produce"] = json!(["application/json"]),
+        },
+        Case {
+            rule: "schema-properties",
+            category: I,
+            fails: |f| f.properties["properties"]["iconBrandColour"] = json!("#da3b01"),
+            passes: |f| {
+                f.properties["$schema"] = json!(
+                    "https://raw.githubusercontent.com/microsoft/PowerPlatformConnectors/master/schemas/paconn-apiProperties.schema.json#"
+                )
+            },
+        },
+        Case {
+            rule: "schema-settings",
+            category: I,
+            fails: |f| {
+                f.raw.push((
+                    "settings.json".into(),
+                    br#"{"apiDefinition": "apiDefinition.swagger.json", "apiDefinitionFile": "x"}"#.to_vec(),
+                ))
+            },
+            // paconn writes environment names like Default-<guid>, which the schema's GUID pattern
+            // does not know: not a finding.
+            passes: |f| {
+                f.raw.push((
+                    "settings.json".into(),
+                    br#"{"environment": "Default-72f988bf-86f1-41af-91ab-2d7cd011db47", "apiDefinition": "apiDefinition.swagger.json"}"#
+                        .to_vec(),
+                ))
+            },
+        },
+        Case {
             rule: "swagger-version",
             category: I,
             fails: |f| set(&mut f.swagger, "/swagger", json!("3.0")),
@@ -463,8 +499,14 @@ fn base_cases() -> Vec<Case> {
         Case {
             rule: "publisher-stack-owner",
             category: I,
-            fails: |f| remove(&mut f.properties, "/properties/stackOwner"),
-            passes: |_| {},
+            fails: |f| remove(&mut f.properties, "/properties/publisher"),
+            passes: |f| remove(&mut f.properties, "/properties/stackOwner"),
+        },
+        Case {
+            rule: "stack-owner-missing",
+            category: I,
+            fails: |f| set(&mut f.properties, "/properties/stackOwner", json!("  ")),
+            passes: |f| remove(&mut f.properties, "/properties/publisher"),
         },
         Case {
             rule: "connection-parameter-name",
@@ -594,4 +636,112 @@ fn findings_point_at_file_line_and_column() {
     let position = finding.position.unwrap();
     assert_eq!((position.line, position.column), (line, column));
     assert!(finding.fix.contains("API"));
+}
+
+/// CONTRIBUTING.md lists every Swagger Validator catalogue error with the rule that catches it, or
+/// why it cannot be decided offline: the table and the rule table must agree both ways.
+#[test]
+fn the_catalogue_table_and_the_rule_table_agree() {
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/CONTRIBUTING.md")).unwrap();
+    let start = text
+        .find("## The Swagger Validator catalogue, offline")
+        .expect("the catalogue section");
+    let section = &text[start..];
+    let section = &section[..section[3..].find("\n## ").map_or(section.len(), |i| i + 3)];
+    let ids: BTreeSet<&str> = RULES.iter().map(|r| r.id).collect();
+    let mut rows: Vec<(String, Vec<String>)> = Vec::new();
+    for line in section.lines().filter(|l| l.starts_with("| `")) {
+        let cells: Vec<&str> = line.trim_matches('|').split('|').map(str::trim).collect();
+        let name = cells[0].trim_matches('`').to_string();
+        let rules: Vec<String> = cells
+            .get(1)
+            .unwrap_or(&"")
+            .split(',')
+            .map(|c| c.trim().trim_matches('`').to_string())
+            .filter(|c| !c.is_empty() && c != "—" && c != "-")
+            .collect();
+        for r in &rules {
+            assert!(
+                ids.contains(r.as_str()),
+                "CONTRIBUTING.md names `{r}` for {name}, and no rule has that id"
+            );
+        }
+        if rules.is_empty() {
+            assert!(
+                line.contains("not checkable offline"),
+                "CONTRIBUTING.md: {name} has no rule and does not say why: {line}"
+            );
+        }
+        rows.push((name, rules));
+    }
+    for rule in RULES {
+        let Some(validator) = rule.validator else { continue };
+        assert!(
+            rows.iter()
+                .any(|(name, rules)| name == validator && rules.iter().any(|r| r == rule.id)),
+            "rule {} catches {validator}, and CONTRIBUTING.md's catalogue table has no row saying so",
+            rule.id
+        );
+    }
+}
+
+/// Hostile swaggers get findings, not a crash or a hang: deep nesting, binary garbage, references
+/// that loop, and a large file. Runs on the test harness's ordinary thread stack on purpose.
+#[test]
+fn hostile_input_gets_findings_not_a_crash() {
+    let validate_swagger = |bytes: Vec<u8>| {
+        let fixture = clean().with(move |f| f.raw.push(("apiDefinition.swagger.json".into(), bytes)));
+        fixture.fired(I)
+    };
+    // Nesting far deeper than any parser's recursion limit.
+    let deep = "[".repeat(200_000).into_bytes();
+    let fired = validate_swagger(deep);
+    assert!(fired.contains("json-invalid") || fired.contains("json-not-strict"), "{fired:?}");
+    // Deep but legal nesting inside a schema.
+    let mut schema = json!({"type": "string"});
+    for _ in 0..200 {
+        schema = json!({"type": "object", "properties": {"inner": schema}});
+    }
+    let mut nested = clean().swagger;
+    set(&mut nested, &format!("{GET}/responses/200/schema"), schema);
+    validate_swagger(serde_json::to_vec(&nested).unwrap());
+    // Binary garbage.
+    let garbage: Vec<u8> = (0..100_000u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
+    let fired = validate_swagger(garbage);
+    assert!(fired.contains("json-invalid") || fired.contains("json-encoding"), "{fired:?}");
+    // References that loop: definitions, a parameter, a response, a schema that is its own item.
+    let mut looping = clean().swagger;
+    looping["definitions"] = json!({
+        "A": {"$ref": "#/definitions/B"},
+        "B": {"$ref": "#/definitions/A"},
+        "Tree": {"type": "object", "properties": {"children": {"type": "array", "items": {"$ref": "#/definitions/Tree"}}}}
+    });
+    looping["parameters"] = json!({"p": {"$ref": "#/parameters/p"}});
+    looping["responses"] = json!({"r": {"$ref": "#/responses/r"}});
+    set(
+        &mut looping,
+        &format!("{GET}/responses/200/schema"),
+        json!({"$ref": "#/definitions/A"}),
+    );
+    set(
+        &mut looping,
+        &format!("{POST}/parameters/0/schema"),
+        json!({"$ref": "#/definitions/Tree"}),
+    );
+    looping["paths"]["/breweries"]["post"]["parameters"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({"$ref": "#/parameters/p"}));
+    validate_swagger(serde_json::to_vec(&looping).unwrap());
+    // A large file: 20,000 operations.
+    let mut large = clean().swagger;
+    let paths = large["paths"].as_object_mut().unwrap();
+    for i in 0..20_000 {
+        paths.insert(
+            format!("/items{i}"),
+            json!({"get": {"operationId": format!("GetItem{i}"), "summary": "Get item", "description": "Gets an item.", "responses": {"200": {"description": "OK"}}}}),
+        );
+    }
+    let fired = validate_swagger(serde_json::to_vec(&large).unwrap());
+    assert!(fired.contains("swagger-size"), "{fired:?}");
 }

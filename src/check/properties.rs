@@ -52,15 +52,10 @@ pub(super) fn check(file: &JsonFile, sink: &mut Sink) {
             }
         }
     }
-    for field in ["publisher", "stackOwner"] {
+    for (field, rule) in [("publisher", "publisher-stack-owner"), ("stackOwner", "stack-owner-missing")] {
         let value = root.pointer(&format!("/properties/{field}")).and_then(Value::as_str).map(str::trim);
         if value.is_none_or(str::is_empty) {
-            sink.at(
-                "publisher-stack-owner",
-                file,
-                "/properties",
-                format!("`properties.{field}` is missing or empty"),
-            );
+            sink.at(rule, file, "/properties", format!("`properties.{field}` is missing or empty"));
         }
     }
     if let Some(params) = root.pointer("/properties/connectionParameters").and_then(Value::as_object) {
