@@ -178,25 +178,63 @@ fn symlinks_out_of_the_folder_are_not_followed() {
     assert_eq!(skipped, [".DS_Store", "notes.txt", "screenshots"]);
 }
 
+fn git(dir: &std::path::Path, args: &[&str]) {
+    let out = std::process::Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_AUTHOR_NAME", "t")
+        .env("GIT_AUTHOR_EMAIL", "t@example.org")
+        .env("GIT_COMMITTER_NAME", "t")
+        .env("GIT_COMMITTER_EMAIL", "t@example.org")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+}
+
+/// The repository's schemas come from the mirror when there is one: upstream may change them.
+#[test]
+fn schemas_come_from_the_synced_mirror() {
+    let root = tempfile::tempdir().unwrap();
+    let upstream = root.path().join("upstream");
+    fs::create_dir_all(upstream.join("schemas")).unwrap();
+    // Upstream's (changed) apiProperties schema now requires a `capabilities` list.
+    fs::write(
+        upstream.join("schemas/paconn-apiProperties.schema.json"),
+        r#"{"$schema": "http://json-schema.org/draft-07/schema#", "type": "object",
+            "properties": {"properties": {"type": "object", "required": ["capabilities"]}}}"#,
+    )
+    .unwrap();
+    git(&upstream, &["init", "-q", "-b", "dev"]);
+    git(&upstream, &["add", "-A"]);
+    git(&upstream, &["commit", "-qm", "schemas"]);
+    let dir = tempfile::tempdir().unwrap();
+    connector(dir.path());
+    let cache = root.path().join("cache");
+    let run = |args: &[&str]| {
+        bin()
+            .args(args)
+            .args(["--upstream", upstream.to_str().unwrap(), "--base-branch", "dev"])
+            .env("CONNECTOR_PUBLISH_CACHE", &cache)
+            .output()
+            .unwrap()
+    };
+    let validate = || String::from_utf8_lossy(&run(&["validate", dir.path().to_str().unwrap()]).stdout).into_owned();
+    // Without a mirror: the built-in schema, which does not ask for capabilities.
+    assert!(!validate().contains("schema-properties"));
+    assert_eq!(run(&["sync"]).status.code(), Some(0));
+    let stdout = validate();
+    assert!(stdout.contains("apiProperties.json:1:2: warning[schema-properties]"), "{stdout}");
+    assert!(stdout.contains("\"capabilities\" is a required property"), "{stdout}");
+    assert!(stdout.contains("checked against the schema upstream "), "{stdout}");
+}
+
 /// `validate --against-upstream`: a folder placed like upstream is judged by what it changes,
 /// against the local mirror (made by `sync`; validate itself stays offline).
 #[test]
 fn against_upstream_judges_a_change_by_what_it_changes() {
     let root = tempfile::tempdir().unwrap();
-    let git = |dir: &std::path::Path, args: &[&str]| {
-        let out = std::process::Command::new("git")
-            .args(args)
-            .current_dir(dir)
-            .env("GIT_CONFIG_GLOBAL", "/dev/null")
-            .env("GIT_CONFIG_NOSYSTEM", "1")
-            .env("GIT_AUTHOR_NAME", "t")
-            .env("GIT_AUTHOR_EMAIL", "t@example.org")
-            .env("GIT_COMMITTER_NAME", "t")
-            .env("GIT_COMMITTER_EMAIL", "t@example.org")
-            .output()
-            .unwrap();
-        assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
-    };
     // Upstream holds the connector with its product-name error (and the trailing comma).
     let upstream = root.path().join("upstream");
     let folder = upstream.join("independent-publisher-connectors/Open Brewery DB");
