@@ -60,7 +60,7 @@ pub fn body_cap(default: u64) -> u64 {
 
 /// "16 MiB", "512 bytes".
 pub fn size(bytes: u64) -> String {
-    if bytes >= 1 << 20 && bytes % (1 << 20) == 0 {
+    if bytes >= 1 << 20 && bytes.is_multiple_of(1 << 20) {
         format!("{} MiB", bytes >> 20)
     } else {
         format!("{bytes} bytes")
