@@ -902,3 +902,42 @@ fn a_silent_slow_or_endless_github_ends_within_the_timeout() {
         );
     }
 }
+
+/// A fork whose git server accepts the connection and never answers: the push ends with a clear
+/// message within the timeout (libgit2's server timeouts), and no pull request is opened.
+#[test]
+fn a_silent_fork_git_server_ends_the_push_within_the_timeout() {
+    use support::hostile::{HostileServer, Misbehaviour};
+    let w = World::new(0);
+    let silent = HostileServer::start(Misbehaviour::Silent);
+    let github = FakeGitHub::start(
+        FakeGitHubConfig {
+            git_base_url: silent.url(),
+            ..Default::default()
+        }
+        .user(TOKEN, "octo")
+        .repo(UPSTREAM),
+    );
+    let started = std::time::Instant::now();
+    let out = w
+        .submit_command_with_api(&github.url())
+        .arg("--yes")
+        .arg(w.connector.path())
+        .env("CONNECTOR_PUBLISH_TIMEOUT", "1")
+        .timeout(std::time::Duration::from_secs(60))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{stderr}");
+    assert!(
+        stderr.contains("cannot reach your fork") && stderr.contains("no answer within 1 s"),
+        "{stderr}"
+    );
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(20),
+        "took {:?}",
+        started.elapsed()
+    );
+    assert!(silent.accepted() >= 1, "the fork's git server was asked");
+    assert!(github.prs().is_empty(), "a pull request was opened without a push");
+}
