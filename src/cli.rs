@@ -248,7 +248,7 @@ pub struct SubmitArgs {
     #[arg(long)]
     pub dry_run: bool,
 
-    /// With --dry-run: also write the change as a binary-safe patch that `git apply` takes on upstream dev.
+    /// With --dry-run: also write the change as a binary-safe patch that `git apply` takes on upstream dev (`-`: standard output; a regular file outside the connector and cache folders).
     #[arg(long, value_name = "FILE")]
     pub patch: Option<PathBuf>,
 

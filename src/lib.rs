@@ -10,6 +10,7 @@ pub mod check;
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod net;
 pub mod output;
 pub mod package;
 pub mod plan;

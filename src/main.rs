@@ -74,6 +74,9 @@ fn run(cli: Cli, matches: &clap::ArgMatches) -> anyhow::Result<i32> {
     connector_publish::output::init_tracing(cli.verbose);
     connector_publish::output::set_quiet(cli.quiet);
     let mut stdout = anstream::stdout();
+    if let Ok(value) = std::env::var(connector_publish::net::TIMEOUT_ENV) {
+        connector_publish::net::parse_timeout(&value).map_err(UsageError)?;
+    }
     let config = Config::load()?;
     match cli.command {
         Command::Validate(args) => {
@@ -94,6 +97,15 @@ fn run(cli: Cli, matches: &clap::ArgMatches) -> anyhow::Result<i32> {
             let category = category_from(args.category.as_deref(), &config)?;
             if args.patch.is_some() && !args.dry_run {
                 return Err(UsageError("--patch needs --dry-run".into()).into());
+            }
+            if let Some(patch) = &args.patch {
+                // The connector folder (a downloaded one is a fresh temporary folder) and the cache.
+                let cache = cache_dir()?;
+                let mut forbidden = vec![(cache.as_path(), "the cache folder")];
+                if args.from_environment.is_none() {
+                    forbidden.push((args.path.as_path(), "the connector folder"));
+                }
+                connector_publish::plan::patch_file::target(patch, &forbidden).map_err(UsageError)?;
             }
             let from_environment = match (args.from_environment, args.connector_id) {
                 (Some(environment), Some(connector_id)) => Some(submit::FromEnvironment {
@@ -205,6 +217,7 @@ fn run(cli: Cli, matches: &clap::ArgMatches) -> anyhow::Result<i32> {
                     json: args.json,
                 },
                 &mut stdout,
+                &mut anstream::stderr(),
             )
         }
         Command::Login(args) => {

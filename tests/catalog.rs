@@ -350,3 +350,340 @@ fn corpus_self_search_and_leave_one_out() {
         );
     }
 }
+
+/// How long the network waits in these tests (`CONNECTOR_PUBLISH_TIMEOUT`, seconds).
+const TIMEOUT_SECS: &str = "1";
+
+/// A warm mirror for `url` filled from the local bare repository (the mirror's folder is named
+/// after `url`, which may never answer).
+fn warm_mirror(cache: &Path, url: &str, ups: &Upstreams) -> Mirror {
+    let mirror = Mirror::new(cache, &Upstream::new(url, "dev"));
+    let filler = Mirror {
+        path: mirror.path.clone(),
+        upstream: Upstream::new(ups.served.join("upstream.git").to_str().unwrap(), "dev"),
+    };
+    filler.sync(&mut |_| {}).unwrap();
+    mirror
+}
+
+#[test]
+fn a_silent_upstream_falls_back_to_the_mirror_within_the_timeout() {
+    use support::hostile::{HostileServer, Misbehaviour};
+    let ups = Upstreams::new();
+    let silent = HostileServer::start(Misbehaviour::Silent);
+    let url = format!("{}/upstream.git", silent.url());
+    let cache = tempfile::tempdir().unwrap();
+    warm_mirror(cache.path(), &url, &ups);
+
+    for (query, code) in [("DeepL", 4), ("Completely Different", 0)] {
+        let started = std::time::Instant::now();
+        let out = bin(cache.path())
+            .env("CONNECTOR_PUBLISH_TIMEOUT", TIMEOUT_SECS)
+            .args(["search", "--max-age-hours", "0", "--upstream", &url, query])
+            .timeout(std::time::Duration::from_secs(60))
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(code), "{stderr}");
+        assert!(stderr.contains("working offline from the mirror"), "{stderr}");
+        assert!(
+            stderr.contains("CONNECTOR_PUBLISH_TIMEOUT"),
+            "the notice says how to wait longer: {stderr}"
+        );
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(20),
+            "took {:?}",
+            started.elapsed()
+        );
+    }
+    assert!(silent.accepted() >= 1, "the upstream was asked");
+
+    // Without a mirror: a clear error, as quickly.
+    let empty = tempfile::tempdir().unwrap();
+    let started = std::time::Instant::now();
+    let out = bin(empty.path())
+        .env("CONNECTOR_PUBLISH_TIMEOUT", TIMEOUT_SECS)
+        .args(["search", "--upstream", &url, "DeepL"])
+        .timeout(std::time::Duration::from_secs(60))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{stderr}");
+    assert!(
+        stderr.contains("no local mirror yet") && stderr.contains("no answer within 1 s"),
+        "{stderr}"
+    );
+    assert!(started.elapsed() < std::time::Duration::from_secs(20));
+
+    // `sync` itself fails rather than call the old mirror synced.
+    let out = bin(cache.path())
+        .env("CONNECTOR_PUBLISH_TIMEOUT", TIMEOUT_SECS)
+        .args(["sync", "--upstream", &url])
+        .timeout(std::time::Duration::from_secs(60))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("could not sync"));
+}
+
+#[test]
+fn a_held_cache_lock_is_waited_for_then_given_up_on() {
+    let ups = Upstreams::new();
+    let cache = tempfile::tempdir().unwrap();
+    let upstream = ups.served.join("upstream.git");
+    let url = upstream.to_str().unwrap();
+    assert_eq!(sync_json(cache.path(), url)["connectors"], 2);
+
+    // This test process is the other connector-publish: it holds the lock and says who it is.
+    let mirror = Mirror::new(cache.path(), &Upstream::new(url, "dev"));
+    let hold = || {
+        let file = std::fs::File::options().write(true).open(mirror.lock_path()).unwrap();
+        file.lock().unwrap();
+        std::fs::write(mirror.lock_path(), format!("{}\n", std::process::id())).unwrap();
+        file
+    };
+    let held = hold();
+    let started = std::time::Instant::now();
+    let out = bin(cache.path())
+        .env("CONNECTOR_PUBLISH_TIMEOUT", TIMEOUT_SECS)
+        .args(["sync", "--upstream", url])
+        .timeout(std::time::Duration::from_secs(60))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let pid = std::process::id();
+    assert_eq!(out.status.code(), Some(3), "{stderr}");
+    assert!(
+        stderr.contains(&format!("waiting for another connector-publish (pid {pid})")),
+        "{stderr}"
+    );
+    assert!(stderr.contains("for more than 2 s"), "the lock wait is twice the timeout: {stderr}");
+    let waited = started.elapsed();
+    assert!(
+        waited >= std::time::Duration::from_secs(2) && waited < std::time::Duration::from_secs(20),
+        "{waited:?}"
+    );
+
+    // A search that would sync works from the mirror meanwhile, saying why.
+    bin(cache.path())
+        .env("CONNECTOR_PUBLISH_TIMEOUT", TIMEOUT_SECS)
+        .args(["search", "--max-age-hours", "0", "--upstream", url, "DeepL"])
+        .timeout(std::time::Duration::from_secs(60))
+        .assert()
+        .code(4)
+        .stderr(predicates::str::contains("working offline from the mirror"));
+
+    // Released while another waits: that one goes ahead.
+    let child = std::process::Command::new(assert_cmd::cargo::cargo_bin("connector-publish"))
+        .args(["sync", "--json", "--upstream", url])
+        .env("CONNECTOR_PUBLISH_CACHE", cache.path())
+        .env("CONNECTOR_PUBLISH_TIMEOUT", "30")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    drop(held);
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stderr).contains(&format!("(pid {pid})")));
+    // The lock file now names the process that held it last.
+    let recorded: u32 = std::fs::read_to_string(mirror.lock_path()).unwrap().trim().parse().unwrap();
+    assert_ne!(recorded, pid);
+}
+
+/// The one index file of the mirror.
+fn index_file(mirror: &Mirror) -> PathBuf {
+    let files: Vec<PathBuf> = std::fs::read_dir(mirror.path.join("connector-publish-index"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "bin"))
+        .collect();
+    assert_eq!(files.len(), 1, "{files:?}");
+    files[0].clone()
+}
+
+#[test]
+fn a_damaged_index_is_rebuilt_with_a_notice_and_the_verdicts_stay() {
+    let ups = Upstreams::new();
+    let cache = tempfile::tempdir().unwrap();
+    let url = ups.served.join("upstream.git").to_str().unwrap().to_string();
+    sync_json(cache.path(), &url);
+    let mirror = Mirror::new(cache.path(), &Upstream::new(&url, "dev"));
+    let mine = tempfile::tempdir().unwrap();
+    std::fs::write(
+        mine.path().join("apiDefinition.swagger.json"),
+        swagger("DeepL Translator", "api.deepl.com", &["/translate", "/usage", "/languages"]),
+    )
+    .unwrap();
+    let search = || {
+        bin(cache.path())
+            .args(["search", "--offline", "--json", "--upstream", &url])
+            .arg(mine.path())
+            .output()
+            .unwrap()
+    };
+    let before = search();
+    assert_eq!(before.status.code(), Some(5));
+    assert!(before.stderr.is_empty(), "{}", String::from_utf8_lossy(&before.stderr));
+
+    // One changed byte anywhere: in the middle (a fingerprint), and at the end.
+    let path = index_file(&mirror);
+    let good = std::fs::read(&path).unwrap();
+    for at in [good.len() / 2, good.len() - 1, 3] {
+        let mut bad = good.clone();
+        bad[at] ^= 0x20;
+        std::fs::write(&path, &bad).unwrap();
+        let after = search();
+        let stderr = String::from_utf8_lossy(&after.stderr);
+        assert!(
+            stderr.contains("index of upstream connectors in the cache was damaged"),
+            "byte {at}: {stderr}"
+        );
+        assert_eq!(after.status.code(), Some(5), "{stderr}");
+        assert_eq!(after.stdout, before.stdout, "the verdicts changed with byte {at}");
+        // Rebuilt: the next run has nothing to say.
+        assert_eq!(std::fs::read(index_file(&mirror)).unwrap(), good);
+        assert!(search().stderr.is_empty());
+    }
+
+    // Cut short, and not an index at all: the same.
+    for bad in [good[..good.len() / 3].to_vec(), b"garbage".to_vec()] {
+        std::fs::write(&path, &bad).unwrap();
+        let after = search();
+        assert!(String::from_utf8_lossy(&after.stderr).contains("was damaged"));
+        assert_eq!(after.stdout, before.stdout);
+    }
+}
+
+/// `submit --dry-run --offline` of a clean connector updating one upstream, with no GitHub token or `gh`.
+fn dry_run_offline(cache: &Path, url: &str, connector: &Path) -> std::process::Output {
+    bin(cache)
+        .args(["submit", "--dry-run", "--offline", "--upstream", url])
+        .args(["--update", "independent-publisher-connectors/Open Brewery DB"])
+        .arg(connector)
+        .env("PATH", "/usr/bin:/bin")
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn a_truncated_pack_is_repaired_by_sync() {
+    let ups = Upstreams::new();
+    let server = GitHttpServer::start(&ups.served, None);
+    let url = server.url("upstream.git");
+    let cache = tempfile::tempdir().unwrap();
+    sync_json(cache.path(), &url);
+    let mirror = Mirror::new(cache.path(), &Upstream::new(&url, "dev"));
+    let connector = tempfile::tempdir().unwrap();
+    common::write_clean_connector(connector.path());
+    let out = dry_run_offline(cache.path(), &url, connector.path());
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+
+    let packs: Vec<PathBuf> = std::fs::read_dir(mirror.path.join("objects/pack"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "pack"))
+        .collect();
+    assert!(!packs.is_empty());
+    for pack in &packs {
+        let len = std::fs::metadata(pack).unwrap().len();
+        std::fs::File::options().write(true).open(pack).unwrap().set_len(len / 2).unwrap();
+    }
+    // The damage is real: submit cannot read the upstream tree.
+    let out = dry_run_offline(cache.path(), &url, connector.path());
+    assert_eq!(out.status.code(), Some(3), "{}", String::from_utf8_lossy(&out.stderr));
+
+    // sync notices, refetches, and says so (it used to say "already up to date").
+    let out = bin(cache.path()).args(["sync", "--upstream", &url]).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stdout.contains("repaired the damaged mirror"), "{stdout}");
+    assert!(!stdout.contains("already up to date"), "{stdout}");
+    assert!(
+        stderr.contains("the mirror in the cache was damaged") && stderr.contains("checksum"),
+        "{stderr}"
+    );
+
+    let out = dry_run_offline(cache.path(), &url, connector.path());
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    bin(cache.path())
+        .args(["search", "--offline", "--upstream", &url, "DeepL"])
+        .assert()
+        .code(4);
+    // Whole again: the next sync is quiet.
+    let again = sync_json(cache.path(), &url);
+    assert_eq!(again["fetched"], false);
+    assert!(again["repaired"].is_null());
+
+    // A missing pack (and its index) is the same story.
+    for entry in std::fs::read_dir(mirror.path.join("objects/pack")).unwrap() {
+        std::fs::remove_file(entry.unwrap().path()).unwrap();
+    }
+    let repaired = sync_json(cache.path(), &url);
+    assert_eq!(repaired["fetched"], true);
+    assert!(repaired["repaired"].as_str().unwrap().contains("cannot be read"), "{repaired}");
+    let out = dry_run_offline(cache.path(), &url, connector.path());
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+#[test]
+fn leftovers_of_interrupted_runs_are_removed_under_the_lock() {
+    let ups = Upstreams::new();
+    let cache = tempfile::tempdir().unwrap();
+    let url = ups.served.join("upstream.git").to_str().unwrap().to_string();
+    sync_json(cache.path(), &url);
+    let mirror = Mirror::new(cache.path(), &Upstream::new(&url, "dev"));
+    let hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    let leave = |rel: &str, size: usize, old: bool| {
+        let path = mirror.path.join(rel);
+        std::fs::write(&path, vec![7u8; size]).unwrap();
+        if old {
+            std::fs::File::options()
+                .write(true)
+                .open(&path)
+                .unwrap()
+                .set_modified(hour_ago)
+                .unwrap();
+        }
+        path
+    };
+    let old = [
+        leave("objects/pack/pack_git2_0123456789abcdef", 3 << 20, true),
+        leave("objects/pack/tmp_pack_Xy12Ab", 1 << 20, true),
+        leave("refs/heads/dev.lock", 41, true),
+        leave("connector-publish-synced.tmp", 10, true),
+        leave("connector-publish-index/0123.tmp4242", 100, true),
+    ];
+    // Young ones may belong to a run in progress that does not take the lock.
+    let young = leave("objects/pack/tmp_pack_inprogress", 100, false);
+
+    // Held by another process: nothing is touched.
+    let other = std::fs::File::options().write(true).open(mirror.lock_path()).unwrap();
+    other.lock().unwrap();
+    bin(cache.path())
+        .args(["search", "--offline", "--upstream", &url, "DeepL"])
+        .assert()
+        .code(4);
+    assert!(old.iter().all(|p| p.exists()));
+    drop(other);
+
+    let synced = sync_json(cache.path(), &url);
+    assert_eq!(synced["removed_leftovers"], 5, "{synced}");
+    for p in &old {
+        assert!(!p.exists(), "{} is still there", p.display());
+    }
+    assert!(young.exists());
+    // The mirror still works, and a locked ref would have broken the next fetch.
+    ups.push_new_connector();
+    assert_eq!(sync_json(cache.path(), &url)["connectors"], 3);
+
+    // A search that does not sync tidies too, when nobody holds the lock.
+    let again = leave("objects/pack/tmp_pack_again", 10, true);
+    bin(cache.path())
+        .args(["search", "--offline", "--upstream", &url, "DeepL"])
+        .assert()
+        .code(4);
+    assert!(!again.exists());
+}

@@ -833,3 +833,96 @@ fn an_unconfirmed_code_ends_at_its_expiry() {
         "a 0 interval is raised to the minimum"
     );
 }
+
+/// A Power Platform endpoint that never answers, that sends its headers a byte at a time, or
+/// whose answer never ends; a storage file larger than the cap; a silent sign-in service. Each
+/// ends with a clear message within the timeout (1 s here) and writes nothing.
+#[test]
+fn silent_slow_and_endless_endpoints_end_within_the_timeout() {
+    use support::hostile::{HostileServer, Misbehaviour};
+    let swagger = format!(
+        r#"{{"swagger": "2.0", "info": {{"title": "Big", "version": "1.0", "description": "{}"}}, "host": "api.contoso.com", "paths": {{}}}}"#,
+        "x".repeat(2 << 20)
+    );
+    let big = FakeConnector::new(DEFAULT_ENVIRONMENT, "shared_big-5f0123", "Big").swagger(swagger);
+    let w = World::new(FakePowerPlatformConfig::default().connector(big));
+    w.login();
+    let limits = |cmd: &mut Command| {
+        cmd.env("CONNECTOR_PUBLISH_TIMEOUT", "1")
+            .env("CONNECTOR_PUBLISH_TEST_BODY_CAP", (1 << 20).to_string())
+            .timeout(std::time::Duration::from_secs(60));
+    };
+    for (misbehaviour, says) in [
+        (
+            Misbehaviour::Silent,
+            "did not answer: no answer within 1 s (set CONNECTOR_PUBLISH_TIMEOUT",
+        ),
+        (Misbehaviour::SlowHeaders, "did not answer: no answer within 1 s"),
+        (Misbehaviour::EndlessBody, "larger than 1 MiB"),
+    ] {
+        let server = HostileServer::start(misbehaviour);
+        let dest = w.home.path().join(format!("{misbehaviour:?}"));
+        let started = std::time::Instant::now();
+        let mut cmd = w.cmd(&["download", "-e", DEFAULT_ENVIRONMENT, "-c", CID, "-d", dest.to_str().unwrap()]);
+        cmd.args(["--powerapps-url", &server.url()]);
+        limits(&mut cmd);
+        let out = cmd.output().unwrap();
+        let stderr = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(3), "{misbehaviour:?}: {stderr}");
+        assert!(stderr.contains(says), "{misbehaviour:?}: {stderr}");
+        // A timeout is not retried: one wait, not three.
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(15),
+            "{misbehaviour:?} took {:?}",
+            started.elapsed()
+        );
+        if misbehaviour != Misbehaviour::EndlessBody {
+            assert_eq!(server.accepted(), 1, "{misbehaviour:?}: a timed-out call was retried");
+        }
+        assert!(!dest.exists());
+
+        // The sign-in service, the same.
+        let mut cmd = w.cmd(&["login", "--authority", &server.url()]);
+        limits(&mut cmd);
+        let out = cmd.output().unwrap();
+        let stderr = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(3), "{misbehaviour:?}: {stderr}");
+        let says = if misbehaviour == Misbehaviour::EndlessBody {
+            "larger than 1 MiB"
+        } else {
+            "did not answer"
+        };
+        assert!(stderr.contains(says), "login, {misbehaviour:?}: {stderr}");
+    }
+
+    // A storage file over the cap is refused, nothing written; under the cap it downloads.
+    let dest = w.home.path().join("big");
+    let mut cmd = w.cmd(&[
+        "download",
+        "-e",
+        DEFAULT_ENVIRONMENT,
+        "-c",
+        "shared_big-5f0123",
+        "-d",
+        dest.to_str().unwrap(),
+    ]);
+    limits(&mut cmd);
+    let out = cmd.output().unwrap();
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{stderr}");
+    assert!(stderr.contains("larger than 1 MiB") && stderr.contains("swagger"), "{stderr}");
+    assert!(!stderr.contains("SECRETSIG"), "{stderr}");
+    assert!(!dest.exists());
+    let mut cmd = w.cmd(&[
+        "download",
+        "-e",
+        DEFAULT_ENVIRONMENT,
+        "-c",
+        "shared_big-5f0123",
+        "-d",
+        dest.to_str().unwrap(),
+    ]);
+    cmd.env("CONNECTOR_PUBLISH_TEST_BODY_CAP", (4 << 20).to_string());
+    let out = cmd.output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+}

@@ -152,13 +152,18 @@ impl World {
 
     /// `submit` with the loopback peers and no folder argument.
     fn submit_command(&self) -> Command {
+        self.submit_command_with_api(&self.github.url())
+    }
+
+    /// `submit` with the loopback git server, GitHub's API at `api`, and no folder argument.
+    fn submit_command_with_api(&self, api: &str) -> Command {
         let mut cmd = Command::cargo_bin("connector-publish").unwrap();
         cmd.arg("submit")
             .args([
                 "--upstream",
                 &self.upstream_url(),
                 "--github-api",
-                &self.github.url(),
+                api,
                 "--author",
                 "Jane Doe <jane@example.org>",
             ])
@@ -194,7 +199,8 @@ fn dry_run_writes_nothing_anywhere() {
     let objects_before = count_objects();
     let connector_before = common::snapshot(w.connector.path());
 
-    let patch = w.cache.path().join("change.patch");
+    let elsewhere = tempfile::tempdir().unwrap();
+    let patch = elsewhere.path().join("change.patch");
     let out = w.submit().arg("--dry-run").arg("--patch").arg(&patch).output().unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     let stdout = String::from_utf8_lossy(&out.stdout);
@@ -205,7 +211,7 @@ fn dry_run_writes_nothing_anywhere() {
         "+++ b/independent-publisher-connectors/Open Brewery DB/readme.md",
         "Pull request: Open Brewery DB (Independent Publisher)",
         "https://cla.microsoft.com",
-        "Dry run: nothing was written",
+        "Dry run: nothing was written but the patch",
     ] {
         assert!(stdout.contains(expected), "missing {expected:?} in:\n{stdout}");
     }
@@ -771,4 +777,230 @@ fn an_update_is_judged_by_what_it_changes() {
     assert!(stdout.contains("A real run would stop here"), "{stdout}");
     assert!(w.github.write_requests().is_empty());
     assert_eq!(w.pushes(), 0);
+/// Where `--patch` may write: regular files outside the connector and cache folders, or `-`.
+#[test]
+fn patch_targets_are_checked_and_nothing_is_left_behind() {
+    let w = World::new(0);
+    let elsewhere = tempfile::tempdir().unwrap();
+    let dry_run = |target: &Path| {
+        w.submit()
+            .args(["--dry-run", "--patch"])
+            .arg(target)
+            .current_dir(elsewhere.path())
+            .output()
+            .unwrap()
+    };
+    let connector_before = common::snapshot(w.connector.path());
+
+    // `-` is standard output: the patch alone there, the report on stderr, no file named `-`.
+    let out = dry_run(Path::new("-"));
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.starts_with("diff --git a/independent-publisher-connectors/Open Brewery DB/"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("Pull request:"), "the report went to stdout: {stdout}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("Pull request: Open Brewery DB"), "{stderr}");
+    assert!(
+        stderr.contains("Dry run: nothing was written (the patch went to standard output)"),
+        "{stderr}"
+    );
+    assert!(!elsewhere.path().join("-").exists());
+    let patch_bytes = out.stdout.clone();
+
+    // An existing regular file is written in place (same inode, no temporary file beside it).
+    let existing = elsewhere.path().join("change.patch");
+    std::fs::write(&existing, "an older, longer patch ".repeat(1000)).unwrap();
+    let inode = || std::os::unix::fs::MetadataExt::ino(&std::fs::metadata(&existing).unwrap());
+    let before = inode();
+    let out = dry_run(&existing);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains(&format!("nothing was written but the patch, {}", existing.display())),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert_eq!(std::fs::read(&existing).unwrap(), patch_bytes);
+    assert_eq!(inode(), before);
+    assert_eq!(std::fs::read_dir(elsewhere.path()).unwrap().count(), 1, "only change.patch");
+
+    // Refused as usage errors (exit 2) before anything runs, each left as it was.
+    let fifo = elsewhere.path().join("fifo");
+    assert!(std::process::Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    let swagger = w.connector.path().join("apiDefinition.swagger.json");
+    let link = elsewhere.path().join("link.patch");
+    std::os::unix::fs::symlink(&swagger, &link).unwrap();
+    let folder = elsewhere.path().join("a folder");
+    std::fs::create_dir(&folder).unwrap();
+    for (target, why) in [
+        (PathBuf::from("/dev/null"), "is not a regular file"),
+        (fifo.clone(), "is not a regular file"),
+        (folder.clone(), "is a folder"),
+        (swagger.clone(), "is inside the connector folder"),
+        (w.connector.path().join("change.patch"), "is inside the connector folder"),
+        (link.clone(), "is inside the connector folder"),
+        (w.cache.path().join("change.patch"), "is inside the cache folder"),
+        (elsewhere.path().join("missing/change.patch"), "does not exist"),
+    ] {
+        let out = dry_run(&target);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{}: {stderr}", target.display());
+        assert!(stderr.contains(why), "{}: {stderr}", target.display());
+        assert!(!String::from_utf8_lossy(&out.stdout).contains("nothing was written"));
+    }
+    assert!(std::fs::symlink_metadata(&fifo).unwrap().file_type().is_fifo_like());
+    assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+    assert!(!w.cache.path().join("change.patch").exists());
+    assert_eq!(
+        common::snapshot(w.connector.path()),
+        connector_before,
+        "the connector folder changed"
+    );
+
+    // A write that fails half way (a file size limit) leaves neither the patch nor a temporary file.
+    let limited = elsewhere.path().join("limited");
+    std::fs::create_dir(&limited).unwrap();
+    let target = limited.join("change.patch");
+    let out = std::process::Command::new("sh")
+        .arg("-c")
+        .arg("trap '' XFSZ; ulimit -f 1; exec \"$@\"")
+        .arg("sh")
+        .arg(assert_cmd::cargo::cargo_bin("connector-publish"))
+        .args([
+            "submit",
+            "--dry-run",
+            "--upstream",
+            &w.upstream_url(),
+            "--github-api",
+            &w.github.url(),
+            "--patch",
+        ])
+        .arg(&target)
+        .arg(w.connector.path())
+        .env("CONNECTOR_PUBLISH_CACHE", w.cache.path())
+        .env("GH_TOKEN", TOKEN)
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .output()
+        .unwrap();
+    assert!(patch_bytes.len() > 1024, "the patch must pass the 1 KiB limit");
+    assert_eq!(out.status.code(), Some(3), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("writing"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(std::fs::read_dir(&limited).unwrap().count(), 0, "something was left behind");
+}
+
+/// `is_fifo` without importing the trait at the top.
+trait FifoLike {
+    fn is_fifo_like(&self) -> bool;
+}
+
+impl FifoLike for std::fs::FileType {
+    fn is_fifo_like(&self) -> bool {
+        std::os::unix::fs::FileTypeExt::is_fifo(self)
+    }
+}
+
+/// A GitHub API that never answers, that sends its headers a byte at a time, or whose answer
+/// never ends: the run ends with a clear message within the timeout, and nothing is pushed.
+#[test]
+fn a_silent_slow_or_endless_github_ends_within_the_timeout() {
+    use support::hostile::{HostileServer, Misbehaviour};
+    let w = World::new(0);
+    for (misbehaviour, says) in [
+        (
+            Misbehaviour::Silent,
+            "did not answer GET /user: no answer within 1 s (set CONNECTOR_PUBLISH_TIMEOUT",
+        ),
+        (Misbehaviour::SlowHeaders, "did not answer GET /user: no answer within 1 s"),
+        (Misbehaviour::EndlessBody, "larger than 1 MiB"),
+    ] {
+        let github = HostileServer::start(misbehaviour);
+        let started = std::time::Instant::now();
+        let out = w
+            .submit_command_with_api(&github.url())
+            .arg("--yes")
+            .arg(w.connector.path())
+            .env("CONNECTOR_PUBLISH_TIMEOUT", "1")
+            .env("CONNECTOR_PUBLISH_TEST_BODY_CAP", (1 << 20).to_string())
+            .timeout(std::time::Duration::from_secs(60))
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(3), "{misbehaviour:?}: {stderr}");
+        assert!(stderr.contains(says), "{misbehaviour:?}: {stderr}");
+        // Two calls (the dry look at the fork, then the real run's), at most 2 s each.
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(20),
+            "{misbehaviour:?} took {:?}",
+            started.elapsed()
+        );
+        assert!(github.accepted() >= 1);
+        if misbehaviour == Misbehaviour::EndlessBody {
+            // The body was not read to the end (it has none), only up to the cap and socket buffers.
+            assert!(github.body_bytes_sent() < 64 << 20, "{} bytes sent", github.body_bytes_sent());
+        }
+        assert_eq!(w.pushes(), 0);
+
+        // A dry run says it could not check the fork, and goes on.
+        let out = w
+            .submit_command_with_api(&github.url())
+            .arg("--dry-run")
+            .arg(w.connector.path())
+            .env("CONNECTOR_PUBLISH_TIMEOUT", "1")
+            .env("CONNECTOR_PUBLISH_TEST_BODY_CAP", (1 << 20).to_string())
+            .timeout(std::time::Duration::from_secs(60))
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            stdout.contains("fork:   not checked: GitHub at") && stdout.contains(says),
+            "{stdout}"
+        );
+    }
+}
+
+/// A fork whose git server accepts the connection and never answers: the push ends with a clear
+/// message within the timeout (libgit2's server timeouts), and no pull request is opened.
+#[test]
+fn a_silent_fork_git_server_ends_the_push_within_the_timeout() {
+    use support::hostile::{HostileServer, Misbehaviour};
+    let w = World::new(0);
+    let silent = HostileServer::start(Misbehaviour::Silent);
+    let github = FakeGitHub::start(
+        FakeGitHubConfig {
+            git_base_url: silent.url(),
+            ..Default::default()
+        }
+        .user(TOKEN, "octo")
+        .repo(UPSTREAM),
+    );
+    let started = std::time::Instant::now();
+    let out = w
+        .submit_command_with_api(&github.url())
+        .arg("--yes")
+        .arg(w.connector.path())
+        .env("CONNECTOR_PUBLISH_TIMEOUT", "1")
+        .timeout(std::time::Duration::from_secs(60))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{stderr}");
+    assert!(
+        stderr.contains("cannot reach your fork") && stderr.contains("no answer within 1 s"),
+        "{stderr}"
+    );
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(20),
+        "took {:?}",
+        started.elapsed()
+    );
+    assert!(silent.accepted() >= 1, "the fork's git server was asked");
+    assert!(github.prs().is_empty(), "a pull request was opened without a push");
 }

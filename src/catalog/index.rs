@@ -13,8 +13,10 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 /// Bumped when the index format or the fingerprint changes, so old files are rebuilt.
-/// The file is postcard (compact binary): a warm `search` loads it in a few milliseconds.
-const FORMAT: u32 = 1;
+/// The file is `MAGIC`, the SHA-1 of the rest, then postcard (compact binary): a warm `search`
+/// loads and checks it in a few milliseconds, and a damaged file is never used.
+const FORMAT: u32 = 2;
+const MAGIC: &[u8; 8] = b"CPINDEX2";
 
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct IndexedConnector {
@@ -46,6 +48,50 @@ pub struct IndexStats {
     pub fingerprinted: usize,
     /// Fingerprints reused from an earlier index (same blob).
     pub reused: usize,
+    /// The index on disk was damaged (its checksum did not match) and was rebuilt.
+    pub rebuilt_damaged: bool,
+}
+
+/// Why an index file cannot be used.
+#[derive(Debug, PartialEq, Eq)]
+enum Unusable {
+    /// An older format, another commit: rebuilt without a word.
+    Stale,
+    /// Truncated, a changed byte, not an index: rebuilt with a notice.
+    Damaged,
+}
+
+/// The bytes of an index file.
+fn encode(index: &Index) -> anyhow::Result<Vec<u8>> {
+    let payload = postcard::to_stdvec(index)?;
+    let mut out = MAGIC.to_vec();
+    out.extend_from_slice(&<sha1::Sha1 as sha1::Digest>::digest(&payload));
+    out.extend_from_slice(&payload);
+    Ok(out)
+}
+
+/// An index file's content, checked.
+fn decode(bytes: &[u8]) -> Result<Index, Unusable> {
+    let Some(rest) = bytes.strip_prefix(MAGIC.as_slice()) else {
+        // Format 1 was bare postcard, starting with its format number: stale, not damaged.
+        return Err(if bytes.first() == Some(&1) {
+            Unusable::Stale
+        } else {
+            Unusable::Damaged
+        });
+    };
+    if rest.len() < 20 {
+        return Err(Unusable::Damaged);
+    }
+    let (sum, payload) = rest.split_at(20);
+    if <sha1::Sha1 as sha1::Digest>::digest(payload).as_slice() != sum {
+        return Err(Unusable::Damaged);
+    }
+    let index: Index = postcard::from_bytes(payload).map_err(|_| Unusable::Damaged)?;
+    if index.format != FORMAT {
+        return Err(Unusable::Stale);
+    }
+    Ok(index)
 }
 
 fn index_dir(mirror_path: &Path) -> PathBuf {
@@ -60,22 +106,31 @@ fn index_path(mirror_path: &Path, commit: &str) -> PathBuf {
 /// (reusing the newest earlier index's fingerprints) and saved.
 pub fn load_or_build(mirror_path: &Path, commit: &str) -> anyhow::Result<(Index, IndexStats)> {
     let path = index_path(mirror_path, commit);
+    let mut damaged = false;
     if let Ok(bytes) = std::fs::read(&path) {
-        if let Ok(index) = postcard::from_bytes::<Index>(&bytes) {
-            if index.format == FORMAT && index.commit == commit {
+        match decode(&bytes) {
+            Ok(index) if index.commit == commit => {
                 return Ok((
                     index,
                     IndexStats {
                         loaded: true,
                         ..Default::default()
                     },
-                ));
+                ))
             }
+            Ok(_) | Err(Unusable::Damaged) => {
+                tracing::warn!("the index {} is damaged; rebuilding it", path.display());
+                damaged = true;
+                // Never lend fingerprints from it either.
+                std::fs::remove_file(&path).ok();
+            }
+            Err(Unusable::Stale) => {}
         }
     }
     let previous = newest_index(mirror_path);
     let commit = Oid::from_str(commit).with_context(|| format!("bad commit id {commit}"))?;
-    let (index, stats) = build(mirror_path, commit, previous.as_ref())?;
+    let (index, mut stats) = build(mirror_path, commit, previous.as_ref())?;
+    stats.rebuilt_damaged = damaged;
     save(mirror_path, &index)?;
     Ok((index, stats))
 }
@@ -86,8 +141,7 @@ fn newest_index(mirror_path: &Path) -> Option<Index> {
         .filter_map(Result::ok)
         .filter_map(|e| Some((e.metadata().ok()?.modified().ok()?, e.path())))
         .max()?;
-    let index: Index = postcard::from_bytes(&std::fs::read(newest.1).ok()?).ok()?;
-    (index.format == FORMAT).then_some(index)
+    decode(&std::fs::read(newest.1).ok()?).ok()
 }
 
 /// Write atomically (temporary file, then rename) and keep only the few newest indexes.
@@ -96,7 +150,7 @@ fn save(mirror_path: &Path, index: &Index) -> anyhow::Result<()> {
     std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
     let path = index_path(mirror_path, &index.commit);
     let tmp = path.with_extension(format!("tmp{}", std::process::id()));
-    std::fs::write(&tmp, postcard::to_stdvec(index)?).with_context(|| format!("writing {}", tmp.display()))?;
+    std::fs::write(&tmp, encode(index)?).with_context(|| format!("writing {}", tmp.display()))?;
     std::fs::rename(&tmp, &path).with_context(|| format!("writing {}", path.display()))?;
     let mut old: Vec<_> = std::fs::read_dir(&dir)?
         .filter_map(Result::ok)
@@ -223,6 +277,7 @@ pub fn build(mirror_path: &Path, commit: Oid, previous: Option<&Index>) -> anyho
             loaded: false,
             fingerprinted,
             reused,
+            rebuilt_damaged: false,
         },
     ))
 }
@@ -231,4 +286,40 @@ pub fn build(mirror_path: &Path, commit: Oid, previous: Option<&Index>) -> anyho
 fn pick_swagger(names: &[String]) -> Option<String> {
     let package = crate::package::ConnectorPackage::from_files("", names.iter().map(|n| (n.clone(), Vec::new())));
     package.swagger_file().map(|f| f.name.clone())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn any_changed_byte_makes_the_index_damaged() {
+        let index = Index {
+            format: FORMAT,
+            commit: "0123456789012345678901234567890123456789".into(),
+            connectors: vec![IndexedConnector {
+                folder: "certified-connectors/DeepL".into(),
+                category: Category::Certified,
+                swagger: Some("apiDefinition.swagger.json".into()),
+                blob: Some("abc".into()),
+                fingerprint: None,
+                error: Some("x".into()),
+            }],
+        };
+        let bytes = encode(&index).unwrap();
+        assert_eq!(decode(&bytes).unwrap().connectors.len(), 1);
+        for i in 0..bytes.len() {
+            let mut bad = bytes.clone();
+            bad[i] ^= 0x01;
+            assert!(decode(&bad).is_err(), "a flipped bit at {i} went unnoticed");
+        }
+        assert_eq!(decode(&bytes[..bytes.len() - 1]).unwrap_err(), Unusable::Damaged);
+        assert_eq!(decode(b"").unwrap_err(), Unusable::Damaged);
+        assert_eq!(decode(&[1, 40, b'0']).unwrap_err(), Unusable::Stale);
+        for i in 0..MAGIC.len() {
+            let mut bad = bytes.clone();
+            bad[i] ^= 0x01;
+            assert_eq!(decode(&bad).unwrap_err(), Unusable::Damaged, "byte {i} of the magic");
+        }
+    }
 }

@@ -4,11 +4,15 @@
 //! database. A lock file serializes processes, and refs move only after a complete fetch, so an
 //! interrupted or concurrent sync leaves a usable mirror.
 
-use anyhow::{anyhow, Context};
-use git2::{Cred, CredentialType, Direction, FetchOptions, RemoteCallbacks, Repository};
+use anyhow::{anyhow, bail, Context};
+use git2::{Cred, CredentialType, Direction, FetchOptions, ObjectType, Oid, RemoteCallbacks, Repository};
 use std::fs::{self, File};
+use std::io::{Read, Seek, Write};
 use std::path::{Path, PathBuf};
-use std::time::{Duration, SystemTime};
+use std::time::{Duration, Instant, SystemTime};
+
+/// How old a temporary file must be to count as left behind by an interrupted run.
+pub const LEFTOVER_AGE: Duration = Duration::from_secs(300);
 
 /// The production upstream.
 pub const DEFAULT_UPSTREAM: &str = "https://github.com/microsoft/PowerPlatformConnectors.git";
@@ -118,6 +122,10 @@ pub struct SyncOutcome {
     pub fetched: bool,
     pub received_objects: usize,
     pub received_bytes: usize,
+    /// Set when the mirror was found damaged and fetched again from scratch: what was wrong.
+    pub repaired: Option<String>,
+    /// Leftovers of interrupted runs that were removed (temporary packs, stale lock files).
+    pub removed_leftovers: usize,
 }
 
 /// Progress of a fetch, for a progress bar.
@@ -184,28 +192,216 @@ impl Mirror {
         Repository::open_bare(&self.path).with_context(|| format!("opening the mirror {}", self.path.display()))
     }
 
-    /// Take the mirror's lock (blocking): one sync at a time across processes.
-    fn lock(&self) -> anyhow::Result<File> {
+    /// The lock file next to the mirror (`<mirror>.lock`); it holds the pid of its holder.
+    pub fn lock_path(&self) -> PathBuf {
+        self.path.with_extension("lock")
+    }
+
+    /// Take the mirror's lock: one writer at a time across processes. Waits at most
+    /// [`crate::net::lock_wait`], saying once who holds it, then gives up with a clear message.
+    pub fn lock(&self, notice: &mut dyn FnMut(&str)) -> anyhow::Result<File> {
         let parent = self.path.parent().expect("mirror path has a parent");
         fs::create_dir_all(parent).with_context(|| format!("creating the cache folder {}", parent.display()))?;
-        let lock_path = self.path.with_extension("lock");
-        let file = File::options()
+        let lock_path = self.lock_path();
+        let mut file = File::options()
             .create(true)
             .truncate(false)
+            .read(true)
             .write(true)
             .open(&lock_path)
             .with_context(|| format!("opening {}", lock_path.display()))?;
-        file.lock().with_context(|| format!("locking {}", lock_path.display()))?;
+        let wait = crate::net::lock_wait();
+        let started = Instant::now();
+        let mut told = false;
+        loop {
+            match file.try_lock() {
+                Ok(()) => break,
+                Err(fs::TryLockError::WouldBlock) => {
+                    let holder = match holder_pid(&lock_path) {
+                        Some(pid) => format!("another connector-publish (pid {pid})"),
+                        None => "another connector-publish".to_string(),
+                    };
+                    if started.elapsed() >= wait {
+                        bail!(
+                            "{holder} has been using the cache {} for more than {}; let it finish and run this again (or stop it; its lock is {})",
+                            self.path.display(),
+                            crate::net::seconds(wait),
+                            lock_path.display()
+                        );
+                    }
+                    if !told {
+                        notice(&format!(
+                            "waiting for {holder} to finish with the cache (at most {})",
+                            crate::net::seconds(wait)
+                        ));
+                        told = true;
+                    }
+                    std::thread::sleep(Duration::from_millis(50));
+                }
+                Err(fs::TryLockError::Error(e)) => {
+                    return Err(e).with_context(|| format!("locking {}", lock_path.display()));
+                }
+            }
+        }
+        // Who holds it, for whoever waits next.
+        let _ = file
+            .set_len(0)
+            .and_then(|_| file.rewind())
+            .and_then(|_| writeln!(file, "{}", std::process::id()))
+            .and_then(|_| file.flush());
         Ok(file)
     }
 
-    /// Bring the mirror up to date with upstream. Fetches nothing when upstream has not moved.
+    /// [`Self::remove_leftovers`] when no other process holds the lock (never waits).
+    pub fn tidy(&self) -> usize {
+        let Ok(file) = File::options().write(true).open(self.lock_path()) else {
+            return 0;
+        };
+        if file.try_lock().is_err() {
+            return 0;
+        }
+        self.remove_leftovers()
+    }
+
+    /// Remove what interrupted runs leave behind: libgit2's and git's temporary packs, stale
+    /// `.lock` files of refs, and half-written `.tmp` files. Only call this holding [`Self::lock`]:
+    /// another process's fetch in progress would look the same. Files younger than
+    /// [`LEFTOVER_AGE`] are kept, as a few writers (a real run's commit, an index being saved)
+    /// do not take the lock.
+    pub fn remove_leftovers(&self) -> usize {
+        let mut removed = 0;
+        let mut remove = |p: &Path| {
+            let old = fs::metadata(p)
+                .and_then(|m| m.modified())
+                .ok()
+                .and_then(|m| SystemTime::now().duration_since(m).ok())
+                .is_some_and(|age| age >= LEFTOVER_AGE);
+            if old && fs::remove_file(p).is_ok() {
+                tracing::debug!("removed the leftover {}", p.display());
+                removed += 1;
+            }
+        };
+        let pack_dir = self.path.join("objects").join("pack");
+        for entry in fs::read_dir(&pack_dir).into_iter().flatten().flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let temporary = name.starts_with("tmp_") || name.contains("_git2_") || name.ends_with(".tmp") || name.ends_with(".lock");
+            if temporary && entry.file_type().is_ok_and(|t| t.is_file()) {
+                remove(&entry.path());
+            }
+        }
+        // Loose objects being written, and lock files anywhere in the repository.
+        let mut stack = vec![self.path.clone()];
+        while let Some(dir) = stack.pop() {
+            for entry in fs::read_dir(&dir).into_iter().flatten().flatten() {
+                let Ok(kind) = entry.file_type() else { continue };
+                let name = entry.file_name().to_string_lossy().into_owned();
+                if kind.is_dir() {
+                    if entry.path() != pack_dir {
+                        stack.push(entry.path());
+                    }
+                } else if kind.is_file()
+                    && (name.ends_with(".lock") || name.contains(".tmp") || name.starts_with("tmp_obj") || name.contains("_git2_"))
+                {
+                    remove(&entry.path());
+                }
+            }
+        }
+        removed
+    }
+
+    /// What is wrong with the mirror's objects, if anything: a pack or pack index whose checksum
+    /// does not match its content (truncated, a flipped byte), or an object of `tip`'s tree that
+    /// is missing or unreadable.
+    pub fn damage(&self, repo: &Repository, tip: Oid) -> Option<String> {
+        let pack_dir = self.path.join("objects").join("pack");
+        let mut entries: Vec<PathBuf> = fs::read_dir(&pack_dir)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("pack" | "idx")))
+            .collect();
+        entries.sort();
+        for path in &entries {
+            if let Err(why) = check_trailer(path) {
+                return Some(format!("{} {why}", path.display()));
+            }
+            if path.extension().is_some_and(|e| e == "pack") && !path.with_extension("idx").is_file() {
+                return Some(format!("{} has no index", path.display()));
+            }
+        }
+        let commit = match repo.find_commit(tip) {
+            Ok(c) => c,
+            Err(e) => return Some(format!("the mirrored commit {tip} cannot be read ({})", e.message())),
+        };
+        let tree = match commit.tree() {
+            Ok(t) => t,
+            Err(e) => return Some(format!("the tree of {tip} cannot be read ({})", e.message())),
+        };
+        let odb = match repo.odb() {
+            Ok(o) => o,
+            Err(e) => return Some(format!("the object database cannot be opened ({})", e.message())),
+        };
+        let mut stack = vec![tree];
+        while let Some(tree) = stack.pop() {
+            for entry in tree.iter() {
+                match entry.kind() {
+                    Some(ObjectType::Tree) => match repo.find_tree(entry.id()) {
+                        Ok(t) => stack.push(t),
+                        Err(e) => return Some(format!("tree {} cannot be read ({})", entry.id(), e.message())),
+                    },
+                    Some(ObjectType::Blob) if !odb.exists(entry.id()) => {
+                        return Some(format!("object {} is missing", entry.id()));
+                    }
+                    _ => {}
+                }
+            }
+        }
+        None
+    }
+
+    /// Throw the damaged mirror away (its indexes with it: they were read from it) and start an
+    /// empty one.
+    fn recreate(&self) -> anyhow::Result<Repository> {
+        let aside = self.path.with_extension(format!("damaged-{}", std::process::id()));
+        fs::rename(&self.path, &aside).with_context(|| format!("moving the damaged mirror {} aside", self.path.display()))?;
+        fs::remove_dir_all(&aside).with_context(|| format!("removing the damaged mirror {}", aside.display()))?;
+        Repository::init_bare(&self.path).with_context(|| format!("creating the mirror {}", self.path.display()))
+    }
+
+    /// Bring the mirror up to date with upstream. Fetches nothing when upstream has not moved
+    /// and the mirror is whole; a damaged mirror is fetched again from scratch. Notices (a wait
+    /// for the lock) go to stderr.
     pub fn sync(&self, progress: &mut dyn FnMut(FetchProgress)) -> anyhow::Result<SyncOutcome> {
-        let _lock = self.lock()?;
-        let repo = match Repository::open_bare(&self.path) {
+        self.sync_with_notices(progress, &mut |msg| {
+            if !crate::output::quiet() {
+                anstream::eprintln!("{} {msg}", crate::output::paint(crate::output::WARNING, "notice:"));
+            }
+        })
+    }
+
+    /// [`Self::sync`], with the notices given to `notice`.
+    pub fn sync_with_notices(&self, progress: &mut dyn FnMut(FetchProgress), notice: &mut dyn FnMut(&str)) -> anyhow::Result<SyncOutcome> {
+        let _lock = self.lock(notice)?;
+        crate::net::configure_git();
+        let removed_leftovers = self.remove_leftovers();
+        let mut repaired = None;
+        let mut repo = match Repository::open_bare(&self.path) {
             Ok(r) => r,
+            Err(_) if self.path.exists() => {
+                repaired = Some(format!("{} is not a git repository", self.path.display()));
+                self.recreate()?
+            }
             Err(_) => Repository::init_bare(&self.path).with_context(|| format!("creating the mirror {}", self.path.display()))?,
         };
+        if let Ok(tip) = repo.refname_to_id(&self.branch_ref()) {
+            if let Some(why) = self.damage(&repo, tip) {
+                tracing::warn!("the mirror is damaged: {why}; fetching it again");
+                repaired = Some(why);
+                drop(repo);
+                repo = self.recreate()?;
+            }
+        }
         let local = repo.refname_to_id(&self.branch_ref()).ok();
         let url = &self.upstream.url;
         let mut remote = repo
@@ -216,6 +412,7 @@ impl Mirror {
         let remote_tip = {
             let connection = remote
                 .connect_auth(Direction::Fetch, Some(callbacks(url)), None)
+                .map_err(crate::net::git_error)
                 .with_context(|| format!("cannot reach {}", self.upstream.display_url()))?;
             let heads = connection.list()?;
             heads.iter().find(|h| h.name() == self.branch_ref()).map(|h| h.oid())
@@ -250,6 +447,7 @@ impl Mirror {
             let refspec = format!("+{}:{}", self.branch_ref(), self.branch_ref());
             remote
                 .fetch(&[&refspec], Some(&mut options), None)
+                .map_err(crate::net::git_error)
                 .with_context(|| format!("fetching {} from {}", self.upstream.branch, self.upstream.display_url()))?;
         }
         let commit = repo.find_commit(remote_tip).context("the fetched commit is not in the mirror")?;
@@ -268,6 +466,8 @@ impl Mirror {
             fetched,
             received_objects: stats.0,
             received_bytes: stats.1,
+            repaired,
+            removed_leftovers,
         })
     }
 }
@@ -304,6 +504,35 @@ pub fn callbacks(url: &str) -> RemoteCallbacks<'static> {
         Err(git2::Error::from_str("the upstream asks for credentials: put them in the URL (https://user:token@host/...) or in a git credential helper"))
     });
     cb
+}
+
+/// The pid a lock file records.
+fn holder_pid(lock_path: &Path) -> Option<u32> {
+    fs::read_to_string(lock_path).ok()?.trim().parse().ok()
+}
+
+/// A pack or pack index ends with the SHA-1 of everything before it.
+fn check_trailer(path: &Path) -> Result<(), String> {
+    let mut file = File::open(path).map_err(|e| format!("cannot be read ({e})"))?;
+    let len = file.metadata().map_err(|e| format!("cannot be read ({e})"))?.len();
+    if len < 32 {
+        return Err(format!("is truncated ({len} bytes)"));
+    }
+    let mut hasher = <sha1::Sha1 as sha1::Digest>::new();
+    let mut remaining = len - 20;
+    let mut buf = vec![0u8; 1 << 16];
+    while remaining > 0 {
+        let n = (remaining as usize).min(buf.len());
+        file.read_exact(&mut buf[..n]).map_err(|e| format!("cannot be read ({e})"))?;
+        sha1::Digest::update(&mut hasher, &buf[..n]);
+        remaining -= n as u64;
+    }
+    let mut trailer = [0u8; 20];
+    file.read_exact(&mut trailer).map_err(|e| format!("cannot be read ({e})"))?;
+    if sha1::Digest::finalize(hasher).as_slice() != trailer {
+        return Err("is damaged (its checksum does not match its content)".into());
+    }
+    Ok(())
 }
 
 /// `user:password` from a URL, percent-decoded.

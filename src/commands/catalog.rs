@@ -26,6 +26,18 @@ pub struct OpenCatalog {
     pub sync: Option<SyncOutcome>,
     /// Set when working from an old mirror because the network failed.
     pub offline_notice: Option<String>,
+    /// What was found wrong in the cache and repaired (a damaged index or mirror).
+    pub notices: Vec<String>,
+}
+
+impl OpenCatalog {
+    /// The offline notice and the repairs, one `notice:` line each.
+    pub fn print_notices(&self, err: &mut dyn std::io::Write) -> std::io::Result<()> {
+        for notice in self.offline_notice.iter().chain(&self.notices) {
+            writeln!(err, "{} {notice}", crate::output::paint(crate::output::WARNING, "notice:"))?;
+        }
+        Ok(())
+    }
 }
 
 /// Sync with a progress bar on a terminal (stderr; hidden when it is not a terminal).
@@ -42,15 +54,22 @@ pub fn sync_with_progress(mirror: &Mirror) -> anyhow::Result<SyncOutcome> {
     );
     bar.set_message(mirror.upstream.display_url());
     bar.enable_steady_tick(Duration::from_millis(120));
-    let outcome = mirror.sync(&mut |p| {
-        bar.set_length(p.total_objects as u64);
-        bar.set_position(p.received_objects as u64);
-        bar.set_message(format!(
-            "{} ({})",
-            mirror.upstream.display_url(),
-            indicatif::BinaryBytes(p.received_bytes as u64)
-        ));
-    });
+    let outcome = mirror.sync_with_notices(
+        &mut |p| {
+            bar.set_length(p.total_objects as u64);
+            bar.set_position(p.received_objects as u64);
+            bar.set_message(format!(
+                "{} ({})",
+                mirror.upstream.display_url(),
+                indicatif::BinaryBytes(p.received_bytes as u64)
+            ));
+        },
+        &mut |msg| {
+            if !crate::output::quiet() {
+                bar.suspend(|| anstream::eprintln!("{} {msg}", crate::output::paint(crate::output::WARNING, "notice:")));
+            }
+        },
+    );
     bar.finish_and_clear();
     outcome
 }
@@ -65,9 +84,22 @@ pub fn open(cache: &std::path::Path, upstream: &Upstream, freshness: Freshness) 
     };
     let mut sync = None;
     let mut offline_notice = None;
+    let mut notices = Vec::new();
+    if !stale {
+        mirror.tidy();
+    }
     if stale {
         match sync_with_progress(&mirror) {
-            Ok(outcome) => sync = Some(outcome),
+            Ok(outcome) => {
+                if let Some(why) = &outcome.repaired {
+                    notices.push(format!("the mirror in the cache was damaged ({why}); it has been fetched again"));
+                }
+                sync = Some(outcome)
+            }
+            // `sync` is asked to reach upstream: working from the old mirror would not be a sync.
+            Err(e) if matches!(freshness, Freshness::SyncNow) => {
+                return Err(e.context(format!("could not sync with {}", upstream.display_url())))
+            }
             Err(e) if mirror.head().is_some() => {
                 tracing::debug!("sync failed: {e:#}");
                 offline_notice = Some(format!(
@@ -92,6 +124,9 @@ pub fn open(cache: &std::path::Path, upstream: &Upstream, freshness: Freshness) 
         }
     };
     let (index, index_stats) = index::load_or_build(&mirror.path, &head).context("indexing the upstream connectors")?;
+    if index_stats.rebuilt_damaged {
+        notices.push("the index of upstream connectors in the cache was damaged; it has been rebuilt from the mirror".into());
+    }
     tracing::debug!(commit = %head, connectors = index.connectors.len(), loaded = index_stats.loaded, read = index_stats.fingerprinted, reused = index_stats.reused, "catalog ready");
     Ok(OpenCatalog {
         mirror,
@@ -100,6 +135,7 @@ pub fn open(cache: &std::path::Path, upstream: &Upstream, freshness: Freshness) 
         commit_time,
         sync,
         offline_notice,
+        notices,
     })
 }
 

@@ -69,9 +69,7 @@ fn fs_parent_name(path: &Path) -> Option<String> {
 pub fn run(options: &SearchOptions, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<i32> {
     let (query, label) = query_from(&options.query)?;
     let c = catalog::open(&options.cache, &options.upstream, options.freshness)?;
-    if let Some(notice) = &c.offline_notice {
-        writeln!(err, "{} {notice}", paint(WARNING, "notice:"))?;
-    }
+    c.print_notices(err)?;
     let upstream = options.upstream.clone();
     let candidates = search::search(&c.index, &query, options.exclude.as_deref(), &|folder| upstream.browse_url(folder));
     let code = match candidates.first().map(|c| c.verdict) {

@@ -377,11 +377,50 @@ fn github_token(options: &SubmitOptions) -> anyhow::Result<Option<String>> {
     Ok(token)
 }
 
+/// The folders `--patch` must not write into.
+pub fn patch_forbidden(options: &SubmitOptions) -> [(&std::path::Path, &'static str); 2] {
+    [
+        (options.path.as_path(), "the connector folder"),
+        (options.cache.as_path(), "the cache folder"),
+    ]
+}
+
+/// With `--patch -` the patch is standard output's, and the report goes to standard error.
 fn run_folder(options: &SubmitOptions, token: Option<String>, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<i32> {
-    let catalog = catalog::open(&options.cache, &options.upstream, options.freshness)?;
-    if let Some(notice) = &catalog.offline_notice {
-        writeln!(err, "{} {notice}", paint(WARNING, "notice:"))?;
+    if options.patch.as_deref().is_some_and(|p| p.as_os_str() == "-") {
+        let mut report = Vec::new();
+        let result = run_folder_to(options, token, &mut report, err, out);
+        err.write_all(&report)?;
+        return result;
     }
+    run_folder_to(options, token, out, err, &mut std::io::sink())
+}
+
+/// "nothing was written", true to what `--patch` wrote.
+fn nothing_written(options: &SubmitOptions) -> String {
+    match options.patch.as_deref() {
+        Some(p) if p.as_os_str() == "-" => "nothing was written (the patch went to standard output).".into(),
+        Some(p) => format!("nothing was written but the patch, {}.", p.display()),
+        None => "nothing was written.".into(),
+    }
+}
+
+fn run_folder_to(
+    options: &SubmitOptions,
+    token: Option<String>,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+    patch_out: &mut dyn Write,
+) -> anyhow::Result<i32> {
+    // Checked before the slow steps (main checks it too, as a usage error).
+    let patch_target = options
+        .patch
+        .as_deref()
+        .map(|p| plan::patch_file::target(p, &patch_forbidden(options)))
+        .transpose()
+        .map_err(|e| anyhow!(e))?;
+    let catalog = catalog::open(&options.cache, &options.upstream, options.freshness)?;
+    catalog.print_notices(err)?;
     let repo = catalog.mirror.open()?;
     // A dry run writes its objects to memory only.
     let odb = repo.odb()?;
@@ -393,9 +432,9 @@ fn run_folder(options: &SubmitOptions, token: Option<String>, out: &mut dyn Writ
     let prepared = prepare(options, &repo, &catalog.index.commit, &catalog)?;
     let stop = stop_reason(&prepared, options);
 
-    if let Some(path) = &options.patch {
+    if let Some(target) = &patch_target {
         let patch = diff::patch(&repo, &prepared.plan)?;
-        write_new_file(path, &patch)?;
+        plan::patch_file::write(target, &patch, patch_out)?;
     }
 
     // What GitHub can tell without writing: who the token belongs to and whether the fork exists.
@@ -421,14 +460,16 @@ fn run_folder(options: &SubmitOptions, token: Option<String>, out: &mut dyn Writ
             match &stop {
                 Some((code, why)) if *code != exit::OK => writeln!(
                     out,
-                    "\n{} nothing was written. A real run would stop here: {why}.",
-                    paint(WARNING, "Dry run:")
+                    "\n{} {} A real run would stop here: {why}.",
+                    paint(WARNING, "Dry run:"),
+                    nothing_written(options)
                 )?,
-                Some((_, why)) => writeln!(out, "\n{} nothing was written. {why}.", paint(GOOD, "Dry run:"))?,
+                Some((_, why)) => writeln!(out, "\n{} {} {why}.", paint(GOOD, "Dry run:"), nothing_written(options))?,
                 None => writeln!(
                     out,
-                    "\n{} nothing was written. A real run would push `{}` and open the pull request.",
+                    "\n{} {} A real run would push `{}` and open the pull request.",
                     paint(GOOD, "Dry run:"),
+                    nothing_written(options),
                     prepared.branch
                 )?,
             }
@@ -502,23 +543,6 @@ fn run_folder(options: &SubmitOptions, token: Option<String>, out: &mut dyn Writ
         )?;
     }
     Ok(exit::OK)
-}
-
-/// Write a file the user asked for, without replacing something else by accident: temporary
-/// file, then rename.
-fn write_new_file(path: &std::path::Path, bytes: &[u8]) -> anyhow::Result<()> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(std::path::Path::new("."));
-    let tmp = dir.join(format!(
-        ".{}.tmp{}",
-        path.file_name().and_then(|n| n.to_str()).unwrap_or("patch"),
-        std::process::id()
-    ));
-    std::fs::write(&tmp, bytes).with_context(|| format!("writing {}", tmp.display()))?;
-    std::fs::rename(&tmp, path).with_context(|| format!("writing {}", path.display()))?;
-    Ok(())
 }
 
 fn confirm(options: &SubmitOptions, p: &Prepared, out: &mut dyn Write) -> anyhow::Result<bool> {

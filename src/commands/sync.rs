@@ -13,8 +13,11 @@ pub struct SyncOptions {
     pub json: bool,
 }
 
-pub fn run(options: &SyncOptions, out: &mut dyn Write) -> anyhow::Result<i32> {
+pub fn run(options: &SyncOptions, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<i32> {
     let c = catalog::open(&options.cache, &options.upstream, Freshness::SyncNow)?;
+    for notice in &c.notices {
+        writeln!(err, "{} {notice}", crate::output::paint(crate::output::WARNING, "notice:"))?;
+    }
     let sync = c.sync.as_ref();
     let indexed = c.index.connectors.iter().filter(|x| x.fingerprint.is_some()).count();
     if options.json {
@@ -24,6 +27,9 @@ pub fn run(options: &SyncOptions, out: &mut dyn Write) -> anyhow::Result<i32> {
             "commit": c.index.commit,
             "date": catalog::date(c.commit_time),
             "fetched": sync.map(|s| s.fetched),
+            "repaired": sync.and_then(|s| s.repaired.clone()),
+            "index_rebuilt_damaged": c.index_stats.rebuilt_damaged,
+            "removed_leftovers": sync.map(|s| s.removed_leftovers),
             "received_bytes": sync.map(|s| s.received_bytes),
             "connectors": c.index.connectors.len(),
             "indexed": indexed,
@@ -37,7 +43,12 @@ pub fn run(options: &SyncOptions, out: &mut dyn Write) -> anyhow::Result<i32> {
     }
     let what = match sync {
         Some(s) if s.fetched => format!(
-            "fetched {} objects, {}",
+            "{}fetched {} objects, {}",
+            if s.repaired.is_some() {
+                "repaired the damaged mirror: "
+            } else {
+                ""
+            },
             s.received_objects,
             indicatif::BinaryBytes(s.received_bytes as u64)
         ),

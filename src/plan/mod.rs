@@ -4,6 +4,7 @@
 
 pub mod breaking;
 pub mod diff;
+pub mod patch_file;
 
 use crate::package::{name, Category, ConnectorPackage, KnownFile};
 use anyhow::{anyhow, bail, Context};

@@ -94,13 +94,21 @@ impl PowerPlatform {
                 .send();
             let response = match response {
                 Ok(r) => r,
-                Err(e) if attempt < ATTEMPTS => {
+                // A peer that does not answer in time is not asked again: each wait is bounded, and
+                // so is the whole command.
+                Err(e) if attempt < ATTEMPTS && !e.is_timeout() => {
                     tracing::debug!("GET {url}: {e}; retrying");
                     std::thread::sleep(self.pause(attempt, None));
                     continue;
                 }
                 Err(e) => {
                     let host = url.split('/').take(3).collect::<Vec<_>>().join("/");
+                    if e.is_timeout() {
+                        bail!(
+                            "{host} did not answer: {}; check the network, or the URL settings (--powerapps-url, --flow-url)",
+                            crate::net::timeout_hint()
+                        )
+                    }
                     bail!("cannot reach {host}: {e}; check the network, or the URL settings (--powerapps-url, --flow-url)")
                 }
             };
@@ -111,8 +119,7 @@ impl PowerPlatform {
                 .and_then(|v| v.to_str().ok())
                 .and_then(|v| v.trim().parse::<u64>().ok())
                 .map(Duration::from_secs);
-            let body = response
-                .bytes()
+            let body = super::read_body(response, crate::net::API_BODY_CAP, super::api_deadline())
                 .map_err(|e| anyhow!("reading the answer from {}: {e}", redact_url(url)))?;
             match status {
                 200..=299 => {

@@ -216,6 +216,13 @@ impl Identity<'_> {
     fn post(&self, what: &str, form: &[(&str, &str)]) -> anyhow::Result<reqwest::blocking::Response> {
         let url = self.endpoint(what);
         self.http.post(&url).form(form).send().map_err(|e| {
+            if e.is_timeout() {
+                return anyhow!(
+                    "the sign-in service at {} did not answer: {}; check the network or --authority",
+                    self.authority,
+                    crate::net::timeout_hint()
+                );
+            }
             anyhow!(
                 "cannot reach the sign-in service at {}: {e}; check the network or --authority",
                 self.authority
@@ -226,7 +233,8 @@ impl Identity<'_> {
     fn token_request(&self, form: &[(&str, &str)]) -> anyhow::Result<Answer> {
         let response = self.post("token", form)?;
         let status = response.status();
-        let body = response.bytes()?;
+        let body = super::read_body(response, crate::net::API_BODY_CAP, super::api_deadline())
+            .map_err(|e| anyhow!("reading the sign-in service's answer: {e}"))?;
         if status.is_success() {
             return serde_json::from_slice(&body)
                 .map(Answer::Token)
@@ -259,7 +267,8 @@ impl Identity<'_> {
         let scope = format!("{POWERAPPS_SCOPE} offline_access");
         let response = self.post("devicecode", &[("client_id", &self.client_id), ("scope", &scope)])?;
         let status = response.status();
-        let body = response.bytes()?;
+        let body = super::read_body(response, crate::net::API_BODY_CAP, super::api_deadline())
+            .map_err(|e| anyhow!("reading the sign-in service's answer: {e}"))?;
         if !status.is_success() {
             let why = serde_json::from_slice::<OAuthError>(&body)
                 .map(|e| e.summary().to_string())

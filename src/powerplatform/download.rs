@@ -243,10 +243,10 @@ fn fetch_storage(http: &reqwest::blocking::Client, url: &str, what: &str, endpoi
         }
         match http.get(url).send() {
             Ok(response) if response.status().is_success() => {
-                return response
-                    .bytes()
-                    .map(|b| b.to_vec())
-                    .map_err(|e| anyhow!("reading {what} from {shown}: {}", e.without_url()))
+                // No overall deadline: a large file on a slow network takes its time, but every
+                // read must make progress within the timeout.
+                return super::read_body(response, crate::net::STORAGE_BODY_CAP, None)
+                    .map_err(|e| anyhow!("reading {what} from {shown}: {e}"));
             }
             Ok(response) if response.status().is_server_error() || response.status().as_u16() == 429 => {
                 last = format!("HTTP {}", response.status().as_u16());
@@ -263,6 +263,12 @@ fn fetch_storage(http: &reqwest::blocking::Client, url: &str, what: &str, endpoi
                 bail!(
                     "could not fetch {what} from {shown} (HTTP {}); the connector's files may be mid-update: try again, and if it persists, re-save the connector in the maker portal",
                     response.status().as_u16()
+                )
+            }
+            Err(e) if e.is_timeout() => {
+                bail!(
+                    "could not fetch {what} from {shown}: {}; nothing was written",
+                    crate::net::timeout_hint()
                 )
             }
             // reqwest's message holds the URL, signature included.

@@ -99,10 +99,25 @@ pub fn storage_client() -> anyhow::Result<reqwest::blocking::Client> {
 fn client(redirects: reqwest::redirect::Policy) -> anyhow::Result<reqwest::blocking::Client> {
     Ok(reqwest::blocking::Client::builder()
         .user_agent(concat!("connector-publish/", env!("CARGO_PKG_VERSION")))
-        .timeout(Duration::from_secs(60))
-        .connect_timeout(Duration::from_secs(15))
+        // Until the answer's headers, and then each read of its body (see `crate::net`).
+        .timeout(crate::net::timeout())
+        .connect_timeout(crate::net::timeout())
         .redirect(redirects)
         .build()?)
+}
+
+/// Read an answer's body, at most `cap` bytes (`crate::net`), within `deadline` when given.
+pub fn read_body(
+    response: reqwest::blocking::Response,
+    cap: u64,
+    deadline: Option<std::time::Instant>,
+) -> Result<Vec<u8>, crate::net::BodyError> {
+    crate::net::read_capped(response, crate::net::body_cap(cap), deadline)
+}
+
+/// The deadline for reading an API answer's body: twice the timeout from now.
+pub fn api_deadline() -> Option<std::time::Instant> {
+    Some(std::time::Instant::now() + crate::net::timeout() * 2)
 }
 
 /// A URL without its query string: storage URLs carry a signature that must not be printed.

@@ -95,6 +95,19 @@ struct Reply {
     body: Value,
 }
 
+/// Status, `Retry-After`, `x-ratelimit-remaining`, `x-ratelimit-reset`, `x-oauth-scopes`, body.
+type Answer = (u16, Option<u64>, Option<String>, Option<u64>, Option<String>, String);
+
+/// Why a call got no answer.
+enum Failure {
+    /// Connection refused or reset, a bad answer: worth another try.
+    Http(octocrab::Error),
+    /// No answer (or no complete answer) within the timeout.
+    TimedOut,
+    /// The body passed the cap.
+    TooLarge(u64),
+}
+
 pub struct Client {
     octo: octocrab::Octocrab,
     runtime: tokio::runtime::Runtime,
@@ -107,7 +120,11 @@ impl Client {
         let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
         let api = settings.api.trim_end_matches('/').to_string();
         let octo = runtime.block_on(async {
+            let timeout = Some(crate::net::timeout());
             octocrab::Octocrab::builder()
+                .set_connect_timeout(timeout)
+                .set_read_timeout(timeout)
+                .set_write_timeout(timeout)
                 .base_uri(api.as_str())
                 .map_err(|e| anyhow!("bad GitHub API URL {api}: {e}"))?
                 .personal_token(token.clone())
@@ -129,30 +146,29 @@ impl Client {
         const ATTEMPTS: u32 = 4;
         let mut delay = self.settings.poll_interval;
         for attempt in 1..=ATTEMPTS {
-            let result = self.runtime.block_on(async {
-                let response = match method {
-                    "GET" => self.octo._get(path).await,
-                    "POST" => self.octo._post(path, body).await,
-                    other => unreachable!("method {other}"),
-                }?;
-                let status = response.status().as_u16();
-                let header = |name: &str| response.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
-                let retry_after = header("retry-after").and_then(|v| v.trim().parse::<u64>().ok());
-                let remaining = header("x-ratelimit-remaining");
-                let reset = header("x-ratelimit-reset").and_then(|v| v.parse::<u64>().ok());
-                let scopes = header("x-oauth-scopes");
-                let text = self.octo.body_to_string(response).await?;
-                Ok::<_, octocrab::Error>((status, retry_after, remaining, reset, scopes, text))
-            });
+            let result = self.runtime.block_on(self.call(method, path, body));
             let (status, retry_after, remaining, reset, scopes, text) = match result {
                 Ok(r) => r,
-                Err(e) if attempt < ATTEMPTS => {
+                Err(Failure::Http(e)) if attempt < ATTEMPTS => {
+                    tracing::debug!(method, path, attempt, "GitHub call failed: {e}; retrying");
                     std::thread::sleep(delay);
                     delay *= 2;
-                    let _ = e;
                     continue;
                 }
-                Err(e) => return Err(anyhow!("cannot reach GitHub at {}: {e}", self.settings.api)),
+                Err(Failure::Http(e)) => return Err(anyhow!("cannot reach GitHub at {}: {e}", self.settings.api)),
+                // A silent or trickling peer is not asked again: the command ends within the timeout.
+                Err(Failure::TimedOut) => bail!(
+                    "GitHub at {} did not answer {method} {}: {}",
+                    self.settings.api,
+                    path.split('?').next().unwrap_or(path),
+                    crate::net::timeout_hint()
+                ),
+                Err(Failure::TooLarge(cap)) => bail!(
+                    "GitHub at {} sent an answer to {method} {} larger than {}, more than any real one; refusing to read on",
+                    self.settings.api,
+                    path.split('?').next().unwrap_or(path),
+                    crate::net::size(cap)
+                ),
             };
             let body: Value = serde_json::from_str(&text).unwrap_or(Value::String(text));
             let message = body.get("message").and_then(Value::as_str).unwrap_or("").to_ascii_lowercase();
@@ -186,6 +202,57 @@ impl Client {
             return Ok(Reply { status, scopes, body });
         }
         unreachable!("the last attempt returns")
+    }
+
+    /// One call: the answer's headers within the timeout, then its body, at most
+    /// [`crate::net::API_BODY_CAP`], within twice the timeout.
+    async fn call(&self, method: &str, path: &str, body: Option<&Value>) -> Result<Answer, Failure> {
+        use http_body_util::BodyExt;
+        let timeout = crate::net::timeout();
+        let sent = async {
+            match method {
+                "GET" => self.octo._get(path).await,
+                "POST" => self.octo._post(path, body).await,
+                other => unreachable!("method {other}"),
+            }
+        };
+        let response = match tokio::time::timeout(timeout, sent).await {
+            Ok(r) => r.map_err(|e| {
+                if crate::net::is_timeout(&e) {
+                    Failure::TimedOut
+                } else {
+                    Failure::Http(e)
+                }
+            })?,
+            Err(_) => return Err(Failure::TimedOut),
+        };
+        let status = response.status().as_u16();
+        let header = |name: &str| response.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
+        let retry_after = header("retry-after").and_then(|v| v.trim().parse::<u64>().ok());
+        let remaining = header("x-ratelimit-remaining");
+        let reset = header("x-ratelimit-reset").and_then(|v| v.parse::<u64>().ok());
+        let scopes = header("x-oauth-scopes");
+        let cap = crate::net::body_cap(crate::net::API_BODY_CAP);
+        let deadline = tokio::time::Instant::now() + timeout * 2;
+        let mut stream = response.into_body();
+        let mut bytes: Vec<u8> = Vec::new();
+        loop {
+            let frame = match tokio::time::timeout_at(deadline, stream.frame()).await {
+                Err(_) => return Err(Failure::TimedOut),
+                Ok(None) => break,
+                Ok(Some(Err(e))) if crate::net::is_timeout(&e) => return Err(Failure::TimedOut),
+                Ok(Some(Err(e))) => return Err(Failure::Http(e)),
+                Ok(Some(Ok(frame))) => frame,
+            };
+            if let Ok(data) = frame.into_data() {
+                if bytes.len() as u64 + data.len() as u64 > cap {
+                    return Err(Failure::TooLarge(cap));
+                }
+                bytes.extend_from_slice(&data);
+            }
+        }
+        let text = String::from_utf8_lossy(&bytes).into_owned();
+        Ok((status, retry_after, remaining, reset, scopes, text))
     }
 
     fn fail(&self, what: &str, reply: &Reply) -> anyhow::Error {
@@ -464,10 +531,12 @@ fn push(
     progress: &mut dyn FnMut(&str),
 ) -> anyhow::Result<(String, bool)> {
     let branch_ref = format!("refs/heads/{}", req.branch);
+    crate::net::configure_git();
     let mut remote = repo.remote_anonymous(url)?;
     let existing = {
         let connection = remote
             .connect_auth(Direction::Fetch, Some(git_callbacks(&client.token)), None)
+            .map_err(crate::net::git_error)
             .with_context(|| format!("cannot reach your fork at {}", redact(url)))?;
         connection.list()?.iter().find(|h| h.name() == branch_ref).map(|h| h.oid())
     };
@@ -482,6 +551,7 @@ fn push(
                     Some(&mut options),
                     None,
                 )
+                .map_err(crate::net::git_error)
                 .context("reading your fork's branch")?;
         }
         let theirs = repo.find_commit(oid)?.tree()?;
@@ -537,6 +607,7 @@ fn push(
         let force = if req.force_push { "+" } else { "" };
         remote
             .push(&[&format!("{force}{commit}:{branch_ref}")], Some(&mut options))
+            .map_err(crate::net::git_error)
             .with_context(|| format!("pushing to {}", redact(url)))?;
     }
     if let Some(why) = rejection {

@@ -230,8 +230,17 @@ impl ThinPush<'_> {
     }
 
     pub fn run(&self) -> anyhow::Result<Pushed> {
+        let timeout = Some(crate::net::timeout());
         let agent: ureq::Agent = ureq::Agent::config_builder()
             .http_status_as_error(false)
+            // Connect, each stall, the answer's headers and its body: the timeout each. The pack
+            // itself may take longer to upload on a slow link, as long as it moves.
+            .timeout_connect(timeout)
+            .timeout_per_read(timeout)
+            .timeout_per_write(timeout)
+            .timeout_send_request(timeout)
+            .timeout_recv_response(timeout)
+            .timeout_recv_body(timeout)
             .user_agent(concat!("git/2.0 connector-publish/", env!("CARGO_PKG_VERSION")))
             .build()
             .into();
@@ -245,7 +254,13 @@ impl ThinPush<'_> {
         if !advert.status().is_success() {
             bail!("the fork answered {} to the push", advert.status());
         }
-        let lines = pkt_lines(&advert.body_mut().read_to_vec()?);
+        let lines = pkt_lines(
+            &advert
+                .body_mut()
+                .with_config()
+                .limit(crate::net::body_cap(crate::net::API_BODY_CAP))
+                .read_to_vec()?,
+        );
         let first_ref = lines
             .iter()
             .find(|l| !l.starts_with(b"#"))
@@ -287,10 +302,16 @@ impl ThinPush<'_> {
         if !response.status().is_success() {
             bail!("the fork answered {} to the push", response.status());
         }
-        let report: Vec<String> = pkt_lines(&response.body_mut().read_to_vec()?)
-            .iter()
-            .map(|l| String::from_utf8_lossy(l).trim_end().to_string())
-            .collect();
+        let report: Vec<String> = pkt_lines(
+            &response
+                .body_mut()
+                .with_config()
+                .limit(crate::net::body_cap(crate::net::API_BODY_CAP))
+                .read_to_vec()?,
+        )
+        .iter()
+        .map(|l| String::from_utf8_lossy(l).trim_end().to_string())
+        .collect();
         if !report.iter().any(|l| l == "unpack ok") {
             bail!("the fork could not unpack the push: {}", report.join("; "));
         }

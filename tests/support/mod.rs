@@ -4,5 +4,6 @@
 
 pub mod git_http;
 pub mod github;
+pub mod hostile;
 pub mod http;
 pub mod powerplatform;

@@ -1,0 +1,190 @@
+//! Limits every network peer shares: how long to wait (connect, stall, time to the answer's
+//! headers, the cache lock) and how much of an answer to read. GitHub (octocrab), Power Platform
+//! and storage (reqwest), the thin push (ureq) and git (libgit2) all take them from here, so one
+//! setting, `CONNECTOR_PUBLISH_TIMEOUT`, bounds every wait.
+
+use std::io::Read;
+use std::time::{Duration, Instant};
+
+/// The environment variable: seconds (a decimal number, e.g. `1.5`).
+pub const TIMEOUT_ENV: &str = "CONNECTOR_PUBLISH_TIMEOUT";
+/// Long enough for a slow real network (a TCP connect retries its SYN at 1, 3 and 7 s; GitHub
+/// answers a merge-upstream in a few seconds), short enough that a dead peer ends within a minute.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The most of an API answer (GitHub, Power Apps, Flow, sign-in) read into memory: the largest
+/// real ones, a page of an environment's connectors, are a few hundred KB.
+pub const API_BODY_CAP: u64 = 16 << 20;
+/// The most of a storage file (swagger, icon, script) read into memory. GitHub refuses files over
+/// 100 MB, so nothing larger could be submitted anyway.
+pub const STORAGE_BODY_CAP: u64 = 100 << 20;
+/// Lowers both caps, for tests (bytes). Not documented for users.
+pub const BODY_CAP_ENV: &str = "CONNECTOR_PUBLISH_TEST_BODY_CAP";
+
+/// `CONNECTOR_PUBLISH_TIMEOUT` as a duration, or why it cannot be one.
+pub fn parse_timeout(text: &str) -> Result<Duration, String> {
+    let secs: f64 = text
+        .trim()
+        .parse()
+        .map_err(|_| format!("{TIMEOUT_ENV}={text:?} is not a number of seconds (e.g. 30 or 1.5)"))?;
+    if !(secs.is_finite() && secs > 0.0 && secs <= 86_400.0) {
+        return Err(format!(
+            "{TIMEOUT_ENV}={text:?}: give a number of seconds above 0 and at most 86400"
+        ));
+    }
+    Ok(Duration::from_secs_f64(secs))
+}
+
+/// The connect, stall and answer timeout: `CONNECTOR_PUBLISH_TIMEOUT`, else [`DEFAULT_TIMEOUT`].
+/// (`main` refuses a bad value up front; here a bad value falls back to the default.)
+pub fn timeout() -> Duration {
+    std::env::var(TIMEOUT_ENV)
+        .ok()
+        .and_then(|t| parse_timeout(&t).ok())
+        .unwrap_or(DEFAULT_TIMEOUT)
+}
+
+/// How long to wait for another connector-publish to release the cache: twice the network
+/// timeout, as the other process may itself be waiting on the network that long.
+pub fn lock_wait() -> Duration {
+    timeout() * 2
+}
+
+/// The body cap for `default`, lowered by [`BODY_CAP_ENV`] when it is set.
+pub fn body_cap(default: u64) -> u64 {
+    std::env::var(BODY_CAP_ENV)
+        .ok()
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .map_or(default, |c| c.min(default))
+}
+
+/// "16 MiB", "512 bytes".
+pub fn size(bytes: u64) -> String {
+    if bytes >= 1 << 20 && bytes.is_multiple_of(1 << 20) {
+        format!("{} MiB", bytes >> 20)
+    } else {
+        format!("{bytes} bytes")
+    }
+}
+
+/// "30 s", "1.5 s".
+pub fn seconds(d: Duration) -> String {
+    let s = d.as_secs_f64();
+    if s.fract() == 0.0 {
+        format!("{s:.0} s")
+    } else {
+        format!("{s} s")
+    }
+}
+
+/// What a timeout message ends with: how to wait longer.
+pub fn timeout_hint() -> String {
+    format!(
+        "no answer within {} (set {TIMEOUT_ENV} to wait longer on a slow network)",
+        seconds(timeout())
+    )
+}
+
+/// Why reading an answer stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum BodyError {
+    #[error("the answer is larger than {}, more than any real one; refusing to read on", size(*.cap))]
+    TooLarge { cap: u64 },
+    #[error("the answer stalled or came too slowly: {}", timeout_hint())]
+    TimedOut,
+    #[error("the connection broke while reading the answer: {0}")]
+    Io(std::io::Error),
+}
+
+/// Read a body into memory, at most `cap` bytes, until `deadline` at the latest (the reader's own
+/// per-read timeout bounds each stall).
+pub fn read_capped(mut reader: impl Read, cap: u64, deadline: Option<Instant>) -> Result<Vec<u8>, BodyError> {
+    let mut out = Vec::new();
+    let mut buf = vec![0u8; 64 * 1024];
+    loop {
+        let n = match reader.read(&mut buf) {
+            Ok(0) => return Ok(out),
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) if is_timeout(&e) => return Err(BodyError::TimedOut),
+            Err(e) => return Err(BodyError::Io(e)),
+        };
+        if out.len() as u64 + n as u64 > cap {
+            return Err(BodyError::TooLarge { cap });
+        }
+        out.extend_from_slice(&buf[..n]);
+        if deadline.is_some_and(|d| Instant::now() > d) {
+            return Err(BodyError::TimedOut);
+        }
+    }
+}
+
+/// Does this error (or one of its causes) say that a wait timed out?
+pub fn is_timeout(e: &(dyn std::error::Error + 'static)) -> bool {
+    let mut current = Some(e);
+    while let Some(e) = current {
+        if let Some(io) = e.downcast_ref::<std::io::Error>() {
+            if matches!(io.kind(), std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock) {
+                return true;
+            }
+        }
+        if e.downcast_ref::<reqwest::Error>().is_some_and(reqwest::Error::is_timeout) {
+            return true;
+        }
+        let text = e.to_string().to_ascii_lowercase();
+        if text.contains("timed out") || text.contains("timeout") || text.contains("deadline has elapsed") {
+            return true;
+        }
+        current = e.source();
+    }
+    false
+}
+
+/// Give libgit2 the same connect and stall timeouts (process-wide; done once, before the first
+/// fetch or push).
+pub fn configure_git() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let ms = timeout().as_millis().clamp(1, i32::MAX as u128) as i32;
+        // SAFETY: these set two integers in libgit2's global settings; they are set once, before
+        // any network operation of this process starts, so no transport reads them concurrently.
+        unsafe {
+            let _ = git2::opts::set_server_connect_timeout_in_milliseconds(ms);
+            let _ = git2::opts::set_server_timeout_in_milliseconds(ms);
+        }
+    });
+}
+
+/// A git error reworded when it is a timeout, so that the message says what to do.
+pub fn git_error(e: git2::Error) -> anyhow::Error {
+    if is_timeout(&e) {
+        anyhow::anyhow!("{}: {e}", timeout_hint())
+    } else {
+        e.into()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timeouts_parse_and_bad_values_are_refused() {
+        assert_eq!(parse_timeout("30").unwrap(), Duration::from_secs(30));
+        assert_eq!(parse_timeout(" 1.5 ").unwrap(), Duration::from_millis(1500));
+        for bad in ["", "abc", "0", "-1", "inf", "NaN", "1e9"] {
+            assert!(parse_timeout(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn bodies_are_read_up_to_the_cap_and_no_further() {
+        assert_eq!(read_capped(&b"hello"[..], 5, None).unwrap(), b"hello");
+        assert!(matches!(read_capped(&b"hello!"[..], 5, None), Err(BodyError::TooLarge { cap: 5 })));
+        // An endless body stops at the cap.
+        let endless = std::io::repeat(b'x');
+        assert!(matches!(read_capped(endless, 1 << 20, None), Err(BodyError::TooLarge { .. })));
+        let past = Instant::now() - Duration::from_secs(1);
+        assert!(matches!(read_capped(&b"slow"[..], 100, Some(past)), Err(BodyError::TimedOut)));
+    }
+}

@@ -1,0 +1,187 @@
+//! Where `--patch FILE` may write: a new or an existing regular file, never a device, a FIFO or a
+//! folder, never inside the connector folder or the cache; `-` is standard output. The file is
+//! written in place (no temporary file to leave behind); a file this run created and could not
+//! finish is removed.
+
+use anyhow::{anyhow, Context};
+use std::fs::{self, File, OpenOptions};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// Where the patch goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PatchTarget {
+    Stdout,
+    File(PathBuf),
+}
+
+impl PatchTarget {
+    /// For messages: the file's path, or "standard output".
+    pub fn describe(&self) -> String {
+        match self {
+            PatchTarget::Stdout => "standard output".into(),
+            PatchTarget::File(p) => p.display().to_string(),
+        }
+    }
+}
+
+/// Absolute, with symlinks resolved as far as the path exists.
+fn resolved(path: &Path) -> Option<PathBuf> {
+    if let Ok(p) = fs::canonicalize(path) {
+        return Some(p);
+    }
+    let absolute = std::path::absolute(path).ok()?;
+    let name = absolute.file_name()?.to_owned();
+    let parent = absolute.parent()?;
+    Some(resolved(parent).unwrap_or_else(|| parent.to_path_buf()).join(name))
+}
+
+/// Check `--patch`'s value before anything runs. `forbidden` names folders the patch must not go
+/// into, with what to call them ("the connector folder"). The error is for the user: a usage error.
+pub fn target(path: &Path, forbidden: &[(&Path, &str)]) -> Result<PatchTarget, String> {
+    if path.as_os_str() == "-" {
+        return Ok(PatchTarget::Stdout);
+    }
+    let shown = path.display();
+    let Some(name) = path.file_name() else {
+        return Err(format!("--patch {shown}: give a file name (or - for standard output)"));
+    };
+    let real = match fs::metadata(path) {
+        Ok(meta) => {
+            let kind = meta.file_type();
+            if kind.is_dir() {
+                return Err(format!(
+                    "--patch {shown} is a folder; give a file name in it (or - for standard output)"
+                ));
+            }
+            if !kind.is_file() {
+                return Err(format!(
+                    "--patch {shown} is not a regular file (a device, a FIFO or a socket); give a file name (or - for standard output)"
+                ));
+            }
+            fs::canonicalize(path).map_err(|e| format!("--patch {shown}: {e}"))?
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            if fs::symlink_metadata(path).is_ok() {
+                return Err(format!(
+                    "--patch {shown} is a link to nothing; give a file name (or - for standard output)"
+                ));
+            }
+            let parent = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+            let parent =
+                fs::canonicalize(parent).map_err(|_| format!("--patch {shown}: the folder {} does not exist", parent.display()))?;
+            if !parent.is_dir() {
+                return Err(format!("--patch {shown}: {} is not a folder", parent.display()));
+            }
+            parent.join(name)
+        }
+        Err(e) => return Err(format!("--patch {shown}: {e}")),
+    };
+    for (folder, what) in forbidden {
+        let Some(folder) = resolved(folder) else { continue };
+        if real.starts_with(&folder) {
+            return Err(format!(
+                "--patch {shown} is inside {what} ({}); write the patch somewhere else, e.g. --patch ../change.patch, or - for standard output",
+                folder.display()
+            ));
+        }
+    }
+    Ok(PatchTarget::File(path.to_path_buf()))
+}
+
+/// Open an existing file for writing without blocking on a FIFO and without making a terminal
+/// ours; the caller checks what it is before writing.
+fn open_existing(path: &Path) -> std::io::Result<File> {
+    let mut options = OpenOptions::new();
+    options.write(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY);
+    }
+    options.open(path)
+}
+
+/// Write the patch: to standard output, or into the file checked by [`target`] (checked again
+/// here, on the opened file, so that nothing swapped in between is written to).
+pub fn write(target: &PatchTarget, bytes: &[u8], stdout: &mut dyn Write) -> anyhow::Result<()> {
+    let path = match target {
+        PatchTarget::Stdout => {
+            stdout.write_all(bytes).context("writing the patch to standard output")?;
+            return stdout.flush().context("writing the patch to standard output");
+        }
+        PatchTarget::File(path) => path,
+    };
+    let (mut file, created) = match OpenOptions::new().write(true).create_new(true).open(path) {
+        Ok(f) => (f, true),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            (open_existing(path).with_context(|| format!("opening {}", path.display()))?, false)
+        }
+        Err(e) => return Err(e).with_context(|| format!("creating {}", path.display())),
+    };
+    let meta = file.metadata().with_context(|| format!("reading {}", path.display()))?;
+    if !meta.is_file() {
+        return Err(anyhow!("{} is not a regular file; nothing was written to it", path.display()));
+    }
+    let written = file.set_len(0).and_then(|_| file.write_all(bytes)).and_then(|_| file.sync_all());
+    if let Err(e) = written {
+        drop(file);
+        if created {
+            fs::remove_file(path).ok();
+            return Err(e).with_context(|| format!("writing {} (removed it again)", path.display()));
+        }
+        return Err(e).with_context(|| format!("writing {} (it is now incomplete)", path.display()));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn targets() {
+        let dir = tempfile::tempdir().unwrap();
+        let connector = dir.path().join("MyConnector");
+        fs::create_dir(&connector).unwrap();
+        fs::write(connector.join("apiDefinition.swagger.json"), "{}").unwrap();
+        let forbidden = [(connector.as_path(), "the connector folder")];
+        assert_eq!(target(Path::new("-"), &forbidden).unwrap(), PatchTarget::Stdout);
+        let fresh = dir.path().join("change.patch");
+        assert_eq!(target(&fresh, &forbidden).unwrap(), PatchTarget::File(fresh.clone()));
+        fs::write(&fresh, "old").unwrap();
+        assert!(target(&fresh, &forbidden).is_ok());
+        let err = target(&connector.join("apiDefinition.swagger.json"), &forbidden).unwrap_err();
+        assert!(err.contains("inside the connector folder"), "{err}");
+        assert!(target(&connector.join("new.patch"), &forbidden).unwrap_err().contains("inside"));
+        assert!(target(dir.path(), &forbidden).unwrap_err().contains("is a folder"));
+        assert!(target(Path::new("/dev/null"), &forbidden)
+            .unwrap_err()
+            .contains("not a regular file"));
+        assert!(target(&dir.path().join("nope").join("x.patch"), &forbidden)
+            .unwrap_err()
+            .contains("does not exist"));
+        #[cfg(unix)]
+        {
+            let link = dir.path().join("sneaky.patch");
+            std::os::unix::fs::symlink(connector.join("apiDefinition.swagger.json"), &link).unwrap();
+            assert!(target(&link, &forbidden).unwrap_err().contains("inside the connector folder"));
+        }
+    }
+
+    #[test]
+    fn writes_in_place_and_leaves_nothing_else() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("change.patch");
+        fs::write(&path, "a much longer old content").unwrap();
+        write(&PatchTarget::File(path.clone()), b"new", &mut std::io::sink()).unwrap();
+        assert_eq!(fs::read(&path).unwrap(), b"new");
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+        let mut out = Vec::new();
+        write(&PatchTarget::Stdout, b"to stdout", &mut out).unwrap();
+        assert_eq!(out, b"to stdout");
+        // A device is refused on the opened file, even when it got past `target`.
+        let err = write(&PatchTarget::File("/dev/null".into()), b"x", &mut std::io::sink()).unwrap_err();
+        assert!(err.to_string().contains("not a regular file"), "{err}");
+    }
+}
