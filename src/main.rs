@@ -95,6 +95,13 @@ fn run(cli: Cli, matches: &clap::ArgMatches) -> anyhow::Result<i32> {
             if args.patch.is_some() && !args.dry_run {
                 return Err(UsageError("--patch needs --dry-run".into()).into());
             }
+            // Bad values are usage errors (exit 2), found before anything slow starts.
+            if let Some(name) = &args.name {
+                connector_publish::package::name::safe_folder_name(name).map_err(|e| UsageError(format!("--name: {e}")))?;
+            }
+            if let Some(update) = &args.update {
+                connector_publish::plan::Target::parse_update(update).map_err(|e| UsageError(e.to_string()))?;
+            }
             let from_environment = match (args.from_environment, args.connector_id) {
                 (Some(environment), Some(connector_id)) => Some(submit::FromEnvironment {
                     download: DownloadOptions {

@@ -11,7 +11,7 @@ mod files;
 mod properties;
 mod readme;
 pub mod rules;
-mod secrets;
+pub mod secrets;
 mod swagger;
 
 use crate::package::{Category, ConnectorPackage, JsonDocument, KnownFile, Position};
@@ -68,6 +68,20 @@ impl Report {
             (0, 0) => "no problems found".into(),
             (e, w) => format!("{e} error{}, {w} warning{}", plural(e), plural(w)),
         }
+    }
+}
+
+/// What a JSON value is, for "must be a string, found …" messages.
+pub(crate) fn found(value: &serde_json::Value) -> String {
+    use serde_json::Value;
+    match value {
+        Value::Null => "null".into(),
+        Value::Bool(b) => format!("`{b}`"),
+        Value::Number(n) => format!("the number {n}"),
+        Value::String(s) if s.chars().count() > 40 => format!("a string (\"{}…\")", s.chars().take(40).collect::<String>()),
+        Value::String(s) => format!("a string (\"{s}\")"),
+        Value::Array(_) => "an array".into(),
+        Value::Object(_) => "an object".into(),
     }
 }
 
@@ -140,10 +154,57 @@ impl Sink {
     }
 }
 
+/// The secret scan alone (the text scan of every file and name, and the JSON checks), as
+/// findings in file order: what `check` reports under the `secret-*` rules.
+pub fn scan_secrets(package: &ConnectorPackage) -> Vec<Finding> {
+    let mut sink = Sink::new(Category::Custom);
+    secrets::scan_package(package, &mut sink);
+    let json = |kind: KnownFile| {
+        let file = if kind == KnownFile::ApiDefinition {
+            package.swagger_file()
+        } else {
+            package.file(kind)
+        }?;
+        crate::package::json::parse(&file.bytes).ok().map(|doc| (file, doc))
+    };
+    if let Some((file, doc)) = json(KnownFile::ApiDefinition) {
+        secrets::scan_swagger(
+            &JsonFile {
+                name: &file.name,
+                doc: &doc,
+            },
+            &mut sink,
+        );
+    }
+    if let Some((file, doc)) = json(KnownFile::ApiProperties) {
+        secrets::scan_properties(
+            &JsonFile {
+                name: &file.name,
+                doc: &doc,
+            },
+            &mut sink,
+        );
+    }
+    if let Some((file, doc)) = json(KnownFile::Settings) {
+        secrets::scan_settings(
+            &JsonFile {
+                name: &file.name,
+                doc: &doc,
+            },
+            &mut sink,
+        );
+    }
+    let mut findings = sink.findings;
+    findings.sort_by(|a, b| (a.file.as_str(), a.position).cmp(&(b.file.as_str(), b.position)));
+    secrets::dedupe(&mut findings);
+    findings
+}
+
 /// Check a package as a connector of `category`.
 pub fn check(package: &ConnectorPackage, category: Category) -> Report {
     let mut sink = Sink::new(category);
     files::check_layout(package, &mut sink);
+    secrets::scan_package(package, &mut sink);
 
     let swagger = files::parse_json(package, KnownFile::ApiDefinition, &mut sink);
     let properties = files::parse_json(package, KnownFile::ApiProperties, &mut sink);
@@ -151,13 +212,22 @@ pub fn check(package: &ConnectorPackage, category: Category) -> Report {
 
     if let (Some(doc), Some(file)) = (&swagger, package.swagger_file()) {
         let file = JsonFile { name: &file.name, doc };
-        swagger::check(&file, &mut sink);
-        secrets::scan_swagger(&file, &mut sink);
-        let props = match (&properties, package.file(KnownFile::ApiProperties)) {
-            (Some(doc), Some(f)) => Some(JsonFile { name: &f.name, doc }),
-            _ => None,
-        };
-        catalogue::check(&file, props.as_ref(), &mut sink);
+        if !doc.value.is_object() {
+            sink.at(
+                "swagger-not-object",
+                &file,
+                "",
+                format!("the swagger must be a JSON object, found {}", found(&doc.value)),
+            );
+        } else {
+            swagger::check(&file, &mut sink);
+            secrets::scan_swagger(&file, &mut sink);
+            let props = match (&properties, package.file(KnownFile::ApiProperties)) {
+                (Some(doc), Some(f)) => Some(JsonFile { name: &f.name, doc }),
+                _ => None,
+            };
+            catalogue::check(&file, props.as_ref(), &mut sink);
+        }
     }
     if let (Some(doc), Some(file)) = (&properties, package.file(KnownFile::ApiProperties)) {
         let file = JsonFile { name: &file.name, doc };
@@ -174,6 +244,7 @@ pub fn check(package: &ConnectorPackage, category: Category) -> Report {
     let mut findings = sink.findings;
     // Files in name order, positions in file order; file-level findings first.
     findings.sort_by(|a, b| (a.file.as_str(), a.position).cmp(&(b.file.as_str(), b.position)));
+    secrets::dedupe(&mut findings);
     Report {
         category: Some(category),
         findings,

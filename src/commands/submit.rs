@@ -374,9 +374,22 @@ fn run_folder(options: &SubmitOptions, token: Option<String>, out: &mut dyn Writ
     let prepared = prepare(options, &repo, &catalog.index.commit, &catalog)?;
     let stop = stop_reason(&prepared, options);
 
+    // Secrets never leave in what is printed or written (the check stops a real run on them).
+    let masker = crate::check::secrets::Masker::for_package(&prepared.validation.package);
+    let mut patch_masked = 0;
     if let Some(path) = &options.patch {
         let patch = diff::patch(&repo, &prepared.plan)?;
+        let (patch, masked) = diff::masked_patch(&patch, &masker);
+        patch_masked = masked;
         write_new_file(path, &patch)?;
+        if masked > 0 && !options.json {
+            writeln!(
+                err,
+                "{} {masked} secret(s) masked in {}: the patch no longer applies to your files as they are; remove the secrets and run again",
+                paint(WARNING, "notice:"),
+                path.display()
+            )?;
+        }
     }
 
     // What GitHub can tell without writing: who the token belongs to and whether the fork exists.
@@ -392,9 +405,13 @@ fn run_folder(options: &SubmitOptions, token: Option<String>, out: &mut dyn Writ
     };
 
     if options.json {
-        print_json(&prepared, options, &repo, &fork_state, stop.as_ref(), out)?;
+        let masking = Masking {
+            masker: &masker,
+            patch_masked,
+        };
+        print_json(&prepared, options, &repo, &fork_state, stop.as_ref(), &masking, out)?;
     } else {
-        print_human(&prepared, options, &repo, &fork_state, out)?;
+        print_human(&prepared, options, &repo, &fork_state, &masker, out)?;
     }
 
     if options.dry_run {
@@ -534,6 +551,7 @@ fn print_human(
     options: &SubmitOptions,
     repo: &git2::Repository,
     fork: &github::ForkState,
+    masker: &crate::check::secrets::Masker,
     out: &mut dyn Write,
 ) -> anyhow::Result<()> {
     let report = &p.validation.report;
@@ -638,7 +656,16 @@ fn print_human(
     }
     writeln!(out)?;
     writeln!(out, "{}", paint(HEADER, "Diff"))?;
-    for d in diff::file_diffs(repo, &p.plan)? {
+    let diffs = diff::file_diffs(repo, &p.plan, masker)?;
+    let masked: usize = diffs.iter().map(|d| d.masked).sum();
+    if masked > 0 {
+        writeln!(
+            out,
+            "{}",
+            paint(WARNING, format!("({masked} secret(s) masked below, shown as prefix…(length))"))
+        )?;
+    }
+    for d in diffs {
         match &d.unified {
             Some(text) => {
                 for line in text.lines() {
@@ -656,21 +683,30 @@ fn print_human(
                     writeln!(out, "{}", paint(style, line))?;
                 }
             }
-            None => writeln!(
-                out,
-                "{} binary file {} ({} -> {} bytes)",
-                paint(EMPHASIS, "~"),
-                d.path,
-                d.old_size,
-                d.new_size
-            )?,
+            None => match &d.summary {
+                Some(summary) => writeln!(out, "{} {} {summary}", paint(EMPHASIS, "~"), d.path)?,
+                None => writeln!(
+                    out,
+                    "{} binary file {} ({} -> {} bytes)",
+                    paint(EMPHASIS, "~"),
+                    d.path,
+                    d.old_size,
+                    d.new_size
+                )?,
+            },
         }
     }
     writeln!(out)?;
-    writeln!(out, "{} {}", paint(HEADER, "Pull request:"), p.title)?;
-    writeln!(out, "{}", p.body)?;
+    writeln!(out, "{} {}", paint(HEADER, "Pull request:"), masker.text(&p.title))?;
+    writeln!(out, "{}", masker.text(&p.body))?;
     let _ = &p.connector_title;
     Ok(())
+}
+
+/// What `--json` needs to hide secrets: the masker, and how many it hid in the patch file.
+struct Masking<'a> {
+    masker: &'a crate::check::secrets::Masker,
+    patch_masked: usize,
 }
 
 fn print_json(
@@ -679,6 +715,7 @@ fn print_json(
     repo: &git2::Repository,
     fork: &github::ForkState,
     stop: Option<&(i32, String)>,
+    masking: &Masking,
     out: &mut dyn Write,
 ) -> anyhow::Result<()> {
     let doc = serde_json::json!({
@@ -696,10 +733,11 @@ fn print_json(
         "validation": {"errors": p.validation.report.errors(), "warnings": p.validation.report.warnings(), "findings": p.validation.report.findings},
         "duplicates": p.candidates,
         "breaking_changes": p.breaking,
-        "diff": diff::file_diffs(repo, &p.plan)?,
-        "title": p.title,
-        "body": p.body,
+        "diff": diff::file_diffs(repo, &p.plan, masking.masker)?,
+        "title": masking.masker.text(&p.title),
+        "body": masking.masker.text(&p.body),
         "patch": options.patch,
+        "patch_masked": masking.patch_masked,
         "would_stop": stop.map(|(_, why)| why),
     });
     serde_json::to_writer_pretty(&mut *out, &doc)?;
