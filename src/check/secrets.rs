@@ -725,6 +725,23 @@ fn structured(kind: KnownFile, value: &Value) -> Vec<StructuredHit> {
     hits
 }
 
+/// Whether the JSON checks of `kind` would report anything on `value` (client ids included).
+pub(super) fn has_structured_findings(kind: KnownFile, value: &Value) -> bool {
+    if !structured(kind, value).is_empty() {
+        return true;
+    }
+    let mut id = false;
+    if kind == KnownFile::ApiProperties {
+        crate::package::json::walk(value, &mut |_, key, v| {
+            if let Value::String(s) = v {
+                id |= matches!(key.to_ascii_lowercase().as_str(), "clientid" | "client_id") && looks_like_client_id(s);
+            }
+            !id
+        });
+    }
+    id
+}
+
 fn emit_structured(kind: KnownFile, file: &JsonFile, sink: &mut Sink) {
     for hit in structured(kind, &file.doc.value) {
         match hit.fix {
