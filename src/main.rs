@@ -107,6 +107,13 @@ fn run(cli: Cli, matches: &clap::ArgMatches) -> anyhow::Result<i32> {
                 }
                 connector_publish::plan::patch_file::target(patch, &forbidden).map_err(UsageError)?;
             }
+            // Bad values are usage errors (exit 2), found before anything slow starts.
+            if let Some(name) = &args.name {
+                connector_publish::package::name::safe_folder_name(name).map_err(|e| UsageError(format!("--name: {e}")))?;
+            }
+            if let Some(update) = &args.update {
+                connector_publish::plan::Target::parse_update(update).map_err(|e| UsageError(e.to_string()))?;
+            }
             let from_environment = match (args.from_environment, args.connector_id) {
                 (Some(environment), Some(connector_id)) => Some(submit::FromEnvironment {
                     download: DownloadOptions {

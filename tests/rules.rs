@@ -20,6 +20,8 @@ struct Fixture {
     raw: Vec<(String, Vec<u8>)>,
     /// Files to leave out.
     omit: Vec<&'static str>,
+    /// Sparse files (name, size): big sizes without writing the bytes.
+    sparse: Vec<(String, u64)>,
 }
 
 fn clean() -> Fixture {
@@ -87,6 +89,7 @@ fn clean() -> Fixture {
         readme,
         raw: Vec::new(),
         omit: Vec::new(),
+        sparse: Vec::new(),
     }
 }
 
@@ -111,6 +114,9 @@ impl Fixture {
                 std::fs::create_dir_all(parent).unwrap();
             }
             std::fs::write(path, bytes).unwrap();
+        }
+        for (name, size) in &self.sparse {
+            std::fs::File::create(dir.join(name)).unwrap().set_len(*size).unwrap();
         }
     }
 
@@ -148,6 +154,28 @@ fn remove(v: &mut Value, pointer: &str) {
 }
 
 const GET: &str = "/paths/~1breweries~1{obdb_id}/get";
+/// A made-up token in GitHub's format (`ghp_` and 36 letters and digits).
+const GITHUB_TOKEN: &str = "ghp_R8sK2mXq9LpZ4vN7tB3wY6cD1fH5jG0aE2iU";
+/// A made-up RSA key body: long enough to be a key, random enough to look like one.
+const PEM: &str = "-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA3Tz2mr7SZiAMfQyuvBjM9Oi0Z4nB1Bs2kV1eGfXmPq8rT5vB2cY7\ndZ1aQ9wK3sH6jF1dG5aE0iU2oWxMIIEpAIBAAKCAQEA3Tz2mr7SZiAMfQyuvBjM9Oi0\n-----END RSA PRIVATE KEY-----\n";
+
+/// A PNG signature and IHDR chunk for a `width` × `height` image (enough for the checks).
+fn png(width: u32, height: u32) -> Vec<u8> {
+    let mut b = b"\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR".to_vec();
+    b.extend_from_slice(&width.to_be_bytes());
+    b.extend_from_slice(&height.to_be_bytes());
+    b.extend_from_slice(&[8, 6, 0, 0, 0, 0, 0, 0, 0]);
+    b
+}
+
+/// `text` as UTF-16 little-endian with a byte order mark.
+fn utf16le(text: &str) -> Vec<u8> {
+    let mut b = vec![0xFF, 0xFE];
+    for unit in text.encode_utf16() {
+        b.extend_from_slice(&unit.to_le_bytes());
+    }
+    b
+}
 const POST: &str = "/paths/~1breweries/post";
 type Change = fn(&mut Fixture);
 
@@ -570,6 +598,129 @@ fn base_cases() -> Vec<Case> {
                 )
             },
             passes: |f| set(&mut f.swagger, &format!("{POST}/parameters/1/default"), json!("application/json")),
+        },
+        Case {
+            rule: "secret-token",
+            category: U,
+            fails: |f| f.readme.push_str(&format!("\nexport GH_TOKEN={GITHUB_TOKEN}\n")),
+            passes: |f| f.readme.push_str("\nexport GH_TOKEN=ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\n"),
+        },
+        Case {
+            rule: "secret-private-key",
+            category: U,
+            fails: |f| {
+                f.raw
+                    .push(("script.csx".into(), format!("// key\nvar key = @\"{PEM}\";\n").into_bytes()))
+            },
+            passes: |f| {
+                f.raw.push((
+                    "script.csx".into(),
+                    b"var key = \"-----BEGIN PRIVATE KEY-----\\n...\\n-----END PRIVATE KEY-----\";".to_vec(),
+                ))
+            },
+        },
+        Case {
+            rule: "secret-url-password",
+            category: U,
+            fails: |f| {
+                f.readme
+                    .push_str("\nCall https://admin:Tr0ub4dor3x@api.openbrewerydb.org/v1 to test.\n")
+            },
+            passes: |f| {
+                f.readme
+                    .push_str("\nCall https://{username}:{password}@api.openbrewerydb.org/v1 to test.\n")
+            },
+        },
+        Case {
+            rule: "secret-file-name",
+            category: U,
+            fails: |f| f.raw.push((format!("{GITHUB_TOKEN}.txt"), b"notes".to_vec())),
+            passes: |f| f.raw.push(("github-token-howto.txt".into(), b"notes".to_vec())),
+        },
+        Case {
+            rule: "secret-key-file",
+            category: U,
+            fails: |f| f.raw.push(("id_rsa".into(), b"not really".to_vec())),
+            passes: |f| f.raw.push(("id_rsa.pub".into(), b"ssh-rsa AAAA".to_vec())),
+        },
+        Case {
+            rule: "file-too-large",
+            category: U,
+            fails: |f| f.sparse.push(("screenshot.png".into(), 100 * 1024 * 1024 + 1)),
+            passes: |f| f.sparse.push(("screenshot.png".into(), 100 * 1024 * 1024)),
+        },
+        Case {
+            rule: "file-name-refused",
+            category: U,
+            fails: |f| f.raw.push(("-rf.png".into(), b"x".to_vec())),
+            passes: |f| f.raw.push(("rf-.png".into(), b"x".to_vec())),
+        },
+        Case {
+            rule: "file-name-case-clash",
+            category: U,
+            fails: |f| f.raw.push(("README.md".into(), b"# Other".to_vec())),
+            passes: |f| f.raw.push(("README.txt".into(), b"# Other".to_vec())),
+        },
+        Case {
+            rule: "file-name-case",
+            category: U,
+            fails: |f| {
+                f.omit.push("apiDefinition.swagger.json");
+                f.raw
+                    .push(("ApiDefinition.Swagger.JSON".into(), serde_json::to_vec_pretty(&f.swagger).unwrap()));
+            },
+            passes: |f| {
+                f.omit.push("readme.md");
+                f.raw.push(("README.md".into(), f.readme.clone().into_bytes()));
+            },
+        },
+        Case {
+            rule: "icon-format",
+            category: U,
+            fails: |f| f.raw.push(("icon.png".into(), b"GIF89a\x01\x00\x01\x00".to_vec())),
+            passes: |f| f.raw.push(("icon.png".into(), png(230, 230))),
+        },
+        Case {
+            rule: "icon-size",
+            category: C,
+            fails: |f| {
+                certified(f);
+                f.raw.push(("icon.png".into(), png(1024, 768)));
+            },
+            passes: |f| {
+                certified(f);
+                f.raw.push(("icon.png".into(), png(230, 230)));
+            },
+        },
+        Case {
+            rule: "text-encoding",
+            category: U,
+            fails: |f| f.raw.push(("script.csx".into(), utf16le("public class Script : ScriptBase { }"))),
+            passes: |f| {
+                f.raw
+                    .push(("script.csx".into(), b"\xEF\xBB\xBFpublic class Script : ScriptBase { }".to_vec()))
+            },
+        },
+        Case {
+            rule: "json-too-large",
+            category: U,
+            fails: |f| f.sparse.push(("apiDefinition.swagger.json".into(), 32 * 1024 * 1024 + 1)),
+            passes: |f| {
+                // 1.5 MB of valid JSON: over the 1 MB warning, far under the limit.
+                let mut swagger = f.swagger.clone();
+                swagger["x-padding"] = json!("x".repeat(1_500_000));
+                f.raw
+                    .push(("apiDefinition.swagger.json".into(), serde_json::to_vec(&swagger).unwrap()));
+            },
+        },
+        Case {
+            rule: "swagger-not-object",
+            category: U,
+            fails: |f| {
+                f.raw
+                    .push(("apiDefinition.swagger.json".into(), b"[\"swagger\", \"2.0\"]".to_vec()))
+            },
+            passes: |f| f.raw.push(("apiDefinition.swagger.json".into(), b"{}".to_vec())),
         },
     ]
 }

@@ -1004,3 +1004,76 @@ fn a_silent_fork_git_server_ends_the_push_within_the_timeout() {
     assert!(silent.accepted() >= 1, "the fork's git server was asked");
     assert!(github.prs().is_empty(), "a pull request was opened without a push");
 }
+
+#[test]
+fn secrets_are_masked_in_the_diff_the_json_the_patch_and_the_logs() {
+    let w = World::new(0);
+    // One secret the text scan finds (a GitHub token in the readme), one only the JSON checks
+    // find (the default of a secure connection parameter).
+    let token = "ghp_R8sK2mXq9LpZ4vN7tB3wY6cD1fH5jG0aE2iU";
+    let key = "Zq81kdLs02mXv7Pw";
+    let readme = w.connector.path().join("readme.md");
+    let mut text = std::fs::read_to_string(&readme).unwrap();
+    text.push_str(&format!("\n## Deployment Instructions\nexport GH_TOKEN={token}\n"));
+    std::fs::write(&readme, text).unwrap();
+    std::fs::write(
+        w.connector.path().join("apiProperties.json"),
+        format!(
+            r##"{{"properties": {{"connectionParameters": {{"api_key": {{"type": "securestring", "defaultValue": "{key}"}}}},
+  "iconBrandColor": "#da3b01", "capabilities": [], "publisher": "Jane Doe", "stackOwner": "Open Brewery DB"}}}}"##
+        ),
+    )
+    .unwrap();
+    let leaks = |what: &str, bytes: &[u8]| {
+        let text = String::from_utf8_lossy(bytes);
+        assert!(!text.contains(token) && !text.contains(key), "{what} shows a secret:\n{text}");
+    };
+
+    let elsewhere = tempfile::tempdir().unwrap();
+    let patch = elsewhere.path().join("change.patch");
+    let out = w.submit().args(["--dry-run", "-vv", "--patch"]).arg(&patch).output().unwrap();
+    // Validation errors: a real run would stop (exit 1), and the dry run says so.
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    leaks("stdout", &out.stdout);
+    leaks("stderr (-vv)", &out.stderr);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("+export GH_TOKEN=ghp_…(40 chars)"), "{stdout}");
+    assert!(stdout.contains("secret(s) masked below"), "{stdout}");
+    assert!(stdout.contains("[secret-token]") && stdout.contains("[secret-value]"), "{stdout}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("2 secret(s) masked in"), "{stderr}");
+    let patch_bytes = std::fs::read(&patch).unwrap();
+    leaks("the patch", &patch_bytes);
+    assert!(String::from_utf8_lossy(&patch_bytes).contains("+export GH_TOKEN=ghp_…(40 chars)"));
+
+    let out = w.submit().args(["--dry-run", "--json", "--patch"]).arg(&patch).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    leaks("--json", &out.stdout);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["patch_masked"], 2);
+    let diff = doc["diff"].to_string();
+    assert!(diff.contains("ghp_…(40 chars)") && diff.contains("…(16 chars)"), "{diff}");
+    leaks("the patch (--json run)", &std::fs::read(&patch).unwrap());
+
+    // Without secrets nothing is masked and the patch is the real change.
+    common::write_clean_connector(w.connector.path());
+    let out = w.submit().args(["--dry-run", "--json", "--patch"]).arg(&patch).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["patch_masked"], 0);
+}
+
+#[test]
+fn a_huge_text_file_gets_a_summary_not_a_line_diff() {
+    let w = World::new(0);
+    // 3 MB of text: over the line-diff limit, well under GitHub's.
+    let line = "A line of documentation that repeats, to make a large text file.\n";
+    let notes = line.repeat(3_000_000 / line.len());
+    std::fs::write(w.connector.path().join("notes.md"), &notes).unwrap();
+    let out = w.submit().arg("--dry-run").output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let summary = format!("notes.md too large for a line diff (0 -> {} bytes)", notes.len());
+    assert!(stdout.contains(&summary), "{}", &stdout[..stdout.len().min(4000)]);
+    assert!(stdout.len() < 100_000, "the diff printed the whole file: {} bytes", stdout.len());
+}

@@ -1,7 +1,10 @@
 //! Layout checks (which files are there) and reading the JSON files.
 
 use super::Sink;
-use crate::package::{ConnectorPackage, JsonDocument, KnownFile};
+use crate::package::name::{file_name_issues, NameIssue};
+use crate::package::{json, ConnectorPackage, JsonDocument, KnownFile};
+
+const PNG_MAGIC: &[u8] = b"\x89PNG\r\n\x1a\n";
 
 /// Files every connector needs, and the files a category must not submit.
 pub(super) fn check_layout(package: &ConnectorPackage, sink: &mut Sink) {
@@ -41,6 +44,37 @@ pub(super) fn check_layout(package: &ConnectorPackage, sink: &mut Sink) {
             None,
         );
     }
+    for big in &package.oversized {
+        sink.emit(
+            "file-too-large",
+            &big.name,
+            None,
+            None,
+            format!(
+                "`{}` is {:.1} MiB; GitHub refuses files over {} MiB",
+                big.name,
+                big.size as f64 / (1024.0 * 1024.0),
+                crate::package::MAX_FILE_BYTES / (1024 * 1024)
+            ),
+            None,
+        );
+    }
+    check_names(package, sink);
+    check_icon(package, sink);
+    for file in &package.files {
+        if file.kind.is_none() || matches!(file.kind, Some(KnownFile::Readme | KnownFile::Script | KnownFile::Intro)) {
+            if let Some(encoding) = json::wide_encoding(&file.bytes) {
+                sink.emit(
+                    "text-encoding",
+                    &file.name,
+                    None,
+                    None,
+                    format!("`{}` is saved as {encoding}; save it as UTF-8", file.name),
+                    None,
+                );
+            }
+        }
+    }
     if let Some(swagger) = package.swagger_file() {
         if swagger.bytes.len() > 1_000_000 {
             let size = swagger.bytes.len() as f64 / 1e6;
@@ -56,6 +90,87 @@ pub(super) fn check_layout(package: &ConnectorPackage, sink: &mut Sink) {
     }
 }
 
+/// The one file-name policy (shared with `submit`'s plan): refused names and case clashes are
+/// errors, standard files with unusual casing a warning.
+fn check_names(package: &ConnectorPackage, sink: &mut Sink) {
+    let names = package
+        .files
+        .iter()
+        .map(|f| f.name.as_str())
+        .chain(package.oversized.iter().map(|f| f.name.as_str()));
+    for issue in file_name_issues(names) {
+        match issue {
+            NameIssue::Refused { name, reason } => sink.emit(
+                "file-name-refused",
+                &name,
+                None,
+                None,
+                format!("the file name `{}` cannot be submitted: {reason}", name.escape_debug()),
+                None,
+            ),
+            NameIssue::CaseClash { name, other } => sink.emit(
+                "file-name-case-clash",
+                &name,
+                None,
+                None,
+                format!("`{name}` and `{other}` differ only in case: Windows and macOS checkouts keep only one"),
+                Some(format!("keep one of `{other}` and `{name}` and delete the other")),
+            ),
+            NameIssue::Miscased { name, canonical } => sink.emit(
+                "file-name-case",
+                &name,
+                None,
+                None,
+                format!("`{name}` is spelled `{canonical}` in the repository"),
+                Some(format!("rename it to `{canonical}` (an update keeps the spelling upstream has)")),
+            ),
+        }
+    }
+}
+
+/// icon.png must be a PNG; certified icons are a square of about 230 × 230 pixels.
+fn check_icon(package: &ConnectorPackage, sink: &mut Sink) {
+    let Some(icon) = package.file(KnownFile::Icon) else { return };
+    if !icon.bytes.starts_with(PNG_MAGIC) {
+        let what = if icon.bytes.starts_with(b"\xFF\xD8\xFF") {
+            "a JPEG image".to_string()
+        } else if icon.bytes.starts_with(b"GIF8") {
+            "a GIF image".to_string()
+        } else if icon.bytes.starts_with(b"<svg") || icon.bytes.starts_with(b"<?xml") {
+            "an SVG or XML file".to_string()
+        } else {
+            format!("{} bytes that do not start with the PNG signature", icon.bytes.len())
+        };
+        sink.emit(
+            "icon-format",
+            &icon.name,
+            None,
+            None,
+            format!("`{}` is not a PNG: it is {what}", icon.name),
+            None,
+        );
+        return;
+    }
+    // The IHDR chunk follows the signature: length, "IHDR", width, height (big-endian).
+    if icon.bytes.len() >= 24 && &icon.bytes[12..16] == b"IHDR" {
+        let width = u32::from_be_bytes(icon.bytes[16..20].try_into().expect("4 bytes"));
+        let height = u32::from_be_bytes(icon.bytes[20..24].try_into().expect("4 bytes"));
+        if width != height || !(160..=512).contains(&width) {
+            sink.emit(
+                "icon-size",
+                &icon.name,
+                None,
+                None,
+                format!(
+                    "`{}` is {width} × {height} pixels; certified icons are a square of about 230 × 230",
+                    icon.name
+                ),
+                None,
+            );
+        }
+    }
+}
+
 /// Parse a known JSON file, reporting what is not strict JSON; `None` when absent or beyond repair.
 pub(super) fn parse_json(package: &ConnectorPackage, kind: KnownFile, sink: &mut Sink) -> Option<JsonDocument> {
     let file = if kind == KnownFile::ApiDefinition {
@@ -63,6 +178,36 @@ pub(super) fn parse_json(package: &ConnectorPackage, kind: KnownFile, sink: &mut
     } else {
         package.file(kind)?
     };
+    if file.bytes.len() > json::MAX_PARSE_BYTES {
+        sink.emit(
+            "json-too-large",
+            &file.name,
+            None,
+            None,
+            format!(
+                "`{}` is {:.1} MiB; JSON files over {} MiB are not read (a swagger should stay under 1 MB)",
+                file.name,
+                file.bytes.len() as f64 / (1024.0 * 1024.0),
+                json::MAX_PARSE_BYTES / (1024 * 1024)
+            ),
+            None,
+        );
+        return None;
+    }
+    if let Some(encoding) = json::wide_encoding(&file.bytes) {
+        sink.emit(
+            "json-encoding",
+            &file.name,
+            None,
+            None,
+            format!(
+                "`{}` is saved as {encoding}, which JSON tools and the repository's validators do not read; save it as UTF-8",
+                file.name
+            ),
+            None,
+        );
+        return None;
+    }
     match crate::package::json::parse(&file.bytes) {
         Ok(doc) => {
             if let Some(at) = doc.invalid_utf8_at {

@@ -12,7 +12,7 @@ mod properties;
 mod readme;
 pub mod rules;
 pub mod schemas;
-mod secrets;
+pub mod secrets;
 mod swagger;
 
 use crate::package::{Category, ConnectorPackage, JsonDocument, KnownFile, Position};
@@ -143,6 +143,20 @@ impl Report {
     }
 }
 
+/// What a JSON value is, for "must be a string, found …" messages.
+pub(crate) fn found(value: &serde_json::Value) -> String {
+    use serde_json::Value;
+    match value {
+        Value::Null => "null".into(),
+        Value::Bool(b) => format!("`{b}`"),
+        Value::Number(n) => format!("the number {n}"),
+        Value::String(s) if s.chars().count() > 40 => format!("a string (\"{}…\")", s.chars().take(40).collect::<String>()),
+        Value::String(s) => format!("a string (\"{s}\")"),
+        Value::Array(_) => "an array".into(),
+        Value::Object(_) => "an object".into(),
+    }
+}
+
 fn plural(n: usize) -> &'static str {
     if n == 1 {
         ""
@@ -213,6 +227,62 @@ impl Sink {
     }
 }
 
+/// The secret scan alone (the text scan of every file and name, and the JSON checks), as
+/// findings in file order: what `check` reports under the `secret-*` rules.
+pub fn scan_secrets(package: &ConnectorPackage) -> Vec<Finding> {
+    let mut sink = Sink::new(Category::Custom);
+    secrets::scan_package(package, &mut sink);
+    let json = |kind: KnownFile| {
+        let file = if kind == KnownFile::ApiDefinition {
+            package.swagger_file()
+        } else {
+            package.file(kind)
+        }?;
+        // Fast path: a strict parse that gives the JSON checks nothing to report needs no
+        // tolerant parse (whose position map is what findings need, and what costs).
+        let body = file.bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&file.bytes);
+        if file.bytes.len() <= crate::package::json::MAX_PARSE_BYTES {
+            if let Ok(value) = serde_json::from_slice::<serde_json::Value>(body) {
+                if !secrets::has_structured_findings(kind, &value) {
+                    return None;
+                }
+            }
+        }
+        crate::package::json::parse(&file.bytes).ok().map(|doc| (file, doc))
+    };
+    if let Some((file, doc)) = json(KnownFile::ApiDefinition) {
+        secrets::scan_swagger(
+            &JsonFile {
+                name: &file.name,
+                doc: &doc,
+            },
+            &mut sink,
+        );
+    }
+    if let Some((file, doc)) = json(KnownFile::ApiProperties) {
+        secrets::scan_properties(
+            &JsonFile {
+                name: &file.name,
+                doc: &doc,
+            },
+            &mut sink,
+        );
+    }
+    if let Some((file, doc)) = json(KnownFile::Settings) {
+        secrets::scan_settings(
+            &JsonFile {
+                name: &file.name,
+                doc: &doc,
+            },
+            &mut sink,
+        );
+    }
+    let mut findings = sink.findings;
+    findings.sort_by(|a, b| (a.file.as_str(), a.position).cmp(&(b.file.as_str(), b.position)));
+    secrets::dedupe(&mut findings);
+    findings
+}
+
 /// Check a package as a connector of `category`, against the built-in copies of the repository's
 /// schemas.
 pub fn check(package: &ConnectorPackage, category: Category) -> Report {
@@ -223,6 +293,7 @@ pub fn check(package: &ConnectorPackage, category: Category) -> Report {
 pub fn check_with(package: &ConnectorPackage, category: Category, schemas: &schemas::Schemas) -> Report {
     let mut sink = Sink::new(category);
     files::check_layout(package, &mut sink);
+    secrets::scan_package(package, &mut sink);
 
     let swagger = files::parse_json(package, KnownFile::ApiDefinition, &mut sink);
     let properties = files::parse_json(package, KnownFile::ApiProperties, &mut sink);
@@ -230,6 +301,22 @@ pub fn check_with(package: &ConnectorPackage, category: Category, schemas: &sche
 
     if let (Some(doc), Some(file)) = (&swagger, package.swagger_file()) {
         let file = JsonFile { name: &file.name, doc };
+        if !doc.value.is_object() {
+            sink.at(
+                "swagger-not-object",
+                &file,
+                "",
+                format!("the swagger must be a JSON object, found {}", found(&doc.value)),
+            );
+        } else {
+            swagger::check(&file, &mut sink);
+            secrets::scan_swagger(&file, &mut sink);
+            let props = match (&properties, package.file(KnownFile::ApiProperties)) {
+                (Some(doc), Some(f)) => Some(JsonFile { name: &f.name, doc }),
+                _ => None,
+            };
+            catalogue::check(&file, props.as_ref(), &mut sink);
+        }
         swagger::check(&file, &mut sink);
         schemas::check(schemas, schemas::Which::Swagger, &file, &mut sink);
         secrets::scan_swagger(&file, &mut sink);
@@ -257,6 +344,7 @@ pub fn check_with(package: &ConnectorPackage, category: Category, schemas: &sche
     let mut findings = sink.findings;
     // Files in name order, positions in file order; file-level findings first.
     findings.sort_by(|a, b| (a.file.as_str(), a.position).cmp(&(b.file.as_str(), b.position)));
+    secrets::dedupe(&mut findings);
     Report {
         category: Some(category),
         findings,

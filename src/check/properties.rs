@@ -9,18 +9,15 @@ pub(super) fn check(file: &JsonFile, sink: &mut Sink) {
     let color = root.pointer("/properties/iconBrandColor");
     match color.and_then(Value::as_str).map(str::trim) {
         None => {
-            sink.at(
-                "brand-color-format",
-                file,
-                "/properties",
-                "`properties.iconBrandColor` is missing".into(),
-            );
-            sink.at(
-                "brand-color-independent",
-                file,
-                "/properties",
-                "`properties.iconBrandColor` is missing".into(),
-            );
+            let (at, detail) = match color {
+                Some(other) => (
+                    "/properties/iconBrandColor",
+                    format!("`properties.iconBrandColor` must be a string, found {}", super::found(other)),
+                ),
+                None => ("/properties", "`properties.iconBrandColor` is missing".to_string()),
+            };
+            sink.at("brand-color-format", file, at, detail.clone());
+            sink.at("brand-color-independent", file, at, detail);
         }
         Some(c) => {
             let at = "/properties/iconBrandColor";
@@ -53,9 +50,22 @@ pub(super) fn check(file: &JsonFile, sink: &mut Sink) {
         }
     }
     for (field, rule) in [("publisher", "publisher-stack-owner"), ("stackOwner", "stack-owner-missing")] {
-        let value = root.pointer(&format!("/properties/{field}")).and_then(Value::as_str).map(str::trim);
-        if value.is_none_or(str::is_empty) {
-            sink.at(rule, file, "/properties", format!("`properties.{field}` is missing or empty"));
+        let raw = root.pointer(&format!("/properties/{field}"));
+        let value = raw.and_then(Value::as_str).map(str::trim);
+        if let (Some(other), None) = (raw, value) {
+            sink.at(
+                rule,
+                file,
+                &format!("/properties/{field}"),
+                format!("`properties.{field}` must be a string, found {}", super::found(other)),
+            );
+        } else if value.is_none_or(str::is_empty) {
+            sink.at(
+                rule,
+                file,
+                "/properties",
+                format!("`properties.{field}` is missing or empty"),
+            );
         }
     }
     if let Some(params) = root.pointer("/properties/connectionParameters").and_then(Value::as_object) {

@@ -75,16 +75,25 @@ pub static RULES: &[Rule] = &[
     rule!("file-settings", Warning, ALL, "settings.json holds your environment and is never submitted", "nothing to do: `submit` leaves it out", CERTIFICATION),
     rule!("file-name", Warning, ALL, "a file name that looks wrong", "rename the file as suggested", CERTIFICATION),
     rule!("file-skipped", Warning, ALL, "left out: only regular top-level files are submitted", "move what reviewers need (screenshots) to the top of the folder, or ignore this", CERTIFICATION),
+    rule!("file-too-large", Error, ALL, "the file is larger than GitHub accepts (100 MiB)", "shrink the file or leave it out of the folder; GitHub refuses the push otherwise", "https://docs.github.com/en/repositories/working-with-files/managing-large-files/about-large-files-on-github"),
+    rule!("file-name-refused", Error, ALL, "the file name cannot be submitted (control characters, a leading `-`, characters Windows forbids, over 255 bytes)", "rename the file: letters, digits, spaces, `-`, `_` and `.` are safe", CERTIFICATION),
+    rule!("file-name-case-clash", Error, ALL, "two file names differ only in case, and Windows and macOS checkouts keep only one", "keep one of the two files and delete the other", CERTIFICATION),
+    rule!("file-name-case", Warning, ALL, "a standard file has an unusual spelling", "rename the file to the spelling the repository uses", CERTIFICATION),
+    rule!("icon-format", Error, &[C, U], "icon.png is not a PNG image", "save the icon as PNG (230 × 230 pixels, a non-white, non-transparent background)", CERTIFICATION),
+    rule!("icon-size", Warning, &[C], "certified icons are a square of about 230 × 230 pixels (a logo of about 160 × 160 inside)", "resize the icon to 230 × 230 pixels", CERTIFICATION),
+    rule!("text-encoding", Error, ALL, "a text file is saved as UTF-16 or UTF-32", "save the file as UTF-8 (your editor's \"Save with encoding\")", CERTIFICATION),
     rule!("swagger-size", Warning, PUBLISHED, "the swagger file is larger than 1 MB", "split the connector, or remove unused definitions and examples", CERTIFICATION),
     // JSON.
     rule!("json-invalid", Error, ALL, "the file is not JSON, and no data could be recovered", "fix the syntax at the position given; an editor with JSON support shows the exact spot", SWAGGER_2),
     rule!("json-not-strict", Warning, ALL, "the file is not strict JSON", "fix the syntax at the position given (trailing commas, comments, missing commas and raw line breaks in strings are not JSON); the rest of the file was read anyway", SWAGGER_2),
+    rule!("json-too-large", Error, ALL, "the JSON file is too large to check (over 32 MiB)", "split the connector, or remove unused definitions and examples; the repository expects a swagger under 1 MB", CERTIFICATION),
     rule!("json-encoding", Error, ALL, "the file is not valid UTF-8", "save the file as UTF-8 (your editor's \"Save with encoding\")", SWAGGER_2),
     // The repository's own JSON schemas (schemas/ on dev).
     rule!("schema-swagger", Warning, ALL, "the swagger does not match the repository's schemas/apiDefinition.swagger.schema.json", "change the value as the schema asks", REPO_SCHEMA),
     rule!("schema-properties", Warning, ALL, "apiProperties.json does not match the repository's schemas/paconn-apiProperties.schema.json", "change the value as the schema asks", REPO_SCHEMA),
     rule!("schema-settings", Warning, ALL, "settings.json does not match the repository's schemas/paconn-settings.schema.json", "change the value as the schema asks (settings.json is never submitted; paconn reads it)", REPO_SCHEMA),
     // Swagger basics.
+    rule!("swagger-not-object", Error, ALL, "the swagger is not a JSON object", "the file must hold one object: {\"swagger\": \"2.0\", \"info\": {...}, \"paths\": {...}}", SWAGGER_2),
     rule!("swagger-version", Error, ALL, "`swagger` must be \"2.0\": connectors are OpenAPI 2.0", "set \"swagger\": \"2.0\" (convert an OpenAPI 3 file to 2.0 first)", REPO_SCHEMA),
     rule!("swagger-host", Error, ALL, "`host` must be a host name only, without scheme or path", "put the scheme into `schemes` and the path into `basePath`", REPO_SCHEMA),
     rule!("swagger-base-path", Error, ALL, "`basePath` must start with `/`", "write the base path with a leading slash, e.g. \"/v1\"", REPO_SCHEMA),
@@ -121,9 +130,14 @@ pub static RULES: &[Rule] = &[
     rule!("readme-sections", Warning, PUBLISHED, "the readme lacks a required section", "add the section with the heading the repository's readme template uses (`connector-publish init` writes a readme)", README_TEMPLATES),
     rule!("readme-sections-template", Warning, &[C], "the readme lacks a section of the certified template that reviewers often let pass", "add the section with the heading the repository's readme template uses", README_TEMPLATES),
     // Secrets.
-    rule!("secret-client-secret", Error, ALL, "an OAuth client secret is in the file, and would be published", "replace the value with a dummy such as \"dummysecret\"; the real one belongs only in your environment", CERTIFICATION),
-    rule!("secret-client-id", Warning, ALL, "a real-looking OAuth client id is in the file, and would be published (a client id is public by design; a client secret is not)", "replace the value with a dummy such as \"[[REPLACE WITH CLIENT ID]]\"", CERTIFICATION),
-    rule!("secret-value", Error, ALL, "something that looks like a key or token is in the file, and would be published", "replace the value with a dummy such as \"YOUR_API_KEY\"", CERTIFICATION),
+    rule!("secret-client-secret", Error, ALL, "an OAuth client secret is in the file, and would be published", "replace the value with a dummy such as \"dummysecret\"; the real one belongs only in your environment (rotate it if the folder was ever shared)", CERTIFICATION),
+    rule!("secret-client-id", Warning, ALL, "a real OAuth client id is in the file; an id is not a secret, but reviewers expect a placeholder", "replace the value with a dummy such as \"[[REPLACE WITH CLIENT ID]]\" unless the id is meant to be public", CERTIFICATION),
+    rule!("secret-value", Error, ALL, "something that looks like a key or token is in the file, and would be published", "replace the value with a dummy such as \"YOUR_API_KEY\", and rotate the key if it is real", CERTIFICATION),
+    rule!("secret-token", Error, ALL, "a credential in a well-known format (GitHub, Azure, AWS, Google, Slack, Stripe, OpenAI, JWT, bearer token) is in the file, and would be published", "remove it (write a placeholder such as \"YOUR_API_KEY\" or `<token>`), and revoke it with its issuer: it may already be copied", CERTIFICATION),
+    rule!("secret-private-key", Error, ALL, "a PEM private key is in the file, and would be published", "remove the key block (keep only a placeholder such as `-----BEGIN PRIVATE KEY-----\\n...`), and replace the key pair", CERTIFICATION),
+    rule!("secret-url-password", Error, ALL, "a URL carries a user name and password (https://user:pass@host), and would be published", "remove the credentials from the URL (write https://host/...) and change the password", CERTIFICATION),
+    rule!("secret-file-name", Error, ALL, "a file name holds a credential, and would be published", "rename the file so that its name holds no token, and revoke the token", CERTIFICATION),
+    rule!("secret-key-file", Error, ALL, "a private key or certificate store (id_rsa, .pfx, .p12, .jks, .ppk) is in the folder, and would be published", "move the file out of the connector folder and replace the key", CERTIFICATION),
     // Swagger Validator catalogue: Operations, Arrays, Not supported, Parameters
     // (src/check/catalogue/{operations,parameters}.rs).
     // -- end of Operations, Arrays, Not supported, Parameters --

@@ -1,11 +1,28 @@
-//! Secret scan: a pull request is public forever, so OAuth client secrets, real client ids and
-//! keys or tokens in defaults and examples must never reach it.
+//! Secret scan: a pull request is public forever, so no credential may reach it.
+//!
+//! Two layers:
+//! - a text scan ([`scan_text`]) over the bytes of every file of the folder (JSON, Markdown,
+//!   script.csx, any other text) and over the file names, for well-known credential formats
+//!   (GitHub, Azure storage keys and SAS signatures, Azure AD client secrets, AWS, Google, Slack,
+//!   Stripe, OpenAI-style keys, JWTs, PEM private keys, passwords in URLs, bearer tokens in
+//!   code) and for high-entropy values assigned to key-like names (`"apiKey": "..."`,
+//!   `var token = "..."`, `API_KEY=...`);
+//! - JSON checks that need the structure: OAuth client secrets and client ids in apiProperties,
+//!   the defaults and examples of secret-named swagger parameters, the `defaultValue` of secure
+//!   connection parameters, secrets in settings.json.
+//!
+//! Whatever is found is also what [`Masker`] hides wherever the tool prints or writes content
+//! (the diff, `--json`, the `--patch` file): `ghp_…(40 chars)`.
 
 use super::{JsonFile, Sink};
+use crate::package::{ConnectorPackage, KnownFile, Position};
+use regex::bytes::Regex;
 use serde_json::Value;
+use std::borrow::Cow;
+use std::sync::LazyLock;
 
 /// Words that mark a value as a stand-in, not a secret.
-const PLACEHOLDER_WORDS: [&str; 18] = [
+const PLACEHOLDER_WORDS: [&str; 19] = [
     "replace",
     "your",
     "dummy",
@@ -24,6 +41,15 @@ const PLACEHOLDER_WORDS: [&str; 18] = [
     "todo",
     "here",
     "required",
+    "$(",
+];
+
+/// Values published by their vendors for local development and documentation: not secrets.
+const PUBLIC_VALUES: [&str; 2] = [
+    // Azurite / the Azure storage emulator's well-known account key.
+    "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==",
+    // jwt.io's sample token signature.
+    "SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c",
 ];
 
 /// A value that is clearly a stand-in (`[[REPLACE WITH CLIENT ID]]`, `YOUR_API_KEY`, all zeros).
@@ -36,6 +62,9 @@ pub(crate) fn is_placeholder(value: &str) -> bool {
         return true;
     }
     if PLACEHOLDER_WORDS.iter().any(|w| v.contains(w)) {
+        return true;
+    }
+    if PUBLIC_VALUES.iter().any(|p| value.contains(p)) {
         return true;
     }
     // A value made of one repeated character, or a plain word.
@@ -63,6 +92,21 @@ fn looks_random(value: &str) -> bool {
         && entropy(v) >= 3.5
         && !v.starts_with("http")
         && !is_placeholder(v)
+        && !looks_like_words(v)
+}
+
+/// `Some.Dotted.Name`, `snake_case_words`, `/a/path`, a GUID: identifiers, paths and ids that
+/// happen to be long, not generated keys.
+fn looks_like_words(v: &str) -> bool {
+    let guid = v.len() == 36 && v.bytes().filter(|&b| b == b'-').count() == 4 && v.bytes().all(|b| b.is_ascii_hexdigit() || b == b'-');
+    let path = v.contains('/')
+        && v.split('/')
+            .filter(|s| !s.is_empty())
+            .all(|s| s.len() < 20 && s.chars().all(|c| c.is_ascii_alphanumeric() || "-_.{}".contains(c)));
+    // Separated parts that are each short: `Contoso.Api.Client2`, `my-app-v2-prod`.
+    let parts: Vec<&str> = v.split(['.', '-', '_', ':', '/']).filter(|s| !s.is_empty()).collect();
+    let wordy = parts.len() >= 3 && parts.iter().all(|p| p.len() <= 10);
+    guid || path || wordy
 }
 
 /// A registered application's id: a GUID, or a generated string of letters and digits.
@@ -88,40 +132,485 @@ fn looks_like_client_id(value: &str) -> bool {
     is_guid || generated
 }
 
-/// Well-known token formats, recognisable anywhere.
-fn known_token(value: &str) -> Option<&'static str> {
-    let v = value.trim().trim_start_matches("Bearer ").trim_start_matches("bearer ");
-    let prefixed = |prefix: &str, min: usize| {
-        v.starts_with(prefix) && v.len() >= min && v[prefix.len()..].chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+/// What kind of credential a hit is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SecretKind {
+    PrivateKey,
+    Jwt,
+    GitHubToken,
+    AwsAccessKey,
+    AwsSecretKey,
+    GoogleApiKey,
+    SlackToken,
+    StripeKey,
+    OpenAiKey,
+    AzureStorageKey,
+    AzureSas,
+    AzureAdSecret,
+    UrlPassword,
+    BearerToken,
+    /// A high-entropy value assigned to a key-like name.
+    Assignment,
+}
+
+impl SecretKind {
+    pub fn describe(self) -> &'static str {
+        match self {
+            SecretKind::PrivateKey => "a PEM private key",
+            SecretKind::Jwt => "a JSON Web Token",
+            SecretKind::GitHubToken => "a GitHub token",
+            SecretKind::AwsAccessKey => "an AWS access key id",
+            SecretKind::AwsSecretKey => "an AWS secret access key",
+            SecretKind::GoogleApiKey => "a Google API key",
+            SecretKind::SlackToken => "a Slack token",
+            SecretKind::StripeKey => "a Stripe live key",
+            SecretKind::OpenAiKey => "an OpenAI-style secret key",
+            SecretKind::AzureStorageKey => "an Azure storage account key",
+            SecretKind::AzureSas => "an Azure shared access signature",
+            SecretKind::AzureAdSecret => "an Azure AD client secret",
+            SecretKind::UrlPassword => "a password in a URL",
+            SecretKind::BearerToken => "a bearer token",
+            SecretKind::Assignment => "a key-like value",
+        }
+    }
+
+    /// The rule a hit of this kind fires.
+    pub fn rule(self) -> &'static str {
+        match self {
+            SecretKind::PrivateKey => "secret-private-key",
+            SecretKind::UrlPassword => "secret-url-password",
+            SecretKind::Assignment => "secret-value",
+            _ => "secret-token",
+        }
+    }
+}
+
+/// One credential found in a text: its byte span and kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Hit {
+    pub start: usize,
+    pub end: usize,
+    pub kind: SecretKind,
+}
+
+struct Pattern {
+    kind: SecretKind,
+    re: Regex,
+    /// The capture group holding the secret itself (0: the whole match).
+    group: usize,
+    accept: fn(&str) -> bool,
+}
+
+fn not_placeholder(v: &str) -> bool {
+    !is_placeholder(v)
+}
+
+fn has_digit_and_letter(v: &str) -> bool {
+    v.bytes().any(|b| b.is_ascii_digit()) && v.bytes().any(|b| b.is_ascii_alphabetic()) && !is_placeholder(v)
+}
+
+fn private_key_body(v: &str) -> bool {
+    // A real key has a long base64 body; documentation shows `...` or a placeholder.
+    // `-----BEGIN X-----body-----END X-----`: the body is the third piece.
+    let body = v.split("-----").nth(2).unwrap_or("");
+    let base64 = body
+        .bytes()
+        .filter(|b| b.is_ascii_alphanumeric() || *b == b'+' || *b == b'/')
+        .count();
+    base64 >= 64 && !body.contains("...") && !body.to_ascii_lowercase().contains("your")
+}
+
+fn jwt_header(v: &str) -> bool {
+    use base64::Engine;
+    let header = v.split('.').next().unwrap_or("");
+    let Ok(bytes) = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(header.trim_end_matches('=')) else {
+        return false;
     };
-    if ["ghp_", "gho_", "ghu_", "ghs_", "github_pat_"].iter().any(|p| prefixed(p, 30)) {
-        return Some("a GitHub token");
+    let Ok(Value::Object(map)) = serde_json::from_slice::<Value>(&bytes) else {
+        return false;
+    };
+    map.contains_key("alg") && !PUBLIC_VALUES.iter().any(|p| v.contains(p))
+}
+
+fn url_password(v: &str) -> bool {
+    let lower = v.to_ascii_lowercase();
+    const STAND_INS: [&str; 12] = [
+        "password",
+        "pass",
+        "passwd",
+        "pwd",
+        "secret",
+        "token",
+        "apikey",
+        "api_key",
+        "x-oauth-basic",
+        "key",
+        "pw",
+        "changeme",
+    ];
+    v.len() >= 4
+        && !STAND_INS.contains(&lower.as_str())
+        && !["{", "<", "$", "%s", "xxx", "***", "your", "..."].iter().any(|w| lower.contains(w))
+        && !lower.chars().all(|c| c == '*' || c == 'x')
+}
+
+fn random_token(v: &str) -> bool {
+    looks_random(v)
+}
+
+/// Names of keys, variables and settings whose value is a credential.
+fn assignment_name(name: &str) -> bool {
+    let n = name.to_ascii_lowercase().replace(['-', '_', '.'], "");
+    // Handled by the JSON checks, which know the member is an OAuth client secret.
+    if n == "clientsecret" {
+        return false;
     }
-    if v.len() == 20 && v.starts_with("AKIA") && v.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit()) {
-        return Some("an AWS access key id");
+    // What is *about* a credential, not one: its URL, name, type, header, lifetime.
+    const ABOUT: [&str; 16] = [
+        "url",
+        "uri",
+        "endpoint",
+        "name",
+        "type",
+        "header",
+        "prefix",
+        "format",
+        "label",
+        "description",
+        "path",
+        "expiry",
+        "expires",
+        "lifetime",
+        "id",
+        "param",
+    ];
+    !ABOUT.iter().any(|w| n.ends_with(w)) && !n.starts_with("x-ms")
+}
+
+static PATTERNS: LazyLock<Vec<Pattern>> = LazyLock::new(|| {
+    let p = |kind, re: &str, group, accept: fn(&str) -> bool| Pattern {
+        kind,
+        re: Regex::new(re).expect("secret pattern"),
+        group,
+        accept,
+    };
+    use SecretKind::*;
+    vec![
+        p(
+            PrivateKey,
+            r"(?-u)-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----(?s:.*?)-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----",
+            0,
+            private_key_body,
+        ),
+        p(
+            Jwt,
+            r"(?-u)\beyJ[A-Za-z0-9_\-]{8,}={0,2}\.[A-Za-z0-9_\-]{8,}={0,2}\.[A-Za-z0-9_\-]{16,}={0,2}",
+            0,
+            jwt_header,
+        ),
+        p(
+            GitHubToken,
+            r"(?-u)\b(?:gh[pousr]_[A-Za-z0-9]{36,251}|github_pat_[A-Za-z0-9_]{50,240})\b",
+            0,
+            not_placeholder,
+        ),
+        p(AwsAccessKey, r"(?-u)\b(?:AKIA|ASIA)[A-Z0-9]{16}\b", 0, not_placeholder),
+        p(
+            AwsSecretKey,
+            r#"(?-u)(?i)aws[a-z0-9_\-. ]{0,20}(?:secret|private)[a-z0-9_\-. ]{0,20}["']?\s*(?::|=|=>)\s*["']?([A-Za-z0-9/+]{40})(?:[^A-Za-z0-9/+=]|$)"#,
+            1,
+            random_token,
+        ),
+        p(
+            GoogleApiKey,
+            r"(?-u)\b(AIza[0-9A-Za-z_\-]{35})(?:[^0-9A-Za-z_\-]|$)",
+            1,
+            not_placeholder,
+        ),
+        p(SlackToken, r"(?-u)\bxox[abposr]-[0-9A-Za-z\-]{10,250}", 0, has_digit_and_letter),
+        p(StripeKey, r"(?-u)\b[sr]k_live_[0-9A-Za-z]{20,247}\b", 0, not_placeholder),
+        p(
+            OpenAiKey,
+            r"(?-u)\bsk-(?:proj-|svcacct-|admin-|ant-api03-)?[A-Za-z0-9_\-]{20,200}",
+            0,
+            |v| looks_random(v.trim_start_matches("sk-")) && !v.contains("--"),
+        ),
+        p(
+            AzureStorageKey,
+            r"(?-u)(?i)AccountKey=([A-Za-z0-9+/]{40,}={0,2})",
+            1,
+            not_placeholder,
+        ),
+        p(AzureSas, r"(?-u)[?&]sig=([A-Za-z0-9%+/=]{30,})", 1, |v| {
+            has_digit_and_letter(v) && entropy(v) >= 3.5
+        }),
+        p(
+            AzureAdSecret,
+            r"(?-u)(?:^|[^A-Za-z0-9_~.\-])([A-Za-z0-9_~.\-]{3}[0-9]Q~[A-Za-z0-9_~.\-]{31,34})(?:[^A-Za-z0-9_~.\-]|$)",
+            1,
+            has_digit_and_letter,
+        ),
+        p(
+            UrlPassword,
+            r#"(?-u)\b[a-zA-Z][a-zA-Z0-9+.\-]{1,10}://[^/\s:@"'<>{}\[\]\\]{1,64}:([^/\s@"'<>{}\[\]\\]{1,128})@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+"#,
+            1,
+            url_password,
+        ),
+        p(BearerToken, r"(?-u)(?i)\bbearer\s+([A-Za-z0-9_\-.~+/]{20,}=*)", 1, random_token),
+        p(
+            Assignment,
+            r#"(?-u)(?i)([a-z0-9_\-.]*(?:api[_\-]?key|secret|token|passw(?:or)?d|pwd|access[_\-]?key|auth[_\-]?key|subscription[_\-]?key|private[_\-]?key)[a-z0-9_\-]*)\\?["']?\s*(?::|=|=>|,)\s*@?\\?["']([^"'\r\n\\\s]{16,256})\\?["']"#,
+            2,
+            random_token,
+        ),
+        p(
+            Assignment,
+            r"(?-u)(?m)^[ \t]*(?:export[ \t]+|set[ \t]+)?([A-Za-z0-9_]*(?:API_KEY|APIKEY|SECRET|TOKEN|PASSWORD|ACCESS_KEY)[A-Za-z0-9_]*)[ \t]*[=:][ \t]*([A-Za-z0-9+/_\-=.~]{16,256})[ \t]*\r?$",
+            2,
+            random_token,
+        ),
+    ]
+});
+
+/// Every credential in `text` (any bytes: a file, a diff, a patch), in order, without overlaps.
+pub fn scan_text(text: &[u8]) -> Vec<Hit> {
+    let mut hits: Vec<Hit> = Vec::new();
+    for pattern in PATTERNS.iter() {
+        let mut at = 0;
+        while at <= text.len() {
+            let Some(caps) = pattern.re.captures_at(text, at) else { break };
+            let whole = caps.get(0).expect("group 0");
+            // Continue right after the secret (not the whole match), so that the lookahead-like
+            // tail of one match can start the next.
+            let Some(m) = caps.get(pattern.group) else {
+                at = whole.end().max(at + 1);
+                continue;
+            };
+            at = m.end().max(at + 1);
+            if pattern.kind == SecretKind::Assignment {
+                let name = caps.get(1).map(|n| String::from_utf8_lossy(n.as_bytes())).unwrap_or_default();
+                if !assignment_name(&name) {
+                    continue;
+                }
+            }
+            let value = String::from_utf8_lossy(m.as_bytes());
+            if !(pattern.accept)(&value) {
+                continue;
+            }
+            if hits.iter().any(|h| h.start < m.end() && m.start() < h.end) {
+                continue;
+            }
+            hits.push(Hit {
+                start: m.start(),
+                end: m.end(),
+                kind: pattern.kind,
+            });
+        }
     }
-    if prefixed("AIza", 39) {
-        return Some("a Google API key");
+    hits.sort_by_key(|h| h.start);
+    hits
+}
+
+/// What is shown instead of a secret: a short recognisable prefix, never enough to use, and the
+/// length: `ghp_…(40 chars)`.
+pub fn mask(secret: &str) -> String {
+    const PREFIXES: [&str; 16] = [
+        "github_pat_",
+        "ghp_",
+        "gho_",
+        "ghu_",
+        "ghs_",
+        "ghr_",
+        "sk-proj-",
+        "sk_live_",
+        "rk_live_",
+        "sk-",
+        "xoxb-",
+        "xoxp-",
+        "AKIA",
+        "ASIA",
+        "AIza",
+        "eyJ",
+    ];
+    let n = secret.chars().count();
+    let prefix: String = if secret.starts_with("-----BEGIN") {
+        secret.split_inclusive("-----").take(2).collect()
+    } else if let Some(p) = PREFIXES.iter().find(|p| secret.starts_with(*p)) {
+        p.to_string()
+    } else if n >= 24 {
+        secret.chars().take(3).collect()
+    } else {
+        String::new()
+    };
+    format!("{prefix}…({n} chars)")
+}
+
+/// Hides secrets in what the tool prints or writes: every hit of [`scan_text`], and the values
+/// the JSON checks of one package flagged (which need the structure to be recognised).
+#[derive(Debug, Clone, Default)]
+pub struct Masker {
+    literals: Vec<String>,
+}
+
+impl Masker {
+    /// A masker for the content of `package` (and of anything else: the text scan applies to any
+    /// text it is given).
+    pub fn for_package(package: &ConnectorPackage) -> Masker {
+        let mut literals = Vec::new();
+        for file in &package.files {
+            let Some(kind) = file.kind.or_else(|| {
+                package
+                    .swagger_file()
+                    .filter(|s| s.name == file.name)
+                    .map(|_| KnownFile::ApiDefinition)
+            }) else {
+                continue;
+            };
+            if !matches!(kind, KnownFile::ApiDefinition | KnownFile::ApiProperties | KnownFile::Settings) {
+                continue;
+            }
+            let Ok(doc) = crate::package::json::parse(&file.bytes) else {
+                continue;
+            };
+            for hit in structured(kind, &doc.value) {
+                literals.push(hit.value.clone());
+                // The value as it is written in the file, escapes and all.
+                if let Ok(quoted) = serde_json::to_string(&hit.value) {
+                    literals.push(quoted[1..quoted.len() - 1].to_string());
+                }
+            }
+        }
+        literals.sort();
+        literals.dedup();
+        literals.retain(|l| l.len() >= 4);
+        Masker { literals }
     }
-    if ["xoxb-", "xoxp-", "xoxa-", "xoxs-"]
-        .iter()
-        .any(|p| v.starts_with(p) && v.len() > 20)
-    {
-        return Some("a Slack token");
+
+    /// The spans to hide in `text`, sorted, without overlaps.
+    pub fn spans(&self, text: &[u8]) -> Vec<(usize, usize)> {
+        let mut spans: Vec<(usize, usize)> = scan_text(text).iter().map(|h| (h.start, h.end)).collect();
+        for literal in &self.literals {
+            let needle = literal.as_bytes();
+            let mut from = 0;
+            while let Some(i) = find(&text[from..], needle) {
+                spans.push((from + i, from + i + needle.len()));
+                from += i + needle.len();
+            }
+        }
+        spans.sort();
+        let mut merged: Vec<(usize, usize)> = Vec::new();
+        for (s, e) in spans {
+            match merged.last_mut() {
+                Some(last) if s < last.1 => last.1 = last.1.max(e),
+                _ => merged.push((s, e)),
+            }
+        }
+        merged
     }
-    if ["sk_live_", "rk_live_"].iter().any(|p| prefixed(p, 20)) || prefixed("sk-", 40) {
-        return Some("a secret API key");
+
+    /// `bytes` with every secret replaced by its [`mask`]; borrowed when there is none.
+    pub fn bytes<'a>(&self, bytes: &'a [u8]) -> Cow<'a, [u8]> {
+        let spans = self.spans(bytes);
+        if spans.is_empty() {
+            return Cow::Borrowed(bytes);
+        }
+        let mut out = Vec::with_capacity(bytes.len());
+        let mut at = 0;
+        for (s, e) in spans {
+            out.extend_from_slice(&bytes[at..s]);
+            out.extend_from_slice(mask(&String::from_utf8_lossy(&bytes[s..e])).as_bytes());
+            at = e;
+        }
+        out.extend_from_slice(&bytes[at..]);
+        Cow::Owned(out)
     }
-    let parts: Vec<&str> = v.split('.').collect();
-    if v.starts_with("eyJ")
-        && parts.len() == 3
-        && parts
-            .iter()
-            .all(|p| p.len() >= 10 && p.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-'))
-    {
-        return Some("a JSON Web Token");
+
+    /// Same as [`Masker::bytes`] for text.
+    pub fn text<'a>(&self, text: &'a str) -> Cow<'a, str> {
+        match self.bytes(text.as_bytes()) {
+            Cow::Borrowed(_) => Cow::Borrowed(text),
+            Cow::Owned(v) => Cow::Owned(String::from_utf8_lossy(&v).into_owned()),
+        }
     }
-    None
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    if needle.is_empty() || needle.len() > haystack.len() {
+        return None;
+    }
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+/// A file's text for scanning, or `None` for binary files (a NUL byte near the start).
+fn scannable(bytes: &[u8]) -> bool {
+    !bytes[..bytes.len().min(8192)].contains(&0)
+}
+
+/// 1-based line and column (in characters) of a byte offset.
+fn position_in(text: &[u8], offset: usize) -> Position {
+    let before = &text[..offset.min(text.len())];
+    let line_start = before.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+    let column = String::from_utf8_lossy(&before[line_start..]).chars().count() + 1;
+    Position { line, column }
+}
+
+/// File names that hold private keys whatever their content looks like.
+fn key_file_name(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    ["id_rsa", "id_dsa", "id_ecdsa", "id_ed25519"].contains(&lower.as_str())
+        || [".pfx", ".p12", ".jks", ".keystore", ".ppk"].iter().any(|ext| lower.ends_with(ext))
+}
+
+/// The text scan over every file of the folder and every file name.
+pub(super) fn scan_package(package: &ConnectorPackage, sink: &mut Sink) {
+    for file in &package.files {
+        for hit in scan_text(file.name.as_bytes()) {
+            let secret = &file.name[hit.start..hit.end];
+            sink.emit(
+                "secret-file-name",
+                &file.name,
+                None,
+                None,
+                format!("the file name holds {} ({})", hit.kind.describe(), mask(secret)),
+                None,
+            );
+        }
+        if key_file_name(&file.name) {
+            sink.emit(
+                "secret-key-file",
+                &file.name,
+                None,
+                None,
+                format!("`{}` is a private key or certificate store", file.name),
+                None,
+            );
+        }
+        if !scannable(&file.bytes) {
+            continue;
+        }
+        for hit in scan_text(&file.bytes) {
+            let secret = String::from_utf8_lossy(&file.bytes[hit.start..hit.end]);
+            sink.emit(
+                hit.kind.rule(),
+                &file.name,
+                Some(position_in(&file.bytes, hit.start)),
+                None,
+                format!("{} is in the file: {}", hit.kind.describe(), mask(&secret)),
+                None,
+            );
+        }
+    }
+}
+
+/// A secret found through the JSON structure.
+struct StructuredHit {
+    rule: &'static str,
+    pointer: String,
+    value: String,
+    detail: String,
+    fix: Option<String>,
 }
 
 fn secret_like_name(name: &str) -> bool {
@@ -142,85 +631,144 @@ fn secret_like_name(name: &str) -> bool {
     .any(|w| n == *w || n.ends_with(w) || n.starts_with(w))
 }
 
-/// Every string value with its pointer and the member it belongs to.
-fn walk_strings(value: &Value, visit: &mut dyn FnMut(&str, &str, &str)) {
-    crate::package::json::walk(value, &mut |at, key, v| {
-        if let Value::String(s) = v {
-            visit(at, key, s);
-        }
-        true
-    });
-}
-
-/// Well-known token formats anywhere in the file.
-fn scan_known_tokens(file: &JsonFile, sink: &mut Sink) {
+/// The secrets that need the JSON structure to be recognised (the text scan does the rest).
+fn structured(kind: KnownFile, value: &Value) -> Vec<StructuredHit> {
     let mut hits = Vec::new();
-    walk_strings(&file.doc.value, &mut |at, _, s| {
-        if let Some(kind) = known_token(s) {
-            hits.push((at.to_string(), kind));
-        }
-    });
-    for (at, kind) in hits {
-        sink.at("secret-value", file, &at, format!("{kind} is in the file"));
-    }
-}
-
-/// Swagger: tokens anywhere, and keys in the defaults and examples of secret-named parameters.
-pub(super) fn scan_swagger(file: &JsonFile, sink: &mut Sink) {
-    scan_known_tokens(file, sink);
-    let mut hits = Vec::new();
-    crate::package::json::walk(&file.doc.value, &mut |at, _, v| {
-        if let Value::Object(map) = v {
-            collect_parameter_defaults(map, at, &mut hits);
-        }
-        true
-    });
-    for (at, name) in hits {
-        sink.at(
-            "secret-value",
-            file,
-            &at,
-            format!("the default or example of \"{name}\" looks like a real key"),
-        );
-    }
-}
-
-/// A parameter object whose name says "secret", with a default or example that looks real.
-fn collect_parameter_defaults(map: &serde_json::Map<String, Value>, at: &str, hits: &mut Vec<(String, String)>) {
-    let name = map.get("name").and_then(Value::as_str).unwrap_or("");
-    if secret_like_name(name) {
-        for field in ["default", "x-example", "example", "x-ms-test-value"] {
-            if let Some(Value::String(s)) = map.get(field) {
-                if looks_random(s) && known_token(s).is_none() {
-                    hits.push((format!("{at}/{field}"), name.to_string()));
+    match kind {
+        KnownFile::ApiDefinition => crate::package::json::walk(value, &mut |at, _, v| {
+            if let Value::Object(map) = v {
+                // A parameter whose name says "secret", with a default or example that looks real.
+                let name = map.get("name").and_then(Value::as_str).unwrap_or("");
+                if secret_like_name(name) {
+                    for field in ["default", "x-example", "example", "x-ms-test-value"] {
+                        if let Some(Value::String(s)) = map.get(field) {
+                            if looks_random(s) {
+                                hits.push(StructuredHit {
+                                    rule: "secret-value",
+                                    pointer: format!("{at}/{field}"),
+                                    value: s.clone(),
+                                    detail: format!("the {field} of \"{name}\" looks like a real key: {}", mask(s)),
+                                    fix: None,
+                                });
+                            }
+                        }
+                    }
+                }
+            }
+            true
+        }),
+        KnownFile::ApiProperties => {
+            crate::package::json::walk(value, &mut |at, key, v| {
+                if let Value::String(s) = v {
+                    let k = key.to_ascii_lowercase();
+                    if (k == "clientsecret" || k == "client_secret") && !s.trim().is_empty() && !is_placeholder(s) {
+                        hits.push(StructuredHit {
+                            rule: "secret-client-secret",
+                            pointer: at.to_string(),
+                            value: s.clone(),
+                            detail: format!("an OAuth client secret is in apiProperties.json: {}", mask(s)),
+                            fix: None,
+                        });
+                    }
+                }
+                true
+            });
+            // The default of a secure or secret-named connection parameter.
+            if let Some(Value::Object(params)) = value.pointer("/properties/connectionParameters") {
+                for (name, param) in params {
+                    let secure = param
+                        .get("type")
+                        .and_then(Value::as_str)
+                        .is_some_and(|t| t.eq_ignore_ascii_case("securestring"));
+                    if !(secure || secret_like_name(name)) {
+                        continue;
+                    }
+                    let base = crate::package::json::pointer(&["properties", "connectionParameters", name.as_str()]);
+                    crate::package::json::walk(param, &mut |at, key, v| {
+                        if let Value::String(s) = v {
+                            if key == "defaultValue" && !is_placeholder(s) && (secure || looks_random(s)) {
+                                hits.push(StructuredHit {
+                                    rule: "secret-value",
+                                    pointer: format!("{base}{at}"),
+                                    value: s.clone(),
+                                    detail: format!(
+                                        "the defaultValue of connection parameter \"{name}\" looks like a real key: {}",
+                                        mask(s)
+                                    ),
+                                    fix: None,
+                                });
+                            }
+                        }
+                        true
+                    });
                 }
             }
         }
+        KnownFile::Settings => crate::package::json::walk(value, &mut |at, key, v| {
+            if let Value::String(s) = v {
+                if secret_like_name(key) && !is_placeholder(s) {
+                    hits.push(StructuredHit {
+                        rule: "secret-value",
+                        pointer: at.to_string(),
+                        value: s.clone(),
+                        detail: format!("\"{key}\" in settings.json holds what looks like a secret: {}", mask(s)),
+                        fix: Some(
+                            "remove it from settings.json (paconn does not need it there) and rotate it if the file was ever shared".into(),
+                        ),
+                    });
+                }
+            }
+            true
+        }),
+        _ => {}
+    }
+    hits
+}
+
+/// Whether the JSON checks of `kind` would report anything on `value` (client ids included).
+pub(super) fn has_structured_findings(kind: KnownFile, value: &Value) -> bool {
+    if !structured(kind, value).is_empty() {
+        return true;
+    }
+    let mut id = false;
+    if kind == KnownFile::ApiProperties {
+        crate::package::json::walk(value, &mut |_, key, v| {
+            if let Value::String(s) = v {
+                id |= matches!(key.to_ascii_lowercase().as_str(), "clientid" | "client_id") && looks_like_client_id(s);
+            }
+            !id
+        });
+    }
+    id
+}
+
+fn emit_structured(kind: KnownFile, file: &JsonFile, sink: &mut Sink) {
+    for hit in structured(kind, &file.doc.value) {
+        match hit.fix {
+            Some(fix) => sink.at_with_fix(hit.rule, file, &hit.pointer, hit.detail, fix),
+            None => sink.at(hit.rule, file, &hit.pointer, hit.detail),
+        }
     }
 }
 
-/// apiProperties: OAuth client secrets and client ids, and tokens anywhere.
+/// Swagger: keys in the defaults and examples of secret-named parameters.
+pub(super) fn scan_swagger(file: &JsonFile, sink: &mut Sink) {
+    emit_structured(KnownFile::ApiDefinition, file, sink);
+}
+
+/// apiProperties: OAuth client secrets, secure connection parameter defaults, client ids.
 pub(super) fn scan_properties(file: &JsonFile, sink: &mut Sink) {
-    scan_known_tokens(file, sink);
-    let mut secrets = Vec::new();
+    emit_structured(KnownFile::ApiProperties, file, sink);
     let mut ids = Vec::new();
-    walk_strings(&file.doc.value, &mut |at, key, s| {
-        let k = key.to_ascii_lowercase();
-        if (k == "clientsecret" || k == "client_secret") && !s.trim().is_empty() && !is_placeholder(s) {
-            secrets.push(at.to_string());
+    crate::package::json::walk(&file.doc.value, &mut |at, key, v| {
+        if let Value::String(s) = v {
+            let k = key.to_ascii_lowercase();
+            if (k == "clientid" || k == "client_id") && looks_like_client_id(s) {
+                ids.push((at.to_string(), s.to_string()));
+            }
         }
-        if (k == "clientid" || k == "client_id") && looks_like_client_id(s) {
-            ids.push((at.to_string(), s.to_string()));
-        }
+        true
     });
-    for at in secrets {
-        sink.at(
-            "secret-client-secret",
-            file,
-            &at,
-            "an OAuth client secret is in apiProperties.json".into(),
-        );
-    }
     for (at, id) in ids {
         sink.at("secret-client-id", file, &at, format!("the OAuth client id \"{id}\" looks real"));
     }
@@ -228,27 +776,30 @@ pub(super) fn scan_properties(file: &JsonFile, sink: &mut Sink) {
 
 /// settings.json is never submitted, but a secret in it is one copy away from a PR.
 pub(super) fn scan_settings(file: &JsonFile, sink: &mut Sink) {
-    scan_known_tokens(file, sink);
-    let mut hits = Vec::new();
-    walk_strings(&file.doc.value, &mut |at, key, s| {
-        if secret_like_name(key) && !is_placeholder(s) && known_token(s).is_none() {
-            hits.push((at.to_string(), key.to_string()));
+    emit_structured(KnownFile::Settings, file, sink);
+}
+
+/// The text scan and the JSON checks can find the same value: keep the first finding per line.
+pub(super) fn dedupe(findings: &mut Vec<super::Finding>) {
+    let mut seen = std::collections::HashSet::new();
+    findings.retain(|f| {
+        if !f.rule.starts_with("secret-") || f.rule == "secret-client-id" {
+            return true;
+        }
+        match f.position {
+            Some(p) => seen.insert((f.file.clone(), p.line)),
+            None => true,
         }
     });
-    for (at, key) in hits {
-        sink.at_with_fix(
-            "secret-value",
-            file,
-            &at,
-            format!("\"{key}\" in settings.json holds what looks like a secret"),
-            "remove it from settings.json (paconn does not need it there) and rotate it if the file was ever shared".into(),
-        );
-    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn kinds(text: &str) -> Vec<SecretKind> {
+        scan_text(text.as_bytes()).iter().map(|h| h.kind).collect()
+    }
 
     #[test]
     fn placeholders_are_not_secrets() {
@@ -269,15 +820,82 @@ mod tests {
     }
 
     #[test]
-    fn known_tokens_are_recognised() {
-        assert_eq!(known_token("ghp_abcdefghijklmnopqrstuvwxyz0123456789"), Some("a GitHub token"));
-        assert_eq!(known_token("AKIAIOSFODNN7EXAMPLE"), Some("an AWS access key id"));
-        assert_eq!(
-            known_token("Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U"),
-            Some("a JSON Web Token")
-        );
-        assert_eq!(known_token("The quick brown fox"), None);
-        assert_eq!(known_token("application/json"), None);
+    fn well_known_formats_are_recognised() {
+        use SecretKind::*;
+        let cases: &[(&str, SecretKind)] = &[
+            ("token ghp_R8sK2mXq9LpZ4vN7tB3wY6cD1fH5jG0aE2iU here", GitHubToken),
+            ("github_pat_11ABCDEFG0123456789_abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVW", GitHubToken),
+            ("key AKIAZ3MXQ7TR2LPV4KWN.", AwsAccessKey),
+            ("aws_secret_access_key = \"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\"", AwsSecretKey),
+            ("AIzaSyD3kXq9LpZ4vN7tB3wY6cD1fH5jG0aE2iU", GoogleApiKey),
+            ("xoxb-2048613457-9834756102934-Rk8sZq2mXLp4vN7tB3wY6cD1", SlackToken),
+            ("sk_live_51Hq8Zr2QmX7pLw4NvB9tYcK3", StripeKey),
+            ("sk-proj-Q8Zr2QmX7pLw4NvB9tYcK3sH6jF1dG5aE0iU2oWx", OpenAiKey),
+            ("DefaultEndpointsProtocol=https;AccountName=contoso;AccountKey=q8Zr2QmX7pLw4NvB9tYcK3sH6jF1dG5aE0iU2oWxPl4KmN8rT5vB2cY7dZ1aQ9w==;EndpointSuffix=core.windows.net", AzureStorageKey),
+            ("https://contoso.blob.core.windows.net/c?sv=2022-11-02&sr=c&sig=q8Zr2QmX7pLw4NvB9tYcK3sH6jF1dG5aE0iU2oWx%3D", AzureSas),
+            ("\"clientSecret\" = \"aB38Q~Zr2QmX7pLw4NvB9tYcK3sH6jF1dG5aE0i\"", AzureAdSecret),
+            ("https://admin:S3cr3tP4ss@api.contoso.com/v1", UrlPassword),
+            ("request.Headers.Add(\"Authorization\", \"Bearer q8Zr2QmX7pLw4NvB9tYcK3sH6jF1\");", BearerToken),
+            ("\"apiKey\": \"q8Zr2QmX7pLw4NvB9tYcK3sH\"", Assignment),
+            ("var token = \"q8Zr2QmX7pLw4NvB9tYcK3sH\";", Assignment),
+            ("export API_KEY=q8Zr2QmX7pLw4NvB9tYcK3sH", Assignment),
+        ];
+        for (text, kind) in cases {
+            assert_eq!(kinds(text), vec![*kind], "{text}");
+        }
+    }
+
+    #[test]
+    fn jwts_and_pem_keys() {
+        let jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U";
+        assert_eq!(kinds(&format!("Authorization: Bearer {jwt}")), vec![SecretKind::Jwt]);
+        // Three dotted parts whose header is not JSON with "alg": not a JWT.
+        assert!(kinds("eyJub3RoaW5nIjoxfQ.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U").is_empty());
+        let body = "MIIEpAIBAAKCAQEA3Tz2mr7SZiAMfQyuvBjM9Oi0Z4nB1Bs2kV1eGfXmPq8rT5vB2cY7dZ1aQ9wK3sH6jF1dG5aE0iU2oWx";
+        let pem = format!("-----BEGIN RSA PRIVATE KEY-----\n{body}\n-----END RSA PRIVATE KEY-----");
+        assert_eq!(kinds(&pem), vec![SecretKind::PrivateKey]);
+        // Escaped in a JSON string.
+        assert_eq!(kinds(&pem.replace('\n', "\\n")), vec![SecretKind::PrivateKey]);
+        assert!(kinds("-----BEGIN PRIVATE KEY-----\n...\n-----END PRIVATE KEY-----").is_empty());
+        assert!(kinds(
+            "-----BEGIN CERTIFICATE-----\nMIIEpAIBAAKCAQEA3Tz2mr7SZiAMfQyuvBjM9Oi0Z4nB1Bs2kV1eGfXmPq8rT5vB2cY7\n-----END CERTIFICATE-----"
+        )
+        .is_empty());
+    }
+
+    #[test]
+    fn near_misses_are_not_secrets() {
+        for text in [
+            "\"clientId\": \"[[REPLACE WITH CLIENT ID]]\"",
+            "\"clientSecret\": \"dummysecret\"",
+            "\"apiKey\": \"YOUR_API_KEY\"",
+            "Authorization: Bearer <token>",
+            "Authorization: Bearer {access_token}",
+            "\"tokenUrl\": \"https://login.microsoftonline.com/common/oauth2/v2.0/token\"",
+            "\"token\": \"xxxxxxxxxxxxxxxxxxxxxxxx\"",
+            "AKIAIOSFODNN7EXAMPLE",
+            "https://user:password@example.com",
+            "https://{username}:{password}@api.contoso.com",
+            "task-management-system-for-large-teams",
+            "\"x-ms-summary\": \"API Key\"",
+            "\"accessTokenType\": \"BearerTokenAuthenticationScheme\"",
+            "var token = await GetTokenAsync(this.Context);",
+            "\"apiKey\": \"Contoso.Connector.Api.Key.Value2\"",
+            "\"token\": \"00000000-0000-0000-0000-000000000000\"",
+        ] {
+            assert!(kinds(text).is_empty(), "{text}: {:?}", kinds(text));
+        }
+    }
+
+    #[test]
+    fn masks_keep_a_prefix_and_the_length() {
+        assert_eq!(mask("ghp_R8sK2mXq9LpZ4vN7tB3wY6cD1fH5jG0aE2iU"), "ghp_…(40 chars)");
+        assert_eq!(mask("S3cr3tP4ss"), "…(10 chars)");
+        assert!(mask("-----BEGIN RSA PRIVATE KEY-----\nabc\n-----END RSA PRIVATE KEY-----").starts_with("-----BEGIN RSA PRIVATE KEY-----…"));
+        let masker = Masker::default();
+        let text = "a\n+token ghp_R8sK2mXq9LpZ4vN7tB3wY6cD1fH5jG0aE2iU\n";
+        assert_eq!(masker.text(text), "a\n+token ghp_…(40 chars)\n");
+        assert!(matches!(masker.text("nothing here"), Cow::Borrowed(_)));
     }
 
     #[test]

@@ -100,9 +100,15 @@ fn basics(file: &JsonFile, root: &Value, sink: &mut Sink) {
             );
         }
     }
-    match root.get("schemes").and_then(Value::as_array) {
-        Some(s) if s.iter().any(|v| v.as_str().is_some_and(|v| v.eq_ignore_ascii_case("https"))) => {}
-        Some(_) => sink.at("swagger-schemes", file, "/schemes", "`schemes` does not list https".into()),
+    match root.get("schemes") {
+        Some(Value::Array(s)) if s.iter().any(|v| v.as_str().is_some_and(|v| v.eq_ignore_ascii_case("https"))) => {}
+        Some(Value::Array(_)) => sink.at("swagger-schemes", file, "/schemes", "`schemes` does not list https".into()),
+        Some(other) => sink.at(
+            "swagger-schemes",
+            file,
+            "/schemes",
+            format!("`schemes` must be an array, found {}", super::found(other)),
+        ),
         None => sink.at("swagger-schemes", file, "", "`schemes` is missing".into()),
     }
 }
@@ -116,9 +122,15 @@ fn find_phrase(text: &str, phrases: &[&str]) -> Option<String> {
 }
 
 fn info(file: &JsonFile, root: &Value, sink: &mut Sink) {
-    match root.pointer("/info/title").and_then(Value::as_str) {
+    match root.pointer("/info/title").map(|t| (t, t.as_str())) {
         None => sink.at("title-missing", file, "/info", String::new()),
-        Some(title) => {
+        Some((other, None)) => sink.at(
+            "title-missing",
+            file,
+            "/info/title",
+            format!("`info.title` must be a string, found {}", super::found(other)),
+        ),
+        Some((_, Some(title))) => {
             let n = title.chars().count();
             if n > 30 {
                 sink.at(
@@ -149,7 +161,15 @@ fn info(file: &JsonFile, root: &Value, sink: &mut Sink) {
         }
     }
     match root.pointer("/info/description").and_then(Value::as_str) {
-        None => sink.at("description-length", file, "/info", "`info.description` is missing".into()),
+        None => match root.pointer("/info/description") {
+            Some(other) => sink.at(
+                "description-length",
+                file,
+                "/info/description",
+                format!("`info.description` must be a string, found {}", super::found(other)),
+            ),
+            None => sink.at("description-length", file, "/info", "`info.description` is missing".into()),
+        },
         Some(d) => {
             let n = d.chars().count();
             if !(30..=500).contains(&n) {

@@ -432,9 +432,22 @@ fn run_folder_to(
     let prepared = prepare(options, &repo, &catalog.index.commit, &catalog)?;
     let stop = stop_reason(&prepared, options);
 
+    // Secrets never leave in what is printed or written (the check stops a real run on them).
+    let masker = crate::check::secrets::Masker::for_package(&prepared.validation.package);
+    let mut patch_masked = 0;
     if let Some(target) = &patch_target {
         let patch = diff::patch(&repo, &prepared.plan)?;
+        let (patch, masked) = diff::masked_patch(&patch, &masker);
+        patch_masked = masked;
         plan::patch_file::write(target, &patch, patch_out)?;
+        if masked > 0 && !options.json {
+            writeln!(
+                err,
+                "{} {masked} secret(s) masked in {}: the patch no longer applies to your files as they are; remove the secrets and run again",
+                paint(WARNING, "notice:"),
+                target.describe()
+            )?;
+        }
     }
 
     // What GitHub can tell without writing: who the token belongs to and whether the fork exists.
@@ -450,9 +463,13 @@ fn run_folder_to(
     };
 
     if options.json {
-        print_json(&prepared, options, &repo, &fork_state, stop.as_ref(), out)?;
+        let masking = Masking {
+            masker: &masker,
+            patch_masked,
+        };
+        print_json(&prepared, options, &repo, &fork_state, stop.as_ref(), &masking, out)?;
     } else {
-        print_human(&prepared, options, &repo, &fork_state, out)?;
+        print_human(&prepared, options, &repo, &fork_state, &masker, out)?;
     }
 
     if options.dry_run {
@@ -577,6 +594,7 @@ fn print_human(
     options: &SubmitOptions,
     repo: &git2::Repository,
     fork: &github::ForkState,
+    masker: &crate::check::secrets::Masker,
     out: &mut dyn Write,
 ) -> anyhow::Result<()> {
     let report = &p.validation.report;
@@ -682,7 +700,16 @@ fn print_human(
     }
     writeln!(out)?;
     writeln!(out, "{}", paint(HEADER, "Diff"))?;
-    for d in diff::file_diffs(repo, &p.plan)? {
+    let diffs = diff::file_diffs(repo, &p.plan, masker)?;
+    let masked: usize = diffs.iter().map(|d| d.masked).sum();
+    if masked > 0 {
+        writeln!(
+            out,
+            "{}",
+            paint(WARNING, format!("({masked} secret(s) masked below, shown as prefix…(length))"))
+        )?;
+    }
+    for d in diffs {
         match &d.unified {
             Some(text) => {
                 for line in text.lines() {
@@ -700,21 +727,30 @@ fn print_human(
                     writeln!(out, "{}", paint(style, line))?;
                 }
             }
-            None => writeln!(
-                out,
-                "{} binary file {} ({} -> {} bytes)",
-                paint(EMPHASIS, "~"),
-                d.path,
-                d.old_size,
-                d.new_size
-            )?,
+            None => match &d.summary {
+                Some(summary) => writeln!(out, "{} {} {summary}", paint(EMPHASIS, "~"), d.path)?,
+                None => writeln!(
+                    out,
+                    "{} binary file {} ({} -> {} bytes)",
+                    paint(EMPHASIS, "~"),
+                    d.path,
+                    d.old_size,
+                    d.new_size
+                )?,
+            },
         }
     }
     writeln!(out)?;
-    writeln!(out, "{} {}", paint(HEADER, "Pull request:"), p.title)?;
-    writeln!(out, "{}", p.body)?;
+    writeln!(out, "{} {}", paint(HEADER, "Pull request:"), masker.text(&p.title))?;
+    writeln!(out, "{}", masker.text(&p.body))?;
     let _ = &p.connector_title;
     Ok(())
+}
+
+/// What `--json` needs to hide secrets: the masker, and how many it hid in the patch file.
+struct Masking<'a> {
+    masker: &'a crate::check::secrets::Masker,
+    patch_masked: usize,
 }
 
 fn print_json(
@@ -723,6 +759,7 @@ fn print_json(
     repo: &git2::Repository,
     fork: &github::ForkState,
     stop: Option<&(i32, String)>,
+    masking: &Masking,
     out: &mut dyn Write,
 ) -> anyhow::Result<()> {
     let doc = serde_json::json!({
@@ -747,10 +784,11 @@ fn print_json(
         },
         "duplicates": p.candidates,
         "breaking_changes": p.breaking,
-        "diff": diff::file_diffs(repo, &p.plan)?,
-        "title": p.title,
-        "body": p.body,
+        "diff": diff::file_diffs(repo, &p.plan, masking.masker)?,
+        "title": masking.masker.text(&p.title),
+        "body": masking.masker.text(&p.body),
         "patch": options.patch,
+        "patch_masked": masking.patch_masked,
         "would_stop": stop.map(|(_, why)| why),
     });
     serde_json::to_writer_pretty(&mut *out, &doc)?;

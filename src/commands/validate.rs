@@ -52,11 +52,7 @@ pub fn validate_with(path: &std::path::Path, category_override: Option<Category>
     let inference = category::infer(properties.as_ref().map(|d| &d.value));
     let category = category_override.unwrap_or(inference.category);
     let report = check::check_with(&package, category, schemas);
-    let title = package.fingerprint().and_then(Result::ok).and_then(|f| f.title);
-    let default_folder = match title {
-        Some(t) => name::safe_folder_name(&t).map_err(|e| e.to_string()),
-        None => Err("the swagger has no info.title to name the folder after; choose one with --name".into()),
-    };
+    let default_folder = default_folder(&package);
     Ok(Validation {
         package,
         inference,
@@ -103,6 +99,35 @@ fn folder_from_path(path: &std::path::Path) -> Option<String> {
     let parent = canonical.parent()?.file_name()?.to_str()?;
     Category::from_folder(parent)?;
     Some(format!("{parent}/{name}"))
+}
+
+/// The folder name from `info.title`, or why there is none: the swagger is missing, unreadable,
+/// not an object, or has no string title (said in that order, the first that applies).
+fn default_folder(package: &ConnectorPackage) -> Result<String, String> {
+    let Some(file) = package.swagger_file() else {
+        return Err("there is no apiDefinition.swagger.json to take the folder name from; add it, or choose a name with --name".into());
+    };
+    let Ok(doc) = crate::package::json::parse(&file.bytes) else {
+        return Err(format!(
+            "{} cannot be read as JSON, so it gives no folder name; fix it, or choose a name with --name",
+            file.name
+        ));
+    };
+    if !doc.value.is_object() {
+        return Err(format!(
+            "{} must be a JSON object, found {}; fix it, or choose a name with --name",
+            file.name,
+            crate::check::found(&doc.value)
+        ));
+    }
+    match doc.value.pointer("/info/title") {
+        Some(serde_json::Value::String(t)) => name::safe_folder_name(t).map_err(|e| e.to_string()),
+        Some(other) => Err(format!(
+            "info.title must be a string, found {}; fix it, or choose a name with --name",
+            crate::check::found(other)
+        )),
+        None => Err("the swagger has no info.title to name the folder after; choose one with --name".into()),
+    }
 }
 
 pub fn run(options: &ValidateOptions, out: &mut dyn Write) -> anyhow::Result<i32> {

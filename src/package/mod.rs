@@ -52,6 +52,20 @@ impl KnownFile {
         }
     }
 
+    /// The spellings upstream uses without remark: the canonical one, and for the readme the two
+    /// capitalisations that hundreds of accepted connectors use (`README.md`, `Readme.md`).
+    pub fn usual_spellings(self) -> &'static [&'static str] {
+        match self {
+            KnownFile::Readme => &["readme.md", "README.md", "Readme.md"],
+            KnownFile::ApiDefinition => &["apiDefinition.swagger.json"],
+            KnownFile::ApiProperties => &["apiProperties.json"],
+            KnownFile::Icon => &["icon.png"],
+            KnownFile::Settings => &["settings.json"],
+            KnownFile::Script => &["script.csx"],
+            KnownFile::Intro => &["intro.md"],
+        }
+    }
+
     pub fn from_name(name: &str) -> Option<KnownFile> {
         KnownFile::ALL.into_iter().find(|k| k.canonical_name().eq_ignore_ascii_case(name))
     }
@@ -75,6 +89,16 @@ pub struct Skipped {
     pub reason: String,
 }
 
+/// GitHub refuses files larger than 100 MiB: such a file is never read, only reported.
+pub const MAX_FILE_BYTES: u64 = 100 * 1024 * 1024;
+
+/// A file left unread because it is larger than GitHub accepts.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Oversized {
+    pub name: String,
+    pub size: u64,
+}
+
 /// A remark about the folder's layout, for the checks to report.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct LayoutNotice {
@@ -94,6 +118,8 @@ pub struct ConnectorPackage {
     pub skipped: Vec<Skipped>,
     /// File names that look like misspellings of known files, duplicates of a known file.
     pub notices: Vec<LayoutNotice>,
+    /// Files larger than [`MAX_FILE_BYTES`], left unread (not in `files`).
+    pub oversized: Vec<Oversized>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -173,6 +199,12 @@ impl ConnectorPackage {
                 });
                 continue;
             }
+            // The size first, from metadata: a file GitHub would refuse is never loaded.
+            let size = fs::metadata(&path).map_err(io(&path))?.len();
+            if size > MAX_FILE_BYTES {
+                package.oversized.push(Oversized { name, size });
+                continue;
+            }
             let bytes = fs::read(&path).map_err(io(&path))?;
             package.add_file(name, bytes);
         }
@@ -202,16 +234,9 @@ impl ConnectorPackage {
     fn add_file(&mut self, name: String, bytes: Vec<u8>) {
         let mut kind = KnownFile::from_name(&name);
         if let Some(k) = kind {
-            if let Some(first) = self.files.iter().find(|f| f.kind == Some(k)) {
-                self.notices.push(LayoutNotice {
-                    name: name.clone(),
-                    message: format!(
-                        "a second {} beside `{}` (names differ only in case)",
-                        k.canonical_name(),
-                        first.name
-                    ),
-                    fix: format!("keep one of `{}` and `{name}` and delete the other", first.name),
-                });
+            // A second spelling of a known file (`readme.md` beside `README.md`): the file-name
+            // policy (`name::file_name_issues`) reports it as an error; only one is the known file.
+            if self.files.iter().any(|f| f.kind == Some(k)) {
                 kind = None;
             }
         } else if let Some(intended) = looks_like_misspelling(&name) {
@@ -303,6 +328,6 @@ mod tests {
         let p = ConnectorPackage::from_files("x", [("Readme.md".into(), b"a".to_vec()), ("readme.md".into(), b"b".to_vec())]);
         assert_eq!(p.files.len(), 2);
         assert_eq!(p.file(KnownFile::Readme).unwrap().name, "Readme.md");
-        assert_eq!(p.notices.len(), 1);
+        assert_eq!(p.files[1].kind, None);
     }
 }

@@ -28,8 +28,73 @@ pub fn safe_folder_name(name: &str) -> Result<String, UnsafeName> {
     })
 }
 
-/// Why `name` cannot be one path component (a folder or a file name), if it cannot.
+/// Longest file name accepted, in bytes: what every common file system stores.
+pub const MAX_FILE_NAME_BYTES: usize = 255;
+
+/// Why `name` cannot be one path component (a folder name), if it cannot.
 pub fn check_component(name: &str) -> Result<(), String> {
+    check_name(name)?;
+    let len = name.chars().count();
+    if len > MAX_LEN {
+        return Err(format!("it is {len} characters long; the limit is {MAX_LEN}"));
+    }
+    Ok(())
+}
+
+/// What `validate` and `submit` think of one file name in a connector folder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NameIssue {
+    /// The name cannot be submitted at all (`submit` refuses it, `validate` reports an error).
+    Refused { name: String, reason: String },
+    /// Two names differ only in case: checkouts on Windows and macOS keep only one.
+    CaseClash { name: String, other: String },
+    /// A standard file with unusual casing (`ApiDefinition.Swagger.JSON`).
+    Miscased { name: String, canonical: &'static str },
+}
+
+/// The one file-name policy, shared by `validate` (findings) and `submit` (the plan refuses what
+/// is [`NameIssue::Refused`] or a [`NameIssue::CaseClash`]).
+pub fn file_name_issues<'a>(names: impl IntoIterator<Item = &'a str>) -> Vec<NameIssue> {
+    let names: Vec<&str> = names.into_iter().collect();
+    let mut issues = Vec::new();
+    for (i, name) in names.iter().enumerate() {
+        if let Err(reason) = check_file_name(name) {
+            issues.push(NameIssue::Refused {
+                name: name.to_string(),
+                reason,
+            });
+            continue;
+        }
+        if let Some(other) = names[..i].iter().find(|o| o.to_lowercase() == name.to_lowercase()) {
+            issues.push(NameIssue::CaseClash {
+                name: name.to_string(),
+                other: other.to_string(),
+            });
+            continue;
+        }
+        if let Some(known) = super::KnownFile::from_name(name) {
+            if !known.usual_spellings().contains(name) {
+                issues.push(NameIssue::Miscased {
+                    name: name.to_string(),
+                    canonical: known.canonical_name(),
+                });
+            }
+        }
+    }
+    issues
+}
+
+/// Why a file name cannot be submitted, if it cannot.
+pub fn check_file_name(name: &str) -> Result<(), String> {
+    check_name(name)?;
+    if name.len() > MAX_FILE_NAME_BYTES {
+        return Err(format!("it is {} bytes long; the limit is {MAX_FILE_NAME_BYTES}", name.len()));
+    }
+    Ok(())
+}
+
+/// The rules folder and file names share.
+fn check_name(name: &str) -> Result<(), String> {
     let reject = |reason: String| Err(reason);
     if name.trim().is_empty() {
         return reject("it is empty".into());
@@ -58,10 +123,6 @@ pub fn check_component(name: &str) -> Result<(), String> {
     let stem = name.split('.').next().unwrap_or(name).trim().to_ascii_uppercase();
     if RESERVED_WINDOWS.contains(&stem.as_str()) {
         return reject(format!("`{stem}` is a reserved device name on Windows"));
-    }
-    let len = name.chars().count();
-    if len > MAX_LEN {
-        return reject(format!("it is {len} characters long; the limit is {MAX_LEN}"));
     }
     Ok(())
 }
@@ -115,5 +176,52 @@ mod tests {
             let err = safe_folder_name(name).expect_err(name);
             assert!(err.to_string().contains("--name"), "{err}");
         }
+    }
+
+    #[test]
+    fn one_file_name_policy() {
+        let long = "x".repeat(256);
+        let ok_long = format!("{}.png", "y".repeat(200));
+        let issues = file_name_issues([
+            "apiDefinition.swagger.json",
+            "README.md",
+            "readme.md",
+            "ReadMe.MD",
+            "ApiProperties.JSON",
+            "new\nline.png",
+            "-rf.png",
+            long.as_str(),
+            ok_long.as_str(),
+            "screenshot.png",
+        ]);
+        assert_eq!(
+            issues,
+            vec![
+                NameIssue::CaseClash {
+                    name: "readme.md".into(),
+                    other: "README.md".into()
+                },
+                NameIssue::CaseClash {
+                    name: "ReadMe.MD".into(),
+                    other: "README.md".into()
+                },
+                NameIssue::Miscased {
+                    name: "ApiProperties.JSON".into(),
+                    canonical: "apiProperties.json"
+                },
+                NameIssue::Refused {
+                    name: "new\nline.png".into(),
+                    reason: "it contains the control character U+000A".into()
+                },
+                NameIssue::Refused {
+                    name: "-rf.png".into(),
+                    reason: "it starts with `-`, which tools read as an option".into()
+                },
+                NameIssue::Refused {
+                    name: long.clone(),
+                    reason: "it is 256 bytes long; the limit is 255".into()
+                },
+            ]
+        );
     }
 }

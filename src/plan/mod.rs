@@ -94,14 +94,22 @@ impl Plan {
     }
 }
 
-/// A file name from the author's folder must be one safe path component too.
-fn safe_file_name(file: &str) -> anyhow::Result<()> {
-    name::check_component(file).map_err(|reason| {
-        anyhow!(
-            "the file name `{}` cannot be submitted: {reason}; rename the file",
-            file.escape_debug()
-        )
-    })
+/// The file names going in must pass the file-name policy `validate` applies
+/// (`name::file_name_issues`): no refused names, no two names that differ only in case.
+fn check_file_names<'a>(names: impl IntoIterator<Item = &'a str>) -> anyhow::Result<()> {
+    for issue in name::file_name_issues(names) {
+        match issue {
+            name::NameIssue::Refused { name, reason } => bail!(
+                "the file name `{}` cannot be submitted: {reason}; rename the file",
+                name.escape_debug()
+            ),
+            name::NameIssue::CaseClash { name, other } => {
+                bail!("`{name}` and `{other}` differ only in case and cannot both be submitted; keep one of them")
+            }
+            name::NameIssue::Miscased { .. } => {}
+        }
+    }
+    Ok(())
 }
 
 /// Decide the files and build the tree on `base_commit` in `repo`. Blobs and trees are written
@@ -151,12 +159,10 @@ pub fn build(repo: &Repository, base_commit: Oid, package: &ConnectorPackage, ta
                 name: file.name.clone(),
                 reason: "independent publishers submit no icon (a generic one is applied)".into(),
             }),
-            _ => {
-                safe_file_name(&file.name)?;
-                incoming.push(file);
-            }
+            _ => incoming.push(file),
         }
     }
+    check_file_names(incoming.iter().map(|f| f.name.as_str()))?;
     for skipped in &package.skipped {
         excluded.push(Excluded {
             name: skipped.name.clone(),
@@ -313,13 +319,14 @@ mod tests {
 
     #[test]
     fn file_names_must_be_safe() {
-        assert!(safe_file_name("readme.md").is_ok());
-        assert!(safe_file_name("Flow Run Screenshot.png").is_ok());
-        let err = safe_file_name("bad\nname.png").unwrap_err().to_string();
+        assert!(check_file_names(["readme.md", "Flow Run Screenshot.png"]).is_ok());
+        let err = check_file_names(["bad\nname.png"]).unwrap_err().to_string();
         assert!(err.contains("rename the file"), "{err}");
         assert!(
             err.starts_with("the file name `bad\\nname.png` cannot be submitted: it contains the control character"),
             "{err}"
         );
+        let err = check_file_names(["readme.md", "README.md"]).unwrap_err().to_string();
+        assert!(err.contains("differ only in case"), "{err}");
     }
 }

@@ -1,0 +1,363 @@
+//! The secret scan over every place a credential can hide in a connector folder, each kind of
+//! credential in each place; and the limits `validate` shares with `submit`: sizes, encodings,
+//! file names, usage errors.
+
+mod common;
+
+use assert_cmd::Command;
+use connector_publish::check::{Finding, Severity};
+use connector_publish::commands::validate::validate;
+use connector_publish::package::Category;
+use serde_json::{json, Value};
+use std::path::Path;
+
+/// Made-up credentials in each well-known format (none was ever issued).
+const KINDS: &[(&str, &str)] = &[
+    ("github", "ghp_R8sK2mXq9LpZ4vN7tB3wY6cD1fH5jG0aE2iU"),
+    ("github-fine-grained", "github_pat_11AB2CDEF0q8Zr2QmX7pLw_4NvB9tYcK3sH6jF1dG5aE0iU2oWxPl4KmN8rT5vB2cY7dZ1aQ9w"),
+    (
+        "azure-storage",
+        "DefaultEndpointsProtocol=https;AccountName=contoso;AccountKey=q8Zr2QmX7pLw4NvB9tYcK3sH6jF1dG5aE0iU2oWxPl4KmN8rT5vB2cY7dZ1aQ9w==;EndpointSuffix=core.windows.net",
+    ),
+    (
+        "azure-sas",
+        "https://contoso.blob.core.windows.net/files?sv=2022-11-02&sr=c&sp=r&sig=q8Zr2QmX7pLw4NvB9tYcK3sH6jF1dG5aE0iU2oWx%3D",
+    ),
+    ("azure-ad-secret", "aB38Q~Zr2QmX7pLw4NvB9tYcK3sH6jF1dG5aE0i"),
+    ("aws-access-key", "AKIAZ3MXQ7TR2LPV4KWN"),
+    ("aws-secret-key", "aws_secret_access_key=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"),
+    ("google", "AIzaSyD3kXq9LpZ4vN7tB3wY6cD1fH5jG0aE2iU"),
+    ("slack", "xoxb-2048613457-9834756102934-Rk8sZq2mXLp4vN7tB3wY6cD1"),
+    ("stripe", "sk_live_51Hq8Zr2QmX7pLw4NvB9tYcK3"),
+    ("openai", "sk-proj-Q8Zr2QmX7pLw4NvB9tYcK3sH6jF1dG5aE0iU2oWx"),
+    (
+        "jwt",
+        "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJjb250b3NvIiwiZXhwIjoxOTAwMDAwMDAwfQ.q8Zr2QmX7pLw4NvB9tYcK3sH6jF1dG5aE0iU2oWxPl4",
+    ),
+    (
+        "pem",
+        "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQDTz2mr7SZiAMfQyuvB\njM9Oi0Z4nB1Bs2kV1eGfXmPq8rT5vB2cY7dZ1aQ9wK3sH6jF1dG5aE0iU2oWx\n-----END PRIVATE KEY-----",
+    ),
+    ("basic-auth-url", "https://admin:Tr0ub4dor3x@api.openbrewerydb.org/v1"),
+    ("bearer", "Authorization: Bearer q8Zr2QmX7pLw4NvB9tYcK3sH6jF1dG5a"),
+];
+
+/// The part of each snippet that must never be printed: the secret itself.
+fn secret_part(snippet: &str) -> &str {
+    for marker in ["AccountKey=", "sig=", "aws_secret_access_key=", "Bearer ", "admin:"] {
+        if let Some(i) = snippet.find(marker) {
+            let rest = &snippet[i + marker.len()..];
+            let end = rest.find([';', '@', '%']).unwrap_or(rest.len());
+            return &rest[..end];
+        }
+    }
+    snippet
+}
+
+fn clean(dir: &Path) {
+    common::write_clean_connector(dir);
+    std::fs::write(
+        dir.join("apiProperties.json"),
+        serde_json::to_vec_pretty(&json!({
+            "properties": {
+                "connectionParameters": {
+                    "api_key": {"type": "securestring", "uiDefinition": {"displayName": "API Key"}}
+                },
+                "iconBrandColor": "#da3b01",
+                "capabilities": [],
+                "publisher": "Jane Doe",
+                "stackOwner": "Open Brewery DB"
+            }
+        }))
+        .unwrap(),
+    )
+    .unwrap();
+}
+
+fn edit_json(path: &Path, f: impl FnOnce(&mut Value)) {
+    let mut v: Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+    f(&mut v);
+    std::fs::write(path, serde_json::to_vec_pretty(&v).unwrap()).unwrap();
+}
+
+const OPERATION: &str = "/paths/~1breweries~1{obdb_id}/get";
+
+/// Put `snippet` into one place of the folder; returns the file it went into.
+fn place(dir: &Path, place: &str, snippet: &str) -> String {
+    match place {
+        "readme" => {
+            let mut text = std::fs::read_to_string(dir.join("readme.md")).unwrap();
+            text.push_str(&format!("\n## Example\nUse {snippet} to try it.\n"));
+            std::fs::write(dir.join("readme.md"), text).unwrap();
+            "readme.md".into()
+        }
+        "script" => {
+            let code = format!("public class Script : ScriptBase\n{{\n    private const string Value = @\"{snippet}\";\n}}\n");
+            std::fs::write(dir.join("script.csx"), code).unwrap();
+            "script.csx".into()
+        }
+        "description" => {
+            edit_json(&dir.join("apiDefinition.swagger.json"), |v| {
+                v.pointer_mut(OPERATION).unwrap()["description"] = json!(format!("Gets one brewery. Example: {snippet}"));
+            });
+            "apiDefinition.swagger.json".into()
+        }
+        "x-ms" => {
+            edit_json(&dir.join("apiDefinition.swagger.json"), |v| {
+                v.pointer_mut(OPERATION).unwrap()["x-ms-test-value"] = json!(snippet);
+            });
+            "apiDefinition.swagger.json".into()
+        }
+        "connection-default" => {
+            edit_json(&dir.join("apiProperties.json"), |v| {
+                v["properties"]["connectionParameters"]["api_key"]["uiDefinition"]["description"] =
+                    json!(format!("Your key, e.g. {snippet}"));
+            });
+            "apiProperties.json".into()
+        }
+        "file-name" => {
+            std::fs::write(dir.join(format!("{snippet}.txt")), b"notes").unwrap();
+            format!("{snippet}.txt")
+        }
+        other => panic!("unknown place {other}"),
+    }
+}
+
+fn secret_findings(dir: &Path) -> Vec<Finding> {
+    validate(dir, Some(Category::IndependentPublisher))
+        .unwrap()
+        .report
+        .findings
+        .into_iter()
+        .filter(|f| f.rule.starts_with("secret-"))
+        .collect()
+}
+
+#[test]
+fn the_clean_folder_has_no_secret() {
+    let dir = tempfile::tempdir().unwrap();
+    clean(dir.path());
+    assert_eq!(secret_findings(dir.path()), vec![]);
+}
+
+#[test]
+fn every_kind_of_secret_is_found_in_every_place_and_never_printed() {
+    let mut problems = Vec::new();
+    for (kind, snippet) in KINDS {
+        for where_ in ["readme", "script", "description", "x-ms", "connection-default", "file-name"] {
+            // A file name holds no `/`, `\n` or `:` (the formats with those stay out of names).
+            if where_ == "file-name" && snippet.contains(['/', '\n', ':', ';', '?', '&', '~']) {
+                continue;
+            }
+            let dir = tempfile::tempdir().unwrap();
+            clean(dir.path());
+            let file = place(dir.path(), where_, snippet);
+            let findings = secret_findings(dir.path());
+            let hits: Vec<&Finding> = findings
+                .iter()
+                .filter(|f| f.file == file && f.severity == Severity::Error)
+                .collect();
+            if hits.is_empty() {
+                problems.push(format!("{kind} in {where_}: not found (findings: {findings:?})"));
+                continue;
+            }
+            let secret = secret_part(snippet);
+            for f in &findings {
+                if f.message.contains(secret) || f.fix.contains(secret) {
+                    problems.push(format!("{kind} in {where_}: the finding prints the secret: {}", f.message));
+                }
+            }
+            // Text findings point at the line and column where the secret starts.
+            if where_ != "file-name" {
+                let text = std::fs::read_to_string(dir.path().join(&file)).unwrap();
+                let position = hits[0].position.expect("a position");
+                let line = text.lines().nth(position.line - 1).unwrap_or("");
+                let at: String = line.chars().skip(position.column - 1).collect();
+                let first_line_of_secret = secret.lines().next().unwrap();
+                let escaped = serde_json::to_string(first_line_of_secret).unwrap();
+                let escaped = &escaped[1..escaped.len() - 1];
+                if !(at.starts_with(first_line_of_secret) || at.starts_with(escaped) || line.contains(escaped)) {
+                    problems.push(format!("{kind} in {where_}: {file}:{position} is not the secret: {line}"));
+                }
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn a_secure_connection_parameter_default_is_a_secret_and_a_placeholder_is_not() {
+    let dir = tempfile::tempdir().unwrap();
+    clean(dir.path());
+    let props = dir.path().join("apiProperties.json");
+    edit_json(&props, |v| {
+        v["properties"]["connectionParameters"]["api_key"]["defaultValue"] = json!("Zq81kdLs02mXv7")
+    });
+    let findings = secret_findings(dir.path());
+    assert!(
+        findings
+            .iter()
+            .any(|f| f.rule == "secret-value" && f.pointer.as_deref() == Some("/properties/connectionParameters/api_key/defaultValue")),
+        "{findings:?}"
+    );
+    assert!(findings.iter().all(|f| !f.message.contains("Zq81kdLs02mXv7")));
+    edit_json(&props, |v| {
+        v["properties"]["connectionParameters"]["api_key"]["defaultValue"] = json!("YOUR_API_KEY")
+    });
+    assert_eq!(secret_findings(dir.path()), vec![]);
+}
+
+#[test]
+fn an_oauth_client_id_is_a_warning_and_a_client_secret_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    clean(dir.path());
+    edit_json(&dir.path().join("apiProperties.json"), |v| {
+        v["properties"]["connectionParameters"]["token"] = json!({"type": "oauthSetting", "oAuthSettings": {
+            "identityProvider": "oauth2", "clientId": "3f1c2a9e-8b7d-4c21-9e0f-5a6b7c8d9e0f", "clientSecret": "Qx8-kP2mZ.v7Lr5Nw3Ty6Ub9"}});
+    });
+    let findings = secret_findings(dir.path());
+    let id = findings.iter().find(|f| f.rule == "secret-client-id").unwrap();
+    assert_eq!(id.severity, Severity::Warning);
+    let secret = findings.iter().find(|f| f.rule == "secret-client-secret").unwrap();
+    assert_eq!(secret.severity, Severity::Error);
+    assert!(!secret.message.contains("Qx8-kP2mZ"), "{}", secret.message);
+}
+
+#[test]
+fn a_file_over_100_mib_is_an_error_without_being_read() {
+    let dir = tempfile::tempdir().unwrap();
+    clean(dir.path());
+    // 1 GiB, sparse: reading it would take a second and a gigabyte; the check reads metadata only.
+    std::fs::File::create(dir.path().join("icon.png"))
+        .unwrap()
+        .set_len(1 << 30)
+        .unwrap();
+    std::fs::File::create(dir.path().join("readme.md"))
+        .unwrap()
+        .set_len(200 * 1024 * 1024)
+        .unwrap();
+    let started = std::time::Instant::now();
+    let v = validate(dir.path(), Some(Category::Certified)).unwrap();
+    let big: Vec<_> = v.report.findings.iter().filter(|f| f.rule == "file-too-large").collect();
+    assert_eq!(big.len(), 2, "{:?}", v.report.findings);
+    assert!(big.iter().any(|f| f.file == "icon.png" && f.message.contains("1024.0 MiB")));
+    assert!(v.package.files.iter().all(|f| f.bytes.len() < 1 << 20));
+    assert!(started.elapsed() < std::time::Duration::from_secs(5));
+}
+
+#[test]
+fn utf16_and_utf32_files_say_save_as_utf8() {
+    let dir = tempfile::tempdir().unwrap();
+    clean(dir.path());
+    let swagger = std::fs::read_to_string(dir.path().join("apiDefinition.swagger.json")).unwrap();
+    // UTF-16 LE without a byte order mark: found by its NUL pattern.
+    let utf16: Vec<u8> = swagger.encode_utf16().flat_map(u16::to_le_bytes).collect();
+    std::fs::write(dir.path().join("apiDefinition.swagger.json"), utf16).unwrap();
+    // UTF-32 BE with a byte order mark.
+    let mut utf32 = vec![0, 0, 0xFE, 0xFF];
+    utf32.extend("# Open Brewery DB\n".chars().flat_map(|c| (c as u32).to_be_bytes()));
+    std::fs::write(dir.path().join("readme.md"), utf32).unwrap();
+    let report = validate(dir.path(), None).unwrap().report;
+    let swagger = report.findings.iter().find(|f| f.file == "apiDefinition.swagger.json").unwrap();
+    assert_eq!(swagger.rule, "json-encoding");
+    assert!(swagger.message.contains("UTF-16 (little-endian)") && swagger.message.contains("save it as UTF-8"));
+    assert!(!report.findings.iter().any(|f| f.message.contains('\u{FFFD}')));
+    let readme = report.findings.iter().find(|f| f.rule == "text-encoding").unwrap();
+    assert_eq!(readme.file, "readme.md");
+    assert!(readme.message.contains("UTF-32 (big-endian)"), "{}", readme.message);
+}
+
+#[test]
+fn wrong_json_types_say_what_was_found() {
+    let dir = tempfile::tempdir().unwrap();
+    clean(dir.path());
+    edit_json(&dir.path().join("apiDefinition.swagger.json"), |v| v["schemes"] = json!("https"));
+    edit_json(&dir.path().join("apiProperties.json"), |v| {
+        v["properties"]["iconBrandColor"] = json!(5)
+    });
+    let report = validate(dir.path(), None).unwrap().report;
+    let schemes = report.findings.iter().find(|f| f.rule == "swagger-schemes").unwrap();
+    assert_eq!(schemes.message, "`schemes` must be an array, found a string (\"https\")");
+    let color = report.findings.iter().find(|f| f.rule == "brand-color-format").unwrap();
+    assert_eq!(color.message, "`properties.iconBrandColor` must be a string, found the number 5");
+}
+
+#[test]
+fn a_swagger_that_is_missing_or_not_an_object_says_so_first() {
+    let dir = tempfile::tempdir().unwrap();
+    clean(dir.path());
+    std::fs::write(dir.path().join("apiDefinition.swagger.json"), "[1, 2]").unwrap();
+    let v = validate(dir.path(), None).unwrap();
+    let err = v.default_folder.unwrap_err();
+    assert!(err.contains("must be a JSON object, found an array"), "{err}");
+    assert_eq!(
+        v.report.findings.iter().filter(|f| f.file == "apiDefinition.swagger.json").count(),
+        1
+    );
+    std::fs::remove_file(dir.path().join("apiDefinition.swagger.json")).unwrap();
+    let err = validate(dir.path(), None).unwrap().default_folder.unwrap_err();
+    assert!(err.starts_with("there is no apiDefinition.swagger.json"), "{err}");
+}
+
+#[test]
+fn file_names_submit_refuses_are_validate_errors() {
+    for (name, rule) in [
+        ("new\nline.png", "file-name-refused"),
+        ("-rf.png", "file-name-refused"),
+        ("a\u{7}bell.txt", "file-name-refused"),
+        ("README.md", "file-name-case-clash"),
+        ("ApiProperties.JSON", "file-name-case-clash"),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        clean(dir.path());
+        std::fs::write(dir.path().join(name), b"x").unwrap();
+        let report = validate(dir.path(), None).unwrap().report;
+        // A clash is reported on the second name in sort order, which may be the original.
+        let f = report
+            .findings
+            .iter()
+            .find(|f| f.rule == rule && (f.file == name || f.message.contains(name)))
+            .unwrap_or_else(|| panic!("{name:?}: {:?}", report.findings));
+        assert_eq!(f.severity, Severity::Error, "{name:?}");
+    }
+    // 255 bytes is the longest name a file system stores; 256 is refused (the OS may refuse to
+    // create it first, so the policy is checked through the library function).
+    let issues = connector_publish::package::name::file_name_issues([format!("{}.md", "x".repeat(253)).as_str()]);
+    assert!(matches!(&issues[..], [connector_publish::package::name::NameIssue::Refused { .. }]));
+    // A mis-cased standard file is a warning that names the canonical spelling.
+    let dir = tempfile::tempdir().unwrap();
+    clean(dir.path());
+    std::fs::rename(
+        dir.path().join("apiDefinition.swagger.json"),
+        dir.path().join("ApiDefinition.Swagger.JSON"),
+    )
+    .unwrap();
+    let report = validate(dir.path(), None).unwrap().report;
+    let f = report.findings.iter().find(|f| f.rule == "file-name-case").unwrap();
+    assert_eq!(f.severity, Severity::Warning);
+    assert!(f.message.contains("`apiDefinition.swagger.json`"), "{}", f.message);
+}
+
+#[test]
+fn bad_name_and_update_values_are_usage_errors() {
+    for args in [
+        &["--name", "../escape"][..],
+        &["--name", "-rf"],
+        &["--update", "certified-connectors/../x"],
+        &["--update", "DeepL"],
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        clean(dir.path());
+        let out = Command::cargo_bin("connector-publish")
+            .unwrap()
+            .arg("submit")
+            .arg(dir.path())
+            .arg("--dry-run")
+            .args(args)
+            .env("CONNECTOR_PUBLISH_CACHE", dir.path().join("cache"))
+            .env("CONNECTOR_PUBLISH_UPSTREAM", "/nonexistent/upstream")
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    }
+}
