@@ -777,6 +777,8 @@ fn an_update_is_judged_by_what_it_changes() {
     assert!(stdout.contains("A real run would stop here"), "{stdout}");
     assert!(w.github.write_requests().is_empty());
     assert_eq!(w.pushes(), 0);
+}
+
 /// Where `--patch` may write: regular files outside the connector and cache folders, or `-`.
 #[test]
 fn patch_targets_are_checked_and_nothing_is_left_behind() {

@@ -60,12 +60,7 @@ pub(super) fn check(file: &JsonFile, sink: &mut Sink) {
                 format!("`properties.{field}` must be a string, found {}", super::found(other)),
             );
         } else if value.is_none_or(str::is_empty) {
-            sink.at(
-                rule,
-                file,
-                "/properties",
-                format!("`properties.{field}` is missing or empty"),
-            );
+            sink.at(rule, file, "/properties", format!("`properties.{field}` is missing or empty"));
         }
     }
     if let Some(params) = root.pointer("/properties/connectionParameters").and_then(Value::as_object) {
