@@ -640,22 +640,7 @@ fn print_human(
     writeln!(out, "{}", paint(HEADER, "Diff"))?;
     for d in diff::file_diffs(repo, &p.plan)? {
         match &d.unified {
-            Some(text) => {
-                for line in text.lines() {
-                    let style = if line.starts_with("+++") || line.starts_with("---") {
-                        EMPHASIS
-                    } else if line.starts_with('+') {
-                        GOOD
-                    } else if line.starts_with('-') {
-                        ERROR
-                    } else if line.starts_with("@@") {
-                        DIM
-                    } else {
-                        anstyle::Style::new()
-                    };
-                    writeln!(out, "{}", paint(style, line))?;
-                }
-            }
+            Some(text) => crate::output::write_diff(out, text)?,
             None => writeln!(
                 out,
                 "{} binary file {} ({} -> {} bytes)",

@@ -37,6 +37,16 @@ fn as_text(bytes: &[u8]) -> Option<&str> {
     std::str::from_utf8(bytes).ok()
 }
 
+/// A unified diff of two texts under the header names `a` and `b`, with three lines of context:
+/// the plan's diff, and `package check`'s comparison of a solution's connector with GitHub's.
+pub fn unified(old: &str, new: &str, a: &str, b: &str) -> String {
+    similar::TextDiff::from_lines(old, new)
+        .unified_diff()
+        .context_radius(3)
+        .header(a, b)
+        .to_string()
+}
+
 /// One file's diff for people.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct FileDiff {
@@ -66,13 +76,12 @@ pub fn file_diffs(repo: &Repository, plan: &Plan) -> anyhow::Result<Vec<FileDiff
         let path = format!("{folder}/{}", file.name);
         let unified = match (as_text(&old), as_text(&new)) {
             (Some(o), Some(n)) => {
-                let diff = similar::TextDiff::from_lines(o, n);
                 let (a, b) = match file.change {
                     FileChange::Added => ("/dev/null".to_string(), format!("b/{path}")),
                     FileChange::Deleted => (format!("a/{path}"), "/dev/null".to_string()),
                     _ => (format!("a/{path}"), format!("b/{path}")),
                 };
-                Some(diff.unified_diff().context_radius(3).header(&a, &b).to_string())
+                Some(unified(o, n, &a, &b))
             }
             _ => None,
         };
