@@ -88,21 +88,26 @@ pub enum Command {
 }
 
 const PACKAGE_HELP: &str = "\
-Where this sits: after the pull request is approved (or an independent publisher's proposal is redirected),
-the maintainers ask for the certification package: a zip holding intro.md and a Package Deployer package,
-whose PkgAssets folder holds the solution zips exported from Dataverse (a connector solution, a flow
-solution, and for an AI plugin a plugin solution). You upload it in Partner Center.
+Where this sits: after the pull request is approved (or an independent publisher's proposal is
+redirected), the maintainers ask for the certification package: a zip holding intro.md and a
+Package Deployer package, whose PkgAssets folder holds the solution zips exported from Dataverse
+(a connector solution, a flow solution, and for an AI plugin a plugin solution). You upload it in
+Partner Center.
 
-Building the Package Deployer package itself needs .NET tooling, out of this tool's scope: `pac package init`,
-`pac package add-solution`, `dotnet publish` (https://learn.microsoft.com/power-platform/developer/cli/reference/package).
-Rules: Microsoft's Package Validator, scripts/ConnectorPackageValidator.ps1 in microsoft/PowerPlatformConnectors,
-and https://learn.microsoft.com/connectors/custom-connectors/certification-submission";
+Building the Package Deployer package itself needs .NET tooling, out of this tool's scope:
+`pac package init`, `pac package add-solution`, `dotnet publish`
+(https://learn.microsoft.com/power-platform/developer/cli/reference/package).
+
+Rules: Microsoft's Package Validator (scripts/ConnectorPackageValidator.ps1 in
+microsoft/PowerPlatformConnectors) and
+https://learn.microsoft.com/connectors/custom-connectors/certification-submission";
 
 const PACKAGE_CHECK_HELP: &str = "\
-Every rule of Microsoft's Package Validator (scripts/ConnectorPackageValidator.ps1), on any OS and without
-extracting anything: the zip is read in memory with caps on sizes, compression ratio and entry counts.
-With --connector or --connector-dir, the connector inside the connector solution (host, base path,
-operations, connection parameters) is compared with the connector folder; differences are warnings.
+Every rule of Microsoft's Package Validator (scripts/ConnectorPackageValidator.ps1), on any OS and
+without extracting anything: the zip is read in memory, with caps on sizes, compression ratio and
+entry counts. With --connector or --connector-dir, the connector inside the connector solution
+(host, base path, operations, connection parameters) is compared with that connector folder;
+differences are warnings.
 
 Exit status:
   0  the package is valid (warnings are allowed)
@@ -123,9 +128,10 @@ pub enum PackageCommand {
 }
 
 const PACKAGE_BUILD_HELP: &str = "\
-The output holds intro.md and the package zip, nothing else. It is checked before it is written: when the
-check finds errors, nothing is written. An existing output is replaced only with --force.
-The Package Deployer package (--package) is built with .NET tooling (`pac package`), out of this tool's scope.
+The output holds intro.md and the package zip, nothing else. It is checked before it is written:
+when the check finds errors, nothing is written. An existing output is replaced only with --force.
+The Package Deployer package (--package) is built with .NET tooling (`pac package`), out of this
+tool's scope.
 
 Exit status:
   0  written: the package is valid
