@@ -894,3 +894,56 @@ fn build_assembles_checks_and_refuses_to_overwrite() {
     assert!(stdout.contains("was not written"), "{stdout}");
     assert!(!output.exists());
 }
+
+#[test]
+fn what_the_validator_lets_through_but_reviewers_ask_for_is_a_warning() {
+    // A lower-case asset folder, a stray file beside intro.md, an empty intro.md, and a
+    // customizations.xml naming a connector file the zip lacks: all warnings, exit 0.
+    let mut files = connector_files("api.openbrewerydb.org");
+    files.retain(|(n, _)| !n.ends_with("_connectionparameters.json"));
+    let package = owned(&[
+        ("pkgassets/Connector.zip", solution(&customizations(false, false), files)),
+        ("pkgassets/Flow.zip", flow_solution()),
+    ]);
+    let bytes = zip_of(&[("intro.md", b"  \n"), ("OpenBreweryDB.pdpkg.zip", &package), ("notes.txt", b"x")]);
+    let (code, doc, text) = check(&bytes, &[]);
+    assert_eq!(code, 0, "{text}");
+    let found = rules(&doc);
+    for (rule, file) in [
+        ("asset-folder-name", "certification.zip › OpenBreweryDB.pdpkg.zip › pkgassets"),
+        ("outer-extra-files", "certification.zip"),
+        ("intro-empty", "certification.zip › intro.md"),
+        (
+            "solution-connector-files",
+            "certification.zip › OpenBreweryDB.pdpkg.zip › pkgassets/Connector.zip › customizations.xml",
+        ),
+    ] {
+        assert!(
+            found.iter().any(|(r, s, f)| r == rule && s == "warning" && f == file),
+            "{rule} at {file}: {found:?}"
+        );
+    }
+
+    // An AI plugin solution checked without --plugin: it is none of the two kinds, and says so.
+    let bytes = outer(&deployer(vec![
+        ("PkgAssets/Connector.zip", connector_solution()),
+        ("PkgAssets/Flow.zip", flow_solution()),
+    ]));
+    let (_, doc, _) = check(&bytes, &["--plugin"]);
+    assert!(rules(&doc).iter().any(|(r, _, _)| r == "plugin-solution-missing"));
+    let plugin_with_workflows = solution(&customizations(true, true), flow_files());
+    let bytes = outer(&deployer(vec![
+        ("PkgAssets/Connector.zip", connector_solution()),
+        ("PkgAssets/Flow.zip", flow_solution()),
+        ("PkgAssets/Odd.zip", plugin_with_workflows),
+    ]));
+    let (code, doc, _) = check(&bytes, &["--plugin"]);
+    assert_eq!(code, 1);
+    assert!(
+        rules(&doc)
+            .iter()
+            .any(|(r, s, f)| r == "solution-unclassified" && s == "warning" && f.ends_with("PkgAssets/Odd.zip › customizations.xml")),
+        "{:?}",
+        rules(&doc)
+    );
+}
