@@ -176,14 +176,12 @@ pub fn compare(connector: &SolutionConnector, folder_label: &str, folder: &Conne
     out
 }
 
+/// An upstream folder: its path as spelled upstream, and its top-level files' names and bytes.
+pub type FolderFiles = (String, Vec<(String, Vec<u8>)>);
+
 /// The top-level files of `<category>/<folder>` at `commit` in the mirror, the folder matched
 /// case-insensitively as checkouts on Windows and macOS do. `None` when there is no such folder.
-pub fn upstream_folder(
-    repo: &git2::Repository,
-    commit: git2::Oid,
-    category: &str,
-    folder: &str,
-) -> anyhow::Result<Option<(String, Vec<(String, Vec<u8>)>)>> {
+pub fn upstream_folder(repo: &git2::Repository, commit: git2::Oid, category: &str, folder: &str) -> anyhow::Result<Option<FolderFiles>> {
     let tree = repo
         .find_commit(commit)
         .context("the mirrored commit is missing; run `connector-publish sync`")?

@@ -688,7 +688,7 @@ pub fn add_comparison(inspection: &mut Inspection, folder_label: &str, folder: &
         if report.solutions.iter().any(|s| s.kind == Some(SolutionKind::Connector)) {
             report.add(
                 "connector-compare",
-                &report.package.clone(),
+                report.package.clone(),
                 "the connector solution's connector could not be read, so it was not compared",
                 "export the connector solution again from Dataverse",
             );
