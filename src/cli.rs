@@ -87,6 +87,138 @@ pub enum Command {
     /// Download a custom connector from a Power Platform environment, as `paconn download` does.
     #[command(after_help = DOWNLOAD_HELP)]
     Download(DownloadArgs),
+    /// The certification package for Partner Center, after the pull request: check, intro, build.
+    #[command(subcommand, after_help = PACKAGE_HELP)]
+    Package(PackageCommand),
+}
+
+const PACKAGE_HELP: &str = "\
+Where this sits: after the pull request is approved (or an independent publisher's proposal is
+redirected), the maintainers ask for the certification package: a zip holding intro.md and a
+Package Deployer package, whose PkgAssets folder holds the solution zips exported from Dataverse
+(a connector solution, a flow solution, and for an AI plugin a plugin solution). You upload it in
+Partner Center.
+
+Building the Package Deployer package itself needs .NET tooling, out of this tool's scope:
+`pac package init`, `pac package add-solution`, `dotnet publish`
+(https://learn.microsoft.com/power-platform/developer/cli/reference/package).
+
+Rules: Microsoft's Package Validator (scripts/ConnectorPackageValidator.ps1 in
+microsoft/PowerPlatformConnectors) and
+https://learn.microsoft.com/connectors/custom-connectors/certification-submission";
+
+const PACKAGE_CHECK_HELP: &str = "\
+Every rule of Microsoft's Package Validator (scripts/ConnectorPackageValidator.ps1), on any OS and
+without extracting anything: the zip is read in memory, with caps on sizes, compression ratio and
+entry counts. With --connector or --connector-dir, the connector inside the connector solution
+(host, base path, operations, connection parameters) is compared with that connector folder;
+differences are warnings.
+
+Exit status:
+  0  the package is valid (warnings are allowed)
+  1  the package breaks a rule: Partner Center would reject it
+  2  usage error
+  3  the check could not run (no such file, --connector folder not found upstream)";
+
+#[derive(Debug, Subcommand)]
+pub enum PackageCommand {
+    /// Check a certification package zip as Microsoft's Package Validator does, on any OS.
+    #[command(after_help = PACKAGE_CHECK_HELP)]
+    Check(PackageCheckArgs),
+    /// Write a starting intro.md into a connector folder, from its readme and swagger; never overwrites.
+    Intro(PackageIntroArgs),
+    /// Assemble the certification package from intro.md and a Package Deployer package, then check it.
+    #[command(after_help = PACKAGE_BUILD_HELP)]
+    Build(PackageBuildArgs),
+}
+
+const PACKAGE_BUILD_HELP: &str = "\
+The output holds intro.md and the package zip, nothing else. It is checked before it is written:
+when the check finds errors, nothing is written. An existing output is replaced only with --force.
+The Package Deployer package (--package) is built with .NET tooling (`pac package`), out of this
+tool's scope.
+
+Exit status:
+  0  written: the package is valid
+  1  not written: the package breaks a rule (the messages name the file inside the zips)
+  2  usage error
+  3  the command could not run (missing input, existing output without --force)";
+
+/// What to compare the connector solution's connector with.
+#[derive(Debug, Args)]
+pub struct PackageCompareArgs {
+    /// Compare the connector solution's connector with this upstream folder, "<category folder>/<connector folder>".
+    #[arg(long, value_name = "CATEGORY/FOLDER", conflicts_with = "connector_dir")]
+    pub connector: Option<String>,
+
+    /// Compare it with this local connector folder instead.
+    #[arg(long, value_name = "FOLDER")]
+    pub connector_dir: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub upstream: UpstreamArgs,
+
+    /// With --connector: sync first when the mirror is older than this many hours.
+    #[arg(long, value_name = "HOURS", env = "CONNECTOR_PUBLISH_MAX_AGE_HOURS", default_value_t = 24)]
+    pub max_age_hours: u64,
+
+    /// With --connector: never touch the network; read the mirror as it is.
+    #[arg(long)]
+    pub offline: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct PackageCheckArgs {
+    /// The certification package zip (intro.md and the Package Deployer package).
+    pub path: PathBuf,
+
+    /// The connector has an AI plugin: three solutions (connector, flow, AI plugin) instead of two.
+    #[arg(long)]
+    pub plugin: bool,
+
+    #[command(flatten)]
+    pub compare: PackageCompareArgs,
+
+    /// Print the report as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct PackageIntroArgs {
+    /// The connector folder (intro.md is written into it).
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct PackageBuildArgs {
+    /// The intro.md to put in the package.
+    #[arg(long, value_name = "FILE")]
+    pub intro: PathBuf,
+
+    /// The Package Deployer package zip (built with `pac package`).
+    #[arg(long, value_name = "FILE")]
+    pub package: PathBuf,
+
+    /// Where to write the certification package zip.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: PathBuf,
+
+    /// Replace the output when it exists.
+    #[arg(long)]
+    pub force: bool,
+
+    /// The connector has an AI plugin: three solutions instead of two.
+    #[arg(long)]
+    pub plugin: bool,
+
+    #[command(flatten)]
+    pub compare: PackageCompareArgs,
+
+    /// Print the report as JSON.
+    #[arg(long)]
+    pub json: bool,
 }
 
 const LOGIN_HELP: &str = "\

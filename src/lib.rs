@@ -6,6 +6,7 @@
 //! Commands in `commands` only compose stages.
 
 pub mod catalog;
+pub mod certpackage;
 pub mod check;
 pub mod cli;
 pub mod commands;

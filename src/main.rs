@@ -257,6 +257,48 @@ fn run(cli: Cli, matches: &clap::ArgMatches) -> anyhow::Result<i32> {
             }
             download::run(&options, &mut std::io::stdin().lock(), &mut stdout, &mut anstream::stderr())
         }
+        Command::Package(command) => {
+            use connector_publish::cli::{PackageCommand, PackageCompareArgs};
+            use connector_publish::commands::package::{self, BuildOptions, CheckOptions, CompareWith, IntroOptions};
+            // The flags sit one level deeper than other commands': `package check --upstream`.
+            let sub = matches.subcommand().map_or(matches, |(_, m)| m);
+            let compare = |args: PackageCompareArgs| -> anyhow::Result<Option<CompareWith>> {
+                Ok(match (args.connector, args.connector_dir) {
+                    (Some(folder), _) => Some(CompareWith::Upstream {
+                        folder,
+                        cache: cache_dir()?,
+                        upstream: upstream_from(&args.upstream, sub, &config),
+                        freshness: SearchOptions::freshness(args.offline, args.max_age_hours),
+                    }),
+                    (None, Some(dir)) => Some(CompareWith::Folder(dir)),
+                    (None, None) => None,
+                })
+            };
+            match command {
+                PackageCommand::Check(args) => {
+                    let options = CheckOptions {
+                        path: args.path,
+                        plugin: args.plugin,
+                        compare: compare(args.compare)?,
+                        json: args.json,
+                    };
+                    package::check(&options, &mut stdout, &mut anstream::stderr())
+                }
+                PackageCommand::Intro(args) => package::intro(&IntroOptions { path: args.path }, &mut stdout),
+                PackageCommand::Build(args) => {
+                    let options = BuildOptions {
+                        intro: args.intro,
+                        package: args.package,
+                        output: args.output,
+                        force: args.force,
+                        plugin: args.plugin,
+                        compare: compare(args.compare)?,
+                        json: args.json,
+                    };
+                    package::build(&options, &mut stdout, &mut anstream::stderr())
+                }
+            }
+        }
         Command::Search(args) => {
             let options = SearchOptions {
                 query: args.query,

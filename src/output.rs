@@ -56,3 +56,26 @@ pub fn spinner(message: String, hidden: bool) -> indicatif::ProgressBar {
     bar.enable_steady_tick(std::time::Duration::from_millis(120));
     bar
 }
+
+/// The style of one line of a unified diff: headers bold, additions green, removals red, hunks dim.
+pub fn diff_style(line: &str) -> Style {
+    if line.starts_with("+++") || line.starts_with("---") {
+        EMPHASIS
+    } else if line.starts_with('+') {
+        GOOD
+    } else if line.starts_with('-') {
+        ERROR
+    } else if line.starts_with("@@") {
+        DIM
+    } else {
+        Style::new()
+    }
+}
+
+/// A unified diff, line by line in [`diff_style`] (`submit`'s plan, `package check`'s comparison).
+pub fn write_diff(out: &mut dyn std::io::Write, text: &str) -> std::io::Result<()> {
+    for line in text.lines() {
+        writeln!(out, "{}", paint(diff_style(line), line))?;
+    }
+    Ok(())
+}

@@ -40,6 +40,10 @@ fn help_texts() {
         ("login", &["login"][..]),
         ("logout", &["logout"][..]),
         ("download", &["download"][..]),
+        ("package", &["package"][..]),
+        ("package_check", &["package", "check"][..]),
+        ("package_intro", &["package", "intro"][..]),
+        ("package_build", &["package", "build"][..]),
     ] {
         insta::assert_snapshot!(name, help(args));
     }

@@ -4,6 +4,7 @@ pub mod catalog;
 pub mod download;
 pub mod init;
 pub mod login;
+pub mod package;
 pub mod search;
 pub mod submit;
 pub mod sync;

@@ -711,22 +711,7 @@ fn print_human(
     }
     for d in diffs {
         match &d.unified {
-            Some(text) => {
-                for line in text.lines() {
-                    let style = if line.starts_with("+++") || line.starts_with("---") {
-                        EMPHASIS
-                    } else if line.starts_with('+') {
-                        GOOD
-                    } else if line.starts_with('-') {
-                        ERROR
-                    } else if line.starts_with("@@") {
-                        DIM
-                    } else {
-                        anstyle::Style::new()
-                    };
-                    writeln!(out, "{}", paint(style, line))?;
-                }
-            }
+            Some(text) => crate::output::write_diff(out, text)?,
             None => match &d.summary {
                 Some(summary) => writeln!(out, "{} {} {summary}", paint(EMPHASIS, "~"), d.path)?,
                 None => writeln!(

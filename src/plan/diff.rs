@@ -51,6 +51,16 @@ fn as_text(bytes: &[u8]) -> Option<&str> {
     std::str::from_utf8(bytes).ok()
 }
 
+/// A unified diff of two texts under the header names `a` and `b`, with three lines of context:
+/// the plan's diff, and `package check`'s comparison of a solution's connector with GitHub's.
+pub fn unified(old: &str, new: &str, a: &str, b: &str) -> String {
+    similar::TextDiff::from_lines(old, new)
+        .unified_diff()
+        .context_radius(3)
+        .header(a, b)
+        .to_string()
+}
+
 /// One file's diff for people.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct FileDiff {
@@ -115,13 +125,12 @@ pub fn file_diffs(repo: &Repository, plan: &Plan, masker: &Masker) -> anyhow::Re
             (Some(o), Some(n)) => {
                 masked = masker.spans(o.as_bytes()).len() + masker.spans(n.as_bytes()).len();
                 let (o, n) = (masker.text(o), masker.text(n));
-                let diff = similar::TextDiff::from_lines(o.as_ref(), n.as_ref());
                 let (a, b) = match file.change {
                     FileChange::Added => ("/dev/null".to_string(), format!("b/{path}")),
                     FileChange::Deleted => (format!("a/{path}"), "/dev/null".to_string()),
                     _ => (format!("a/{path}"), format!("b/{path}")),
                 };
-                Some(diff.unified_diff().context_radius(3).header(&a, &b).to_string())
+                Some(unified(o.as_ref(), n.as_ref(), &a, &b))
             }
             _ => None,
         };

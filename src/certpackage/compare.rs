@@ -1,0 +1,257 @@
+//! The connector inside the connector solution against the connector folder on GitHub (or a
+//! local folder): its OpenAPI definition (host, base path, operations) and its connection
+//! parameters. The reviewers ask for the two to match; differences are shown as unified diffs,
+//! the same as `submit`'s plan shows.
+
+use crate::package::{json, ConnectorPackage, KnownFile};
+use crate::plan::diff::{unified, FileDiff};
+use crate::plan::FileChange;
+use crate::powerplatform::download::OUTPUT_ONLY_OAUTH_FIELDS;
+use anyhow::Context;
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+/// The connector's files as read from the connector solution zip.
+#[derive(Debug, Clone, Default)]
+pub struct SolutionConnector {
+    /// `<name>` in customizations.xml.
+    pub name: Option<String>,
+    /// Each file's place for messages (`package.zip › PkgAssets/C.zip › Connector/x_openapidefinition.json`) and bytes.
+    pub swagger: Option<(String, Vec<u8>)>,
+    pub connection_parameters: Option<(String, Vec<u8>)>,
+    pub connection_parameter_sets: Option<(String, Vec<u8>)>,
+}
+
+/// The parts of a swagger the reviewers compare, one line each, sorted.
+pub fn swagger_view(swagger: &Value) -> String {
+    let mut out = String::new();
+    let text = |v: Option<&Value>| v.and_then(Value::as_str).unwrap_or("(none)").to_string();
+    out.push_str(&format!("host: {}\n", text(swagger.get("host"))));
+    out.push_str(&format!("basePath: {}\n", text(swagger.get("basePath"))));
+    out.push_str("operations:\n");
+    let mut ops = Vec::new();
+    if let Some(paths) = swagger.get("paths").and_then(Value::as_object) {
+        for (path, item) in paths {
+            for (method, op) in item.as_object().into_iter().flatten() {
+                if !crate::package::fingerprint::HTTP_METHODS.contains(&method.to_ascii_lowercase().as_str()) {
+                    continue;
+                }
+                let id = op.get("operationId").and_then(Value::as_str).unwrap_or("(no operationId)");
+                ops.push(format!("  {} {path} {id}", method.to_ascii_uppercase()));
+            }
+        }
+    }
+    ops.sort();
+    for op in ops {
+        out.push_str(&op);
+        out.push('\n');
+    }
+    out
+}
+
+/// Keys sorted, the service's output-only OAuth fields dropped: what the author controls.
+fn canonical(value: &Value, in_oauth: bool) -> Value {
+    match value {
+        Value::Object(map) => {
+            let sorted: BTreeMap<&String, Value> = map
+                .iter()
+                .filter(|(k, _)| !(in_oauth && OUTPUT_ONLY_OAUTH_FIELDS.contains(&k.as_str())))
+                .map(|(k, v)| (k, canonical(v, k == "oAuthSettings")))
+                .collect();
+            Value::Object(sorted.into_iter().map(|(k, v)| (k.clone(), v)).collect())
+        }
+        Value::Array(items) => Value::Array(items.iter().map(|v| canonical(v, false)).collect()),
+        other => other.clone(),
+    }
+}
+
+/// Connection parameters (or parameter sets) as sorted, indented JSON.
+pub fn parameters_view(value: &Value) -> String {
+    let mut text = serde_json::to_string_pretty(&canonical(value, false)).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+fn parse(bytes: &[u8]) -> Option<Value> {
+    json::parse(bytes).ok().map(|d| d.value)
+}
+
+/// One comparison's outcome.
+#[derive(Debug, Clone, Default)]
+pub struct Comparison {
+    /// Only the parts that differ.
+    pub diffs: Vec<FileDiff>,
+    /// What could not be compared, and why.
+    pub notes: Vec<String>,
+}
+
+fn diff_of(old_label: &str, old: &str, new_label: &str, new: &str) -> Option<FileDiff> {
+    (old != new).then(|| FileDiff {
+        path: old_label.to_string(),
+        change: FileChange::Modified,
+        unified: Some(unified(old, new, &format!("a/{old_label}"), &format!("b/{new_label}"))),
+        old_size: old.len(),
+        new_size: new.len(),
+    })
+}
+
+/// Compare the solution's connector with `folder`, whose files are named under `folder_label`
+/// (`independent-publisher-connectors/Open Brewery DB`, or a local path).
+pub fn compare(connector: &SolutionConnector, folder_label: &str, folder: &ConnectorPackage) -> Comparison {
+    let mut out = Comparison::default();
+    let label = |f: &crate::package::PackageFile| format!("{folder_label}/{}", f.name);
+
+    match (folder.swagger_file(), &connector.swagger) {
+        (Some(file), Some((place, bytes))) => match (parse(&file.bytes), parse(bytes)) {
+            (Some(old), Some(new)) => {
+                out.diffs
+                    .extend(diff_of(&label(file), &swagger_view(&old), place, &swagger_view(&new)));
+            }
+            (None, _) => out.notes.push(format!("{} is not JSON: it cannot be compared", label(file))),
+            (_, None) => out.notes.push(format!("{place} is not JSON: it cannot be compared")),
+        },
+        (None, _) => out
+            .notes
+            .push(format!("{folder_label} has no apiDefinition.swagger.json to compare with")),
+        (_, None) => out
+            .notes
+            .push("the connector solution's connector has no OpenAPI definition to compare".into()),
+    }
+
+    let properties = folder.file(KnownFile::ApiProperties);
+    let props_value = properties.and_then(|f| parse(&f.bytes));
+    let pairs = [
+        ("connectionParameters", &connector.connection_parameters),
+        ("connectionParameterSets", &connector.connection_parameter_sets),
+    ];
+    for (key, solution_side) in pairs {
+        let upstream = props_value.as_ref().and_then(|p| p.pointer(&format!("/properties/{key}")));
+        let old_label = match properties {
+            Some(f) => format!("{} (properties.{key})", label(f)),
+            None => format!("{folder_label}/apiProperties.json (properties.{key})"),
+        };
+        let new = match solution_side {
+            Some((place, bytes)) => match parse(bytes) {
+                Some(v) => Some((place, v)),
+                None => {
+                    out.notes.push(format!("{place} is not JSON: it cannot be compared"));
+                    continue;
+                }
+            },
+            None => None,
+        };
+        match (upstream, new) {
+            (None, None) => {}
+            (Some(old), Some((place, new))) => {
+                out.diffs
+                    .extend(diff_of(&old_label, &parameters_view(old), place, &parameters_view(&new)));
+            }
+            (Some(old), None) => {
+                // An empty list on one side and nothing on the other are the same.
+                if old.as_object().is_some_and(|o| !o.is_empty()) {
+                    let old_text = parameters_view(old);
+                    out.diffs.push(FileDiff {
+                        path: old_label.clone(),
+                        change: FileChange::Deleted,
+                        unified: Some(unified(&old_text, "", &format!("a/{old_label}"), "/dev/null")),
+                        old_size: old_text.len(),
+                        new_size: 0,
+                    });
+                }
+            }
+            (None, Some((place, new))) => {
+                if new.as_object().is_some_and(|o| !o.is_empty()) {
+                    let new_text = parameters_view(&new);
+                    out.diffs.push(FileDiff {
+                        path: place.clone(),
+                        change: FileChange::Added,
+                        unified: Some(unified("", &new_text, "/dev/null", &format!("b/{place}"))),
+                        old_size: 0,
+                        new_size: new_text.len(),
+                    });
+                }
+            }
+        }
+    }
+    out
+}
+
+/// An upstream folder: its path as spelled upstream, and its top-level files' names and bytes.
+pub type FolderFiles = (String, Vec<(String, Vec<u8>)>);
+
+/// The top-level files of `<category>/<folder>` at `commit` in the mirror, the folder matched
+/// case-insensitively as checkouts on Windows and macOS do. `None` when there is no such folder.
+pub fn upstream_folder(repo: &git2::Repository, commit: git2::Oid, category: &str, folder: &str) -> anyhow::Result<Option<FolderFiles>> {
+    let tree = repo
+        .find_commit(commit)
+        .context("the mirrored commit is missing; run `connector-publish sync`")?
+        .tree()?;
+    let Ok(category_entry) = tree.get_path(std::path::Path::new(category)) else {
+        return Ok(None);
+    };
+    let category_tree = repo.find_tree(category_entry.id())?;
+    let Some(entry) = category_tree
+        .iter()
+        .find(|e| e.kind() == Some(git2::ObjectType::Tree) && e.name().is_ok_and(|n| n.eq_ignore_ascii_case(folder)))
+    else {
+        return Ok(None);
+    };
+    let name = entry.name().unwrap_or(folder).to_string();
+    let folder_tree = repo.find_tree(entry.id())?;
+    let mut files = Vec::new();
+    for e in folder_tree.iter() {
+        if e.kind() != Some(git2::ObjectType::Blob) {
+            continue;
+        }
+        let Ok(file_name) = e.name() else { continue };
+        files.push((file_name.to_string(), repo.find_blob(e.id())?.content().to_vec()));
+    }
+    Ok(Some((format!("{category}/{name}"), files)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn views_ignore_order_and_output_only_fields() {
+        let a = serde_json::json!({"token": {"type": "oauthSetting", "oAuthSettings": {"clientId": "x", "redirectUrl": "https://r", "identityProvider": "aad"}}});
+        let b = serde_json::json!({"token": {"oAuthSettings": {"identityProvider": "aad", "clientId": "x"}, "type": "oauthSetting"}});
+        assert_eq!(parameters_view(&a), parameters_view(&b));
+        let s1 = serde_json::json!({"host": "h", "basePath": "/v1", "paths": {"/b": {"get": {"operationId": "B"}}, "/a": {"post": {"operationId": "A"}, "parameters": []}}});
+        assert_eq!(swagger_view(&s1), "host: h\nbasePath: /v1\noperations:\n  GET /b B\n  POST /a A\n");
+    }
+
+    #[test]
+    fn differences_become_unified_diffs() {
+        let folder = ConnectorPackage::from_files(
+            "x",
+            [
+                (
+                    "apiDefinition.swagger.json".into(),
+                    br#"{"host": "api.a.com", "basePath": "/v1", "paths": {}}"#.to_vec(),
+                ),
+                (
+                    "apiProperties.json".into(),
+                    br#"{"properties": {"connectionParameters": {"api_key": {"type": "securestring"}}}}"#.to_vec(),
+                ),
+            ],
+        );
+        let connector = SolutionConnector {
+            swagger: Some((
+                "s.zip › Connector/x_openapidefinition.json".into(),
+                br#"{"host": "api.b.com", "basePath": "/v1", "paths": {}}"#.to_vec(),
+            )),
+            connection_parameters: Some((
+                "s.zip › Connector/x_connectionparameters.json".into(),
+                br#"{"api_key": {"type": "securestring"}}"#.to_vec(),
+            )),
+            ..Default::default()
+        };
+        let c = compare(&connector, "certified-connectors/A", &folder);
+        assert_eq!(c.diffs.len(), 1, "{:?}", c.diffs);
+        let text = c.diffs[0].unified.as_deref().unwrap();
+        assert!(text.contains("-host: api.a.com\n+host: api.b.com"), "{text}");
+        assert!(text.contains("--- a/certified-connectors/A/apiDefinition.swagger.json"), "{text}");
+    }
+}

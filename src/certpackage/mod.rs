@@ -1,0 +1,761 @@
+//! The certification package: the zip an author uploads to Partner Center after the pull request
+//! is approved. It holds `intro.md` and a Package Deployer package zip, whose one asset folder
+//! (`PkgAssets`) holds the solution zips exported from Dataverse: a connector solution, a flow
+//! solution and, for an AI plugin, a plugin solution.
+//!
+//! [`check`] implements every rule of Microsoft's Package Validator
+//! (`scripts/ConnectorPackageValidator.ps1`, see [`rules::VALIDATOR`]) on any OS, in memory, with
+//! the archive treated as hostile ([`archive`]); [`compare`] goes beyond it, comparing the
+//! connector solution's connector with the connector folder on GitHub; [`intro`] checks and
+//! writes `intro.md`; [`build`] assembles the outer zip.
+
+pub mod archive;
+pub mod compare;
+pub mod intro;
+pub mod rules;
+pub mod solution;
+
+use crate::check::Severity;
+use crate::package::Position;
+use crate::plan::diff::FileDiff;
+use archive::{Archive, ArchiveError, Budget, Entry, Limits};
+use compare::SolutionConnector;
+use solution::SolutionKind;
+use std::io::Write;
+
+/// How a place inside nested archives is written: `package.zip › PkgAssets/C.zip › customizations.xml`.
+pub const SEPARATOR: &str = " › ";
+
+/// The conventional asset folder name (Package Deployer's template names it so).
+pub const ASSET_FOLDER: &str = "PkgAssets";
+
+/// The files every exported solution has at its root.
+pub const SOLUTION_ROOT_FILES: [&str; 3] = ["[Content_Types].xml", "customizations.xml", "solution.xml"];
+
+/// At most this many solution zips are opened (the validator wants two or three).
+const MAX_SOLUTIONS: usize = 10;
+/// At most this many unsafe entry names are listed one by one.
+const MAX_UNSAFE_LISTED: usize = 20;
+
+/// One place where one package rule fires.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Finding {
+    pub rule: &'static str,
+    pub severity: Severity,
+    /// Where, inside the nested archives.
+    pub file: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub position: Option<Position>,
+    pub message: String,
+    pub fix: String,
+}
+
+/// One solution zip of the asset folder.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct SolutionSummary {
+    pub file: String,
+    pub kind: Option<SolutionKind>,
+    /// `<name>` of each connector in customizations.xml.
+    pub connectors: Vec<String>,
+    pub workflows: usize,
+}
+
+/// Everything `package check` learned, for human and JSON output.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct Report {
+    pub package: String,
+    pub plugin: bool,
+    pub intro: Option<String>,
+    pub deployer_package: Option<String>,
+    pub asset_folder: Option<String>,
+    pub solutions: Vec<SolutionSummary>,
+    /// The connector folder the connector solution was compared with.
+    pub compared_with: Option<String>,
+    /// How the connector solution's connector differs from it.
+    pub diff: Vec<FileDiff>,
+    pub findings: Vec<Finding>,
+    /// Uncompressed bytes read, all levels together (bounded by the limits).
+    pub bytes_read: u64,
+}
+
+impl Report {
+    pub fn errors(&self) -> usize {
+        self.findings.iter().filter(|f| f.severity == Severity::Error).count()
+    }
+
+    pub fn warnings(&self) -> usize {
+        self.findings.iter().filter(|f| f.severity == Severity::Warning).count()
+    }
+
+    fn add(&mut self, rule: &'static str, file: impl Into<String>, message: impl Into<String>, fix: impl Into<String>) {
+        self.findings.push(Finding {
+            rule,
+            severity: rules::rule_by_id(rule).severity,
+            file: file.into(),
+            position: None,
+            message: message.into(),
+            fix: fix.into(),
+        });
+    }
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options {
+    /// The connector has an AI plugin: three solutions instead of two.
+    pub plugin: bool,
+    pub limits: Limits,
+}
+
+/// The outcome of reading a package: the report, and what later steps compare.
+#[derive(Debug, Clone, Default)]
+pub struct Inspection {
+    pub report: Report,
+    /// The connector of the connector solution, when there is one.
+    pub connector: Option<SolutionConnector>,
+}
+
+fn place(parts: &[&str]) -> String {
+    parts.join(SEPARATOR)
+}
+
+fn has_extension(name: &str, ext: &str) -> bool {
+    name.rsplit_once('.')
+        .is_some_and(|(stem, e)| !stem.is_empty() && e.eq_ignore_ascii_case(ext))
+}
+
+fn file_name(entry: &Entry) -> &str {
+    entry.name.trim_end_matches('/').rsplit('/').next().unwrap_or(&entry.name)
+}
+
+fn list(names: &[String]) -> String {
+    names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
+}
+
+/// An archive error as a finding.
+fn archive_finding(report: &mut Report, at: &str, e: &ArchiveError, not_zip_rule: &'static str, what: &str) {
+    match e {
+        ArchiveError::NotZip(reason) => report.add(
+            not_zip_rule,
+            at,
+            format!("{what} cannot be read as a zip archive ({reason})"),
+            "export it again, or zip it again with a standard tool; do not rename another format to .zip",
+        ),
+        other => report.add(
+            "archive-limits",
+            at,
+            format!("{other}; the archive was not read further"),
+            "a certification package is a few MiB: rebuild it from the exported solutions (never nest archives deeper than the package defines)",
+        ),
+    }
+}
+
+/// Report every entry whose name leaves the archive; such entries are never read.
+fn unsafe_names(report: &mut Report, at: &str, archive: &Archive) {
+    let bad: Vec<&Entry> = archive.entries.iter().filter(|e| e.unsafe_reason.is_some()).collect();
+    for e in bad.iter().take(MAX_UNSAFE_LISTED) {
+        report.add(
+            "archive-unsafe-name",
+            place(&[at, &e.name.escape_debug().to_string()]),
+            format!("the entry name cannot be used: {}", e.unsafe_reason.unwrap_or_default()),
+            "remove the entry: extracting it would write outside the folder (this check never extracts anything)",
+        );
+    }
+    if bad.len() > MAX_UNSAFE_LISTED {
+        report.add(
+            "archive-unsafe-name",
+            at,
+            format!("{} more entries with unusable names", bad.len() - MAX_UNSAFE_LISTED),
+            "rebuild the archive from the exported solutions",
+        );
+    }
+}
+
+/// Check the package zip `bytes` (named `label` in messages) against the validator's rules and
+/// the intro template. Reads in memory only, within `options.limits`.
+pub fn check(label: &str, bytes: Vec<u8>, options: &Options) -> Inspection {
+    let mut report = Report {
+        package: label.to_string(),
+        plugin: options.plugin,
+        ..Default::default()
+    };
+    let mut budget = Budget::new(options.limits);
+    let mut connector = None;
+    inspect_outer(&mut report, &mut connector, label, bytes, options, &mut budget);
+    report.bytes_read = budget.used();
+    Inspection { report, connector }
+}
+
+fn inspect_outer(
+    report: &mut Report,
+    connector: &mut Option<SolutionConnector>,
+    label: &str,
+    bytes: Vec<u8>,
+    options: &Options,
+    budget: &mut Budget,
+) {
+    if bytes.len() as u64 > options.limits.max_file_bytes {
+        report.add(
+            "archive-limits",
+            label,
+            format!(
+                "the file is {} bytes, more than the {} a package can reasonably be",
+                bytes.len(),
+                options.limits.max_file_bytes
+            ),
+            "a certification package is a few MiB: rebuild it from the exported solutions",
+        );
+        return;
+    }
+    let mut outer = match Archive::open(bytes, &options.limits) {
+        Ok(a) => a,
+        Err(e) => {
+            archive_finding(report, label, &e, "package-not-zip", "the file");
+            return;
+        }
+    };
+    unsafe_names(report, label, &outer);
+
+    // Level 1: one Markdown file, one zip, no folder.
+    let folders = outer.root_folders();
+    if !folders.is_empty() {
+        let mac = folders.iter().any(|f| f == "__MACOSX");
+        report.add(
+            "outer-folders",
+            label,
+            format!("the zip holds {} {}; it must hold no folder", if folders.len() == 1 { "the folder" } else { "the folders" }, list(&folders)),
+            if mac {
+                "remove `__MACOSX` (macOS Finder adds it) and any other folder: zip intro.md and the package zip themselves, or use `connector-publish package build`"
+            } else {
+                "zip intro.md and the package zip themselves, not a folder holding them (or use `connector-publish package build`)"
+            },
+        );
+    }
+    let root_files: Vec<(usize, String)> = outer.root_files().iter().map(|e| (e.index, e.name.clone())).collect();
+    let of_kind = |ext: &str| -> Vec<(usize, String)> { root_files.iter().filter(|(_, n)| has_extension(n, ext)).cloned().collect() };
+    let markdown = of_kind("md");
+    let zips = of_kind("zip");
+    let others: Vec<String> = root_files
+        .iter()
+        .filter(|(_, n)| !has_extension(n, "md") && !has_extension(n, "zip"))
+        .map(|(_, n)| n.clone())
+        .collect();
+    match markdown.len() {
+        0 => report.add(
+            "outer-intro",
+            label,
+            "the zip holds no intro.md",
+            "add intro.md beside the package zip (`connector-publish package intro <connector folder>` writes a starting one)",
+        ),
+        1 => {}
+        n => report.add(
+            "outer-intro",
+            label,
+            format!(
+                "the zip holds {n} Markdown files ({}); it must hold exactly one, intro.md",
+                list(&markdown.iter().map(|(_, n)| n.clone()).collect::<Vec<_>>())
+            ),
+            "keep intro.md and remove the others",
+        ),
+    }
+    match zips.len() {
+        0 => report.add(
+            "outer-package-zip",
+            label,
+            "the zip holds no package zip",
+            "add the Package Deployer package zip (built with `pac package`) beside intro.md",
+        ),
+        1 => {}
+        n => report.add(
+            "outer-package-zip",
+            label,
+            format!(
+                "the zip holds {n} zip files ({}); it must hold exactly one, the Package Deployer package",
+                list(&zips.iter().map(|(_, n)| n.clone()).collect::<Vec<_>>())
+            ),
+            "keep the package zip only: the solution zips go inside it, in its PkgAssets folder",
+        ),
+    }
+    if !others.is_empty() {
+        report.add(
+            "outer-extra-files",
+            label,
+            format!("the zip also holds {}", list(&others)),
+            "the package holds intro.md and the package zip only: remove the other files",
+        );
+    }
+
+    if let [(index, name)] = markdown.as_slice() {
+        let (index, name) = (*index, name.clone());
+        report.intro = Some(name.clone());
+        let at = place(&[label, &name]);
+        if !name.eq_ignore_ascii_case("intro.md") {
+            report.add(
+                "intro-name",
+                &at,
+                format!("the Markdown file is named `{name}`"),
+                "name it intro.md",
+            );
+        }
+        match outer.read(index, budget) {
+            Ok(bytes) => check_intro(report, &at, &String::from_utf8_lossy(&bytes)),
+            Err(e) => archive_finding(report, &at, &e, "package-not-zip", "intro.md"),
+        }
+    }
+    let [(index, name)] = zips.as_slice() else { return };
+    let (index, name) = (*index, name.clone());
+    report.deployer_package = Some(name.clone());
+    let at = place(&[label, &name]);
+    let bytes = match outer.read(index, budget) {
+        Ok(b) => b,
+        Err(e) => return archive_finding(report, &at, &e, "package-zip-not-zip", "the package zip"),
+    };
+    drop(outer);
+    inspect_package(report, connector, &at, bytes, options, budget);
+}
+
+fn check_intro(report: &mut Report, at: &str, text: &str) {
+    let c = intro::check(text);
+    if c.empty {
+        report.add(
+            "intro-empty",
+            at,
+            "intro.md is empty",
+            "write the connector's introduction (`connector-publish package intro <connector folder>` writes a starting one)",
+        );
+        return;
+    }
+    for section in c.missing {
+        report.add(
+            "intro-section",
+            at,
+            format!("intro.md has no \"{section}\" section"),
+            format!("add a `## {section}` section (Microsoft's intro template)"),
+        );
+    }
+    if let Some(line) = c.todo_lines.first() {
+        report.add(
+            "intro-todo",
+            format!("{at}:{line}"),
+            format!("intro.md still holds {} `TODO:` placeholder(s)", c.todo_lines.len()),
+            "replace every TODO: line with the real text",
+        );
+    }
+}
+
+/// Level 2 and 3: the Package Deployer package and its asset folder.
+fn inspect_package(
+    report: &mut Report,
+    connector: &mut Option<SolutionConnector>,
+    at: &str,
+    bytes: Vec<u8>,
+    options: &Options,
+    budget: &mut Budget,
+) {
+    let mut package = match Archive::open(bytes, &options.limits) {
+        Ok(a) => a,
+        Err(e) => return archive_finding(report, at, &e, "package-zip-not-zip", "the package zip"),
+    };
+    unsafe_names(report, at, &package);
+    let folders = package.root_folders();
+    let asset = match folders.as_slice() {
+        [] => {
+            report.add(
+                "package-asset-folder",
+                at,
+                "the package zip holds no folder; it must hold one, ideally named PkgAssets, with the solution zips",
+                "build the package with `pac package` and put the solution zips in its PkgAssets folder",
+            );
+            return;
+        }
+        [one] => one.clone(),
+        many => {
+            report.add(
+                "package-asset-folder",
+                at,
+                format!(
+                    "the package zip holds {} folders ({}); it must hold exactly one, PkgAssets",
+                    many.len(),
+                    list(many)
+                ),
+                "keep PkgAssets, with the solution zips in it, and remove the other folders",
+            );
+            return;
+        }
+    };
+    report.asset_folder = Some(asset.clone());
+    let asset_at = place(&[at, &asset]);
+    if asset != ASSET_FOLDER {
+        report.add(
+            "asset-folder-name",
+            &asset_at,
+            format!("the asset folder is named `{asset}`"),
+            format!("name it `{ASSET_FOLDER}` (with this casing), as Package Deployer's template does"),
+        );
+    }
+    let subfolders = package.folders_in(&asset);
+    if !subfolders.is_empty() {
+        report.add(
+            "assets-subfolders",
+            &asset_at,
+            format!(
+                "the asset folder holds {} {}",
+                if subfolders.len() == 1 { "the folder" } else { "the folders" },
+                list(&subfolders)
+            ),
+            "the asset folder holds the solution zips only: remove its folders",
+        );
+    }
+    let solutions: Vec<(usize, String)> = package
+        .files_in(&asset)
+        .into_iter()
+        .filter(|e| has_extension(&e.name, "zip"))
+        .map(|e| (e.index, file_name(e).to_string()))
+        .collect();
+    let expected = if options.plugin { 3 } else { 2 };
+    if solutions.len() != expected {
+        let what = if options.plugin {
+            "three solution zips: the connector, the flow and the AI plugin solution"
+        } else {
+            "two solution zips: the connector solution and the flow solution"
+        };
+        report.add(
+            "assets-solution-count",
+            &asset_at,
+            format!(
+                "the asset folder holds {} solution zip{}{}; it must hold {what}",
+                solutions.len(),
+                if solutions.len() == 1 { "" } else { "s" },
+                if solutions.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({})", list(&solutions.iter().map(|(_, n)| n.clone()).collect::<Vec<_>>()))
+                }
+            ),
+            if options.plugin {
+                "export the three solutions from Dataverse and put their zips in the asset folder"
+            } else if solutions.len() > 2 {
+                "keep the connector and the flow solution zips only (an AI plugin package? check it with --plugin)"
+            } else {
+                "export both solutions from Dataverse and put their zips in the asset folder"
+            },
+        );
+    }
+
+    let mut kinds = Vec::new();
+    for (index, name) in solutions.into_iter().take(MAX_SOLUTIONS) {
+        let sol_at = place(&[at, &format!("{asset}/{name}")]);
+        let bytes = match package.read(index, budget) {
+            Ok(b) => b,
+            Err(e) => {
+                archive_finding(report, &sol_at, &e, "solution-not-zip", "the solution zip");
+                continue;
+            }
+        };
+        if let Some((kind, found)) = inspect_solution(report, &sol_at, bytes, options, budget) {
+            if kind == SolutionKind::Connector && connector.is_none() {
+                *connector = found;
+            }
+            kinds.push(kind);
+        }
+    }
+    if !kinds.contains(&SolutionKind::Connector) {
+        report.add(
+            "connector-solution-missing",
+            &asset_at,
+            "no connector solution: none of the solutions has connectors only (a Connector folder and nothing else)",
+            "create a solution holding the connector alone, export it, and put its zip in the asset folder",
+        );
+    }
+    if !kinds.contains(&SolutionKind::Flow) {
+        report.add(
+            "flow-solution-missing",
+            &asset_at,
+            "no flow solution: none of the solutions has both connectors and workflows (Connector and Workflows folders)",
+            "create a solution holding the connector and at least one flow that uses it, export it, and put its zip in the asset folder",
+        );
+    }
+    if options.plugin && !kinds.contains(&SolutionKind::AiPlugin) {
+        report.add(
+            "plugin-solution-missing",
+            &asset_at,
+            "no AI plugin solution: none of the solutions has a connector and an AI plugin (Connector, aiplugins and aipluginoperations folders)",
+            "create a solution holding the connector and its AI plugin, export it, and put its zip in the asset folder",
+        );
+    }
+}
+
+/// Level 4: one solution zip. Returns its kind, and for a connector solution its connector.
+fn inspect_solution(
+    report: &mut Report,
+    at: &str,
+    bytes: Vec<u8>,
+    options: &Options,
+    budget: &mut Budget,
+) -> Option<(SolutionKind, Option<SolutionConnector>)> {
+    let mut sol = match Archive::open(bytes, &options.limits) {
+        Ok(a) => a,
+        Err(e) => {
+            archive_finding(report, at, &e, "solution-not-zip", "the solution zip");
+            return None;
+        }
+    };
+    unsafe_names(report, at, &sol);
+    let file_label = at.rsplit(SEPARATOR).next().unwrap_or(at).to_string();
+    let mut summary = SolutionSummary {
+        file: file_label,
+        kind: None,
+        connectors: Vec::new(),
+        workflows: 0,
+    };
+    let root: Vec<String> = sol.root_files().iter().map(|e| e.name.clone()).collect();
+    let missing: Vec<String> = SOLUTION_ROOT_FILES
+        .iter()
+        .filter(|f| !root.iter().any(|r| r.eq_ignore_ascii_case(f)))
+        .map(|f| f.to_string())
+        .collect();
+    if !missing.is_empty() {
+        report.add(
+            "solution-root-files",
+            at,
+            format!("the solution zip lacks {} at its root", list(&missing)),
+            "export the solution again from Dataverse: an exported solution always has [Content_Types].xml, customizations.xml and solution.xml, and they must not be moved or removed",
+        );
+    }
+    let Some(customizations) = sol.find("customizations.xml").map(|e| e.index) else {
+        report.solutions.push(summary);
+        return None;
+    };
+    let xml_at = place(&[at, "customizations.xml"]);
+    let parsed = match sol.read(customizations, budget) {
+        Ok(bytes) => solution::parse_customizations(&bytes),
+        Err(e) => {
+            archive_finding(report, &xml_at, &e, "solution-not-zip", "customizations.xml");
+            report.solutions.push(summary);
+            return None;
+        }
+    };
+    let c = match parsed {
+        Ok(c) => c,
+        Err(e) => {
+            report.findings.push(Finding {
+                rule: "solution-customizations",
+                severity: rules::rule_by_id("solution-customizations").severity,
+                file: xml_at,
+                position: e.position,
+                message: format!("customizations.xml is not well-formed XML: {}", e.message),
+                fix: "export the solution again from Dataverse; do not edit customizations.xml by hand".into(),
+            });
+            report.solutions.push(summary);
+            return None;
+        }
+    };
+    summary.connectors = c.connectors.iter().filter_map(|k| k.name.clone()).collect();
+    summary.workflows = c.workflows;
+    let folders = sol.root_folders();
+    let has = |name: &str| folders.iter().any(|f| f.eq_ignore_ascii_case(name));
+    let missing_folders = |names: &[&str]| -> Vec<String> { names.iter().filter(|n| !has(n)).map(|n| n.to_string()).collect() };
+    let export_again =
+        "the folders match customizations.xml in an exported solution: export the solution again rather than editing the zip";
+    if c.has_connector {
+        let gone = missing_folders(&["Connector"]);
+        if !gone.is_empty() {
+            report.add(
+                "solution-connector-folder",
+                at,
+                "customizations.xml declares a connector but the solution zip has no Connector folder",
+                export_again,
+            );
+        }
+    }
+    if c.has_workflows {
+        let gone = missing_folders(&["Connector", "Workflows"]);
+        if !gone.is_empty() {
+            report.add(
+                "solution-workflows-folder",
+                at,
+                format!(
+                    "customizations.xml declares workflows but the solution zip lacks the {} folder(s)",
+                    list(&gone)
+                ),
+                export_again,
+            );
+        }
+    }
+    if options.plugin && c.has_ai_plugin {
+        let gone = missing_folders(&["Connector", "aiplugins", "aipluginoperations"]);
+        if !gone.is_empty() {
+            report.add(
+                "solution-plugin-folders",
+                at,
+                format!(
+                    "customizations.xml declares an AI plugin but the solution zip lacks the {} folder(s)",
+                    list(&gone)
+                ),
+                export_again,
+            );
+        }
+    }
+    let kind = c.kind(options.plugin);
+    summary.kind = kind;
+    if kind.is_none() {
+        let has_plugin = c.has_ai_plugin && !options.plugin;
+        report.add(
+            "solution-unclassified",
+            &xml_at,
+            format!(
+                "the solution is none of a connector, flow or AI plugin solution (connectors: {}, workflows: {}, AI plugin: {})",
+                if c.has_connector { "yes" } else { "no" },
+                if c.has_workflows { "yes" } else { "no" },
+                if c.has_ai_plugin { "yes" } else { "no" },
+            ),
+            if has_plugin {
+                "it holds an AI plugin: check the package with --plugin"
+            } else {
+                "every solution holds the connector: add it to the solution and export it again"
+            },
+        );
+    }
+    let found = (kind == Some(SolutionKind::Connector)).then(|| read_connector(report, at, &mut sol, &c, budget));
+    report.solutions.push(summary);
+    kind.map(|k| (k, found.flatten()))
+}
+
+/// The connector's files named by its `<Connector>` element (or, failing that, found by their
+/// Dataverse suffix under `Connector/`).
+fn read_connector(
+    report: &mut Report,
+    at: &str,
+    sol: &mut Archive,
+    c: &solution::Customizations,
+    budget: &mut Budget,
+) -> Option<SolutionConnector> {
+    let element = c.connectors.first()?;
+    let mut out = SolutionConnector {
+        name: element.name.clone(),
+        ..Default::default()
+    };
+    let by_suffix = |sol: &Archive, suffix: &str| -> Option<String> {
+        let hits: Vec<&Entry> = sol
+            .files_in("Connector")
+            .into_iter()
+            .filter(|e| {
+                let n = file_name(e).to_ascii_lowercase();
+                n.ends_with(suffix) && element.name.as_deref().is_none_or(|name| n.starts_with(&name.to_ascii_lowercase()))
+            })
+            .collect();
+        (hits.len() == 1).then(|| hits[0].name.clone())
+    };
+    let wanted = [
+        (element.openapi_definition.clone(), "_openapidefinition.json", 0),
+        (element.connection_parameters.clone(), "_connectionparameters.json", 1),
+        (element.connection_parameter_sets.clone(), "_connectionparametersets.json", 2),
+    ];
+    for (declared, suffix, slot) in wanted {
+        let path = declared.clone().or_else(|| by_suffix(sol, suffix));
+        let Some(path) = path else { continue };
+        let Some(index) = sol.find(&path).map(|e| e.index) else {
+            if declared.is_some() {
+                report.add(
+                    "solution-connector-files",
+                    place(&[at, "customizations.xml"]),
+                    format!("customizations.xml names `{path}`, which the solution zip does not hold"),
+                    "export the solution again from Dataverse",
+                );
+            }
+            continue;
+        };
+        let file_at = place(&[at, path.trim_start_matches('/')]);
+        match sol.read(index, budget) {
+            Ok(bytes) => {
+                let value = Some((file_at, bytes));
+                match slot {
+                    0 => out.swagger = value,
+                    1 => out.connection_parameters = value,
+                    _ => out.connection_parameter_sets = value,
+                }
+            }
+            Err(e) => archive_finding(report, &file_at, &e, "solution-not-zip", "the connector file"),
+        }
+    }
+    Some(out)
+}
+
+/// Add the comparison of the connector solution's connector with `folder` to the report.
+pub fn add_comparison(inspection: &mut Inspection, folder_label: &str, folder: &crate::package::ConnectorPackage) {
+    let report = &mut inspection.report;
+    report.compared_with = Some(folder_label.to_string());
+    let Some(connector) = &inspection.connector else {
+        if report.solutions.iter().any(|s| s.kind == Some(SolutionKind::Connector)) {
+            report.add(
+                "connector-compare",
+                report.package.clone(),
+                "the connector solution's connector could not be read, so it was not compared",
+                "export the connector solution again from Dataverse",
+            );
+        }
+        return;
+    };
+    let comparison = compare::compare(connector, folder_label, folder);
+    for note in &comparison.notes {
+        report.add(
+            "connector-compare",
+            folder_label,
+            note.clone(),
+            "fix the file so that the two connectors can be compared",
+        );
+    }
+    for d in &comparison.diffs {
+        report.add(
+            "connector-mismatch",
+            &d.path,
+            "the connector in the connector solution differs from this file (the diff below shows how)",
+            "the reviewers ask for the two to match: update the connector in your environment (or the pull request) and export the solution again",
+        );
+    }
+    report.diff = comparison.diffs;
+}
+
+/// The outer zip for Partner Center: `intro.md` and the package zip (named `package_name`), nothing else.
+pub fn build(intro: &[u8], package_name: &str, package: &[u8]) -> anyhow::Result<Vec<u8>> {
+    use zip::write::SimpleFileOptions;
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let deflated = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    w.start_file("intro.md", deflated)?;
+    w.write_all(intro)?;
+    // The package zip is compressed already.
+    w.start_file(
+        package_name,
+        SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored),
+    )?;
+    w.write_all(package)?;
+    Ok(w.finish()?.into_inner())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_rule_id_used_is_in_the_table() {
+        let whole = include_str!("mod.rs");
+        let source = &whole[..whole.find("#[cfg(test)]").unwrap()];
+        for (i, m) in source.match_indices("report.add(") {
+            let rest = source[i + m.len()..].trim_start();
+            if let Some(rest) = rest.strip_prefix('"') {
+                rules::rule_by_id(rest.split('"').next().unwrap());
+            }
+        }
+        assert!(
+            rules::RULES.iter().all(|r| source.contains(&format!("\"{}\"", r.id))),
+            "every rule is emitted"
+        );
+    }
+
+    #[test]
+    fn extensions_are_compared_case_insensitively() {
+        assert!(has_extension("INTRO.MD", "md"));
+        assert!(has_extension("a.pdpkg.zip", "zip"));
+        assert!(!has_extension(".md", "md"));
+        assert!(!has_extension("intro.mdx", "md"));
+    }
+}

@@ -1,0 +1,416 @@
+//! `connector-publish package`: the certification package for Partner Center, the step after
+//! the pull request. `check` runs Microsoft's Package Validator's rules (and compares the
+//! connector solution's connector with GitHub's), `intro` writes a starting intro.md, `build`
+//! assembles the outer zip and checks it. The Package Deployer package itself is built with
+//! .NET tooling (`pac package`), which is out of this tool's scope.
+
+use crate::catalog::Upstream;
+use crate::certpackage::{self, archive::Limits, Inspection, Options, Report};
+use crate::check::Severity;
+use crate::cli::exit;
+use crate::commands::catalog::{self, Freshness};
+use crate::output::{paint, DIM, EMPHASIS, ERROR, GOOD, HEADER, WARNING};
+use crate::package::{name, Category, ConnectorPackage, KnownFile};
+use anyhow::{anyhow, bail, Context};
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+
+/// What to compare the connector solution's connector with.
+#[derive(Debug, Clone)]
+pub enum CompareWith {
+    /// `<category folder>/<connector folder>` in the mirror of upstream `dev`.
+    Upstream {
+        folder: String,
+        cache: PathBuf,
+        upstream: Upstream,
+        freshness: Freshness,
+    },
+    /// A connector folder on disk.
+    Folder(PathBuf),
+}
+
+#[derive(Debug, Clone)]
+pub struct CheckOptions {
+    pub path: PathBuf,
+    pub plugin: bool,
+    pub compare: Option<CompareWith>,
+    pub json: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct IntroOptions {
+    pub path: PathBuf,
+}
+
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    pub intro: PathBuf,
+    pub package: PathBuf,
+    pub output: PathBuf,
+    pub force: bool,
+    pub plugin: bool,
+    pub compare: Option<CompareWith>,
+    pub json: bool,
+}
+
+/// Largest intro.md taken by `build` (a real one is a few KiB).
+const MAX_INTRO_BYTES: u64 = 1 << 20;
+
+/// Read a file, refusing one bigger than `limit` before reading it.
+fn read_capped(path: &Path, limit: u64, what: &str) -> anyhow::Result<Vec<u8>> {
+    let file = std::fs::File::open(path).with_context(|| format!("{}: cannot open the {what}", path.display()))?;
+    let meta = file.metadata().with_context(|| format!("{}: cannot read", path.display()))?;
+    if meta.is_dir() {
+        bail!("{} is a folder; give the {what} file", path.display());
+    }
+    if meta.len() > limit {
+        bail!(
+            "{} is {} bytes, more than the {limit} a {what} can reasonably be",
+            path.display(),
+            meta.len()
+        );
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    file.take(limit + 1)
+        .read_to_end(&mut bytes)
+        .with_context(|| format!("{}: cannot read", path.display()))?;
+    if bytes.len() as u64 > limit {
+        bail!("{} grew past {limit} bytes while being read", path.display());
+    }
+    Ok(bytes)
+}
+
+/// `"certified-connectors/DeepL"` -> (category, folder), rejecting anything else.
+pub fn parse_folder(spec: &str) -> anyhow::Result<(Category, String)> {
+    let spec = spec.trim().trim_end_matches('/');
+    let (category, folder) = spec.split_once('/').ok_or_else(|| {
+        anyhow!("--connector wants \"<category folder>/<connector folder>\", e.g. \"certified-connectors/DeepL\"; got \"{spec}\"")
+    })?;
+    let category = Category::from_folder(category).or_else(|| category.parse().ok()).ok_or_else(|| {
+        anyhow!("--connector: `{category}` is not one of certified-connectors, independent-publisher-connectors, custom-connectors")
+    })?;
+    let folder = name::safe_folder_name(folder).map_err(|e| anyhow!("--connector: {e}"))?;
+    Ok((category, folder))
+}
+
+/// The connector folder to compare with, and its label: read before the package, so that a
+/// wrong name fails fast.
+fn load_comparison(compare: &CompareWith, err: &mut dyn Write, json: bool) -> anyhow::Result<(String, ConnectorPackage)> {
+    match compare {
+        CompareWith::Folder(path) => {
+            let package = ConnectorPackage::load(path)?;
+            Ok((path.display().to_string(), package))
+        }
+        CompareWith::Upstream {
+            folder,
+            cache,
+            upstream,
+            freshness,
+        } => {
+            let (category, folder) = parse_folder(folder)?;
+            let opened = catalog::open(cache, upstream, *freshness)?;
+            if let Some(notice) = &opened.offline_notice {
+                if !json {
+                    writeln!(err, "{} {notice}", paint(WARNING, "note:"))?;
+                }
+            }
+            let repo = opened.mirror.open()?;
+            let head = opened
+                .mirror
+                .head()
+                .ok_or_else(|| anyhow!("the mirror has no `{}` branch; run `connector-publish sync`", upstream.branch))?;
+            let (label, files) = certpackage::compare::upstream_folder(&repo, head, category.folder(), &folder)?.ok_or_else(|| {
+                anyhow!(
+                    "{}/{folder} is not in upstream {} (mirrored {}); find the folder with `connector-publish search`",
+                    category.folder(),
+                    upstream.branch,
+                    catalog::date(opened.commit_time)
+                )
+            })?;
+            Ok((label.clone(), ConnectorPackage::from_files(label, files)))
+        }
+    }
+}
+
+fn display_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.display().to_string())
+}
+
+/// Check `bytes` and compare, as `check` and `build` both do.
+fn inspect(label: &str, bytes: Vec<u8>, plugin: bool, comparison: Option<&(String, ConnectorPackage)>) -> Inspection {
+    let options = Options {
+        plugin,
+        limits: Limits::default(),
+    };
+    let mut inspection = certpackage::check(label, bytes, &options);
+    if let Some((folder_label, folder)) = comparison {
+        certpackage::add_comparison(&mut inspection, folder_label, folder);
+    }
+    inspection
+}
+
+pub fn check(options: &CheckOptions, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<i32> {
+    let comparison = options
+        .compare
+        .as_ref()
+        .map(|c| load_comparison(c, err, options.json))
+        .transpose()?;
+    let bytes = read_capped(&options.path, Limits::default().max_file_bytes, "package zip")?;
+    let inspection = inspect(&display_name(&options.path), bytes, options.plugin, comparison.as_ref());
+    print(&inspection.report, options.json, None, out)?;
+    Ok(if inspection.report.errors() > 0 { exit::FINDINGS } else { exit::OK })
+}
+
+pub fn intro(options: &IntroOptions, out: &mut dyn Write) -> anyhow::Result<i32> {
+    let package = ConnectorPackage::load(&options.path)?;
+    let target = options.path.join(KnownFile::Intro.canonical_name());
+    if let Some(existing) = package.file(KnownFile::Intro) {
+        writeln!(
+            out,
+            "  {} {} {}",
+            paint(DIM, "kept   "),
+            existing.name,
+            paint(DIM, "(existing files are never overwritten)")
+        )?;
+        let c = certpackage::intro::check(&String::from_utf8_lossy(&existing.bytes));
+        for section in &c.missing {
+            writeln!(out, "  - {}: add a `## {section}` section", existing.name)?;
+        }
+        if !c.todo_lines.is_empty() {
+            writeln!(out, "  - {}: {} line(s) still hold TODO:", existing.name, c.todo_lines.len())?;
+        }
+        return Ok(exit::OK);
+    }
+    let swagger = package
+        .swagger_file()
+        .and_then(|f| crate::package::json::parse(&f.bytes).ok())
+        .map(|d| d.value);
+    let readme = package
+        .file(KnownFile::Readme)
+        .map(|f| String::from_utf8_lossy(&f.bytes).into_owned());
+    let text = certpackage::intro::generate(swagger.as_ref(), readme.as_deref());
+    match std::fs::OpenOptions::new().write(true).create_new(true).open(&target) {
+        Ok(mut f) => f
+            .write_all(text.as_bytes())
+            .with_context(|| format!("writing {}", target.display()))?,
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            writeln!(
+                out,
+                "  {} intro.md {}",
+                paint(DIM, "kept   "),
+                paint(DIM, "(existing files are never overwritten)")
+            )?;
+            return Ok(exit::OK);
+        }
+        Err(e) => return Err(e).with_context(|| format!("creating {}", target.display())),
+    }
+    writeln!(out, "  {} {}", paint(GOOD, "created"), target.display())?;
+    let todo: Vec<(usize, &str)> = text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| l.contains(crate::scaffold::TODO))
+        .map(|(i, l)| (i + 1, l))
+        .collect();
+    if !todo.is_empty() {
+        writeln!(out, "\n{}", paint(WARNING, "Still to fill in:"))?;
+        for (line, text) in todo {
+            writeln!(out, "  - intro.md:{line}: {}", text.trim())?;
+        }
+    }
+    writeln!(
+        out,
+        "\nThen: connector-publish package build --intro {} --package <Package Deployer package .zip> -o <certification package .zip>",
+        target.display()
+    )?;
+    Ok(exit::OK)
+}
+
+pub fn build(options: &BuildOptions, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<i32> {
+    if !options.force && options.output.exists() {
+        bail!("{} exists; pass --force to replace it", options.output.display());
+    }
+    let package_name = options
+        .package
+        .file_name()
+        .and_then(|n| n.to_str())
+        .ok_or_else(|| anyhow!("{}: give the package zip's path", options.package.display()))?
+        .to_string();
+    if !package_name.to_ascii_lowercase().ends_with(".zip") {
+        bail!(
+            "{}: the Package Deployer package is a .zip (build it with `pac package`)",
+            options.package.display()
+        );
+    }
+    let comparison = options
+        .compare
+        .as_ref()
+        .map(|c| load_comparison(c, err, options.json))
+        .transpose()?;
+    let intro = read_capped(&options.intro, MAX_INTRO_BYTES, "intro.md")?;
+    let package = read_capped(
+        &options.package,
+        Limits::default().max_file_bytes - MAX_INTRO_BYTES - (64 << 10),
+        "package zip",
+    )?;
+    let bytes = certpackage::build(&intro, &package_name, &package)?;
+    let size = bytes.len();
+    let inspection = inspect(&display_name(&options.output), bytes.clone(), options.plugin, comparison.as_ref());
+    if inspection.report.errors() > 0 {
+        print(&inspection.report, options.json, Some((&options.output, false, size)), out)?;
+        return Ok(exit::FINDINGS);
+    }
+    let dir = match options.output.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".connector-publish-package-")
+        .tempfile_in(&dir)
+        .with_context(|| format!("creating a file in {}", dir.display()))?;
+    tmp.write_all(&bytes)
+        .and_then(|_| tmp.as_file().sync_all())
+        .with_context(|| format!("writing {}", options.output.display()))?;
+    if options.force {
+        tmp.persist(&options.output)
+            .map_err(|e| e.error)
+            .with_context(|| format!("writing {}", options.output.display()))?;
+    } else {
+        tmp.persist_noclobber(&options.output).map_err(|e| {
+            anyhow!(
+                "{} appeared while building ({}); pass --force to replace it",
+                options.output.display(),
+                e.error
+            )
+        })?;
+    }
+    print(&inspection.report, options.json, Some((&options.output, true, size)), out)?;
+    Ok(exit::OK)
+}
+
+/// The report, for people or as JSON. `built`: the output path, whether it was written, its size.
+fn print(report: &Report, json: bool, built: Option<(&Path, bool, usize)>, out: &mut dyn Write) -> anyhow::Result<()> {
+    if json {
+        let mut doc = serde_json::to_value(report)?;
+        if let Some(map) = doc.as_object_mut() {
+            map.insert("valid".into(), (report.errors() == 0).into());
+            map.insert("errors".into(), report.errors().into());
+            map.insert("warnings".into(), report.warnings().into());
+            if let Some((path, written, size)) = built {
+                map.insert(
+                    "output".into(),
+                    serde_json::json!({"path": path, "written": written, "bytes": size}),
+                );
+            }
+        }
+        serde_json::to_writer_pretty(&mut *out, &doc).context("writing JSON")?;
+        writeln!(out)?;
+        return Ok(());
+    }
+    let what = if report.plugin {
+        "connector, flow and AI plugin solutions"
+    } else {
+        "connector and flow solutions"
+    };
+    writeln!(out, "Checked {} ({what})", paint(EMPHASIS, &report.package))?;
+    let show = |v: &Option<String>| v.clone().unwrap_or_else(|| "-".into());
+    writeln!(out, "  intro:     {}", show(&report.intro))?;
+    writeln!(out, "  package:   {}", show(&report.deployer_package))?;
+    writeln!(out, "  assets:    {}", show(&report.asset_folder))?;
+    for (i, s) in report.solutions.iter().enumerate() {
+        let kind = s.kind.map_or("unclassified".to_string(), |k| k.describe().to_string());
+        let mut detail = Vec::new();
+        if !s.connectors.is_empty() {
+            detail.push(format!("connectors: {}", s.connectors.join(", ")));
+        }
+        if s.workflows > 0 {
+            detail.push(format!("{} workflow{}", s.workflows, if s.workflows == 1 { "" } else { "s" }));
+        }
+        let detail = if detail.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", detail.join("; "))
+        };
+        writeln!(
+            out,
+            "  {} {:<32} {kind}{detail}",
+            if i == 0 { "solutions:" } else { "          " },
+            s.file
+        )?;
+    }
+    let mut files: Vec<&str> = report.findings.iter().map(|f| f.file.as_str()).collect();
+    files.dedup();
+    let mut seen = std::collections::BTreeSet::new();
+    for file in files.into_iter().filter(|f| seen.insert(*f)) {
+        writeln!(out)?;
+        writeln!(out, "{}", paint(HEADER, file))?;
+        for f in report.findings.iter().filter(|f| f.file == file) {
+            let (label, style) = match f.severity {
+                Severity::Error => ("error", ERROR),
+                Severity::Warning => ("warning", WARNING),
+            };
+            let location = match f.position {
+                Some(p) => format!("line {}, column {}: ", p.line, p.column),
+                None => String::new(),
+            };
+            writeln!(out, "  {location}{}[{}] {}", paint(style, label), f.rule, f.message)?;
+            writeln!(out, "    {} {}", paint(DIM, "fix:"), f.fix)?;
+        }
+    }
+    if let Some(with) = &report.compared_with {
+        writeln!(out)?;
+        if report.diff.is_empty() {
+            writeln!(
+                out,
+                "{} the connector solution's connector matches {with} (host, base path, operations, connection parameters)",
+                paint(HEADER, "Compared:")
+            )?;
+        } else {
+            writeln!(
+                out,
+                "{} the connector solution's connector differs from {with}; the reviewers ask for the two to match",
+                paint(HEADER, "Compared:")
+            )?;
+            for d in &report.diff {
+                if let Some(text) = &d.unified {
+                    crate::output::write_diff(out, text)?;
+                }
+            }
+        }
+    }
+    writeln!(out)?;
+    let summary = format!(
+        "{} error{}, {} warning{}",
+        report.errors(),
+        if report.errors() == 1 { "" } else { "s" },
+        report.warnings(),
+        if report.warnings() == 1 { "" } else { "s" }
+    );
+    match built {
+        Some((path, false, _)) => writeln!(
+            out,
+            "{} ({summary}): {} was not written; fix the files named above and build again",
+            paint(ERROR, "The package is not valid"),
+            path.display()
+        )?,
+        Some((path, true, size)) => writeln!(
+            out,
+            "{} {} ({size} bytes; {summary}). Next: upload it in Partner Center.",
+            paint(GOOD, "Wrote"),
+            path.display()
+        )?,
+        None if report.errors() > 0 => writeln!(
+            out,
+            "{} ({summary}). See {}",
+            paint(ERROR, "The package is not valid"),
+            certpackage::rules::LEARN
+        )?,
+        None => writeln!(
+            out,
+            "{} ({summary}). Next: upload it in Partner Center.",
+            paint(GOOD, "The package is valid")
+        )?,
+    }
+    Ok(())
+}
