@@ -6,6 +6,8 @@
 use super::{JsonFile, Sink};
 
 // Operations, Arrays, Not supported, Parameters.
+mod dynamic;
+mod model;
 mod operations;
 mod parameters;
 // -- end of Operations, Arrays, Not supported, Parameters --
@@ -20,8 +22,10 @@ mod standards;
 /// Run the catalogue's checks on the swagger (and apiProperties.json, when it parsed).
 pub(crate) fn check(swagger: &JsonFile, properties: Option<&JsonFile>, sink: &mut Sink) {
     // Operations, Arrays, Not supported, Parameters.
-    operations::check(swagger, properties, sink);
-    parameters::check(swagger, properties, sink);
+    let model = model::Model::new(swagger);
+    operations::check(&model, sink);
+    parameters::check(&model, sink);
+    dynamic::check(&model, sink);
     // -- end of Operations, Arrays, Not supported, Parameters --
     // Properties, Response, Security, Webhooks, Metadata.
     schema::check(swagger, properties, sink);

@@ -1,0 +1,353 @@
+//! Swagger Validator catalogue, "Operations": the references of the dynamic extensions
+//! (`x-ms-dynamic-values`, `-schema`, `-list`, `-properties`, `-tree`) and of `x-ms-notification`:
+//! the operation they invoke, the parameters they pass, and the response they read.
+
+use super::model::{json_type, lookup, matches_type, Lookup, Model, Op, Param};
+use crate::check::Sink;
+use crate::package::json::walk;
+use serde_json::{Map, Value};
+
+const EXTENSIONS: [&str; 5] = [
+    "x-ms-dynamic-values",
+    "x-ms-dynamic-schema",
+    "x-ms-dynamic-list",
+    "x-ms-dynamic-properties",
+    "x-ms-dynamic-tree",
+];
+
+pub(super) fn check(model: &Model, sink: &mut Sink) {
+    // Pointers first (the walk's values cannot leave it), then the values they point at.
+    let mut holders: Vec<String> = Vec::new();
+    walk(model.root, &mut |at, key, v| {
+        if matches!(key, "example" | "examples" | "x-ms-test-value") {
+            return false;
+        }
+        if v.as_object().is_some_and(|o| EXTENSIONS.iter().any(|e| o.contains_key(*e))) {
+            holders.push(at.to_string());
+        }
+        true
+    });
+    // A file picker (`x-ms-capabilities.file-picker`) browses with `x-ms-dynamic-tree`.
+    if model.root.pointer("/x-ms-capabilities/file-picker").is_some()
+        && !holders
+            .iter()
+            .any(|at| model.root.pointer(at).is_some_and(|h| h.get("x-ms-dynamic-tree").is_some()))
+    {
+        sink.at(
+            "dynamic-tree-missing",
+            model.file,
+            "/x-ms-capabilities/file-picker",
+            "`x-ms-capabilities` declares a file picker, but no parameter has `x-ms-dynamic-tree`".into(),
+        );
+    }
+    let mut found: Vec<(String, &str, &Map<String, Value>, Option<&Map<String, Value>>)> = Vec::new();
+    for at in &holders {
+        let Some(Value::Object(obj)) = model.root.pointer(at) else {
+            continue;
+        };
+        for ext in EXTENSIONS {
+            if let Some(Value::Object(e)) = obj.get(ext) {
+                found.push((format!("{at}/{ext}"), ext, e, Some(obj)));
+            }
+        }
+    }
+    for op in &model.ops {
+        if let Some(Value::Object(n)) = op.ext("x-ms-notification") {
+            found.push((format!("{}/x-ms-notification", op.at), "x-ms-notification", n, None));
+        }
+    }
+    for (at, ext, e, holder) in found {
+        // The operation the extension belongs to, when it is inside one.
+        let source = model
+            .ops
+            .iter()
+            .filter(|o| at.starts_with(&format!("{}/", o.at)))
+            .max_by_key(|o| o.at.len());
+        if ext == "x-ms-dynamic-tree" {
+            for part in ["open", "browse"] {
+                if let Some(id) = e.get(part).and_then(|p| p.get("operationId")).and_then(Value::as_str) {
+                    not_found(model, &format!("{at}/{part}/operationId"), id, sink);
+                }
+            }
+            continue;
+        }
+        let Some(id) = e.get("operationId").and_then(Value::as_str) else {
+            continue;
+        };
+        let Some(target) = not_found(model, &format!("{at}/operationId"), id, sink) else {
+            continue;
+        };
+        let siblings = |name: &str| holder.is_some_and(|h| h.contains_key(name));
+        match ext {
+            "x-ms-dynamic-values" | "x-ms-dynamic-schema" => {
+                let (list, rules) = if ext == "x-ms-dynamic-values" {
+                    (
+                        "x-ms-dynamic-list",
+                        ["dynamic-list-required-non-parameter", "dynamic-list-required-ambiguous"],
+                    )
+                } else {
+                    (
+                        "x-ms-dynamic-properties",
+                        ["dynamic-properties-required-non-parameter", "dynamic-properties-required-ambiguous"],
+                    )
+                };
+                if let Some(Value::Object(params)) = e.get("parameters") {
+                    arguments(model, &at, source, target, params, !siblings(list), rules, sink);
+                }
+                if ext == "x-ms-dynamic-values" {
+                    collection(model, &at, e, target, sink);
+                } else {
+                    value_path(model, &at, e, target, holder, sink);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// `operation-id-not-found` when `id` names no operation; the operation otherwise.
+fn not_found<'a, 'm>(model: &'m Model<'a>, at: &str, id: &str, sink: &mut Sink) -> Option<&'m Op<'a>> {
+    let op = model.op(id);
+    if op.is_none() {
+        sink.at(
+            "operation-id-not-found",
+            model.file,
+            at,
+            format!("the operationId \"{id}\" is not an operation of this swagger"),
+        );
+    }
+    op
+}
+
+/// Whether `name` is a top-level property of the operation's body.
+fn body_property(model: &Model, op: &Op, name: &str) -> bool {
+    op.body_schema(model.root)
+        .is_some_and(|s| matches!(lookup(model.root, s, &[name]), Lookup::Found(_)))
+}
+
+/// The arguments an extension passes to the operation it invokes.
+#[allow(clippy::too_many_arguments)]
+fn arguments(
+    model: &Model,
+    at: &str,
+    source: Option<&Op>,
+    target: &Op,
+    params: &Map<String, Value>,
+    needs_list: bool,
+    rules: [&'static str; 2],
+    sink: &mut Sink,
+) {
+    let file = model.file;
+    let root = model.root;
+    let at_params = format!("{at}/parameters");
+    for (name, arg) in params {
+        let here = crate::package::json::pointer(&[name.as_str()]);
+        let here = format!("{at_params}{here}");
+        let target_param: Option<&Param> = target.effective().find(|p| p.name() == name.as_str());
+        if target_param.is_none() && !name.contains('/') && !body_property(model, target, name) {
+            sink.at(
+                "parameter-name-not-found",
+                file,
+                &here,
+                format!("{} has no parameter \"{name}\"", target.label),
+            );
+        }
+        if target_param.is_some_and(|p| p.location() != "body") && body_property(model, target, name) {
+            sink.at(
+                "parameter-name-ambiguous",
+                file,
+                &here,
+                format!("\"{name}\" is both a parameter of {} and a property of its body", target.label),
+            );
+        }
+        let target_kind = target_param.and_then(|p| p.kind(root));
+        let target_required = target_param.is_some_and(|p| p.required());
+        match arg.get("parameter").and_then(Value::as_str) {
+            Some(reference) => {
+                let Some(source) = source else {
+                    continue;
+                };
+                let source_param = source.effective().find(|p| p.name() == reference);
+                if reference.contains('/') {
+                    if needs_list {
+                        sink.at(
+                            rules[0],
+                            file,
+                            &format!("{here}/parameter"),
+                            format!("\"{reference}\" refers to a property within a parameter"),
+                        );
+                    }
+                    continue;
+                }
+                let in_body = body_property(model, source, reference);
+                match source_param {
+                    None if !in_body => sink.at(
+                        "parameter-name-not-found",
+                        file,
+                        &format!("{here}/parameter"),
+                        format!("{} has no parameter \"{reference}\"", source.label),
+                    ),
+                    Some(p) if in_body && p.location() != "body" && needs_list => sink.at(
+                        rules[1],
+                        file,
+                        &format!("{here}/parameter"),
+                        format!("\"{reference}\" is both a parameter of {} and a property of its body", source.label),
+                    ),
+                    _ => {}
+                }
+                let Some(sp) = source_param else {
+                    continue;
+                };
+                if let (Some(s), Some(t)) = (sp.kind(root), target_kind) {
+                    if s != t && !(s == "integer" && t == "number") {
+                        sink.at(
+                            "parameter-type-mismatch",
+                            file,
+                            &format!("{here}/parameter"),
+                            format!("\"{reference}\" is {s}, but {} takes \"{name}\" as {t}", target.label),
+                        );
+                    }
+                }
+                if target_required && !sp.required() && sp.get("default").is_none() {
+                    sink.at(
+                        "parameter-required-mismatch",
+                        file,
+                        &format!("{here}/parameter"),
+                        format!(
+                            "{} requires \"{name}\", but \"{reference}\" of {} is optional",
+                            target.label, source.label
+                        ),
+                    );
+                }
+                if sp.internal() && !source.internal() {
+                    sink.at(
+                        "source-parameter-internal",
+                        file,
+                        &format!("{here}/parameter"),
+                        format!("\"{reference}\" of {} is internal, so the maker never sets it", source.label),
+                    );
+                }
+            }
+            None => {
+                let value = match arg {
+                    Value::Object(o) => match o.get("value") {
+                        Some(v) => v,
+                        None => continue,
+                    },
+                    other => other,
+                };
+                if let Some(t) = target_kind {
+                    if !matches_type(value, t) {
+                        sink.at(
+                            "parameter-static-type-mismatch",
+                            file,
+                            &here,
+                            format!(
+                                "{} takes \"{name}\" as {t}, but the static value {value} is {}",
+                                target.label,
+                                json_type(value)
+                            ),
+                        );
+                    }
+                }
+            }
+        }
+    }
+    // Every required parameter of the invoked operation must be given.
+    for p in target.effective() {
+        if p.required() && p.get("default").is_none() && p.location() != "body" && p.def.is_some() && !params.contains_key(p.name()) {
+            sink.at(
+                "operation-missing-required-parameter",
+                file,
+                &at_params,
+                format!("{} requires the parameter \"{}\", which is not passed", target.label, p.name()),
+            );
+        }
+    }
+}
+
+fn segments(path: &str) -> Vec<&str> {
+    path.split('/').filter(|s| !s.is_empty()).collect()
+}
+
+/// `x-ms-dynamic-values`: `value-collection` must be an array in the invoked operation's response.
+fn collection(model: &Model, at: &str, e: &Map<String, Value>, target: &Op, sink: &mut Sink) {
+    let Some(schema) = target.success_schema(model.root) else {
+        return;
+    };
+    // Without `value-collection` the response itself is the list; accepted connectors return
+    // strings and objects there, so only an explicit path is checked.
+    let Some(path) = e.get("value-collection").and_then(Value::as_str) else {
+        return;
+    };
+    let found = lookup(model.root, schema, &segments(path));
+    let problem = match found {
+        Lookup::Found(s) => match super::model::deref(model.root, s)
+            .and_then(|s| s.get("type"))
+            .and_then(Value::as_str)
+        {
+            Some(t) if t != "array" => Some(format!("is {t}")),
+            _ => None,
+        },
+        Lookup::Missing => Some("does not exist".into()),
+        Lookup::Unknown => None,
+    };
+    if let Some(problem) = problem {
+        let at = format!("{at}/value-collection");
+        sink.at(
+            "invoked-operation-array",
+            model.file,
+            &at,
+            format!("the response of {} at \"{path}\" {problem}; it must be an array", target.label),
+        );
+    }
+}
+
+/// `x-ms-dynamic-schema`: `value-path` must exist in the response; a path ending in `properties`
+/// needs `x-ms-dynamic-properties` with the matching `itemValuePath`.
+fn value_path(model: &Model, at: &str, e: &Map<String, Value>, target: &Op, holder: Option<&Map<String, Value>>, sink: &mut Sink) {
+    let Some(path) = e.get("value-path").and_then(Value::as_str) else {
+        return;
+    };
+    let here = format!("{at}/value-path");
+    let segs = segments(path);
+    if let Some(schema) = target.success_schema(model.root) {
+        if let Lookup::Missing = lookup(model.root, schema, &segs) {
+            sink.at(
+                "invoked-operation-property",
+                model.file,
+                &here,
+                format!("the response of {} has no property at \"{path}\"", target.label),
+            );
+        }
+    }
+    let ends_in_properties = segs.last() == Some(&"properties");
+    let properties = holder.and_then(|h| h.get("x-ms-dynamic-properties"));
+    if ends_in_properties && properties.is_none() {
+        sink.at(
+            "dynamic-properties-required-value-path",
+            model.file,
+            &here,
+            format!("`value-path` \"{path}\" points to schema properties; add `x-ms-dynamic-properties`"),
+        );
+    }
+    if let Some(item) = properties.and_then(|p| p.get("itemValuePath")).and_then(Value::as_str) {
+        let expected = if ends_in_properties {
+            segs[..segs.len() - 1].join("/")
+        } else {
+            segs.join("/")
+        };
+        if segments(item).join("/") != expected {
+            let at = format!(
+                "{}/x-ms-dynamic-properties/itemValuePath",
+                at.rsplit_once('/').map(|(a, _)| a).unwrap_or("")
+            );
+            sink.at(
+                "dynamic-properties-item-value-path",
+                model.file,
+                &at,
+                format!("`itemValuePath` is \"{item}\"; with `value-path` \"{path}\" it must be \"{expected}\""),
+            );
+        }
+    }
+}
