@@ -51,7 +51,7 @@ fn secured(f: &mut Fixture, requirement: Value) {
 
 /// A webhook registration body whose `callback` property carries the notification URL.
 fn webhook(f: &mut Fixture, callback: Value, required: bool) {
-    set(&mut f.swagger, &format!("{BODY_PARAM}/required"), json!(true));
+    add(&mut f.swagger, BODY_PARAM, "required", json!(true));
     let mut schema = json!({"type": "object", "properties": {"callback": callback}});
     if required {
         schema["required"] = json!(["callback"]);
