@@ -1531,6 +1531,31 @@ mod tests {
     }
 
     #[test]
+    fn reference_loops_and_deep_nesting_end() {
+        use crate::package::Category;
+        let mut deep = String::from(r#"{"type": "string"}"#);
+        for _ in 0..100 {
+            deep = format!(r#"{{"type": "object", "required": ["a"], "properties": {{"a": {deep}}}}}"#);
+        }
+        let text = format!(
+            r##"{{"swagger": "2.0", "info": {{"title": "T", "version": "1"}}, "paths": {{"/a": {{"post": {{
+                "parameters": [{{"name": "body", "in": "body", "schema": {{"$ref": "#/definitions/A"}}}}],
+                "responses": {{"200": {{"description": "OK", "schema": {deep}}}}}}}}}}},
+              "definitions": {{"A": {{"type": "object", "required": ["a"], "properties": {{"a": {{"$ref": "#/definitions/A"}}}}}},
+                               "B": {{"$ref": "#/definitions/B"}}}}}}"##
+        );
+        let doc = crate::package::json::parse(text.as_bytes()).unwrap();
+        let file = JsonFile {
+            name: "apiDefinition.swagger.json",
+            doc: &doc,
+        };
+        let mut sink = Sink::new(Category::Custom);
+        check(&file, None, &mut sink);
+        let rules: HashSet<&str> = sink.findings.iter().map(|f| f.rule).collect();
+        assert!(rules.contains("required-loop") && rules.contains("schema-ref-loop"), "{rules:?}");
+    }
+
+    #[test]
     fn pointers_and_urls() {
         assert_eq!(pointer_syntax("#/definitions/A"), None);
         assert!(pointer_syntax("#definitions/A").is_some());
