@@ -412,13 +412,7 @@ fn base_cases() -> Vec<Case> {
         Case {
             rule: "metadata-categories",
             category: I,
-            fails: |f| {
-                set(
-                    &mut f.swagger,
-                    "/x-ms-connector-metadata/2/propertyValue",
-                    json!("Data;AI;Productivity"),
-                )
-            },
+            fails: |f| set(&mut f.swagger, "/x-ms-connector-metadata/2/propertyValue", json!("Data;Breweries")),
             passes: |f| {
                 set(
                     &mut f.swagger,

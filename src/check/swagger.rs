@@ -255,14 +255,16 @@ fn metadata(file: &JsonFile, root: &Value, sink: &mut Sink) {
             .collect();
         if values.is_empty() {
             sink.at("metadata-categories", file, &at, "Categories is empty".into());
-        } else if values.len() > 2 {
+        }
+        if values.len() > 2 {
             sink.at(
-                "metadata-categories",
+                "metadata-categories-count",
                 file,
                 &at,
                 format!("Categories lists {} values (\"{value}\"); at most two are allowed", values.len()),
             );
-        } else if !unknown.is_empty() {
+        }
+        if !unknown.is_empty() {
             sink.at(
                 "metadata-categories",
                 file,

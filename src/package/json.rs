@@ -79,6 +79,12 @@ impl JsonDocument {
         }
     }
 
+    /// The file's text as read (without a byte order mark; bytes that are not UTF-8 as U+FFFD),
+    /// for checks about lines and whitespace.
+    pub fn text(&self) -> &str {
+        &self.lines.text
+    }
+
     /// True when a strict parser accepts the file (a BOM aside).
     pub fn is_strict(&self) -> bool {
         self.strict_error.is_none()
