@@ -92,6 +92,8 @@ fn diff_of(old_label: &str, old: &str, new_label: &str, new: &str) -> Option<Fil
         unified: Some(unified(old, new, &format!("a/{old_label}"), &format!("b/{new_label}"))),
         old_size: old.len(),
         new_size: new.len(),
+        summary: None,
+        masked: 0,
     })
 }
 
@@ -156,6 +158,8 @@ pub fn compare(connector: &SolutionConnector, folder_label: &str, folder: &Conne
                         unified: Some(unified(&old_text, "", &format!("a/{old_label}"), "/dev/null")),
                         old_size: old_text.len(),
                         new_size: 0,
+                        summary: None,
+                        masked: 0,
                     });
                 }
             }
@@ -168,6 +172,8 @@ pub fn compare(connector: &SolutionConnector, folder_label: &str, folder: &Conne
                         unified: Some(unified("", &new_text, "/dev/null", &format!("b/{place}"))),
                         old_size: 0,
                         new_size: new_text.len(),
+                        summary: None,
+                        masked: 0,
                     });
                 }
             }
