@@ -310,6 +310,7 @@ pub fn check_with(package: &ConnectorPackage, category: Category, schemas: &sche
             );
         } else {
             swagger::check(&file, &mut sink);
+            schemas::check(schemas, schemas::Which::Swagger, &file, &mut sink);
             secrets::scan_swagger(&file, &mut sink);
             let props = match (&properties, package.file(KnownFile::ApiProperties)) {
                 (Some(doc), Some(f)) => Some(JsonFile { name: &f.name, doc }),
@@ -317,14 +318,6 @@ pub fn check_with(package: &ConnectorPackage, category: Category, schemas: &sche
             };
             catalogue::check(&file, props.as_ref(), &mut sink);
         }
-        swagger::check(&file, &mut sink);
-        schemas::check(schemas, schemas::Which::Swagger, &file, &mut sink);
-        secrets::scan_swagger(&file, &mut sink);
-        let props = match (&properties, package.file(KnownFile::ApiProperties)) {
-            (Some(doc), Some(f)) => Some(JsonFile { name: &f.name, doc }),
-            _ => None,
-        };
-        catalogue::check(&file, props.as_ref(), &mut sink);
     }
     if let (Some(doc), Some(file)) = (&properties, package.file(KnownFile::ApiProperties)) {
         let file = JsonFile { name: &file.name, doc };
