@@ -236,17 +236,7 @@ fn pointer_syntax(reference: &str) -> Option<&'static str> {
     None
 }
 
-pub(super) fn json_name(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "boolean",
-        Value::Number(n) if n.is_i64() || n.is_u64() => "integer",
-        Value::Number(_) => "number",
-        Value::String(_) => "string",
-        Value::Array(_) => "array",
-        Value::Object(_) => "object",
-    }
-}
+pub(super) use super::model::json_type as json_name;
 
 #[derive(Clone, Copy)]
 pub(super) enum Kind {
