@@ -40,7 +40,7 @@ pub(super) fn check(model: &Model, sink: &mut Sink) {
             "`x-ms-capabilities` declares a file picker, but no parameter has `x-ms-dynamic-tree`".into(),
         );
     }
-    let mut found: Vec<(String, &str, &Map<String, Value>, Option<&Map<String, Value>>)> = Vec::new();
+    let mut found: Vec<Found> = Vec::new();
     for at in &holders {
         let Some(Value::Object(obj)) = model.root.pointer(at) else {
             continue;
@@ -105,7 +105,11 @@ pub(super) fn check(model: &Model, sink: &mut Sink) {
     }
 }
 
+/// A dynamic extension found: where, which extension, the extension's object, and its operation's.
+type Found<'a> = (String, &'a str, &'a Map<String, Value>, Option<&'a Map<String, Value>>);
+
 /// `operation-id-not-found` when `id` names no operation; the operation otherwise.
+
 fn not_found<'a, 'm>(model: &'m Model<'a>, at: &str, id: &str, sink: &mut Sink) -> Option<&'m Op<'a>> {
     let op = model.op(id);
     if op.is_none() {

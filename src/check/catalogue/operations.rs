@@ -335,15 +335,15 @@ fn duplicates(model: &Model, list: &[Param], owner: &str, rules: [&'static str; 
                 );
             }
         }
-        if seen.contains_key(&key) {
+        if let std::collections::btree_map::Entry::Vacant(slot) = seen.entry(key) {
+            slot.insert("");
+        } else {
             sink.at(
                 rules[0],
                 model.file,
                 &p.at,
                 format!("{owner} declares the parameter \"{}\" in `{}` twice", p.name(), p.location()),
             );
-        } else {
-            seen.insert(key, "");
         }
     }
 }
