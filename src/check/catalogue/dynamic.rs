@@ -109,7 +109,6 @@ pub(super) fn check(model: &Model, sink: &mut Sink) {
 type Found<'a> = (String, &'a str, &'a Map<String, Value>, Option<&'a Map<String, Value>>);
 
 /// `operation-id-not-found` when `id` names no operation; the operation otherwise.
-
 fn not_found<'a, 'm>(model: &'m Model<'a>, at: &str, id: &str, sink: &mut Sink) -> Option<&'m Op<'a>> {
     let op = model.op(id);
     if op.is_none() {
