@@ -78,7 +78,7 @@ impl Report {
     /// one of the same rule in the same file at the same JSON pointer or with the same message
     /// (pointers into arrays shift when an item is inserted; messages name the operation or
     /// parameter). Each upstream finding matches at most once, so a second copy of an old problem
-    /// counts as new.
+    /// counts as new. Secret findings are never pre-existing.
     pub fn apply_baseline(&mut self, upstream: &Report, described_as: String) {
         let same_file = |a: &str, b: &str| {
             a.eq_ignore_ascii_case(b)
@@ -88,7 +88,13 @@ impl Report {
         // Exact pointer matches first, so that a message match cannot take an upstream finding
         // that a later finding matches exactly.
         for pass in 0..2 {
-            for f in self.findings.iter_mut().filter(|f| !f.pre_existing) {
+            // A credential is never waved through as pre-existing: pushing it again publishes it
+            // again, so secret findings always count as the change's own.
+            for f in self
+                .findings
+                .iter_mut()
+                .filter(|f| !f.pre_existing && !f.rule.starts_with("secret-"))
+            {
                 let hit = unused.iter().position(|u| {
                     u.rule == f.rule
                         && same_file(&u.file, &f.file)
@@ -342,5 +348,72 @@ pub fn check_with(package: &ConnectorPackage, category: Category, schemas: &sche
         category: Some(category),
         findings,
         baseline: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn finding(rule: &'static str, severity: Severity, pointer: &str, message: &str) -> Finding {
+        Finding {
+            rule,
+            severity,
+            file: "apiDefinition.swagger.json".into(),
+            position: None,
+            pointer: Some(pointer.into()),
+            message: message.into(),
+            fix: String::new(),
+            validator: None,
+            pre_existing: false,
+        }
+    }
+
+    #[test]
+    fn a_baseline_marks_what_upstream_has_once_and_never_a_secret() {
+        let upstream = Report {
+            category: None,
+            baseline: None,
+            findings: vec![
+                finding(
+                    "operation-id-required",
+                    Severity::Error,
+                    "/paths/~1a/get",
+                    "GET /a has no operationId",
+                ),
+                finding("secret-token", Severity::Error, "/info/description", "a GitHub token"),
+            ],
+        };
+        let mut report = Report {
+            category: None,
+            baseline: None,
+            findings: vec![
+                // The same problem, moved: matched by its message.
+                finding(
+                    "operation-id-required",
+                    Severity::Error,
+                    "/paths/~1a/post",
+                    "GET /a has no operationId",
+                ),
+                // A second copy of it is new.
+                finding(
+                    "operation-id-required",
+                    Severity::Error,
+                    "/paths/~1b/get",
+                    "GET /a has no operationId",
+                ),
+                finding("secret-token", Severity::Error, "/info/description", "a GitHub token"),
+            ],
+        };
+        report.apply_baseline(&upstream, "upstream".into());
+        let marks: Vec<bool> = report.findings.iter().map(|f| f.pre_existing).collect();
+        assert_eq!(marks, [true, false, false]);
+        assert_eq!(report.blocking(false), 2);
+        assert_eq!(report.blocking(true), 3);
+        assert!(
+            report.summary().contains("1 pre-existing finding already upstream"),
+            "{}",
+            report.summary()
+        );
     }
 }
