@@ -3,6 +3,7 @@
 //! parameters. The reviewers ask for the two to match; differences are shown as unified diffs,
 //! the same as `submit`'s plan shows.
 
+use crate::check::secrets::Masker;
 use crate::package::{json, ConnectorPackage, KnownFile};
 use crate::plan::diff::{unified, FileDiff};
 use crate::plan::FileChange;
@@ -85,16 +86,56 @@ pub struct Comparison {
     pub notes: Vec<String>,
 }
 
-fn diff_of(old_label: &str, old: &str, new_label: &str, new: &str) -> Option<FileDiff> {
-    (old != new).then(|| FileDiff {
-        path: old_label.to_string(),
-        change: FileChange::Modified,
-        unified: Some(unified(old, new, &format!("a/{old_label}"), &format!("b/{new_label}"))),
+/// A diff entry with every secret masked (the text scan, and the values the JSON checks flag in
+/// either side), as `submit`'s plan shows them: a secret never reaches the terminal or `--json`.
+fn masked_diff(masker: &Masker, path: String, change: FileChange, old: &str, new: &str, a: &str, b: &str) -> FileDiff {
+    let masked = masker.spans(old.as_bytes()).len() + masker.spans(new.as_bytes()).len();
+    let (old_masked, new_masked) = (masker.text(old), masker.text(new));
+    FileDiff {
+        path,
+        change,
+        unified: Some(unified(old_masked.as_ref(), new_masked.as_ref(), a, b)),
         old_size: old.len(),
         new_size: new.len(),
         summary: None,
-        masked: 0,
+        masked,
+    }
+}
+
+fn diff_of(masker: &Masker, old_label: &str, old: &str, new_label: &str, new: &str) -> Option<FileDiff> {
+    (old != new).then(|| {
+        masked_diff(
+            masker,
+            old_label.to_string(),
+            FileChange::Modified,
+            old,
+            new,
+            &format!("a/{old_label}"),
+            &format!("b/{new_label}"),
+        )
     })
+}
+
+/// The masker for both sides: the folder's files, and the solution's connector read as a folder
+/// (its OpenAPI definition and its connection parameters as apiProperties.json).
+fn masker_for(connector: &SolutionConnector, folder: &ConnectorPackage) -> Masker {
+    let mut files = Vec::new();
+    if let Some((_, bytes)) = &connector.swagger {
+        files.push(("apiDefinition.swagger.json".to_string(), bytes.clone()));
+    }
+    let mut properties = serde_json::Map::new();
+    for (key, side) in [
+        ("connectionParameters", &connector.connection_parameters),
+        ("connectionParameterSets", &connector.connection_parameter_sets),
+    ] {
+        if let Some(value) = side.as_ref().and_then(|(_, bytes)| parse(bytes)) {
+            properties.insert(key.to_string(), value);
+        }
+    }
+    let wrapped = serde_json::json!({ "properties": properties });
+    files.push(("apiProperties.json".to_string(), serde_json::to_vec(&wrapped).unwrap_or_default()));
+    let solution = ConnectorPackage::from_files("solution", files);
+    Masker::for_package(folder).with(Masker::for_package(&solution))
 }
 
 /// Compare the solution's connector with `folder`, whose files are named under `folder_label`
@@ -102,12 +143,13 @@ fn diff_of(old_label: &str, old: &str, new_label: &str, new: &str) -> Option<Fil
 pub fn compare(connector: &SolutionConnector, folder_label: &str, folder: &ConnectorPackage) -> Comparison {
     let mut out = Comparison::default();
     let label = |f: &crate::package::PackageFile| format!("{folder_label}/{}", f.name);
+    let masker = masker_for(connector, folder);
 
     match (folder.swagger_file(), &connector.swagger) {
         (Some(file), Some((place, bytes))) => match (parse(&file.bytes), parse(bytes)) {
             (Some(old), Some(new)) => {
                 out.diffs
-                    .extend(diff_of(&label(file), &swagger_view(&old), place, &swagger_view(&new)));
+                    .extend(diff_of(&masker, &label(file), &swagger_view(&old), place, &swagger_view(&new)));
             }
             (None, _) => out.notes.push(format!("{} is not JSON: it cannot be compared", label(file))),
             (_, None) => out.notes.push(format!("{place} is not JSON: it cannot be compared")),
@@ -146,35 +188,35 @@ pub fn compare(connector: &SolutionConnector, folder_label: &str, folder: &Conne
             (None, None) => {}
             (Some(old), Some((place, new))) => {
                 out.diffs
-                    .extend(diff_of(&old_label, &parameters_view(old), place, &parameters_view(&new)));
+                    .extend(diff_of(&masker, &old_label, &parameters_view(old), place, &parameters_view(&new)));
             }
             (Some(old), None) => {
                 // An empty list on one side and nothing on the other are the same.
                 if old.as_object().is_some_and(|o| !o.is_empty()) {
                     let old_text = parameters_view(old);
-                    out.diffs.push(FileDiff {
-                        path: old_label.clone(),
-                        change: FileChange::Deleted,
-                        unified: Some(unified(&old_text, "", &format!("a/{old_label}"), "/dev/null")),
-                        old_size: old_text.len(),
-                        new_size: 0,
-                        summary: None,
-                        masked: 0,
-                    });
+                    out.diffs.push(masked_diff(
+                        &masker,
+                        old_label.clone(),
+                        FileChange::Deleted,
+                        &old_text,
+                        "",
+                        &format!("a/{old_label}"),
+                        "/dev/null",
+                    ));
                 }
             }
             (None, Some((place, new))) => {
                 if new.as_object().is_some_and(|o| !o.is_empty()) {
                     let new_text = parameters_view(&new);
-                    out.diffs.push(FileDiff {
-                        path: place.clone(),
-                        change: FileChange::Added,
-                        unified: Some(unified("", &new_text, "/dev/null", &format!("b/{place}"))),
-                        old_size: 0,
-                        new_size: new_text.len(),
-                        summary: None,
-                        masked: 0,
-                    });
+                    out.diffs.push(masked_diff(
+                        &masker,
+                        place.clone(),
+                        FileChange::Added,
+                        "",
+                        &new_text,
+                        "/dev/null",
+                        &format!("b/{place}"),
+                    ));
                 }
             }
         }
@@ -259,5 +301,41 @@ mod tests {
         let text = c.diffs[0].unified.as_deref().unwrap();
         assert!(text.contains("-host: api.a.com\n+host: api.b.com"), "{text}");
         assert!(text.contains("--- a/certified-connectors/A/apiDefinition.swagger.json"), "{text}");
+    }
+}
+
+#[cfg(test)]
+mod masking_tests {
+    use super::*;
+
+    /// The comparison shows connection parameters in full, so a secret in either side (an OAuth
+    /// client secret in the solution, a token in the folder) must come out masked.
+    #[test]
+    fn secrets_in_either_side_are_masked() {
+        let secret = "Zx8Q~kV2pL9mN4bR7tY1wC6dF3gH5jK0aS2eU8iO";
+        let token = "ghp_R8sK2mXq9LpZ4vN7tB3wY6cD1fH5jG0aE2iU";
+        let solution_params = serde_json::json!({"token": {"type": "oauthSetting", "oAuthSettings": {
+            "identityProvider": "aad", "clientId": "[[REPLACE WITH CLIENT ID]]", "clientSecret": secret}}});
+        let connector = SolutionConnector {
+            name: Some("x".into()),
+            swagger: None,
+            connection_parameters: Some((
+                "package.zip › C.zip › Connector/x_connectionparameters.json".into(),
+                serde_json::to_vec(&solution_params).unwrap(),
+            )),
+            connection_parameter_sets: None,
+        };
+        let folder_props = serde_json::json!({"properties": {"connectionParameters": {"api_key": {
+            "type": "securestring", "uiDefinition": {"description": format!("for example {token}")}}}}});
+        let folder = ConnectorPackage::from_files(
+            "folder",
+            [("apiProperties.json".to_string(), serde_json::to_vec(&folder_props).unwrap())],
+        );
+        let comparison = compare(&connector, "certified-connectors/X", &folder);
+        let text: String = comparison.diffs.iter().filter_map(|d| d.unified.clone()).collect();
+        assert!(text.contains("clientSecret"), "the parameters are compared: {text}");
+        assert!(!text.contains(secret), "{text}");
+        assert!(!text.contains(token), "{text}");
+        assert!(comparison.diffs.iter().map(|d| d.masked).sum::<usize>() >= 2);
     }
 }

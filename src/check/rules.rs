@@ -304,7 +304,6 @@ pub static RULES: &[Rule] = &[
     rule!("standard-operation-id-case", Warning, ALL, "operationId is not PascalCase", "capitalize every word and drop `-` and `_`, e.g. \"GetMessages\"", CODING_STANDARDS),
     rule!("standard-description-period", Warning, ALL, "an operation's description does not end with a period", "end the description with `.`", CODING_STANDARDS),
     rule!("standard-summary-description", Warning, ALL, "a description repeats its summary", "make the summary a short name and the description a sentence that adds information", CODING_STANDARDS),
-    rule!("standard-success-response", Warning, ALL, "an operation defines no 2xx success response", "define the success response (\"200\", \"201\"...) and keep `default` only for errors", CODING_STANDARDS),
     rule!("standard-shared-parameter", Warning, ALL, "the same parameter is defined inline in several operations", "define it once under the top-level `parameters` and use {\"$ref\": \"#/parameters/Name\"}", CODING_STANDARDS),
     rule!("standard-shared-definition", Warning, ALL, "the same response schema is written inline in several operations", "define it once under `definitions` and use {\"$ref\": \"#/definitions/Name\"}", CODING_STANDARDS),
     // -- end of coding standards --

@@ -487,6 +487,14 @@ impl Masker {
         Masker { literals }
     }
 
+    /// This masker and `other` together: what either hides is hidden.
+    pub fn with(mut self, other: Masker) -> Masker {
+        self.literals.extend(other.literals);
+        self.literals.sort();
+        self.literals.dedup();
+        self
+    }
+
     /// The spans to hide in `text`, sorted, without overlaps.
     pub fn spans(&self, text: &[u8]) -> Vec<(usize, usize)> {
         let mut spans: Vec<(usize, usize)> = scan_text(text).iter().map(|h| (h.start, h.end)).collect();

@@ -107,7 +107,8 @@ fn load_comparison(compare: &CompareWith, err: &mut dyn Write, json: bool) -> an
             upstream,
             freshness,
         } => {
-            let (category, folder) = parse_folder(folder)?;
+            // A malformed value is a usage error (exit 2), like --update's.
+            let (category, folder) = parse_folder(folder).map_err(|e| crate::cli::UsageError(e.to_string()))?;
             let opened = catalog::open(cache, upstream, *freshness)?;
             if let Some(notice) = &opened.offline_notice {
                 if !json {

@@ -813,16 +813,6 @@ pub(super) fn cases() -> Vec<Case> {
             passes: |f| set(&mut f.swagger, &format!("{GET}/description"), json!("Gets a brewery.")),
         },
         Case {
-            rule: "standard-success-response",
-            category: U,
-            fails: |f| remove(&mut f.swagger, OK_RESPONSE),
-            passes: |f| {
-                let ok = f.swagger.pointer(OK_RESPONSE).unwrap().clone();
-                remove(&mut f.swagger, OK_RESPONSE);
-                add(&mut f.swagger, &format!("{GET}/responses"), "201", ok);
-            },
-        },
-        Case {
             rule: "standard-shared-parameter",
             category: U,
             fails: |f| {

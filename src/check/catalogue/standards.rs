@@ -64,15 +64,6 @@ pub(super) fn check(swagger: &JsonFile, _properties: Option<&JsonFile>, sink: &m
             }
         }
         if let Some(responses) = op.op.get("responses").and_then(Value::as_object) {
-            let codes: Vec<&str> = responses.keys().map(String::as_str).filter(|c| !c.starts_with("x-")).collect();
-            if !codes.is_empty() && !codes.iter().any(|c| c.len() == 3 && c.starts_with('2')) {
-                sink.at(
-                    "standard-success-response",
-                    swagger,
-                    &child(&op.at, "responses"),
-                    format!("{label} defines no 2xx success response ({})", codes.join(", ")),
-                );
-            }
             for (code, r) in responses {
                 let Some(schema) = r.get("schema") else {
                     continue;
