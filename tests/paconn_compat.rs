@@ -15,7 +15,10 @@ use std::path::{Path, PathBuf};
 use support::powerplatform::{rich_connector, FakeConnector, FakePowerPlatform, FakePowerPlatformConfig, DEFAULT_ENVIRONMENT};
 
 fn paconn() -> Option<PathBuf> {
-    let path = PathBuf::from(std::env::var_os("CONNECTOR_PUBLISH_PACONN")?);
+    let path = PathBuf::from(
+        std::env::var_os("CONNECTOR_PUBLISH_PACONN")
+            .expect("CONNECTOR_PUBLISH_PACONN is not set: point it at a paconn 0.0.21 executable (.ci/run installs one)"),
+    );
     assert!(path.is_file(), "CONNECTOR_PUBLISH_PACONN={} does not exist", path.display());
     Some(path)
 }
@@ -78,6 +81,7 @@ fn compare(paconn_dir: &Path, ours_dir: &Path, what: &str, tally: &mut Compariso
 }
 
 #[test]
+#[ignore = "needs paconn 0.0.21 in CONNECTOR_PUBLISH_PACONN and the corpus in CONNECTOR_PUBLISH_CORPUS; .ci/run provides both"]
 fn paconn_and_connector_publish_download_the_same_folders() {
     let Some(paconn) = paconn() else {
         eprintln!("SKIPPED: CONNECTOR_PUBLISH_PACONN is not set (.ci/run installs paconn 0.0.21)");
