@@ -246,12 +246,9 @@ pub fn scan_secrets(package: &ConnectorPackage) -> Vec<Finding> {
         }?;
         // Fast path: a strict parse that gives the JSON checks nothing to report needs no
         // tolerant parse (whose position map is what findings need, and what costs).
-        let body = file.bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&file.bytes);
-        if file.bytes.len() <= crate::package::json::MAX_PARSE_BYTES {
-            if let Ok(value) = serde_json::from_slice::<serde_json::Value>(body) {
-                if !secrets::has_structured_findings(kind, &value) {
-                    return None;
-                }
+        if let Some(value) = crate::package::json::strict_value(&file.bytes) {
+            if !secrets::has_structured_findings(kind, &value) {
+                return None;
             }
         }
         crate::package::json::parse(&file.bytes).ok().map(|doc| (file, doc))

@@ -112,10 +112,7 @@ fn default_folder(package: &ConnectorPackage) -> Result<String, String> {
     };
     // Only the title is needed: a strict parse (no position map) when the file allows it; the
     // tolerant parse, a fifth of the whole check's time, only when it does not.
-    let body = file.bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&file.bytes);
-    let strict = (file.bytes.len() <= crate::package::json::MAX_PARSE_BYTES)
-        .then(|| serde_json::from_slice::<serde_json::Value>(body).ok())
-        .flatten();
+    let strict = crate::package::json::strict_value(&file.bytes);
     let Some(value) = strict.or_else(|| crate::package::json::parse(&file.bytes).ok().map(|d| d.value)) else {
         return Err(format!(
             "{} cannot be read as JSON, so it gives no folder name; fix it, or choose a name with --name",

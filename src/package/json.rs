@@ -145,6 +145,16 @@ pub fn wide_encoding(bytes: &[u8]) -> Option<&'static str> {
 /// largest JSON file is under 1 MB).
 pub const MAX_PARSE_BYTES: usize = 32 * 1024 * 1024;
 
+/// The value of strict JSON (a byte order mark allowed), without the tolerant parse's position
+/// map: the cheap read for callers that need only the data. `None` when the file is not strict
+/// JSON or is over [`MAX_PARSE_BYTES`]; [`parse`] then says why.
+pub fn strict_value(bytes: &[u8]) -> Option<Value> {
+    if bytes.len() > MAX_PARSE_BYTES {
+        return None;
+    }
+    serde_json::from_slice(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)).ok()
+}
+
 /// Read JSON bytes: strict first, then tolerant. Fails only when no data can be recovered, or
 /// when the file is larger than [`MAX_PARSE_BYTES`].
 pub fn parse(bytes: &[u8]) -> Result<JsonDocument, JsonError> {
