@@ -9,8 +9,8 @@
 //! or its `replays/` (the `after/` folder of each merged PR that added a new connector: what
 //! recent accepted submissions look like, so rules newer than old connectors can be judged).
 
+use connector_publish::check::validate_folder as validate;
 use connector_publish::check::{Severity, RULES};
-use connector_publish::commands::validate::validate;
 use connector_publish::package::Category;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};

@@ -17,4 +17,6 @@ pub mod package;
 pub mod plan;
 pub mod powerplatform;
 pub mod publish;
+pub mod report;
 pub mod scaffold;
+pub mod source;

@@ -2,8 +2,8 @@
 
 use connector_publish::catalog::{cache_dir, Upstream};
 use connector_publish::cli::UsageError;
-use connector_publish::cli::{exit, Cli, Command};
-use connector_publish::commands::download::{self, DownloadOptions, PowerPlatformSettings};
+use connector_publish::cli::{Cli, Command, Exit};
+use connector_publish::commands::download::{self, DownloadOptions};
 use connector_publish::commands::login::{self, LoginOptions};
 use connector_publish::commands::search::{self, SearchOptions};
 use connector_publish::commands::submit::{self, SubmitOptions};
@@ -12,6 +12,7 @@ use connector_publish::commands::validate::{self, ValidateOptions};
 use connector_publish::config::{self, Config};
 use connector_publish::output::{paint, ERROR};
 use connector_publish::publish::github;
+use connector_publish::source::environment::PowerPlatformSettings;
 use std::io::{IsTerminal, Write};
 use std::time::Duration;
 
@@ -19,14 +20,14 @@ fn main() {
     let matches = <Cli as clap::CommandFactory>::command().get_matches();
     let cli = <Cli as clap::FromArgMatches>::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
     let code = match run(cli, &matches) {
-        Ok(code) => code,
+        Ok(exit) => exit.code(),
         Err(e) => {
             let mut msg = format!("{} {e}", paint(ERROR, "error:"));
             for cause in e.chain().skip(1) {
                 msg.push_str(&format!("\n  caused by: {cause}"));
             }
             anstream::eprintln!("{msg}");
-            e.downcast_ref::<UsageError>().map_or(exit::FAILURE, |_| exit::USAGE)
+            connector_publish::cli::exit_of(&e).code()
         }
     };
     std::process::exit(code);
@@ -70,7 +71,7 @@ fn category_from(flag: Option<&str>, config: &Config) -> Result<Option<connector
     flag.or(config.get("category")).map(str::parse).transpose().map_err(UsageError)
 }
 
-fn run(cli: Cli, matches: &clap::ArgMatches) -> anyhow::Result<i32> {
+fn run(cli: Cli, matches: &clap::ArgMatches) -> anyhow::Result<Exit> {
     connector_publish::output::init_tracing(cli.verbose);
     connector_publish::output::set_quiet(cli.quiet);
     let mut stdout = anstream::stdout();
@@ -112,26 +113,42 @@ fn run(cli: Cli, matches: &clap::ArgMatches) -> anyhow::Result<i32> {
                 connector_publish::package::name::safe_folder_name(name).map_err(|e| UsageError(format!("--name: {e}")))?;
             }
             if let Some(update) = &args.update {
-                connector_publish::plan::Target::parse_update(update).map_err(|e| UsageError(e.to_string()))?;
+                let (in_category, _) = connector_publish::plan::Target::parse_update(update).map_err(|e| UsageError(e.to_string()))?;
+                if let Some(explicit) = category.filter(|c| *c != in_category) {
+                    return Err(UsageError(format!(
+                        "--category {explicit} contradicts --update, which is in {}",
+                        in_category.folder()
+                    ))
+                    .into());
+                }
+            }
+            if let Some(branch) = &args.branch {
+                connector_publish::plan::branch::check(branch).map_err(|e| UsageError(format!("--branch: {e}")))?;
+            }
+            if let Some(author) = &args.author {
+                connector_publish::plan::author_spec(author).map_err(UsageError)?;
+            }
+            let branch_prefix = std::env::var("CONNECTOR_PUBLISH_BRANCH_PREFIX")
+                .ok()
+                .or_else(|| config.get("branch-prefix").map(str::to_owned))
+                .filter(|p| !p.trim().is_empty());
+            if let Some(prefix) = &branch_prefix {
+                connector_publish::plan::branch::check_prefix(prefix).map_err(UsageError)?;
             }
             let from_environment = match (args.from_environment, args.connector_id) {
-                (Some(environment), Some(connector_id)) => Some(submit::FromEnvironment {
-                    download: DownloadOptions {
-                        environment: Some(environment),
-                        connector_id: Some(connector_id),
-                        dest: None,
-                        overwrite: false,
-                        json: args.json,
-                        interactive: false,
-                        power_platform: power_platform_from(&args.power_platform)?,
-                    },
-                    keep: args.keep,
+                (Some(environment), Some(connector_id)) => Some(connector_publish::source::environment::Request {
+                    environment: Some(environment),
+                    connector_id: Some(connector_id),
+                    json: args.json,
+                    interactive: false,
+                    power_platform: power_platform_from(&args.power_platform)?,
                 }),
                 _ => None,
             };
             let options = SubmitOptions {
                 path: args.path,
                 from_environment,
+                keep: args.keep,
                 category,
                 name: args.name,
                 update: args.update,
@@ -148,9 +165,7 @@ fn run(cli: Cli, matches: &clap::ArgMatches) -> anyhow::Result<i32> {
                 cache: cache_dir()?,
                 upstream: upstream_from(&args.upstream, matches, &config),
                 freshness: SearchOptions::freshness(args.offline, args.max_age_hours),
-                branch_prefix: std::env::var("CONNECTOR_PUBLISH_BRANCH_PREFIX")
-                    .ok()
-                    .or_else(|| config.get("branch-prefix").map(str::to_owned)),
+                branch_prefix,
                 github: github::Settings {
                     api: args.github_api,
                     token: args.token,
@@ -175,14 +190,14 @@ fn run(cli: Cli, matches: &clap::ArgMatches) -> anyhow::Result<i32> {
         Command::Completions(args) => {
             let mut command = <Cli as clap::CommandFactory>::command();
             clap_complete::generate(args.shell, &mut command, "connector-publish", &mut std::io::stdout());
-            Ok(exit::OK)
+            Ok(Exit::Ok)
         }
         Command::Config(command) => {
             use connector_publish::cli::ConfigCommand;
             match command {
                 ConfigCommand::Get { key } => match config.get(&key) {
                     Some(v) => writeln!(stdout, "{v}")?,
-                    None if config::KEYS.iter().any(|(k, _)| *k == key) => return Ok(exit::FINDINGS),
+                    None if config::KEYS.iter().any(|(k, _)| *k == key) => return Ok(Exit::Findings),
                     None => {
                         return Err(UsageError(format!(
                             "unknown setting `{key}`; the settings are {}",
@@ -209,11 +224,11 @@ fn run(cli: Cli, matches: &clap::ArgMatches) -> anyhow::Result<i32> {
                     }
                 }
             }
-            Ok(exit::OK)
+            Ok(Exit::Ok)
         }
         Command::Man => {
             clap_mangen::Man::new(<Cli as clap::CommandFactory>::command()).render(&mut std::io::stdout())?;
-            Ok(exit::OK)
+            Ok(Exit::Ok)
         }
         Command::Sync(args) => {
             let upstream = upstream_from(&args.upstream, matches, &config);
@@ -244,13 +259,15 @@ fn run(cli: Cli, matches: &clap::ArgMatches) -> anyhow::Result<i32> {
         Command::Logout(args) => login::logout(&connector_publish::powerplatform::auth::cache_path()?, args.json, &mut stdout),
         Command::Download(args) => {
             let options = DownloadOptions {
-                environment: args.environment,
-                connector_id: args.connector_id,
+                request: connector_publish::source::environment::Request {
+                    environment: args.environment,
+                    connector_id: args.connector_id,
+                    json: args.json,
+                    interactive: std::io::stdin().is_terminal() && std::io::stderr().is_terminal(),
+                    power_platform: power_platform_from(&args.power_platform)?,
+                },
                 dest: args.dest,
                 overwrite: args.overwrite,
-                json: args.json,
-                interactive: std::io::stdin().is_terminal() && std::io::stderr().is_terminal(),
-                power_platform: power_platform_from(&args.power_platform)?,
             };
             if args.list {
                 return download::list(&options, &mut stdout);

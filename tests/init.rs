@@ -123,7 +123,7 @@ fn generated_readmes_pass_the_readme_rules_on_the_corpus() {
             .swagger_file()
             .and_then(|f| connector_publish::package::json::parse(&f.bytes).ok())
             .map(|d| d.value);
-        let properties = package.json(KnownFile::ApiProperties).and_then(Result::ok).map(|d| d.value);
+        let properties = package.json_value(KnownFile::ApiProperties).cloned();
         let readme = scaffold::readme(swagger.as_ref(), properties.as_ref(), category, &package.folder_name().unwrap()).unwrap();
         let files = vec![("readme.md".to_string(), readme.into_bytes())];
         let report = check::check(&ConnectorPackage::from_files(&path, files), category);

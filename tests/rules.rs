@@ -3,8 +3,8 @@
 //! Each case starts from a clean connector (which fires nothing), changes one thing, writes the
 //! folder to disk, and runs the same `validate` the CLI runs.
 
+use connector_publish::check::validate_folder as validate;
 use connector_publish::check::{Severity, RULES};
-use connector_publish::commands::validate::validate;
 use connector_publish::package::Category;
 use serde_json::{json, Value};
 use std::collections::BTreeSet;

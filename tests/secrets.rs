@@ -5,8 +5,8 @@
 mod common;
 
 use assert_cmd::Command;
+use connector_publish::check::validate_folder as validate;
 use connector_publish::check::{Finding, Severity};
-use connector_publish::commands::validate::validate;
 use connector_publish::package::Category;
 use serde_json::{json, Value};
 use std::path::Path;

@@ -1079,3 +1079,62 @@ fn a_huge_text_file_gets_a_summary_not_a_line_diff() {
     assert!(stdout.contains(&summary), "{}", &stdout[..stdout.len().min(4000)]);
     assert!(stdout.len() < 100_000, "the diff printed the whole file: {} bytes", stdout.len());
 }
+
+#[test]
+fn usage_errors_exit_2_before_anything_and_the_branch_prefix_names_the_branch() {
+    let w = World::new(0);
+    let usage = |args: &[&str], env: Option<(&str, &str)>, says: &str| {
+        let mut cmd = w.submit();
+        cmd.args(args).arg("--yes");
+        if let Some((k, v)) = env {
+            cmd.env(k, v);
+        }
+        let out = cmd.output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains(says), "{args:?}: {stderr}");
+    };
+    usage(&["--branch", "my branch"], None, "--branch");
+    let out = Command::cargo_bin("connector-publish")
+        .unwrap()
+        .args(["submit", "--dry-run", "--author", "Jane Doe", "--upstream", &w.upstream_url()])
+        .arg(w.connector.path())
+        .env("CONNECTOR_PUBLISH_CACHE", w.cache.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--author wants \"Name <email>\""));
+    usage(
+        &["--category", "custom", "--update", "certified-connectors/DeepL"],
+        None,
+        "contradicts --update",
+    );
+    usage(&[], Some(("CONNECTOR_PUBLISH_BRANCH_PREFIX", "my prefix")), "branch-prefix");
+    assert!(w.github.requests().is_empty(), "usage errors are found before any call");
+    assert_eq!(w.pushes(), 0);
+
+    // `<prefix>/add-x`, in the plan and on the fork.
+    let out = w
+        .submit()
+        .args(["--dry-run", "--json"])
+        .env("CONNECTOR_PUBLISH_BRANCH_PREFIX", "connectors/")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["branch"], "connectors/add-open-brewery-db");
+    let out = w
+        .submit()
+        .args(["--yes", "--json"])
+        .env("CONNECTOR_PUBLISH_BRANCH_PREFIX", "connectors")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    // One JSON document: the plan and the pull request it opened.
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["pull_request"]["branch"], "connectors/add-open-brewery-db");
+    assert_eq!(doc["pull_request"]["number"], 1);
+    let branches = git(&w.fork_git(), &["branch", "--list", "--format=%(refname:short)"]);
+    assert!(branches.lines().any(|b| b == "connectors/add-open-brewery-db"), "{branches}");
+    assert_eq!(w.github.prs()[0].head_ref, "connectors/add-open-brewery-db");
+}

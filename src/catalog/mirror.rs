@@ -182,6 +182,12 @@ impl Mirror {
         Some((oid, time))
     }
 
+    /// The mirror and the commit of its last recorded sync, when there is one that opens.
+    pub fn open_recorded(&self) -> Option<(Repository, Oid)> {
+        let (head, _) = self.recorded_head()?;
+        Some((self.open().ok()?, Oid::from_str(&head).ok()?))
+    }
+
     /// How long ago the last successful sync finished.
     pub fn age(&self) -> Option<Duration> {
         let modified = fs::metadata(self.path.join("connector-publish-synced")).ok()?.modified().ok()?;
@@ -546,6 +552,40 @@ fn userinfo(url: &str) -> Option<(String, String)> {
 
 fn percent_decode(s: &str) -> String {
     percent_encoding::percent_decode_str(s).decode_utf8_lossy().into_owned()
+}
+
+/// A folder's files: names and bytes.
+pub type FolderFiles = Vec<(String, Vec<u8>)>;
+
+/// The top-level files of `<category>/<folder>` at `commit` in the mirror, the folder matched
+/// case-insensitively as checkouts on Windows and macOS do, with its name as upstream spells it:
+/// `("certified-connectors/DeepL", files)`. `None` when there is no such folder.
+pub fn folder_files(repo: &Repository, commit: Oid, category: &str, folder: &str) -> anyhow::Result<Option<(String, FolderFiles)>> {
+    let tree = repo
+        .find_commit(commit)
+        .context("the mirrored commit is missing; run `connector-publish sync`")?
+        .tree()?;
+    let Ok(category_entry) = tree.get_path(std::path::Path::new(category)) else {
+        return Ok(None);
+    };
+    let category_tree = repo.find_tree(category_entry.id())?;
+    let Some(entry) = category_tree
+        .iter()
+        .find(|e| e.kind() == Some(git2::ObjectType::Tree) && e.name().is_ok_and(|n| n.eq_ignore_ascii_case(folder)))
+    else {
+        return Ok(None);
+    };
+    let name = entry.name().unwrap_or(folder).to_string();
+    let folder_tree = repo.find_tree(entry.id())?;
+    let mut files = Vec::new();
+    for e in folder_tree.iter() {
+        if e.kind() != Some(git2::ObjectType::Blob) {
+            continue;
+        }
+        let Ok(file_name) = e.name() else { continue };
+        files.push((file_name.to_string(), repo.find_blob(e.id())?.content().to_vec()));
+    }
+    Ok(Some((format!("{category}/{name}"), files)))
 }
 
 /// A small, stable hash for folder names (not for security).

@@ -8,7 +8,6 @@ use crate::package::{json, ConnectorPackage, KnownFile};
 use crate::plan::diff::{unified, FileDiff};
 use crate::plan::FileChange;
 use crate::powerplatform::download::OUTPUT_ONLY_OAUTH_FIELDS;
-use anyhow::Context;
 use serde_json::Value;
 use std::collections::BTreeMap;
 
@@ -227,35 +226,7 @@ pub fn compare(connector: &SolutionConnector, folder_label: &str, folder: &Conne
 /// An upstream folder: its path as spelled upstream, and its top-level files' names and bytes.
 pub type FolderFiles = (String, Vec<(String, Vec<u8>)>);
 
-/// The top-level files of `<category>/<folder>` at `commit` in the mirror, the folder matched
-/// case-insensitively as checkouts on Windows and macOS do. `None` when there is no such folder.
-pub fn upstream_folder(repo: &git2::Repository, commit: git2::Oid, category: &str, folder: &str) -> anyhow::Result<Option<FolderFiles>> {
-    let tree = repo
-        .find_commit(commit)
-        .context("the mirrored commit is missing; run `connector-publish sync`")?
-        .tree()?;
-    let Ok(category_entry) = tree.get_path(std::path::Path::new(category)) else {
-        return Ok(None);
-    };
-    let category_tree = repo.find_tree(category_entry.id())?;
-    let Some(entry) = category_tree
-        .iter()
-        .find(|e| e.kind() == Some(git2::ObjectType::Tree) && e.name().is_ok_and(|n| n.eq_ignore_ascii_case(folder)))
-    else {
-        return Ok(None);
-    };
-    let name = entry.name().unwrap_or(folder).to_string();
-    let folder_tree = repo.find_tree(entry.id())?;
-    let mut files = Vec::new();
-    for e in folder_tree.iter() {
-        if e.kind() != Some(git2::ObjectType::Blob) {
-            continue;
-        }
-        let Ok(file_name) = e.name() else { continue };
-        files.push((file_name.to_string(), repo.find_blob(e.id())?.content().to_vec()));
-    }
-    Ok(Some((format!("{category}/{name}"), files)))
-}
+pub use crate::catalog::mirror::folder_files as upstream_folder;
 
 #[cfg(test)]
 mod tests {

@@ -172,7 +172,7 @@ fn check_icon(package: &ConnectorPackage, sink: &mut Sink) {
 }
 
 /// Parse a known JSON file, reporting what is not strict JSON; `None` when absent or beyond repair.
-pub(super) fn parse_json(package: &ConnectorPackage, kind: KnownFile, sink: &mut Sink) -> Option<JsonDocument> {
+pub(super) fn parse_json<'p>(package: &'p ConnectorPackage, kind: KnownFile, sink: &mut Sink) -> Option<&'p JsonDocument> {
     let file = if kind == KnownFile::ApiDefinition {
         package.swagger_file()?
     } else {
@@ -208,7 +208,7 @@ pub(super) fn parse_json(package: &ConnectorPackage, kind: KnownFile, sink: &mut
         );
         return None;
     }
-    match crate::package::json::parse(&file.bytes) {
+    match file.json() {
         Ok(doc) => {
             if let Some(at) = doc.invalid_utf8_at {
                 sink.emit(

@@ -13,6 +13,8 @@ mod readme;
 pub mod rules;
 pub mod schemas;
 pub mod secrets;
+pub mod validation;
+pub use validation::{validate, validate_folder, Validation};
 mod swagger;
 
 use crate::package::{Category, ConnectorPackage, JsonDocument, KnownFile, Position};
@@ -251,7 +253,7 @@ pub fn scan_secrets(package: &ConnectorPackage) -> Vec<Finding> {
                 return None;
             }
         }
-        crate::package::json::parse(&file.bytes).ok().map(|doc| (file, doc))
+        file.json().ok().map(|doc| (file, doc))
     };
     if let Some((file, doc)) = json(KnownFile::ApiDefinition) {
         secrets::scan_swagger(
@@ -302,7 +304,7 @@ pub fn check_with(package: &ConnectorPackage, category: Category, schemas: &sche
     let properties = files::parse_json(package, KnownFile::ApiProperties, &mut sink);
     let settings = files::parse_json(package, KnownFile::Settings, &mut sink);
 
-    if let (Some(doc), Some(file)) = (&swagger, package.swagger_file()) {
+    if let (Some(doc), Some(file)) = (swagger, package.swagger_file()) {
         let file = JsonFile { name: &file.name, doc };
         if !doc.value.is_object() {
             sink.at(
@@ -315,26 +317,26 @@ pub fn check_with(package: &ConnectorPackage, category: Category, schemas: &sche
             swagger::check(&file, &mut sink);
             schemas::check(schemas, schemas::Which::Swagger, &file, &mut sink);
             secrets::scan_swagger(&file, &mut sink);
-            let props = match (&properties, package.file(KnownFile::ApiProperties)) {
+            let props = match (properties, package.file(KnownFile::ApiProperties)) {
                 (Some(doc), Some(f)) => Some(JsonFile { name: &f.name, doc }),
                 _ => None,
             };
             catalogue::check(&file, props.as_ref(), &mut sink);
         }
     }
-    if let (Some(doc), Some(file)) = (&properties, package.file(KnownFile::ApiProperties)) {
+    if let (Some(doc), Some(file)) = (properties, package.file(KnownFile::ApiProperties)) {
         let file = JsonFile { name: &file.name, doc };
         properties::check(&file, &mut sink);
         schemas::check(schemas, schemas::Which::Properties, &file, &mut sink);
         secrets::scan_properties(&file, &mut sink);
     }
-    if let (Some(doc), Some(file)) = (&settings, package.file(KnownFile::Settings)) {
+    if let (Some(doc), Some(file)) = (settings, package.file(KnownFile::Settings)) {
         let file = JsonFile { name: &file.name, doc };
         schemas::check(schemas, schemas::Which::Settings, &file, &mut sink);
         secrets::scan_settings(&file, &mut sink);
     }
     if let Some(file) = package.file(KnownFile::Readme) {
-        readme::check(file, swagger.as_ref().map(|d| &d.value), &mut sink);
+        readme::check(file, swagger.map(|d| &d.value), &mut sink);
     }
 
     let mut findings = sink.findings;

@@ -470,7 +470,7 @@ impl Masker {
             if !matches!(kind, KnownFile::ApiDefinition | KnownFile::ApiProperties | KnownFile::Settings) {
                 continue;
             }
-            let Ok(doc) = crate::package::json::parse(&file.bytes) else {
+            let Ok(doc) = file.json() else {
                 continue;
             };
             for hit in structured(kind, &doc.value) {

@@ -1,6 +1,7 @@
 //! `connector-publish init`: scaffold what a category needs around a connector (or a new, empty
 //! one). It never overwrites a file; it says what it created and what a person must still write.
 
+use crate::cli::Exit;
 use crate::output::{paint, DIM, EMPHASIS, GOOD, WARNING};
 use crate::package::category::{self, INDEPENDENT_PUBLISHER_COLOR};
 use crate::package::{name, Category, ConnectorPackage, KnownFile};
@@ -41,11 +42,8 @@ fn create_new(path: &Path, bytes: &[u8]) -> anyhow::Result<bool> {
 pub fn scaffold(options: &InitOptions) -> anyhow::Result<InitOutcome> {
     std::fs::create_dir_all(&options.path).with_context(|| format!("creating {}", options.path.display()))?;
     let package = ConnectorPackage::load(&options.path)?;
-    let swagger = package
-        .swagger_file()
-        .and_then(|f| crate::package::json::parse(&f.bytes).ok())
-        .map(|d| d.value);
-    let properties = package.json(KnownFile::ApiProperties).and_then(Result::ok).map(|d| d.value);
+    let swagger = package.swagger_value().cloned();
+    let properties = package.json_value(KnownFile::ApiProperties).cloned();
     let category = options.category.unwrap_or_else(|| category::infer(properties.as_ref()).category);
     let folder_title = package.folder_name().unwrap_or_else(|| "My Connector".into());
     let mut outcome = InitOutcome {
@@ -140,7 +138,7 @@ pub fn scaffold(options: &InitOptions) -> anyhow::Result<InitOutcome> {
     Ok(outcome)
 }
 
-pub fn run(options: &InitOptions, out: &mut dyn Write) -> anyhow::Result<i32> {
+pub fn run(options: &InitOptions, out: &mut dyn Write) -> anyhow::Result<Exit> {
     let outcome = scaffold(options)?;
     let category = outcome.category.map(|c| c.to_string()).unwrap_or_default();
     writeln!(out, "Prepared {} as {}", options.path.display(), paint(EMPHASIS, category))?;
@@ -168,5 +166,5 @@ pub fn run(options: &InitOptions, out: &mut dyn Write) -> anyhow::Result<i32> {
         }
         writeln!(out, "\nThen: connector-publish validate {}", options.path.display())?;
     }
-    Ok(crate::cli::exit::OK)
+    Ok(crate::cli::Exit::Ok)
 }

@@ -1,10 +1,11 @@
 //! `connector-publish login` and `logout`: the Power Platform sign-in that `download` and
 //! `submit --from-environment` use.
 
-use super::download::PowerPlatformSettings;
+use crate::cli::Exit;
 use crate::output::{paint, EMPHASIS, GOOD};
 use crate::powerplatform::auth::{self, Identity, CLIENT_SECRET_ENV};
 use crate::powerplatform::http_client;
+use crate::source::environment::PowerPlatformSettings;
 use anyhow::bail;
 use std::io::Write;
 use std::time::Duration;
@@ -18,7 +19,7 @@ pub struct LoginOptions {
     pub json: bool,
 }
 
-pub fn run(options: &LoginOptions, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<i32> {
+pub fn run(options: &LoginOptions, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<Exit> {
     let endpoints = options.power_platform.checked_endpoints()?;
     let http = http_client()?;
     let identity = Identity {
@@ -73,10 +74,10 @@ pub fn run(options: &LoginOptions, out: &mut dyn Write, err: &mut dyn Write) -> 
             options.power_platform.token_cache.display()
         )?;
     }
-    Ok(crate::cli::exit::OK)
+    Ok(Exit::Ok)
 }
 
-pub fn logout(token_cache: &std::path::Path, json: bool, out: &mut dyn Write) -> anyhow::Result<i32> {
+pub fn logout(token_cache: &std::path::Path, json: bool, out: &mut dyn Write) -> anyhow::Result<Exit> {
     let removed = auth::remove(token_cache)?;
     if json {
         writeln!(out, "{}", serde_json::json!({ "signed_out": removed, "token_cache": token_cache }))?;
@@ -85,11 +86,11 @@ pub fn logout(token_cache: &std::path::Path, json: bool, out: &mut dyn Write) ->
     } else {
         writeln!(out, "not signed in to Power Platform (no {})", token_cache.display())?;
     }
-    Ok(crate::cli::exit::OK)
+    Ok(Exit::Ok)
 }
 
 /// `login --status`: who is signed in and for how long; never the token.
-pub fn status(token_cache: &std::path::Path, json: bool, out: &mut dyn Write) -> anyhow::Result<i32> {
+pub fn status(token_cache: &std::path::Path, json: bool, out: &mut dyn Write) -> anyhow::Result<Exit> {
     let token = auth::load(token_cache)?;
     if json {
         let value = match &token {
@@ -128,9 +129,5 @@ pub fn status(token_cache: &std::path::Path, json: bool, out: &mut dyn Write) ->
             }
         }
     }
-    Ok(if token.is_some() {
-        crate::cli::exit::OK
-    } else {
-        crate::cli::exit::FINDINGS
-    })
+    Ok(if token.is_some() { Exit::Ok } else { Exit::Findings })
 }

@@ -1,6 +1,5 @@
 //! One file per command: an options struct and a `run` function that composes stages.
 
-pub mod catalog;
 pub mod download;
 pub mod init;
 pub mod login;

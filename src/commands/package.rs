@@ -4,11 +4,11 @@
 //! assembles the outer zip and checks it. The Package Deployer package itself is built with
 //! .NET tooling (`pac package`), which is out of this tool's scope.
 
+use crate::catalog::open::{self as catalog, Freshness};
 use crate::catalog::Upstream;
 use crate::certpackage::{self, archive::Limits, Inspection, Options, Report};
 use crate::check::Severity;
-use crate::cli::exit;
-use crate::commands::catalog::{self, Freshness};
+use crate::cli::Exit;
 use crate::output::{paint, DIM, EMPHASIS, ERROR, GOOD, HEADER, WARNING};
 use crate::package::{name, Category, ConnectorPackage, KnownFile};
 use anyhow::{anyhow, bail, Context};
@@ -152,7 +152,7 @@ fn inspect(label: &str, bytes: Vec<u8>, plugin: bool, comparison: Option<&(Strin
     inspection
 }
 
-pub fn check(options: &CheckOptions, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<i32> {
+pub fn check(options: &CheckOptions, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<Exit> {
     let comparison = options
         .compare
         .as_ref()
@@ -161,10 +161,10 @@ pub fn check(options: &CheckOptions, out: &mut dyn Write, err: &mut dyn Write) -
     let bytes = read_capped(&options.path, Limits::default().max_file_bytes, "package zip")?;
     let inspection = inspect(&display_name(&options.path), bytes, options.plugin, comparison.as_ref());
     print(&inspection.report, options.json, None, out)?;
-    Ok(if inspection.report.errors() > 0 { exit::FINDINGS } else { exit::OK })
+    Ok(if inspection.report.errors() > 0 { Exit::Findings } else { Exit::Ok })
 }
 
-pub fn intro(options: &IntroOptions, out: &mut dyn Write) -> anyhow::Result<i32> {
+pub fn intro(options: &IntroOptions, out: &mut dyn Write) -> anyhow::Result<Exit> {
     let package = ConnectorPackage::load(&options.path)?;
     let target = options.path.join(KnownFile::Intro.canonical_name());
     if let Some(existing) = package.file(KnownFile::Intro) {
@@ -182,16 +182,13 @@ pub fn intro(options: &IntroOptions, out: &mut dyn Write) -> anyhow::Result<i32>
         if !c.todo_lines.is_empty() {
             writeln!(out, "  - {}: {} line(s) still hold TODO:", existing.name, c.todo_lines.len())?;
         }
-        return Ok(exit::OK);
+        return Ok(Exit::Ok);
     }
-    let swagger = package
-        .swagger_file()
-        .and_then(|f| crate::package::json::parse(&f.bytes).ok())
-        .map(|d| d.value);
+    let swagger = package.swagger_value();
     let readme = package
         .file(KnownFile::Readme)
         .map(|f| String::from_utf8_lossy(&f.bytes).into_owned());
-    let text = certpackage::intro::generate(swagger.as_ref(), readme.as_deref());
+    let text = certpackage::intro::generate(swagger, readme.as_deref());
     match std::fs::OpenOptions::new().write(true).create_new(true).open(&target) {
         Ok(mut f) => f
             .write_all(text.as_bytes())
@@ -203,7 +200,7 @@ pub fn intro(options: &IntroOptions, out: &mut dyn Write) -> anyhow::Result<i32>
                 paint(DIM, "kept   "),
                 paint(DIM, "(existing files are never overwritten)")
             )?;
-            return Ok(exit::OK);
+            return Ok(Exit::Ok);
         }
         Err(e) => return Err(e).with_context(|| format!("creating {}", target.display())),
     }
@@ -225,10 +222,10 @@ pub fn intro(options: &IntroOptions, out: &mut dyn Write) -> anyhow::Result<i32>
         "\nThen: connector-publish package build --intro {} --package <Package Deployer package .zip> -o <certification package .zip>",
         target.display()
     )?;
-    Ok(exit::OK)
+    Ok(Exit::Ok)
 }
 
-pub fn build(options: &BuildOptions, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<i32> {
+pub fn build(options: &BuildOptions, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<Exit> {
     if !options.force && options.output.exists() {
         bail!("{} exists; pass --force to replace it", options.output.display());
     }
@@ -260,7 +257,7 @@ pub fn build(options: &BuildOptions, out: &mut dyn Write, err: &mut dyn Write) -
     let inspection = inspect(&display_name(&options.output), bytes.clone(), options.plugin, comparison.as_ref());
     if inspection.report.errors() > 0 {
         print(&inspection.report, options.json, Some((&options.output, false, size)), out)?;
-        return Ok(exit::FINDINGS);
+        return Ok(Exit::Findings);
     }
     let dir = match options.output.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
@@ -287,7 +284,7 @@ pub fn build(options: &BuildOptions, out: &mut dyn Write, err: &mut dyn Write) -
         })?;
     }
     print(&inspection.report, options.json, Some((&options.output, true, size)), out)?;
-    Ok(exit::OK)
+    Ok(Exit::Ok)
 }
 
 /// The report, for people or as JSON. `built`: the output path, whether it was written, its size.

@@ -1,9 +1,9 @@
 //! `connector-publish search`: is there already a connector upstream for this API?
 
-use super::catalog::{self, Freshness};
+use crate::catalog::open::{self as catalog, Freshness};
 use crate::catalog::search::{self, parse_text_query, Query, Verdict};
 use crate::catalog::Upstream;
-use crate::cli::exit;
+use crate::cli::Exit;
 use crate::output::{paint, DIM, EMPHASIS, ERROR, GOOD, WARNING};
 use crate::package::ConnectorPackage;
 use anyhow::Context;
@@ -66,16 +66,16 @@ fn fs_parent_name(path: &Path) -> Option<String> {
     real.parent()?.file_name()?.to_str().map(str::to_owned)
 }
 
-pub fn run(options: &SearchOptions, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<i32> {
+pub fn run(options: &SearchOptions, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<Exit> {
     let (query, label) = query_from(&options.query)?;
     let c = catalog::open(&options.cache, &options.upstream, options.freshness)?;
     c.print_notices(err)?;
     let upstream = options.upstream.clone();
     let candidates = search::search(&c.index, &query, options.exclude.as_deref(), &|folder| upstream.browse_url(folder));
     let code = match candidates.first().map(|c| c.verdict) {
-        Some(Verdict::Duplicate) => exit::DUPLICATE,
-        Some(Verdict::Related) => exit::RELATED,
-        None => exit::OK,
+        Some(Verdict::Duplicate) => Exit::Duplicate,
+        Some(Verdict::Related) => Exit::Related,
+        None => Exit::Ok,
     };
     if options.json {
         let doc = serde_json::json!({
@@ -134,7 +134,7 @@ pub fn run(options: &SearchOptions, out: &mut dyn Write, err: &mut dyn Write) ->
             )
         )?;
     }
-    if code == exit::DUPLICATE {
+    if code == Exit::Duplicate {
         let first = &candidates[0].folder;
         writeln!(out, "\nThe same API already has a connector: improve it instead of adding another (`connector-publish submit --update \"{first}\"`).")?;
     }

@@ -1,8 +1,8 @@
 //! `connector-publish sync`: refresh the mirror of upstream `dev` and index it.
 
-use super::catalog::{self, Freshness};
+use crate::catalog::open::{self as catalog, Freshness};
 use crate::catalog::Upstream;
-use crate::cli::exit;
+use crate::cli::Exit;
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -13,7 +13,7 @@ pub struct SyncOptions {
     pub json: bool,
 }
 
-pub fn run(options: &SyncOptions, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<i32> {
+pub fn run(options: &SyncOptions, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<Exit> {
     let c = catalog::open(&options.cache, &options.upstream, Freshness::SyncNow)?;
     for notice in &c.notices {
         writeln!(err, "{} {notice}", crate::output::paint(crate::output::WARNING, "notice:"))?;
@@ -39,7 +39,7 @@ pub fn run(options: &SyncOptions, out: &mut dyn Write, err: &mut dyn Write) -> a
         });
         serde_json::to_writer_pretty(&mut *out, &doc)?;
         writeln!(out)?;
-        return Ok(exit::OK);
+        return Ok(Exit::Ok);
     }
     let what = match sync {
         Some(s) if s.fetched => format!(
@@ -68,5 +68,5 @@ pub fn run(options: &SyncOptions, out: &mut dyn Write, err: &mut dyn Write) -> a
         catalog::date(c.commit_time),
         c.index.connectors.len(),
     )?;
-    Ok(exit::OK)
+    Ok(Exit::Ok)
 }

@@ -80,6 +80,25 @@ pub struct PackageFile {
     pub kind: Option<KnownFile>,
     /// The bytes exactly as on disk.
     pub bytes: Vec<u8>,
+    /// The tolerant JSON parse of `bytes`, made the first time it is asked for and shared by
+    /// every stage after (check, fingerprint, breaking-change report, readme generation).
+    parsed: std::sync::OnceLock<Result<JsonDocument, JsonError>>,
+}
+
+impl PackageFile {
+    pub fn new(name: String, kind: Option<KnownFile>, bytes: Vec<u8>) -> PackageFile {
+        PackageFile {
+            name,
+            kind,
+            bytes,
+            parsed: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// The file read as JSON (tolerantly, with positions), parsed once however often asked.
+    pub fn json(&self) -> Result<&JsonDocument, &JsonError> {
+        self.parsed.get_or_init(|| json::parse(&self.bytes)).as_ref()
+    }
 }
 
 /// Why something in the folder was not taken into the package.
@@ -246,7 +265,7 @@ impl ConnectorPackage {
                 fix: format!("rename it to `{}`", intended.canonical_name()),
             });
         }
-        self.files.push(PackageFile { name, kind, bytes });
+        self.files.push(PackageFile::new(name, kind, bytes));
     }
 
     pub fn file(&self, kind: KnownFile) -> Option<&PackageFile> {
@@ -263,9 +282,20 @@ impl ConnectorPackage {
         })
     }
 
-    /// Parse the swagger file (see [`ConnectorPackage::swagger_file`]) and fingerprint it.
+    /// The swagger (see [`ConnectorPackage::swagger_file`]) read as JSON, parsed once.
+    pub fn swagger(&self) -> Option<Result<&JsonDocument, &JsonError>> {
+        self.swagger_file().map(PackageFile::json)
+    }
+
+    /// The swagger's value when it reads as JSON.
+    pub fn swagger_value(&self) -> Option<&serde_json::Value> {
+        self.swagger().and_then(Result::ok).map(|d| &d.value)
+    }
+
+    /// The swagger's fingerprint (from the one parse).
     pub fn fingerprint(&self) -> Option<Result<Fingerprint, JsonError>> {
-        self.swagger_file().map(|f| Fingerprint::from_swagger_bytes(&f.bytes))
+        self.swagger()
+            .map(|parsed| parsed.map(|d| Fingerprint::from_swagger(&d.value)).map_err(Clone::clone))
     }
 
     /// Files that are none of the known ones (screenshots, logos, ...).
@@ -274,8 +304,13 @@ impl ConnectorPackage {
     }
 
     /// Parse a known JSON file, if present.
-    pub fn json(&self, kind: KnownFile) -> Option<Result<JsonDocument, JsonError>> {
-        self.file(kind).map(|f| json::parse(&f.bytes))
+    pub fn json(&self, kind: KnownFile) -> Option<Result<&JsonDocument, &JsonError>> {
+        self.file(kind).map(PackageFile::json)
+    }
+
+    /// A known JSON file's value when it reads as JSON.
+    pub fn json_value(&self, kind: KnownFile) -> Option<&serde_json::Value> {
+        self.json(kind).and_then(Result::ok).map(|d| &d.value)
     }
 
     /// The folder's own name, the default when no title is usable.

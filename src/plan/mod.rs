@@ -2,9 +2,11 @@
 //! there, built on the tip of upstream `dev` straight into the object database (no work tree,
 //! no checkout of the thousand other connectors).
 
+pub mod branch;
 pub mod breaking;
 pub mod diff;
 pub mod patch_file;
+pub mod submission;
 
 use crate::package::{name, Category, ConnectorPackage, KnownFile};
 use anyhow::{anyhow, bail, Context};
@@ -276,20 +278,26 @@ pub fn commit(repo: &Repository, plan: &Plan, author: &Signature, message: &str)
 /// The commit author: `--author "Name <email>"`, else git's user.name/user.email.
 pub fn author(explicit: Option<&str>) -> anyhow::Result<Signature<'static>> {
     if let Some(spec) = explicit {
-        let (name, rest) = spec
-            .split_once('<')
-            .ok_or_else(|| anyhow!("--author wants \"Name <email>\", got \"{spec}\""))?;
-        let email = rest
-            .trim_end()
-            .strip_suffix('>')
-            .ok_or_else(|| anyhow!("--author wants \"Name <email>\", got \"{spec}\""))?;
-        return Ok(Signature::now(name.trim(), email.trim())?);
+        let (name, email) = author_spec(spec).map_err(|e| anyhow!(e))?;
+        return Ok(Signature::now(&name, &email)?);
     }
     let config = git2::Config::open_default()?;
     match (config.get_string("user.name"), config.get_string("user.email")) {
         (Ok(n), Ok(e)) => Ok(Signature::now(&n, &e)?),
         _ => bail!("no commit author: set git's user.name and user.email, or pass --author \"Your Name <you@example.com>\""),
     }
+}
+
+/// `--author "Name <email>"`: the name and the email, or what is wrong with it.
+pub fn author_spec(spec: &str) -> Result<(String, String), String> {
+    let wrong = || format!("--author wants \"Name <email>\", got \"{spec}\"");
+    let (name, rest) = spec.split_once('<').ok_or_else(wrong)?;
+    let email = rest.trim_end().strip_suffix('>').ok_or_else(wrong)?;
+    let (name, email) = (name.trim(), email.trim());
+    if name.is_empty() || email.is_empty() || [name, email].iter().any(|p| p.contains(['<', '>', '\n', '\0'])) {
+        return Err(wrong());
+    }
+    Ok((name.to_string(), email.to_string()))
 }
 
 #[cfg(test)]

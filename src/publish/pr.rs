@@ -60,6 +60,42 @@ pub fn body(plan: &Plan, checks: &Checks) -> anyhow::Result<String> {
     Ok(rendered)
 }
 
+/// The title and body of a submission's pull request: `title` when the author gave one.
+pub fn for_submission(
+    sub: &crate::plan::submission::Submission,
+    title: Option<&str>,
+    allow_duplicate: Option<&str>,
+    base_branch: &str,
+) -> anyhow::Result<(String, String)> {
+    use crate::catalog::Verdict;
+    let plan = &sub.plan;
+    let title = title
+        .map(str::to_owned)
+        .unwrap_or_else(|| self::title(&sub.connector_title, plan.target.category, plan.target.kind));
+    let duplicates = match sub.candidates.first() {
+        None => "no connector upstream serves this API".to_string(),
+        Some(c) => format!(
+            "{} {} ({})",
+            if c.verdict == Verdict::Duplicate {
+                "duplicate of"
+            } else {
+                "closest neighbour, a different API:"
+            },
+            c.folder,
+            c.evidence.join("; ")
+        ),
+    };
+    let checks = Checks {
+        connector_title: sub.connector_title.clone(),
+        validation: sub.validation.report.summary(),
+        duplicates,
+        allow_duplicate: allow_duplicate.map(str::to_owned),
+        breaking: sub.breaking.clone(),
+        base_branch: base_branch.to_string(),
+    };
+    Ok((title, body(plan, &checks)?))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,6 +1,6 @@
 //! Opening the catalog for a command: sync when needed, fall back to the mirror when offline.
 
-use crate::catalog::{index, Index, IndexStats, Mirror, SyncOutcome, Upstream};
+use super::{index, Index, IndexStats, Mirror, SyncOutcome, Upstream};
 use anyhow::{anyhow, Context};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::time::Duration;

@@ -1,0 +1,207 @@
+//! Everything `submit` decides before anything public happens: the checked package (with a
+//! generated readme when asked), the target folder, the duplicate verdict, the commit tree on
+//! upstream `dev`, the findings the upstream version already had, the breaking-change report, the
+//! branch, and whether a real run would stop.
+
+use super::{branch, Kind, Plan, Target};
+use crate::catalog::search::{self, Candidate, Query, Verdict};
+use crate::catalog::{mirror, Index, Upstream};
+use crate::check::{schemas::Schemas, validation, Validation};
+use crate::cli::Exit;
+use crate::package::{name, Category, ConnectorPackage, KnownFile};
+use anyhow::anyhow;
+use std::path::Path;
+
+/// What the author asked for.
+#[derive(Debug, Clone, Default)]
+pub struct Request<'a> {
+    pub category: Option<Category>,
+    /// `certified-connectors/DeepL`: update that folder.
+    pub update: Option<&'a str>,
+    /// The new folder's name instead of the title's.
+    pub name: Option<&'a str>,
+    /// Delete upstream files the folder no longer has.
+    pub prune: bool,
+    /// Submit even when the same API has a connector upstream, and why.
+    pub allow_duplicate: Option<&'a str>,
+    pub branch: Option<&'a str>,
+    pub branch_prefix: Option<&'a str>,
+    /// Write a readme from the swagger when the package has none.
+    pub generate_readme: bool,
+}
+
+/// The decided submission.
+#[derive(Debug)]
+pub struct Submission {
+    pub validation: Validation,
+    pub category_reason: String,
+    /// Upstream connectors for the same or a related API, best first.
+    pub candidates: Vec<Candidate>,
+    /// The duplicate that stops a real run (none with `--allow-duplicate`).
+    pub duplicate: Option<Candidate>,
+    pub plan: Plan,
+    /// For updates: what existing flows would notice.
+    pub breaking: Option<Vec<String>>,
+    pub branch: String,
+    /// `info.title`, else the folder's name.
+    pub connector_title: String,
+    /// A readme generated because the package had none.
+    pub generated_readme: Option<Vec<u8>>,
+}
+
+/// Why a real run would stop before anything public happens.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Stop {
+    pub exit: Exit,
+    pub why: String,
+}
+
+/// Decide everything on `base` (the mirrored upstream commit) in `repo`.
+pub fn prepare(
+    request: &Request,
+    package: ConnectorPackage,
+    repo: &git2::Repository,
+    base: git2::Oid,
+    index: &Index,
+    upstream: &Upstream,
+) -> anyhow::Result<Submission> {
+    let update = request.update.map(Target::parse_update).transpose()?;
+    let category_override = request.category.or(update.as_ref().map(|(c, _)| *c));
+    // The repository's schemas as upstream has them now.
+    let schemas = Schemas::from_git(repo, base);
+    let mut validation = crate::check::validate(package, category_override, &schemas);
+    let category = validation.category;
+    let mut generated_readme = None;
+    if request.generate_readme && validation.package.file(KnownFile::Readme).is_none() {
+        let text = crate::scaffold::readme(
+            validation.package.swagger_value(),
+            validation.package.json_value(KnownFile::ApiProperties),
+            category,
+            &validation.package.folder_name().unwrap_or_default(),
+        )?;
+        validation.add_generated_readme(text.clone().into_bytes(), &schemas);
+        generated_readme = Some(text.into_bytes());
+    }
+    let category_reason = match (request.category, &update) {
+        (Some(_), _) => "as you asked (--category)".to_string(),
+        (None, Some(_)) => "the folder being updated is there (--update)".to_string(),
+        (None, None) => format!("inferred: {}", validation.inference.reason),
+    };
+    let fingerprint = validation.package.fingerprint().transpose().ok().flatten();
+    let connector_title = fingerprint
+        .as_ref()
+        .and_then(|f| f.title.clone())
+        .unwrap_or_else(|| validation.package.folder_name().unwrap_or_default());
+
+    // The duplicate search runs before any file is written.
+    let exclude = update.as_ref().map(|(c, f)| format!("{}/{f}", c.folder()));
+    let candidates = match &fingerprint {
+        Some(fp) => search::search(index, &Query::Connector(fp.clone(), None), exclude.as_deref(), &|f| {
+            upstream.browse_url(f)
+        }),
+        None => Vec::new(),
+    };
+    let duplicate = candidates
+        .first()
+        .filter(|c| c.verdict == Verdict::Duplicate && request.allow_duplicate.is_none())
+        .cloned();
+
+    let target = match &update {
+        Some((category, folder_name)) => Target {
+            category: *category,
+            folder_name: folder_name.clone(),
+            kind: Kind::Update,
+        },
+        None => Target {
+            category,
+            folder_name: match request.name {
+                Some(n) => name::safe_folder_name(n)?,
+                None => validation.default_folder.clone().map_err(|e| anyhow!(e))?,
+            },
+            kind: Kind::New,
+        },
+    };
+    let plan = super::build(repo, base, &validation.package, &target, request.prune)?;
+
+    // An update is judged by what it changes: findings the upstream version has are
+    // pre-existing, and its swagger (parsed once, for the check) is the breaking report's "before".
+    let breaking = if plan.target.kind == Kind::Update {
+        let upstream_folder = mirror::folder_files(repo, plan.base_commit, plan.target.category.folder(), &plan.target.folder_name)?;
+        let old = upstream_folder.map(|(label, files)| ConnectorPackage::from_files(label, files));
+        if let Some(old) = &old {
+            let upstream_report = validation::baseline(old, category, &schemas);
+            validation.report.apply_baseline(
+                &upstream_report,
+                format!("{} at upstream {}", plan.target.folder(), &plan.base_commit.to_string()[..12]),
+            );
+        }
+        Some(
+            match (
+                old.as_ref().and_then(ConnectorPackage::swagger_value),
+                validation.package.swagger_value(),
+            ) {
+                (Some(o), Some(n)) => super::breaking::report(o, n),
+                _ => Vec::new(),
+            },
+        )
+    } else {
+        None
+    };
+
+    let branch = match request.branch {
+        Some(b) => b.to_string(),
+        None => branch::default_name(plan.target.kind, &plan.target.folder_name, request.branch_prefix),
+    };
+    branch::check(&branch).map_err(|e| crate::cli::UsageError(format!("--branch: {e}")))?;
+    Ok(Submission {
+        validation,
+        category_reason,
+        candidates,
+        duplicate,
+        plan,
+        breaking,
+        branch,
+        connector_title,
+        generated_readme,
+    })
+}
+
+impl Submission {
+    /// Why a real run would stop here (`path` is the folder, for the command to run next).
+    pub fn stop(&self, strict: bool, path: &Path) -> Option<Stop> {
+        if self.validation.report.blocking(strict) > 0 {
+            let against = if self.validation.report.baseline.is_some() {
+                format!(" --against-upstream \"{}\"", self.plan.target.folder())
+            } else {
+                String::new()
+            };
+            return Some(Stop {
+                exit: Exit::Findings,
+                why: format!(
+                    "validation found {}; fix them first (`connector-publish validate {}{against}`)",
+                    self.validation.report.summary(),
+                    path.display()
+                ),
+            });
+        }
+        if let Some(dup) = &self.duplicate {
+            return Some(Stop {
+                exit: Exit::Duplicate,
+                why: format!(
+                    "the same API already has a connector upstream, {}: improve it with --update \"{}\", or pass --allow-duplicate \"<why>\"",
+                    dup.folder, dup.folder
+                ),
+            });
+        }
+        if !self.plan.changed() {
+            return Some(Stop {
+                exit: Exit::Ok,
+                why: format!(
+                    "{} upstream already holds exactly these files: there is nothing to submit",
+                    self.plan.target.folder()
+                ),
+            });
+        }
+        None
+    }
+}

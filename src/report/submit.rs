@@ -1,0 +1,241 @@
+//! What `submit` reports: the validation, the category, the duplicate search, the plan, the diff,
+//! the pull request's text, why a real run would stop, and after a real run the pull request.
+
+use crate::catalog::Verdict;
+use crate::check::{Finding, Severity};
+use crate::output::{paint, DIM, EMPHASIS, ERROR, GOOD, HEADER, WARNING};
+use crate::package::Category;
+use crate::plan::diff::FileDiff;
+use crate::plan::submission::{Stop, Submission};
+use crate::plan::{Excluded, FileChange, Kind, PlannedFile};
+use crate::publish::github::{ForkState, PublishOutcome};
+use std::io::Write;
+use std::path::Path;
+
+#[derive(Debug, serde::Serialize)]
+pub struct ValidationSummary<'a> {
+    pub errors: usize,
+    pub warnings: usize,
+    pub blocking: usize,
+    pub pre_existing: usize,
+    pub baseline: &'a Option<String>,
+    pub findings: &'a [Finding],
+}
+
+/// The report. Secrets are masked in everything it holds (diff, title, body).
+#[derive(Debug, serde::Serialize)]
+pub struct SubmitReport<'a> {
+    pub dry_run: bool,
+    pub category: Category,
+    pub category_reason: &'a str,
+    pub folder: String,
+    pub kind: Kind,
+    pub branch: &'a str,
+    pub base_branch: &'a str,
+    pub base_commit: String,
+    pub fork: &'a ForkState,
+    pub files: &'a [PlannedFile],
+    pub excluded: &'a [Excluded],
+    pub validation: ValidationSummary<'a>,
+    pub duplicates: &'a [crate::catalog::Candidate],
+    pub breaking_changes: &'a Option<Vec<String>>,
+    pub diff: Vec<FileDiff>,
+    pub title: String,
+    pub body: String,
+    pub patch: Option<&'a Path>,
+    pub patch_masked: usize,
+    pub would_stop: Option<&'a str>,
+    /// After a real run: the pull request opened or found.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pull_request: Option<PublishOutcome>,
+    #[serde(skip)]
+    pub context: Context<'a>,
+}
+
+/// What the human output says beyond the JSON.
+#[derive(Debug)]
+pub struct Context<'a> {
+    pub submission: &'a Submission,
+    pub stop: Option<&'a Stop>,
+    /// The connector folder (for the commands suggested next).
+    pub path: &'a Path,
+    pub strict: bool,
+    pub allow_duplicate: Option<&'a str>,
+}
+
+impl SubmitReport<'_> {
+    /// The report before anything public happens.
+    pub fn human(&self, out: &mut dyn Write) -> anyhow::Result<()> {
+        let sub = self.context.submission;
+        let report = &sub.validation.report;
+        let summary_style = if self.validation.blocking > 0 {
+            ERROR
+        } else if report.findings.iter().any(|f| !f.pre_existing) {
+            WARNING
+        } else {
+            GOOD
+        };
+        writeln!(out, "{} {}", paint(EMPHASIS, "Validation:"), paint(summary_style, report.summary()))?;
+        for f in report.findings.iter().filter(|f| f.severity == Severity::Error && !f.pre_existing) {
+            let at = f.position.map(|pos| format!(":{}:{}", pos.line, pos.column)).unwrap_or_default();
+            writeln!(out, "  {}{at}: {} [{}]", f.file, f.message, f.rule)?;
+        }
+        super::print_pre_existing(report, self.context.strict, out)?;
+        if report.warnings() > 0 {
+            writeln!(
+                out,
+                "  {}",
+                paint(
+                    DIM,
+                    format!("(warnings: `connector-publish validate {}`)", self.context.path.display())
+                )
+            )?;
+        }
+        writeln!(out, "{} {} ({})", paint(EMPHASIS, "Category:"), self.category, self.category_reason)?;
+        if let Some(readme) = &sub.generated_readme {
+            let todos = crate::scaffold::todos(&String::from_utf8_lossy(readme)).len();
+            let written = if self.dry_run {
+                "not written: dry run"
+            } else {
+                "written to your folder"
+            };
+            writeln!(
+                out,
+                "{} generated from the swagger ({written}); {todos} TODO line(s) to fill in",
+                paint(EMPHASIS, "Readme:")
+            )?;
+        }
+        match self.duplicates.first() {
+            None => writeln!(out, "{} no connector upstream serves this API", paint(EMPHASIS, "Duplicates:"))?,
+            Some(c) => {
+                let (label, style) = if c.verdict == Verdict::Duplicate {
+                    ("duplicate", ERROR)
+                } else {
+                    ("related", WARNING)
+                };
+                writeln!(
+                    out,
+                    "{} {} {} ({})",
+                    paint(EMPHASIS, "Duplicates:"),
+                    paint(style, label),
+                    c.folder,
+                    c.evidence.join("; ")
+                )?;
+                if let (Verdict::Duplicate, Some(reason)) = (c.verdict, self.context.allow_duplicate) {
+                    writeln!(out, "  proceeding anyway (--allow-duplicate): {reason}")?;
+                }
+            }
+        }
+        if let Some(breaking) = self.breaking_changes {
+            if breaking.is_empty() {
+                writeln!(out, "{} none found", paint(EMPHASIS, "Breaking changes:"))?;
+            } else {
+                writeln!(out, "{} {}", paint(EMPHASIS, "Breaking changes:"), paint(WARNING, breaking.len()))?;
+                for b in breaking {
+                    writeln!(out, "  - {b}")?;
+                }
+            }
+        }
+        writeln!(out)?;
+        writeln!(out, "{}", paint(HEADER, "Plan"))?;
+        writeln!(out, "  fork:   {}", self.fork.describe())?;
+        writeln!(
+            out,
+            "  branch: {} from {} at {}",
+            self.branch,
+            self.base_branch,
+            &self.base_commit[..12]
+        )?;
+        writeln!(
+            out,
+            "  folder: {} ({})",
+            self.folder,
+            if self.kind == Kind::New { "new" } else { "update" }
+        )?;
+        for f in self.files {
+            let unusual = if f.unusual {
+                paint(WARNING, "  (unusual file: check it belongs in the PR)")
+            } else {
+                String::new()
+            };
+            writeln!(out, "    {} {:<40} {:>9} bytes{unusual}", change_mark(f.change), f.name, f.size)?;
+        }
+        for e in self.excluded {
+            writeln!(out, "    {} {:<40} not submitted: {}", paint(DIM, "x"), e.name, e.reason)?;
+        }
+        writeln!(out)?;
+        writeln!(out, "{}", paint(HEADER, "Diff"))?;
+        let masked: usize = self.diff.iter().map(|d| d.masked).sum();
+        if masked > 0 {
+            writeln!(
+                out,
+                "{}",
+                paint(WARNING, format!("({masked} secret(s) masked below, shown as prefix…(length))"))
+            )?;
+        }
+        for d in &self.diff {
+            match (&d.unified, &d.summary) {
+                (Some(text), _) => crate::output::write_diff(out, text)?,
+                (None, Some(summary)) => writeln!(out, "{} {} {summary}", paint(EMPHASIS, "~"), d.path)?,
+                (None, None) => writeln!(
+                    out,
+                    "{} binary file {} ({} -> {} bytes)",
+                    paint(EMPHASIS, "~"),
+                    d.path,
+                    d.old_size,
+                    d.new_size
+                )?,
+            }
+        }
+        writeln!(out)?;
+        writeln!(out, "{} {}", paint(HEADER, "Pull request:"), self.title)?;
+        writeln!(out, "{}", self.body)?;
+        Ok(())
+    }
+
+    /// The dry run's last line: what a real run would do. `nothing_written` says what was.
+    pub fn dry_run_end(&self, nothing_written: &str, out: &mut dyn Write) -> anyhow::Result<()> {
+        match self.context.stop {
+            Some(stop) if stop.exit != crate::cli::Exit::Ok => writeln!(
+                out,
+                "\n{} {nothing_written} A real run would stop here: {}.",
+                paint(WARNING, "Dry run:"),
+                stop.why
+            )?,
+            Some(stop) => writeln!(out, "\n{} {nothing_written} {}.", paint(GOOD, "Dry run:"), stop.why)?,
+            None => writeln!(
+                out,
+                "\n{} {nothing_written} A real run would push `{}` and open the pull request.",
+                paint(GOOD, "Dry run:"),
+                self.branch
+            )?,
+        }
+        Ok(())
+    }
+
+    /// After a real run: the pull request.
+    pub fn published(&self, out: &mut dyn Write) -> anyhow::Result<()> {
+        let Some(outcome) = &self.pull_request else {
+            return Ok(());
+        };
+        if outcome.existing {
+            writeln!(out, "A pull request for `{}` is already open: {}", self.branch, outcome.url)?;
+        } else {
+            writeln!(out, "{} {}", paint(GOOD, "Opened"), outcome.url)?;
+            writeln!(
+                out,
+                "Next: sign the Contributor License Agreement when the CLA bot asks on the pull request (https://cla.microsoft.com)."
+            )?;
+        }
+        Ok(())
+    }
+}
+
+fn change_mark(change: FileChange) -> &'static str {
+    match change {
+        FileChange::Added => "+",
+        FileChange::Modified => "~",
+        FileChange::Deleted => "-",
+        FileChange::Unchanged => "=",
+    }
+}

@@ -1,0 +1,133 @@
+//! What `validate` reports: the category, the folder name, the files and the findings.
+
+use crate::check::{Finding, Severity, Validation};
+use crate::cli::Exit;
+use crate::output::{paint, DIM, EMPHASIS, ERROR, GOOD, HEADER, WARNING};
+use crate::package::{Category, KnownFile};
+use std::io::Write;
+use std::path::Path;
+
+#[derive(Debug, serde::Serialize)]
+pub struct FileEntry<'a> {
+    pub name: &'a str,
+    pub kind: Option<KnownFile>,
+    pub bytes: usize,
+}
+
+#[derive(Debug, serde::Serialize)]
+pub struct ValidateReport<'a> {
+    pub path: &'a Path,
+    pub category: Category,
+    pub category_inferred: Category,
+    pub category_reason: &'a str,
+    /// `<category folder>/<Folder>` as it would be submitted, or why there is no name.
+    pub folder: Option<String>,
+    pub folder_error: Option<&'a String>,
+    pub files: Vec<FileEntry<'a>>,
+    pub errors: usize,
+    pub warnings: usize,
+    pub blocking: usize,
+    pub pre_existing: usize,
+    pub baseline: &'a Option<String>,
+    pub findings: &'a [Finding],
+    #[serde(skip)]
+    validation: &'a Validation,
+    /// The category was given (`--category`), not inferred.
+    #[serde(skip)]
+    category_given: bool,
+    #[serde(skip)]
+    strict: bool,
+}
+
+impl<'a> ValidateReport<'a> {
+    pub fn new(path: &'a Path, v: &'a Validation, category_given: bool, strict: bool) -> Self {
+        ValidateReport {
+            path,
+            category: v.category,
+            category_inferred: v.inference.category,
+            category_reason: &v.inference.reason,
+            folder: v.default_folder.as_ref().ok().map(|f| format!("{}/{f}", v.category.folder())),
+            folder_error: v.default_folder.as_ref().err(),
+            files: v
+                .package
+                .files
+                .iter()
+                .map(|f| FileEntry {
+                    name: &f.name,
+                    kind: f.kind,
+                    bytes: f.bytes.len(),
+                })
+                .collect(),
+            errors: v.report.errors(),
+            warnings: v.report.warnings(),
+            blocking: v.report.blocking(strict),
+            pre_existing: v.report.pre_existing(),
+            baseline: &v.report.baseline,
+            findings: &v.report.findings,
+            validation: v,
+            category_given,
+            strict,
+        }
+    }
+
+    pub fn exit(&self) -> Exit {
+        if self.blocking > 0 {
+            Exit::Findings
+        } else {
+            Exit::Ok
+        }
+    }
+
+    pub fn write(&self, json: bool, out: &mut dyn Write) -> anyhow::Result<()> {
+        if json {
+            super::write_json(self, out)
+        } else {
+            self.human(out)
+        }
+    }
+
+    fn human(&self, out: &mut dyn Write) -> anyhow::Result<()> {
+        let v = self.validation;
+        let how = if self.category_given {
+            "as you asked".to_string()
+        } else {
+            format!("inferred: {}", self.category_reason)
+        };
+        writeln!(out, "Checked {} as {} ({how})", self.path.display(), paint(EMPHASIS, self.category))?;
+        match (&self.folder, self.folder_error) {
+            (Some(folder), _) => writeln!(out, "{}", paint(DIM, format!("It would be submitted as {folder}")))?,
+            (None, Some(e)) => writeln!(out, "{}", paint(WARNING, format!("Folder name: {e}")))?,
+            (None, None) => {}
+        }
+        for (file, findings) in v.report.by_file() {
+            let findings: Vec<_> = findings.into_iter().filter(|f| !f.pre_existing).collect();
+            if findings.is_empty() {
+                continue;
+            }
+            writeln!(out)?;
+            writeln!(out, "{}", paint(HEADER, file))?;
+            for f in findings {
+                let location = match f.position {
+                    Some(p) => format!("{file}:{}:{}", p.line, p.column),
+                    None => file.to_string(),
+                };
+                let (label, style) = match f.severity {
+                    Severity::Error => ("error", ERROR),
+                    Severity::Warning => ("warning", WARNING),
+                };
+                let validator = f.validator.map(|n| format!(" (validator: {n})")).unwrap_or_default();
+                writeln!(out, "  {location}: {}[{}] {}{validator}", paint(style, label), f.rule, f.message)?;
+                writeln!(out, "    {} {}", paint(DIM, "fix:"), f.fix)?;
+            }
+        }
+        super::print_pre_existing(&v.report, self.strict, out)?;
+        writeln!(out)?;
+        let style = match (self.blocking, v.report.findings.iter().any(|f| !f.pre_existing)) {
+            (0, false) => GOOD,
+            (0, true) => WARNING,
+            _ => ERROR,
+        };
+        writeln!(out, "{}", paint(style, v.report.summary()))?;
+        Ok(())
+    }
+}

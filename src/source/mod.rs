@@ -1,0 +1,13 @@
+//! The pipeline's first stage: where the connector comes from. A folder on disk, or a custom
+//! connector in a Power Platform environment (`environment`: sign-in and the calls stay in
+//! `powerplatform/`, behind it). Either way the next stage gets a [`ConnectorPackage`].
+
+pub mod environment;
+
+use crate::package::ConnectorPackage;
+use std::path::Path;
+
+/// A connector folder on disk, loaded with its bytes untouched.
+pub fn folder(path: &Path) -> anyhow::Result<ConnectorPackage> {
+    Ok(ConnectorPackage::load(path)?)
+}
