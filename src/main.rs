@@ -149,12 +149,16 @@ fn run(cli: Cli, matches: &clap::ArgMatches) -> anyhow::Result<Exit> {
                 path: args.path,
                 from_environment,
                 keep: args.keep,
-                category,
-                name: args.name,
-                update: args.update,
-                prune: args.prune,
-                allow_duplicate: args.allow_duplicate,
-                branch: args.branch,
+                request: connector_publish::plan::submission::Request {
+                    category,
+                    name: args.name,
+                    update: args.update,
+                    prune: args.prune,
+                    allow_duplicate: args.allow_duplicate,
+                    branch: args.branch,
+                    branch_prefix,
+                    generate_readme: args.generate_readme,
+                },
                 title: args.title,
                 author: args.author,
                 dry_run: args.dry_run,
@@ -165,7 +169,6 @@ fn run(cli: Cli, matches: &clap::ArgMatches) -> anyhow::Result<Exit> {
                 cache: cache_dir()?,
                 upstream: upstream_from(&args.upstream, matches, &config),
                 freshness: SearchOptions::freshness(args.offline, args.max_age_hours),
-                branch_prefix,
                 github: github::Settings {
                     api: args.github_api,
                     token: args.token,
@@ -175,7 +178,6 @@ fn run(cli: Cli, matches: &clap::ArgMatches) -> anyhow::Result<Exit> {
                     poll_interval: Duration::from_millis(args.poll_ms),
                 },
                 interactive: std::io::stdin().is_terminal() && std::io::stdout().is_terminal(),
-                generate_readme: args.generate_readme,
                 strict: args.strict,
             };
             submit::run(&options, &mut stdout, &mut anstream::stderr())

@@ -79,3 +79,17 @@ pub fn write_diff(out: &mut dyn std::io::Write, text: &str) -> std::io::Result<(
     }
     Ok(())
 }
+
+/// Ask a yes/no question on a terminal (`[Y/n]` when `default` is yes); the answer is read from
+/// standard input.
+pub fn ask(question: &str, default: bool, out: &mut dyn std::io::Write) -> anyhow::Result<bool> {
+    write!(out, "{question} {} ", if default { "[Y/n]" } else { "[y/N]" })?;
+    out.flush()?;
+    let mut answer = String::new();
+    std::io::stdin().read_line(&mut answer)?;
+    Ok(match answer.trim().to_ascii_lowercase().as_str() {
+        "y" | "yes" => true,
+        "n" | "no" => false,
+        _ => default,
+    })
+}

@@ -184,3 +184,16 @@ pub fn properties_skeleton(category: Category, publisher: Option<&str>, stack_ow
 pub fn todos(text: &str) -> Vec<String> {
     text.lines().filter(|l| l.contains(TODO)).map(|l| l.trim().to_string()).collect()
 }
+
+/// Write a new file, never replacing one that exists; its path.
+pub fn write_new(path: &std::path::Path, bytes: &[u8]) -> anyhow::Result<std::path::PathBuf> {
+    use anyhow::Context;
+    use std::io::Write;
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .with_context(|| format!("creating {}", path.display()))?;
+    f.write_all(bytes).with_context(|| format!("writing {}", path.display()))?;
+    Ok(path.to_path_buf())
+}

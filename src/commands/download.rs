@@ -2,8 +2,8 @@
 //! folder, as `paconn download` lays it out. `submit --from-environment` uses the same steps.
 
 use crate::cli::Exit;
-use crate::output::{paint, GOOD, WARNING};
-use crate::powerplatform::download::{self, Download};
+use crate::output::{paint, GOOD};
+use crate::powerplatform::download;
 use crate::source::environment::{self, Request};
 use anyhow::Context;
 use std::io::{BufRead, Write};
@@ -21,7 +21,7 @@ pub fn run(options: &DownloadOptions, input: &mut dyn BufRead, out: &mut dyn Wri
     let download = environment::fetch(&options.request, input, err)?;
     let dest = options.dest.clone().unwrap_or_else(|| PathBuf::from(&download.connector_id));
     let written = download::write(&dest, &download, options.overwrite)?;
-    print_notes(&download, err)?;
+    environment::print_notes(&download, err)?;
     let report = DownloadReport {
         environment: &download.environment,
         connector_id: &download.connector_id,
@@ -70,14 +70,6 @@ pub fn list(options: &DownloadOptions, out: &mut dyn Write) -> anyhow::Result<Ex
         }
     }
     Ok(Exit::Ok)
-}
-
-/// What the user should know about a download (a swagger that was not strict JSON, say).
-pub fn print_notes(download: &Download, err: &mut dyn Write) -> anyhow::Result<()> {
-    for note in &download.notes {
-        writeln!(err, "{} {note}", paint(WARNING, "note:"))?;
-    }
-    Ok(())
 }
 
 /// What `download` reports.

@@ -288,6 +288,21 @@ pub fn author(explicit: Option<&str>) -> anyhow::Result<Signature<'static>> {
     }
 }
 
+/// The commit author: `--author`, else git's user, else `fallback()` (the GitHub account's).
+pub fn author_or(
+    explicit: Option<&str>,
+    fallback: impl FnOnce() -> anyhow::Result<(String, String)>,
+) -> anyhow::Result<Signature<'static>> {
+    match author(explicit) {
+        Ok(a) => Ok(a),
+        Err(_) if explicit.is_none() => {
+            let (name, email) = fallback()?;
+            Ok(Signature::now(&name, &email)?)
+        }
+        Err(e) => Err(e),
+    }
+}
+
 /// `--author "Name <email>"`: the name and the email, or what is wrong with it.
 pub fn author_spec(spec: &str) -> Result<(String, String), String> {
     let wrong = || format!("--author wants \"Name <email>\", got \"{spec}\"");

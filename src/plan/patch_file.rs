@@ -104,6 +104,21 @@ fn open_existing(path: &Path) -> std::io::Result<File> {
 
 /// Write the patch: to standard output, or into the file checked by [`target`] (checked again
 /// here, on the opened file, so that nothing swapped in between is written to).
+/// Write the plan's patch to `target` with secrets masked; how many were masked (the patch then
+/// no longer applies to the author's files as they are).
+pub fn write_plan(
+    target: &PatchTarget,
+    repo: &git2::Repository,
+    plan: &super::Plan,
+    masker: &crate::check::secrets::Masker,
+    stdout: &mut dyn Write,
+) -> anyhow::Result<usize> {
+    let patch = super::diff::patch(repo, plan)?;
+    let (patch, masked) = super::diff::masked_patch(&patch, masker);
+    write(target, &patch, stdout)?;
+    Ok(masked)
+}
+
 pub fn write(target: &PatchTarget, bytes: &[u8], stdout: &mut dyn Write) -> anyhow::Result<()> {
     let path = match target {
         PatchTarget::Stdout => {

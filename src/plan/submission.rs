@@ -14,18 +14,19 @@ use std::path::Path;
 
 /// What the author asked for.
 #[derive(Debug, Clone, Default)]
-pub struct Request<'a> {
+pub struct Request {
     pub category: Option<Category>,
     /// `certified-connectors/DeepL`: update that folder.
-    pub update: Option<&'a str>,
+    pub update: Option<String>,
     /// The new folder's name instead of the title's.
-    pub name: Option<&'a str>,
+    pub name: Option<String>,
     /// Delete upstream files the folder no longer has.
     pub prune: bool,
     /// Submit even when the same API has a connector upstream, and why.
-    pub allow_duplicate: Option<&'a str>,
-    pub branch: Option<&'a str>,
-    pub branch_prefix: Option<&'a str>,
+    pub allow_duplicate: Option<String>,
+    pub branch: Option<String>,
+    /// Put before the default branch name (config `branch-prefix`): `<prefix>/add-x`.
+    pub branch_prefix: Option<String>,
     /// Write a readme from the swagger when the package has none.
     pub generate_readme: bool,
 }
@@ -56,23 +57,25 @@ pub struct Stop {
     pub why: String,
 }
 
-/// Decide everything on `base` (the mirrored upstream commit) in `repo`.
+/// Decide everything on `base` (the mirrored upstream commit) in `repo`; `generate_readme` is
+/// the final word on a missing readme (the request's flag, or the author's answer).
 pub fn prepare(
     request: &Request,
+    generate_readme: bool,
     package: ConnectorPackage,
     repo: &git2::Repository,
     base: git2::Oid,
     index: &Index,
     upstream: &Upstream,
 ) -> anyhow::Result<Submission> {
-    let update = request.update.map(Target::parse_update).transpose()?;
+    let update = request.update.as_deref().map(Target::parse_update).transpose()?;
     let category_override = request.category.or(update.as_ref().map(|(c, _)| *c));
     // The repository's schemas as upstream has them now.
     let schemas = Schemas::from_git(repo, base);
     let mut validation = crate::check::validate(package, category_override, &schemas);
     let category = validation.category;
     let mut generated_readme = None;
-    if request.generate_readme && validation.package.file(KnownFile::Readme).is_none() {
+    if generate_readme && validation.package.file(KnownFile::Readme).is_none() {
         let text = crate::scaffold::readme(
             validation.package.swagger_value(),
             validation.package.json_value(KnownFile::ApiProperties),
@@ -114,7 +117,7 @@ pub fn prepare(
         },
         None => Target {
             category,
-            folder_name: match request.name {
+            folder_name: match request.name.as_deref() {
                 Some(n) => name::safe_folder_name(n)?,
                 None => validation.default_folder.clone().map_err(|e| anyhow!(e))?,
             },
@@ -148,9 +151,9 @@ pub fn prepare(
         None
     };
 
-    let branch = match request.branch {
-        Some(b) => b.to_string(),
-        None => branch::default_name(plan.target.kind, &plan.target.folder_name, request.branch_prefix),
+    let branch = match &request.branch {
+        Some(b) => b.clone(),
+        None => branch::default_name(plan.target.kind, &plan.target.folder_name, request.branch_prefix.as_deref()),
     };
     branch::check(&branch).map_err(|e| crate::cli::UsageError(format!("--branch: {e}")))?;
     Ok(Submission {

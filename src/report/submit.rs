@@ -2,6 +2,7 @@
 //! the pull request's text, why a real run would stop, and after a real run the pull request.
 
 use crate::catalog::Verdict;
+use crate::check::secrets::Masker;
 use crate::check::{Finding, Severity};
 use crate::output::{paint, DIM, EMPHASIS, ERROR, GOOD, HEADER, WARNING};
 use crate::package::Category;
@@ -61,9 +62,56 @@ pub struct Context<'a> {
     pub path: &'a Path,
     pub strict: bool,
     pub allow_duplicate: Option<&'a str>,
+    pub dry_run: bool,
+    pub base_branch: &'a str,
+    pub patch: Option<&'a Path>,
 }
 
-impl SubmitReport<'_> {
+impl<'a> SubmitReport<'a> {
+    /// The report; secrets are masked in the title and the body here (the diff comes masked).
+    pub fn new(
+        context: Context<'a>,
+        fork: &'a ForkState,
+        diff: Vec<FileDiff>,
+        (title, body): (&str, &str),
+        masker: &Masker,
+        patch_masked: usize,
+    ) -> Self {
+        let sub = context.submission;
+        let r = &sub.validation.report;
+        SubmitReport {
+            dry_run: context.dry_run,
+            category: sub.plan.target.category,
+            category_reason: &sub.category_reason,
+            folder: sub.plan.target.folder(),
+            kind: sub.plan.target.kind,
+            branch: &sub.branch,
+            base_branch: context.base_branch,
+            base_commit: sub.plan.base_commit.to_string(),
+            fork,
+            files: &sub.plan.files,
+            excluded: &sub.plan.excluded,
+            validation: ValidationSummary {
+                errors: r.errors(),
+                warnings: r.warnings(),
+                blocking: r.blocking(context.strict),
+                pre_existing: r.pre_existing(),
+                baseline: &r.baseline,
+                findings: &r.findings,
+            },
+            duplicates: &sub.candidates,
+            breaking_changes: &sub.breaking,
+            diff,
+            title: masker.text(title).into_owned(),
+            body: masker.text(body).into_owned(),
+            patch: context.patch,
+            patch_masked,
+            would_stop: context.stop.map(|s| s.why.as_str()),
+            pull_request: None,
+            context,
+        }
+    }
+
     /// The report before anything public happens.
     pub fn human(&self, out: &mut dyn Write) -> anyhow::Result<()> {
         let sub = self.context.submission;
@@ -193,8 +241,14 @@ impl SubmitReport<'_> {
         Ok(())
     }
 
-    /// The dry run's last line: what a real run would do. `nothing_written` says what was.
-    pub fn dry_run_end(&self, nothing_written: &str, out: &mut dyn Write) -> anyhow::Result<()> {
+    /// The dry run's last line: what was written (nothing, or the patch) and what a real run
+    /// would do.
+    pub fn dry_run_end(&self, out: &mut dyn Write) -> anyhow::Result<()> {
+        let nothing_written = match self.patch {
+            Some(p) if p.as_os_str() == "-" => "nothing was written (the patch went to standard output).".to_string(),
+            Some(p) => format!("nothing was written but the patch, {}.", p.display()),
+            None => "nothing was written.".to_string(),
+        };
         match self.context.stop {
             Some(stop) if stop.exit != crate::cli::Exit::Ok => writeln!(
                 out,

@@ -116,6 +116,14 @@ pub fn pick(what: &str, labels: &[String], input: &mut dyn BufRead, err: &mut dy
     bail!("no {what} was picked")
 }
 
+/// What the user should know about a download (a swagger that was not strict JSON, say).
+pub fn print_notes(download: &Download, err: &mut dyn Write) -> anyhow::Result<()> {
+    for note in &download.notes {
+        writeln!(err, "{} {note}", paint(WARNING, "note:"))?;
+    }
+    Ok(())
+}
+
 /// A downloaded connector written to a temporary folder named after it (`submit
 /// --from-environment`); the folder goes away with this value unless it is kept.
 pub struct Downloaded {
@@ -126,6 +134,30 @@ pub struct Downloaded {
 }
 
 impl Downloaded {
+    /// The download's notes, and what was downloaded (not with `--json`).
+    pub fn announce(&self, json: bool, err: &mut dyn Write) -> anyhow::Result<()> {
+        print_notes(&self.download, err)?;
+        if !json {
+            let d = &self.download;
+            let from = format!("{} ({}) from {}", d.display_name, d.connector_id, d.environment);
+            writeln!(err, "{} downloaded {from}", crate::output::paint(crate::output::GOOD, "✓"))?;
+        }
+        Ok(())
+    }
+
+    /// After the run: the folder is kept when asked, or when the run stopped short (to fix it
+    /// there and submit it without downloading again); otherwise removed.
+    pub fn finish(self, keep: bool, stopped: bool, err: &mut dyn Write) -> anyhow::Result<()> {
+        if keep || stopped {
+            let kept = self.keep();
+            writeln!(err, "the downloaded connector is kept in {}", kept.display())?;
+            if stopped {
+                writeln!(err, "  fix it there, then: connector-publish submit \"{}\"", kept.display())?;
+            }
+        }
+        Ok(())
+    }
+
     /// Keep the folder after the run; its path.
     pub fn keep(self) -> PathBuf {
         let name = self.path.file_name().map(ToOwned::to_owned).unwrap_or_default();
