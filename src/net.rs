@@ -140,19 +140,10 @@ pub fn is_timeout(e: &(dyn std::error::Error + 'static)) -> bool {
     false
 }
 
-/// Give libgit2 the same connect and stall timeouts (process-wide; done once, before the first
-/// fetch or push).
+/// Route libgit2's HTTP(S) through the shared client and its timeouts (`git_http`); done once,
+/// before the first fetch or push.
 pub fn configure_git() {
-    static ONCE: std::sync::Once = std::sync::Once::new();
-    ONCE.call_once(|| {
-        let ms = timeout().as_millis().clamp(1, i32::MAX as u128) as i32;
-        // SAFETY: these set two integers in libgit2's global settings; they are set once, before
-        // any network operation of this process starts, so no transport reads them concurrently.
-        unsafe {
-            let _ = git2::opts::set_server_connect_timeout_in_milliseconds(ms);
-            let _ = git2::opts::set_server_timeout_in_milliseconds(ms);
-        }
-    });
+    crate::git_http::install();
 }
 
 /// A git error reworded when it is a timeout, so that the message says what to do.

@@ -5,7 +5,7 @@
 //! interrupted or concurrent sync leaves a usable mirror.
 
 use anyhow::{anyhow, bail, Context};
-use git2::{Cred, CredentialType, Direction, FetchOptions, ObjectType, Oid, RemoteCallbacks, Repository};
+use git2::{Direction, FetchOptions, ObjectType, Oid, RemoteCallbacks, Repository};
 use std::fs::{self, File};
 use std::io::{Read, Seek, Write};
 use std::path::{Path, PathBuf};
@@ -417,7 +417,7 @@ impl Mirror {
         // Ask where upstream's branch is; a few hundred bytes, and often all a sync needs.
         let remote_tip = {
             let connection = remote
-                .connect_auth(Direction::Fetch, Some(callbacks(url)), None)
+                .connect_auth(Direction::Fetch, None, None)
                 .map_err(crate::net::git_error)
                 .with_context(|| format!("cannot reach {}", self.upstream.display_url()))?;
             let heads = connection.list()?;
@@ -435,7 +435,7 @@ impl Mirror {
         let mut stats = (0usize, 0usize);
         let fetched = local != Some(remote_tip);
         if fetched {
-            let mut cb = callbacks(url);
+            let mut cb = RemoteCallbacks::new();
             cb.transfer_progress(|p| {
                 stats = (p.received_objects(), p.received_bytes());
                 progress(FetchProgress {
@@ -478,40 +478,6 @@ impl Mirror {
     }
 }
 
-/// Credentials for fetching: the URL's own `user:password@`, then git's credential helpers, then
-/// a GitHub token from the environment, but only for github.com (a token is never sent elsewhere).
-pub fn callbacks(url: &str) -> RemoteCallbacks<'static> {
-    let url = url.to_string();
-    let mut tries = 0;
-    let mut cb = RemoteCallbacks::new();
-    cb.credentials(move |_u, username, allowed| {
-        tries += 1;
-        if tries > 3 {
-            return Err(git2::Error::from_str("authentication failed: the upstream refused the credentials (check the user and token in the URL, or your git credential helper)"));
-        }
-        if !allowed.contains(CredentialType::USER_PASS_PLAINTEXT) {
-            return Err(git2::Error::from_str("the upstream asks for an authentication method this tool does not support"));
-        }
-        if let Some((user, pass)) = userinfo(&url) {
-            if tries == 1 {
-                return Cred::userpass_plaintext(&user, &pass);
-            }
-        }
-        if let Ok(config) = git2::Config::open_default() {
-            if let Ok(cred) = Cred::credential_helper(&config, &url, username) {
-                return Ok(cred);
-            }
-        }
-        if url.starts_with("https://github.com/") {
-            if let Some(token) = ["GH_TOKEN", "GITHUB_TOKEN"].iter().find_map(|k| std::env::var(k).ok().filter(|t| !t.is_empty())) {
-                return Cred::userpass_plaintext("x-access-token", &token);
-            }
-        }
-        Err(git2::Error::from_str("the upstream asks for credentials: put them in the URL (https://user:token@host/...) or in a git credential helper"))
-    });
-    cb
-}
-
 /// The pid a lock file records.
 fn holder_pid(lock_path: &Path) -> Option<u32> {
     fs::read_to_string(lock_path).ok()?.trim().parse().ok()
@@ -539,19 +505,6 @@ fn check_trailer(path: &Path) -> Result<(), String> {
         return Err("is damaged (its checksum does not match its content)".into());
     }
     Ok(())
-}
-
-/// `user:password` from a URL, percent-decoded.
-fn userinfo(url: &str) -> Option<(String, String)> {
-    let rest = &url[url.find("://")? + 3..];
-    let authority = &rest[..rest.find('/').unwrap_or(rest.len())];
-    let (info, _) = authority.rsplit_once('@')?;
-    let (user, pass) = info.split_once(':').unwrap_or((info, ""));
-    Some((percent_decode(user), percent_decode(pass)))
-}
-
-fn percent_decode(s: &str) -> String {
-    percent_encoding::percent_decode_str(s).decode_utf8_lossy().into_owned()
 }
 
 /// A folder's files: names and bytes.
@@ -603,11 +556,6 @@ mod tests {
     fn urls_are_redacted_and_credentials_read() {
         assert_eq!(redact("https://me:s3cret@host/x.git"), "https://host/x.git");
         assert_eq!(redact("/local/path"), "/local/path");
-        assert_eq!(
-            userinfo("http://me:p%40ss@127.0.0.1:8080/x.git"),
-            Some(("me".into(), "p@ss".into()))
-        );
-        assert_eq!(userinfo("https://host/x.git"), None);
     }
 
     #[test]

@@ -532,6 +532,7 @@ fn push(
 ) -> anyhow::Result<(String, bool)> {
     let branch_ref = format!("refs/heads/{}", req.branch);
     crate::net::configure_git();
+    crate::git_http::authorize(url, "x-access-token", &client.token);
     let mut remote = repo.remote_anonymous(url)?;
     let existing = {
         let connection = remote

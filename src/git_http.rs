@@ -1,0 +1,289 @@
+//! git's smart HTTP protocol for libgit2, on the same HTTP client as every other call.
+//!
+//! libgit2 keeps doing what it is good at (negotiation, packs, the object database); this module
+//! only moves its requests: `GET …/info/refs?service=…` and `POST …/git-upload-pack` /
+//! `…/git-receive-pack`. So fetches and pushes get the shared timeouts (connect, stall, headers),
+//! TLS from rustls and the system's proxy settings, and libgit2 is built without its own HTTPS
+//! stack (no OpenSSL to build or to keep patched).
+//!
+//! Credentials: the URL's own (`https://user:token@host/…`), those given to [`authorize`] for a
+//! URL (the fork push's token), then git's credential helpers, then `GH_TOKEN`/`GITHUB_TOKEN` for
+//! github.com. They are sent only after the server asks (401), except the explicit ones.
+
+use base64::Engine;
+use git2::transport::{Service, SmartSubtransport, SmartSubtransportStream, Transport};
+use std::io::{self, Read, Write};
+use std::sync::{Mutex, Once, OnceLock};
+
+/// Credentials given for URLs that start with a prefix.
+static GRANTS: Mutex<Vec<(String, String, String)>> = Mutex::new(Vec::new());
+
+/// Use `user`/`password` for every URL that starts with `url_prefix` (credentials in the URL
+/// itself still come first).
+pub fn authorize(url_prefix: &str, user: &str, password: &str) {
+    let mut grants = GRANTS.lock().unwrap_or_else(|e| e.into_inner());
+    grants.retain(|(p, _, _)| p != url_prefix);
+    grants.push((url_prefix.to_string(), user.to_string(), password.to_string()));
+}
+
+/// Route libgit2's `http://` and `https://` through this module. Call before any fetch or push;
+/// calling it again does nothing.
+pub fn install() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        for scheme in ["http://", "https://"] {
+            // SAFETY: registered once, before any transport is used (callers call this first).
+            let registered =
+                unsafe { git2::transport::register(scheme, |remote| Transport::smart(remote, true, Smart { base: Mutex::new(None) })) };
+            if let Err(e) = registered {
+                tracing::warn!("cannot register the {scheme} git transport: {e}");
+            }
+        }
+    });
+}
+
+fn client() -> &'static reqwest::blocking::Client {
+    static CLIENT: OnceLock<reqwest::blocking::Client> = OnceLock::new();
+    CLIENT.get_or_init(|| {
+        let timeout = crate::net::timeout();
+        reqwest::blocking::Client::builder()
+            .connect_timeout(timeout)
+            // Per read and for the headers: a transfer may take long as long as it moves.
+            .timeout(timeout)
+            .user_agent(concat!("git/2.0 (connector-publish/", env!("CARGO_PKG_VERSION"), ")"))
+            .build()
+            .expect("the HTTP client builds")
+    })
+}
+
+struct Smart {
+    /// The repository URL as the first request found it (after redirects).
+    base: Mutex<Option<String>>,
+}
+
+impl SmartSubtransport for Smart {
+    fn action(&self, url: &str, action: Service) -> Result<Box<dyn SmartSubtransportStream>, git2::Error> {
+        let mut base = self.base.lock().unwrap_or_else(|e| e.into_inner());
+        let base = base.get_or_insert_with(|| url.trim_end_matches('/').to_string()).clone();
+        let (service, path, post) = match action {
+            Service::UploadPackLs => ("upload-pack", "/info/refs?service=git-upload-pack", false),
+            Service::UploadPack => ("upload-pack", "/git-upload-pack", true),
+            Service::ReceivePackLs => ("receive-pack", "/info/refs?service=git-receive-pack", false),
+            Service::ReceivePack => ("receive-pack", "/git-receive-pack", true),
+        };
+        Ok(Box::new(Stream {
+            url: format!("{base}{path}"),
+            service,
+            post,
+            body: Vec::new(),
+            response: None,
+        }))
+    }
+
+    fn close(&self) -> Result<(), git2::Error> {
+        Ok(())
+    }
+}
+
+struct Stream {
+    url: String,
+    service: &'static str,
+    post: bool,
+    /// What libgit2 wrote: the request body, sent on the first read.
+    body: Vec<u8>,
+    response: Option<reqwest::blocking::Response>,
+}
+
+/// `url` without its user information, and that information.
+fn split_userinfo(url: &str) -> (String, Option<(String, String)>) {
+    match url::Url::parse(url) {
+        Ok(mut u) if !u.username().is_empty() => {
+            let decode = |s: &str| percent_encoding::percent_decode_str(s).decode_utf8_lossy().into_owned();
+            let creds = (decode(u.username()), decode(u.password().unwrap_or("")));
+            let _ = u.set_username("");
+            let _ = u.set_password(None);
+            (u.to_string(), Some(creds))
+        }
+        _ => (url.to_string(), None),
+    }
+}
+
+/// Credentials given with [`authorize`] for `url`.
+fn granted(url: &str) -> Option<(String, String)> {
+    let grants = GRANTS.lock().unwrap_or_else(|e| e.into_inner());
+    grants
+        .iter()
+        .filter(|(p, _, _)| url.starts_with(p.as_str()))
+        .max_by_key(|(p, _, _)| p.len())
+        .map(|(_, user, password)| (user.clone(), password.clone()))
+}
+
+/// Credentials to offer after a 401: git's credential helpers (`git credential fill`, never
+/// prompting), then a GitHub token, but only for github.com (a token is never sent elsewhere).
+fn asked_credentials(url: &str) -> Option<(String, String)> {
+    if let Some(found) = credential_fill(url) {
+        return Some(found);
+    }
+    if url.starts_with("https://github.com/") {
+        if let Some(token) = ["GH_TOKEN", "GITHUB_TOKEN"]
+            .iter()
+            .find_map(|k| std::env::var(k).ok().filter(|t| !t.is_empty()))
+        {
+            return Some(("x-access-token".into(), token));
+        }
+    }
+    None
+}
+
+/// What git's configured credential helpers know for `url`, without asking anyone.
+fn credential_fill(url: &str) -> Option<(String, String)> {
+    let parsed = url::Url::parse(url).ok()?;
+    let host = match parsed.port() {
+        Some(port) => format!("{}:{port}", parsed.host_str()?),
+        None => parsed.host_str()?.to_string(),
+    };
+    let mut child = std::process::Command::new("git")
+        .args(["credential", "fill"])
+        .env("GIT_TERMINAL_PROMPT", "0")
+        .env("GCM_INTERACTIVE", "never")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .ok()?;
+    let request = format!(
+        "protocol={}\nhost={host}\npath={}\n\n",
+        parsed.scheme(),
+        parsed.path().trim_start_matches('/')
+    );
+    child.stdin.take()?.write_all(request.as_bytes()).ok()?;
+    let output = child.wait_with_output().ok()?;
+    if !output.status.success() {
+        return None;
+    }
+    let text = String::from_utf8(output.stdout).ok()?;
+    let field = |name: &str| text.lines().find_map(|l| l.strip_prefix(name)).map(str::to_owned);
+    Some((field("username=")?, field("password=")?))
+}
+
+fn basic((user, password): &(String, String)) -> String {
+    format!(
+        "Basic {}",
+        base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"))
+    )
+}
+
+fn io_error(message: String) -> io::Error {
+    io::Error::other(message)
+}
+
+impl Stream {
+    fn send(&self, url: &str, credentials: Option<&(String, String)>) -> io::Result<reqwest::blocking::Response> {
+        let request = if self.post {
+            client()
+                .post(url)
+                .header("Content-Type", format!("application/x-git-{}-request", self.service))
+                .header("Accept", format!("application/x-git-{}-result", self.service))
+                // The body goes in one write: allow it the time a slow link needs (64 KiB/s).
+                .timeout(crate::net::timeout() + std::time::Duration::from_secs(self.body.len() as u64 / 65_536))
+                .body(self.body.clone())
+        } else {
+            client().get(url)
+        };
+        let request = match credentials {
+            Some(c) => request.header("Authorization", basic(c)),
+            None => request,
+        };
+        request.send().map_err(|e| {
+            let shown = crate::catalog::mirror::redact(url);
+            if e.is_timeout() {
+                io_error(format!("{shown}: {}", crate::net::timeout_hint()))
+            } else {
+                io_error(format!("{shown}: {}", e.without_url()))
+            }
+        })
+    }
+
+    fn start(&mut self) -> io::Result<()> {
+        let (url, in_url) = split_userinfo(&self.url);
+        let explicit = in_url.or_else(|| granted(&url));
+        let mut response = self.send(&url, explicit.as_ref())?;
+        if response.status().as_u16() == 401 {
+            match explicit.is_none().then(|| asked_credentials(&url)).flatten() {
+                Some(found) => response = self.send(&url, Some(&found))?,
+                None if explicit.is_some() => {
+                    return Err(io_error(
+                        "authentication failed: the server refused the credentials (check the user and token in the URL, or your git credential helper)".into(),
+                    ))
+                }
+                None => {
+                    return Err(io_error(
+                        "the server asks for credentials: put them in the URL (https://user:token@host/...) or in a git credential helper".into(),
+                    ))
+                }
+            }
+        }
+        let status = response.status().as_u16();
+        let shown = crate::catalog::mirror::redact(&url);
+        match status {
+            200 => {}
+            401 => {
+                return Err(io_error(format!(
+                    "authentication failed at {shown}: the server refused the credentials"
+                )))
+            }
+            403 => return Err(io_error(format!("{shown} refused access (HTTP 403)"))),
+            404 => return Err(io_error(format!("{shown}: no such repository (HTTP 404)"))),
+            _ => return Err(io_error(format!("{shown} answered HTTP {status}"))),
+        }
+        if !self.post {
+            let expected = format!("application/x-git-{}-advertisement", self.service);
+            let content_type = response.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("");
+            if content_type != expected {
+                return Err(io_error(format!(
+                    "{shown} does not speak git's smart HTTP protocol (content type `{content_type}`)"
+                )));
+            }
+        }
+        self.response = Some(response);
+        Ok(())
+    }
+}
+
+impl Read for Stream {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if self.response.is_none() {
+            self.start()?;
+        }
+        let response = self.response.as_mut().expect("started above");
+        response.read(buf).map_err(|e| {
+            if crate::net::is_timeout(&e) {
+                io_error(format!("the git server stalled: {}", crate::net::timeout_hint()))
+            } else {
+                e
+            }
+        })
+    }
+}
+
+impl Write for Stream {
+    fn write(&mut self, data: &[u8]) -> io::Result<usize> {
+        self.body.extend_from_slice(data);
+        Ok(data.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn user_information_is_taken_out_of_the_url() {
+        let (url, creds) = super::split_userinfo("https://x-access-token:t%40k@example.com/o/r.git/info/refs?service=git-upload-pack");
+        assert_eq!(url, "https://example.com/o/r.git/info/refs?service=git-upload-pack");
+        assert_eq!(creds, Some(("x-access-token".into(), "t@k".into())));
+        assert_eq!(super::split_userinfo("https://example.com/r.git").1, None);
+    }
+}
