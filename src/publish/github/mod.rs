@@ -399,6 +399,8 @@ fn push(
     progress(&format!("pushing {} to {}", req.branch, redact(url)));
     if fork_synced {
         let thin = crate::publish::thin_push::ThinPush {
+            http: &client.http,
+            retry: client.retry(),
             repo,
             url,
             token: &client.token,
