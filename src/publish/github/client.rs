@@ -89,8 +89,7 @@ impl Client {
             let mut request = client
                 .request(method.clone(), &url)
                 .header("Authorization", &auth)
-                .header("Accept", "application/vnd.github+json")
-                .header("X-GitHub-Api-Version", "2022-11-28");
+                .header("Accept", "application/vnd.github+json");
             if let Some(etag) = etag {
                 request = request.header("If-None-Match", etag);
             }
