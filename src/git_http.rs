@@ -13,7 +13,7 @@
 use base64::Engine;
 use git2::transport::{Service, SmartSubtransport, SmartSubtransportStream, Transport};
 use std::io::{self, Read, Write};
-use std::sync::{Mutex, Once, OnceLock};
+use std::sync::{Mutex, Once};
 
 /// Credentials given for URLs that start with a prefix.
 static GRANTS: Mutex<Vec<(String, String, String)>> = Mutex::new(Vec::new());
@@ -31,7 +31,8 @@ pub fn authorize(url_prefix: &str, user: &str, password: &str) {
 pub fn install() {
     static ONCE: Once = Once::new();
     ONCE.call_once(|| {
-        for scheme in ["http://", "https://"] {
+        // libgit2 adds the "://".
+        for scheme in ["http", "https"] {
             // SAFETY: registered once, before any transport is used (callers call this first).
             let registered =
                 unsafe { git2::transport::register(scheme, |remote| Transport::smart(remote, true, Smart { base: Mutex::new(None) })) };
@@ -42,18 +43,11 @@ pub fn install() {
     });
 }
 
-fn client() -> &'static reqwest::blocking::Client {
-    static CLIENT: OnceLock<reqwest::blocking::Client> = OnceLock::new();
-    CLIENT.get_or_init(|| {
-        let timeout = crate::net::timeout();
-        reqwest::blocking::Client::builder()
-            .connect_timeout(timeout)
-            // Per read and for the headers: a transfer may take long as long as it moves.
-            .timeout(timeout)
-            .user_agent(concat!("git/2.0 (connector-publish/", env!("CARGO_PKG_VERSION"), ")"))
-            .build()
-            .expect("the HTTP client builds")
-    })
+/// The shared client (`net::http`): the same pool, timeouts and TLS as every other call.
+fn client() -> io::Result<reqwest::blocking::Client> {
+    crate::net::Http::shared()
+        .map(|http| http.client().clone())
+        .map_err(|e| io_error(format!("{e:#}")))
 }
 
 struct Smart {
@@ -179,8 +173,9 @@ fn io_error(message: String) -> io::Error {
 
 impl Stream {
     fn send(&self, url: &str, credentials: Option<&(String, String)>) -> io::Result<reqwest::blocking::Response> {
+        let client = client()?;
         let request = if self.post {
-            client()
+            client
                 .post(url)
                 .header("Content-Type", format!("application/x-git-{}-request", self.service))
                 .header("Accept", format!("application/x-git-{}-result", self.service))
@@ -188,7 +183,7 @@ impl Stream {
                 .timeout(crate::net::timeout() + std::time::Duration::from_secs(self.body.len() as u64 / 65_536))
                 .body(self.body.clone())
         } else {
-            client().get(url)
+            client.get(url)
         };
         let request = match credentials {
             Some(c) => request.header("Authorization", basic(c)),
@@ -197,7 +192,8 @@ impl Stream {
         request.send().map_err(|e| {
             let shown = crate::catalog::mirror::redact(url);
             if e.is_timeout() {
-                io_error(format!("{shown}: {}", crate::net::timeout_hint()))
+                // `net::git_error` adds what to do about it.
+                io_error(format!("{shown} timed out"))
             } else {
                 io_error(format!("{shown}: {}", e.without_url()))
             }
@@ -258,7 +254,7 @@ impl Read for Stream {
         let response = self.response.as_mut().expect("started above");
         response.read(buf).map_err(|e| {
             if crate::net::is_timeout(&e) {
-                io_error(format!("the git server stalled: {}", crate::net::timeout_hint()))
+                io_error("the git server stalled (timed out)".into())
             } else {
                 e
             }

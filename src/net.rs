@@ -1,7 +1,12 @@
 //! Limits every network peer shares: how long to wait (connect, stall, time to the answer's
-//! headers, the cache lock) and how much of an answer to read. GitHub (octocrab), Power Platform
-//! and storage (reqwest), the thin push (ureq) and git (libgit2) all take them from here, so one
-//! setting, `CONNECTOR_PUBLISH_TIMEOUT`, bounds every wait.
+//! headers, the cache lock) and how much of an answer to read. The one HTTP client and its retry
+//! policy (`http`: GitHub, Power Platform, the identity platform, storage, the thin push) and git
+//! (libgit2) all take them from here, so one setting, `CONNECTOR_PUBLISH_TIMEOUT`, bounds every
+//! wait.
+
+pub mod http;
+
+pub use http::{Failure, Http, Limits, Reply, Retry};
 
 use std::io::Read;
 use std::time::{Duration, Instant};

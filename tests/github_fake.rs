@@ -24,42 +24,36 @@ impl Reply {
     }
 }
 
-fn agent() -> ureq::Agent {
-    ureq::Agent::new_with_config(ureq::Agent::config_builder().http_status_as_error(false).build())
+fn agent() -> reqwest::blocking::Client {
+    reqwest::blocking::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
 }
 
 fn call(server: &FakeGitHub, method: &str, path: &str, token: Option<&str>, body: Option<Value>) -> Reply {
     let url = format!("{}{}", server.url(), path);
     let agent = agent();
-    let auth = token.map(|t| format!("Bearer {t}"));
-    let result = match method {
-        "GET" => {
-            let mut rq = agent.get(&url).header("Accept", "application/vnd.github+json");
-            if let Some(a) = &auth {
-                rq = rq.header("Authorization", a);
-            }
-            rq.call()
-        }
-        "POST" => {
-            let mut rq = agent.post(&url).header("Accept", "application/vnd.github+json");
-            if let Some(a) = &auth {
-                rq = rq.header("Authorization", a);
-            }
-            match body {
-                Some(b) => rq.send_json(&b),
-                None => rq.send_empty(),
-            }
-        }
+    let mut rq = match method {
+        "GET" => agent.get(&url),
+        "POST" => agent.post(&url),
         other => panic!("method {other} not used here"),
-    };
-    let mut response = result.expect("HTTP exchange with the fake");
+    }
+    .header("Accept", "application/vnd.github+json");
+    if let Some(t) = token {
+        rq = rq.header("Authorization", format!("Bearer {t}"));
+    }
+    if let Some(b) = body {
+        rq = rq.header("Content-Type", "application/json").body(serde_json::to_vec(&b).unwrap());
+    }
+    let response = rq.send().expect("HTTP exchange with the fake");
     let status = response.status().as_u16();
     let headers = response
         .headers()
         .iter()
         .map(|(k, v)| (k.as_str().to_string(), v.to_str().unwrap_or("").to_string()))
         .collect();
-    let text = response.body_mut().read_to_string().expect("read body");
+    let text = response.text().expect("read body");
     let body = if text.is_empty() {
         Value::Null
     } else {

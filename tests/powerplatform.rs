@@ -89,7 +89,7 @@ impl World {
 fn api_client(
     fake: &FakePowerPlatform,
     cache: PathBuf,
-) -> (connector_publish::powerplatform::api::PowerPlatform, reqwest::blocking::Client) {
+) -> (connector_publish::powerplatform::api::PowerPlatform, connector_publish::net::Http) {
     use connector_publish::powerplatform::{api::PowerPlatform, auth::TokenSource, http_client, storage_client, Endpoints};
     let endpoints = Endpoints {
         authority: fake.url(),

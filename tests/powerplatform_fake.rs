@@ -35,32 +35,58 @@ impl Reply {
     }
 }
 
-fn agent() -> ureq::Agent {
-    ureq::Agent::new_with_config(ureq::Agent::config_builder().http_status_as_error(false).build())
+fn agent() -> reqwest::blocking::Client {
+    reqwest::blocking::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
 }
 
-fn finish(result: Result<ureq::http::Response<ureq::Body>, ureq::Error>) -> Reply {
-    let mut response = result.expect("HTTP exchange with the fake");
+fn finish(result: reqwest::Result<reqwest::blocking::Response>) -> Reply {
+    let response = result.expect("HTTP exchange with the fake");
     let status = response.status().as_u16();
     let headers = response
         .headers()
         .iter()
         .map(|(k, v)| (k.as_str().to_string(), v.to_str().unwrap_or("").to_string()))
         .collect();
-    let bytes = response.body_mut().read_to_vec().expect("read body");
+    let bytes = response.bytes().expect("read body").to_vec();
     Reply { status, headers, bytes }
 }
 
 fn get(url: &str, token: Option<&str>) -> Reply {
     let mut rq = agent().get(url);
     if let Some(t) = token {
-        rq = rq.header("Authorization", &format!("Bearer {t}"));
+        rq = rq.header("Authorization", format!("Bearer {t}"));
     }
-    finish(rq.call())
+    finish(rq.send())
 }
 
+/// A form body with RFC 3986's unreserved characters (`~` included) left as they are, as most
+/// clients send them, so that a secret can be found in the recorded body as typed.
 fn post_form(url: &str, fields: &[(&str, &str)]) -> Reply {
-    finish(agent().post(url).send_form(fields.iter().copied()))
+    const UNRESERVED: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+        .remove(b'-')
+        .remove(b'.')
+        .remove(b'_')
+        .remove(b'~');
+    let body: Vec<String> = fields
+        .iter()
+        .map(|(k, v)| {
+            format!(
+                "{}={}",
+                percent_encoding::utf8_percent_encode(k, UNRESERVED),
+                percent_encoding::utf8_percent_encode(v, UNRESERVED)
+            )
+        })
+        .collect();
+    finish(
+        agent()
+            .post(url)
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .body(body.join("&"))
+            .send(),
+    )
 }
 
 fn token_url(pp: &FakePowerPlatform) -> String {
@@ -531,7 +557,7 @@ fn faults_are_served_in_order_and_change_no_state() {
     // A hang-up: the connection closes without an answer, then storage works again.
     let blob = pp.storage_url(DEFAULT_ENVIRONMENT, "shared_x-1", "original.swagger.json");
     pp.push_hangup("GET /storage/*");
-    assert!(agent().get(&blob).call().is_err(), "hang-up is a transport error");
+    assert!(agent().get(&blob).send().is_err(), "hang-up is a transport error");
     assert_eq!(get(&blob, None).status, 200);
     assert_eq!(pp.pending_faults(), 0);
 

@@ -4,12 +4,9 @@
 
 use super::auth::TokenSource;
 use super::{redact_url, Endpoints, API_VERSION};
+use crate::net::{Failure, Http, Limits};
 use anyhow::{anyhow, bail};
 use serde_json::Value;
-use std::time::Duration;
-
-/// How many times a call is tried when the service is busy (429) or failing (5xx).
-const ATTEMPTS: u32 = 3;
 
 /// A Power Platform environment, as the environment picker shows it.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -39,7 +36,7 @@ pub struct ApiError {
 /// The authenticated client. The token goes only to the configured Power Apps and Flow hosts;
 /// storage URLs are fetched without it, as paconn does.
 pub struct PowerPlatform {
-    http: reqwest::blocking::Client,
+    http: Http,
     endpoints: Endpoints,
     tokens: TokenSource,
 }
@@ -65,7 +62,7 @@ fn check_id(what: &str, id: &str) -> anyhow::Result<()> {
 }
 
 impl PowerPlatform {
-    pub fn new(http: reqwest::blocking::Client, endpoints: Endpoints, tokens: TokenSource) -> Self {
+    pub fn new(http: Http, endpoints: Endpoints, tokens: TokenSource) -> Self {
         PowerPlatform {
             http,
             endpoints: endpoints.normalized(),
@@ -78,80 +75,59 @@ impl PowerPlatform {
     }
 
     /// GET a JSON document with the bearer token: renewed once on a 401 (a token that expired
-    /// mid-run), retried on 429 and 5xx with the service's Retry-After or a doubling pause.
+    /// mid-run); 429 and 5xx are tried again by the shared policy (`crate::net::http`), waiting
+    /// the service's Retry-After or a doubling pause.
     fn get_json(&mut self, url: &str) -> Result<Value, anyhow::Error> {
         let mut renewed = false;
-        let mut attempt = 0;
         loop {
-            attempt += 1;
             let token = self.tokens.token(false)?;
-            let response = self
-                .http
-                .get(url)
-                .header("Authorization", token.header())
-                .header("Accept", "application/json")
-                .header("x-ms-origin", "connector-publish")
-                .send();
-            let response = match response {
-                Ok(r) => r,
+            let header = token.header();
+            let sent = self.http.send(self.endpoints.retry(), Limits::api(), &|client| {
+                client
+                    .get(url)
+                    .header("Authorization", &header)
+                    .header("Accept", "application/json")
+                    .header("x-ms-origin", "connector-publish")
+            });
+            let host = url.split('/').take(3).collect::<Vec<_>>().join("/");
+            let reply = match sent {
+                Ok(reply) => reply,
                 // A peer that does not answer in time is not asked again: each wait is bounded, and
                 // so is the whole command.
-                Err(e) if attempt < ATTEMPTS && !e.is_timeout() => {
-                    tracing::debug!("GET {url}: {e}; retrying");
-                    std::thread::sleep(self.pause(attempt, None));
-                    continue;
-                }
-                Err(e) => {
-                    let host = url.split('/').take(3).collect::<Vec<_>>().join("/");
-                    if e.is_timeout() {
-                        bail!(
-                            "{host} did not answer: {}; check the network, or the URL settings (--powerapps-url, --flow-url)",
-                            crate::net::timeout_hint()
-                        )
-                    }
-                    bail!("cannot reach {host}: {e}; check the network, or the URL settings (--powerapps-url, --flow-url)")
-                }
+                Err(Failure::TimedOut) => bail!(
+                    "{host} did not answer: {}; check the network, or the URL settings (--powerapps-url, --flow-url)",
+                    crate::net::timeout_hint()
+                ),
+                Err(Failure::Unreachable(e)) => bail!(
+                    "cannot reach {host}: {}; check the network, or the URL settings (--powerapps-url, --flow-url)",
+                    Failure::Unreachable(e)
+                ),
+                Err(Failure::Body(e)) => bail!("reading the answer from {}: {e}", redact_url(url)),
+                Err(Failure::WaitTooLong(wait)) => bail!(
+                    "Power Platform is throttling requests and asks to wait {} s; run again later",
+                    wait.as_secs()
+                ),
             };
-            let status = response.status().as_u16();
-            let retry_after = response
-                .headers()
-                .get("retry-after")
-                .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.trim().parse::<u64>().ok())
-                .map(Duration::from_secs);
-            let body = super::read_body(response, crate::net::API_BODY_CAP, super::api_deadline())
-                .map_err(|e| anyhow!("reading the answer from {}: {e}", redact_url(url)))?;
-            match status {
+            match reply.status {
                 200..=299 => {
-                    return serde_json::from_slice(&body)
+                    return serde_json::from_slice(&reply.body)
                         .map_err(|e| anyhow!("{} answered with JSON this tool cannot read: {e}", redact_url(url)))
                 }
                 401 if !renewed => {
-                    tracing::debug!("GET {url}: 401, renewing the token");
+                    tracing::debug!("GET {}: 401, renewing the token", redact_url(url));
                     renewed = true;
                     self.tokens.token(true)?;
                     continue;
                 }
-                429 | 500..=599 if attempt < ATTEMPTS => {
-                    tracing::debug!("GET {url}: {status}; retrying");
-                    std::thread::sleep(self.pause(attempt, retry_after));
-                    continue;
-                }
-                _ => {
+                status => {
                     return Err(ApiError {
                         status,
-                        message: service_message(&body).unwrap_or_else(|| format!("HTTP {status}")),
+                        message: service_message(&reply.body).unwrap_or_else(|| format!("HTTP {status}")),
                     }
                     .into())
                 }
             }
         }
-    }
-
-    fn pause(&self, attempt: u32, retry_after: Option<Duration>) -> Duration {
-        retry_after
-            .map(|d| d.min(Duration::from_secs(60)))
-            .unwrap_or_else(|| self.endpoints.backoff(attempt))
     }
 
     /// Every environment the signed-in account can see (Flow's list, as the maker portal uses).

@@ -7,6 +7,7 @@
 //! could not refresh, which is why makers had to sign in again every hour.
 
 use super::Endpoints;
+use crate::net::{Failure, Http, Limits, Reply, Retry};
 use anyhow::{anyhow, bail, Context};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
@@ -195,11 +196,12 @@ impl OAuthError {
 
 /// The identity platform for one tenant and client.
 pub struct Identity<'a> {
-    pub http: &'a reqwest::blocking::Client,
+    pub http: &'a Http,
     pub authority: String,
     pub tenant: String,
     pub client_id: String,
-    /// The shortest pause between device-code polls, whatever the server says.
+    /// The shortest pause between device-code polls, whatever the server says; also the first
+    /// retry delay of a failing request.
     pub min_interval: Duration,
 }
 
@@ -213,34 +215,41 @@ impl Identity<'_> {
         format!("{}/{}/oauth2/v2.0/{what}", self.authority.trim_end_matches('/'), self.tenant)
     }
 
-    fn post(&self, what: &str, form: &[(&str, &str)]) -> anyhow::Result<reqwest::blocking::Response> {
+    /// POST a form; 429, 5xx and broken connections are tried again by the shared policy, the
+    /// shortest poll pause as the first retry delay.
+    fn post(&self, what: &str, form: &[(&str, &str)]) -> anyhow::Result<Reply> {
         let url = self.endpoint(what);
-        self.http.post(&url).form(form).send().map_err(|e| {
-            if e.is_timeout() {
-                return anyhow!(
+        let retry = Retry::new(3, self.min_interval);
+        self.http
+            .send(retry, Limits::api(), &|client| client.post(&url).form(form))
+            .map_err(|e| match e {
+                Failure::TimedOut => anyhow!(
                     "the sign-in service at {} did not answer: {}; check the network or --authority",
                     self.authority,
                     crate::net::timeout_hint()
-                );
-            }
-            anyhow!(
-                "cannot reach the sign-in service at {}: {e}; check the network or --authority",
-                self.authority
-            )
-        })
+                ),
+                Failure::Body(e) => anyhow!("reading the sign-in service's answer: {e}"),
+                Failure::WaitTooLong(wait) => anyhow!(
+                    "the sign-in service at {} asks to wait {} s; run again later",
+                    self.authority,
+                    wait.as_secs()
+                ),
+                e @ Failure::Unreachable(_) => anyhow!(
+                    "cannot reach the sign-in service at {}: {e}; check the network or --authority",
+                    self.authority
+                ),
+            })
     }
 
     fn token_request(&self, form: &[(&str, &str)]) -> anyhow::Result<Answer> {
-        let response = self.post("token", form)?;
-        let status = response.status();
-        let body = super::read_body(response, crate::net::API_BODY_CAP, super::api_deadline())
-            .map_err(|e| anyhow!("reading the sign-in service's answer: {e}"))?;
-        if status.is_success() {
-            return serde_json::from_slice(&body)
+        let reply = self.post("token", form)?;
+        let status = reply.status_text();
+        if reply.is_success() {
+            return serde_json::from_slice(&reply.body)
                 .map(Answer::Token)
                 .map_err(|e| anyhow!("the sign-in service answered {status} with a token this tool cannot read: {e}"));
         }
-        match serde_json::from_slice::<OAuthError>(&body) {
+        match serde_json::from_slice::<OAuthError>(&reply.body) {
             Ok(err) => Ok(Answer::Error(err)),
             Err(_) => bail!("the sign-in service answered {status}; try again later"),
         }
@@ -265,17 +274,16 @@ impl Identity<'_> {
     /// Ask for a device code (step one of the device code flow).
     pub fn device_code(&self) -> anyhow::Result<DeviceCode> {
         let scope = format!("{POWERAPPS_SCOPE} offline_access");
-        let response = self.post("devicecode", &[("client_id", &self.client_id), ("scope", &scope)])?;
-        let status = response.status();
-        let body = super::read_body(response, crate::net::API_BODY_CAP, super::api_deadline())
-            .map_err(|e| anyhow!("reading the sign-in service's answer: {e}"))?;
-        if !status.is_success() {
-            let why = serde_json::from_slice::<OAuthError>(&body)
+        let reply = self.post("devicecode", &[("client_id", &self.client_id), ("scope", &scope)])?;
+        let body = &reply.body;
+        if !reply.is_success() {
+            let status = reply.status_text();
+            let why = serde_json::from_slice::<OAuthError>(body)
                 .map(|e| e.summary().to_string())
                 .unwrap_or_default();
             bail!("the sign-in service refused to start a device sign-in ({status}): {why}; check --tenant and --client-id");
         }
-        serde_json::from_slice(&body).map_err(|e| anyhow!("the sign-in service's device code answer is unreadable: {e}"))
+        serde_json::from_slice(body).map_err(|e| anyhow!("the sign-in service's device code answer is unreadable: {e}"))
     }
 
     /// Poll until the person has signed in (step two). `sleep` is injected so that tests can see
@@ -387,7 +395,7 @@ pub fn account_of(access_token: &str) -> Option<String> {
 /// Hands out a valid token to the API client: from the cache, renewed when close to expiry, or
 /// straight from a service principal in the environment (CI without `login`).
 pub struct TokenSource {
-    http: reqwest::blocking::Client,
+    http: Http,
     cache: PathBuf,
     endpoints: Endpoints,
     current: Option<CachedToken>,
@@ -398,7 +406,7 @@ pub struct TokenSource {
 }
 
 impl TokenSource {
-    pub fn new(http: reqwest::blocking::Client, cache: PathBuf, endpoints: Endpoints) -> Self {
+    pub fn new(http: Http, cache: PathBuf, endpoints: Endpoints) -> Self {
         TokenSource {
             http,
             cache,
@@ -444,7 +452,7 @@ impl TokenSource {
             authority: current.authority.clone(),
             tenant: current.tenant.clone(),
             client_id: current.client_id.clone(),
-            min_interval: Duration::from_secs(1),
+            min_interval: self.endpoints.retry_delay.min(Duration::from_secs(1)),
         };
         match (current.grant, &current.refresh_token) {
             (Grant::DeviceCode, Some(refresh)) => identity.refresh(refresh),
@@ -469,7 +477,7 @@ impl TokenSource {
             authority: self.endpoints.authority.clone(),
             tenant,
             client_id,
-            min_interval: Duration::from_secs(1),
+            min_interval: self.endpoints.retry_delay.min(Duration::from_secs(1)),
         };
         let token = identity.client_credentials(&secret)?;
         self.from_environment = true;

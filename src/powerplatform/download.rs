@@ -9,6 +9,7 @@
 
 use super::api::PowerPlatform;
 use super::{redact_url, Endpoints, API_VERSION};
+use crate::net::{BodyError, Failure, Http, Limits};
 use anyhow::{anyhow, bail, Context};
 use serde_json::{Map, Value};
 use std::path::{Path, PathBuf};
@@ -54,12 +55,7 @@ pub struct Download {
 }
 
 /// Fetch everything a connector folder needs. Nothing is written.
-pub fn fetch(
-    pp: &mut PowerPlatform,
-    storage: &reqwest::blocking::Client,
-    environment: &str,
-    connector_id: &str,
-) -> anyhow::Result<Download> {
+pub fn fetch(pp: &mut PowerPlatform, storage: &Http, environment: &str, connector_id: &str) -> anyhow::Result<Download> {
     let connector = pp.connector(environment, connector_id)?;
     match from_definition(pp, storage, &connector, environment, connector_id) {
         // Storage links are signed for a limited time: a refusal usually means this one lapsed,
@@ -75,7 +71,7 @@ pub fn fetch(
 
 fn from_definition(
     pp: &PowerPlatform,
-    storage: &reqwest::blocking::Client,
+    storage: &Http,
     connector: &Value,
     environment: &str,
     connector_id: &str,
@@ -227,55 +223,68 @@ pub fn pretty(value: &Value) -> Vec<u8> {
     out
 }
 
-/// GET a storage URL (a SAS URL: no token is sent, and its signature is never printed).
-fn fetch_storage(http: &reqwest::blocking::Client, url: &str, what: &str, endpoints: &Endpoints) -> anyhow::Result<Vec<u8>> {
-    if !(url.starts_with("https://") || url.starts_with("http://")) {
-        bail!(
-            "the service gave {what} an address that is not http(s) ({}); refusing to fetch it",
-            redact_url(url)
-        );
-    }
+/// GET a storage URL (a SAS URL: no token is sent, and its signature is never printed). The shared
+/// retry policy tries 429, 5xx and broken connections again; redirects (up to 5) are followed here,
+/// as the shared client follows none.
+fn fetch_storage(http: &Http, url: &str, what: &str, endpoints: &Endpoints) -> anyhow::Result<Vec<u8>> {
     let shown = redact_url(url);
-    let mut last = String::new();
-    for attempt in 0..3u32 {
-        if attempt > 0 {
-            std::thread::sleep(endpoints.backoff(attempt));
+    let mut current = url.to_string();
+    let retry = endpoints.retry();
+    for _ in 0..=5 {
+        if !(current.starts_with("https://") || current.starts_with("http://")) {
+            bail!(
+                "the service gave {what} an address that is not http(s) ({}); refusing to fetch it",
+                redact_url(&current)
+            );
         }
-        match http.get(url).send() {
-            Ok(response) if response.status().is_success() => {
-                // No overall deadline: a large file on a slow network takes its time, but every
-                // read must make progress within the timeout.
-                return super::read_body(response, crate::net::STORAGE_BODY_CAP, None)
-                    .map_err(|e| anyhow!("reading {what} from {shown}: {e}"));
+        let target = current.clone();
+        let reply = match http.send(retry, Limits::storage(), &|client| client.get(&target)) {
+            Ok(reply) => reply,
+            Err(Failure::TimedOut | Failure::Body(BodyError::TimedOut)) => bail!(
+                "could not fetch {what} from {shown}: {}; nothing was written",
+                crate::net::timeout_hint()
+            ),
+            Err(Failure::Body(e @ BodyError::TooLarge { .. })) => bail!("reading {what} from {shown}: {e}"),
+            Err(Failure::WaitTooLong(wait)) => bail!(
+                "storage asks to wait {} s before fetching {what} from {shown}; nothing was written: run again later",
+                wait.as_secs()
+            ),
+            // The error carries no URL (reqwest's message would hold the signature).
+            Err(e @ (Failure::Unreachable(_) | Failure::Body(_))) => bail!(
+                "could not fetch {what} from {shown} ({e}) after {} tries; nothing was written: try again later",
+                retry.attempts
+            ),
+        };
+        match reply.status {
+            200..=299 => return Ok(reply.body),
+            301 | 302 | 303 | 307 | 308 => {
+                let location = reply
+                    .header("location")
+                    .ok_or_else(|| anyhow!("storage redirected {what} ({shown}) nowhere; try again later"))?;
+                let next = reqwest::Url::parse(&current)
+                    .and_then(|base| base.join(location))
+                    .map_err(|_| anyhow!("storage redirected {what} ({shown}) to an address that is not a URL"))?;
+                current = next.to_string();
             }
-            Ok(response) if response.status().is_server_error() || response.status().as_u16() == 429 => {
-                last = format!("HTTP {}", response.status().as_u16());
-            }
-            Ok(response) if matches!(response.status().as_u16(), 401 | 403) => {
+            429 | 500..=599 => bail!(
+                "could not fetch {what} from {shown} (HTTP {}) after {} tries; nothing was written: try again later",
+                reply.status,
+                retry.attempts
+            ),
+            401 | 403 => {
                 return Err(StorageRefused {
                     what: what.to_string(),
                     shown,
-                    status: response.status().as_u16(),
+                    status: reply.status,
                 }
                 .into())
             }
-            Ok(response) => {
-                bail!(
-                    "could not fetch {what} from {shown} (HTTP {}); the connector's files may be mid-update: try again, and if it persists, re-save the connector in the maker portal",
-                    response.status().as_u16()
-                )
-            }
-            Err(e) if e.is_timeout() => {
-                bail!(
-                    "could not fetch {what} from {shown}: {}; nothing was written",
-                    crate::net::timeout_hint()
-                )
-            }
-            // reqwest's message holds the URL, signature included.
-            Err(e) => last = e.without_url().to_string(),
+            status => bail!(
+                "could not fetch {what} from {shown} (HTTP {status}); the connector's files may be mid-update: try again, and if it persists, re-save the connector in the maker portal"
+            ),
         }
     }
-    bail!("could not fetch {what} from {shown} ({last}) after 3 tries; nothing was written: try again later")
+    bail!("storage redirected {what} ({shown}) more than 5 times; try again later")
 }
 
 /// Files of a download that already exist in `dest`.

@@ -68,9 +68,10 @@ impl Endpoints {
         Ok(())
     }
 
-    /// The pause before retry number `attempt` (1, 2, ...): the retry delay, doubling each time.
-    pub fn backoff(&self, attempt: u32) -> Duration {
-        self.retry_delay.saturating_mul(2u32.saturating_pow(attempt.saturating_sub(1)))
+    /// The retry policy of every Power Platform, sign-in and storage call: three tries, the retry
+    /// delay doubling (`crate::net::http`).
+    pub fn retry(&self) -> crate::net::Retry {
+        crate::net::Retry::new(3, self.retry_delay)
     }
 
     /// The same endpoints with trailing slashes removed, so that joining paths is plain concatenation.
@@ -84,40 +85,17 @@ impl Endpoints {
     }
 }
 
-/// The client for sign-in and API calls. It follows no redirects: reqwest drops the Authorization
-/// header on a redirect to another host, but a 307 or 308 would send a token request's body (a
-/// client secret, a refresh token) along.
-pub fn http_client() -> anyhow::Result<reqwest::blocking::Client> {
-    client(reqwest::redirect::Policy::none())
+/// The client for sign-in and API calls: the process's one client (`crate::net::Http`). It
+/// follows no redirects: reqwest drops the Authorization header on a redirect to another host, but
+/// a 307 or 308 would send a token request's body (a client secret, a refresh token) along.
+pub fn http_client() -> anyhow::Result<crate::net::Http> {
+    crate::net::Http::shared()
 }
 
-/// The client for storage (SAS) URLs, which carry no token and may redirect.
-pub fn storage_client() -> anyhow::Result<reqwest::blocking::Client> {
-    client(reqwest::redirect::Policy::limited(5))
-}
-
-fn client(redirects: reqwest::redirect::Policy) -> anyhow::Result<reqwest::blocking::Client> {
-    Ok(reqwest::blocking::Client::builder()
-        .user_agent(concat!("connector-publish/", env!("CARGO_PKG_VERSION")))
-        // Until the answer's headers, and then each read of its body (see `crate::net`).
-        .timeout(crate::net::timeout())
-        .connect_timeout(crate::net::timeout())
-        .redirect(redirects)
-        .build()?)
-}
-
-/// Read an answer's body, at most `cap` bytes (`crate::net`), within `deadline` when given.
-pub fn read_body(
-    response: reqwest::blocking::Response,
-    cap: u64,
-    deadline: Option<std::time::Instant>,
-) -> Result<Vec<u8>, crate::net::BodyError> {
-    crate::net::read_capped(response, crate::net::body_cap(cap), deadline)
-}
-
-/// The deadline for reading an API answer's body: twice the timeout from now.
-pub fn api_deadline() -> Option<std::time::Instant> {
-    Some(std::time::Instant::now() + crate::net::timeout() * 2)
+/// The client for storage (SAS) URLs: the same client; storage links carry no token, and
+/// `download` follows their redirects itself.
+pub fn storage_client() -> anyhow::Result<crate::net::Http> {
+    crate::net::Http::shared()
 }
 
 /// A URL without its query string: storage URLs carry a signature that must not be printed.

@@ -7,12 +7,20 @@
 //! as `git push` does. It is used only when the fork is known to be in sync; otherwise, and when
 //! the fork rejects the pack, the caller falls back to libgit2's push.
 
-use anyhow::{anyhow, bail, Context};
+use crate::net::{Http, Limits, Retry};
+use anyhow::{anyhow, bail};
 use git2::{ObjectType, Oid, Repository, Tree};
 use std::io::Write;
+use std::time::Duration;
+
+/// GitHub's git endpoints answer only clients that say they are git.
+const USER_AGENT: &str = concat!("git/2.0 connector-publish/", env!("CARGO_PKG_VERSION"));
 
 /// What to push.
 pub struct ThinPush<'a> {
+    /// The shared client and the retry policy of the GitHub calls.
+    pub http: &'a Http,
+    pub retry: Retry,
     pub repo: &'a Repository,
     /// The fork's git URL (`https://github.com/owner/repo.git`).
     pub url: &'a str,
@@ -230,37 +238,23 @@ impl ThinPush<'_> {
     }
 
     pub fn run(&self) -> anyhow::Result<Pushed> {
-        let timeout = Some(crate::net::timeout());
-        let agent: ureq::Agent = ureq::Agent::config_builder()
-            .http_status_as_error(false)
-            // Connect, each stall, the answer's headers and its body: the timeout each. The pack
-            // itself may take longer to upload on a slow link, as long as it moves.
-            .timeout_connect(timeout)
-            .timeout_per_read(timeout)
-            .timeout_per_write(timeout)
-            .timeout_send_request(timeout)
-            .timeout_recv_response(timeout)
-            .timeout_recv_body(timeout)
-            .user_agent(concat!("git/2.0 connector-publish/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .into();
+        let auth = self.auth();
         let base_url = self.url.trim_end_matches('/');
         // The advertisement says what the server can do, and where the ref is now.
-        let mut advert = agent
-            .get(format!("{base_url}/info/refs?service=git-receive-pack"))
-            .header("Authorization", self.auth())
-            .call()
-            .context("asking the fork for its refs")?;
-        if !advert.status().is_success() {
-            bail!("the fork answered {} to the push", advert.status());
+        let refs_url = format!("{base_url}/info/refs?service=git-receive-pack");
+        let advert = self
+            .http
+            .send(self.retry, Limits::api(), &|client| {
+                client
+                    .get(&refs_url)
+                    .header("Authorization", &auth)
+                    .header("User-Agent", USER_AGENT)
+            })
+            .map_err(|e| anyhow!("asking the fork for its refs: {e}"))?;
+        if !advert.is_success() {
+            bail!("the fork answered {} to the push", advert.status_text());
         }
-        let lines = pkt_lines(
-            &advert
-                .body_mut()
-                .with_config()
-                .limit(crate::net::body_cap(crate::net::API_BODY_CAP))
-                .read_to_vec()?,
-        );
+        let lines = pkt_lines(&advert.body);
         let first_ref = lines
             .iter()
             .find(|l| !l.starts_with(b"#"))
@@ -292,26 +286,30 @@ impl ThinPush<'_> {
         body.extend_from_slice(b"0000");
         body.extend(pack(self.repo, self.base, self.commit)?);
         let bytes = body.len();
-        let mut response = agent
-            .post(format!("{base_url}/git-receive-pack"))
-            .header("Authorization", self.auth())
-            .header("Content-Type", "application/x-git-receive-pack-request")
-            .header("Accept", "application/x-git-receive-pack-result")
-            .send(&body[..])
-            .context("pushing to the fork")?;
-        if !response.status().is_success() {
-            bail!("the fork answered {} to the push", response.status());
+        // Connect, each stall and the answer's headers: the timeout each; the upload itself may
+        // take longer on a slow link, at 64 KiB/s at least.
+        let upload = crate::net::timeout() + Duration::from_secs(bytes as u64 / (64 << 10));
+        let pack_url = format!("{base_url}/git-receive-pack");
+        let response = self
+            .http
+            .send(self.retry, Limits::api(), &|client| {
+                client
+                    .post(&pack_url)
+                    .timeout(upload)
+                    .header("Authorization", &auth)
+                    .header("User-Agent", USER_AGENT)
+                    .header("Content-Type", "application/x-git-receive-pack-request")
+                    .header("Accept", "application/x-git-receive-pack-result")
+                    .body(body.clone())
+            })
+            .map_err(|e| anyhow!("pushing to the fork: {e}"))?;
+        if !response.is_success() {
+            bail!("the fork answered {} to the push", response.status_text());
         }
-        let report: Vec<String> = pkt_lines(
-            &response
-                .body_mut()
-                .with_config()
-                .limit(crate::net::body_cap(crate::net::API_BODY_CAP))
-                .read_to_vec()?,
-        )
-        .iter()
-        .map(|l| String::from_utf8_lossy(l).trim_end().to_string())
-        .collect();
+        let report: Vec<String> = pkt_lines(&response.body)
+            .iter()
+            .map(|l| String::from_utf8_lossy(l).trim_end().to_string())
+            .collect();
         if !report.iter().any(|l| l == "unpack ok") {
             bail!("the fork could not unpack the push: {}", report.join("; "));
         }

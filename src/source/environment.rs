@@ -26,7 +26,7 @@ impl PowerPlatformSettings {
     }
 
     /// The API client, and the client for storage links.
-    pub fn connect(&self) -> anyhow::Result<(PowerPlatform, reqwest::blocking::Client)> {
+    pub fn connect(&self) -> anyhow::Result<(PowerPlatform, crate::net::Http)> {
         let endpoints = self.checked_endpoints()?;
         let http = http_client()?;
         let tokens = TokenSource::new(http.clone(), self.token_cache.clone(), endpoints.clone());

@@ -20,14 +20,17 @@
 //! `x-github-media-type`) and, for a classic token, `X-OAuth-Scopes`. A token with no scopes
 //! configured (`None`) behaves like a fine-grained token: no `X-OAuth-Scopes` header at all.
 //!
+//! A `GET` answered 200 carries an `ETag`; sending it back in `If-None-Match` gets 304 and no body.
+//! A list of pull requests longer than a page carries `Link` (`rel="next"`, `rel="last"`).
+//!
 //! Faults are queued per route ("METHOD /path", no query, compared case-insensitively; `"*"`
 //! matches every request) and served in order before the normal behaviour; a served fault changes
 //! no state (it does not count as a fork poll, does not create anything).
 //!
 //! Shapes follow the examples in GitHub's REST reference (2022-11-28): simple-user,
 //! full-repository, pull-request, merged-upstream, basic-error and validation-error. They also
-//! deserialize into octocrab's `models::Author`, `models::Repository`, `models::pulls::PullRequest`
-//! and `models::repos::MergedUpstream`.
+//! deserialize into the tool's own types (`connector_publish::publish::github::types`: `User`,
+//! `Repository`, `PullRequest`, `MergedUpstream`, `ErrorBody`).
 #![allow(dead_code)]
 
 use super::http::{parse_form, percent_decode, route_key};
@@ -835,7 +838,20 @@ fn serve(shared: &Shared, mut request: tiny_http::Request) {
     };
 
     let auth = authenticate(shared, &incoming);
-    let reply = respond(shared, &incoming, &auth);
+    let mut reply = respond(shared, &incoming, &auth);
+    // Conditional requests: every 200 to a GET carries an ETag of its body; `If-None-Match` with
+    // that ETag is answered 304 without a body.
+    if incoming.method == "GET" && reply.status == 200 {
+        use std::hash::{Hash, Hasher};
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        reply.body.to_string().hash(&mut hasher);
+        let etag = format!("\"{:016x}\"", hasher.finish());
+        if incoming.header("if-none-match") == Some(etag.as_str()) {
+            reply.status = 304;
+            reply.body = Value::Null;
+        }
+        reply.headers.push(("ETag".into(), etag));
+    }
 
     let (request_id, scopes) = {
         let mut st = shared.lock();
@@ -1191,7 +1207,29 @@ fn list_pulls(shared: &Shared, viewer: Option<&FakeUser>, owner: &str, name: &st
         .take(per_page)
         .map(|p| pr_json(shared, &mut st, p, viewer.map(|v| v.login.as_str()), false))
         .collect();
-    Reply::json(200, Value::Array(items))
+    let mut reply = Reply::json(200, Value::Array(items));
+    // GitHub's pagination: `Link` with rel="next" (and "last") while more pages follow.
+    let pages = matching.len().div_ceil(per_page).max(1);
+    if page < pages {
+        let host = req.header("host").unwrap_or("127.0.0.1");
+        let other: Vec<String> = req
+            .raw_query
+            .split('&')
+            .filter(|kv| !kv.is_empty() && !kv.starts_with("page=") && !kv.starts_with("per_page="))
+            .map(str::to_string)
+            .collect();
+        let link = |n: usize| {
+            let mut query = other.clone();
+            query.push(format!("per_page={per_page}"));
+            query.push(format!("page={n}"));
+            format!("<http://{host}{}?{}>", req.path, query.join("&"))
+        };
+        reply.headers.push((
+            "Link".into(),
+            format!("{}; rel=\"next\", {}; rel=\"last\"", link(page + 1), link(pages)),
+        ));
+    }
+    reply
 }
 
 fn create_pull(shared: &Shared, viewer: Option<&FakeUser>, owner: &str, name: &str, body: &Value) -> Reply {

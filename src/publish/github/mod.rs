@@ -1,13 +1,22 @@
 //! GitHub: the token, the fork (created and awaited when missing, synced with upstream), the push
 //! (git2, only the new objects) and the pull request (found or opened). Every step can be re-run:
 //! an existing fork, an identical branch and an open pull request are reused, never duplicated.
+//! The REST calls go through our own typed client (`client.rs`, answers in `types.rs`) on the
+//! process's one HTTP client and retry policy (`crate::net::http`).
+
+mod client;
+pub mod types;
+
+pub use client::erased::Body as JsonBody;
+pub use client::{ApiError, Client, Conditional, MAX_PAGES};
 
 use crate::catalog::mirror::redact;
 use crate::plan::Plan;
 use anyhow::{anyhow, bail, Context};
 use git2::{Cred, Direction, PushOptions, RemoteCallbacks, Repository, Signature};
-use serde_json::{json, Value};
+use reqwest::Method;
 use std::time::{Duration, Instant};
+use types::{CreateFork, MergeUpstream, NewPullRequest, PullRequest, User};
 
 /// The production API and upstream repository.
 pub const DEFAULT_API: &str = "https://api.github.com";
@@ -87,217 +96,24 @@ impl ForkState {
     }
 }
 
-/// A GitHub response: status, the headers that matter, and the JSON body.
-#[derive(Debug)]
-struct Reply {
-    status: u16,
-    scopes: Option<String>,
-    body: Value,
-}
-
-/// Status, `Retry-After`, `x-ratelimit-remaining`, `x-ratelimit-reset`, `x-oauth-scopes`, body.
-type Answer = (u16, Option<u64>, Option<String>, Option<u64>, Option<String>, String);
-
-/// Why a call got no answer.
-enum Failure {
-    /// Connection refused or reset, a bad answer: worth another try.
-    Http(octocrab::Error),
-    /// No answer (or no complete answer) within the timeout.
-    TimedOut,
-    /// The body passed the cap.
-    TooLarge(u64),
-}
-
-pub struct Client {
-    octo: octocrab::Octocrab,
-    runtime: tokio::runtime::Runtime,
-    token: String,
-    settings: Settings,
-}
-
 impl Client {
-    pub fn new(settings: &Settings, token: String) -> anyhow::Result<Client> {
-        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
-        let api = settings.api.trim_end_matches('/').to_string();
-        let octo = runtime.block_on(async {
-            let timeout = Some(crate::net::timeout());
-            octocrab::Octocrab::builder()
-                .set_connect_timeout(timeout)
-                .set_read_timeout(timeout)
-                .set_write_timeout(timeout)
-                .base_uri(api.as_str())
-                .map_err(|e| anyhow!("bad GitHub API URL {api}: {e}"))?
-                .personal_token(token.clone())
-                .add_header(http::header::USER_AGENT, format!("connector-publish/{}", env!("CARGO_PKG_VERSION")))
-                .build()
-                .map_err(|e| anyhow!("cannot set up the GitHub client: {e}"))
-        })?;
-        Ok(Client {
-            octo,
-            runtime,
-            token,
-            settings: settings.clone(),
-        })
-    }
-
-    /// One request with bounded retries: 5xx and rate limits (403/429 with `Retry-After` or an
-    /// exhausted `x-ratelimit-remaining`), waiting what GitHub asks, at most 60 s a time.
-    fn request(&self, method: &str, path: &str, body: Option<&Value>) -> anyhow::Result<Reply> {
-        const ATTEMPTS: u32 = 4;
-        let mut delay = self.settings.poll_interval;
-        for attempt in 1..=ATTEMPTS {
-            let result = self.runtime.block_on(self.call(method, path, body));
-            let (status, retry_after, remaining, reset, scopes, text) = match result {
-                Ok(r) => r,
-                Err(Failure::Http(e)) if attempt < ATTEMPTS => {
-                    tracing::debug!(method, path, attempt, "GitHub call failed: {e}; retrying");
-                    std::thread::sleep(delay);
-                    delay *= 2;
-                    continue;
-                }
-                Err(Failure::Http(e)) => return Err(anyhow!("cannot reach GitHub at {}: {e}", self.settings.api)),
-                // A silent or trickling peer is not asked again: the command ends within the timeout.
-                Err(Failure::TimedOut) => bail!(
-                    "GitHub at {} did not answer {method} {}: {}",
-                    self.settings.api,
-                    path.split('?').next().unwrap_or(path),
-                    crate::net::timeout_hint()
-                ),
-                Err(Failure::TooLarge(cap)) => bail!(
-                    "GitHub at {} sent an answer to {method} {} larger than {}, more than any real one; refusing to read on",
-                    self.settings.api,
-                    path.split('?').next().unwrap_or(path),
-                    crate::net::size(cap)
-                ),
-            };
-            let body: Value = serde_json::from_str(&text).unwrap_or(Value::String(text));
-            let message = body.get("message").and_then(Value::as_str).unwrap_or("").to_ascii_lowercase();
-            let rate_limited = matches!(status, 403 | 429)
-                && (retry_after.is_some() || remaining.as_deref() == Some("0") || message.contains("rate limit"));
-            let retryable = status >= 500 || rate_limited;
-            if retryable && attempt < ATTEMPTS {
-                tracing::debug!(method, path, status, ?retry_after, attempt, "GitHub asked to retry");
-                let wait = if let Some(secs) = retry_after {
-                    Duration::from_secs(secs)
-                } else if let (Some("0"), Some(reset)) = (remaining.as_deref(), reset) {
-                    let now = std::time::SystemTime::now()
-                        .duration_since(std::time::UNIX_EPOCH)
-                        .unwrap_or_default()
-                        .as_secs();
-                    Duration::from_secs(reset.saturating_sub(now) + 1)
-                } else {
-                    delay
-                };
-                if wait > Duration::from_secs(60) {
-                    bail!(
-                        "GitHub's rate limit asks to wait {} s; run again later (nothing was left half done)",
-                        wait.as_secs()
-                    );
-                }
-                std::thread::sleep(wait);
-                delay *= 2;
-                continue;
-            }
-            tracing::debug!(method, path, status, attempt, "GitHub");
-            return Ok(Reply { status, scopes, body });
-        }
-        unreachable!("the last attempt returns")
-    }
-
-    /// One call: the answer's headers within the timeout, then its body, at most
-    /// [`crate::net::API_BODY_CAP`], within twice the timeout.
-    async fn call(&self, method: &str, path: &str, body: Option<&Value>) -> Result<Answer, Failure> {
-        use http_body_util::BodyExt;
-        let timeout = crate::net::timeout();
-        let sent = async {
-            match method {
-                "GET" => self.octo._get(path).await,
-                "POST" => self.octo._post(path, body).await,
-                other => unreachable!("method {other}"),
-            }
-        };
-        let response = match tokio::time::timeout(timeout, sent).await {
-            Ok(r) => r.map_err(|e| {
-                if crate::net::is_timeout(&e) {
-                    Failure::TimedOut
-                } else {
-                    Failure::Http(e)
-                }
-            })?,
-            Err(_) => return Err(Failure::TimedOut),
-        };
-        let status = response.status().as_u16();
-        let header = |name: &str| response.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
-        let retry_after = header("retry-after").and_then(|v| v.trim().parse::<u64>().ok());
-        let remaining = header("x-ratelimit-remaining");
-        let reset = header("x-ratelimit-reset").and_then(|v| v.parse::<u64>().ok());
-        let scopes = header("x-oauth-scopes");
-        let cap = crate::net::body_cap(crate::net::API_BODY_CAP);
-        let deadline = tokio::time::Instant::now() + timeout * 2;
-        let mut stream = response.into_body();
-        let mut bytes: Vec<u8> = Vec::new();
-        loop {
-            let frame = match tokio::time::timeout_at(deadline, stream.frame()).await {
-                Err(_) => return Err(Failure::TimedOut),
-                Ok(None) => break,
-                Ok(Some(Err(e))) if crate::net::is_timeout(&e) => return Err(Failure::TimedOut),
-                Ok(Some(Err(e))) => return Err(Failure::Http(e)),
-                Ok(Some(Ok(frame))) => frame,
-            };
-            if let Ok(data) = frame.into_data() {
-                if bytes.len() as u64 + data.len() as u64 > cap {
-                    return Err(Failure::TooLarge(cap));
-                }
-                bytes.extend_from_slice(&data);
-            }
-        }
-        let text = String::from_utf8_lossy(&bytes).into_owned();
-        Ok((status, retry_after, remaining, reset, scopes, text))
-    }
-
-    fn fail(&self, what: &str, reply: &Reply) -> anyhow::Error {
-        let message = reply.body.get("message").and_then(Value::as_str).unwrap_or("");
-        let details: Vec<&str> = reply
-            .body
-            .get("errors")
-            .and_then(Value::as_array)
-            .map(|e| e.iter().filter_map(|x| x.get("message").and_then(Value::as_str)).collect())
-            .unwrap_or_default();
-        let hint = match reply.status {
-            401 => " (the token is wrong or expired: create a new one, or `gh auth login`)",
-            403 => " (the token lacks a permission: a classic token needs the `public_repo` scope; a fine-grained token cannot open pull requests on repositories you do not own, so use a classic token or `gh auth login`)",
-            404 => " (not found, or the token cannot see it)",
-            _ => "",
-        };
-        anyhow!(
-            "{what}: GitHub answered {} {message}{}{hint}",
-            reply.status,
-            if details.is_empty() {
-                String::new()
-            } else {
-                format!(": {}", details.join("; "))
-            }
-        )
-    }
-
     /// The token's user, checking the token's scopes when GitHub reports them (classic tokens).
     pub fn login(&self) -> anyhow::Result<String> {
-        let reply = self.request("GET", "/user", None)?;
+        let reply = self.request(Method::GET, "/user", None)?;
         if reply.status != 200 {
             return Err(self.fail("checking the token", &reply));
         }
-        if let Some(scopes) = &reply.scopes {
+        if let Some(scopes) = reply.header("x-oauth-scopes") {
             let has = scopes.split(',').map(str::trim).any(|s| s == "repo" || s == "public_repo");
             if !has {
                 bail!("the GitHub token has the scopes \"{scopes}\" but needs `public_repo` (or `repo`) to fork and open pull requests; create a token with it, or use `gh auth login`");
             }
         }
-        reply
-            .body
-            .get("login")
-            .and_then(Value::as_str)
-            .map(str::to_owned)
-            .ok_or_else(|| anyhow!("GitHub's /user answer has no login"))
+        let user: User = serde_json::from_slice(&reply.body).unwrap_or_default();
+        if user.login.is_empty() {
+            bail!("GitHub's /user answer has no login");
+        }
+        Ok(user.login)
     }
 
     fn repo_name(upstream_repo: &str) -> &str {
@@ -307,29 +123,21 @@ impl Client {
     /// A commit author from the GitHub account, for when git has no user.name/user.email:
     /// the profile's name and public email, else GitHub's no-reply address.
     pub fn identity(&self) -> anyhow::Result<(String, String)> {
-        let reply = self.request("GET", "/user", None)?;
+        let reply = self.request(Method::GET, "/user", None)?;
         if reply.status != 200 {
             return Err(self.fail("reading your GitHub profile", &reply));
         }
-        let login = reply
-            .body
-            .get("login")
-            .and_then(Value::as_str)
-            .unwrap_or("connector-publish")
-            .to_string();
-        let name = reply
-            .body
-            .get("name")
-            .and_then(Value::as_str)
-            .filter(|n| !n.trim().is_empty())
-            .unwrap_or(&login)
-            .to_string();
-        let email = match reply.body.get("email").and_then(Value::as_str).filter(|e| e.contains('@')) {
-            Some(e) => e.to_string(),
-            None => match reply.body.get("id").and_then(Value::as_u64) {
-                Some(id) => format!("{id}+{login}@users.noreply.github.com"),
-                None => format!("{login}@users.noreply.github.com"),
-            },
+        let user: User = serde_json::from_slice(&reply.body).unwrap_or_default();
+        let login = if user.login.is_empty() {
+            "connector-publish".to_string()
+        } else {
+            user.login
+        };
+        let name = user.name.filter(|n| !n.trim().is_empty()).unwrap_or_else(|| login.clone());
+        let email = match (user.email.filter(|e| e.contains('@')), user.id) {
+            (Some(e), _) => e,
+            (None, Some(id)) => format!("{id}+{login}@users.noreply.github.com"),
+            (None, None) => format!("{login}@users.noreply.github.com"),
         };
         Ok((name, email))
     }
@@ -341,7 +149,7 @@ impl Client {
             None => self.login()?,
         };
         let full = format!("{owner}/{}", Self::repo_name(upstream_repo));
-        let reply = self.request("GET", &format!("/repos/{full}"), None)?;
+        let reply = self.request(Method::GET, &format!("/repos/{full}"), None)?;
         Ok(match reply.status {
             200 => ForkState::Exists { full_name: full },
             404 => ForkState::Missing { would_create: full },
@@ -387,28 +195,29 @@ pub fn publish(
     let login = client.login()?;
     let owner = req.fork_owner.clone().unwrap_or_else(|| login.clone());
     let fork = ensure_fork(client, &req.upstream_repo, &owner, &login, progress)?;
-    let fork_full = fork.get("full_name").and_then(Value::as_str).unwrap_or_default().to_string();
+    let fork_full = fork.full_name;
     let clone_url = fork
-        .get("clone_url")
-        .and_then(Value::as_str)
-        .ok_or_else(|| anyhow!("GitHub's answer for {fork_full} has no clone_url"))?
-        .to_string();
+        .clone_url
+        .ok_or_else(|| anyhow!("GitHub's answer for {fork_full} has no clone_url"))?;
 
     // Sync the fork's base branch, so the push carries only the new objects.
     progress(&format!("syncing {fork_full}:{} with upstream", req.base_branch));
     let reply = client.request(
-        "POST",
+        Method::POST,
         &format!("/repos/{fork_full}/merge-upstream"),
-        Some(&json!({ "branch": req.base_branch })),
+        Some(&MergeUpstream { branch: &req.base_branch }),
     )?;
     let fork_synced = reply.status == 200;
     match reply.status {
         200 => {}
-        409 | 422 => progress(&format!(
-            "GitHub could not sync {fork_full}:{} ({}); pushing anyway, which may upload more",
-            req.base_branch,
-            reply.body.get("message").and_then(Value::as_str).unwrap_or("refused")
-        )),
+        409 | 422 => {
+            let why: types::ErrorBody = serde_json::from_slice(&reply.body).unwrap_or_default();
+            progress(&format!(
+                "GitHub could not sync {fork_full}:{} ({}); pushing anyway, which may upload more",
+                req.base_branch,
+                if why.message.is_empty() { "refused" } else { &why.message }
+            ))
+        }
         _ => return Err(client.fail("syncing the fork", &reply)),
     }
 
@@ -421,12 +230,21 @@ pub fn publish(
     }
     progress(&format!("opening the pull request on {}", req.upstream_repo));
     let reply = client.request(
-        "POST",
+        Method::POST,
         &format!("/repos/{}/pulls", req.upstream_repo),
-        Some(&json!({ "title": req.title, "head": head, "base": req.base_branch, "body": req.body, "maintainer_can_modify": true })),
+        Some(&NewPullRequest {
+            title: &req.title,
+            head: &head,
+            base: &req.base_branch,
+            body: &req.body,
+            maintainer_can_modify: true,
+        }),
     )?;
     match reply.status {
-        201 => Ok(outcome(&reply.body, false, &fork_full, req, pushed, &commit)),
+        201 => {
+            let pr: PullRequest = client.decode(&reply, "opening the pull request")?;
+            Ok(outcome(&pr, false, &fork_full, req, pushed, &commit))
+        }
         422 => match open_pr(client, &req.upstream_repo, &head, &req.base_branch)? {
             Some(pr) => Ok(outcome(&pr, true, &fork_full, req, pushed, &commit)),
             None => Err(client.fail("opening the pull request", &reply)),
@@ -435,10 +253,10 @@ pub fn publish(
     }
 }
 
-fn outcome(pr: &Value, existing: bool, fork: &str, req: &PublishRequest, pushed: bool, commit: &str) -> PublishOutcome {
+fn outcome(pr: &PullRequest, existing: bool, fork: &str, req: &PublishRequest, pushed: bool, commit: &str) -> PublishOutcome {
     PublishOutcome {
-        url: pr.get("html_url").and_then(Value::as_str).unwrap_or_default().to_string(),
-        number: pr.get("number").and_then(Value::as_u64).unwrap_or(0),
+        url: pr.html_url.clone(),
+        number: pr.number,
         existing,
         fork: fork.to_string(),
         branch: req.branch.clone(),
@@ -447,47 +265,51 @@ fn outcome(pr: &Value, existing: bool, fork: &str, req: &PublishRequest, pushed:
     }
 }
 
-fn open_pr(client: &Client, upstream: &str, head: &str, base: &str) -> anyhow::Result<Option<Value>> {
-    let reply = client.request(
-        "GET",
+fn open_pr(client: &Client, upstream: &str, head: &str, base: &str) -> anyhow::Result<Option<PullRequest>> {
+    let open: Vec<PullRequest> = client.get_as(
         &format!("/repos/{upstream}/pulls?head={}&base={base}&state=open", head.replace(' ', "%20")),
-        None,
+        "looking for an open pull request",
     )?;
-    if reply.status != 200 {
-        return Err(client.fail("looking for an open pull request", &reply));
-    }
-    Ok(reply.body.as_array().and_then(|a| a.first()).cloned())
+    Ok(open.into_iter().next())
 }
 
-/// The fork's repository JSON, creating the fork and waiting for it when it is missing.
-fn ensure_fork(client: &Client, upstream: &str, owner: &str, login: &str, progress: &mut dyn FnMut(&str)) -> anyhow::Result<Value> {
+/// The fork's repository, creating the fork and waiting for it when it is missing.
+fn ensure_fork(
+    client: &Client,
+    upstream: &str,
+    owner: &str,
+    login: &str,
+    progress: &mut dyn FnMut(&str),
+) -> anyhow::Result<types::Repository> {
     let full = format!("{owner}/{}", Client::repo_name(upstream));
-    let reply = client.request("GET", &format!("/repos/{full}"), None)?;
+    let what = format!("reading your fork {full}");
+    let reply = client.request(Method::GET, &format!("/repos/{full}"), None)?;
     if reply.status == 200 {
-        let parent = reply.body.pointer("/parent/full_name").and_then(Value::as_str);
+        let repo: types::Repository = client.decode(&reply, &what)?;
+        let parent = repo.parent.as_ref().map(|p| p.full_name.as_str());
         if !parent.is_some_and(|p| p.eq_ignore_ascii_case(upstream)) {
             bail!("{full} exists but is not a fork of {upstream}; fork into an organization with --fork-owner, or rename that repository");
         }
-        return Ok(reply.body);
+        return Ok(repo);
     }
     if reply.status != 404 {
         return Err(client.fail(&format!("looking for your fork {full}"), &reply));
     }
     progress(&format!("creating your fork {full}"));
-    let mut request = json!({ "default_branch_only": true });
-    if owner != login {
-        request["organization"] = json!(owner);
-    }
-    let reply = client.request("POST", &format!("/repos/{upstream}/forks"), Some(&request))?;
+    let request = CreateFork {
+        default_branch_only: true,
+        organization: (owner != login).then_some(owner),
+    };
+    let reply = client.request(Method::POST, &format!("/repos/{upstream}/forks"), Some(&request))?;
     if reply.status != 202 && reply.status != 200 {
         return Err(client.fail("creating the fork", &reply));
     }
     // GitHub creates forks in the background: poll until it answers, within bounds.
     let started = Instant::now();
     loop {
-        let reply = client.request("GET", &format!("/repos/{full}"), None)?;
+        let reply = client.request(Method::GET, &format!("/repos/{full}"), None)?;
         if reply.status == 200 {
-            return Ok(reply.body);
+            return client.decode(&reply, &what);
         }
         if started.elapsed() > client.settings.fork_timeout {
             bail!(
@@ -578,6 +400,8 @@ fn push(
     progress(&format!("pushing {} to {}", req.branch, redact(url)));
     if fork_synced {
         let thin = crate::publish::thin_push::ThinPush {
+            http: &client.http,
+            retry: client.retry(),
             repo,
             url,
             token: &client.token,

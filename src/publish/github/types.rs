@@ -1,0 +1,155 @@
+//! The parts of GitHub's REST answers (2022-11-28) this tool reads, as typed structs. Fields it
+//! does not use are left out (serde ignores them); fields GitHub may leave out or send as `null`
+//! are `Option` or defaulted, so a leaner answer (GitHub Enterprise, the test fake) still reads.
+
+use serde::{Deserialize, Serialize};
+
+/// `GET /user` (private-user / public-user).
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct User {
+    #[serde(default)]
+    pub login: String,
+    #[serde(default)]
+    pub id: Option<u64>,
+    #[serde(default)]
+    pub name: Option<String>,
+    /// The public email, when the profile shows one.
+    #[serde(default)]
+    pub email: Option<String>,
+}
+
+/// `GET /repos/{owner}/{repo}`, `POST /repos/{owner}/{repo}/forks` (full-repository).
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct Repository {
+    #[serde(default)]
+    pub full_name: String,
+    #[serde(default)]
+    pub clone_url: Option<String>,
+    #[serde(default)]
+    pub default_branch: Option<String>,
+    #[serde(default)]
+    pub fork: bool,
+    /// The repository this one was forked from (forks only).
+    #[serde(default)]
+    pub parent: Option<RepositoryRef>,
+}
+
+/// A repository named inside another answer (a fork's `parent`, a pull request's `head.repo`).
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct RepositoryRef {
+    #[serde(default)]
+    pub full_name: String,
+}
+
+/// `GET/POST /repos/{owner}/{repo}/pulls` (pull-request, pull-request-simple).
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct PullRequest {
+    #[serde(default)]
+    pub number: u64,
+    #[serde(default)]
+    pub html_url: String,
+    #[serde(default)]
+    pub state: Option<String>,
+    #[serde(default)]
+    pub title: Option<String>,
+    #[serde(default)]
+    pub head: Option<Branch>,
+    #[serde(default)]
+    pub base: Option<Branch>,
+}
+
+/// A pull request's `head` or `base`.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct Branch {
+    /// `owner:branch`.
+    #[serde(default)]
+    pub label: Option<String>,
+    #[serde(rename = "ref", default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub sha: Option<String>,
+    #[serde(default)]
+    pub repo: Option<RepositoryRef>,
+}
+
+/// `POST /repos/{owner}/{repo}/merge-upstream` (merged-upstream).
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct MergedUpstream {
+    #[serde(default)]
+    pub message: Option<String>,
+    #[serde(default)]
+    pub merge_type: Option<String>,
+    #[serde(default)]
+    pub base_branch: Option<String>,
+}
+
+/// An error answer (basic-error, validation-error): `message` and, for 422, `errors`.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct ErrorBody {
+    #[serde(default)]
+    pub message: String,
+    #[serde(default)]
+    pub errors: Vec<ErrorDetail>,
+}
+
+/// One entry of `errors`: an object with a `message`, or something else (some endpoints send
+/// plain strings or objects with only `code`), which is not shown.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum ErrorDetail {
+    Message { message: String },
+    Other(serde::de::IgnoredAny),
+}
+
+/// `POST /repos/{owner}/{repo}/forks`.
+#[derive(Debug, Serialize)]
+pub struct CreateFork<'a> {
+    pub default_branch_only: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub organization: Option<&'a str>,
+}
+
+/// `POST /repos/{owner}/{repo}/merge-upstream`.
+#[derive(Debug, Serialize)]
+pub struct MergeUpstream<'a> {
+    pub branch: &'a str,
+}
+
+/// `POST /repos/{owner}/{repo}/pulls`.
+#[derive(Debug, Serialize)]
+pub struct NewPullRequest<'a> {
+    pub title: &'a str,
+    pub head: &'a str,
+    pub base: &'a str,
+    pub body: &'a str,
+    pub maintainer_can_modify: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn answers_read_with_and_without_optional_fields() {
+        let repo: Repository = serde_json::from_str(
+            r#"{"full_name": "octo/R", "fork": true, "clone_url": "https://github.com/octo/R.git", "parent": {"full_name": "microsoft/R", "id": 1}, "extra": [1]}"#,
+        )
+        .unwrap();
+        assert_eq!(repo.parent.unwrap().full_name, "microsoft/R");
+        let user: User = serde_json::from_str(r#"{"login": "octo", "id": 7, "name": null, "email": null}"#).unwrap();
+        assert_eq!((user.login.as_str(), user.id, user.name), ("octo", Some(7), None));
+        let error: ErrorBody = serde_json::from_str(
+            r#"{"message": "Validation Failed", "errors": [{"resource": "PullRequest", "code": "custom", "message": "A pull request already exists"}, {"code": "missing"}, "plain"]}"#,
+        )
+        .unwrap();
+        let shown: Vec<&str> = error
+            .errors
+            .iter()
+            .filter_map(|e| match e {
+                ErrorDetail::Message { message } => Some(message.as_str()),
+                ErrorDetail::Other(_) => None,
+            })
+            .collect();
+        assert_eq!(shown, ["A pull request already exists"]);
+    }
+}
