@@ -1,5 +1,5 @@
 //! The rule table. To add a rule: add a row here, make a check function emit its id, and add a
-//! failing and a passing case to `tests/rules.rs` (a test fails when a row has no case).
+//! failing and a passing case to `tests/check/rules.rs` (a test fails when a row has no case).
 
 use crate::package::Category;
 

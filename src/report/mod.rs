@@ -8,6 +8,31 @@ use crate::check::{Report, Severity};
 use crate::output::{paint, DIM, ERROR, HEADER, WARNING};
 use std::io::Write;
 
+/// The validation's counts and findings, as `validate --json` and `submit --json` show them.
+#[derive(Debug, serde::Serialize)]
+pub struct ValidationSummary<'a> {
+    pub errors: usize,
+    pub warnings: usize,
+    /// Errors that stop a submission (with `--strict`, pre-existing ones too).
+    pub blocking: usize,
+    pub pre_existing: usize,
+    pub baseline: &'a Option<String>,
+    pub findings: &'a [crate::check::Finding],
+}
+
+impl<'a> ValidationSummary<'a> {
+    pub fn new(report: &'a Report, strict: bool) -> Self {
+        ValidationSummary {
+            errors: report.errors(),
+            warnings: report.warnings(),
+            blocking: report.blocking(strict),
+            pre_existing: report.pre_existing(),
+            baseline: &report.baseline,
+            findings: &report.findings,
+        }
+    }
+}
+
 /// Write `report` as pretty JSON, one document and a newline.
 pub fn write_json(report: &impl serde::Serialize, out: &mut dyn Write) -> anyhow::Result<()> {
     serde_json::to_writer_pretty(&mut *out, report)?;

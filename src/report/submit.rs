@@ -1,9 +1,10 @@
 //! What `submit` reports: the validation, the category, the duplicate search, the plan, the diff,
 //! the pull request's text, why a real run would stop, and after a real run the pull request.
 
+use super::ValidationSummary;
 use crate::catalog::Verdict;
 use crate::check::secrets::Masker;
-use crate::check::{Finding, Severity};
+use crate::check::Severity;
 use crate::output::{paint, DIM, EMPHASIS, ERROR, GOOD, HEADER, WARNING};
 use crate::package::Category;
 use crate::plan::diff::FileDiff;
@@ -12,16 +13,6 @@ use crate::plan::{Excluded, FileChange, Kind, PlannedFile};
 use crate::publish::github::{ForkState, PublishOutcome};
 use std::io::Write;
 use std::path::Path;
-
-#[derive(Debug, serde::Serialize)]
-pub struct ValidationSummary<'a> {
-    pub errors: usize,
-    pub warnings: usize,
-    pub blocking: usize,
-    pub pre_existing: usize,
-    pub baseline: &'a Option<String>,
-    pub findings: &'a [Finding],
-}
 
 /// The report. Secrets are masked in everything it holds (diff, title, body).
 #[derive(Debug, serde::Serialize)]
@@ -91,14 +82,7 @@ impl<'a> SubmitReport<'a> {
             fork,
             files: &sub.plan.files,
             excluded: &sub.plan.excluded,
-            validation: ValidationSummary {
-                errors: r.errors(),
-                warnings: r.warnings(),
-                blocking: r.blocking(context.strict),
-                pre_existing: r.pre_existing(),
-                baseline: &r.baseline,
-                findings: &r.findings,
-            },
+            validation: ValidationSummary::new(r, context.strict),
             duplicates: &sub.candidates,
             breaking_changes: &sub.breaking,
             diff,

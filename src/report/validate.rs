@@ -1,6 +1,7 @@
 //! What `validate` reports: the category, the folder name, the files and the findings.
 
-use crate::check::{Finding, Severity, Validation};
+use super::ValidationSummary;
+use crate::check::{Severity, Validation};
 use crate::cli::Exit;
 use crate::output::{paint, DIM, EMPHASIS, ERROR, GOOD, HEADER, WARNING};
 use crate::package::{Category, KnownFile};
@@ -24,12 +25,8 @@ pub struct ValidateReport<'a> {
     pub folder: Option<String>,
     pub folder_error: Option<&'a String>,
     pub files: Vec<FileEntry<'a>>,
-    pub errors: usize,
-    pub warnings: usize,
-    pub blocking: usize,
-    pub pre_existing: usize,
-    pub baseline: &'a Option<String>,
-    pub findings: &'a [Finding],
+    #[serde(flatten)]
+    pub validation_summary: ValidationSummary<'a>,
     #[serde(skip)]
     validation: &'a Validation,
     /// The category was given (`--category`), not inferred.
@@ -58,12 +55,7 @@ impl<'a> ValidateReport<'a> {
                     bytes: f.bytes.len(),
                 })
                 .collect(),
-            errors: v.report.errors(),
-            warnings: v.report.warnings(),
-            blocking: v.report.blocking(strict),
-            pre_existing: v.report.pre_existing(),
-            baseline: &v.report.baseline,
-            findings: &v.report.findings,
+            validation_summary: ValidationSummary::new(&v.report, strict),
             validation: v,
             category_given,
             strict,
@@ -71,7 +63,7 @@ impl<'a> ValidateReport<'a> {
     }
 
     pub fn exit(&self) -> Exit {
-        if self.blocking > 0 {
+        if self.validation_summary.blocking > 0 {
             Exit::Findings
         } else {
             Exit::Ok
@@ -122,7 +114,7 @@ impl<'a> ValidateReport<'a> {
         }
         super::print_pre_existing(&v.report, self.strict, out)?;
         writeln!(out)?;
-        let style = match (self.blocking, v.report.findings.iter().any(|f| !f.pre_existing)) {
+        let style = match (self.validation_summary.blocking, v.report.findings.iter().any(|f| !f.pre_existing)) {
             (0, false) => GOOD,
             (0, true) => WARNING,
             _ => ERROR,

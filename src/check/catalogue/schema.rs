@@ -78,27 +78,9 @@ const PARAMETER_KEYS: &[&str] = &[
     "enum",
     "multipleOf",
 ];
-/// Keys a body parameter may not use: its type is its `schema`.
-const BODY_FORBIDDEN: &[&str] = &[
-    "type",
-    "format",
-    "allowEmptyValue",
-    "items",
-    "collectionFormat",
-    "default",
-    "maximum",
-    "exclusiveMaximum",
-    "minimum",
-    "exclusiveMinimum",
-    "maxLength",
-    "minLength",
-    "pattern",
-    "maxItems",
-    "minItems",
-    "uniqueItems",
-    "enum",
-    "multipleOf",
-];
+/// Keys a body parameter may not use: its type is its `schema` (all of [`PARAMETER_KEYS`] after
+/// `name`, `in`, `description`, `required` and `schema`).
+const BODY_FORBIDDEN: &[&str] = PARAMETER_KEYS.split_at(5).1;
 const RESPONSE_KEYS: &[&str] = &["description", "schema", "headers", "examples"];
 const SCHEMA_KEYS: &[&str] = &[
     "$ref",

@@ -6,7 +6,7 @@
 //! [`Client::get_all`] (a list over `Link: rel="next"` pages), [`Client::get_conditional`] (with
 //! an ETag, for polling), or [`Client::request`] and a match on the status for writes.
 
-use super::types::{ErrorBody, ErrorDetail};
+use super::types::ErrorBody;
 use super::Settings;
 use crate::net::{Failure, Http, Limits, Reply, Retry};
 use anyhow::{anyhow, bail};
@@ -177,14 +177,7 @@ impl Client {
     /// The error for an answer that is not the one expected, with a hint by status.
     pub fn fail(&self, what: &str, reply: &Reply) -> anyhow::Error {
         let body: ErrorBody = serde_json::from_slice(&reply.body).unwrap_or_default();
-        let details: Vec<&str> = body
-            .errors
-            .iter()
-            .filter_map(|e| match e {
-                ErrorDetail::Message { message } => Some(message.as_str()),
-                ErrorDetail::Other(_) => None,
-            })
-            .collect();
+        let details = body.messages();
         let hint = match reply.status {
             401 => " (the token is wrong or expired: create a new one, or `gh auth login`)",
             403 => " (the token lacks a permission: a classic token needs the `public_repo` scope; a fine-grained token cannot open pull requests on repositories you do not own, so use a classic token or `gh auth login`)",
@@ -194,7 +187,7 @@ impl Client {
         ApiError {
             what: what.to_string(),
             status: reply.status,
-            message: body.message,
+            message: body.message.clone(),
             details: if details.is_empty() {
                 String::new()
             } else {

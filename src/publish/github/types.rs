@@ -92,6 +92,19 @@ pub struct ErrorBody {
     pub errors: Vec<ErrorDetail>,
 }
 
+impl ErrorBody {
+    /// The detail messages (`errors[].message`), the ones that say something.
+    pub fn messages(&self) -> Vec<&str> {
+        self.errors
+            .iter()
+            .filter_map(|e| match e {
+                ErrorDetail::Message { message } => Some(message.as_str()),
+                ErrorDetail::Other(_) => None,
+            })
+            .collect()
+    }
+}
+
 /// One entry of `errors`: an object with a `message`, or something else (some endpoints send
 /// plain strings or objects with only `code`), which is not shown.
 #[derive(Debug, Clone, Deserialize)]
@@ -142,14 +155,6 @@ mod tests {
             r#"{"message": "Validation Failed", "errors": [{"resource": "PullRequest", "code": "custom", "message": "A pull request already exists"}, {"code": "missing"}, "plain"]}"#,
         )
         .unwrap();
-        let shown: Vec<&str> = error
-            .errors
-            .iter()
-            .filter_map(|e| match e {
-                ErrorDetail::Message { message } => Some(message.as_str()),
-                ErrorDetail::Other(_) => None,
-            })
-            .collect();
-        assert_eq!(shown, ["A pull request already exists"]);
+        assert_eq!(error.messages(), ["A pull request already exists"]);
     }
 }

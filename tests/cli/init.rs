@@ -1,6 +1,6 @@
 //! `init`, readme generation, completions and the man page.
 
-mod common;
+use crate::common;
 
 use assert_cmd::Command;
 use connector_publish::check;

@@ -1,6 +1,6 @@
 //! Exercises the fake GitHub REST API (tests/support/github.rs) with plain HTTP requests.
 
-mod support;
+use crate::support;
 
 use serde_json::{json, Value};
 use std::sync::{Arc, Mutex};

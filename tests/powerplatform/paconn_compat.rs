@@ -6,8 +6,8 @@
 //! paconn comes from `CONNECTOR_PUBLISH_PACONN` (`.ci/run` installs it from PyPI); without it the
 //! test says SKIPPED, and with it set to a missing file it fails.
 
-mod common;
-mod support;
+use crate::common;
+use crate::support;
 
 use assert_cmd::Command;
 use serde_json::{json, Value};

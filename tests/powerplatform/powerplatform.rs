@@ -1,8 +1,8 @@
 //! `login`, `logout` and `download` end to end: the built binary against the stateful fake of the
 //! Microsoft identity platform, Power Apps, Flow and storage on 127.0.0.1, with faults injected.
 
-mod common;
-mod support;
+use crate::common;
+use crate::support;
 
 use assert_cmd::Command;
 use serde_json::{json, Value};

@@ -2,7 +2,7 @@
 //! every swagger file yields a fingerprint, every JSON file yields data, and the inferred
 //! category matches the folder Microsoft put the connector in.
 
-mod common;
+use crate::common;
 
 use connector_publish::check;
 use connector_publish::package::{category, json, Category, ConnectorPackage, KnownFile};

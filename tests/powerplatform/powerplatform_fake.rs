@@ -1,6 +1,6 @@
 //! Exercises the fake Power Platform (tests/support/powerplatform.rs) with plain HTTP requests.
 
-mod support;
+use crate::support;
 
 use base64::Engine;
 use serde_json::{json, Value};

@@ -1,8 +1,8 @@
 //! The catalog against real git peers: a bare upstream served over smart HTTP by the real
 //! `git http-backend` (with Basic auth) and over `file://`, driven through the built binary.
 
-mod common;
-mod support;
+use crate::common;
+use crate::support;
 
 use assert_cmd::Command;
 use connector_publish::catalog::search::{self, Query, Verdict};

@@ -2,7 +2,7 @@
 //! folder onto an upstream holding its `before/` folder must give exactly the tree the real
 //! `change.patch` gives.
 
-mod common;
+use crate::common;
 
 use rayon::prelude::*;
 use std::path::Path;

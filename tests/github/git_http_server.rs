@@ -1,7 +1,7 @@
 //! Proves `support::git_http::GitHttpServer` speaks real smart HTTP by driving
 //! it with the `git` CLI.
 
-mod support;
+use crate::support;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

@@ -2,8 +2,8 @@
 //! the upstream and the fork, and a stateful fake of the GitHub REST API, with faults injected.
 //! Assertions look at the repositories' end state and at the recorded API calls.
 
-mod common;
-mod support;
+use crate::common;
+use crate::support;
 
 use assert_cmd::Command;
 use connector_publish::catalog::{Mirror, Upstream};

@@ -2,7 +2,7 @@
 //! credential in each place; and the limits `validate` shares with `submit`: sizes, encodings,
 //! file names, usage errors.
 
-mod common;
+use crate::common;
 
 use assert_cmd::Command;
 use connector_publish::check::validate_folder as validate;

@@ -3,7 +3,7 @@
 //! are milliseconds and `Retry-After` at most 1 s, so no test waits long; waits over a minute are
 //! refused without waiting.
 
-mod support;
+use crate::support;
 
 use connector_publish::publish::github::{types, Client, Conditional, Settings};
 use std::time::{Duration, Instant};

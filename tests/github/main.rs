@@ -1,0 +1,15 @@
+//! Against the loopback peers: the fake GitHub, a real `git http-backend`, and the replays of real merged pull requests: `submit`, `sync`, `search`, the push and the retry policy.
+//!
+//! One test binary per area, so the shared support code compiles once per area.
+
+#[path = "../common/mod.rs"]
+mod common;
+#[path = "../support/mod.rs"]
+mod support;
+
+mod catalog;
+mod git_http_server;
+mod github_fake;
+mod net_retry;
+mod replay;
+mod submit;
