@@ -256,31 +256,13 @@ pub fn scan_secrets(package: &ConnectorPackage) -> Vec<Finding> {
         file.json().ok().map(|doc| (file, doc))
     };
     if let Some((file, doc)) = json(KnownFile::ApiDefinition) {
-        secrets::scan_swagger(
-            &JsonFile {
-                name: &file.name,
-                doc: &doc,
-            },
-            &mut sink,
-        );
+        secrets::scan_swagger(&JsonFile { name: &file.name, doc }, &mut sink);
     }
     if let Some((file, doc)) = json(KnownFile::ApiProperties) {
-        secrets::scan_properties(
-            &JsonFile {
-                name: &file.name,
-                doc: &doc,
-            },
-            &mut sink,
-        );
+        secrets::scan_properties(&JsonFile { name: &file.name, doc }, &mut sink);
     }
     if let Some((file, doc)) = json(KnownFile::Settings) {
-        secrets::scan_settings(
-            &JsonFile {
-                name: &file.name,
-                doc: &doc,
-            },
-            &mut sink,
-        );
+        secrets::scan_settings(&JsonFile { name: &file.name, doc }, &mut sink);
     }
     let mut findings = sink.findings;
     findings.sort_by(|a, b| (a.file.as_str(), a.position).cmp(&(b.file.as_str(), b.position)));
@@ -343,6 +325,13 @@ pub fn check_with(package: &ConnectorPackage, category: Category, schemas: &sche
     // Files in name order, positions in file order; file-level findings first.
     findings.sort_by(|a, b| (a.file.as_str(), a.position).cmp(&(b.file.as_str(), b.position)));
     secrets::dedupe(&mut findings);
+    // A credential in a file name is reported, never repeated: names in findings are masked.
+    if findings.iter().any(|f| f.rule == "secret-file-name") {
+        let names = secrets::Masker::default();
+        for f in &mut findings {
+            f.file = names.text(&f.file).into_owned();
+        }
+    }
     Report {
         category: Some(category),
         findings,

@@ -124,7 +124,7 @@ fn pipeline(
     // Secrets never leave in what is printed or written (the check stops a real run on them).
     let masker = Masker::for_package(&sub.validation.package);
     let patch_masked = match &patch_target {
-        Some(target) => patch_file::write_plan(target, &repo, &sub.plan, &masker, patch_out)?,
+        Some(target) => patch_file::write_plan(target, &repo, &sub.plan, &sub.validation.package, &masker, patch_out)?,
         None => 0,
     };
     if let (Some(target), 1.., false) = (&patch_target, patch_masked, options.json) {

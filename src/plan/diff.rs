@@ -6,39 +6,187 @@ use crate::check::secrets::Masker;
 use anyhow::Context;
 use git2::{DiffFormat, DiffOptions, Repository};
 use std::borrow::Cow;
+use std::io::Write as _;
 
 /// Files larger than this get a summary instead of a line diff: a line diff of a huge file is
 /// slow, takes memory in proportion, and nobody reads it.
 pub const LINE_DIFF_LIMIT: usize = 2 * 1024 * 1024;
 
-/// `git diff --binary --full-index base plan -- <folder>`, as bytes.
-pub fn patch(repo: &Repository, plan: &Plan) -> anyhow::Result<Vec<u8>> {
+/// The diff of the plan's folder against upstream, as libgit2 computes it.
+/// (Binary files come as "Binary files differ": `write_patch` writes their patch itself.)
+fn folder_diff<'r>(repo: &'r Repository, plan: &Plan) -> anyhow::Result<git2::Diff<'r>> {
     let old = repo.find_tree(plan.base_tree)?;
     let new = repo.find_tree(plan.tree)?;
     let mut options = DiffOptions::new();
     options
-        .show_binary(true)
         .id_abbrev(40)
         .pathspec(format!("{}/", plan.target.folder()))
         .disable_pathspec_match(false);
-    let diff = repo
-        .diff_tree_to_tree(Some(&old), Some(&new), Some(&mut options))
-        .context("comparing with upstream")?;
-    let mut out = Vec::new();
-    diff.print(DiffFormat::Patch, |_delta, _hunk, line| {
-        if matches!(line.origin(), '+' | '-' | ' ') {
-            out.push(line.origin() as u8);
+    repo.diff_tree_to_tree(Some(&old), Some(&new), Some(&mut options))
+        .context("comparing with upstream")
+}
+
+/// How much of a file's patch text is held before it is masked and written (at a line boundary
+/// that no secret crosses): a huge text file streams instead of being held whole.
+const TEXT_CHUNK: usize = 4 * 1024 * 1024;
+
+/// Text a secret could still continue into: kept back until the next chunk (a PEM key is about
+/// 3 KiB).
+const TEXT_CARRY: usize = 64 * 1024;
+
+/// The patch written to `out`: the headers and text hunks as libgit2 produces them, masked a file
+/// (or a few MiB of a large file) at a time, since a secret may span lines (a PEM key); binary
+/// files as git's literal binary patches streamed from the package's bytes (`new_content`), so a
+/// large binary is never held again, deflated or encoded, in memory. How many secrets were masked.
+pub fn write_patch<'p>(
+    repo: &Repository,
+    plan: &Plan,
+    new_content: &dyn Fn(&str) -> Option<&'p [u8]>,
+    masker: &Masker,
+    out: &mut dyn std::io::Write,
+) -> anyhow::Result<usize> {
+    let diff = folder_diff(repo, plan)?;
+    let mut text: Vec<u8> = Vec::new();
+    let mut masked = 0;
+    let mut failed: Option<anyhow::Error> = None;
+    // Write what of `text` no secret can still continue from (all of it at a file's end).
+    let mut flush = |text: &mut Vec<u8>, out: &mut dyn std::io::Write, all: bool| -> std::io::Result<()> {
+        let cut = if all { text.len() } else { safe_cut(text, &masker.spans(text)) };
+        let (shown, count) = masked_patch(&text[..cut], masker);
+        masked += count;
+        out.write_all(&shown)?;
+        text.drain(..cut);
+        Ok(())
+    };
+    diff.print(DiffFormat::Patch, |delta, _hunk, line| {
+        let written: anyhow::Result<()> = (|| {
+            match line.origin() {
+                // A file's header starts the next file: what came before is complete.
+                'F' => {
+                    flush(&mut text, out, true)?;
+                    text.extend_from_slice(line.content());
+                }
+                // "Binary files differ": git's own binary patch instead, from the package's bytes.
+                'B' => {
+                    flush(&mut text, out, true)?;
+                    let path = delta.new_file().path().and_then(|p| p.to_str()).unwrap_or_default();
+                    let bytes = match delta.status() {
+                        git2::Delta::Deleted => &[][..],
+                        _ => new_content(path).ok_or_else(|| anyhow::anyhow!("{path}: not in the package"))?,
+                    };
+                    write_binary_literal(bytes, out)?;
+                }
+                origin => {
+                    if matches!(origin, '+' | '-' | ' ') {
+                        text.push(origin as u8);
+                    }
+                    text.extend_from_slice(line.content());
+                    if text.len() > TEXT_CHUNK {
+                        flush(&mut text, out, false)?;
+                    }
+                }
+            }
+            Ok(())
+        })();
+        match written {
+            Ok(()) => true,
+            Err(e) => {
+                failed = Some(e);
+                false
+            }
         }
-        out.extend_from_slice(line.content());
-        true
+    })
+    .or_else(|e| match failed.take() {
+        Some(failure) => Err(failure),
+        None => Err(e.into()),
     })?;
-    Ok(out)
+    flush(&mut text, out, true)?;
+    Ok(masked)
+}
+
+/// Where a chunk of patch text may end: at a line boundary, leaving [`TEXT_CARRY`] bytes for the
+/// next chunk, and before any secret (`spans`) that would cross it.
+fn safe_cut(text: &[u8], spans: &[(usize, usize)]) -> usize {
+    let line_start = |at: usize| text[..at].iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
+    let cut = line_start(text.len().saturating_sub(TEXT_CARRY));
+    match spans.iter().find(|(s, e)| *s < cut && *e > cut) {
+        Some(&(start, _)) => line_start(start),
+        None => cut,
+    }
+}
+
+/// git's binary patch of a file whose new content is `bytes`: `GIT binary patch`, then `literal
+/// <size>` and the zlib-deflated bytes in base85 lines of up to 52 bytes (the forward hunk only,
+/// which is all `git apply` needs).
+fn write_binary_literal(bytes: &[u8], out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    writeln!(out, "GIT binary patch\nliteral {}", bytes.len())?;
+    let mut lines = Base85Lines {
+        out: &mut *out,
+        pending: Vec::with_capacity(52),
+    };
+    let mut encoder = flate2::write::ZlibEncoder::new(&mut lines, flate2::Compression::default());
+    for chunk in bytes.chunks(1 << 16) {
+        encoder.write_all(chunk)?;
+    }
+    encoder.finish()?;
+    lines.line()?;
+    out.write_all(b"\n")
+}
+
+/// Writes what it is given as git's base85 patch lines: a length character (`A`-`Z` for 1-26
+/// bytes, `a`-`z` for 27-52), then the bytes in base85, five characters for each four.
+struct Base85Lines<'a> {
+    out: &'a mut dyn std::io::Write,
+    pending: Vec<u8>,
+}
+
+const BASE85: &[u8; 85] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz!#$%&()*+-;<=>?@^_`{|}~";
+
+impl Base85Lines<'_> {
+    /// Write the pending bytes as one line.
+    fn line(&mut self) -> std::io::Result<()> {
+        let n = self.pending.len();
+        if n == 0 {
+            return Ok(());
+        }
+        let mut line = Vec::with_capacity(67);
+        line.push(if n <= 26 { b'A' + n as u8 - 1 } else { b'a' + n as u8 - 27 });
+        for group in self.pending.chunks(4) {
+            let mut word = [0u8; 4];
+            word[..group.len()].copy_from_slice(group);
+            let mut value = u32::from_be_bytes(word);
+            let mut chars = [0u8; 5];
+            for c in chars.iter_mut().rev() {
+                *c = BASE85[(value % 85) as usize];
+                value /= 85;
+            }
+            line.extend_from_slice(&chars);
+        }
+        line.push(b'\n');
+        self.pending.clear();
+        self.out.write_all(&line)
+    }
+}
+
+impl std::io::Write for Base85Lines<'_> {
+    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
+        let take = data.len().min(52 - self.pending.len());
+        self.pending.extend_from_slice(&data[..take]);
+        if self.pending.len() == 52 {
+            self.line()?;
+        }
+        Ok(take)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 /// The patch with every secret [`Masker`] finds replaced by its mask (`ghp_…(40 chars)`), and
 /// how many were masked. A masked patch no longer applies to the real files: that is the point,
 /// the patch file is something a person may share, and a secret must not travel with it.
-pub fn masked_patch<'a>(patch: &'a [u8], masker: &Masker) -> (Cow<'a, [u8]>, usize) {
+fn masked_patch<'a>(patch: &'a [u8], masker: &Masker) -> (Cow<'a, [u8]>, usize) {
     let count = masker.spans(patch).len();
     (masker.bytes(patch), count)
 }
@@ -145,4 +293,47 @@ pub fn file_diffs(repo: &Repository, plan: &Plan, masker: &Masker) -> anyhow::Re
         });
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_chunk_ends_at_a_line_and_never_inside_a_secret() {
+        let mut text = b"+line\n".repeat(40_000);
+        let len = text.len();
+        let cut = super::safe_cut(&text, &[]);
+        assert!(cut <= len - super::TEXT_CARRY && cut > 0 && text[cut - 1] == b'\n');
+        // A secret that crosses the cut moves it back to the start of the secret's line.
+        let (start, end) = (cut - 3, cut + 10);
+        assert_eq!(super::safe_cut(&text, &[(start, end)]), cut - 6);
+        text.clear();
+        assert_eq!(super::safe_cut(&text, &[]), 0);
+    }
+
+    #[test]
+    fn binary_literals_are_gits_base85_lines() {
+        let mut out = Vec::new();
+        super::write_binary_literal(&[7u8; 100], &mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines[..2], ["GIT binary patch", "literal 100"]);
+        // Each data line: a length character, then 5 base85 characters for every 4 bytes.
+        for line in &lines[2..lines.len() - 1] {
+            let n = match line.as_bytes()[0] {
+                c @ b'A'..=b'Z' => (c - b'A' + 1) as usize,
+                c @ b'a'..=b'z' => (c - b'a' + 27) as usize,
+                c => panic!("length character {c}"),
+            };
+            assert_eq!(line.len(), 1 + n.div_ceil(4) * 5, "{line}");
+        }
+        assert!(text.ends_with("\n\n"));
+        // Four zero bytes are "00000" in git's alphabet.
+        let mut plain = Vec::new();
+        let mut lines = super::Base85Lines {
+            out: &mut plain,
+            pending: vec![0, 0, 0, 0],
+        };
+        lines.line().unwrap();
+        assert_eq!(plain, b"D00000\n");
+    }
 }

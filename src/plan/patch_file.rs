@@ -102,28 +102,47 @@ fn open_existing(path: &Path) -> std::io::Result<File> {
     options.open(path)
 }
 
-/// Write the patch: to standard output, or into the file checked by [`target`] (checked again
-/// here, on the opened file, so that nothing swapped in between is written to).
-/// Write the plan's patch to `target` with secrets masked; how many were masked (the patch then
-/// no longer applies to the author's files as they are).
+/// Write the plan's patch to `target`, file by file, with secrets masked; how many were masked
+/// (the patch then no longer applies to the author's files as they are). The patch is never held
+/// whole in memory.
 pub fn write_plan(
     target: &PatchTarget,
     repo: &git2::Repository,
     plan: &super::Plan,
+    package: &crate::package::ConnectorPackage,
     masker: &crate::check::secrets::Masker,
     stdout: &mut dyn Write,
 ) -> anyhow::Result<usize> {
-    let patch = super::diff::patch(repo, plan)?;
-    let (patch, masked) = super::diff::masked_patch(&patch, masker);
-    write(target, &patch, stdout)?;
-    Ok(masked)
+    // A path in the patch (`<category>/<Folder>/<name>`) to the package's bytes for it.
+    let content = |path: &str| {
+        let name = path.strip_prefix(&format!("{}/", plan.target.folder()))?;
+        let planned = plan.files.iter().find(|f| f.name == name)?;
+        let source = planned.source.as_deref()?;
+        package.files.iter().find(|f| f.name == source).map(|f| f.bytes.as_slice())
+    };
+    write_with(target, stdout, &mut |out| {
+        super::diff::write_patch(repo, plan, &content, masker, out)
+    })
 }
 
+/// Write the patch: to standard output, or into the file checked by [`target`] (checked again
+/// here, on the opened file, so that nothing swapped in between is written to).
 pub fn write(target: &PatchTarget, bytes: &[u8], stdout: &mut dyn Write) -> anyhow::Result<()> {
+    write_with(target, stdout, &mut |out| Ok(out.write_all(bytes)?))
+}
+
+/// [`write`] with the content written by `fill`: a file that cannot be written whole is removed
+/// when this created it, and said to be incomplete when it existed.
+fn write_with<T>(
+    target: &PatchTarget,
+    stdout: &mut dyn Write,
+    fill: &mut dyn FnMut(&mut dyn Write) -> anyhow::Result<T>,
+) -> anyhow::Result<T> {
     let path = match target {
         PatchTarget::Stdout => {
-            stdout.write_all(bytes).context("writing the patch to standard output")?;
-            return stdout.flush().context("writing the patch to standard output");
+            let value = fill(stdout).context("writing the patch to standard output")?;
+            stdout.flush().context("writing the patch to standard output")?;
+            return Ok(value);
         }
         PatchTarget::File(path) => path,
     };
@@ -138,16 +157,23 @@ pub fn write(target: &PatchTarget, bytes: &[u8], stdout: &mut dyn Write) -> anyh
     if !meta.is_file() {
         return Err(anyhow!("{} is not a regular file; nothing was written to it", path.display()));
     }
-    let written = file.set_len(0).and_then(|_| file.write_all(bytes)).and_then(|_| file.sync_all());
-    if let Err(e) = written {
+    let written = file.set_len(0).map_err(anyhow::Error::from).and_then(|_| {
+        let mut buffered = std::io::BufWriter::new(&mut file);
+        let value = fill(&mut buffered)?;
+        buffered.flush()?;
+        drop(buffered);
+        file.sync_all()?;
+        Ok(value)
+    });
+    if let Err(e) = &written {
         drop(file);
         if created {
             fs::remove_file(path).ok();
-            return Err(e).with_context(|| format!("writing {} (removed it again)", path.display()));
+            return Err(anyhow!("writing {} (removed it again): {e:#}", path.display()));
         }
-        return Err(e).with_context(|| format!("writing {} (it is now incomplete)", path.display()));
+        return Err(anyhow!("writing {} (it is now incomplete): {e:#}", path.display()));
     }
-    Ok(())
+    written
 }
 
 #[cfg(test)]

@@ -26,7 +26,8 @@ pub struct SubmitReport<'a> {
     pub base_branch: &'a str,
     pub base_commit: String,
     pub fork: &'a ForkState,
-    pub files: &'a [PlannedFile],
+    /// The plan's files, their names masked where a name holds a credential.
+    pub files: Vec<PlannedFile>,
     pub excluded: &'a [Excluded],
     pub validation: ValidationSummary<'a>,
     pub duplicates: &'a [crate::catalog::Candidate],
@@ -80,7 +81,16 @@ impl<'a> SubmitReport<'a> {
             base_branch: context.base_branch,
             base_commit: sub.plan.base_commit.to_string(),
             fork,
-            files: &sub.plan.files,
+            files: sub
+                .plan
+                .files
+                .iter()
+                .map(|f| PlannedFile {
+                    name: masker.text(&f.name).into_owned(),
+                    source: f.source.as_deref().map(|s| masker.text(s).into_owned()),
+                    ..f.clone()
+                })
+                .collect(),
             excluded: &sub.plan.excluded,
             validation: ValidationSummary::new(r, context.strict),
             duplicates: &sub.candidates,
@@ -184,7 +194,7 @@ impl<'a> SubmitReport<'a> {
             self.folder,
             if self.kind == Kind::New { "new" } else { "update" }
         )?;
-        for f in self.files {
+        for f in &self.files {
             let unusual = if f.unusual {
                 paint(WARNING, "  (unusual file: check it belongs in the PR)")
             } else {

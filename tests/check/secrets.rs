@@ -153,9 +153,11 @@ fn every_kind_of_secret_is_found_in_every_place_and_never_printed() {
             clean(dir.path());
             let file = place(dir.path(), where_, snippet);
             let findings = secret_findings(dir.path());
+            // A name that holds a credential is shown masked.
+            let shown = connector_publish::check::secrets::Masker::default().text(&file).into_owned();
             let hits: Vec<&Finding> = findings
                 .iter()
-                .filter(|f| f.file == file && f.severity == Severity::Error)
+                .filter(|f| f.file == shown && f.severity == Severity::Error)
                 .collect();
             if hits.is_empty() {
                 problems.push(format!("{kind} in {where_}: not found (findings: {findings:?})"));
@@ -163,7 +165,7 @@ fn every_kind_of_secret_is_found_in_every_place_and_never_printed() {
             }
             let secret = secret_part(snippet);
             for f in &findings {
-                if f.message.contains(secret) || f.fix.contains(secret) {
+                if f.message.contains(secret) || f.fix.contains(secret) || f.file.contains(secret) {
                     problems.push(format!("{kind} in {where_}: the finding prints the secret: {}", f.message));
                 }
             }

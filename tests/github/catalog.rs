@@ -688,3 +688,34 @@ fn leftovers_of_interrupted_runs_are_removed_under_the_lock() {
         .code(4);
     assert!(!again.exists());
 }
+
+/// A git upstream that sends its headers a byte at a time, or a body that never ends: the fetch
+/// goes through the shared client (`git_http`), so the same timeout bounds it, and a warm mirror
+/// is used instead.
+#[test]
+fn a_trickling_or_endless_git_upstream_falls_back_to_the_mirror_within_the_timeout() {
+    use support::hostile::{HostileServer, Misbehaviour};
+    let ups = Upstreams::new();
+    for misbehaviour in [Misbehaviour::SlowHeaders, Misbehaviour::EndlessBody] {
+        let server = HostileServer::start(misbehaviour);
+        let url = format!("{}/upstream.git", server.url());
+        let cache = tempfile::tempdir().unwrap();
+        warm_mirror(cache.path(), &url, &ups);
+        let started = std::time::Instant::now();
+        let out = bin(cache.path())
+            .env("CONNECTOR_PUBLISH_TIMEOUT", TIMEOUT_SECS)
+            .args(["search", "--max-age-hours", "0", "--upstream", &url, "DeepL"])
+            .timeout(std::time::Duration::from_secs(60))
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(4), "{misbehaviour:?}: {stderr}");
+        assert!(stderr.contains("working offline from the mirror"), "{misbehaviour:?}: {stderr}");
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(20),
+            "{misbehaviour:?} took {:?}",
+            started.elapsed()
+        );
+        assert!(server.accepted() >= 1, "the upstream was asked");
+    }
+}

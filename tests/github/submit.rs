@@ -1138,3 +1138,52 @@ fn usage_errors_exit_2_before_anything_and_the_branch_prefix_names_the_branch() 
     assert!(branches.lines().any(|b| b == "connectors/add-open-brewery-db"), "{branches}");
     assert_eq!(w.github.prs()[0].head_ref, "connectors/add-open-brewery-db");
 }
+
+/// The patch is streamed: a binary file as git's own literal binary patch written from the
+/// package's bytes, a large text file a few MiB at a time. `git apply` takes it on upstream `dev`
+/// and gives the author's bytes back, exactly.
+#[test]
+fn a_streamed_patch_with_binary_and_large_text_files_applies_exactly() {
+    let w = World::new(0);
+    let mut noise = Vec::with_capacity(300_000);
+    let mut x: u64 = 0x2545_F491_4F6C_DD1D;
+    while noise.len() < 300_000 {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        noise.extend_from_slice(&x.to_le_bytes());
+    }
+    noise.extend_from_slice(&[0, 1, 2]); // not a multiple of 4 or of 52
+    std::fs::write(w.connector.path().join("screenshot.bin"), &noise).unwrap();
+    let mut readme = std::fs::read(w.connector.path().join("readme.md")).unwrap();
+    let mut n = 0;
+    while readme.len() < 9 * 1024 * 1024 {
+        readme.extend_from_slice(format!("Line {n} of a long readme, long enough to need more than one chunk.\n").as_bytes());
+        n += 1;
+    }
+    std::fs::write(w.connector.path().join("readme.md"), &readme).unwrap();
+
+    let elsewhere = tempfile::tempdir().unwrap();
+    let patch = elsewhere.path().join("change.patch");
+    let out = w.submit().arg("--dry-run").arg("--patch").arg(&patch).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = std::fs::read(&patch).unwrap();
+    assert!(text.windows(16).any(|w| w == b"GIT binary patch"));
+
+    let checkout = elsewhere.path().join("checkout");
+    git(
+        elsewhere.path(),
+        &[
+            "clone",
+            "-q",
+            "--branch",
+            "dev",
+            w.served.join("microsoft/PowerPlatformConnectors.git").to_str().unwrap(),
+            checkout.to_str().unwrap(),
+        ],
+    );
+    git(&checkout, &["apply", "--index", patch.to_str().unwrap()]);
+    let folder = checkout.join("independent-publisher-connectors/Open Brewery DB");
+    assert_eq!(std::fs::read(folder.join("screenshot.bin")).unwrap(), noise);
+    assert_eq!(std::fs::read(folder.join("readme.md")).unwrap(), readme);
+}
