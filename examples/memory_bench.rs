@@ -9,29 +9,12 @@
 
 #[path = "../tests/common/mod.rs"]
 mod common;
+use common::git;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
 
 const MB: usize = 1024 * 1024;
-
-fn git(dir: &Path, args: &[&str]) {
-    let ok = Command::new("git")
-        .current_dir(dir)
-        .args([
-            "-c",
-            "init.defaultBranch=dev",
-            "-c",
-            "user.name=Bench",
-            "-c",
-            "user.email=bench@example.com",
-        ])
-        .args(args)
-        .status()
-        .expect("git runs")
-        .success();
-    assert!(ok, "git {args:?}");
-}
 
 /// Random-looking bytes (a PNG header first when `png`): they do not compress, the worst case.
 fn noise(len: usize, png: bool) -> Vec<u8> {

@@ -4,6 +4,7 @@
 //! folder and with an upstream folder served by the real `git http-backend`.
 
 mod common;
+use common::git;
 mod support;
 
 use assert_cmd::Command;
@@ -701,25 +702,6 @@ fn the_connector_solution_is_compared_with_a_local_folder() {
     let diff = doc["diff"].as_array().unwrap();
     assert_eq!(diff.len(), 1, "{diff:?}");
     assert!(diff[0]["unified"].as_str().unwrap().contains("+  \"api_key\": {"), "{diff:?}");
-}
-
-fn git(dir: &Path, args: &[&str]) {
-    let out = std::process::Command::new("git")
-        .current_dir(dir)
-        .args([
-            "-c",
-            "init.defaultBranch=dev",
-            "-c",
-            "user.name=Test",
-            "-c",
-            "user.email=test@example.com",
-        ])
-        .args(args)
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
 }
 
 #[test]

@@ -134,3 +134,28 @@ pub fn on_a_terminal(command_line: &str, setup: impl FnOnce(&mut std::process::C
     drop(stdin);
     child.wait_with_output().unwrap()
 }
+
+/// Run git in `dir` with no user or system configuration (no credential helper), `dev` as the
+/// first branch and a fixed identity; its standard output, trimmed. Panics when git fails.
+pub fn git(dir: &std::path::Path, args: &[&str]) -> String {
+    let out = std::process::Command::new("git")
+        .current_dir(dir)
+        .args([
+            "-c",
+            "credential.helper=",
+            "-c",
+            "init.defaultBranch=dev",
+            "-c",
+            "user.name=Test",
+            "-c",
+            "user.email=test@example.com",
+        ])
+        .args(args)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env_remove("GIT_DIR")
+        .output()
+        .expect("git runs");
+    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}

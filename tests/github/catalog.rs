@@ -3,6 +3,7 @@
 
 use crate::common;
 use crate::support;
+use common::git;
 
 use assert_cmd::Command;
 use connector_publish::catalog::search::{self, Query, Verdict};
@@ -12,29 +13,6 @@ use support::git_http::GitHttpServer;
 
 const USER: &str = "octo";
 const PASS: &str = "t0ken";
-
-fn git(dir: &Path, args: &[&str]) -> String {
-    let out = std::process::Command::new("git")
-        .current_dir(dir)
-        .args([
-            "-c",
-            "credential.helper=",
-            "-c",
-            "init.defaultBranch=dev",
-            "-c",
-            "user.name=Test",
-            "-c",
-            "user.email=test@example.com",
-        ])
-        .args(args)
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env_remove("GIT_DIR")
-        .output()
-        .expect("git");
-    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8_lossy(&out.stdout).trim().to_string()
-}
 
 fn swagger(title: &str, host: &str, paths: &[&str]) -> String {
     let paths: Vec<String> = paths

@@ -4,6 +4,7 @@
 
 use crate::common;
 use crate::support;
+use common::git;
 
 use assert_cmd::Command;
 use connector_publish::catalog::{Mirror, Upstream};
@@ -16,27 +17,6 @@ const NO_SCOPE_TOKEN: &str = "ghp_noscope00000000000000000000000000000";
 const FINE_GRAINED_TOKEN: &str = "github_pat_finegrained000000000000000000";
 const UPSTREAM: &str = "microsoft/PowerPlatformConnectors";
 const FORK: &str = "octo/PowerPlatformConnectors";
-
-fn git(dir: &Path, args: &[&str]) -> String {
-    let out = std::process::Command::new("git")
-        .current_dir(dir)
-        .args([
-            "-c",
-            "init.defaultBranch=dev",
-            "-c",
-            "user.name=Up Stream",
-            "-c",
-            "user.email=up@example.com",
-        ])
-        .args(args)
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env_remove("GIT_DIR")
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8_lossy(&out.stdout).trim().to_string()
-}
 
 struct World {
     _root: tempfile::TempDir,
