@@ -19,54 +19,83 @@ pub fn run(options: &SyncOptions, out: &mut dyn Write, err: &mut dyn Write) -> a
         writeln!(err, "{} {notice}", crate::output::paint(crate::output::WARNING, "notice:"))?;
     }
     let sync = c.sync.as_ref();
-    let indexed = c.index.connectors.iter().filter(|x| x.fingerprint.is_some()).count();
+    let report = SyncReport {
+        upstream: options.upstream.display_url(),
+        branch: &options.upstream.branch,
+        commit: &c.index.commit,
+        date: catalog::date(c.commit_time),
+        fetched: sync.map(|s| s.fetched),
+        repaired: sync.and_then(|s| s.repaired.as_deref()),
+        index_rebuilt_damaged: c.index_stats.rebuilt_damaged,
+        removed_leftovers: sync.map(|s| s.removed_leftovers),
+        received_bytes: sync.map(|s| s.received_bytes),
+        connectors: c.index.connectors.len(),
+        indexed: c.index.connectors.iter().filter(|x| x.fingerprint.is_some()).count(),
+        fingerprinted: c.index_stats.fingerprinted,
+        reused: c.index_stats.reused,
+        mirror: &c.mirror.path,
+        received_objects: sync.map(|s| s.received_objects),
+        index_loaded: c.index_stats.loaded,
+    };
     if options.json {
-        let doc = serde_json::json!({
-            "upstream": options.upstream.display_url(),
-            "branch": options.upstream.branch,
-            "commit": c.index.commit,
-            "date": catalog::date(c.commit_time),
-            "fetched": sync.map(|s| s.fetched),
-            "repaired": sync.and_then(|s| s.repaired.clone()),
-            "index_rebuilt_damaged": c.index_stats.rebuilt_damaged,
-            "removed_leftovers": sync.map(|s| s.removed_leftovers),
-            "received_bytes": sync.map(|s| s.received_bytes),
-            "connectors": c.index.connectors.len(),
-            "indexed": indexed,
-            "fingerprinted": c.index_stats.fingerprinted,
-            "reused": c.index_stats.reused,
-            "mirror": c.mirror.path,
-        });
-        serde_json::to_writer_pretty(&mut *out, &doc)?;
-        writeln!(out)?;
-        return Ok(Exit::Ok);
-    }
-    let what = match sync {
-        Some(s) if s.fetched => format!(
-            "{}fetched {} objects, {}",
-            if s.repaired.is_some() {
-                "repaired the damaged mirror: "
-            } else {
-                ""
-            },
-            s.received_objects,
-            indicatif::BinaryBytes(s.received_bytes as u64)
-        ),
-        _ => "already up to date".to_string(),
-    };
-    let indexing = if c.index_stats.loaded {
-        String::new()
+        crate::report::write_json(&report, out)?;
     } else {
-        format!(" ({} read, {} unchanged)", c.index_stats.fingerprinted, c.index_stats.reused)
-    };
-    writeln!(
-        out,
-        "Synced {} {} at {} ({}): {what}; {} connectors indexed{indexing}",
-        options.upstream.display_url(),
-        options.upstream.branch,
-        &c.index.commit[..12],
-        catalog::date(c.commit_time),
-        c.index.connectors.len(),
-    )?;
+        report.human(out)?;
+    }
     Ok(Exit::Ok)
+}
+
+/// What `sync` reports.
+#[derive(Debug, serde::Serialize)]
+struct SyncReport<'a> {
+    upstream: String,
+    branch: &'a str,
+    commit: &'a str,
+    date: String,
+    fetched: Option<bool>,
+    repaired: Option<&'a str>,
+    index_rebuilt_damaged: bool,
+    removed_leftovers: Option<usize>,
+    received_bytes: Option<usize>,
+    connectors: usize,
+    indexed: usize,
+    fingerprinted: usize,
+    reused: usize,
+    mirror: &'a std::path::Path,
+    #[serde(skip)]
+    received_objects: Option<usize>,
+    #[serde(skip)]
+    index_loaded: bool,
+}
+
+impl SyncReport<'_> {
+    fn human(&self, out: &mut dyn Write) -> anyhow::Result<()> {
+        let what = match (self.fetched, self.received_objects, self.received_bytes) {
+            (Some(true), Some(objects), Some(bytes)) => format!(
+                "{}fetched {objects} objects, {}",
+                if self.repaired.is_some() {
+                    "repaired the damaged mirror: "
+                } else {
+                    ""
+                },
+                indicatif::BinaryBytes(bytes as u64)
+            ),
+            _ => "already up to date".to_string(),
+        };
+        let indexing = if self.index_loaded {
+            String::new()
+        } else {
+            format!(" ({} read, {} unchanged)", self.fingerprinted, self.reused)
+        };
+        writeln!(
+            out,
+            "Synced {} {} at {} ({}): {what}; {} connectors indexed{indexing}",
+            self.upstream,
+            self.branch,
+            &self.commit[..12],
+            self.date,
+            self.connectors,
+        )?;
+        Ok(())
+    }
 }
