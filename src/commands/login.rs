@@ -57,15 +57,9 @@ pub fn run(options: &LoginOptions, out: &mut dyn Write, err: &mut dyn Write) -> 
         token?
     };
     auth::save(&options.power_platform.token_cache, &token)?;
+    let report = SessionReport::of(&token, &options.power_platform.token_cache);
     if options.json {
-        let value = serde_json::json!({
-            "account": token.account,
-            "tenant": token.tenant,
-            "grant": token.grant,
-            "expires_on": token.expires_on,
-            "token_cache": options.power_platform.token_cache,
-        });
-        writeln!(out, "{}", serde_json::to_string_pretty(&value)?)?;
+        crate::report::write_json(&report, out)?;
     } else {
         writeln!(
             out,
@@ -79,8 +73,12 @@ pub fn run(options: &LoginOptions, out: &mut dyn Write, err: &mut dyn Write) -> 
 
 pub fn logout(token_cache: &std::path::Path, json: bool, out: &mut dyn Write) -> anyhow::Result<Exit> {
     let removed = auth::remove(token_cache)?;
+    let report = SessionReport {
+        signed_out: Some(removed),
+        ..SessionReport::new(token_cache)
+    };
     if json {
-        writeln!(out, "{}", serde_json::json!({ "signed_out": removed, "token_cache": token_cache }))?;
+        writeln!(out, "{}", serde_json::to_string(&report)?)?;
     } else if removed {
         writeln!(out, "signed out of Power Platform (removed {})", token_cache.display())?;
     } else {
@@ -92,20 +90,19 @@ pub fn logout(token_cache: &std::path::Path, json: bool, out: &mut dyn Write) ->
 /// `login --status`: who is signed in and for how long; never the token.
 pub fn status(token_cache: &std::path::Path, json: bool, out: &mut dyn Write) -> anyhow::Result<Exit> {
     let token = auth::load(token_cache)?;
+    let report = match &token {
+        None => SessionReport::new(token_cache),
+        Some(t) => SessionReport {
+            renewable: Some(t.refresh_token.is_some() || t.grant == auth::Grant::ClientCredentials),
+            ..SessionReport::of(t, token_cache)
+        },
+    };
+    let report = SessionReport {
+        signed_in: Some(token.is_some()),
+        ..report
+    };
     if json {
-        let value = match &token {
-            None => serde_json::json!({ "signed_in": false, "token_cache": token_cache }),
-            Some(t) => serde_json::json!({
-                "signed_in": true,
-                "account": t.account,
-                "tenant": t.tenant,
-                "grant": t.grant,
-                "expires_on": t.expires_on,
-                "renewable": t.refresh_token.is_some() || t.grant == auth::Grant::ClientCredentials,
-                "token_cache": token_cache,
-            }),
-        };
-        writeln!(out, "{}", serde_json::to_string_pretty(&value)?)?;
+        crate::report::write_json(&report, out)?;
     } else {
         match &token {
             None => writeln!(out, "not signed in to Power Platform: run `connector-publish login`")?,
@@ -130,4 +127,51 @@ pub fn status(token_cache: &std::path::Path, json: bool, out: &mut dyn Write) ->
         }
     }
     Ok(if token.is_some() { Exit::Ok } else { Exit::Findings })
+}
+
+/// What `login`, `logout` and `login --status` report about the sign-in (never the token).
+#[derive(Debug, serde::Serialize)]
+struct SessionReport<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    signed_out: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    signed_in: Option<bool>,
+    #[serde(flatten)]
+    token: Option<TokenFacts<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    renewable: Option<bool>,
+    token_cache: &'a std::path::Path,
+}
+
+/// Who the token is for and until when.
+#[derive(Debug, serde::Serialize)]
+struct TokenFacts<'a> {
+    account: Option<&'a str>,
+    tenant: &'a str,
+    grant: auth::Grant,
+    expires_on: u64,
+}
+
+impl<'a> SessionReport<'a> {
+    fn new(token_cache: &'a std::path::Path) -> Self {
+        SessionReport {
+            signed_out: None,
+            signed_in: None,
+            token: None,
+            renewable: None,
+            token_cache,
+        }
+    }
+
+    fn of(token: &'a auth::CachedToken, token_cache: &'a std::path::Path) -> Self {
+        SessionReport {
+            token: Some(TokenFacts {
+                account: token.account.as_deref(),
+                tenant: &token.tenant,
+                grant: token.grant,
+                expires_on: token.expires_on,
+            }),
+            ..SessionReport::new(token_cache)
+        }
+    }
 }
