@@ -259,7 +259,7 @@ pub fn scan_secrets(package: &ConnectorPackage) -> Vec<Finding> {
         secrets::scan_swagger(
             &JsonFile {
                 name: &file.name,
-                doc: &doc,
+                doc,
             },
             &mut sink,
         );
@@ -268,7 +268,7 @@ pub fn scan_secrets(package: &ConnectorPackage) -> Vec<Finding> {
         secrets::scan_properties(
             &JsonFile {
                 name: &file.name,
-                doc: &doc,
+                doc,
             },
             &mut sink,
         );
@@ -277,7 +277,7 @@ pub fn scan_secrets(package: &ConnectorPackage) -> Vec<Finding> {
         secrets::scan_settings(
             &JsonFile {
                 name: &file.name,
-                doc: &doc,
+                doc,
             },
             &mut sink,
         );

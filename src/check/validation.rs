@@ -68,7 +68,7 @@ fn default_folder(package: &ConnectorPackage) -> Result<String, String> {
         return Err(format!(
             "{} must be a JSON object, found {}; fix it, or choose a name with --name",
             file.name,
-            super::found(&value)
+            super::found(value)
         ));
     }
     match value.pointer("/info/title") {
