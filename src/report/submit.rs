@@ -256,7 +256,34 @@ impl<'a> SubmitReport<'a> {
         let Some(outcome) = &self.pull_request else {
             return Ok(());
         };
-        if outcome.existing {
+        if outcome.existing && outcome.pushed {
+            writeln!(
+                out,
+                "{} a commit ({}) on `{}`, the branch of the open pull request {}",
+                paint(GOOD, "Added"),
+                &outcome.commit[..outcome.commit.len().min(12)],
+                self.branch,
+                outcome.url
+            )?;
+            if !outcome.kept_from_branch.is_empty() {
+                writeln!(
+                    out,
+                    "Kept what others changed on the branch: {}",
+                    outcome.kept_from_branch.join(", ")
+                )?;
+            }
+            if outcome.body_updated {
+                writeln!(
+                    out,
+                    "Updated the generated section of its description (the title and your own text are kept)."
+                )?;
+            }
+            writeln!(
+                out,
+                "Next: `connector-publish status {}` follows its checks and reviews.",
+                outcome.number
+            )?;
+        } else if outcome.existing {
             writeln!(out, "A pull request for `{}` is already open: {}", self.branch, outcome.url)?;
         } else {
             writeln!(out, "{} {}", paint(GOOD, "Opened"), outcome.url)?;
