@@ -256,31 +256,13 @@ pub fn scan_secrets(package: &ConnectorPackage) -> Vec<Finding> {
         file.json().ok().map(|doc| (file, doc))
     };
     if let Some((file, doc)) = json(KnownFile::ApiDefinition) {
-        secrets::scan_swagger(
-            &JsonFile {
-                name: &file.name,
-                doc,
-            },
-            &mut sink,
-        );
+        secrets::scan_swagger(&JsonFile { name: &file.name, doc }, &mut sink);
     }
     if let Some((file, doc)) = json(KnownFile::ApiProperties) {
-        secrets::scan_properties(
-            &JsonFile {
-                name: &file.name,
-                doc,
-            },
-            &mut sink,
-        );
+        secrets::scan_properties(&JsonFile { name: &file.name, doc }, &mut sink);
     }
     if let Some((file, doc)) = json(KnownFile::Settings) {
-        secrets::scan_settings(
-            &JsonFile {
-                name: &file.name,
-                doc,
-            },
-            &mut sink,
-        );
+        secrets::scan_settings(&JsonFile { name: &file.name, doc }, &mut sink);
     }
     let mut findings = sink.findings;
     findings.sort_by(|a, b| (a.file.as_str(), a.position).cmp(&(b.file.as_str(), b.position)));
