@@ -5,7 +5,7 @@
 //! when the pull request is merged or closed.
 
 use crate::cli::{Exit, UsageError};
-use crate::output::{paint, DIM};
+use crate::output::{paint, DIM, WARNING};
 use crate::publish::github::{self, pulls, Client};
 use crate::report::status::{ListReport, StatusReport};
 use anyhow::{anyhow, bail};
@@ -67,7 +67,18 @@ pub fn run(options: &StatusOptions, out: &mut dyn Write, err: &mut dyn Write) ->
     let mut pause = options.interval;
     while matches!(report.state.as_str(), "open" | "draft") {
         std::thread::sleep(pause);
-        if watch.refresh(&client)? {
+        let changed = match watch.refresh(&client) {
+            Ok(changed) => changed,
+            // A watch runs for days: GitHub being down or slow for a while does not end it; a
+            // refusal (a revoked token, a pull request gone) does.
+            Err(e) if !is_refusal(&e) => {
+                pause = options.max_interval;
+                writeln!(err, "{} {e:#}; looking again in {} s", paint(WARNING, "warning:"), pause.as_secs())?;
+                continue;
+            }
+            Err(e) => return Err(e),
+        };
+        if changed {
             report = StatusReport::new(&watch.snapshot, options.company.as_deref());
             print_changes(&report, &mut shown, options.json, out)?;
             pause = options.interval;
@@ -80,6 +91,14 @@ pub fn run(options: &StatusOptions, out: &mut dyn Write, err: &mut dyn Write) ->
         writeln!(err, "{}", paint(DIM, format!("#{number} is {}; stopped watching", report.state)))?;
     }
     Ok(Exit::Ok)
+}
+
+/// An answer that asking again will not change: 401, 403 (but a rate limit, which the retry
+/// policy waits out or reports as "run again later"), 404, 410, 422.
+fn is_refusal(error: &anyhow::Error) -> bool {
+    error
+        .downcast_ref::<github::ApiError>()
+        .is_some_and(|e| matches!(e.status, 401 | 403 | 404 | 410 | 422))
 }
 
 /// Print the lines not printed before (JSON: the whole report, one line, when anything changed).

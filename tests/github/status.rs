@@ -286,6 +286,11 @@ fn watch_polls_with_etags_prints_what_changed_and_stops_at_the_merge() {
             .iter()
             .any(|r| r.path.ends_with("/pulls/7/reviews") && r.status == 200)
     });
+    // GitHub failing for a while (every retry of one look) does not end the watch.
+    for _ in 0..4 {
+        github.fail_next(&format!("GET {pull}"), 502, serde_json::json!({"message": "Server Error"}));
+    }
+    wait_for("the failures to be served", &|| github.pending_faults() == 0);
     github.close_pr(7);
     github.update_pr(7, |p| p.merged = true);
     let deadline = Instant::now() + Duration::from_secs(20);
@@ -306,7 +311,9 @@ fn watch_polls_with_etags_prints_what_changed_and_stops_at_the_merge() {
     assert!(changes.len() >= 2, "{text}");
     assert!(text.contains("maintainer approved"), "{text}");
     assert!(changes.last().unwrap().contains("(merged)"), "{text}");
-    assert!(String::from_utf8_lossy(&out.stderr).contains("#7 is merged; stopped watching"));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("#7 is merged; stopped watching"), "{stderr}");
+    assert!(stderr.contains("warning: ") && stderr.contains("GitHub answered 502"), "{stderr}");
     assert!(not_modified() >= 1);
     assert!(github.write_requests().is_empty());
 }
