@@ -241,6 +241,12 @@ impl<'a> SubmitReport<'a> {
                 stop.why
             )?,
             Some(stop) => writeln!(out, "\n{} {nothing_written} {}.", paint(GOOD, "Dry run:"), stop.why)?,
+            None if matches!(self.fork, ForkState::Exists { open_pull_request: Some(_), .. }) => writeln!(
+                out,
+                "\n{} {nothing_written} A real run would add a commit to `{}` and update the generated part of its pull request's description.",
+                paint(GOOD, "Dry run:"),
+                self.branch
+            )?,
             None => writeln!(
                 out,
                 "\n{} {nothing_written} A real run would push `{}` and open the pull request.",

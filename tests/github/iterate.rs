@@ -64,6 +64,19 @@ fn a_second_submit_adds_one_commit_keeps_the_authors_text_and_a_maintainers_comm
     let mut text = std::fs::read_to_string(&readme).unwrap();
     text.push_str("Tested again after review.\n");
     std::fs::write(&readme, &text).unwrap();
+    // A dry run says what a real run would do, and writes nothing.
+    w.github.clear_requests();
+    let out = w.submit().arg("--dry-run").output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    assert!(stdout.contains("so a real run adds a commit to it"), "{stdout}");
+    assert!(
+        stdout.contains("A real run would add a commit to `add-open-brewery-db`"),
+        "{stdout}"
+    );
+    assert!(w.github.write_requests().is_empty());
+    assert_eq!(git(&w.fork_git(), &["rev-parse", BRANCH]), maintainers);
+
     w.github.clear_requests();
     let out = w.submit().arg("--yes").output().unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);

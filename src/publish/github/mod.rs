@@ -78,9 +78,18 @@ pub fn resolve_token(explicit: Option<&str>) -> Option<String> {
 #[derive(Debug, Clone, serde::Serialize)]
 #[serde(tag = "state", rename_all = "lowercase")]
 pub enum ForkState {
-    Exists { full_name: String },
-    Missing { would_create: String },
-    Unknown { reason: String },
+    Exists {
+        full_name: String,
+        /// The open pull request from the branch: a real run adds a commit to it (an iteration).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        open_pull_request: Option<String>,
+    },
+    Missing {
+        would_create: String,
+    },
+    Unknown {
+        reason: String,
+    },
 }
 
 #[allow(non_snake_case)]
@@ -91,7 +100,11 @@ impl ForkState {
 
     pub fn describe(&self) -> String {
         match self {
-            ForkState::Exists { full_name } => format!("{full_name} (exists; reused)"),
+            ForkState::Exists {
+                full_name,
+                open_pull_request: Some(url),
+            } => format!("{full_name} (exists; the branch's pull request is open: {url}, so a real run adds a commit to it)"),
+            ForkState::Exists { full_name, .. } => format!("{full_name} (exists; reused)"),
             ForkState::Missing { would_create } => format!("{would_create} (would be created)"),
             ForkState::Unknown { reason } => format!("not checked: {reason}"),
         }
@@ -153,8 +166,9 @@ impl Client {
         Ok((name, email))
     }
 
-    /// Read-only: does the fork exist? (Used by dry runs, which write nothing.)
-    pub fn fork_state(&self, upstream_repo: &str) -> anyhow::Result<ForkState> {
+    /// Read-only: does the fork exist, and is a pull request open from `branch` into `base`?
+    /// (Used by dry runs, which write nothing.)
+    pub fn fork_state(&self, upstream_repo: &str, branch: &str, base: &str) -> anyhow::Result<ForkState> {
         let owner = match &self.settings.fork_owner {
             Some(o) => o.clone(),
             None => self.login()?,
@@ -162,7 +176,10 @@ impl Client {
         let full = format!("{owner}/{}", Self::repo_name(upstream_repo));
         let reply = self.request(Method::GET, &format!("/repos/{full}"), None)?;
         Ok(match reply.status {
-            200 => ForkState::Exists { full_name: full },
+            200 => ForkState::Exists {
+                full_name: full,
+                open_pull_request: open_pr(self, upstream_repo, &format!("{owner}:{branch}"), base)?.map(|p| p.html_url),
+            },
             404 => ForkState::Missing { would_create: full },
             _ => ForkState::Unknown(self.fail("checking the fork", &reply).to_string()),
         })
