@@ -66,9 +66,11 @@ pub fn body(plan: &Plan, checks: &Checks) -> anyhow::Result<String> {
 pub const BEGIN: &str = "<!-- connector-publish:begin";
 pub const END: &str = "<!-- connector-publish:end -->";
 
-/// The byte range of the generated section in `body`, markers included.
+/// The byte range of the generated section in `body`, markers included: the last begin marker
+/// with an end marker after it (a begin marker left alone, its end deleted by hand, never makes
+/// the author's text after it part of the section).
 fn generated_range(body: &str) -> Option<std::ops::Range<usize>> {
-    let start = body.find(BEGIN)?;
+    let start = body.rfind(BEGIN)?;
     let end = start + body[start..].find(END)? + END.len();
     Some(start..end)
 }
@@ -149,5 +151,14 @@ mod tests {
         assert!(once.starts_with("Hand-written.\n\n") && once.contains("new files") && !once.contains("I attest"));
         assert_eq!(replace_generated(&once, &fresh), once);
         assert_eq!(replace_generated("", &fresh), fresh);
+        // The end marker deleted by hand: the text after the orphan begin marker stays.
+        let orphan = format!("{BEGIN} -->\nold files\nMy text after it.");
+        let fixed = replace_generated(&orphan, &fresh);
+        assert!(fixed.starts_with(&orphan) && fixed.contains("new files"), "{fixed}");
+        let again = replace_generated(&fixed, &format!("{BEGIN} -->\nnewer files\n{END}\n"));
+        assert!(
+            again.contains("My text after it.") && again.contains("newer files") && !again.contains("new files\n"),
+            "{again}"
+        );
     }
 }
