@@ -84,6 +84,17 @@ fn cleanup_deletes_only_branches_whose_pull_requests_are_all_merged_or_closed() 
     }
     github.set_branch(FORK, "release", "r", true);
 
+    // A token that may not push is refused before anything is listed or deleted.
+    let out = command(&github, &["cleanup", "--yes"])
+        .env("GH_TOKEN", "ghp_noscope_status")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("needs `public_repo`"));
+    assert_eq!(github.count(&format!("GET /repos/{FORK}/branches")), 0);
+
+    // A secondary rate limit on the first page is waited out.
+    github.rate_limit_next(&format!("GET /repos/{FORK}/branches"), 0);
     let out = command(&github, &["cleanup", "--dry-run", "--json"]).output().unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
@@ -109,7 +120,12 @@ fn cleanup_deletes_only_branches_whose_pull_requests_are_all_merged_or_closed() 
     assert_eq!(action("release"), ("kept".into(), "protected".into()));
     assert_eq!(action("work-000"), ("kept".into(), "no pull request".into()));
     assert_eq!(doc["branches"].as_array().unwrap().len(), 106);
-    assert_eq!(github.count(&format!("GET /repos/{FORK}/branches")), 2, "two pages");
+    assert_eq!(
+        github.count(&format!("GET /repos/{FORK}/branches")),
+        3,
+        "the rate-limited try, then two pages"
+    );
+    assert_eq!(github.pending_faults(), 0);
     assert!(github.write_requests().is_empty(), "a dry run deletes nothing");
 
     // Without a terminal to ask on, nothing happens without --yes.
