@@ -110,6 +110,139 @@ pub enum Command {
     /// The certification package for Partner Center, after the pull request: check, intro, build.
     #[command(subcommand, after_help = PACKAGE_HELP)]
     Package(PackageCommand),
+    /// Where a pull request stands: checks, CLA, reviews, conflicts; without an argument, your open ones.
+    #[command(after_help = STATUS_HELP)]
+    Status(StatusArgs),
+    /// Your fork of the upstream repository: `fork sync` brings its base branch up to date.
+    #[command(subcommand)]
+    Fork(ForkCommand),
+    /// Delete your fork's branches whose pull requests are merged or closed (asks first).
+    #[command(after_help = CLEANUP_HELP)]
+    Cleanup(CleanupArgs),
+}
+
+const STATUS_HELP: &str = "\
+What to give: a pull request's number (123, #123, or its URL), a connector folder (its branch is
+found as `submit` names it), or a branch of your fork. Nothing: your open pull requests upstream.
+
+Shown: state (open, draft, merged, closed), conflicts and how far the base branch moved on, the CLA
+(with the reply to post while it is pending), each check and status with the first lines of a
+failure and the `validate` rule matching a Swagger Validator error, reviews, review comments still
+on the diff (GitHub's REST API does not say which threads are resolved), labels, and what to do next.
+
+--watch asks GitHub again with conditional requests (an unchanged answer costs no rate limit),
+waits longer while nothing changes, prints only what changed, and stops when the pull request is
+merged or closed. With --json, each change is one JSON document on one line.
+
+GitHub token: --token, else GH_TOKEN, else GITHUB_TOKEN, else `gh auth token`.
+
+Exit status:
+  0  shown (whatever the pull request's state)
+  2  usage error
+  3  the command failed (not found, no token, GitHub unreachable)";
+
+const CLEANUP_HELP: &str = "\
+A branch is deleted only when every pull request from it is merged or closed and the branch still
+points at the last one's commit. Never deleted: the fork's default branch, a protected branch, a
+branch with an open pull request, a branch with no pull request, a branch with later commits.
+
+GitHub token: --token, else GH_TOKEN, else GITHUB_TOKEN, else `gh auth token`; a classic token
+needs the public_repo scope.
+
+Exit status:
+  0  done (or listed, with --dry-run)
+  2  usage error
+  3  the command failed";
+
+/// Where the GitHub commands find GitHub, the upstream repository and your fork.
+#[derive(Debug, Args)]
+pub struct GitHubArgs {
+    /// GitHub token (prefer GH_TOKEN: a flag's value stays in your shell history).
+    #[arg(long, value_name = "TOKEN", hide_env_values = true)]
+    pub token: Option<String>,
+
+    /// GitHub API base URL (GitHub Enterprise: https://HOST/api/v3).
+    #[arg(long, value_name = "URL", env = "CONNECTOR_PUBLISH_GITHUB_API", default_value = crate::publish::github::DEFAULT_API)]
+    pub github_api: String,
+
+    /// The upstream repository on GitHub, owner/name.
+    #[arg(long, value_name = "OWNER/NAME", env = "CONNECTOR_PUBLISH_UPSTREAM_REPO", default_value = crate::publish::github::DEFAULT_UPSTREAM_REPO)]
+    pub upstream_repo: String,
+
+    /// Your fork's owner, when it is an organization rather than your account.
+    #[arg(long, value_name = "ORG", env = "CONNECTOR_PUBLISH_FORK_OWNER")]
+    pub fork_owner: Option<String>,
+
+    /// First retry delay, in milliseconds.
+    #[arg(long, value_name = "MS", default_value_t = 2000, hide = true, env = "CONNECTOR_PUBLISH_POLL_MS")]
+    pub poll_ms: u64,
+}
+
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    /// A pull request (number or URL), a connector folder, or a branch of your fork.
+    pub target: Option<String>,
+
+    /// Keep following the pull request until it is merged or closed, printing what changes.
+    #[arg(long)]
+    pub watch: bool,
+
+    /// With --watch: the first pause between looks, in seconds (it doubles while nothing changes, up to 10 times this).
+    #[arg(long, value_name = "SECONDS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..))]
+    pub interval: u64,
+
+    /// With --watch: the first pause in milliseconds (for tests; overrides --interval).
+    #[arg(long, value_name = "MS", hide = true, env = "CONNECTOR_PUBLISH_WATCH_MS")]
+    pub interval_ms: Option<u64>,
+
+    /// The CLA reply for a contribution on behalf of your employer: agree company="…".
+    #[arg(long, value_name = "COMPANY")]
+    pub company: Option<String>,
+
+    /// Print the report as JSON (with --watch: one document per line, on each change).
+    #[arg(long)]
+    pub json: bool,
+
+    #[command(flatten)]
+    pub github: GitHubArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ForkCommand {
+    /// Bring your fork's base branch (dev) up to date with upstream, as `submit` does first.
+    Sync(ForkSyncArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ForkSyncArgs {
+    /// The branch to bring up to date.
+    #[arg(long, value_name = "NAME", env = "CONNECTOR_PUBLISH_BASE_BRANCH", default_value = crate::catalog::mirror::DEFAULT_BRANCH)]
+    pub base_branch: String,
+
+    /// Print the outcome as JSON.
+    #[arg(long)]
+    pub json: bool,
+
+    #[command(flatten)]
+    pub github: GitHubArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct CleanupArgs {
+    /// Delete without asking.
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+
+    /// Only list what would be deleted.
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// Print the branches and what happened to them as JSON.
+    #[arg(long)]
+    pub json: bool,
+
+    #[command(flatten)]
+    pub github: GitHubArgs,
 }
 
 const PACKAGE_HELP: &str = "\

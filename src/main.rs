@@ -67,6 +67,19 @@ fn power_platform_from(args: &connector_publish::cli::PowerPlatformArgs) -> anyh
     })
 }
 
+/// The GitHub settings of `status`, `fork sync` and `cleanup`; the fork owner from the config file
+/// when not given.
+fn github_from(args: connector_publish::cli::GitHubArgs, config: &Config) -> github::Settings {
+    github::Settings {
+        api: args.github_api,
+        token: args.token,
+        upstream_repo: args.upstream_repo,
+        fork_owner: args.fork_owner.or_else(|| config.get("fork-owner").map(str::to_owned)),
+        poll_interval: Duration::from_millis(args.poll_ms),
+        ..github::Settings::default()
+    }
+}
+
 fn category_from(flag: Option<&str>, config: &Config) -> Result<Option<connector_publish::package::Category>, UsageError> {
     flag.or(config.get("category")).map(str::parse).transpose().map_err(UsageError)
 }
@@ -317,6 +330,52 @@ fn run(cli: Cli, matches: &clap::ArgMatches) -> anyhow::Result<Exit> {
                     package::build(&options, &mut stdout, &mut anstream::stderr())
                 }
             }
+        }
+        Command::Status(args) => {
+            use connector_publish::commands::status::{self, StatusOptions};
+            let interval = match args.interval_ms {
+                Some(ms) => Duration::from_millis(ms.max(1)),
+                None => Duration::from_secs(args.interval),
+            };
+            let branch_prefix = std::env::var("CONNECTOR_PUBLISH_BRANCH_PREFIX")
+                .ok()
+                .or_else(|| config.get("branch-prefix").map(str::to_owned))
+                .filter(|p| !p.trim().is_empty());
+            let options = StatusOptions {
+                target: args.target,
+                watch: args.watch,
+                interval,
+                max_interval: interval * 10,
+                json: args.json,
+                company: args.company,
+                branch_prefix,
+                github: github_from(args.github, &config),
+            };
+            status::run(&options, &mut stdout, &mut anstream::stderr())
+        }
+        Command::Fork(connector_publish::cli::ForkCommand::Sync(args)) => {
+            use connector_publish::commands::fork::{self, ForkSyncOptions};
+            let branch = match config.get("base-branch") {
+                Some(b) if from_file(matches, "base_branch") => b.to_string(),
+                _ => args.base_branch.clone(),
+            };
+            let options = ForkSyncOptions {
+                branch,
+                json: args.json,
+                github: github_from(args.github, &config),
+            };
+            fork::sync(&options, &mut stdout)
+        }
+        Command::Cleanup(args) => {
+            use connector_publish::commands::cleanup::{self, CleanupOptions};
+            let options = CleanupOptions {
+                yes: args.yes,
+                dry_run: args.dry_run,
+                json: args.json,
+                interactive: std::io::stdin().is_terminal() && std::io::stdout().is_terminal(),
+                github: github_from(args.github, &config),
+            };
+            cleanup::run(&options, &mut stdout, &mut anstream::stderr())
         }
         Command::Search(args) => {
             let options = SearchOptions {

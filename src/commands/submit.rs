@@ -142,7 +142,7 @@ fn pipeline(
     let fork = match &client {
         None => github::ForkState::Unknown("no GitHub token, so the fork was not checked".into()),
         Some(c) => c
-            .fork_state(&options.github.upstream_repo)
+            .fork_state(&options.github.upstream_repo, &sub.branch, &options.upstream.branch)
             .unwrap_or_else(|e| github::ForkState::Unknown(format!("{e:#}"))),
     };
     let context = Context {

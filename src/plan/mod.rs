@@ -5,6 +5,7 @@
 pub mod branch;
 pub mod breaking;
 pub mod diff;
+pub mod iteration;
 pub mod patch_file;
 pub mod submission;
 

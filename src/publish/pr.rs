@@ -60,6 +60,36 @@ pub fn body(plan: &Plan, checks: &Checks) -> anyhow::Result<String> {
     Ok(rendered)
 }
 
+/// The generated section of the body is between these markers: a later `submit` (a review
+/// iteration) replaces what is between them and leaves the rest (the checklist the author ticked,
+/// text they added) as it is. HTML comments: GitHub does not show them.
+pub const BEGIN: &str = "<!-- connector-publish:begin";
+pub const END: &str = "<!-- connector-publish:end -->";
+
+/// The byte range of the generated section in `body`, markers included: the last begin marker
+/// with an end marker after it (a begin marker left alone, its end deleted by hand, never makes
+/// the author's text after it part of the section).
+fn generated_range(body: &str) -> Option<std::ops::Range<usize>> {
+    let start = body.rfind(BEGIN)?;
+    let end = start + body[start..].find(END)? + END.len();
+    Some(start..end)
+}
+
+/// `current` (the pull request's body now) with its generated section replaced by the one in
+/// `fresh` (a newly rendered body). A body without the markers (written or rewritten by hand)
+/// keeps all of its text, and the generated section is appended at its end once; later runs
+/// replace only that. The title is never touched.
+pub fn replace_generated(current: &str, fresh: &str) -> String {
+    let Some(section) = generated_range(fresh).map(|r| &fresh[r]) else {
+        return current.to_string();
+    };
+    match generated_range(current) {
+        Some(range) => format!("{}{section}{}", &current[..range.start], &current[range.end..]),
+        None if current.trim().is_empty() => fresh.to_string(),
+        None => format!("{}\n\n{section}\n", current.trim_end()),
+    }
+}
+
 /// The title and body of a submission's pull request: `title` when the author gave one.
 pub fn for_submission(
     sub: &crate::plan::submission::Submission,
@@ -108,5 +138,27 @@ mod tests {
         );
         assert_eq!(title("DeepL", Category::Certified, Kind::New), "Add DeepL connector");
         assert_eq!(title("DeepL", Category::Certified, Kind::Update), "Update DeepL connector");
+    }
+
+    #[test]
+    fn only_the_generated_section_is_replaced() {
+        let old = format!("{BEGIN} -->\nold files\n{END}\n- [x] I attest\n\nMy own note.");
+        let fresh = format!("{BEGIN} -->\nnew files\n{END}\n- [ ] I attest\n");
+        let merged = replace_generated(&old, &fresh);
+        assert_eq!(merged, format!("{BEGIN} -->\nnew files\n{END}\n- [x] I attest\n\nMy own note."));
+        // A body written by hand keeps its text; the section is appended once, then replaced.
+        let once = replace_generated("Hand-written.", &fresh);
+        assert!(once.starts_with("Hand-written.\n\n") && once.contains("new files") && !once.contains("I attest"));
+        assert_eq!(replace_generated(&once, &fresh), once);
+        assert_eq!(replace_generated("", &fresh), fresh);
+        // The end marker deleted by hand: the text after the orphan begin marker stays.
+        let orphan = format!("{BEGIN} -->\nold files\nMy text after it.");
+        let fixed = replace_generated(&orphan, &fresh);
+        assert!(fixed.starts_with(&orphan) && fixed.contains("new files"), "{fixed}");
+        let again = replace_generated(&fixed, &format!("{BEGIN} -->\nnewer files\n{END}\n"));
+        assert!(
+            again.contains("My text after it.") && again.contains("newer files") && !again.contains("new files\n"),
+            "{again}"
+        );
     }
 }

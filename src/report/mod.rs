@@ -1,6 +1,8 @@
 //! One serializable report per command: the command builds it from its stages' results, and both
 //! its human output and its `--json` are drawn from it, so the two cannot disagree.
 
+pub mod fork;
+pub mod status;
 pub mod submit;
 pub mod validate;
 

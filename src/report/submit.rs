@@ -251,6 +251,12 @@ impl<'a> SubmitReport<'a> {
                 stop.why
             )?,
             Some(stop) => writeln!(out, "\n{} {nothing_written} {}.", paint(GOOD, "Dry run:"), stop.why)?,
+            None if matches!(self.fork, ForkState::Exists { open_pull_request: Some(_), .. }) => writeln!(
+                out,
+                "\n{} {nothing_written} A real run would add a commit to `{}` and update the generated part of its pull request's description.",
+                paint(GOOD, "Dry run:"),
+                self.branch
+            )?,
             None => writeln!(
                 out,
                 "\n{} {nothing_written} A real run would push `{}` and open the pull request.",
@@ -266,7 +272,34 @@ impl<'a> SubmitReport<'a> {
         let Some(outcome) = &self.pull_request else {
             return Ok(());
         };
-        if outcome.existing {
+        if outcome.existing && outcome.pushed {
+            writeln!(
+                out,
+                "{} a commit ({}) on `{}`, the branch of the open pull request {}",
+                paint(GOOD, "Added"),
+                &outcome.commit[..outcome.commit.len().min(12)],
+                self.branch,
+                outcome.url
+            )?;
+            if !outcome.kept_from_branch.is_empty() {
+                writeln!(
+                    out,
+                    "Kept what others changed on the branch: {}",
+                    outcome.kept_from_branch.join(", ")
+                )?;
+            }
+            if outcome.body_updated {
+                writeln!(
+                    out,
+                    "Updated the generated section of its description (the title and your own text are kept)."
+                )?;
+            }
+            writeln!(
+                out,
+                "Next: `connector-publish status {}` follows its checks and reviews.",
+                outcome.number
+            )?;
+        } else if outcome.existing {
             writeln!(out, "A pull request for `{}` is already open: {}", self.branch, outcome.url)?;
         } else {
             writeln!(out, "{} {}", paint(GOOD, "Opened"), outcome.url)?;

@@ -1,4 +1,4 @@
-//! Against the loopback peers: the fake GitHub, a real `git http-backend`, and the replays of real merged pull requests: `submit`, `sync`, `search`, the push and the retry policy.
+//! Against the loopback peers: the fake GitHub, a real `git http-backend`, and the replays of real merged pull requests: `submit` and its review iterations, `status`, `fork sync`, `cleanup`, `sync`, `search`, the push and the retry policy.
 //!
 //! One test binary per area, so the shared support code compiles once per area.
 
@@ -8,8 +8,11 @@ mod common;
 mod support;
 
 mod catalog;
+mod fork_cleanup;
 mod git_http_server;
 mod github_fake;
+mod iterate;
 mod net_retry;
 mod replay;
+mod status;
 mod submit;

@@ -4,7 +4,7 @@
 
 use crate::common;
 use crate::support;
-use common::git;
+pub(crate) use common::git;
 
 use assert_cmd::Command;
 use connector_publish::catalog::{Mirror, Upstream};
@@ -12,25 +12,25 @@ use std::path::{Path, PathBuf};
 use support::git_http::GitHttpServer;
 use support::github::{FakeGitHub, FakeGitHubConfig, MergeUpstreamResult};
 
-const TOKEN: &str = "ghp_testtoken0000000000000000000000000000";
-const NO_SCOPE_TOKEN: &str = "ghp_noscope00000000000000000000000000000";
+pub(crate) const TOKEN: &str = "ghp_testtoken0000000000000000000000000000";
+pub(crate) const NO_SCOPE_TOKEN: &str = "ghp_noscope00000000000000000000000000000";
 const FINE_GRAINED_TOKEN: &str = "github_pat_finegrained000000000000000000";
-const UPSTREAM: &str = "microsoft/PowerPlatformConnectors";
-const FORK: &str = "octo/PowerPlatformConnectors";
+pub(crate) const UPSTREAM: &str = "microsoft/PowerPlatformConnectors";
+pub(crate) const FORK: &str = "octo/PowerPlatformConnectors";
 
-struct World {
-    _root: tempfile::TempDir,
+pub(crate) struct World {
+    pub(crate) _root: tempfile::TempDir,
     /// When set, merge-upstream answers 409 (the fork's dev diverged).
-    conflict: std::sync::Arc<std::sync::atomic::AtomicBool>,
-    served: PathBuf,
-    cache: tempfile::TempDir,
-    connector: tempfile::TempDir,
-    git: GitHttpServer,
-    github: FakeGitHub,
+    pub(crate) conflict: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    pub(crate) served: PathBuf,
+    pub(crate) cache: tempfile::TempDir,
+    pub(crate) connector: tempfile::TempDir,
+    pub(crate) git: GitHttpServer,
+    pub(crate) github: FakeGitHub,
 }
 
 impl World {
-    fn new(fork_polls: u32) -> World {
+    pub(crate) fn new(fork_polls: u32) -> World {
         World::with_git_auth(fork_polls, true)
     }
 
@@ -120,11 +120,11 @@ impl World {
             .url_with_credentials("microsoft/PowerPlatformConnectors.git", "x-access-token", TOKEN)
     }
 
-    fn submit(&self) -> Command {
+    pub(crate) fn submit(&self) -> Command {
         self.submit_folder(self.connector.path())
     }
 
-    fn submit_folder(&self, folder: &Path) -> Command {
+    pub(crate) fn submit_folder(&self, folder: &Path) -> Command {
         let mut cmd = self.submit_command();
         cmd.arg(folder);
         cmd
@@ -156,11 +156,11 @@ impl World {
         cmd
     }
 
-    fn fork_git(&self) -> PathBuf {
+    pub(crate) fn fork_git(&self) -> PathBuf {
         self.served.join(format!("{FORK}.git"))
     }
 
-    fn pushes(&self) -> usize {
+    pub(crate) fn pushes(&self) -> usize {
         self.git
             .requests()
             .iter()

@@ -15,13 +15,21 @@
 //! | `POST /repos/{o}/{r}/merge-upstream` | 200 `{message, merge_type, base_branch}`; 409 on conflict; 422 otherwise |
 //! | `GET /repos/{o}/{r}/pulls` | filters `state` (default open), `head` (`user:ref` or `user`), `base`; `per_page`/`page` |
 //! | `POST /repos/{o}/{r}/pulls` | 201 + the pull request; 422 when one is already open for the same head and base |
+//! | `GET/PATCH /repos/{o}/{r}/pulls/{n}` | the single-PR shape (`merged`, `mergeable`, `mergeable_state`); PATCH sets title, body, state |
+//! | `GET /repos/{o}/{r}/commits/{sha}/check-runs` | `{total_count, check_runs}`, paged |
+//! | `GET /repos/{o}/{r}/commits/{sha}/status` | the combined status (latest per context), paged |
+//! | `GET /repos/{o}/{r}/check-runs/{id}/annotations` | check-annotation list |
+//! | `GET /repos/{o}/{r}/pulls/{n}/reviews`, `…/pulls/{n}/comments`, `…/issues/{n}/comments` | paged lists; review comments honour `sort` and `direction` |
+//! | `GET /repos/{o}/{r}/compare/{base}...{head}` | `status`, `ahead_by`, `behind_by` ([`FakeGitHub::set_compare`]) |
+//! | `GET /repos/{o}/{r}/branches` | paged short-branch list ([`FakeGitHub::set_branch`]) |
+//! | `DELETE /repos/{o}/{r}/git/refs/heads/{branch}` | 204; 422 `Reference does not exist`; 403 for others' repositories |
 //!
 //! Every response carries GitHub's usual headers (`x-ratelimit-*`, `x-github-request-id`,
 //! `x-github-media-type`) and, for a classic token, `X-OAuth-Scopes`. A token with no scopes
 //! configured (`None`) behaves like a fine-grained token: no `X-OAuth-Scopes` header at all.
 //!
 //! A `GET` answered 200 carries an `ETag`; sending it back in `If-None-Match` gets 304 and no body.
-//! A list of pull requests longer than a page carries `Link` (`rel="next"`, `rel="last"`).
+//! A list longer than a page carries `Link` (`rel="next"`, `rel="last"`).
 //!
 //! Faults are queued per route ("METHOD /path", no query, compared case-insensitively; `"*"`
 //! matches every request) and served in order before the normal behaviour; a served fault changes
@@ -339,6 +347,11 @@ pub struct FakePullRequest {
     pub draft: bool,
     pub maintainer_can_modify: bool,
     pub user: String,
+    /// Merged (then `state` is `closed`).
+    pub merged: bool,
+    /// `mergeable` of the single-PR shape (`None`: GitHub is still computing it).
+    pub mergeable: Option<bool>,
+    pub labels: Vec<String>,
 }
 
 impl FakePullRequest {
@@ -389,6 +402,20 @@ struct State {
     faults: HashMap<String, VecDeque<Fault>>,
     requests: Vec<RecordedRequest>,
     request_counter: u64,
+    /// Check runs (JSON, check-run) by head sha.
+    check_runs: HashMap<String, Vec<Value>>,
+    /// Commit statuses (JSON, status) by sha.
+    statuses: HashMap<String, Vec<Value>>,
+    /// Annotations (JSON, check-annotation) by check-run id.
+    annotations: HashMap<u64, Vec<Value>>,
+    /// Reviews, review comments and issue comments (JSON) by pull request number.
+    reviews: HashMap<u64, Vec<Value>>,
+    review_comments: HashMap<u64, Vec<Value>>,
+    issue_comments: HashMap<u64, Vec<Value>>,
+    /// `(ahead_by, behind_by)` of the compare answer, by head sha.
+    compare: HashMap<String, (u64, u64)>,
+    /// Branches (name -> sha, protected) by repository (`owner/name`, lower-cased).
+    branches: HashMap<String, BTreeMap<String, (String, bool)>>,
 }
 
 impl State {
@@ -497,6 +524,14 @@ impl FakeGitHub {
             faults: HashMap::new(),
             requests: Vec::new(),
             request_counter: 0,
+            check_runs: HashMap::new(),
+            statuses: HashMap::new(),
+            annotations: HashMap::new(),
+            reviews: HashMap::new(),
+            review_comments: HashMap::new(),
+            issue_comments: HashMap::new(),
+            compare: HashMap::new(),
+            branches: HashMap::new(),
         };
         for u in &config.users {
             state.account(&u.login, "User");
@@ -628,6 +663,9 @@ impl FakeGitHub {
             draft: false,
             maintainer_can_modify: true,
             user: head_owner.to_string(),
+            merged: false,
+            mergeable: Some(true),
+            labels: Vec::new(),
         };
         st.prs.push(pr);
         st.next_pr_number = st.next_pr_number.max(number + 1);
@@ -642,6 +680,206 @@ impl FakeGitHub {
 
     pub fn prs(&self) -> Vec<FakePullRequest> {
         self.shared.lock().prs.clone()
+    }
+
+    /// Change pull request `number` (any repository): merged, mergeable, labels, head_sha, body…
+    pub fn update_pr(&self, number: u64, change: impl FnOnce(&mut FakePullRequest)) {
+        let mut st = self.shared.lock();
+        let pr = st
+            .prs
+            .iter_mut()
+            .find(|p| p.number == number)
+            .expect("update_pr: no such pull request");
+        change(pr);
+    }
+
+    /// Remove a repository (a fork its owner deleted): pull requests from it keep `head.repo: null`.
+    pub fn remove_repo(&self, full_name: &str) {
+        let mut st = self.shared.lock();
+        if let Some(i) = full_name.split_once('/').and_then(|(o, n)| st.repo_index(o, n)) {
+            st.repos.remove(i);
+        }
+    }
+
+    /// Add a check run on `sha`; returns its id. `conclusion` is `None` while it runs.
+    pub fn add_check_run(&self, sha: &str, name: &str, conclusion: Option<&str>, title: &str, summary: &str, text: &str) -> u64 {
+        let mut st = self.shared.lock();
+        st.next_id += 1;
+        let id = st.next_id;
+        let api = self.url.clone();
+        let run = json!({
+            "id": id,
+            "head_sha": sha,
+            "node_id": format!("CR_kwDO{id}"),
+            "external_id": "",
+            "url": format!("{api}/repos/check-runs/{id}"),
+            "html_url": format!("https://github.com/checks/{id}"),
+            "details_url": format!("https://dev.azure.com/build/{id}"),
+            "status": if conclusion.is_some() { "completed" } else { "in_progress" },
+            "conclusion": conclusion,
+            "started_at": FIXED_TIME,
+            "completed_at": if conclusion.is_some() { json!(FIXED_TIME) } else { Value::Null },
+            "output": {
+                "title": title,
+                "summary": summary,
+                "text": text,
+                "annotations_count": 0,
+                "annotations_url": format!("{api}/repos/check-runs/{id}/annotations")
+            },
+            "name": name,
+            "check_suite": {"id": id + 500_000},
+            "app": {"id": 15368, "slug": "azure-pipelines", "name": "Azure Pipelines"},
+            "pull_requests": []
+        });
+        st.check_runs.entry(sha.to_string()).or_default().push(run);
+        id
+    }
+
+    /// Add an annotation to check run `id` (and count it in the run's output).
+    pub fn add_annotation(&self, id: u64, path: &str, line: u64, title: &str, message: &str) {
+        let mut st = self.shared.lock();
+        for runs in st.check_runs.values_mut() {
+            for run in runs.iter_mut().filter(|r| r["id"] == json!(id)) {
+                let n = run["output"]["annotations_count"].as_u64().unwrap_or(0);
+                run["output"]["annotations_count"] = json!(n + 1);
+            }
+        }
+        st.annotations.entry(id).or_default().push(json!({
+            "path": path,
+            "start_line": line,
+            "end_line": line,
+            "start_column": null,
+            "end_column": null,
+            "annotation_level": "failure",
+            "title": title,
+            "message": message,
+            "raw_details": null,
+            "blob_href": format!("https://github.com/blob/{path}")
+        }));
+    }
+
+    /// Add a commit status on `sha` (newest first, as GitHub lists them).
+    pub fn add_status(&self, sha: &str, context: &str, state: &str, description: &str) {
+        let mut st = self.shared.lock();
+        st.next_id += 1;
+        let id = st.next_id;
+        let status = json!({
+            "url": format!("{}/repos/statuses/{sha}", self.url),
+            "avatar_url": "https://avatars.githubusercontent.com/u/0",
+            "id": id,
+            "node_id": format!("SC_kwDO{id}"),
+            "state": state,
+            "description": description,
+            "target_url": format!("https://cla.opensource.microsoft.com/status/{id}"),
+            "context": context,
+            "created_at": FIXED_TIME,
+            "updated_at": FIXED_TIME
+        });
+        st.statuses.entry(sha.to_string()).or_default().insert(0, status);
+    }
+
+    /// Add a review on pull request `number`.
+    pub fn add_review(&self, number: u64, user: &str, state: &str, body: &str) {
+        let mut st = self.shared.lock();
+        st.next_id += 1;
+        let id = st.next_id;
+        let user_json = account_json(&self.shared, &mut st, user);
+        let sha = st
+            .prs
+            .iter()
+            .find(|p| p.number == number)
+            .map(|p| p.head_sha.clone())
+            .unwrap_or_default();
+        st.reviews.entry(number).or_default().push(json!({
+            "id": id,
+            "node_id": format!("PRR_kwDO{id}"),
+            "user": user_json,
+            "body": body,
+            "state": state,
+            "html_url": format!("https://github.com/pull/{number}#pullrequestreview-{id}"),
+            "pull_request_url": format!("{}/pulls/{number}", self.url),
+            "author_association": "MEMBER",
+            "submitted_at": FIXED_TIME,
+            "commit_id": sha
+        }));
+    }
+
+    /// Add a review comment on pull request `number`; `line: None` is an outdated comment. Returns its id.
+    pub fn add_review_comment(&self, number: u64, user: &str, path: &str, line: Option<u64>, body: &str, in_reply_to: Option<u64>) -> u64 {
+        let mut st = self.shared.lock();
+        st.next_id += 1;
+        let id = st.next_id;
+        let user_json = account_json(&self.shared, &mut st, user);
+        let mut comment = json!({
+            "url": format!("{}/pulls/comments/{id}", self.url),
+            "pull_request_review_id": id + 1_000_000,
+            "id": id,
+            "node_id": format!("PRRC_kwDO{id}"),
+            "diff_hunk": "@@ -0,0 +1,3 @@",
+            "path": path,
+            "position": line,
+            "original_position": 1,
+            "commit_id": "0000000000000000000000000000000000000000",
+            "original_commit_id": "0000000000000000000000000000000000000000",
+            "user": user_json,
+            "body": body,
+            "created_at": FIXED_TIME,
+            "updated_at": format!("2024-01-01T00:{:02}:{:02}Z", (id / 60) % 60, id % 60),
+            "html_url": format!("https://github.com/pull/{number}#discussion_r{id}"),
+            "author_association": "MEMBER",
+            "line": line,
+            "original_line": 1,
+            "side": "RIGHT"
+        });
+        if let Some(parent) = in_reply_to {
+            comment["in_reply_to_id"] = json!(parent);
+        }
+        st.review_comments.entry(number).or_default().push(comment);
+        id
+    }
+
+    /// Add a comment to pull request `number`'s conversation.
+    pub fn add_issue_comment(&self, number: u64, user: &str, body: &str) {
+        let mut st = self.shared.lock();
+        st.next_id += 1;
+        let id = st.next_id;
+        let user_json = account_json(&self.shared, &mut st, user);
+        st.issue_comments.entry(number).or_default().push(json!({
+            "id": id,
+            "node_id": format!("IC_kwDO{id}"),
+            "url": format!("{}/issues/comments/{id}", self.url),
+            "html_url": format!("https://github.com/pull/{number}#issuecomment-{id}"),
+            "body": body,
+            "user": user_json,
+            "created_at": FIXED_TIME,
+            "updated_at": FIXED_TIME,
+            "author_association": "NONE"
+        }));
+    }
+
+    /// What `compare/{base}...{head_sha}` answers: commits ahead and behind.
+    pub fn set_compare(&self, head_sha: &str, ahead: u64, behind: u64) {
+        self.shared.lock().compare.insert(head_sha.to_string(), (ahead, behind));
+    }
+
+    /// Create or move branch `name` on repository `full_name` (listed by `GET .../branches`).
+    pub fn set_branch(&self, full_name: &str, name: &str, sha: &str, protected: bool) {
+        self.shared
+            .lock()
+            .branches
+            .entry(full_name.to_ascii_lowercase())
+            .or_default()
+            .insert(name.to_string(), (sha.to_string(), protected));
+    }
+
+    /// The branches of `full_name` the fake holds.
+    pub fn branches(&self, full_name: &str) -> Vec<String> {
+        self.shared
+            .lock()
+            .branches
+            .get(&full_name.to_ascii_lowercase())
+            .map(|b| b.keys().cloned().collect())
+            .unwrap_or_default()
     }
 
     // --- faults ----------------------------------------------------------------------------
@@ -967,6 +1205,17 @@ fn respond(shared: &Shared, req: &Incoming, auth: &Auth) -> Reply {
         ("POST", ["repos", o, r, "merge-upstream"]) => merge_upstream(shared, viewer, o, r, &req.body),
         ("GET", ["repos", o, r, "pulls"]) => list_pulls(shared, viewer, o, r, req),
         ("POST", ["repos", o, r, "pulls"]) => create_pull(shared, viewer, o, r, &req.body),
+        ("GET", ["repos", o, r, "pulls", n]) => get_pull(shared, viewer, o, r, n),
+        ("PATCH", ["repos", o, r, "pulls", n]) => update_pull(shared, viewer, o, r, n, &req.body),
+        ("GET", ["repos", o, r, "commits", sha, "check-runs"]) => list_check_runs(shared, o, r, sha, req),
+        ("GET", ["repos", o, r, "commits", sha, "status"]) => combined_status(shared, o, r, sha, req),
+        ("GET", ["repos", o, r, "check-runs", id, "annotations"]) => list_annotations(shared, o, r, id, req),
+        ("GET", ["repos", o, r, "pulls", n, "reviews"]) => list_per_pr(shared, o, r, n, req, |st| &st.reviews),
+        ("GET", ["repos", o, r, "pulls", n, "comments"]) => list_review_comments(shared, o, r, n, req),
+        ("GET", ["repos", o, r, "issues", n, "comments"]) => list_per_pr(shared, o, r, n, req, |st| &st.issue_comments),
+        ("GET", ["repos", o, r, "compare", basehead]) => compare(shared, o, r, basehead),
+        ("GET", ["repos", o, r, "branches"]) => list_branches(shared, o, r, req),
+        ("DELETE", ["repos", o, r, "git", "refs", "heads", rest @ ..]) => delete_branch(shared, viewer, o, r, &rest.join("/")),
         _ => {
             let mut reply = Reply::error(404, "Not Found", DOCS);
             reply.handled = false;
@@ -1195,12 +1444,7 @@ fn list_pulls(shared: &Shared, viewer: Option<&FakeUser>, owner: &str, name: &st
         .collect();
     // GitHub's default: sort=created, direction=desc.
     matching.sort_by_key(|p| std::cmp::Reverse(p.number));
-    let per_page = req
-        .param("per_page")
-        .and_then(|v| v.parse::<usize>().ok())
-        .unwrap_or(30)
-        .clamp(1, 100);
-    let page = req.param("page").and_then(|v| v.parse::<usize>().ok()).unwrap_or(1).max(1);
+    let (per_page, page) = paging(req);
     let items: Vec<Value> = matching
         .iter()
         .skip((page - 1) * per_page)
@@ -1208,28 +1452,290 @@ fn list_pulls(shared: &Shared, viewer: Option<&FakeUser>, owner: &str, name: &st
         .map(|p| pr_json(shared, &mut st, p, viewer.map(|v| v.login.as_str()), false))
         .collect();
     let mut reply = Reply::json(200, Value::Array(items));
-    // GitHub's pagination: `Link` with rel="next" (and "last") while more pages follow.
-    let pages = matching.len().div_ceil(per_page).max(1);
-    if page < pages {
-        let host = req.header("host").unwrap_or("127.0.0.1");
-        let other: Vec<String> = req
-            .raw_query
-            .split('&')
-            .filter(|kv| !kv.is_empty() && !kv.starts_with("page=") && !kv.starts_with("per_page="))
-            .map(str::to_string)
-            .collect();
-        let link = |n: usize| {
-            let mut query = other.clone();
-            query.push(format!("per_page={per_page}"));
-            query.push(format!("page={n}"));
-            format!("<http://{host}{}?{}>", req.path, query.join("&"))
-        };
-        reply.headers.push((
-            "Link".into(),
-            format!("{}; rel=\"next\", {}; rel=\"last\"", link(page + 1), link(pages)),
-        ));
+    if let Some(link) = link_header(req, matching.len()) {
+        reply.headers.push(("Link".into(), link));
     }
     reply
+}
+
+/// `per_page` (default 30, at most 100) and `page` (from 1) of a list request.
+fn paging(req: &Incoming) -> (usize, usize) {
+    let per_page = req
+        .param("per_page")
+        .and_then(|v| v.parse::<usize>().ok())
+        .unwrap_or(30)
+        .clamp(1, 100);
+    let page = req.param("page").and_then(|v| v.parse::<usize>().ok()).unwrap_or(1).max(1);
+    (per_page, page)
+}
+
+/// The items of the requested page.
+fn page_of(req: &Incoming, items: &[Value]) -> Vec<Value> {
+    let (per_page, page) = paging(req);
+    items.iter().skip((page - 1) * per_page).take(per_page).cloned().collect()
+}
+
+/// GitHub's pagination: `Link` with rel="next" (and "last") while more pages follow.
+fn link_header(req: &Incoming, total: usize) -> Option<String> {
+    let (per_page, page) = paging(req);
+    let pages = total.div_ceil(per_page).max(1);
+    if page >= pages {
+        return None;
+    }
+    let host = req.header("host").unwrap_or("127.0.0.1");
+    let other: Vec<String> = req
+        .raw_query
+        .split('&')
+        .filter(|kv| !kv.is_empty() && !kv.starts_with("page=") && !kv.starts_with("per_page="))
+        .map(str::to_string)
+        .collect();
+    let link = |n: usize| {
+        let mut query = other.clone();
+        query.push(format!("per_page={per_page}"));
+        query.push(format!("page={n}"));
+        format!("<http://{host}{}?{}>", req.path, query.join("&"))
+    };
+    Some(format!("{}; rel=\"next\", {}; rel=\"last\"", link(page + 1), link(pages)))
+}
+
+/// A page of `items` as a JSON array with its `Link`.
+fn paged_list(req: &Incoming, items: &[Value]) -> Reply {
+    let mut reply = Reply::json(200, Value::Array(page_of(req, items)));
+    if let Some(link) = link_header(req, items.len()) {
+        reply.headers.push(("Link".into(), link));
+    }
+    reply
+}
+
+fn visible_repo(st: &State, owner: &str, name: &str) -> Option<FakeRepoState> {
+    st.repo_index(owner, name)
+        .filter(|&i| st.repos[i].hidden_polls == 0)
+        .map(|i| st.repos[i].clone())
+}
+
+fn find_pr(st: &State, base: &FakeRepoState, number: &str) -> Option<FakePullRequest> {
+    let n: u64 = number.parse().ok()?;
+    st.prs
+        .iter()
+        .find(|p| p.number == n && p.base_repo.eq_ignore_ascii_case(&base.full_name()))
+        .cloned()
+}
+
+fn get_pull(shared: &Shared, viewer: Option<&FakeUser>, owner: &str, name: &str, number: &str) -> Reply {
+    const DOC: &str = "https://docs.github.com/rest/pulls/pulls#get-a-pull-request";
+    let mut st = shared.lock();
+    let Some(base) = visible_repo(&st, owner, name) else {
+        return repo_not_found(DOC);
+    };
+    let Some(pr) = find_pr(&st, &base, number) else {
+        return repo_not_found(DOC);
+    };
+    Reply::json(200, pr_json(shared, &mut st, &pr, viewer.map(|v| v.login.as_str()), true))
+}
+
+fn update_pull(shared: &Shared, viewer: Option<&FakeUser>, owner: &str, name: &str, number: &str, body: &Value) -> Reply {
+    const DOC: &str = "https://docs.github.com/rest/pulls/pulls#update-a-pull-request";
+    let Some(user) = viewer else {
+        return requires_auth();
+    };
+    let mut st = shared.lock();
+    let Some(base) = visible_repo(&st, owner, name) else {
+        return repo_not_found(DOC);
+    };
+    let Some(pr) = find_pr(&st, &base, number) else {
+        return repo_not_found(DOC);
+    };
+    if !pr.user.eq_ignore_ascii_case(&user.login) && !base.owner.eq_ignore_ascii_case(&user.login) {
+        return Reply::error(403, "Resource not accessible by personal access token", DOC);
+    }
+    let stored = st.prs.iter_mut().find(|p| p.id == pr.id).expect("found above");
+    if let Some(t) = body.get("title").and_then(Value::as_str) {
+        stored.title = t.to_string();
+    }
+    if let Some(b) = body.get("body") {
+        stored.body = b.as_str().map(str::to_string);
+    }
+    if let Some(state) = body.get("state").and_then(Value::as_str) {
+        stored.state = state.to_string();
+    }
+    let pr = stored.clone();
+    Reply::json(200, pr_json(shared, &mut st, &pr, Some(&user.login), true))
+}
+
+fn list_check_runs(shared: &Shared, owner: &str, name: &str, sha: &str, req: &Incoming) -> Reply {
+    let st = shared.lock();
+    if visible_repo(&st, owner, name).is_none() {
+        return repo_not_found("https://docs.github.com/rest/checks/runs#list-check-runs-for-a-git-reference");
+    }
+    let runs = st.check_runs.get(sha).cloned().unwrap_or_default();
+    let mut reply = Reply::json(200, json!({"total_count": runs.len(), "check_runs": page_of(req, &runs)}));
+    if let Some(link) = link_header(req, runs.len()) {
+        reply.headers.push(("Link".into(), link));
+    }
+    reply
+}
+
+fn combined_status(shared: &Shared, owner: &str, name: &str, sha: &str, req: &Incoming) -> Reply {
+    let mut st = shared.lock();
+    let Some(repo) = visible_repo(&st, owner, name) else {
+        return repo_not_found("https://docs.github.com/rest/commits/statuses#get-the-combined-status-for-a-specific-reference");
+    };
+    // The latest status per context, as GitHub combines them.
+    let mut latest: Vec<Value> = Vec::new();
+    for s in st.statuses.get(sha).cloned().unwrap_or_default() {
+        if !latest.iter().any(|l| l["context"] == s["context"]) {
+            latest.push(s);
+        }
+    }
+    let state = if latest.iter().any(|s| s["state"] == "failure" || s["state"] == "error") {
+        "failure"
+    } else if latest.is_empty() || latest.iter().any(|s| s["state"] == "pending") {
+        "pending"
+    } else {
+        "success"
+    };
+    let repository = repo_json(shared, &mut st, &repo, None, false);
+    let mut reply = Reply::json(
+        200,
+        json!({"state": state, "statuses": page_of(req, &latest), "sha": sha, "total_count": latest.len(), "repository": repository, "commit_url": format!("{}/repos/{}/commits/{sha}", shared.api, repo.full_name()), "url": format!("{}/repos/{}/commits/{sha}/status", shared.api, repo.full_name())}),
+    );
+    if let Some(link) = link_header(req, latest.len()) {
+        reply.headers.push(("Link".into(), link));
+    }
+    reply
+}
+
+fn list_annotations(shared: &Shared, owner: &str, name: &str, id: &str, req: &Incoming) -> Reply {
+    let st = shared.lock();
+    if visible_repo(&st, owner, name).is_none() {
+        return repo_not_found("https://docs.github.com/rest/checks/runs#list-check-run-annotations");
+    }
+    let items = id
+        .parse::<u64>()
+        .ok()
+        .and_then(|id| st.annotations.get(&id))
+        .cloned()
+        .unwrap_or_default();
+    paged_list(req, &items)
+}
+
+fn list_per_pr(
+    shared: &Shared,
+    owner: &str,
+    name: &str,
+    number: &str,
+    req: &Incoming,
+    which: impl Fn(&State) -> &HashMap<u64, Vec<Value>>,
+) -> Reply {
+    let st = shared.lock();
+    let Some(base) = visible_repo(&st, owner, name) else {
+        return repo_not_found(DOCS);
+    };
+    let Some(pr) = find_pr(&st, &base, number) else {
+        return repo_not_found(DOCS);
+    };
+    let items = which(&st).get(&pr.number).cloned().unwrap_or_default();
+    paged_list(req, &items)
+}
+
+fn list_review_comments(shared: &Shared, owner: &str, name: &str, number: &str, req: &Incoming) -> Reply {
+    let st = shared.lock();
+    let Some(base) = visible_repo(&st, owner, name) else {
+        return repo_not_found(DOCS);
+    };
+    let Some(pr) = find_pr(&st, &base, number) else {
+        return repo_not_found(DOCS);
+    };
+    let mut items = st.review_comments.get(&pr.number).cloned().unwrap_or_default();
+    // sort=created (default) or updated; direction asc (default) or desc.
+    let key = if req.param("sort") == Some("updated") {
+        "updated_at"
+    } else {
+        "created_at"
+    };
+    items.sort_by(|a, b| (a[key].as_str(), a["id"].as_u64()).cmp(&(b[key].as_str(), b["id"].as_u64())));
+    if req.param("direction") == Some("desc") {
+        items.reverse();
+    }
+    paged_list(req, &items)
+}
+
+fn compare(shared: &Shared, owner: &str, name: &str, basehead: &str) -> Reply {
+    const DOC: &str = "https://docs.github.com/rest/commits/commits#compare-two-commits";
+    let st = shared.lock();
+    let Some(repo) = visible_repo(&st, owner, name) else {
+        return repo_not_found(DOC);
+    };
+    let Some((base, head)) = basehead.split_once("...") else {
+        return repo_not_found(DOC);
+    };
+    let (ahead, behind) = st.compare.get(head).copied().unwrap_or((1, 0));
+    let status = match (ahead, behind) {
+        (0, 0) => "identical",
+        (_, 0) => "ahead",
+        (0, _) => "behind",
+        _ => "diverged",
+    };
+    let api = format!("{}/repos/{}", shared.api, repo.full_name());
+    Reply::json(
+        200,
+        json!({
+            "url": format!("{api}/compare/{base}...{head}"),
+            "html_url": format!("{}/{}/compare/{base}...{head}", shared.html, repo.full_name()),
+            "status": status,
+            "ahead_by": ahead,
+            "behind_by": behind,
+            "total_commits": ahead,
+            "commits": [],
+            "files": []
+        }),
+    )
+}
+
+fn list_branches(shared: &Shared, owner: &str, name: &str, req: &Incoming) -> Reply {
+    let st = shared.lock();
+    let Some(repo) = visible_repo(&st, owner, name) else {
+        return repo_not_found("https://docs.github.com/rest/branches/branches#list-branches");
+    };
+    let api = format!("{}/repos/{}", shared.api, repo.full_name());
+    let items: Vec<Value> = st
+        .branches
+        .get(&repo.full_name().to_ascii_lowercase())
+        .map(|b| {
+            b.iter()
+                .map(|(n, (sha, protected))| json!({"name": n, "commit": {"sha": sha, "url": format!("{api}/commits/{sha}")}, "protected": protected}))
+                .collect()
+        })
+        .unwrap_or_default();
+    paged_list(req, &items)
+}
+
+fn delete_branch(shared: &Shared, viewer: Option<&FakeUser>, owner: &str, name: &str, branch: &str) -> Reply {
+    const DOC: &str = "https://docs.github.com/rest/git/refs#delete-a-reference";
+    let Some(user) = viewer else {
+        return requires_auth();
+    };
+    let mut st = shared.lock();
+    let Some(repo) = visible_repo(&st, owner, name) else {
+        return repo_not_found(DOC);
+    };
+    if !repo.owner.eq_ignore_ascii_case(&user.login) {
+        return Reply::error(403, "Must have admin rights to Repository.", DOC);
+    }
+    let removed = st
+        .branches
+        .get_mut(&repo.full_name().to_ascii_lowercase())
+        .and_then(|b| b.remove(branch));
+    match removed {
+        Some(_) => Reply {
+            status: 204,
+            headers: Vec::new(),
+            body: Value::Null,
+            handled: true,
+            injected: false,
+        },
+        None => Reply::error(422, "Reference does not exist", DOC),
+    }
 }
 
 fn create_pull(shared: &Shared, viewer: Option<&FakeUser>, owner: &str, name: &str, body: &Value) -> Reply {
@@ -1317,6 +1823,9 @@ fn create_pull(shared: &Shared, viewer: Option<&FakeUser>, owner: &str, name: &s
         draft: body.get("draft").and_then(Value::as_bool).unwrap_or(false),
         maintainer_can_modify: body.get("maintainer_can_modify").and_then(Value::as_bool).unwrap_or(true),
         user: user.login.clone(),
+        merged: false,
+        mergeable: Some(true),
+        labels: Vec::new(),
     };
     st.prs.push(pr.clone());
     let json = pr_json(shared, &mut st, &pr, Some(&user.login), true);
@@ -1589,13 +2098,13 @@ fn pr_json(shared: &Shared, st: &mut State, pr: &FakePullRequest, viewer: Option
         "title": pr.title,
         "user": author,
         "body": pr.body,
-        "labels": [],
+        "labels": pr.labels.iter().enumerate().map(|(i, l)| json!({"id": 9000 + i, "name": l, "color": "ededed", "default": false})).collect::<Vec<_>>(),
         "milestone": null,
         "active_lock_reason": null,
         "created_at": FIXED_TIME,
         "updated_at": FIXED_TIME,
-        "closed_at": null,
-        "merged_at": null,
+        "closed_at": if pr.state == "closed" { json!(FIXED_TIME) } else { Value::Null },
+        "merged_at": if pr.merged { json!(FIXED_TIME) } else { Value::Null },
         "merge_commit_sha": null,
         "assignee": null,
         "assignees": [],
@@ -1613,10 +2122,17 @@ fn pr_json(shared: &Shared, st: &mut State, pr: &FakePullRequest, viewer: Option
         insert_all(
             m,
             [
-                ("merged", json!(false)),
-                ("mergeable", Value::Null),
-                ("rebaseable", Value::Null),
-                ("mergeable_state", json!("unknown")),
+                ("merged", json!(pr.merged)),
+                ("mergeable", json!(pr.mergeable)),
+                ("rebaseable", json!(pr.mergeable)),
+                (
+                    "mergeable_state",
+                    json!(match pr.mergeable {
+                        Some(true) => "clean",
+                        Some(false) => "dirty",
+                        None => "unknown",
+                    }),
+                ),
                 ("merged_by", Value::Null),
                 ("comments", json!(0)),
                 ("review_comments", json!(0)),

@@ -159,6 +159,43 @@ impl Client {
         Ok(items)
     }
 
+    /// A paged list whose pages are `P` (a bare array, or an object wrapping one: check runs,
+    /// combined statuses), items taken out by `items`. The first page is asked with
+    /// `If-None-Match: etag`: on 304 nothing more is asked ([`Conditional::NotModified`]); else
+    /// every page is read (at most `max_pages`) and the first page's ETag returned. Lists whose
+    /// changes show on the first page (sorted by update, newest first, or short) poll for one call.
+    pub fn get_pages_conditional<P: DeserializeOwned, T>(
+        &self,
+        path: &str,
+        etag: Option<&str>,
+        max_pages: usize,
+        items: impl Fn(P) -> Vec<T>,
+    ) -> anyhow::Result<Conditional<Vec<T>>> {
+        let what = format!("GET {}", path.split('?').next().unwrap_or(path));
+        let mut out = Vec::new();
+        let mut next = Some(path.to_string());
+        let mut first_etag = None;
+        let mut pages = 0;
+        while let Some(page) = next.take() {
+            if pages == max_pages.max(1) {
+                bail!("{what}: GitHub sent more than {pages} pages; stopping");
+            }
+            let reply = self.send(Method::GET, &page, None, if pages == 0 { etag } else { None })?;
+            pages += 1;
+            match reply.status {
+                304 if pages == 1 => return Ok(Conditional::NotModified),
+                200 => {}
+                _ => return Err(self.fail(&what, &reply)),
+            }
+            if pages == 1 {
+                first_etag = reply.header("etag").map(str::to_string);
+            }
+            out.extend(items(self.decode::<P>(&reply, &what)?));
+            next = reply.header("link").and_then(next_link).map(str::to_string);
+        }
+        Ok(Conditional::Modified(out, first_etag))
+    }
+
     /// GET with `If-None-Match`: [`Conditional::NotModified`] on 304, else the document and its
     /// new ETag. (GitHub does not count a 304 against the rate limit: the way to poll.)
     pub fn get_conditional<T: DeserializeOwned>(&self, path: &str, etag: Option<&str>) -> anyhow::Result<Conditional<T>> {

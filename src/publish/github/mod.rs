@@ -5,6 +5,8 @@
 //! process's one HTTP client and retry policy (`crate::net::http`).
 
 mod client;
+pub mod fork;
+pub mod pulls;
 pub mod types;
 
 pub use client::erased::Body as JsonBody;
@@ -16,7 +18,7 @@ use anyhow::{anyhow, bail, Context};
 use git2::{Cred, Direction, PushOptions, RemoteCallbacks, Repository, Signature};
 use reqwest::Method;
 use std::time::{Duration, Instant};
-use types::{CreateFork, MergeUpstream, NewPullRequest, PullRequest, User};
+use types::{CreateFork, NewPullRequest, PullRequest, UpdatePullRequestBody, User};
 
 /// The production API and upstream repository.
 pub const DEFAULT_API: &str = "https://api.github.com";
@@ -76,9 +78,18 @@ pub fn resolve_token(explicit: Option<&str>) -> Option<String> {
 #[derive(Debug, Clone, serde::Serialize)]
 #[serde(tag = "state", rename_all = "lowercase")]
 pub enum ForkState {
-    Exists { full_name: String },
-    Missing { would_create: String },
-    Unknown { reason: String },
+    Exists {
+        full_name: String,
+        /// The open pull request from the branch: a real run adds a commit to it (an iteration).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        open_pull_request: Option<String>,
+    },
+    Missing {
+        would_create: String,
+    },
+    Unknown {
+        reason: String,
+    },
 }
 
 #[allow(non_snake_case)]
@@ -89,7 +100,11 @@ impl ForkState {
 
     pub fn describe(&self) -> String {
         match self {
-            ForkState::Exists { full_name } => format!("{full_name} (exists; reused)"),
+            ForkState::Exists {
+                full_name,
+                open_pull_request: Some(url),
+            } => format!("{full_name} (exists; the branch's pull request is open: {url}, so a real run adds a commit to it)"),
+            ForkState::Exists { full_name, .. } => format!("{full_name} (exists; reused)"),
             ForkState::Missing { would_create } => format!("{would_create} (would be created)"),
             ForkState::Unknown { reason } => format!("not checked: {reason}"),
         }
@@ -110,6 +125,15 @@ impl Client {
             }
         }
         let user: User = serde_json::from_slice(&reply.body).unwrap_or_default();
+        if user.login.is_empty() {
+            bail!("GitHub's /user answer has no login");
+        }
+        Ok(user.login)
+    }
+
+    /// The token's user, without checking scopes (for reading: `status`).
+    pub fn login_name(&self) -> anyhow::Result<String> {
+        let user: User = self.get_as("/user", "checking the token")?;
         if user.login.is_empty() {
             bail!("GitHub's /user answer has no login");
         }
@@ -142,8 +166,9 @@ impl Client {
         Ok((name, email))
     }
 
-    /// Read-only: does the fork exist? (Used by dry runs, which write nothing.)
-    pub fn fork_state(&self, upstream_repo: &str) -> anyhow::Result<ForkState> {
+    /// Read-only: does the fork exist, and is a pull request open from `branch` into `base`?
+    /// (Used by dry runs, which write nothing.)
+    pub fn fork_state(&self, upstream_repo: &str, branch: &str, base: &str) -> anyhow::Result<ForkState> {
         let owner = match &self.settings.fork_owner {
             Some(o) => o.clone(),
             None => self.login()?,
@@ -151,7 +176,10 @@ impl Client {
         let full = format!("{owner}/{}", Self::repo_name(upstream_repo));
         let reply = self.request(Method::GET, &format!("/repos/{full}"), None)?;
         Ok(match reply.status {
-            200 => ForkState::Exists { full_name: full },
+            200 => ForkState::Exists {
+                full_name: full,
+                open_pull_request: open_pr(self, upstream_repo, &format!("{owner}:{branch}"), base)?.map(|p| p.html_url),
+            },
             404 => ForkState::Missing { would_create: full },
             _ => ForkState::Unknown(self.fail("checking the fork", &reply).to_string()),
         })
@@ -181,6 +209,13 @@ pub struct PublishOutcome {
     /// False when the fork's branch already held exactly this change.
     pub pushed: bool,
     pub commit: String,
+    /// A review iteration: the commit was added on top of the open pull request's branch.
+    pub iteration: bool,
+    /// Files of the folder that others changed on the branch, kept in the new commit.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub kept_from_branch: Vec<String>,
+    /// The generated section of the open pull request's body was updated.
+    pub body_updated: bool,
 }
 
 /// Fork, sync, push, open: every step idempotent.
@@ -202,31 +237,42 @@ pub fn publish(
 
     // Sync the fork's base branch, so the push carries only the new objects.
     progress(&format!("syncing {fork_full}:{} with upstream", req.base_branch));
-    let reply = client.request(
-        Method::POST,
-        &format!("/repos/{fork_full}/merge-upstream"),
-        Some(&MergeUpstream { branch: &req.base_branch }),
-    )?;
-    let fork_synced = reply.status == 200;
-    match reply.status {
-        200 => {}
-        409 | 422 => {
-            let why: types::ErrorBody = serde_json::from_slice(&reply.body).unwrap_or_default();
-            progress(&format!(
-                "GitHub could not sync {fork_full}:{} ({}); pushing anyway, which may upload more",
-                req.base_branch,
-                if why.message.is_empty() { "refused" } else { &why.message }
-            ))
-        }
-        _ => return Err(client.fail("syncing the fork", &reply)),
+    let synced = fork::merge_upstream(client, &fork_full, &req.base_branch)?;
+    if let fork::Synced::Refused { message, .. } = &synced {
+        progress(&format!(
+            "GitHub could not sync {fork_full}:{} ({message}); pushing anyway, which may upload more (`connector-publish fork sync` explains)",
+            req.base_branch
+        ));
     }
+    let fork_synced = matches!(synced, fork::Synced::Synced { .. });
 
-    let (commit, pushed) = push(client, repo, plan, &clone_url, req, author, fork_synced, progress)?;
-
-    // Find or open the pull request.
+    // An open pull request from the branch makes this run a review iteration.
     let head = format!("{owner}:{}", req.branch);
-    if let Some(pr) = open_pr(client, &req.upstream_repo, &head, &req.base_branch)? {
-        return Ok(outcome(&pr, true, &fork_full, req, pushed, &commit));
+    let open = open_pr(client, &req.upstream_repo, &head, &req.base_branch)?;
+    let pushed = push(client, repo, plan, &clone_url, req, author, fork_synced, open.is_some(), progress)?;
+
+    if let Some(pr) = open {
+        // The title and the author's own text stay; only the generated section is replaced.
+        let mut body_updated = false;
+        if pushed.pushed {
+            let current = pr.body.clone().unwrap_or_default();
+            let body = crate::publish::pr::replace_generated(&current, &req.body);
+            if body != current {
+                progress(&format!("updating the generated section of #{}'s description", pr.number));
+                let reply = client.request(
+                    Method::PATCH,
+                    &format!("/repos/{}/pulls/{}", req.upstream_repo, pr.number),
+                    Some(&UpdatePullRequestBody { body: &body }),
+                )?;
+                if reply.status != 200 {
+                    return Err(client.fail("updating the pull request's description", &reply));
+                }
+                body_updated = true;
+            }
+        }
+        let mut done = outcome(&pr, true, &fork_full, req, &pushed);
+        done.body_updated = body_updated;
+        return Ok(done);
     }
     progress(&format!("opening the pull request on {}", req.upstream_repo));
     let reply = client.request(
@@ -243,26 +289,37 @@ pub fn publish(
     match reply.status {
         201 => {
             let pr: PullRequest = client.decode(&reply, "opening the pull request")?;
-            Ok(outcome(&pr, false, &fork_full, req, pushed, &commit))
+            Ok(outcome(&pr, false, &fork_full, req, &pushed))
         }
         422 => match open_pr(client, &req.upstream_repo, &head, &req.base_branch)? {
-            Some(pr) => Ok(outcome(&pr, true, &fork_full, req, pushed, &commit)),
+            Some(pr) => Ok(outcome(&pr, true, &fork_full, req, &pushed)),
             None => Err(client.fail("opening the pull request", &reply)),
         },
         _ => Err(client.fail("opening the pull request", &reply)),
     }
 }
 
-fn outcome(pr: &PullRequest, existing: bool, fork: &str, req: &PublishRequest, pushed: bool, commit: &str) -> PublishOutcome {
+fn outcome(pr: &PullRequest, existing: bool, fork: &str, req: &PublishRequest, pushed: &Pushed) -> PublishOutcome {
     PublishOutcome {
         url: pr.html_url.clone(),
         number: pr.number,
         existing,
         fork: fork.to_string(),
         branch: req.branch.clone(),
-        pushed,
-        commit: commit.to_string(),
+        pushed: pushed.pushed,
+        commit: pushed.commit.to_string(),
+        iteration: pushed.iteration,
+        kept_from_branch: pushed.kept_from_branch.clone(),
+        body_updated: false,
     }
+}
+
+/// What the push did.
+struct Pushed {
+    commit: String,
+    pushed: bool,
+    iteration: bool,
+    kept_from_branch: Vec<String>,
 }
 
 fn open_pr(client: &Client, upstream: &str, head: &str, base: &str) -> anyhow::Result<Option<PullRequest>> {
@@ -338,9 +395,11 @@ fn git_callbacks(token: &str) -> RemoteCallbacks<'static> {
     cb
 }
 
-/// Push the plan's commit to the fork's branch. An identical branch is left alone; a branch with
-/// other content is only replaced with `--force-push`. When the fork is in sync with upstream,
-/// the push is a thin pack (see `thin_push`); libgit2's push is the fallback.
+/// Push the plan's commit to the fork's branch. An identical branch is left alone. A branch whose
+/// pull request is open (`iterate`) gets a new commit on top of its tip, a fast-forward that keeps
+/// whatever is there (see `plan::iteration`); any other branch with other content is only
+/// replaced with `--force-push`. When the fork is in sync with upstream, the push is a thin pack
+/// (see `thin_push`); libgit2's push is the fallback.
 #[allow(clippy::too_many_arguments)]
 fn push(
     client: &Client,
@@ -350,8 +409,9 @@ fn push(
     req: &PublishRequest,
     author: &Signature,
     fork_synced: bool,
+    iterate: bool,
     progress: &mut dyn FnMut(&str),
-) -> anyhow::Result<(String, bool)> {
+) -> anyhow::Result<Pushed> {
     let branch_ref = format!("refs/heads/{}", req.branch);
     crate::net::configure_git();
     crate::git_http::authorize(url, "x-access-token", &client.token);
@@ -363,11 +423,14 @@ fn push(
             .with_context(|| format!("cannot reach your fork at {}", redact(url)))?;
         connection.list()?.iter().find(|h| h.name() == branch_ref).map(|h| h.oid())
     };
+    let mut iteration = None;
     if let Some(oid) = existing {
-        // Bring the branch's commit here to compare contents (cheap: it shares our objects).
-        if repo.find_commit(oid).is_err() {
+        // Bring the branch's commit here to compare contents (cheap: it shares our objects); for
+        // an iteration, with the history that holds the author's last commit on it.
+        let depth = if iterate { crate::plan::iteration::HISTORY } else { 1 };
+        if repo.find_commit(oid).is_err() || iterate {
             let mut options = git2::FetchOptions::new();
-            options.remote_callbacks(git_callbacks(&client.token)).depth(1);
+            options.remote_callbacks(git_callbacks(&client.token)).depth(depth);
             remote
                 .fetch(
                     &[&format!("+{branch_ref}:refs/connector-publish/fork-branch")],
@@ -387,25 +450,72 @@ fn push(
                 .map(|e| e.id());
         if same {
             progress(&format!("{} on your fork already holds this change; nothing to push", req.branch));
-            return Ok((oid.to_string(), false));
+            return Ok(Pushed {
+                commit: oid.to_string(),
+                pushed: false,
+                iteration: iterate,
+                kept_from_branch: Vec::new(),
+            });
         }
-        if !req.force_push {
+        if iterate {
+            match crate::plan::iteration::commit_on(repo, plan, oid, author, &iteration_message(&req.title))? {
+                None => {
+                    progress(&format!("{} on your fork already holds this change; nothing to push", req.branch));
+                    return Ok(Pushed {
+                        commit: oid.to_string(),
+                        pushed: false,
+                        iteration: true,
+                        kept_from_branch: Vec::new(),
+                    });
+                }
+                Some(i) => {
+                    if !i.kept_from_branch.is_empty() {
+                        progress(&format!(
+                            "kept the changes others made on the branch to {}",
+                            i.kept_from_branch.join(", ")
+                        ));
+                    }
+                    iteration = Some(i);
+                }
+            }
+        } else if !req.force_push {
             bail!(
-                "the branch `{}` on your fork already holds other content; choose another branch with --branch, or replace it with --force-push",
+                "the branch `{}` on your fork already holds other content and has no open pull request; choose another branch with --branch, or replace it with --force-push",
                 req.branch
             );
         }
     }
-    let commit = crate::plan::commit(repo, plan, author, &req.title)?;
-    progress(&format!("pushing {} to {}", req.branch, redact(url)));
-    if fork_synced {
+    let (commit, base, force) = match &iteration {
+        Some(i) => (i.commit, existing.expect("an iteration has a branch"), false),
+        None => {
+            let message = crate::plan::iteration::message(repo, plan, &req.title)?;
+            (crate::plan::commit(repo, plan, author, &message)?, plan.base_commit, req.force_push)
+        }
+    };
+    let done = |pushed: bool| Pushed {
+        commit: commit.to_string(),
+        pushed,
+        iteration: iteration.is_some(),
+        kept_from_branch: iteration.as_ref().map(|i| i.kept_from_branch.clone()).unwrap_or_default(),
+    };
+    progress(&format!(
+        "pushing {} to {}{}",
+        req.branch,
+        redact(url),
+        if iteration.is_some() {
+            " (a new commit on the pull request's branch)"
+        } else {
+            ""
+        }
+    ));
+    if fork_synced || iteration.is_some() {
         let thin = crate::publish::thin_push::ThinPush {
             http: &client.http,
             retry: client.retry(),
             repo,
             url,
             token: &client.token,
-            base: plan.base_commit,
+            base,
             commit,
             refname: &branch_ref,
             old: existing,
@@ -413,7 +523,7 @@ fn push(
         match thin.run() {
             Ok(pushed) => {
                 progress(&format!("pushed {} bytes", pushed.bytes));
-                return Ok((commit.to_string(), true));
+                return Ok(done(true));
             }
             Err(e) => progress(&format!("{e:#}; pushing the usual way")),
         }
@@ -429,14 +539,22 @@ fn push(
         });
         let mut options = PushOptions::new();
         options.remote_callbacks(cb);
-        let force = if req.force_push { "+" } else { "" };
+        let force = if force { "+" } else { "" };
         remote
             .push(&[&format!("{force}{commit}:{branch_ref}")], Some(&mut options))
             .map_err(crate::net::git_error)
             .with_context(|| format!("pushing to {}", redact(url)))?;
     }
     if let Some(why) = rejection {
+        if iteration.is_some() {
+            bail!("your fork rejected the push ({why}): the branch moved while this ran; run submit again (it builds on the new tip)");
+        }
         bail!("your fork rejected the push ({why}); if the branch moved, run again, or use --force-push to replace it");
     }
-    Ok((commit.to_string(), true))
+    Ok(done(true))
+}
+
+/// The message of a review iteration's commit.
+fn iteration_message(title: &str) -> String {
+    format!("{title}: changes after review")
 }

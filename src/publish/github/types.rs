@@ -56,6 +56,229 @@ pub struct PullRequest {
     pub head: Option<Branch>,
     #[serde(default)]
     pub base: Option<Branch>,
+    /// The description, `null` when empty.
+    #[serde(default)]
+    pub body: Option<String>,
+    #[serde(default)]
+    pub draft: bool,
+    /// Single-PR shape only: `merged`, `mergeable` (`null` while GitHub computes it) and
+    /// `mergeable_state` (`clean`, `dirty` = conflicts, `behind`, `blocked`, `unstable`, …).
+    #[serde(default)]
+    pub merged: Option<bool>,
+    #[serde(default)]
+    pub merged_at: Option<String>,
+    #[serde(default)]
+    pub mergeable: Option<bool>,
+    #[serde(default)]
+    pub mergeable_state: Option<String>,
+    #[serde(default)]
+    pub labels: Vec<Label>,
+    #[serde(default)]
+    pub user: Option<Account>,
+    #[serde(default)]
+    pub updated_at: Option<String>,
+}
+
+impl PullRequest {
+    /// open, draft, merged or closed.
+    pub fn state_word(&self) -> &'static str {
+        match self.state.as_deref() {
+            Some("open") if self.draft => "draft",
+            Some("open") => "open",
+            _ if self.merged == Some(true) || self.merged_at.is_some() => "merged",
+            _ => "closed",
+        }
+    }
+}
+
+/// A label on an issue or pull request.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+pub struct Label {
+    #[serde(default)]
+    pub name: String,
+}
+
+/// An account named inside an answer (simple-user).
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+pub struct Account {
+    #[serde(default)]
+    pub login: String,
+    #[serde(rename = "type", default)]
+    pub kind: Option<String>,
+}
+
+/// `GET /repos/{o}/{r}/commits/{ref}/check-runs`: a wrapped, paged list.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct CheckRuns {
+    #[serde(default)]
+    pub total_count: u64,
+    #[serde(default)]
+    pub check_runs: Vec<CheckRun>,
+}
+
+/// One check run (check-run).
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct CheckRun {
+    #[serde(default)]
+    pub id: u64,
+    #[serde(default)]
+    pub name: String,
+    /// queued, in_progress, completed (and waiting, requested, pending).
+    #[serde(default)]
+    pub status: String,
+    /// success, failure, neutral, cancelled, skipped, timed_out, action_required, stale; `null`
+    /// until completed.
+    #[serde(default)]
+    pub conclusion: Option<String>,
+    #[serde(default)]
+    pub html_url: Option<String>,
+    #[serde(default)]
+    pub details_url: Option<String>,
+    #[serde(default)]
+    pub output: CheckOutput,
+}
+
+/// A check run's `output`.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct CheckOutput {
+    #[serde(default)]
+    pub title: Option<String>,
+    #[serde(default)]
+    pub summary: Option<String>,
+    #[serde(default)]
+    pub text: Option<String>,
+    #[serde(default)]
+    pub annotations_count: u64,
+}
+
+/// `GET /repos/{o}/{r}/check-runs/{id}/annotations` (check-annotation).
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct Annotation {
+    #[serde(default)]
+    pub path: String,
+    #[serde(default)]
+    pub start_line: Option<u64>,
+    #[serde(default)]
+    pub annotation_level: Option<String>,
+    #[serde(default)]
+    pub title: Option<String>,
+    #[serde(default)]
+    pub message: String,
+}
+
+/// `GET /repos/{o}/{r}/commits/{ref}/status` (combined-commit-status).
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct CombinedStatus {
+    /// failure, pending or success.
+    #[serde(default)]
+    pub state: String,
+    #[serde(default)]
+    pub statuses: Vec<CommitStatus>,
+}
+
+/// One commit status (simple-commit-status).
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct CommitStatus {
+    #[serde(default)]
+    pub context: String,
+    /// error, failure, pending, success.
+    #[serde(default)]
+    pub state: String,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub target_url: Option<String>,
+}
+
+/// `GET /repos/{o}/{r}/pulls/{n}/reviews` (pull-request-review).
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct Review {
+    #[serde(default)]
+    pub id: u64,
+    #[serde(default)]
+    pub user: Option<Account>,
+    /// APPROVED, CHANGES_REQUESTED, COMMENTED, DISMISSED, PENDING.
+    #[serde(default)]
+    pub state: String,
+    #[serde(default)]
+    pub body: Option<String>,
+    #[serde(default)]
+    pub submitted_at: Option<String>,
+}
+
+/// `GET /repos/{o}/{r}/pulls/{n}/comments` (pull-request-review-comment).
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct ReviewComment {
+    #[serde(default)]
+    pub id: u64,
+    #[serde(default)]
+    pub path: String,
+    /// `null` when the comment is outdated (its line is no longer in the diff).
+    #[serde(default)]
+    pub line: Option<u64>,
+    #[serde(default)]
+    pub original_line: Option<u64>,
+    #[serde(default)]
+    pub position: Option<u64>,
+    #[serde(default)]
+    pub in_reply_to_id: Option<u64>,
+    #[serde(default)]
+    pub user: Option<Account>,
+    #[serde(default)]
+    pub body: String,
+    #[serde(default)]
+    pub html_url: Option<String>,
+    #[serde(default)]
+    pub created_at: Option<String>,
+}
+
+/// `GET /repos/{o}/{r}/issues/{n}/comments` (issue-comment).
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct IssueComment {
+    #[serde(default)]
+    pub id: u64,
+    #[serde(default)]
+    pub user: Option<Account>,
+    #[serde(default)]
+    pub body: String,
+    #[serde(default)]
+    pub created_at: Option<String>,
+}
+
+/// `GET /repos/{o}/{r}/compare/{base}...{head}` (commit-comparison).
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct Comparison {
+    /// diverged, ahead, behind, identical.
+    #[serde(default)]
+    pub status: String,
+    #[serde(default)]
+    pub ahead_by: u64,
+    #[serde(default)]
+    pub behind_by: u64,
+}
+
+/// `GET /repos/{o}/{r}/branches` (short-branch).
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct BranchSummary {
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub commit: CommitRef,
+    #[serde(default)]
+    pub protected: bool,
+}
+
+/// A commit named inside an answer.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct CommitRef {
+    #[serde(default)]
+    pub sha: String,
+}
+
+/// `PATCH /repos/{o}/{r}/pulls/{n}`: only the body (the title is the author's).
+#[derive(Debug, Serialize)]
+pub struct UpdatePullRequestBody<'a> {
+    pub body: &'a str,
 }
 
 /// A pull request's `head` or `base`.

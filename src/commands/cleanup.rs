@@ -1,0 +1,115 @@
+//! `connector-publish cleanup`: delete the fork's branches whose pull requests are all merged or
+//! closed, after asking (`--yes`), or only list them (`--dry-run`). Never the default branch, a
+//! protected branch, a branch with an open pull request, or one with commits its pull request
+//! never had.
+
+use crate::cli::Exit;
+use crate::publish::github::{self, fork, pulls, Client};
+use crate::report::fork::{BranchLine, CleanupReport};
+use anyhow::{anyhow, bail};
+use std::io::Write;
+
+#[derive(Debug, Clone)]
+pub struct CleanupOptions {
+    pub yes: bool,
+    pub dry_run: bool,
+    pub json: bool,
+    pub interactive: bool,
+    pub github: github::Settings,
+}
+
+pub fn run(options: &CleanupOptions, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<Exit> {
+    let token = github::resolve_token(options.github.token.as_deref())
+        .ok_or_else(|| anyhow!("no GitHub token: pass --token, set GH_TOKEN or GITHUB_TOKEN, or sign in with `gh auth login`"))?;
+    let client = Client::new(&options.github, token)?;
+    let login = client.login()?;
+    let owner = options.github.fork_owner.clone().unwrap_or(login);
+    let upstream = &options.github.upstream_repo;
+    let mut report = CleanupReport {
+        fork: None,
+        dry_run: options.dry_run,
+        branches: Vec::new(),
+    };
+    let Some(repo) = fork::find(&client, upstream, &owner)? else {
+        return finish(&report, options.json, out);
+    };
+    let fork_name = repo.full_name.clone();
+    report.fork = Some(fork_name.clone());
+    let default = repo.default_branch.clone().unwrap_or_else(|| "dev".into());
+    for branch in fork::branches(&client, &fork_name)? {
+        report.branches.push(classify(&client, upstream, &owner, &default, branch)?);
+    }
+    let count = report.candidates().count();
+    if count == 0 || options.dry_run {
+        return finish(&report, options.json, out);
+    }
+    if !options.yes {
+        if !options.interactive || options.json {
+            bail!("cleanup deletes branches on your fork; confirm with --yes when there is no terminal to ask on (see them first with --dry-run)");
+        }
+        report.human(out)?;
+        let question = format!("Delete {count} branch{} on {fork_name}?", if count == 1 { "" } else { "es" });
+        if !crate::output::ask(&question, false, out)? {
+            writeln!(err, "Nothing was deleted.")?;
+            return Ok(Exit::Ok);
+        }
+    }
+    for line in report.branches.iter_mut().filter(|b| b.action == "delete") {
+        let deleted = fork::delete_branch(&client, &fork_name, &line.name)?;
+        line.action = if deleted { "deleted" } else { "gone" }.into();
+    }
+    finish(&report, options.json, out)
+}
+
+fn finish(report: &CleanupReport, json: bool, out: &mut dyn Write) -> anyhow::Result<Exit> {
+    if json {
+        crate::report::write_json(report, out)?;
+    } else {
+        report.human(out)?;
+    }
+    Ok(Exit::Ok)
+}
+
+/// Whether a branch goes, and why not.
+fn classify(
+    client: &Client,
+    upstream: &str,
+    owner: &str,
+    default: &str,
+    branch: github::types::BranchSummary,
+) -> anyhow::Result<BranchLine> {
+    let kept = |name: String, sha: String, pulls: Vec<String>, reason: &str| BranchLine {
+        name,
+        sha,
+        pulls,
+        action: "kept".into(),
+        reason: Some(reason.to_string()),
+    };
+    let sha = branch.commit.sha.clone();
+    if branch.name == default {
+        return Ok(kept(branch.name, sha, Vec::new(), "the fork's default branch"));
+    }
+    if branch.protected {
+        return Ok(kept(branch.name, sha, Vec::new(), "protected"));
+    }
+    let prs = pulls::for_head(client, upstream, owner, &branch.name)?;
+    let listed: Vec<String> = prs.iter().map(|p| format!("#{} {}", p.number, p.state_word())).collect();
+    if let Some(open) = prs.iter().find(|p| matches!(p.state_word(), "open" | "draft")) {
+        let reason = format!("pull request #{} is open", open.number);
+        return Ok(kept(branch.name, sha, listed, &reason));
+    }
+    let Some(newest) = prs.first() else {
+        return Ok(kept(branch.name, sha, listed, "no pull request"));
+    };
+    if newest.head.as_ref().and_then(|h| h.sha.as_deref()) != Some(sha.as_str()) {
+        let reason = format!("it has commits that #{} did not have", newest.number);
+        return Ok(kept(branch.name, sha, listed, &reason));
+    }
+    Ok(BranchLine {
+        name: branch.name,
+        sha,
+        pulls: listed,
+        action: "delete".into(),
+        reason: None,
+    })
+}

@@ -1,0 +1,44 @@
+//! `connector-publish fork sync`: bring the fork's base branch up to date with upstream
+//! (GitHub's merge-upstream, as `submit` does before it pushes), and explain a refusal.
+
+use crate::cli::Exit;
+use crate::publish::github::{self, fork, Client};
+use crate::report::fork::SyncReport;
+use anyhow::{anyhow, bail};
+use std::io::Write;
+
+#[derive(Debug, Clone)]
+pub struct ForkSyncOptions {
+    /// The branch to sync (upstream's base branch, `dev`).
+    pub branch: String,
+    pub json: bool,
+    pub github: github::Settings,
+}
+
+pub fn sync(options: &ForkSyncOptions, out: &mut dyn Write) -> anyhow::Result<Exit> {
+    let token = github::resolve_token(options.github.token.as_deref())
+        .ok_or_else(|| anyhow!("no GitHub token: pass --token, set GH_TOKEN or GITHUB_TOKEN, or sign in with `gh auth login`"))?;
+    let client = Client::new(&options.github, token)?;
+    let login = client.login()?;
+    let owner = options.github.fork_owner.clone().unwrap_or(login);
+    let upstream = &options.github.upstream_repo;
+    let Some(repo) = fork::find(&client, upstream, &owner)? else {
+        bail!("{owner} has no fork of {upstream}; `connector-publish submit` creates one");
+    };
+    let synced = fork::merge_upstream(&client, &repo.full_name, &options.branch)?;
+    let advice = synced.advice(&repo.full_name, &options.branch, upstream);
+    let refused = matches!(synced, fork::Synced::Refused { .. });
+    let report = SyncReport {
+        fork: repo.full_name.clone(),
+        branch: options.branch.clone(),
+        upstream: upstream.clone(),
+        synced,
+        advice,
+    };
+    if options.json {
+        crate::report::write_json(&report, out)?;
+    } else {
+        report.human(out)?;
+    }
+    Ok(if refused { Exit::Failure } else { Exit::Ok })
+}

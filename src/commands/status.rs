@@ -1,0 +1,179 @@
+//! `connector-publish status [PR | folder | branch]`: where a pull request stands (state,
+//! mergeability, the CLA, checks with the first lines of failures, reviews, review comments), or
+//! without an argument the user's open pull requests. `--watch` refreshes with conditional
+//! requests, backing off while nothing changes, prints only the lines that changed, and stops
+//! when the pull request is merged or closed.
+
+use crate::cli::{Exit, UsageError};
+use crate::output::{paint, DIM, WARNING};
+use crate::publish::github::{self, pulls, Client};
+use crate::report::status::{ListReport, StatusReport};
+use anyhow::{anyhow, bail};
+use std::collections::HashSet;
+use std::io::Write;
+use std::path::Path;
+use std::time::Duration;
+
+#[derive(Debug, Clone)]
+pub struct StatusOptions {
+    /// A number (`123`, `#123`, a pull request URL), a connector folder, or a branch of the fork.
+    pub target: Option<String>,
+    pub watch: bool,
+    /// The first pause of `--watch`; it doubles while nothing changes, up to `max_interval`.
+    pub interval: Duration,
+    pub max_interval: Duration,
+    pub json: bool,
+    /// For the CLA reply on behalf of an employer.
+    pub company: Option<String>,
+    /// Config `branch-prefix`, to find a folder's branch.
+    pub branch_prefix: Option<String>,
+    pub github: github::Settings,
+}
+
+pub fn run(options: &StatusOptions, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<Exit> {
+    let token = github::resolve_token(options.github.token.as_deref())
+        .ok_or_else(|| anyhow!("no GitHub token: pass --token, set GH_TOKEN or GITHUB_TOKEN, or sign in with `gh auth login`"))?;
+    let client = Client::new(&options.github, token)?;
+    let upstream = &options.github.upstream_repo;
+    let Some(target) = options.target.as_deref() else {
+        if options.watch {
+            return Err(UsageError("--watch follows one pull request: give its number, folder or branch".into()).into());
+        }
+        let login = client.login_name()?;
+        let report = ListReport::new(&login, upstream, &pulls::open_by(&client, upstream, &login)?);
+        if options.json {
+            crate::report::write_json(&report, out)?;
+        } else {
+            report.human(out)?;
+        }
+        return Ok(Exit::Ok);
+    };
+    let number = resolve(&client, options, target)?;
+    let mut watch = pulls::PullWatch::new(upstream, number);
+    watch.refresh(&client)?;
+    let mut report = StatusReport::new(&watch.snapshot, options.company.as_deref());
+    if !options.watch {
+        if options.json {
+            crate::report::write_json(&report, out)?;
+        } else {
+            report.human(out)?;
+        }
+        return Ok(Exit::Ok);
+    }
+
+    // --watch: the whole report once, then only what changed.
+    let mut shown: HashSet<String> = HashSet::new();
+    print_changes(&report, &mut shown, options.json, out)?;
+    let mut pause = options.interval;
+    while matches!(report.state.as_str(), "open" | "draft") {
+        std::thread::sleep(pause);
+        let changed = match watch.refresh(&client) {
+            Ok(changed) => changed,
+            // A watch runs for days: GitHub being down or slow for a while does not end it; a
+            // refusal (a revoked token, a pull request gone) does.
+            Err(e) if !is_refusal(&e) => {
+                pause = options.max_interval;
+                writeln!(err, "{} {e:#}; looking again in {} s", paint(WARNING, "warning:"), pause.as_secs())?;
+                continue;
+            }
+            Err(e) => return Err(e),
+        };
+        if changed {
+            report = StatusReport::new(&watch.snapshot, options.company.as_deref());
+            print_changes(&report, &mut shown, options.json, out)?;
+            pause = options.interval;
+        } else {
+            pause = (pause * 2).min(options.max_interval);
+            tracing::debug!("no change; next look in {} ms", pause.as_millis());
+        }
+    }
+    if !options.json {
+        writeln!(err, "{}", paint(DIM, format!("#{number} is {}; stopped watching", report.state)))?;
+    }
+    Ok(Exit::Ok)
+}
+
+/// An answer that asking again will not change: 401, 403 (but a rate limit, which the retry
+/// policy waits out or reports as "run again later"), 404, 410, 422.
+fn is_refusal(error: &anyhow::Error) -> bool {
+    error
+        .downcast_ref::<github::ApiError>()
+        .is_some_and(|e| matches!(e.status, 401 | 403 | 404 | 410 | 422))
+}
+
+/// Print the lines not printed before (JSON: the whole report, one line, when anything changed).
+fn print_changes(report: &StatusReport, shown: &mut HashSet<String>, json: bool, out: &mut dyn Write) -> anyhow::Result<()> {
+    if json {
+        serde_json::to_writer(&mut *out, report)?;
+        writeln!(out)?;
+        return Ok(out.flush()?);
+    }
+    let lines = report.lines();
+    let first = shown.is_empty();
+    let fresh: Vec<&String> = lines.iter().filter(|l| !shown.contains(*l)).collect();
+    if !first && !fresh.is_empty() {
+        writeln!(out, "{}", paint(DIM, format!("--- #{} changed:", report.number)))?;
+    }
+    for line in fresh {
+        writeln!(out, "{line}")?;
+    }
+    shown.extend(lines);
+    Ok(out.flush()?)
+}
+
+/// The pull request's number from what was given.
+fn resolve(client: &Client, options: &StatusOptions, target: &str) -> anyhow::Result<u64> {
+    let trimmed = target.trim().trim_start_matches('#');
+    if let Ok(n) = trimmed.parse::<u64>() {
+        return Ok(n);
+    }
+    if let Some((_, n)) = trimmed.rsplit_once("/pull/") {
+        let n = n.split(['/', '#', '?']).next().unwrap_or_default();
+        return n
+            .parse()
+            .map_err(|_| UsageError(format!("`{target}` is not a pull request URL")).into());
+    }
+    let login = client.login_name()?;
+    let owner = options.github.fork_owner.clone().unwrap_or(login);
+    let upstream = &options.github.upstream_repo;
+    let branches = if Path::new(target).is_dir() {
+        folder_branches(Path::new(target), options.branch_prefix.as_deref())?
+    } else {
+        crate::plan::branch::check(target).map_err(|e| UsageError(format!("`{target}` is not a number, a folder or a branch: {e}")))?;
+        vec![target.to_string()]
+    };
+    let mut found = Vec::new();
+    for branch in &branches {
+        found.extend(pulls::for_head(client, upstream, &owner, branch)?);
+    }
+    found.sort_by_key(|p| std::cmp::Reverse(p.number));
+    match found.first() {
+        Some(p) => Ok(p.number),
+        None => bail!(
+            "no pull request on {upstream} from {}; `connector-publish status` lists your open ones, and `connector-publish submit` opens one",
+            branches.iter().map(|b| format!("{owner}:{b}")).collect::<Vec<_>>().join(" or ")
+        ),
+    }
+}
+
+/// The branches `submit` would have pushed a folder to: from its title, new or update, and from
+/// the folder's own name.
+fn folder_branches(path: &Path, prefix: Option<&str>) -> anyhow::Result<Vec<String>> {
+    use crate::plan::{branch::default_name, Kind};
+    let package = crate::source::folder(path)?;
+    let mut names = Vec::new();
+    let title = package
+        .swagger_value()
+        .and_then(|v| v.pointer("/info/title"))
+        .and_then(|t| t.as_str())
+        .and_then(|t| crate::package::name::safe_folder_name(t).ok());
+    for name in title.into_iter().chain(package.folder_name()) {
+        for kind in [Kind::New, Kind::Update] {
+            let branch = default_name(kind, &name, prefix);
+            if !names.contains(&branch) {
+                names.push(branch);
+            }
+        }
+    }
+    Ok(names)
+}

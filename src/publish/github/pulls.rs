@@ -1,0 +1,175 @@
+//! A pull request after it opened, as GitHub tells it: the pull itself, its checks and statuses
+//! (with the annotations of failed checks), reviews, review comments, the conversation (for the
+//! CLA bot), and how far its base branch moved on. Every list is paged (`Link`), and every call is
+//! conditional (ETag) on a refresh, so `status --watch` costs one 304 per source when nothing
+//! changed (304s do not count against GitHub's rate limit).
+//!
+//! Calls for one pull request: 1 (pull) + 1 per 100 check runs + 1 per 100 statuses + 1 per 100
+//! reviews + 1 per 100 review comments + 1 per 100 comments + 1 (compare) + 1 per failed check
+//! (annotations, at most [`MAX_ANNOTATED`]).
+
+use super::types::{
+    Annotation, CheckRun, CheckRuns, CombinedStatus, CommitStatus, Comparison, IssueComment, PullRequest, Review, ReviewComment,
+};
+use super::{Client, Conditional, MAX_PAGES};
+use std::collections::{BTreeMap, HashMap};
+
+/// The most failed checks whose annotations are read (one call each).
+pub const MAX_ANNOTATED: usize = 5;
+
+/// Everything known about one pull request.
+#[derive(Debug, Clone, Default)]
+pub struct PullSnapshot {
+    pub pull: PullRequest,
+    pub checks: Vec<CheckRun>,
+    pub statuses: Vec<CommitStatus>,
+    /// Annotations of failed check runs, by check-run id.
+    pub annotations: BTreeMap<u64, Vec<Annotation>>,
+    pub reviews: Vec<Review>,
+    pub review_comments: Vec<ReviewComment>,
+    pub comments: Vec<IssueComment>,
+    /// The base branch against the head (open pull requests only).
+    pub comparison: Option<Comparison>,
+}
+
+/// One pull request, refreshed with conditional requests.
+pub struct PullWatch {
+    upstream: String,
+    number: u64,
+    etags: HashMap<String, String>,
+    pub snapshot: PullSnapshot,
+}
+
+impl PullWatch {
+    pub fn new(upstream: &str, number: u64) -> PullWatch {
+        PullWatch {
+            upstream: upstream.to_string(),
+            number,
+            etags: HashMap::new(),
+            snapshot: PullSnapshot::default(),
+        }
+    }
+
+    /// Read what changed since the last refresh (everything, the first time). True when anything
+    /// did.
+    pub fn refresh(&mut self, client: &Client) -> anyhow::Result<bool> {
+        let (up, n) = (self.upstream.clone(), self.number);
+        let mut changed = false;
+        if let Some(pull) = self.one::<PullRequest>(client, &format!("/repos/{up}/pulls/{n}"))? {
+            self.snapshot.pull = pull;
+            changed = true;
+        }
+        let sha = self.snapshot.pull.head.as_ref().and_then(|h| h.sha.clone()).unwrap_or_default();
+        if !sha.is_empty() {
+            let path = format!("/repos/{up}/commits/{sha}/check-runs?per_page=100");
+            if let Some(checks) = self.list(client, &path, |p: CheckRuns| p.check_runs)? {
+                self.snapshot.checks = checks;
+                changed = true;
+            }
+            let path = format!("/repos/{up}/commits/{sha}/status?per_page=100");
+            if let Some(statuses) = self.list(client, &path, |p: CombinedStatus| p.statuses)? {
+                self.snapshot.statuses = statuses;
+                changed = true;
+            }
+        }
+        if let Some(reviews) = self.list(client, &format!("/repos/{up}/pulls/{n}/reviews?per_page=100"), |p: Vec<Review>| p)? {
+            self.snapshot.reviews = reviews;
+            changed = true;
+        }
+        // Newest first, so that any new or edited comment changes the first page's ETag.
+        let path = format!("/repos/{up}/pulls/{n}/comments?per_page=100&sort=updated&direction=desc");
+        if let Some(comments) = self.list(client, &path, |p: Vec<ReviewComment>| p)? {
+            self.snapshot.review_comments = comments;
+            changed = true;
+        }
+        if let Some(comments) = self.list(
+            client,
+            &format!("/repos/{up}/issues/{n}/comments?per_page=100"),
+            |p: Vec<IssueComment>| p,
+        )? {
+            self.snapshot.comments = comments;
+            changed = true;
+        }
+        let base = self.snapshot.pull.base.as_ref().and_then(|b| b.name.clone());
+        if let (Some(base), false, "open" | "draft") = (base, sha.is_empty(), self.snapshot.pull.state_word()) {
+            if let Some(comparison) = self.one::<Comparison>(client, &format!("/repos/{up}/compare/{base}...{sha}"))? {
+                self.snapshot.comparison = Some(comparison);
+                changed = true;
+            }
+        }
+        // Annotations of failed checks: read once per check run (a re-run is a new id).
+        let failed: Vec<u64> = self
+            .snapshot
+            .checks
+            .iter()
+            .filter(|c| is_failure(c.conclusion.as_deref()) && c.output.annotations_count > 0)
+            .map(|c| c.id)
+            .take(MAX_ANNOTATED)
+            .collect();
+        self.snapshot.annotations.retain(|id, _| failed.contains(id));
+        for id in failed {
+            if let std::collections::btree_map::Entry::Vacant(slot) = self.snapshot.annotations.entry(id) {
+                let annotations: Vec<Annotation> = client.get(&format!("/repos/{up}/check-runs/{id}/annotations?per_page=50"))?;
+                slot.insert(annotations);
+                changed = true;
+            }
+        }
+        Ok(changed)
+    }
+
+    fn one<T: serde::de::DeserializeOwned>(&mut self, client: &Client, path: &str) -> anyhow::Result<Option<T>> {
+        match client.get_conditional::<T>(path, self.etags.get(path).map(String::as_str))? {
+            Conditional::NotModified => Ok(None),
+            Conditional::Modified(value, etag) => {
+                self.remember(path, etag);
+                Ok(Some(value))
+            }
+        }
+    }
+
+    fn list<P: serde::de::DeserializeOwned, T>(
+        &mut self,
+        client: &Client,
+        path: &str,
+        items: impl Fn(P) -> Vec<T>,
+    ) -> anyhow::Result<Option<Vec<T>>> {
+        match client.get_pages_conditional(path, self.etags.get(path).map(String::as_str), MAX_PAGES, items)? {
+            Conditional::NotModified => Ok(None),
+            Conditional::Modified(value, etag) => {
+                self.remember(path, etag);
+                Ok(Some(value))
+            }
+        }
+    }
+
+    fn remember(&mut self, path: &str, etag: Option<String>) {
+        match etag {
+            Some(e) => self.etags.insert(path.to_string(), e),
+            None => self.etags.remove(path),
+        };
+    }
+}
+
+/// A check run's or status's conclusion that means it failed.
+pub fn is_failure(conclusion: Option<&str>) -> bool {
+    matches!(
+        conclusion,
+        Some("failure" | "timed_out" | "action_required" | "cancelled" | "error")
+    )
+}
+
+/// The open pull requests on `upstream` opened by `login` (every page of the open list).
+pub fn open_by(client: &Client, upstream: &str, login: &str) -> anyhow::Result<Vec<PullRequest>> {
+    let all: Vec<PullRequest> = client.get_all(&format!("/repos/{upstream}/pulls?state=open&per_page=100"), MAX_PAGES)?;
+    Ok(all
+        .into_iter()
+        .filter(|p| p.user.as_ref().is_some_and(|u| u.login.eq_ignore_ascii_case(login)))
+        .collect())
+}
+
+/// The pull requests (any state) from `owner:branch` on `upstream`, newest first.
+pub fn for_head(client: &Client, upstream: &str, owner: &str, branch: &str) -> anyhow::Result<Vec<PullRequest>> {
+    let head = format!("{owner}:{branch}");
+    let encoded = percent_encoding::utf8_percent_encode(&head, percent_encoding::NON_ALPHANUMERIC).to_string();
+    client.get_all(&format!("/repos/{upstream}/pulls?state=all&head={encoded}&per_page=100"), MAX_PAGES)
+}
