@@ -185,15 +185,128 @@ pub fn todos(text: &str) -> Vec<String> {
     text.lines().filter(|l| l.contains(TODO)).map(|l| l.trim().to_string()).collect()
 }
 
-/// Write a new file, never replacing one that exists; its path.
-pub fn write_new(path: &std::path::Path, bytes: &[u8]) -> anyhow::Result<std::path::PathBuf> {
+/// What `init` did.
+#[derive(Debug, Default)]
+pub struct InitOutcome {
+    pub category: Option<Category>,
+    pub created: Vec<String>,
+    pub kept: Vec<String>,
+    /// What a person must still write or change.
+    pub todo: Vec<String>,
+}
+
+/// Create `path` only if it does not exist (never replacing anything); whether it was created.
+pub fn create_new(path: &std::path::Path, bytes: &[u8]) -> anyhow::Result<bool> {
     use anyhow::Context;
     use std::io::Write;
-    let mut f = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(path)
-        .with_context(|| format!("creating {}", path.display()))?;
-    f.write_all(bytes).with_context(|| format!("writing {}", path.display()))?;
-    Ok(path.to_path_buf())
+    match std::fs::OpenOptions::new().write(true).create_new(true).open(path) {
+        Ok(mut f) => {
+            f.write_all(bytes).with_context(|| format!("writing {}", path.display()))?;
+            Ok(true)
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(false),
+        Err(e) => Err(e).with_context(|| format!("creating {}", path.display())),
+    }
+}
+
+/// What `init` writes around the connector in `path` (created when missing) for `category`
+/// (inferred when not given): only missing files, and what a person must still write.
+pub fn init(path: &std::path::Path, category: Option<Category>) -> anyhow::Result<InitOutcome> {
+    use crate::package::category::{self, INDEPENDENT_PUBLISHER_COLOR};
+    use crate::package::{name, ConnectorPackage, KnownFile};
+    use anyhow::Context;
+    std::fs::create_dir_all(path).with_context(|| format!("creating {}", path.display()))?;
+    let package = ConnectorPackage::load(path)?;
+    let swagger = package.swagger_value().cloned();
+    let properties = package.json_value(KnownFile::ApiProperties).cloned();
+    let category = category.unwrap_or_else(|| category::infer(properties.as_ref()).category);
+    let folder_title = package.folder_name().unwrap_or_else(|| "My Connector".into());
+    let mut outcome = InitOutcome {
+        category: Some(category),
+        ..Default::default()
+    };
+
+    let mut swagger = swagger;
+    if package.swagger_file().is_none() {
+        let title = name::safe_folder_name(&folder_title).unwrap_or_else(|_| "My Connector".into());
+        let skeleton = swagger_skeleton(&title);
+        let bytes = serde_json::to_vec_pretty(&skeleton)?;
+        if create_new(&path.join("apiDefinition.swagger.json"), &bytes)? {
+            outcome.created.push("apiDefinition.swagger.json".into());
+            outcome
+                .todo
+                .push("apiDefinition.swagger.json: the host, the operations, and every TODO value".into());
+        }
+        swagger = Some(skeleton);
+    } else {
+        outcome
+            .kept
+            .push(package.swagger_file().map(|f| f.name.clone()).unwrap_or_default());
+    }
+
+    let mut properties = properties;
+    match package.file(KnownFile::ApiProperties) {
+        None => {
+            let publisher = swagger
+                .as_ref()
+                .and_then(|s| s.pointer("/info/contact/name"))
+                .and_then(Value::as_str)
+                .filter(|n| !n.contains(TODO));
+            let skeleton = properties_skeleton(category, publisher, None);
+            if create_new(&path.join("apiProperties.json"), &serde_json::to_vec_pretty(&skeleton)?)? {
+                outcome.created.push("apiProperties.json".into());
+                outcome.todo.extend(
+                    todos(&serde_json::to_string_pretty(&skeleton)?)
+                        .into_iter()
+                        .map(|t| format!("apiProperties.json: {t}")),
+                );
+            }
+            properties = Some(skeleton);
+        }
+        Some(f) => {
+            outcome.kept.push(f.name.clone());
+            // Never rewritten: say what the category needs changed.
+            let props = properties.as_ref().and_then(|p| p.get("properties"));
+            if category == Category::IndependentPublisher {
+                let color = props
+                    .and_then(|p| p.get("iconBrandColor"))
+                    .and_then(Value::as_str)
+                    .map(str::to_ascii_lowercase);
+                if color.as_deref() != Some(INDEPENDENT_PUBLISHER_COLOR) {
+                    outcome
+                        .todo
+                        .push(format!("{}: set \"iconBrandColor\": \"{INDEPENDENT_PUBLISHER_COLOR}\"", f.name));
+                }
+                for field in ["publisher", "stackOwner"] {
+                    if props
+                        .and_then(|p| p.get(field))
+                        .and_then(Value::as_str)
+                        .is_none_or(|v| v.trim().is_empty())
+                    {
+                        outcome.todo.push(format!("{}: add \"{field}\" under \"properties\"", f.name));
+                    }
+                }
+            }
+        }
+    }
+
+    match package.file(KnownFile::Readme) {
+        Some(f) => outcome.kept.push(f.name.clone()),
+        None => {
+            let text = readme(swagger.as_ref(), properties.as_ref(), category, &folder_title)?;
+            if create_new(&path.join("readme.md"), text.as_bytes())? {
+                outcome.created.push("readme.md".into());
+                outcome.todo.extend(todos(&text).into_iter().map(|t| format!("readme.md: {t}")));
+            }
+        }
+    }
+    if category == Category::IndependentPublisher {
+        if let Some(icon) = package.file(KnownFile::Icon) {
+            outcome.todo.push(format!(
+                "{}: independent publishers submit no icon (submit leaves it out)",
+                icon.name
+            ));
+        }
+    }
+    Ok(outcome)
 }

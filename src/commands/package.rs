@@ -10,7 +10,7 @@ use crate::certpackage::{self, archive::Limits, Inspection, Options, Report};
 use crate::check::Severity;
 use crate::cli::Exit;
 use crate::output::{paint, DIM, EMPHASIS, ERROR, GOOD, HEADER, WARNING};
-use crate::package::{name, Category, ConnectorPackage, KnownFile};
+use crate::package::{ConnectorPackage, KnownFile};
 use anyhow::{anyhow, bail, Context};
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -80,19 +80,6 @@ fn read_capped(path: &Path, limit: u64, what: &str) -> anyhow::Result<Vec<u8>> {
     Ok(bytes)
 }
 
-/// `"certified-connectors/DeepL"` -> (category, folder), rejecting anything else.
-pub fn parse_folder(spec: &str) -> anyhow::Result<(Category, String)> {
-    let spec = spec.trim().trim_end_matches('/');
-    let (category, folder) = spec.split_once('/').ok_or_else(|| {
-        anyhow!("--connector wants \"<category folder>/<connector folder>\", e.g. \"certified-connectors/DeepL\"; got \"{spec}\"")
-    })?;
-    let category = Category::from_folder(category).or_else(|| category.parse().ok()).ok_or_else(|| {
-        anyhow!("--connector: `{category}` is not one of certified-connectors, independent-publisher-connectors, custom-connectors")
-    })?;
-    let folder = name::safe_folder_name(folder).map_err(|e| anyhow!("--connector: {e}"))?;
-    Ok((category, folder))
-}
-
 /// The connector folder to compare with, and its label: read before the package, so that a
 /// wrong name fails fast.
 fn load_comparison(compare: &CompareWith, err: &mut dyn Write, json: bool) -> anyhow::Result<(String, ConnectorPackage)> {
@@ -108,7 +95,8 @@ fn load_comparison(compare: &CompareWith, err: &mut dyn Write, json: bool) -> an
             freshness,
         } => {
             // A malformed value is a usage error (exit 2), like --update's.
-            let (category, folder) = parse_folder(folder).map_err(|e| crate::cli::UsageError(e.to_string()))?;
+            let (category, folder) =
+                crate::plan::Target::parse_folder(folder, "--connector").map_err(|e| crate::cli::UsageError(e.to_string()))?;
             let opened = catalog::open(cache, upstream, *freshness)?;
             if let Some(notice) = &opened.offline_notice {
                 if !json {

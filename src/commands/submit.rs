@@ -179,12 +179,12 @@ fn pipeline(
     }
     if let Some(readme) = &sub.generated_readme {
         // The author's folder gets the readme the pull request carries (never replacing a file).
-        let written = crate::scaffold::write_new(&path.join("readme.md"), readme)?;
-        writeln!(
-            err,
-            "wrote {} (fill in its TODO lines; the pull request can be updated later)",
-            written.display()
-        )?;
+        let written = path.join("readme.md");
+        if !crate::scaffold::create_new(&written, readme)? {
+            bail!("{} appeared meanwhile; nothing was pushed: run again", written.display());
+        }
+        let shown = written.display();
+        writeln!(err, "wrote {shown} (fill in its TODO lines; the pull request can be updated later)")?;
     }
     // No --author and no git identity: the GitHub account's.
     let author = crate::plan::author_or(options.author.as_deref(), || client.identity())?;

@@ -68,14 +68,19 @@ impl Target {
     /// Parse `--update "<category>/<Folder>"`, rejecting anything that is not exactly one
     /// category folder and one safe folder name.
     pub fn parse_update(spec: &str) -> anyhow::Result<(Category, String)> {
+        Self::parse_folder(spec, "--update")
+    }
+
+    /// `<category folder>/<connector folder>` as `flag` takes it (`--update`, `--connector`).
+    pub fn parse_folder(spec: &str, flag: &str) -> anyhow::Result<(Category, String)> {
         let spec = spec.trim().trim_end_matches('/');
         let (category, folder) = spec.split_once('/').ok_or_else(|| {
-            anyhow!("--update wants \"<category folder>/<connector folder>\", e.g. \"certified-connectors/DeepL\"; got \"{spec}\"")
+            anyhow!("{flag} wants \"<category folder>/<connector folder>\", e.g. \"certified-connectors/DeepL\"; got \"{spec}\"")
         })?;
         let category = Category::from_folder(category).or_else(|| category.parse().ok()).ok_or_else(|| {
-            anyhow!("--update: `{category}` is not one of certified-connectors, independent-publisher-connectors, custom-connectors")
+            anyhow!("{flag}: `{category}` is not one of certified-connectors, independent-publisher-connectors, custom-connectors")
         })?;
-        let folder = name::safe_folder_name(folder).map_err(|e| anyhow!("--update: {e}"))?;
+        let folder = name::safe_folder_name(folder).map_err(|e| anyhow!("{flag}: {e}"))?;
         Ok((category, folder))
     }
 }
