@@ -4,7 +4,7 @@
 //! never had.
 
 use crate::cli::Exit;
-use crate::publish::github::{self, fork, pulls, Client};
+use crate::publish::github::{self, fork, Client};
 use crate::report::fork::{BranchLine, CleanupReport};
 use anyhow::{anyhow, bail};
 use std::io::Write;
@@ -37,7 +37,15 @@ pub fn run(options: &CleanupOptions, out: &mut dyn Write, err: &mut dyn Write) -
     report.fork = Some(fork_name.clone());
     let default = repo.default_branch.clone().unwrap_or_else(|| "dev".into());
     for branch in fork::branches(&client, &fork_name)? {
-        report.branches.push(classify(&client, upstream, &owner, &default, branch)?);
+        let (name, sha) = (branch.name.clone(), branch.commit.sha.clone());
+        let verdict = fork::cleanup_verdict(&client, upstream, &owner, &default, &branch)?;
+        report.branches.push(BranchLine {
+            name,
+            sha,
+            pulls: verdict.pulls,
+            action: if verdict.keep.is_none() { "delete" } else { "kept" }.into(),
+            reason: verdict.keep,
+        });
     }
     let count = report.candidates().count();
     if count == 0 || options.dry_run {
@@ -68,48 +76,4 @@ fn finish(report: &CleanupReport, json: bool, out: &mut dyn Write) -> anyhow::Re
         report.human(out)?;
     }
     Ok(Exit::Ok)
-}
-
-/// Whether a branch goes, and why not.
-fn classify(
-    client: &Client,
-    upstream: &str,
-    owner: &str,
-    default: &str,
-    branch: github::types::BranchSummary,
-) -> anyhow::Result<BranchLine> {
-    let kept = |name: String, sha: String, pulls: Vec<String>, reason: &str| BranchLine {
-        name,
-        sha,
-        pulls,
-        action: "kept".into(),
-        reason: Some(reason.to_string()),
-    };
-    let sha = branch.commit.sha.clone();
-    if branch.name == default {
-        return Ok(kept(branch.name, sha, Vec::new(), "the fork's default branch"));
-    }
-    if branch.protected {
-        return Ok(kept(branch.name, sha, Vec::new(), "protected"));
-    }
-    let prs = pulls::for_head(client, upstream, owner, &branch.name)?;
-    let listed: Vec<String> = prs.iter().map(|p| format!("#{} {}", p.number, p.state_word())).collect();
-    if let Some(open) = prs.iter().find(|p| matches!(p.state_word(), "open" | "draft")) {
-        let reason = format!("pull request #{} is open", open.number);
-        return Ok(kept(branch.name, sha, listed, &reason));
-    }
-    let Some(newest) = prs.first() else {
-        return Ok(kept(branch.name, sha, listed, "no pull request"));
-    };
-    if newest.head.as_ref().and_then(|h| h.sha.as_deref()) != Some(sha.as_str()) {
-        let reason = format!("it has commits that #{} did not have", newest.number);
-        return Ok(kept(branch.name, sha, listed, &reason));
-    }
-    Ok(BranchLine {
-        name: branch.name,
-        sha,
-        pulls: listed,
-        action: "delete".into(),
-        reason: None,
-    })
 }

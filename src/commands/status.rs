@@ -8,10 +8,9 @@ use crate::cli::{Exit, UsageError};
 use crate::output::{paint, DIM, WARNING};
 use crate::publish::github::{self, pulls, Client};
 use crate::report::status::{ListReport, StatusReport};
-use anyhow::{anyhow, bail};
+use anyhow::anyhow;
 use std::collections::HashSet;
 use std::io::Write;
-use std::path::Path;
 use std::time::Duration;
 
 #[derive(Debug, Clone)]
@@ -48,7 +47,8 @@ pub fn run(options: &StatusOptions, out: &mut dyn Write, err: &mut dyn Write) ->
         }
         return Ok(Exit::Ok);
     };
-    let number = resolve(&client, options, target)?;
+    let owner = options.github.fork_owner.as_deref();
+    let number = pulls::resolve(&client, upstream, owner, target, options.branch_prefix.as_deref())?;
     let mut watch = pulls::PullWatch::new(upstream, number);
     watch.refresh(&client)?;
     let mut report = StatusReport::new(&watch.snapshot, options.company.as_deref());
@@ -119,61 +119,4 @@ fn print_changes(report: &StatusReport, shown: &mut HashSet<String>, json: bool,
     }
     shown.extend(lines);
     Ok(out.flush()?)
-}
-
-/// The pull request's number from what was given.
-fn resolve(client: &Client, options: &StatusOptions, target: &str) -> anyhow::Result<u64> {
-    let trimmed = target.trim().trim_start_matches('#');
-    if let Ok(n) = trimmed.parse::<u64>() {
-        return Ok(n);
-    }
-    if let Some((_, n)) = trimmed.rsplit_once("/pull/") {
-        let n = n.split(['/', '#', '?']).next().unwrap_or_default();
-        return n
-            .parse()
-            .map_err(|_| UsageError(format!("`{target}` is not a pull request URL")).into());
-    }
-    let login = client.login_name()?;
-    let owner = options.github.fork_owner.clone().unwrap_or(login);
-    let upstream = &options.github.upstream_repo;
-    let branches = if Path::new(target).is_dir() {
-        folder_branches(Path::new(target), options.branch_prefix.as_deref())?
-    } else {
-        crate::plan::branch::check(target).map_err(|e| UsageError(format!("`{target}` is not a number, a folder or a branch: {e}")))?;
-        vec![target.to_string()]
-    };
-    let mut found = Vec::new();
-    for branch in &branches {
-        found.extend(pulls::for_head(client, upstream, &owner, branch)?);
-    }
-    found.sort_by_key(|p| std::cmp::Reverse(p.number));
-    match found.first() {
-        Some(p) => Ok(p.number),
-        None => bail!(
-            "no pull request on {upstream} from {}; `connector-publish status` lists your open ones, and `connector-publish submit` opens one",
-            branches.iter().map(|b| format!("{owner}:{b}")).collect::<Vec<_>>().join(" or ")
-        ),
-    }
-}
-
-/// The branches `submit` would have pushed a folder to: from its title, new or update, and from
-/// the folder's own name.
-fn folder_branches(path: &Path, prefix: Option<&str>) -> anyhow::Result<Vec<String>> {
-    use crate::plan::{branch::default_name, Kind};
-    let package = crate::source::folder(path)?;
-    let mut names = Vec::new();
-    let title = package
-        .swagger_value()
-        .and_then(|v| v.pointer("/info/title"))
-        .and_then(|t| t.as_str())
-        .and_then(|t| crate::package::name::safe_folder_name(t).ok());
-    for name in title.into_iter().chain(package.folder_name()) {
-        for kind in [Kind::New, Kind::Update] {
-            let branch = default_name(kind, &name, prefix);
-            if !names.contains(&branch) {
-                names.push(branch);
-            }
-        }
-    }
-    Ok(names)
 }

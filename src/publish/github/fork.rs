@@ -102,3 +102,44 @@ pub fn delete_branch(client: &Client, repo: &str, branch: &str) -> anyhow::Resul
         _ => Err(client.fail(&format!("deleting {repo}:{branch}"), &reply)),
     }
 }
+
+/// Whether `cleanup` may delete a branch: the pull requests from it (`#12 merged`), and why it is
+/// kept, if it is.
+#[derive(Debug)]
+pub struct CleanupVerdict {
+    pub pulls: Vec<String>,
+    pub keep: Option<String>,
+}
+
+/// A branch goes only when it is not the default or protected, every pull request from it is
+/// merged or closed, and it still points at the newest one's commit.
+pub fn cleanup_verdict(
+    client: &Client,
+    upstream: &str,
+    owner: &str,
+    default: &str,
+    branch: &super::types::BranchSummary,
+) -> anyhow::Result<CleanupVerdict> {
+    let kept = |pulls: Vec<String>, reason: &str| CleanupVerdict {
+        pulls,
+        keep: Some(reason.to_string()),
+    };
+    if branch.name == default {
+        return Ok(kept(Vec::new(), "the fork's default branch"));
+    }
+    if branch.protected {
+        return Ok(kept(Vec::new(), "protected"));
+    }
+    let prs = super::pulls::for_head(client, upstream, owner, &branch.name)?;
+    let listed: Vec<String> = prs.iter().map(|p| format!("#{} {}", p.number, p.state_word())).collect();
+    if let Some(open) = prs.iter().find(|p| matches!(p.state_word(), "open" | "draft")) {
+        return Ok(kept(listed, &format!("pull request #{} is open", open.number)));
+    }
+    let Some(newest) = prs.first() else {
+        return Ok(kept(listed, "no pull request"));
+    };
+    if newest.head.as_ref().and_then(|h| h.sha.as_deref()) != Some(branch.commit.sha.as_str()) {
+        return Ok(kept(listed, &format!("it has commits that #{} did not have", newest.number)));
+    }
+    Ok(CleanupVerdict { pulls: listed, keep: None })
+}

@@ -173,3 +173,73 @@ pub fn for_head(client: &Client, upstream: &str, owner: &str, branch: &str) -> a
     let encoded = percent_encoding::utf8_percent_encode(&head, percent_encoding::NON_ALPHANUMERIC).to_string();
     client.get_all(&format!("/repos/{upstream}/pulls?state=all&head={encoded}&per_page=100"), MAX_PAGES)
 }
+
+/// The pull request's number from what was given.
+/// A number (`123`, `#123`), a pull request URL, a connector folder (the branches `submit` would
+/// have pushed it to) or a branch of the fork (`fork_owner`'s, else the token's user's); usage
+/// errors for what is none of these.
+pub fn resolve(
+    client: &Client,
+    upstream: &str,
+    fork_owner: Option<&str>,
+    target: &str,
+    branch_prefix: Option<&str>,
+) -> anyhow::Result<u64> {
+    use crate::cli::UsageError;
+    use std::path::Path;
+    let trimmed = target.trim().trim_start_matches('#');
+    if let Ok(n) = trimmed.parse::<u64>() {
+        return Ok(n);
+    }
+    if let Some((_, n)) = trimmed.rsplit_once("/pull/") {
+        let n = n.split(['/', '#', '?']).next().unwrap_or_default();
+        return n
+            .parse()
+            .map_err(|_| UsageError(format!("`{target}` is not a pull request URL")).into());
+    }
+    let owner = match fork_owner {
+        Some(o) => o.to_string(),
+        None => client.login_name()?,
+    };
+    let owner = owner.as_str();
+    let branches = if Path::new(target).is_dir() {
+        folder_branches(Path::new(target), branch_prefix)?
+    } else {
+        crate::plan::branch::check(target).map_err(|e| UsageError(format!("`{target}` is not a number, a folder or a branch: {e}")))?;
+        vec![target.to_string()]
+    };
+    let mut found = Vec::new();
+    for branch in &branches {
+        found.extend(for_head(client, upstream, owner, branch)?);
+    }
+    found.sort_by_key(|p| std::cmp::Reverse(p.number));
+    match found.first() {
+        Some(p) => Ok(p.number),
+        None => anyhow::bail!(
+            "no pull request on {upstream} from {}; `connector-publish status` lists your open ones, and `connector-publish submit` opens one",
+            branches.iter().map(|b| format!("{owner}:{b}")).collect::<Vec<_>>().join(" or ")
+        ),
+    }
+}
+
+/// The branches `submit` would have pushed a folder to: from its title, new or update, and from
+/// the folder's own name.
+fn folder_branches(path: &std::path::Path, prefix: Option<&str>) -> anyhow::Result<Vec<String>> {
+    use crate::plan::{branch::default_name, Kind};
+    let package = crate::source::folder(path)?;
+    let mut names = Vec::new();
+    let title = package
+        .swagger_value()
+        .and_then(|v| v.pointer("/info/title"))
+        .and_then(|t| t.as_str())
+        .and_then(|t| crate::package::name::safe_folder_name(t).ok());
+    for name in title.into_iter().chain(package.folder_name()) {
+        for kind in [Kind::New, Kind::Update] {
+            let branch = default_name(kind, &name, prefix);
+            if !names.contains(&branch) {
+                names.push(branch);
+            }
+        }
+    }
+    Ok(names)
+}
