@@ -4,9 +4,9 @@
 //! never had.
 
 use crate::cli::Exit;
-use crate::publish::github::{self, fork, Client};
+use crate::publish::github::{self, fork};
 use crate::report::fork::{BranchLine, CleanupReport};
-use anyhow::{anyhow, bail};
+use anyhow::bail;
 use std::io::Write;
 
 #[derive(Debug, Clone)]
@@ -19,11 +19,8 @@ pub struct CleanupOptions {
 }
 
 pub fn run(options: &CleanupOptions, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<Exit> {
-    let token = github::resolve_token(options.github.token.as_deref())
-        .ok_or_else(|| anyhow!("no GitHub token: pass --token, set GH_TOKEN or GITHUB_TOKEN, or sign in with `gh auth login`"))?;
-    let client = Client::new(&options.github, token)?;
-    let login = client.login()?;
-    let owner = options.github.fork_owner.clone().unwrap_or(login);
+    let client = github::connect(&options.github)?;
+    let owner = github::fork_owner(&client, &options.github)?;
     let upstream = &options.github.upstream_repo;
     let mut report = CleanupReport {
         fork: None,

@@ -2,9 +2,9 @@
 //! (GitHub's merge-upstream, as `submit` does before it pushes), and explain a refusal.
 
 use crate::cli::Exit;
-use crate::publish::github::{self, fork, Client};
+use crate::publish::github::{self, fork};
 use crate::report::fork::SyncReport;
-use anyhow::{anyhow, bail};
+use anyhow::bail;
 use std::io::Write;
 
 #[derive(Debug, Clone)]
@@ -16,11 +16,8 @@ pub struct ForkSyncOptions {
 }
 
 pub fn sync(options: &ForkSyncOptions, out: &mut dyn Write) -> anyhow::Result<Exit> {
-    let token = github::resolve_token(options.github.token.as_deref())
-        .ok_or_else(|| anyhow!("no GitHub token: pass --token, set GH_TOKEN or GITHUB_TOKEN, or sign in with `gh auth login`"))?;
-    let client = Client::new(&options.github, token)?;
-    let login = client.login()?;
-    let owner = options.github.fork_owner.clone().unwrap_or(login);
+    let client = github::connect(&options.github)?;
+    let owner = github::fork_owner(&client, &options.github)?;
     let upstream = &options.github.upstream_repo;
     let Some(repo) = fork::find(&client, upstream, &owner)? else {
         bail!("{owner} has no fork of {upstream}; `connector-publish submit` creates one");

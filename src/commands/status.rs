@@ -6,9 +6,8 @@
 
 use crate::cli::{Exit, UsageError};
 use crate::output::{paint, DIM, WARNING};
-use crate::publish::github::{self, pulls, Client};
+use crate::publish::github::{self, pulls};
 use crate::report::status::{ListReport, StatusReport};
-use anyhow::anyhow;
 use std::collections::HashSet;
 use std::io::Write;
 use std::time::Duration;
@@ -30,9 +29,7 @@ pub struct StatusOptions {
 }
 
 pub fn run(options: &StatusOptions, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<Exit> {
-    let token = github::resolve_token(options.github.token.as_deref())
-        .ok_or_else(|| anyhow!("no GitHub token: pass --token, set GH_TOKEN or GITHUB_TOKEN, or sign in with `gh auth login`"))?;
-    let client = Client::new(&options.github, token)?;
+    let client = github::connect(&options.github)?;
     let upstream = &options.github.upstream_repo;
     let Some(target) = options.target.as_deref() else {
         if options.watch {

@@ -53,6 +53,22 @@ impl Default for Settings {
     }
 }
 
+/// The client for commands that cannot work without GitHub (`status`, `fork sync`, `cleanup`),
+/// or the error that says where a token comes from.
+pub fn connect(settings: &Settings) -> anyhow::Result<Client> {
+    let token = resolve_token(settings.token.as_deref())
+        .ok_or_else(|| anyhow::anyhow!("no GitHub token: pass --token, set GH_TOKEN or GITHUB_TOKEN, or sign in with `gh auth login`"))?;
+    Client::new(settings, token)
+}
+
+/// The fork's owner: `--fork-owner` (config `fork-owner`), else the token's user.
+pub fn fork_owner(client: &Client, settings: &Settings) -> anyhow::Result<String> {
+    match &settings.fork_owner {
+        Some(owner) => Ok(owner.clone()),
+        None => client.login(),
+    }
+}
+
 /// `--token`, `GH_TOKEN`, `GITHUB_TOKEN`, then `gh auth token` when `gh` is installed.
 pub fn resolve_token(explicit: Option<&str>) -> Option<String> {
     if let Some(t) = explicit.filter(|t| !t.trim().is_empty()) {
