@@ -342,6 +342,23 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_swagger_is_parsed_once_and_shared() {
+        let package = ConnectorPackage::from_files(
+            "X",
+            [(
+                "apiDefinition.swagger.json".to_string(),
+                br#"{"info": {"title": "X"}, "host": "x.com"}"#.to_vec(),
+            )],
+        );
+        let first = package.swagger().unwrap().unwrap();
+        // Check, fingerprint, breaking report and readme all ask; every one gets the same parse.
+        let fingerprint = package.fingerprint().unwrap().unwrap();
+        assert!(std::ptr::eq(first, package.swagger().unwrap().unwrap()));
+        assert!(std::ptr::eq(&first.value, package.swagger_value().unwrap()));
+        assert_eq!(fingerprint.host.as_deref(), Some("x.com"));
+    }
+
+    #[test]
     fn misspellings_are_recognised() {
         assert_eq!(looks_like_misspelling("apiDefination.swagger.json"), Some(KnownFile::ApiDefinition));
         assert_eq!(looks_like_misspelling("apiProperty.json"), Some(KnownFile::ApiProperties));
