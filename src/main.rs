@@ -327,6 +327,13 @@ fn run(cli: Cli, matches: &clap::ArgMatches) -> anyhow::Result<Exit> {
                 exclude: args.exclude,
                 limit: args.limit,
                 json: args.json,
+                github: github::Settings {
+                    api: args.github_api,
+                    token: args.token,
+                    upstream_repo: args.upstream_repo,
+                    poll_interval: Duration::from_millis(args.poll_ms),
+                    ..Default::default()
+                },
             };
             search::run(&options, &mut stdout, &mut anstream::stderr())
         }

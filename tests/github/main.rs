@@ -12,4 +12,5 @@ mod git_http_server;
 mod github_fake;
 mod net_retry;
 mod replay;
+mod search_sources;
 mod submit;

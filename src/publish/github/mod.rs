@@ -5,10 +5,12 @@
 //! process's one HTTP client and retry policy (`crate::net::http`).
 
 mod client;
+mod pull_search;
 pub mod types;
 
 pub use client::erased::Body as JsonBody;
 pub use client::{ApiError, Client, Conditional, MAX_PAGES};
+pub use pull_search::UpstreamPulls;
 
 use crate::catalog::mirror::redact;
 use crate::plan::Plan;
