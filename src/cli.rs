@@ -581,6 +581,18 @@ pub struct SearchArgs {
     #[arg(long, value_name = "MS", default_value_t = 2000, hide = true, env = "CONNECTOR_PUBLISH_POLL_MS")]
     pub poll_ms: u64,
 
+    /// The Power Platform environment whose list of published connectors is compared with, when
+    /// signed in (default: your default environment).
+    #[arg(long = "env", short = 'e', value_name = "ENVIRONMENT")]
+    pub environment: Option<String>,
+
+    /// Fetch the list of published connectors again instead of using the cached one (kept a week).
+    #[arg(long)]
+    pub refresh_published: bool,
+
+    #[command(flatten)]
+    pub power_platform: PowerPlatformArgs,
+
     /// Print the candidates as JSON.
     #[arg(long)]
     pub json: bool,

@@ -334,6 +334,11 @@ fn run(cli: Cli, matches: &clap::ArgMatches) -> anyhow::Result<Exit> {
                     poll_interval: Duration::from_millis(args.poll_ms),
                     ..Default::default()
                 },
+                published: search::PublishedOptions {
+                    power_platform: power_platform_from(&args.power_platform)?,
+                    environment: args.environment,
+                    refresh: args.refresh_published,
+                },
             };
             search::run(&options, &mut stdout, &mut anstream::stderr())
         }

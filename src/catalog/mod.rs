@@ -5,6 +5,7 @@ pub mod index;
 pub mod mirror;
 pub mod open;
 pub mod open_prs;
+pub mod published;
 pub mod search;
 
 pub use index::{Index, IndexStats, IndexedConnector};

@@ -4,10 +4,12 @@ use crate::catalog::open::{self as catalog, Freshness};
 use crate::catalog::open_prs::{self, Looked};
 use crate::catalog::search::{self, parse_text_query, Candidate, Query, Verdict};
 use crate::catalog::Upstream;
+use crate::catalog::{published, Index};
 use crate::cli::Exit;
 use crate::output::{paint, DIM, EMPHASIS, ERROR, GOOD, WARNING};
 use crate::package::{ConnectorPackage, Fingerprint};
 use crate::publish::github;
+use crate::source::environment::PowerPlatformSettings;
 use anyhow::Context;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -24,6 +26,96 @@ pub struct SearchOptions {
     pub json: bool,
     /// Where open pull requests are looked at (with a token).
     pub github: github::Settings,
+    /// Where the list of published connectors comes from (when signed in).
+    pub published: PublishedOptions,
+}
+
+#[derive(Debug, Clone)]
+pub struct PublishedOptions {
+    pub power_platform: PowerPlatformSettings,
+    /// The environment whose list is read (default: the default environment).
+    pub environment: Option<String>,
+    /// Fetch the list again (`--refresh-published`).
+    pub refresh: bool,
+}
+
+/// The comparison with published connectors: what was found, or why it was not made.
+#[derive(Debug, Default)]
+pub struct PublishedLookup {
+    pub candidates: Vec<Candidate>,
+    pub not_looked: Option<String>,
+    /// The list came from the cache (else it was fetched now).
+    pub cached: bool,
+    pub listed: usize,
+}
+
+/// Compare `query` with the environment's published connectors: the cached list while young
+/// (any age offline), else fetched when signed in to Power Platform.
+pub fn published_connectors(
+    options: &PublishedOptions,
+    offline: bool,
+    cache: &Path,
+    query: &Fingerprint,
+    index: &Index,
+) -> PublishedLookup {
+    let now = crate::powerplatform::auth::now();
+    let max_age = if offline { u64::MAX } else { published::MAX_AGE_SECS };
+    let cached = (!options.refresh || offline)
+        .then(|| published::load(cache, now, max_age))
+        .flatten()
+        .filter(|l| options.environment.as_ref().is_none_or(|e| *e == l.environment));
+    let list = match cached {
+        Some(list) => Ok((list, true)),
+        None if offline => Err("working offline, and no list in the cache".to_string()),
+        None => fetch_published(options, now).map(|l| (l, false)),
+    };
+    match list {
+        Ok((list, cached)) => {
+            if !cached {
+                published::save(cache, &list);
+            }
+            PublishedLookup {
+                candidates: published::search(query, &list, index),
+                not_looked: None,
+                cached,
+                listed: list.connectors.len(),
+            }
+        }
+        Err(why) => PublishedLookup {
+            not_looked: Some(why),
+            ..Default::default()
+        },
+    }
+}
+
+fn fetch_published(options: &PublishedOptions, now: u64) -> Result<published::PublishedList, String> {
+    let signed_in = crate::powerplatform::auth::load(&options.power_platform.token_cache)
+        .ok()
+        .flatten()
+        .is_some();
+    if !signed_in {
+        return Err("not signed in to Power Platform (`connector-publish login`)".into());
+    }
+    let fetch = || -> anyhow::Result<published::PublishedList> {
+        let (mut pp, _) = options.power_platform.connect()?;
+        let environment = match &options.environment {
+            Some(e) => e.clone(),
+            None => {
+                let environments = pp.environments()?;
+                let default = environments.iter().find(|e| e.is_default).or(environments.first());
+                default
+                    .map(|e| e.name.clone())
+                    .ok_or_else(|| anyhow::anyhow!("your account sees no environment"))?
+            }
+        };
+        let connectors = pp.all_connectors(&environment)?;
+        Ok(published::PublishedList {
+            environment,
+            fetched_at: now,
+            connectors,
+        })
+    };
+    fetch().map_err(|e| format!("{e:#}"))
 }
 
 /// The look at open pull requests against upstream: what was found, or why it was not looked at.
@@ -154,17 +246,27 @@ pub fn run(options: &SearchOptions, out: &mut dyn Write, err: &mut dyn Write) ->
     c.print_notices(err)?;
     let upstream = options.upstream.clone();
     let mut candidates = search::search(&c.index, &query, options.exclude.as_deref(), &|folder| upstream.browse_url(folder));
-    // A connector is looked for in open pull requests too (a host or a title is not).
-    let pulls = match &query {
+    // A connector is looked for in open pull requests and among published connectors too (a
+    // host or a title is not).
+    let offline = matches!(options.freshness, Freshness::Offline);
+    let (pulls, published) = match &query {
         Query::Connector(fp, _) => {
-            let offline = matches!(options.freshness, Freshness::Offline);
             let lookup = pull_requests(&options.github, offline, &options.cache, &options.upstream.branch, fp);
             lookup.print(err)?;
             candidates.extend(lookup.candidates());
+            let published = published_connectors(&options.published, offline, &options.cache, fp, &c.index);
+            if let Some(why) = &published.not_looked {
+                writeln!(
+                    err,
+                    "{} did not compare with published connectors: {why}",
+                    paint(WARNING, "notice:")
+                )?;
+            }
+            candidates.extend(published.candidates.iter().cloned());
             search::rank(&mut candidates);
-            Some(lookup)
+            (Some(lookup), Some(published))
         }
-        _ => None,
+        _ => (None, None),
     };
     let code = match candidates.first().map(|c| c.verdict) {
         Some(Verdict::Duplicate) => Exit::Duplicate,
@@ -183,6 +285,12 @@ pub fn run(options: &SearchOptions, out: &mut dyn Write, err: &mut dyn Write) ->
                 "open": p.looked.as_ref().map(|l| l.open),
                 "notes": p.looked.as_ref().map(|l| l.notes.clone()).unwrap_or_default(),
                 "seconds": p.elapsed.as_secs_f64(),
+            })),
+            "published": published.as_ref().map(|p| serde_json::json!({
+                "looked": p.not_looked.is_none(),
+                "not_looked": p.not_looked,
+                "cached": p.cached,
+                "listed": p.listed,
             })),
             "candidates": candidates,
         });
