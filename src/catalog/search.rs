@@ -102,7 +102,9 @@ pub struct Thresholds {
 /// Measured over the 331 pairs of corpus connectors that share a real host (`search_eval`): 265
 /// share under 10% of their operations and 35 between 10% and 70%, mostly products of one vendor
 /// on one API gateway; from 70% up (31 pairs) they are the same API published twice or a
-/// superset of it. Fewer than 3 operations in common is too little to tell (`/me` alone). Titles
+/// superset of it, or one publisher's product family (judged apart, by the publisher). Fewer
+/// than 3 operations in common is too little to tell (`/me` alone), unless they are every
+/// operation of the smaller connector (one connector calling one endpoint of another). Titles
 /// must be equal once normalized: "Raiser's Edge NXT Documents" is 92% like "... Constituents".
 pub const THRESHOLDS: Thresholds = Thresholds {
     containment: 0.7,

@@ -529,10 +529,11 @@ fn a_damaged_index_is_rebuilt_with_a_notice_and_the_verdicts_stay() {
     };
     let before = search();
     assert_eq!(before.status.code(), Some(5));
-    // Offline, the only notice is that open pull requests were not looked at.
+    // Offline, the only notices are that open pull requests and published connectors were not asked.
     let stderr = String::from_utf8_lossy(&before.stderr);
-    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert_eq!(stderr.lines().count(), 2, "{stderr}");
     assert!(stderr.contains("did not look at open pull requests"), "{stderr}");
+    assert!(stderr.contains("did not compare with published connectors"), "{stderr}");
 
     // One changed byte anywhere: in the middle (a fingerprint), and at the end.
     let path = index_file(&mirror);
