@@ -166,12 +166,20 @@ fn operation_keys(fp: &Fingerprint) -> BTreeSet<(String, String)> {
 }
 
 pub fn compare(q: &Fingerprint, c: &Fingerprint) -> Comparison {
+    compare_keyed(q, &operation_keys(q), c)
+}
+
+/// [`compare`] with the query's operation keys made once (a search compares it ~1,000 times).
+fn compare_keyed(q: &Fingerprint, qo: &BTreeSet<(String, String)>, c: &Fingerprint) -> Comparison {
     let same_real_host = q.host.is_some() && q.host == c.host && !q.host_is_placeholder && !c.host_is_placeholder;
+    // Only placeholders have a tenant domain (most hosts are real: this stays off the hot path).
     let same_tenant_domain = match (q.host.as_deref(), c.host.as_deref()) {
-        (Some(a), Some(b)) => tenant_domain(a).is_some_and(|d| tenant_domain(b) == Some(d)),
+        (Some(a), Some(b)) if q.host_is_placeholder && c.host_is_placeholder => {
+            tenant_domain(a).is_some_and(|d| tenant_domain(b) == Some(d))
+        }
         _ => false,
     };
-    let (qo, co) = (operation_keys(q), operation_keys(c));
+    let co = operation_keys(c);
     let common = qo.intersection(&co).count();
     let smaller = qo.len().min(co.len());
     let containment = if smaller == 0 { 0.0 } else { common as f64 / smaller as f64 };
@@ -269,13 +277,18 @@ pub fn judge(cmp: &Comparison, c: &Fingerprint, t: &Thresholds) -> Option<(Verdi
 pub fn search(index: &Index, query: &Query, exclude: Option<&str>, browse: &dyn Fn(&str) -> Option<String>) -> Vec<Candidate> {
     let t = &THRESHOLDS;
     let mut out: Vec<Candidate> = Vec::new();
+    let query_keys = match query {
+        Query::Connector(q, _) => Some(operation_keys(q)),
+        _ => None,
+    };
+    let empty = BTreeSet::new();
     for entry in &index.connectors {
         if exclude.is_some_and(|e| e.eq_ignore_ascii_case(&entry.folder)) {
             continue;
         }
         let Some(fp) = &entry.fingerprint else { continue };
         let judged = match query {
-            Query::Connector(q, _) => judge(&compare(q, fp), fp, t),
+            Query::Connector(q, _) => judge(&compare_keyed(q, query_keys.as_ref().unwrap_or(&empty), fp), fp, t),
             Query::Host { host, base_path } => judge_host(host, base_path.as_deref(), fp),
             Query::Title(title) => judge_title(title, fp, t),
         };
