@@ -1,11 +1,14 @@
 //! Benchmark of the catalog on the corpus-sized upstream, served over real smart HTTP:
 //! shallow sync size, unchanged-sync bytes, index build time from git objects, and warm `search`
-//! as a whole CLI process. Prints the figures.
+//! as a whole CLI process, alone and with open pull requests (150, on the fake GitHub, warm cache).
+//! Prints the figures.
 //!
 //! Usage: cargo build --release && cargo run --release --example catalog_bench [-- CORPUS_UPSTREAM_DIR]
 
 #[path = "../tests/support/git_http.rs"]
 mod git_http;
+#[path = "../tests/support/github.rs"]
+mod github;
 #[path = "../tests/support/http.rs"]
 mod http;
 
@@ -124,6 +127,9 @@ fn main() {
                 let out = Command::new(&binary)
                     .args(["search", "--upstream", &url, &query])
                     .env("CONNECTOR_PUBLISH_CACHE", cache.path())
+                    .env("CONNECTOR_PUBLISH_CONFIG", cache.path().join("no-config.toml"))
+                    .env_remove("GH_TOKEN")
+                    .env_remove("GITHUB_TOKEN")
                     .output()
                     .unwrap();
                 assert!(matches!(out.status.code(), Some(4 | 5)), "{}", String::from_utf8_lossy(&out.stderr));
@@ -135,4 +141,49 @@ fn main() {
             median(runs).as_secs_f64() * 1e3
         );
     }
+
+    // With GitHub: 150 open pull requests, each adding a connector, on the fake GitHub (loopback,
+    // so this is the tool's own time and its number of calls; each call to api.github.com adds
+    // its round trip). The first runs read at most 25 pull requests each; then the cache is warm.
+    let gh = github::FakeGitHub::start(
+        github::FakeGitHubConfig::default()
+            .user("bench-token", "bench")
+            .repo("microsoft/PowerPlatformConnectors")
+            .fork("someone/PowerPlatformConnectors", "microsoft/PowerPlatformConnectors"),
+    );
+    for n in 1..=150u64 {
+        gh.add_open_pr("microsoft", "PowerPlatformConnectors", &format!("someone:add-{n}"), n);
+        let swagger = format!(
+            r#"{{"swagger": "2.0", "info": {{"title": "Connector {n}"}}, "host": "api.vendor{n}.com", "paths": {{"/items": {{"get": {{}}}}, "/items/{{id}}": {{"get": {{}}}}}}}}"#
+        );
+        gh.set_pr_files(
+            n,
+            &[(
+                &format!("independent-publisher-connectors/Connector {n}/apiDefinition.swagger.json"),
+                Some(&swagger),
+            )],
+        );
+    }
+    let with_github = || {
+        let t = Instant::now();
+        let out = Command::new(&binary)
+            .args(["search", "--upstream", &url, "--github-api", &gh.url()])
+            .arg(&deepl)
+            .env("CONNECTOR_PUBLISH_CACHE", cache.path())
+            .env("CONNECTOR_PUBLISH_CONFIG", cache.path().join("no-config.toml"))
+            .env("GH_TOKEN", "bench-token")
+            .output()
+            .unwrap();
+        assert!(matches!(out.status.code(), Some(4 | 5)), "{}", String::from_utf8_lossy(&out.stderr));
+        t.elapsed()
+    };
+    let cold: Vec<Duration> = (0..6).map(|_| with_github()).collect();
+    gh.clear_requests();
+    let warm: Vec<Duration> = (0..10).map(|_| with_github()).collect();
+    println!(
+        "`search` of a folder with GitHub's open pull requests (150): filling the cache {:.0} ms per run (25 pull requests read each), warm median {:.1} ms of 10, {} calls per warm run (goal: shown, and < 2 s)",
+        cold.iter().sum::<Duration>().as_secs_f64() * 1e3 / cold.len() as f64,
+        median(warm).as_secs_f64() * 1e3,
+        gh.requests().len() / 10
+    );
 }

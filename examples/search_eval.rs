@@ -37,6 +37,7 @@ fn main() {
                 category: *category,
                 swagger: package.swagger_file().map(|f| f.name.clone()),
                 blob: None,
+                properties_blob: None,
                 fingerprint,
                 error: None,
             }

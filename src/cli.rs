@@ -698,6 +698,34 @@ pub struct SearchArgs {
     #[arg(long, default_value_t = 10)]
     pub limit: usize,
 
+    /// GitHub token, to look at open pull requests too (prefer GH_TOKEN; without one, they are not looked at).
+    #[arg(long, value_name = "TOKEN", hide_env_values = true)]
+    pub token: Option<String>,
+
+    /// GitHub API base URL (GitHub Enterprise: https://HOST/api/v3).
+    #[arg(long, value_name = "URL", env = "CONNECTOR_PUBLISH_GITHUB_API", default_value = crate::publish::github::DEFAULT_API)]
+    pub github_api: String,
+
+    /// The upstream repository on GitHub, owner/name, whose open pull requests are looked at.
+    #[arg(long, value_name = "OWNER/NAME", env = "CONNECTOR_PUBLISH_UPSTREAM_REPO", default_value = crate::publish::github::DEFAULT_UPSTREAM_REPO)]
+    pub upstream_repo: String,
+
+    /// First retry delay for GitHub, in milliseconds.
+    #[arg(long, value_name = "MS", default_value_t = 2000, hide = true, env = "CONNECTOR_PUBLISH_POLL_MS")]
+    pub poll_ms: u64,
+
+    /// The Power Platform environment whose list of published connectors is compared with, when
+    /// signed in (default: your default environment).
+    #[arg(long = "env", short = 'e', value_name = "ENVIRONMENT")]
+    pub environment: Option<String>,
+
+    /// Fetch the list of published connectors again instead of using the cached one (kept a week).
+    #[arg(long)]
+    pub refresh_published: bool,
+
+    #[command(flatten)]
+    pub power_platform: PowerPlatformArgs,
+
     /// Print the candidates as JSON.
     #[arg(long)]
     pub json: bool,

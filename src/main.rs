@@ -386,6 +386,18 @@ fn run(cli: Cli, matches: &clap::ArgMatches) -> anyhow::Result<Exit> {
                 exclude: args.exclude,
                 limit: args.limit,
                 json: args.json,
+                github: github::Settings {
+                    api: args.github_api,
+                    token: args.token,
+                    upstream_repo: args.upstream_repo,
+                    poll_interval: Duration::from_millis(args.poll_ms),
+                    ..Default::default()
+                },
+                published: search::PublishedOptions {
+                    power_platform: power_platform_from(&args.power_platform)?,
+                    environment: args.environment,
+                    refresh: args.refresh_published,
+                },
             };
             search::run(&options, &mut stdout, &mut anstream::stderr())
         }

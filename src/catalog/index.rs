@@ -15,8 +15,9 @@ use std::path::{Path, PathBuf};
 /// Bumped when the index format or the fingerprint changes, so old files are rebuilt.
 /// The file is `MAGIC`, the SHA-1 of the rest, then postcard (compact binary): a warm `search`
 /// loads and checks it in a few milliseconds, and a damaged file is never used.
-const FORMAT: u32 = 2;
-const MAGIC: &[u8; 8] = b"CPINDEX2";
+/// Format 3: the publisher (from `apiProperties.json`) joined the fingerprint.
+const FORMAT: u32 = 3;
+const MAGIC: &[u8; 8] = b"CPINDEX3";
 
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct IndexedConnector {
@@ -27,6 +28,9 @@ pub struct IndexedConnector {
     pub swagger: Option<String>,
     /// The swagger blob id: what the fingerprint was computed from.
     pub blob: Option<String>,
+    /// The `apiProperties.json` blob id: where the fingerprint's publisher came from.
+    #[serde(default)]
+    pub properties_blob: Option<String>,
     pub fingerprint: Option<Fingerprint>,
     /// Why no fingerprint could be had.
     pub error: Option<String>,
@@ -70,15 +74,23 @@ fn encode(index: &Index) -> anyhow::Result<Vec<u8>> {
     Ok(out)
 }
 
+/// The SHA-1 of the rest, then the rest: intact.
+fn checksum_matches(rest: &[u8]) -> bool {
+    rest.len() >= 20 && <sha1::Sha1 as sha1::Digest>::digest(&rest[20..]).as_slice() == &rest[..20]
+}
+
 /// An index file's content, checked.
 fn decode(bytes: &[u8]) -> Result<Index, Unusable> {
     let Some(rest) = bytes.strip_prefix(MAGIC.as_slice()) else {
-        // Format 1 was bare postcard, starting with its format number: stale, not damaged.
-        return Err(if bytes.first() == Some(&1) {
-            Unusable::Stale
-        } else {
-            Unusable::Damaged
-        });
+        // Format 1 was bare postcard, starting with its format number, and format 2 had its own
+        // magic: stale, not damaged.
+        return Err(
+            if bytes.first() == Some(&1) || bytes.strip_prefix(b"CPINDEX2").is_some_and(checksum_matches) {
+                Unusable::Stale
+            } else {
+                Unusable::Damaged
+            },
+        );
     };
     if rest.len() < 20 {
         return Err(Unusable::Damaged);
@@ -172,8 +184,8 @@ pub fn build(mirror_path: &Path, commit: Oid, previous: Option<&Index>) -> anyho
     let tree = repo.find_commit(commit)?.tree()?;
 
     // Walk trees (cheap) on this thread; collect the blobs to read.
-    // (folder, category, the swagger file's name and blob)
-    type Work = (String, Category, Option<(String, Oid)>);
+    // (folder, category, the swagger file's name and blob, the apiProperties.json blob)
+    type Work = (String, Category, Option<(String, Oid)>, Option<Oid>);
     let mut work: Vec<Work> = Vec::new();
     for category in Category::ALL {
         let Some(entry) = tree.get_name(category.folder()) else { continue };
@@ -190,15 +202,17 @@ pub fn build(mirror_path: &Path, commit: Oid, previous: Option<&Index>) -> anyho
                 .filter_map(|e| e.name().ok().map(str::to_owned))
                 .collect();
             let swagger = pick_swagger(&names).and_then(|n| folder_tree.get_name(&n).map(|e| (n.clone(), e.id())));
-            work.push((format!("{}/{name}", category.folder()), category, swagger));
+            let properties = folder_tree.get_name("apiProperties.json").map(|e| e.id());
+            work.push((format!("{}/{name}", category.folder()), category, swagger, properties));
         }
     }
 
-    let reusable: HashMap<&str, &Fingerprint> = previous
+    // Keyed by both blobs: the swagger's and apiProperties.json's (the publisher).
+    let reusable: HashMap<(&str, Option<&str>), &Fingerprint> = previous
         .map(|p| {
             p.connectors
                 .iter()
-                .filter_map(|c| Some((c.blob.as_deref()?, c.fingerprint.as_ref()?)))
+                .filter_map(|c| Some(((c.blob.as_deref()?, c.properties_blob.as_deref()), c.fingerprint.as_ref()?)))
                 .collect()
         })
         .unwrap_or_default();
@@ -209,7 +223,8 @@ pub fn build(mirror_path: &Path, commit: Oid, previous: Option<&Index>) -> anyho
         .into_par_iter()
         .map_init(
             || Repository::open_bare(&path).ok(),
-            |repo, (folder, category, swagger)| {
+            |repo, (folder, category, swagger, properties)| {
+                let properties_blob = properties.map(|p| p.to_string());
                 let Some((name, blob)) = swagger else {
                     return (
                         IndexedConnector {
@@ -217,6 +232,7 @@ pub fn build(mirror_path: &Path, commit: Oid, previous: Option<&Index>) -> anyho
                             category,
                             swagger: None,
                             blob: None,
+                            properties_blob,
                             fingerprint: None,
                             error: Some("no swagger file".into()),
                         },
@@ -224,14 +240,15 @@ pub fn build(mirror_path: &Path, commit: Oid, previous: Option<&Index>) -> anyho
                     );
                 };
                 let blob_id = blob.to_string();
-                if let Some(fp) = reusable.get(blob_id.as_str()) {
+                if let Some(fp) = reusable.get(&(blob_id.as_str(), properties_blob.as_deref())).copied() {
                     return (
                         IndexedConnector {
                             folder,
                             category,
                             swagger: Some(name),
                             blob: Some(blob_id),
-                            fingerprint: Some((*fp).clone()),
+                            properties_blob,
+                            fingerprint: Some(fp.clone()),
                             error: None,
                         },
                         false,
@@ -242,8 +259,13 @@ pub fn build(mirror_path: &Path, commit: Oid, previous: Option<&Index>) -> anyho
                     .ok_or_else(|| "cannot open the mirror".to_string())
                     .and_then(|r| r.find_blob(blob).map_err(|e| e.to_string()))
                     .and_then(|b| Fingerprint::from_swagger_bytes(b.content()).map_err(|e| e.to_string()));
+                let publisher = properties
+                    .zip(repo.as_ref())
+                    .and_then(|(p, r)| r.find_blob(p).ok())
+                    .and_then(|b| crate::package::json::parse(b.content()).ok())
+                    .and_then(|doc| crate::package::fingerprint::publisher_of(&doc.value));
                 let (fingerprint, error) = match result {
-                    Ok(fp) => (Some(fp), None),
+                    Ok(fp) => (Some(Fingerprint { publisher, ..fp }), None),
                     Err(e) => (None, Some(e)),
                 };
                 (
@@ -252,6 +274,7 @@ pub fn build(mirror_path: &Path, commit: Oid, previous: Option<&Index>) -> anyho
                         category,
                         swagger: Some(name),
                         blob: Some(blob_id),
+                        properties_blob,
                         fingerprint,
                         error,
                     },
@@ -302,6 +325,7 @@ mod tests {
                 category: Category::Certified,
                 swagger: Some("apiDefinition.swagger.json".into()),
                 blob: Some("abc".into()),
+                properties_blob: None,
                 fingerprint: None,
                 error: Some("x".into()),
             }],
@@ -319,7 +343,20 @@ mod tests {
         for i in 0..MAGIC.len() {
             let mut bad = bytes.clone();
             bad[i] ^= 0x01;
-            assert_eq!(decode(&bad).unwrap_err(), Unusable::Damaged, "byte {i} of the magic");
+            // `CPINDEX3` with its last bit flipped is an intact format 2 file: stale (rebuilt).
+            let expected = if bad.starts_with(b"CPINDEX2") {
+                Unusable::Stale
+            } else {
+                Unusable::Damaged
+            };
+            assert_eq!(decode(&bad).unwrap_err(), expected, "byte {i} of the magic");
         }
+        // A format 2 file with a changed byte is damaged, not stale.
+        let mut old = bytes.clone();
+        old[7] = b'2';
+        assert_eq!(decode(&old).unwrap_err(), Unusable::Stale);
+        let last = old.len() - 1;
+        old[last] ^= 0x01;
+        assert_eq!(decode(&old).unwrap_err(), Unusable::Damaged);
     }
 }

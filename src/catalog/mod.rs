@@ -4,9 +4,11 @@
 pub mod index;
 pub mod mirror;
 pub mod open;
+pub mod open_prs;
+pub mod published;
 pub mod search;
 
 pub use index::{Index, IndexStats, IndexedConnector};
 pub use mirror::{cache_dir, Mirror, SyncOutcome, Upstream};
 pub use open::{open, Freshness, OpenCatalog};
-pub use search::{Candidate, Query, Verdict};
+pub use search::{Candidate, Query, Source, Verdict};

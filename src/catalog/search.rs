@@ -6,6 +6,7 @@
 //! measured on the corpus (`examples/search_eval.rs`); see [`Thresholds`].
 
 use super::index::{Index, IndexedConnector};
+use crate::package::fingerprint::tenant_domain;
 use crate::package::{Category, Fingerprint};
 use std::collections::BTreeSet;
 
@@ -29,10 +30,31 @@ pub enum Query {
     Title(String),
 }
 
+/// Where a candidate was found.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Source {
+    /// A folder of upstream `dev`.
+    Upstream,
+    /// A folder an open pull request against `dev` adds or changes (its swagger at the PR's head).
+    OpenPullRequest { number: u64, user: String, title: String },
+    /// A connector published in Power Platform that has no folder upstream.
+    Published { name: String, publisher: String },
+}
+
+impl Source {
+    fn is_upstream(&self) -> bool {
+        *self == Source::Upstream
+    }
+}
+
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Candidate {
+    /// `category/Folder` (upstream, or in the pull request); the connector's API name when published.
     pub folder: String,
     pub category: Category,
+    #[serde(skip_serializing_if = "Source::is_upstream")]
+    pub source: Source,
     pub title: Option<String>,
     pub verdict: Verdict,
     pub score: f64,
@@ -40,6 +62,28 @@ pub struct Candidate {
     pub evidence: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
+}
+
+impl Candidate {
+    /// What to call it in a sentence: the folder, "open pull request #N by @user: <title>", or
+    /// "published as '<name>' by <publisher> (not in the repository)".
+    pub fn label(&self) -> String {
+        match &self.source {
+            Source::Upstream => self.folder.clone(),
+            Source::OpenPullRequest { number, user, title } => format!("open pull request #{number} by @{user}: {title}"),
+            Source::Published { name, publisher } => format!("published as '{name}' by {publisher} (not in the repository)"),
+        }
+    }
+
+    /// Only an upstream folder can be updated with `--update`.
+    pub fn is_upstream(&self) -> bool {
+        self.source.is_upstream()
+    }
+}
+
+/// Candidates from every source, best first: duplicates, then by score.
+pub fn rank(candidates: &mut [Candidate]) {
+    candidates.sort_by(|a, b| a.verdict.cmp(&b.verdict).then(b.score.total_cmp(&a.score)));
 }
 
 /// The cut-offs, from measurement on the corpus (see the closing table in `examples/search_eval.rs`).
@@ -58,7 +102,9 @@ pub struct Thresholds {
 /// Measured over the 331 pairs of corpus connectors that share a real host (`search_eval`): 265
 /// share under 10% of their operations and 35 between 10% and 70%, mostly products of one vendor
 /// on one API gateway; from 70% up (31 pairs) they are the same API published twice or a
-/// superset of it. Fewer than 3 operations in common is too little to tell (`/me` alone). Titles
+/// superset of it, or one publisher's product family (judged apart, by the publisher). Fewer
+/// than 3 operations in common is too little to tell (`/me` alone), unless they are every
+/// operation of the smaller connector (one connector calling one endpoint of another). Titles
 /// must be equal once normalized: "Raiser's Edge NXT Documents" is 92% like "... Constituents".
 pub const THRESHOLDS: Thresholds = Thresholds {
     containment: 0.7,
@@ -102,12 +148,17 @@ pub fn title_similarity(a: &str, b: &str) -> f64 {
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Comparison {
     pub same_real_host: bool,
+    /// Both hosts are tenant placeholders on the same vendor domain (`{tenant}.vendor.com` and
+    /// `yourdomain.vendor.com`): the same vendor, so the operations decide as on a real host.
+    pub same_tenant_domain: bool,
     pub same_base_path: bool,
     pub common: usize,
     /// common / the smaller operation count.
     pub containment: f64,
     pub title: f64,
     pub identical: bool,
+    /// Both folders name the same publisher in `apiProperties.json` (normalized).
+    pub same_publisher: bool,
 }
 
 fn operation_keys(fp: &Fingerprint) -> BTreeSet<(String, String)> {
@@ -115,8 +166,20 @@ fn operation_keys(fp: &Fingerprint) -> BTreeSet<(String, String)> {
 }
 
 pub fn compare(q: &Fingerprint, c: &Fingerprint) -> Comparison {
+    compare_keyed(q, &operation_keys(q), c)
+}
+
+/// [`compare`] with the query's operation keys made once (a search compares it ~1,000 times).
+fn compare_keyed(q: &Fingerprint, qo: &BTreeSet<(String, String)>, c: &Fingerprint) -> Comparison {
     let same_real_host = q.host.is_some() && q.host == c.host && !q.host_is_placeholder && !c.host_is_placeholder;
-    let (qo, co) = (operation_keys(q), operation_keys(c));
+    // Only placeholders have a tenant domain (most hosts are real: this stays off the hot path).
+    let same_tenant_domain = match (q.host.as_deref(), c.host.as_deref()) {
+        (Some(a), Some(b)) if q.host_is_placeholder && c.host_is_placeholder => {
+            tenant_domain(a).is_some_and(|d| tenant_domain(b) == Some(d))
+        }
+        _ => false,
+    };
+    let co = operation_keys(c);
     let common = qo.intersection(&co).count();
     let smaller = qo.len().min(co.len());
     let containment = if smaller == 0 { 0.0 } else { common as f64 / smaller as f64 };
@@ -130,7 +193,9 @@ pub fn compare(q: &Fingerprint, c: &Fingerprint) -> Comparison {
         && q.operations == c.operations
         && (!qo.is_empty() || same_real_host);
     Comparison {
+        same_publisher: q.publisher.is_some() && q.publisher == c.publisher,
         same_real_host,
+        same_tenant_domain,
         same_base_path: q.base_path == c.base_path,
         common,
         containment,
@@ -161,6 +226,10 @@ pub fn judge(cmp: &Comparison, c: &Fingerprint, t: &Thresholds) -> Option<(Verdi
             format!("the same host ({host})")
         });
     }
+    if cmp.same_tenant_domain {
+        let domain = c.host.as_deref().and_then(tenant_domain).unwrap_or("");
+        evidence.push(format!("the same vendor domain behind a tenant host ({domain})"));
+    }
     if cmp.title >= t.related_title {
         evidence.push(if cmp.title >= 0.999 {
             "the same title".into()
@@ -168,21 +237,39 @@ pub fn judge(cmp: &Comparison, c: &Fingerprint, t: &Thresholds) -> Option<(Verdi
             format!("a similar title ({:.0}% alike)", cmp.title * 100.0)
         });
     }
-    let same_api_by_operations = cmp.same_real_host && cmp.common >= t.min_common && cmp.containment >= t.containment;
-    let same_api_by_identity = cmp.same_real_host && cmp.same_base_path && cmp.title >= t.same_title;
+    // The same vendor: the same real host, or tenant hosts on the same registrable domain.
+    let same_vendor = cmp.same_real_host || cmp.same_tenant_domain;
+    let by_share = cmp.common >= t.min_common && cmp.containment >= t.containment;
+    // Every operation of the smaller connector is in the other: the same endpoints, however few.
+    let contained = cmp.common > 0 && cmp.containment >= 1.0;
+    let same_api_by_operations = same_vendor && (by_share || contained);
+    // The same title on the same host and base path, with an operation in common: a title alone
+    // is a vendor's second product or a new version published as its own folder.
+    let same_api_by_identity = same_vendor && cmp.same_base_path && cmp.title >= t.same_title && cmp.common > 0;
     // Without a real host in common, only the operations and the title together can tell.
-    let same_api_elsewhere = !cmp.same_real_host && cmp.title >= t.same_title && cmp.common >= 3 && cmp.containment >= 0.8;
-    let verdict = if cmp.identical || same_api_by_operations || same_api_by_identity || same_api_elsewhere {
+    let same_api_elsewhere = !same_vendor && cmp.title >= t.same_title && cmp.common >= 3 && cmp.containment >= 0.8;
+    // A publisher's own connectors on its own API under other names are a product family, an
+    // on-premises variant or a rebrand: its call, and accepted upstream (22 of the 44 corpus
+    // connectors the rules before found a duplicate for). The same title is still the same connector.
+    let publishers_family = cmp.same_publisher && cmp.title < t.same_title;
+    if publishers_family && (same_api_by_operations || same_api_elsewhere) && !cmp.identical {
+        evidence.push(format!(
+            "the same publisher ({}), whose other connector this is",
+            c.publisher.as_deref().unwrap_or("")
+        ));
+    }
+    let same_api = same_api_by_operations || same_api_by_identity || same_api_elsewhere;
+    let verdict = if cmp.identical || same_api && !publishers_family {
         Verdict::Duplicate
-    } else if cmp.same_real_host || cmp.title >= t.related_title || (cmp.common >= 3 && cmp.containment >= t.containment) {
+    } else if same_vendor || cmp.title >= t.related_title || (cmp.common >= 3 && cmp.containment >= t.containment) {
         Verdict::Related
     } else {
         return None;
     };
     let score = 0.5 * cmp.containment
         + 0.3 * cmp.title
-        + if cmp.same_real_host { 0.1 } else { 0.0 }
-        + if cmp.same_real_host && cmp.same_base_path { 0.1 } else { 0.0 };
+        + if same_vendor { 0.1 } else { 0.0 }
+        + if same_vendor && cmp.same_base_path { 0.1 } else { 0.0 };
     Some((verdict, (score * 1000.0).round() / 1000.0, evidence))
 }
 
@@ -190,13 +277,18 @@ pub fn judge(cmp: &Comparison, c: &Fingerprint, t: &Thresholds) -> Option<(Verdi
 pub fn search(index: &Index, query: &Query, exclude: Option<&str>, browse: &dyn Fn(&str) -> Option<String>) -> Vec<Candidate> {
     let t = &THRESHOLDS;
     let mut out: Vec<Candidate> = Vec::new();
+    let query_keys = match query {
+        Query::Connector(q, _) => Some(operation_keys(q)),
+        _ => None,
+    };
+    let empty = BTreeSet::new();
     for entry in &index.connectors {
         if exclude.is_some_and(|e| e.eq_ignore_ascii_case(&entry.folder)) {
             continue;
         }
         let Some(fp) = &entry.fingerprint else { continue };
         let judged = match query {
-            Query::Connector(q, _) => judge(&compare(q, fp), fp, t),
+            Query::Connector(q, _) => judge(&compare_keyed(q, query_keys.as_ref().unwrap_or(&empty), fp), fp, t),
             Query::Host { host, base_path } => judge_host(host, base_path.as_deref(), fp),
             Query::Title(title) => judge_title(title, fp, t),
         };
@@ -233,6 +325,7 @@ fn candidate(
     Candidate {
         folder: entry.folder.clone(),
         category: entry.category,
+        source: Source::Upstream,
         title: entry.fingerprint.as_ref().and_then(|f| f.title.clone()),
         verdict,
         score,
@@ -314,6 +407,7 @@ mod tests {
                 })
                 .collect(),
             operation_ids: Default::default(),
+            publisher: None,
         }
     }
 
@@ -347,12 +441,132 @@ mod tests {
             &["/translate", "/usage", "/languages", "/glossaries"],
         );
         assert_eq!(judge(&compare(&a, &b), &b, &THRESHOLDS).unwrap().0, Verdict::Duplicate);
-        // Two operations in common is too little to tell, whatever the share...
-        let c = fp("DeepL Translator", "api.deepl.com", "/v2", &["/translate", "/usage"]);
+        // Two operations in common out of three is too little to tell...
+        let c = fp("DeepL Translator", "api.deepl.com", "/v2", &["/translate", "/usage", "/document"]);
         assert_eq!(judge(&compare(&a, &c), &c, &THRESHOLDS).unwrap().0, Verdict::Related);
         // ... unless the title and base path say it is the same connector.
-        let d = fp("DeepL V2", "api.deepl.com", "/v2", &["/translate", "/usage"]);
+        let d = fp("DeepL V2", "api.deepl.com", "/v2", &["/translate", "/usage", "/document"]);
         assert_eq!(judge(&compare(&a, &d), &d, &THRESHOLDS).unwrap().0, Verdict::Duplicate);
+    }
+
+    fn swagger_fp(title: &str, host: &str, base: &str, paths: &[&str]) -> Fingerprint {
+        let paths: serde_json::Map<String, serde_json::Value> = paths
+            .iter()
+            .map(|p| (p.to_string(), serde_json::json!({"get": {"operationId": "Op"}})))
+            .collect();
+        Fingerprint::from_swagger(&serde_json::json!({
+            "swagger": "2.0", "info": {"title": title}, "host": host, "basePath": base, "paths": paths
+        }))
+    }
+
+    fn verdict(a: &Fingerprint, b: &Fingerprint) -> Option<Verdict> {
+        judge(&compare(a, b), b, &THRESHOLDS).map(|j| j.0)
+    }
+
+    #[test]
+    fn tiny_connectors_on_the_same_endpoint_are_duplicates_however_split() {
+        // OpenWeatherMap's current weather: the base path holds half the path in one of them.
+        let a = swagger_fp("Current Weather", "api.openweathermap.org", "/data/2.5/", &["/weather"]);
+        let b = swagger_fp(
+            "OpenWeather Now",
+            "api.openweathermap.org",
+            "/",
+            &["/data/2.5/weather", "/data/2.5/forecast"],
+        );
+        assert_eq!(verdict(&a, &b), Some(Verdict::Duplicate));
+        assert_eq!(verdict(&b, &a), Some(Verdict::Duplicate));
+        // Path parameter names do not matter.
+        let c = swagger_fp("Weather by city", "api.openweathermap.org", "/data/2.5", &["/weather/{city}"]);
+        let d = swagger_fp("City Weather", "api.openweathermap.org", "/", &["/data/2.5/weather/{q}"]);
+        assert_eq!(verdict(&c, &d), Some(Verdict::Duplicate));
+        // Near misses: another endpoint on the same host, or one of the two not in the other.
+        let e = swagger_fp("Air Pollution", "api.openweathermap.org", "/data/2.5", &["/air_pollution"]);
+        assert_eq!(verdict(&a, &e), Some(Verdict::Related));
+        let f = swagger_fp(
+            "Weather and air",
+            "api.openweathermap.org",
+            "/",
+            &["/data/2.5/weather", "/data/2.5/air_pollution"],
+        );
+        let g = swagger_fp(
+            "Weather and onecall",
+            "api.openweathermap.org",
+            "/",
+            &["/data/2.5/weather", "/data/3.0/onecall"],
+        );
+        assert_eq!(verdict(&f, &g), Some(Verdict::Related));
+        // The same one endpoint on another real host is not the same API.
+        let h = swagger_fp("Weather", "api.weatherapi.com", "/data/2.5", &["/weather"]);
+        assert_eq!(verdict(&a, &h), None);
+    }
+
+    #[test]
+    fn tenant_hosts_compare_their_vendor_domain_with_the_operations() {
+        let ops = ["/api/now/table/{t}", "/api/now/table/{t}/{id}", "/api/now/attachment"];
+        let original = swagger_fp("ServiceNow Tables", "{instance}.service-now.com", "/", &ops);
+        // A rebranded copy: another placeholder spelling, the same operations, a new title.
+        let copy = swagger_fp("Now Records Pro", "your-instance.service-now.com", "/", &ops);
+        assert_eq!(verdict(&copy, &original), Some(Verdict::Duplicate));
+        let contoso = swagger_fp("Records", "contoso.service-now.com", "/", &ops[..1]);
+        assert_eq!(verdict(&contoso, &original), Some(Verdict::Duplicate));
+        // The same vendor with other operations is related only.
+        let other = swagger_fp("ServiceNow Catalog", "yourdomain.service-now.com", "/", &["/api/sn_sc/catalog"]);
+        assert_eq!(verdict(&other, &original), Some(Verdict::Related));
+        // Placeholders that name no vendor prove nothing: the operations alone say related.
+        let a = swagger_fp("One", "api.contoso.com", "/", &ops);
+        let b = swagger_fp("Two", "yourhost.yourdomain.com", "/", &ops);
+        assert_eq!(verdict(&a, &b), Some(Verdict::Related));
+        assert_eq!(verdict(&a, &swagger_fp("Two", "yourhost.yourdomain.com", "/", &ops[..1])), None);
+        // Nor does shared hosting.
+        let a = swagger_fp("One", "{app}.azurewebsites.net", "/", &ops);
+        let b = swagger_fp("Two", "{site}.azurewebsites.net", "/", &ops);
+        assert_eq!(verdict(&a, &b), Some(Verdict::Related));
+    }
+
+    #[test]
+    fn a_publishers_own_family_is_related_unless_it_is_the_same_connector() {
+        let with = |publisher: &str, mut f: Fingerprint| {
+            f.publisher = crate::package::fingerprint::normalize_publisher(publisher);
+            f
+        };
+        let ops = ["/constituents", "/constituents/{id}", "/gifts", "/events"];
+        let suite = with(
+            "Blackbaud, Inc.",
+            swagger_fp("Raiser's Edge NXT", "api.sky.blackbaud.com", "/", &ops),
+        );
+        let part = with(
+            "Blackbaud Inc",
+            swagger_fp("Raiser's Edge NXT Events", "api.sky.blackbaud.com", "/", &ops[3..]),
+        );
+        assert_eq!(verdict(&part, &suite), Some(Verdict::Related));
+        let (_, _, evidence) = judge(&compare(&part, &suite), &suite, &THRESHOLDS).unwrap();
+        assert!(
+            evidence.iter().any(|e| e.contains("the same publisher (blackbaud)")),
+            "{evidence:?}"
+        );
+        // Another publisher's copy of the same operations is a duplicate...
+        let copy = with("Jane Doe", swagger_fp("NXT Events", "api.sky.blackbaud.com", "/", &ops[3..]));
+        assert_eq!(verdict(&copy, &suite), Some(Verdict::Duplicate));
+        // ... and so is the publisher's own connector under the same title (an update, not a new folder).
+        let again = with("Blackbaud", swagger_fp("Raiser's Edge NXT", "api.sky.blackbaud.com", "/", &ops));
+        assert_eq!(verdict(&again, &suite), Some(Verdict::Duplicate));
+        assert_eq!(
+            crate::package::fingerprint::normalize_publisher("ReversingLabs US Inc."),
+            Some("reversinglabs".into())
+        );
+        assert_eq!(crate::package::fingerprint::normalize_publisher(" Inc. "), None);
+    }
+
+    #[test]
+    fn a_title_alone_is_related_not_duplicate() {
+        // A new version published as its own folder: same host, base path and title, no operation in common.
+        let v1 = swagger_fp("Acme CRM", "api.acme.io", "/", &["/contacts", "/deals"]);
+        let v2 = swagger_fp("Acme CRM V2", "api.acme.io", "/", &["/v2/people", "/v2/opportunities"]);
+        assert_eq!(verdict(&v2, &v1), Some(Verdict::Related));
+        // With an operation in common, the title and base path still say duplicate.
+        let v1b = swagger_fp("Acme CRM", "api.acme.io", "/", &["/contacts", "/deals", "/notes"]);
+        let update = swagger_fp("Acme CRM", "api.acme.io", "/", &["/contacts", "/tasks", "/leads"]);
+        assert_eq!(verdict(&update, &v1b), Some(Verdict::Duplicate));
     }
 
     #[test]

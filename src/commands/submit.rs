@@ -104,7 +104,7 @@ fn pipeline(
     let odb = repo.odb()?;
     let _mempack = options.dry_run.then(|| odb.add_new_mempack_backend(1000)).transpose()?;
     let base = git2::Oid::from_str(&catalog.index.commit)?;
-    let sub = submission::prepare(
+    let mut sub = submission::prepare(
         &options.request,
         generate_readme,
         package,
@@ -113,6 +113,13 @@ fn pipeline(
         &catalog.index,
         &options.upstream,
     )?;
+    // Someone may be submitting the same API already: open pull requests stop a run like a duplicate.
+    if let Some(fp) = sub.validation.package.fingerprint().and_then(Result::ok) {
+        let offline = matches!(options.freshness, Freshness::Offline);
+        let lookup = super::search::pull_requests(&options.github, offline, &options.cache, &options.upstream.branch, &fp);
+        lookup.print(err)?;
+        sub.consider(lookup.candidates(), options.request.allow_duplicate.is_some());
+    }
     let stop = sub.stop(options.strict, path);
     let (title, body) = pr::for_submission(
         &sub,

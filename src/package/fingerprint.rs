@@ -56,6 +56,49 @@ pub struct Fingerprint {
     pub base_path: String,
     pub operations: BTreeSet<Operation>,
     pub operation_ids: BTreeSet<String>,
+    /// `apiProperties.json`'s `properties.publisher`, normalized ([`normalize_publisher`]); not
+    /// in the swagger, so set by whoever has the folder (the package, the index).
+    #[serde(default)]
+    pub publisher: Option<String>,
+}
+
+/// Words a publisher's name may or may not carry (`Inc.`, `Ltd`, `S.A.`, `US`).
+const COMPANY_WORDS: [&str; 17] = [
+    "inc",
+    "llc",
+    "ltd",
+    "limited",
+    "corp",
+    "corporation",
+    "co",
+    "sa",
+    "s",
+    "a",
+    "us",
+    "pty",
+    "gmbh",
+    "ag",
+    "bv",
+    "srl",
+    "the",
+];
+
+/// `ReversingLabs US Inc.` and `ReversingLabs` -> `reversinglabs`; `None` when nothing is left.
+pub fn normalize_publisher(name: &str) -> Option<String> {
+    let lower = name.to_lowercase();
+    let joined: String = lower
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty() && !COMPANY_WORDS.contains(w))
+        .collect();
+    (!joined.is_empty()).then_some(joined)
+}
+
+/// The normalized publisher of an `apiProperties.json` document.
+pub fn publisher_of(api_properties: &Value) -> Option<String> {
+    api_properties
+        .pointer("/properties/publisher")
+        .and_then(Value::as_str)
+        .and_then(normalize_publisher)
 }
 
 /// The HTTP methods an OpenAPI 2.0 path item may hold (its other keys are not operations).
@@ -109,6 +152,7 @@ impl Fingerprint {
             base_path,
             operations,
             operation_ids,
+            publisher: None,
         }
     }
 }
@@ -137,6 +181,57 @@ pub fn is_placeholder_host(host: &str) -> bool {
     PLACEHOLDER_HOSTS.iter().any(|p| host == *p || host.ends_with(&format!(".{p}")))
         || PLACEHOLDER_MARKERS.iter().any(|m| host.contains(m))
         || !host.contains('.')
+}
+
+/// Domains under which anyone can have a host (the Public Suffix List's private section, the ones
+/// connectors use): the name before them is someone's, not the vendor's, so they identify nothing.
+const SHARED_HOSTING: [&str; 12] = [
+    "azurewebsites.net",
+    "azure-api.net",
+    "cloudapp.net",
+    "cloudapp.azure.com",
+    "azurefd.net",
+    "azurestaticapps.net",
+    "logic.azure.com",
+    "amazonaws.com",
+    "herokuapp.com",
+    "ngrok.io",
+    "windows.net",
+    "appspot.com",
+];
+
+/// Second-level labels under a country code that are a suffix, not a name (`vendor.co.uk`).
+const SECOND_LEVEL: [&str; 8] = ["co", "com", "net", "org", "gov", "edu", "ac", "ne"];
+
+/// The vendor's registrable domain behind a tenant placeholder host: `yourdomain.vendor.net`,
+/// `{tenant}.vendor.com`, `your-instance.vendor.com` and `contoso.vendor.com` -> `vendor.com`
+/// (`vendor.net`). `None` for a real host, for a placeholder that names no vendor
+/// (`api.contoso.com`, `yourhost.yourdomain.com`, `{host}`), and under shared hosting
+/// (`{app}.azurewebsites.net`), where the name before the suffix is the only one that counts.
+pub fn tenant_domain(host: &str) -> Option<&str> {
+    if !is_placeholder_host(host) {
+        return None;
+    }
+    let labels: Vec<&str> = host.split('.').collect();
+    let n = labels.len();
+    if n < 3 {
+        return None;
+    }
+    let take = if labels[n - 1].len() == 2 && SECOND_LEVEL.contains(&labels[n - 2]) {
+        3
+    } else {
+        2
+    };
+    if n <= take {
+        return None;
+    }
+    let start = labels[..n - take].iter().map(|l| l.len() + 1).sum::<usize>();
+    let domain = &host[start..];
+    let plain = domain
+        .split('.')
+        .all(|l| !l.is_empty() && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'));
+    let hosted = SHARED_HOSTING.iter().any(|s| host.ends_with(&format!(".{s}")) || domain == *s);
+    (plain && !hosted && !is_placeholder_host(domain)).then_some(domain)
 }
 
 /// One leading slash, no trailing or doubled slashes; the root is `""`.
@@ -228,6 +323,30 @@ mod tests {
             assert!(!is_placeholder_host(host), "{host}");
         }
         assert!(Fingerprint::from_swagger(&json!({})).host_is_placeholder);
+    }
+
+    #[test]
+    fn tenant_hosts_name_their_vendor() {
+        for (host, domain) in [
+            ("yourdomain.vendor.net", Some("vendor.net")),
+            ("{tenant}.vendor.com", Some("vendor.com")),
+            ("your-instance.vendor.com", Some("vendor.com")),
+            ("contoso.vendor.com", Some("vendor.com")),
+            ("{instance}.crm.dynamics.com", Some("dynamics.com")),
+            ("{tenant}.vendor.co.uk", Some("vendor.co.uk")),
+            // A real host is compared as itself.
+            ("api.vendor.com", None),
+            // Placeholders that name no vendor.
+            ("api.contoso.com", None),
+            ("yourhost.yourdomain.com", None),
+            ("{host}", None),
+            ("{tenant}.com", None),
+            ("www.example.com", None),
+            ("{app}.azurewebsites.net", None),
+            ("{name}.azure-api.net", None),
+        ] {
+            assert_eq!(tenant_domain(host), domain, "{host}");
+        }
     }
 
     #[test]

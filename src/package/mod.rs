@@ -294,8 +294,15 @@ impl ConnectorPackage {
 
     /// The swagger's fingerprint (from the one parse).
     pub fn fingerprint(&self) -> Option<Result<Fingerprint, JsonError>> {
-        self.swagger()
-            .map(|parsed| parsed.map(|d| Fingerprint::from_swagger(&d.value)).map_err(Clone::clone))
+        let publisher = self.json_value(KnownFile::ApiProperties).and_then(fingerprint::publisher_of);
+        self.swagger().map(|parsed| {
+            parsed
+                .map(|d| Fingerprint {
+                    publisher: publisher.clone(),
+                    ..Fingerprint::from_swagger(&d.value)
+                })
+                .map_err(Clone::clone)
+        })
     }
 
     /// Files that are none of the known ones (screenshots, logos, ...).

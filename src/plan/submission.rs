@@ -170,6 +170,21 @@ pub fn prepare(
 }
 
 impl Submission {
+    /// Add candidates found elsewhere (open pull requests, published connectors): ranked with the
+    /// upstream ones, and a duplicate among them stops a real run the same way.
+    pub fn consider(&mut self, found: Vec<Candidate>, allow_duplicate: bool) {
+        if found.is_empty() {
+            return;
+        }
+        self.candidates.extend(found);
+        search::rank(&mut self.candidates);
+        self.duplicate = self
+            .candidates
+            .first()
+            .filter(|c| c.verdict == Verdict::Duplicate && !allow_duplicate)
+            .cloned();
+    }
+
     /// Why a real run would stop here (`path` is the folder, for the command to run next).
     pub fn stop(&self, strict: bool, path: &Path) -> Option<Stop> {
         if self.validation.report.blocking(strict) > 0 {
@@ -188,12 +203,20 @@ impl Submission {
             });
         }
         if let Some(dup) = &self.duplicate {
-            return Some(Stop {
-                exit: Exit::Duplicate,
-                why: format!(
+            let why = if dup.is_upstream() {
+                format!(
                     "the same API already has a connector upstream, {}: improve it with --update \"{}\", or pass --allow-duplicate \"<why>\"",
                     dup.folder, dup.folder
-                ),
+                )
+            } else {
+                format!(
+                    "the same API is already being submitted or published ({}): review or join it, or pass --allow-duplicate \"<why>\"",
+                    dup.label()
+                )
+            };
+            return Some(Stop {
+                exit: Exit::Duplicate,
+                why,
             });
         }
         if !self.plan.changed() {

@@ -25,6 +25,19 @@ pub struct ConnectorSummary {
     pub display_name: String,
 }
 
+/// A connector in an environment's list, as the duplicate search reads it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ListedConnector {
+    /// `shared_deepl`.
+    pub name: String,
+    pub display_name: String,
+    pub publisher: Option<String>,
+    /// The backend's URL, where the listing shows one (`properties.backendService.serviceUrl`).
+    pub host: Option<String>,
+    /// A custom connector (the environment's own), not a published one.
+    pub custom: bool,
+}
+
 /// A Power Platform API error: status and the service's own message.
 #[derive(Debug, thiserror::Error)]
 #[error("{message}")]
@@ -193,6 +206,34 @@ impl PowerPlatform {
             .collect();
         out.sort_by_key(|c| c.display_name.to_lowercase());
         Ok(out)
+    }
+
+    /// Every connector the environment lists, published (certified, Microsoft's) and custom alike:
+    /// what the duplicate search compares with.
+    pub fn all_connectors(&mut self, environment: &str) -> anyhow::Result<Vec<ListedConnector>> {
+        check_id("environment name", environment)?;
+        let url = format!(
+            "{}/providers/Microsoft.PowerApps/apis?api-version={API_VERSION}&{}",
+            self.endpoints.powerapps,
+            environment_filter(environment)
+        );
+        let items = self
+            .paged(&url, &self.endpoints.powerapps.clone())
+            .map_err(|e| explain(e, &format!("listing the connectors of environment `{environment}`")))?;
+        Ok(items
+            .iter()
+            .filter_map(|item| {
+                let name = item.get("name")?.as_str()?.to_string();
+                let text = |pointer: &str| item.pointer(pointer).and_then(Value::as_str).map(str::to_owned);
+                Some(ListedConnector {
+                    display_name: text("/properties/displayName").unwrap_or_else(|| name.clone()),
+                    publisher: text("/properties/publisher"),
+                    host: text("/properties/backendService/serviceUrl"),
+                    custom: item.pointer("/properties/isCustomApi").and_then(Value::as_bool) == Some(true),
+                    name,
+                })
+            })
+            .collect())
     }
 
     /// One connector's definition: properties, storage URLs of the swagger, icon and script.

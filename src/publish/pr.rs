@@ -111,7 +111,7 @@ pub fn for_submission(
             } else {
                 "closest neighbour, a different API:"
             },
-            c.folder,
+            c.label(),
             c.evidence.join("; ")
         ),
     };

@@ -160,7 +160,7 @@ impl<'a> SubmitReport<'a> {
                     "{} {} {} ({})",
                     paint(EMPHASIS, "Duplicates:"),
                     paint(style, label),
-                    c.folder,
+                    c.label(),
                     c.evidence.join("; ")
                 )?;
                 if let (Verdict::Duplicate, Some(reason)) = (c.verdict, self.context.allow_duplicate) {

@@ -306,14 +306,17 @@ fn corpus_self_search_and_leave_one_out() {
         index.connectors.len(),
         share * 100.0
     );
-    assert!(share <= 0.05, "leave-one-out duplicate share {:.1}%: {loo:#?}", share * 100.0);
-    // The known real duplicates are among them.
+    assert!(share <= 0.03, "leave-one-out duplicate share {:.1}%: {loo:#?}", share * 100.0);
+    // The known real duplicates are among them, the tiny one too (one endpoint, split differently).
     for pair in [
         "certified-connectors/DeepL ~ independent-publisher-connectors/DeepLIP",
         "certified-connectors/Mensagia ~ independent-publisher-connectors/Mensagia",
+        "independent-publisher-connectors/OpenWeather ~ independent-publisher-connectors/WeatherForecast",
     ] {
         assert!(loo.iter().any(|l| l == pair), "{pair} not found as a duplicate");
     }
+    // A publisher's own family is not: Blackbaud's Raiser's Edge NXT connectors.
+    assert!(!loo.iter().any(|l| l.contains("Blackbaud")), "{loo:#?}");
     // And the 15 neighbours on graph.microsoft.com are not duplicates of each other.
     let graph: Vec<_> = index
         .connectors
@@ -504,7 +507,11 @@ fn a_damaged_index_is_rebuilt_with_a_notice_and_the_verdicts_stay() {
     };
     let before = search();
     assert_eq!(before.status.code(), Some(5));
-    assert!(before.stderr.is_empty(), "{}", String::from_utf8_lossy(&before.stderr));
+    // Offline, the only notices are that open pull requests and published connectors were not asked.
+    let stderr = String::from_utf8_lossy(&before.stderr);
+    assert_eq!(stderr.lines().count(), 2, "{stderr}");
+    assert!(stderr.contains("did not look at open pull requests"), "{stderr}");
+    assert!(stderr.contains("did not compare with published connectors"), "{stderr}");
 
     // One changed byte anywhere: in the middle (a fingerprint), and at the end.
     let path = index_file(&mirror);
@@ -523,7 +530,7 @@ fn a_damaged_index_is_rebuilt_with_a_notice_and_the_verdicts_stay() {
         assert_eq!(after.stdout, before.stdout, "the verdicts changed with byte {at}");
         // Rebuilt: the next run has nothing to say.
         assert_eq!(std::fs::read(index_file(&mirror)).unwrap(), good);
-        assert!(search().stderr.is_empty());
+        assert!(!String::from_utf8_lossy(&search().stderr).contains("damaged"));
     }
 
     // Cut short, and not an index at all: the same.

@@ -14,5 +14,6 @@ mod github_fake;
 mod iterate;
 mod net_retry;
 mod replay;
+mod search_sources;
 mod status;
 mod submit;

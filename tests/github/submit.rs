@@ -423,12 +423,15 @@ fn refusals_happen_before_anything_public() {
     assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
     std::fs::write(&swagger, &text).unwrap();
     // A duplicate stops with exit 5 and the folder to improve.
-    // A clean connector for the same API: same host, base path and title as upstream's DeepL.
+    // A clean connector for the same API: same host, base path and title as upstream's DeepL, and
+    // one of its operations (a title alone would be related only).
     let dup = tempfile::tempdir().unwrap();
     common::write_clean_connector(dup.path());
     let swagger_text = text
         .replace("api.openbrewerydb.org", "api.deepl.com")
         .replace("\"/v1\"", "\"/v2\"")
+        .replace("/breweries/{obdb_id}", "/usage")
+        .replace("\"in\": \"path\"", "\"in\": \"query\"")
         .replace("\"title\": \"Open Brewery DB\"", "\"title\": \"DeepL\"");
     std::fs::write(dup.path().join("apiDefinition.swagger.json"), swagger_text).unwrap();
     let out = w.submit_folder(dup.path()).arg("--yes").output().unwrap();

@@ -10,3 +10,4 @@ mod support;
 mod paconn_compat;
 mod powerplatform;
 mod powerplatform_fake;
+mod published;

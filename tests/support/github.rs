@@ -15,6 +15,8 @@
 //! | `POST /repos/{o}/{r}/merge-upstream` | 200 `{message, merge_type, base_branch}`; 409 on conflict; 422 otherwise |
 //! | `GET /repos/{o}/{r}/pulls` | filters `state` (default open), `head` (`user:ref` or `user`), `base`; `per_page`/`page` |
 //! | `POST /repos/{o}/{r}/pulls` | 201 + the pull request; 422 when one is already open for the same head and base |
+//! | `GET /repos/{o}/{r}/pulls/{n}/files` | the files set with `set_pr_files` (diff-entry), `per_page`/`page` and `Link` |
+//! | `GET /repos/{o}/{r}/contents/{path}?ref=` | a file of a pull request whose head is `{o}/{r}` at `ref` (content-file, base64) |
 //! | `GET/PATCH /repos/{o}/{r}/pulls/{n}` | the single-PR shape (`merged`, `mergeable`, `mergeable_state`); PATCH sets title, body, state |
 //! | `GET /repos/{o}/{r}/commits/{sha}/check-runs` | `{total_count, check_runs}`, paged |
 //! | `GET /repos/{o}/{r}/commits/{sha}/status` | the combined status (latest per context), paged |
@@ -416,6 +418,16 @@ struct State {
     compare: HashMap<String, (u64, u64)>,
     /// Branches (name -> sha, protected) by repository (`owner/name`, lower-cased).
     branches: HashMap<String, BTreeMap<String, (String, bool)>>,
+    /// What the duplicate search reads of pull requests, by number.
+    pr_extras: HashMap<u64, PrExtras>,
+}
+
+/// A pull request's files (path, content at the head; `None`: removed), `updated_at`, merged.
+#[derive(Clone, Debug, Default)]
+struct PrExtras {
+    files: Vec<(String, Option<String>)>,
+    updated_at: Option<String>,
+    merged: bool,
 }
 
 impl State {
@@ -524,6 +536,7 @@ impl FakeGitHub {
             faults: HashMap::new(),
             requests: Vec::new(),
             request_counter: 0,
+            pr_extras: HashMap::new(),
             check_runs: HashMap::new(),
             statuses: HashMap::new(),
             annotations: HashMap::new(),
@@ -669,6 +682,32 @@ impl FakeGitHub {
         };
         st.prs.push(pr);
         st.next_pr_number = st.next_pr_number.max(number + 1);
+    }
+
+    /// The files pull request `number` changes: (path, content at its head), `None` for a removed
+    /// file. Served by `GET .../pulls/{n}/files` (paged) and `GET /repos/{head}/contents/{path}?ref={head sha}`.
+    pub fn set_pr_files(&self, number: u64, files: &[(&str, Option<&str>)]) {
+        let mut st = self.shared.lock();
+        st.pr_extras.entry(number).or_default().files = files.iter().map(|(p, c)| (p.to_string(), c.map(str::to_string))).collect();
+    }
+
+    /// Pull request `number`'s title and author.
+    pub fn set_pr_title(&self, number: u64, title: &str, user: &str) {
+        for pr in self.shared.lock().prs.iter_mut().filter(|p| p.number == number) {
+            pr.title = title.to_string();
+            pr.user = user.to_string();
+        }
+    }
+
+    /// Change pull request `number`'s `updated_at` (as a push to it does).
+    pub fn touch_pr(&self, number: u64, updated_at: &str) {
+        self.shared.lock().pr_extras.entry(number).or_default().updated_at = Some(updated_at.to_string());
+    }
+
+    /// Close pull request `number` as merged.
+    pub fn merge_pr(&self, number: u64) {
+        self.close_pr(number);
+        self.shared.lock().pr_extras.entry(number).or_default().merged = true;
     }
 
     /// Close pull request `number` (on any repository).
@@ -1204,6 +1243,8 @@ fn respond(shared: &Shared, req: &Incoming, auth: &Auth) -> Reply {
         ("POST", ["repos", o, r, "forks"]) => create_fork(shared, viewer, o, r, &req.body),
         ("POST", ["repos", o, r, "merge-upstream"]) => merge_upstream(shared, viewer, o, r, &req.body),
         ("GET", ["repos", o, r, "pulls"]) => list_pulls(shared, viewer, o, r, req),
+        ("GET", ["repos", o, r, "pulls", n, "files"]) => pull_files(shared, o, r, n, req),
+        ("GET", ["repos", o, r, "contents", rest @ ..]) => contents(shared, o, r, &rest.join("/"), req),
         ("POST", ["repos", o, r, "pulls"]) => create_pull(shared, viewer, o, r, &req.body),
         ("GET", ["repos", o, r, "pulls", n]) => get_pull(shared, viewer, o, r, n),
         ("PATCH", ["repos", o, r, "pulls", n]) => update_pull(shared, viewer, o, r, n, &req.body),
@@ -1738,6 +1779,114 @@ fn delete_branch(shared: &Shared, viewer: Option<&FakeUser>, owner: &str, name: 
     }
 }
 
+// --- What the duplicate search reads: a pull request's files, a file at its head -----------------
+
+/// `Link` with rel="next"/"last" for page `page` of `pages`, keeping the request's other parameters.
+fn page_links(req: &Incoming, per_page: usize, page: usize, pages: usize) -> Option<String> {
+    if page >= pages {
+        return None;
+    }
+    let host = req.header("host").unwrap_or("127.0.0.1");
+    let other: Vec<String> = req
+        .raw_query
+        .split('&')
+        .filter(|kv| !kv.is_empty() && !kv.starts_with("page=") && !kv.starts_with("per_page="))
+        .map(str::to_string)
+        .collect();
+    let link = |n: usize| {
+        let mut query = other.clone();
+        query.push(format!("per_page={per_page}"));
+        query.push(format!("page={n}"));
+        format!("<http://{host}{}?{}>", req.path, query.join("&"))
+    };
+    Some(format!("{}; rel=\"next\", {}; rel=\"last\"", link(page + 1), link(pages)))
+}
+
+fn pull_files(shared: &Shared, owner: &str, name: &str, number: &str, req: &Incoming) -> Reply {
+    const DOC: &str = "https://docs.github.com/rest/pulls/pulls#list-pull-requests-files";
+    let st = shared.lock();
+    let full = format!("{owner}/{name}");
+    let Some(pr) = number
+        .parse::<u64>()
+        .ok()
+        .and_then(|n| st.prs.iter().find(|p| p.number == n && p.base_repo.eq_ignore_ascii_case(&full)))
+    else {
+        return repo_not_found(DOC);
+    };
+    let files = st.pr_extras.get(&pr.number).map(|e| e.files.clone()).unwrap_or_default();
+    let per_page = req
+        .param("per_page")
+        .and_then(|v| v.parse::<usize>().ok())
+        .unwrap_or(30)
+        .clamp(1, 100);
+    let page = req.param("page").and_then(|v| v.parse::<usize>().ok()).unwrap_or(1).max(1);
+    let items: Vec<Value> = files
+        .iter()
+        .skip((page - 1) * per_page)
+        .take(per_page)
+        .map(|(path, content)| {
+            json!({
+                "sha": fake_sha(path),
+                "filename": path,
+                "status": if content.is_some() { "added" } else { "removed" },
+                "additions": content.as_deref().map_or(0, |c| c.lines().count()),
+                "deletions": 0,
+                "changes": content.as_deref().map_or(0, |c| c.lines().count()),
+                "blob_url": format!("{}/{full}/blob/{}/{path}", shared.html, pr.head_sha),
+                "raw_url": format!("{}/{full}/raw/{}/{path}", shared.html, pr.head_sha),
+                "contents_url": format!("{}/repos/{full}/contents/{path}?ref={}", shared.api, pr.head_sha),
+            })
+        })
+        .collect();
+    let mut reply = Reply::json(200, Value::Array(items));
+    if let Some(link) = page_links(req, per_page, page, files.len().div_ceil(per_page).max(1)) {
+        reply.headers.push(("Link".into(), link));
+    }
+    reply
+}
+
+fn contents(shared: &Shared, owner: &str, name: &str, path: &str, req: &Incoming) -> Reply {
+    const DOC: &str = "https://docs.github.com/rest/repos/contents#get-repository-content";
+    use base64::Engine;
+    let st = shared.lock();
+    let full = format!("{owner}/{name}");
+    let reference = req.param("ref").unwrap_or("");
+    let found = st
+        .prs
+        .iter()
+        .filter(|p| p.head_repo.eq_ignore_ascii_case(&full) && p.head_sha == reference)
+        .find_map(|p| {
+            st.pr_extras
+                .get(&p.number)?
+                .files
+                .iter()
+                .find(|(f, _)| f == path)
+                .and_then(|(_, c)| c.clone())
+        });
+    let Some(content) = found else {
+        return repo_not_found(DOC);
+    };
+    // GitHub wraps the base64 at 60 characters.
+    let encoded = base64::engine::general_purpose::STANDARD.encode(content.as_bytes());
+    let wrapped: Vec<String> = encoded
+        .as_bytes()
+        .chunks(60)
+        .map(|c| String::from_utf8_lossy(c).into_owned())
+        .collect();
+    Reply::json(
+        200,
+        json!({
+            "type": "file",
+            "encoding": "base64",
+            "size": content.len(),
+            "name": path.rsplit('/').next().unwrap_or(path),
+            "path": path,
+            "content": wrapped.join("\n") + "\n",
+            "sha": fake_sha(&content),
+        }),
+    )
+}
+
 fn create_pull(shared: &Shared, viewer: Option<&FakeUser>, owner: &str, name: &str, body: &Value) -> Reply {
     const DOC: &str = "https://docs.github.com/rest/pulls/pulls#create-a-pull-request";
     let Some(user) = viewer else {
@@ -2117,6 +2266,15 @@ fn pr_json(shared: &Shared, st: &mut State, pr: &FakePullRequest, viewer: Option
         "auto_merge": null,
         "draft": pr.draft
     });
+    if let Some(extras) = st.pr_extras.get(&pr.number) {
+        let m = v.as_object_mut().expect("object");
+        if let Some(t) = &extras.updated_at {
+            m.insert("updated_at".into(), json!(t));
+        }
+        if extras.merged {
+            m.insert("merged_at".into(), json!(FIXED_TIME));
+        }
+    }
     if full {
         let m = v.as_object_mut().expect("object");
         insert_all(

@@ -6,11 +6,13 @@
 
 mod client;
 pub mod fork;
+mod pull_search;
 pub mod pulls;
 pub mod types;
 
 pub use client::erased::Body as JsonBody;
 pub use client::{ApiError, Client, Conditional, MAX_PAGES};
+pub use pull_search::UpstreamPulls;
 
 use crate::catalog::mirror::redact;
 use crate::plan::Plan;

@@ -361,6 +361,57 @@ pub struct NewPullRequest<'a> {
     pub maintainer_can_modify: bool,
 }
 
+// --- The duplicate search's view of pull requests (pulls and pull-files endpoints) ----------------
+
+/// `GET /repos/{owner}/{repo}/pulls` as the duplicate search reads it (pull-request-simple).
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct PullListed {
+    #[serde(default)]
+    pub number: u64,
+    #[serde(default)]
+    pub html_url: Option<String>,
+    #[serde(default)]
+    pub title: Option<String>,
+    #[serde(default)]
+    pub state: Option<String>,
+    #[serde(default)]
+    pub user: Option<UserRef>,
+    #[serde(default)]
+    pub updated_at: Option<String>,
+    #[serde(default)]
+    pub merged_at: Option<String>,
+    #[serde(default)]
+    pub head: Option<Branch>,
+}
+
+/// A user named inside another answer (simple-user).
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct UserRef {
+    #[serde(default)]
+    pub login: String,
+}
+
+/// One entry of `GET /repos/{owner}/{repo}/pulls/{number}/files` (diff-entry).
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct PullFile {
+    #[serde(default)]
+    pub filename: String,
+    /// `added`, `removed`, `modified`, `renamed`, `copied`, `changed`, `unchanged`.
+    #[serde(default)]
+    pub status: String,
+}
+
+/// `GET /repos/{owner}/{repo}/contents/{path}?ref=` for a file (content-file).
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct FileContent {
+    #[serde(default)]
+    pub encoding: Option<String>,
+    #[serde(default)]
+    pub content: Option<String>,
+    #[serde(default)]
+    pub size: Option<u64>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

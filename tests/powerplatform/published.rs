@@ -1,0 +1,180 @@
+//! `search` compares a connector with the published connectors of the signed-in environment (the
+//! Power Apps `apis` list, built-in ones included) against the fake Power Platform: paged lists,
+//! the cache and its refresh flag, a throttled list, no sign-in, and offline.
+
+use crate::support::powerplatform::{FakePowerPlatform, FakePowerPlatformConfig, DEFAULT_ENVIRONMENT};
+use assert_cmd::Command;
+use std::path::{Path, PathBuf};
+
+const APIS: &str = "GET /providers/Microsoft.PowerApps/apis";
+
+fn git(dir: &Path, args: &[&str]) {
+    let out = std::process::Command::new("git")
+        .current_dir(dir)
+        .args([
+            "-c",
+            "init.defaultBranch=dev",
+            "-c",
+            "user.name=T",
+            "-c",
+            "user.email=t@example.com",
+        ])
+        .args(args)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+}
+
+struct World {
+    fake: FakePowerPlatform,
+    dir: tempfile::TempDir,
+    upstream: String,
+    connector: PathBuf,
+}
+
+impl World {
+    /// An upstream with one unrelated connector, and a folder titled "SharePoint" by Microsoft:
+    /// the fake lists SharePoint as a built-in, last, so a page size of 1 puts it on the last page.
+    fn new() -> World {
+        let fake = FakePowerPlatform::start(FakePowerPlatformConfig::default().page_size(1));
+        let dir = tempfile::tempdir().unwrap();
+        let work = dir.path().join("work/certified-connectors/DeepL");
+        std::fs::create_dir_all(&work).unwrap();
+        std::fs::write(
+            work.join("apiDefinition.swagger.json"),
+            r#"{"swagger": "2.0", "info": {"title": "DeepL"}, "host": "api.deepl.com", "basePath": "/v2", "paths": {"/translate": {"post": {}}}}"#,
+        )
+        .unwrap();
+        let root = dir.path().join("work");
+        git(&root, &["init", "-q"]);
+        git(&root, &["add", "-A"]);
+        git(&root, &["commit", "-qm", "one"]);
+        let connector = dir.path().join("SharePoint Lists");
+        std::fs::create_dir_all(&connector).unwrap();
+        std::fs::write(
+            connector.join("apiDefinition.swagger.json"),
+            r#"{"swagger": "2.0", "info": {"title": "SharePoint"}, "host": "contoso.sharepoint.com", "basePath": "/", "paths": {"/_api/web/lists": {"get": {}}}}"#,
+        )
+        .unwrap();
+        std::fs::write(
+            connector.join("apiProperties.json"),
+            r#"{"properties": {"publisher": "Microsoft Corporation"}}"#,
+        )
+        .unwrap();
+        World {
+            upstream: format!("file://{}", root.display()),
+            fake,
+            dir,
+            connector,
+        }
+    }
+
+    fn token_cache(&self) -> PathBuf {
+        self.dir.path().join("config/powerplatform-token.json")
+    }
+
+    fn sign_in(&self) {
+        std::fs::create_dir_all(self.token_cache().parent().unwrap()).unwrap();
+        self.fake.write_token_cache(&self.token_cache());
+    }
+
+    fn search(&self, extra: &[&str]) -> (Option<i32>, String, String) {
+        let out = Command::cargo_bin("connector-publish")
+            .unwrap()
+            .args(["search", "--upstream", &self.upstream])
+            .args(extra)
+            .arg(&self.connector)
+            .env("CONNECTOR_PUBLISH_CACHE", self.dir.path().join("cache"))
+            .env("CONNECTOR_PUBLISH_CONFIG", self.dir.path().join("config/config.toml"))
+            .env("CONNECTOR_PUBLISH_AUTHORITY", self.fake.url())
+            .env("CONNECTOR_PUBLISH_POWERAPPS_URL", self.fake.url())
+            .env("CONNECTOR_PUBLISH_FLOW_URL", self.fake.url())
+            .env("CONNECTOR_PUBLISH_POLL_MS", "10")
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("NO_COLOR", "1")
+            .env("PATH", "/usr/bin:/bin")
+            .env_remove("CONNECTOR_PUBLISH_TOKEN_CACHE")
+            .env_remove("GH_TOKEN")
+            .env_remove("GITHUB_TOKEN")
+            .output()
+            .unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    }
+}
+
+#[test]
+fn a_published_connector_not_in_the_repository_is_found_when_signed_in() {
+    let w = World::new();
+    // Not signed in: the search says it did not compare, and finds nothing upstream.
+    let (code, _, stderr) = w.search(&[]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(
+        stderr.contains("did not compare with published connectors: not signed in"),
+        "{stderr}"
+    );
+    assert_eq!(w.fake.count("GET", "/providers/Microsoft.PowerApps/apis"), 0);
+
+    // Signed in: the default environment's list, over every page, once throttled.
+    w.sign_in();
+    w.fake.push_fault_with_headers(
+        APIS,
+        429,
+        &[("Retry-After", "0")],
+        r#"{"error": {"code": "TooManyRequests", "message": "slow down"}}"#,
+    );
+    let (code, stdout, stderr) = w.search(&["--env", DEFAULT_ENVIRONMENT]);
+    assert_eq!(code, Some(5), "{stdout}\n{stderr}");
+    assert!(
+        stdout.contains("published as 'SharePoint' by Microsoft (not in the repository)"),
+        "{stdout}"
+    );
+    let listed = w.fake.count("GET", "/providers/Microsoft.PowerApps/apis");
+    assert_eq!(listed, 3, "a throttled call and two pages");
+    assert_eq!(w.fake.pending_faults(), 0);
+
+    // The list is cached: the next search asks nothing, even offline; --refresh-published asks again.
+    let (code, stdout, _) = w.search(&["--env", DEFAULT_ENVIRONMENT, "--offline"]);
+    assert_eq!(code, Some(5));
+    assert!(stdout.contains("published as 'SharePoint'"), "{stdout}");
+    assert_eq!(w.fake.count("GET", "/providers/Microsoft.PowerApps/apis"), listed);
+    let (code, _, _) = w.search(&["--env", DEFAULT_ENVIRONMENT, "--refresh-published"]);
+    assert_eq!(code, Some(5));
+    assert_eq!(w.fake.count("GET", "/providers/Microsoft.PowerApps/apis"), listed + 2);
+}
+
+#[test]
+fn published_titles_alone_are_related_and_offline_without_a_list_says_so() {
+    let w = World::new();
+    let (code, _, stderr) = w.search(&[]);
+    assert_eq!(code, Some(0), "the mirror is made: {stderr}");
+    w.sign_in();
+    // Offline with nothing cached: not compared, and nothing asked.
+    let (code, _, stderr) = w.search(&["--offline"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(
+        stderr.contains("did not compare with published connectors: working offline"),
+        "{stderr}"
+    );
+    assert_eq!(w.fake.count("GET", "/providers/Microsoft.PowerApps/apis"), 0);
+
+    // Another publisher's connector with the same title is related, not a duplicate (the default
+    // environment is found through the environments list).
+    std::fs::write(
+        w.connector.join("apiProperties.json"),
+        r#"{"properties": {"publisher": "Jane Doe"}}"#,
+    )
+    .unwrap();
+    let (code, stdout, stderr) = w.search(&[]);
+    assert_eq!(code, Some(4), "{stdout}\n{stderr}");
+    assert!(
+        stdout.contains("related") && stdout.contains("published as 'SharePoint' by Microsoft"),
+        "{stdout}"
+    );
+}
