@@ -393,7 +393,7 @@ fn run(cli: Cli, matches: &clap::ArgMatches) -> anyhow::Result<Exit> {
                     poll_interval: Duration::from_millis(args.poll_ms),
                     ..Default::default()
                 },
-                published: search::PublishedOptions {
+                published: connector_publish::catalog::published::PublishedOptions {
                     power_platform: power_platform_from(&args.power_platform)?,
                     environment: args.environment,
                     refresh: args.refresh_published,

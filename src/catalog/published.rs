@@ -102,6 +102,94 @@ pub fn search(query: &Fingerprint, list: &PublishedList, index: &Index) -> Vec<C
     out
 }
 
+#[derive(Debug, Clone)]
+pub struct PublishedOptions {
+    pub power_platform: crate::source::environment::PowerPlatformSettings,
+    /// The environment whose list is read (default: the default environment).
+    pub environment: Option<String>,
+    /// Fetch the list again (`--refresh-published`).
+    pub refresh: bool,
+}
+
+/// The comparison with published connectors: what was found, or why it was not made.
+#[derive(Debug, Default)]
+pub struct PublishedLookup {
+    pub candidates: Vec<crate::catalog::Candidate>,
+    pub not_looked: Option<String>,
+    /// The list came from the cache (else it was fetched now).
+    pub cached: bool,
+    pub listed: usize,
+}
+
+/// Compare `query` with the environment's published connectors: the cached list while young
+/// (any age offline), else fetched when signed in to Power Platform.
+pub fn published_connectors(
+    options: &PublishedOptions,
+    offline: bool,
+    cache: &Path,
+    query: &crate::package::Fingerprint,
+    index: &crate::catalog::Index,
+) -> PublishedLookup {
+    let now = crate::powerplatform::auth::now();
+    let max_age = if offline { u64::MAX } else { MAX_AGE_SECS };
+    let cached = (!options.refresh || offline)
+        .then(|| load(cache, now, max_age))
+        .flatten()
+        .filter(|l| options.environment.as_ref().is_none_or(|e| *e == l.environment));
+    let list = match cached {
+        Some(list) => Ok((list, true)),
+        None if offline => Err("working offline, and no list in the cache".to_string()),
+        None => fetch_published(options, now).map(|l| (l, false)),
+    };
+    match list {
+        Ok((list, cached)) => {
+            if !cached {
+                save(cache, &list);
+            }
+            PublishedLookup {
+                candidates: search(query, &list, index),
+                not_looked: None,
+                cached,
+                listed: list.connectors.len(),
+            }
+        }
+        Err(why) => PublishedLookup {
+            not_looked: Some(why),
+            ..Default::default()
+        },
+    }
+}
+
+fn fetch_published(options: &PublishedOptions, now: u64) -> Result<PublishedList, String> {
+    let signed_in = crate::powerplatform::auth::load(&options.power_platform.token_cache)
+        .ok()
+        .flatten()
+        .is_some();
+    if !signed_in {
+        return Err("not signed in to Power Platform (`connector-publish login`)".into());
+    }
+    let fetch = || -> anyhow::Result<PublishedList> {
+        let (mut pp, _) = options.power_platform.connect()?;
+        let environment = match &options.environment {
+            Some(e) => e.clone(),
+            None => {
+                let environments = pp.environments()?;
+                let default = environments.iter().find(|e| e.is_default).or(environments.first());
+                default
+                    .map(|e| e.name.clone())
+                    .ok_or_else(|| anyhow::anyhow!("your account sees no environment"))?
+            }
+        };
+        let connectors = pp.all_connectors(&environment)?;
+        Ok(PublishedList {
+            environment,
+            fetched_at: now,
+            connectors,
+        })
+    };
+    fetch().map_err(|e| format!("{e:#}"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

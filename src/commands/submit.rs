@@ -116,7 +116,7 @@ fn pipeline(
     // Someone may be submitting the same API already: open pull requests stop a run like a duplicate.
     if let Some(fp) = sub.validation.package.fingerprint().and_then(Result::ok) {
         let offline = matches!(options.freshness, Freshness::Offline);
-        let lookup = super::search::pull_requests(&options.github, offline, &options.cache, &options.upstream.branch, &fp);
+        let lookup = github::pull_requests(&options.github, offline, &options.cache, &options.upstream.branch, &fp);
         lookup.print(err)?;
         sub.consider(lookup.candidates(), options.request.allow_duplicate.is_some());
     }

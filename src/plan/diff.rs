@@ -96,10 +96,7 @@ pub fn write_patch<'p>(
             }
         }
     })
-    .or_else(|e| match failed.take() {
-        Some(failure) => Err(failure),
-        None => Err(e.into()),
-    })?;
+    .map_err(|e| failed.take().unwrap_or_else(|| e.into()))?;
     flush(&mut text, out, true)?;
     Ok(masked)
 }

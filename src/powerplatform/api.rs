@@ -180,8 +180,8 @@ impl PowerPlatform {
         Ok(out)
     }
 
-    /// The environment's custom connectors (built-in ones are left out: they cannot be downloaded).
-    pub fn custom_connectors(&mut self, environment: &str) -> anyhow::Result<Vec<ConnectorSummary>> {
+    /// Every entry of the environment's Power Apps `apis` list (all pages).
+    fn list_apis(&mut self, environment: &str) -> anyhow::Result<Vec<Value>> {
         check_id("environment name", environment)?;
         let url = format!(
             "{}/providers/Microsoft.PowerApps/apis?api-version={API_VERSION}&{}",
@@ -191,6 +191,12 @@ impl PowerPlatform {
         let items = self
             .paged(&url, &self.endpoints.powerapps.clone())
             .map_err(|e| explain(e, &format!("listing the connectors of environment `{environment}`")))?;
+        Ok(items)
+    }
+
+    /// The environment's custom connectors (built-in ones are left out: they cannot be downloaded).
+    pub fn custom_connectors(&mut self, environment: &str) -> anyhow::Result<Vec<ConnectorSummary>> {
+        let items = self.list_apis(environment)?;
         let mut out: Vec<ConnectorSummary> = items
             .iter()
             .filter(|item| item.pointer("/properties/isCustomApi").and_then(Value::as_bool) == Some(true))
@@ -211,15 +217,7 @@ impl PowerPlatform {
     /// Every connector the environment lists, published (certified, Microsoft's) and custom alike:
     /// what the duplicate search compares with.
     pub fn all_connectors(&mut self, environment: &str) -> anyhow::Result<Vec<ListedConnector>> {
-        check_id("environment name", environment)?;
-        let url = format!(
-            "{}/providers/Microsoft.PowerApps/apis?api-version={API_VERSION}&{}",
-            self.endpoints.powerapps,
-            environment_filter(environment)
-        );
-        let items = self
-            .paged(&url, &self.endpoints.powerapps.clone())
-            .map_err(|e| explain(e, &format!("listing the connectors of environment `{environment}`")))?;
+        let items = self.list_apis(environment)?;
         Ok(items
             .iter()
             .filter_map(|item| {

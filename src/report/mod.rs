@@ -2,6 +2,7 @@
 //! its human output and its `--json` are drawn from it, so the two cannot disagree.
 
 pub mod fork;
+pub mod search;
 pub mod status;
 pub mod submit;
 pub mod validate;

@@ -12,7 +12,7 @@ pub mod types;
 
 pub use client::erased::Body as JsonBody;
 pub use client::{ApiError, Client, Conditional, MAX_PAGES};
-pub use pull_search::UpstreamPulls;
+pub use pull_search::{pull_requests, PullLookup, UpstreamPulls};
 
 use crate::catalog::mirror::redact;
 use crate::plan::Plan;

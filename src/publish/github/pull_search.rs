@@ -95,3 +95,89 @@ impl PullRequestSource for UpstreamPulls<'_> {
         }
     }
 }
+
+/// The look at open pull requests against upstream: what was found, or why it was not looked at.
+#[derive(Debug, Default)]
+pub struct PullLookup {
+    pub looked: Option<crate::catalog::open_prs::Looked>,
+    /// Why there was no look (no token, offline), or why it stopped short.
+    pub not_looked: Option<String>,
+    pub elapsed: std::time::Duration,
+    pub repo: String,
+}
+
+impl PullLookup {
+    pub fn candidates(&self) -> Vec<crate::catalog::Candidate> {
+        self.looked.as_ref().map(|l| l.candidates.clone()).unwrap_or_default()
+    }
+
+    /// One line on what was looked at and how long it took, then the notes.
+    pub fn print(&self, err: &mut dyn std::io::Write) -> std::io::Result<()> {
+        use crate::output::{paint, DIM, WARNING};
+        let notice = paint(WARNING, "notice:");
+        if let Some(why) = &self.not_looked {
+            writeln!(err, "{notice} did not look at open pull requests on {}: {why}", self.repo)?;
+        }
+        if let Some(l) = &self.looked {
+            let line = format!(
+                "Looked at {} open pull request(s) on {} in {:.1} s ({} read, the rest from the cache)",
+                l.open,
+                self.repo,
+                self.elapsed.as_secs_f64(),
+                l.read
+            );
+            writeln!(err, "{}", paint(DIM, line))?;
+            for note in &l.notes {
+                writeln!(err, "{notice} {note}")?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Look at the open pull requests against `base_branch` for `query`, when there is a token and
+/// the network may be used; a failure is a notice, not the search's end.
+pub fn pull_requests(
+    settings: &super::Settings,
+    offline: bool,
+    cache: &std::path::Path,
+    base_branch: &str,
+    query: &crate::package::Fingerprint,
+) -> PullLookup {
+    use crate::catalog::open_prs;
+    let started = std::time::Instant::now();
+    let mut lookup = PullLookup {
+        repo: settings.upstream_repo.clone(),
+        ..Default::default()
+    };
+    if offline {
+        lookup.not_looked = Some("working offline".into());
+        return lookup;
+    }
+    let Some(token) = super::resolve_token(settings.token.as_deref()) else {
+        lookup.not_looked = Some("no GitHub token (GH_TOKEN, --token or `gh auth login`)".into());
+        return lookup;
+    };
+    let result = super::Client::new(settings, token).and_then(|client| {
+        let viewer = client.get::<super::types::User>("/user").map(|u| u.login).ok();
+        let source = UpstreamPulls {
+            client: &client,
+            repo: settings.upstream_repo.clone(),
+        };
+        open_prs::search(
+            &source,
+            cache,
+            &settings.upstream_repo,
+            base_branch,
+            query,
+            viewer.as_deref(),
+            &open_prs::BOUNDS,
+        )
+    });
+    match result {
+        Ok(looked) => lookup.looked = Some(looked),
+        Err(e) => lookup.not_looked = Some(format!("{e:#}")),
+    }
+    lookup.elapsed = started.elapsed();
+    lookup
+}
