@@ -2,14 +2,13 @@
 
 use crate::catalog::open::{self as catalog, Freshness};
 use crate::catalog::published::{published_connectors, PublishedOptions};
-use crate::catalog::search::{self, parse_text_query, Candidate, Query, Verdict};
+use crate::catalog::search::{self, parse_text_query, Query, Verdict};
 use crate::catalog::Upstream;
 use crate::cli::Exit;
 use crate::output::{paint, WARNING};
-use crate::package::{ConnectorPackage, Fingerprint};
+use crate::package::ConnectorPackage;
 use crate::publish::github;
 use crate::report::search::{PublishedSummary, PullsSummary, SearchReport};
-use crate::source::environment::PowerPlatformSettings;
 use anyhow::Context;
 use std::io::Write;
 use std::path::{Path, PathBuf};
