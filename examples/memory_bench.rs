@@ -34,6 +34,8 @@ fn noise(len: usize, png: bool) -> Vec<u8> {
 }
 
 /// Peak resident memory of the child, in bytes, and its exit code.
+// The child is reaped by `wait4` (which gives its rusage), not by `Child::wait`.
+#[allow(clippy::zombie_processes)]
 fn peak_of(mut command: Command) -> (u64, i32) {
     let child = command
         .stdout(std::process::Stdio::null())
