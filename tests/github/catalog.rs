@@ -279,22 +279,27 @@ fn corpus_self_search_and_leave_one_out() {
         "every swagger is fingerprinted"
     );
 
-    let mut self_misses = Vec::new();
-    let mut loo = Vec::new();
-    for c in &index.connectors {
-        let Some(fp) = &c.fingerprint else { continue };
-        let found = search::search(&index, &Query::Connector(fp.clone(), Some(c.folder.clone())), None, &|_| None);
-        if !(found
-            .first()
-            .is_some_and(|f| f.folder == c.folder && f.verdict == Verdict::Duplicate))
-        {
-            self_misses.push(c.folder.clone());
-        }
-        let without = search::search(&index, &Query::Connector(fp.clone(), None), Some(&c.folder), &|_| None);
-        if let Some(first) = without.first().filter(|f| f.verdict == Verdict::Duplicate) {
-            loo.push(format!("{} ~ {}", c.folder, first.folder));
-        }
-    }
+    // Each connector searched for twice, with itself and without: on every core.
+    use rayon::prelude::*;
+    let results: Vec<(Option<String>, Option<String>)> = index
+        .connectors
+        .par_iter()
+        .filter_map(|c| {
+            let fp = c.fingerprint.as_ref()?;
+            let found = search::search(&index, &Query::Connector(fp.clone(), Some(c.folder.clone())), None, &|_| None);
+            let missed = !found
+                .first()
+                .is_some_and(|f| f.folder == c.folder && f.verdict == Verdict::Duplicate);
+            let without = search::search(&index, &Query::Connector(fp.clone(), None), Some(&c.folder), &|_| None);
+            let duplicate = without.first().filter(|f| f.verdict == Verdict::Duplicate);
+            Some((
+                missed.then(|| c.folder.clone()),
+                duplicate.map(|first| format!("{} ~ {}", c.folder, first.folder)),
+            ))
+        })
+        .collect();
+    let self_misses: Vec<String> = results.iter().filter_map(|(m, _)| m.clone()).collect();
+    let loo: Vec<String> = results.iter().filter_map(|(_, d)| d.clone()).collect();
     assert!(
         self_misses.is_empty(),
         "connectors that do not find themselves first: {self_misses:?}"
