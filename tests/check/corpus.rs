@@ -10,7 +10,7 @@ use connector_publish::package::{category, json, Category, ConnectorPackage, Kno
 #[test]
 #[ignore = "needs the real corpus in CONNECTOR_PUBLISH_CORPUS; .ci/run sets it and runs ignored tests"]
 fn every_corpus_connector_loads_fingerprints_and_is_categorised() {
-    let Some(root) = common::corpus() else { return };
+    let root = common::corpus();
     let connectors = common::upstream_connectors(&root);
     assert!(connectors.len() > 900, "only {} connectors in the corpus", connectors.len());
 
@@ -77,7 +77,7 @@ fn every_corpus_connector_loads_fingerprints_and_is_categorised() {
 #[test]
 #[ignore = "needs the real corpus in CONNECTOR_PUBLISH_CORPUS; .ci/run sets it and runs ignored tests"]
 fn every_readme_casing_of_the_corpus_is_recognised() {
-    let Some(root) = common::corpus() else { return };
+    let root = common::corpus();
     let mut casings = std::collections::BTreeSet::new();
     for (_, path) in common::upstream_connectors(&root) {
         let package = ConnectorPackage::load(&path).unwrap();

@@ -4,8 +4,8 @@
 use std::path::PathBuf;
 
 /// The real corpus, from `CONNECTOR_PUBLISH_CORPUS`: a panic when the variable is unset or the data
-/// is missing, so an included corpus test cannot pass without it (always `Some`).
-pub fn corpus() -> Option<PathBuf> {
+/// is missing, so an included corpus test cannot pass without it.
+pub fn corpus() -> PathBuf {
     // The tests that read the corpus are #[ignore]d; run with --include-ignored, they fail
     // rather than pass without it.
     let Some(root) = std::env::var_os("CONNECTOR_PUBLISH_CORPUS") else {
@@ -25,7 +25,7 @@ pub fn corpus() -> Option<PathBuf> {
     ] {
         assert!(root.join(sub).is_dir(), "CONNECTOR_PUBLISH_CORPUS={} lacks {sub}", root.display());
     }
-    Some(root)
+    root
 }
 
 /// Every connector folder of the corpus's upstream, with the category folder it sits in.

@@ -261,7 +261,7 @@ fn concurrent_syncs_leave_a_usable_mirror() {
 #[test]
 #[ignore = "needs the real corpus in CONNECTOR_PUBLISH_CORPUS; .ci/run sets it and runs ignored tests"]
 fn corpus_self_search_and_leave_one_out() {
-    let Some(corpus) = common::corpus() else { return };
+    let corpus = common::corpus();
     let repo = tempfile::tempdir().unwrap();
     let upstream_dir = corpus.join("upstream");
     git(repo.path(), &["init", "-q"]);

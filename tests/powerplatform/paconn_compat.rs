@@ -14,13 +14,13 @@ use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
 use support::powerplatform::{rich_connector, FakeConnector, FakePowerPlatform, FakePowerPlatformConfig, DEFAULT_ENVIRONMENT};
 
-fn paconn() -> Option<PathBuf> {
+fn paconn() -> PathBuf {
     let path = PathBuf::from(
         std::env::var_os("CONNECTOR_PUBLISH_PACONN")
             .expect("CONNECTOR_PUBLISH_PACONN is not set: point it at a paconn 0.0.21 executable (.ci/run installs one)"),
     );
     assert!(path.is_file(), "CONNECTOR_PUBLISH_PACONN={} does not exist", path.display());
-    Some(path)
+    path
 }
 
 /// Whether any `oAuthSettings` under the value has one of the output-only fields.
@@ -83,10 +83,7 @@ fn compare(paconn_dir: &Path, ours_dir: &Path, what: &str, tally: &mut Compariso
 #[test]
 #[ignore = "needs paconn 0.0.21 in CONNECTOR_PUBLISH_PACONN and the corpus in CONNECTOR_PUBLISH_CORPUS; .ci/run provides both"]
 fn paconn_and_connector_publish_download_the_same_folders() {
-    let Some(paconn) = paconn() else {
-        eprintln!("SKIPPED: CONNECTOR_PUBLISH_PACONN is not set (.ci/run installs paconn 0.0.21)");
-        return;
-    };
+    let paconn = paconn();
     let mut connectors = vec![
         rich_connector(DEFAULT_ENVIRONMENT, "shared_cafe-5f01"),
         // No script, no policy templates, no icon: keys and files are simply absent.
@@ -98,44 +95,41 @@ fn paconn_and_connector_publish_download_the_same_folders() {
         })),
     ];
     // Real connectors: the ones with the most of what the download must carry (OAuth, parameter
-    // sets, policy templates, non-ASCII text), when the corpus is here.
-    if let Some(corpus) = common::corpus() {
-        let mut scored: Vec<(usize, PathBuf)> = common::upstream_connectors(&corpus)
-            .into_iter()
-            .filter_map(|(_, folder)| {
-                let properties = std::fs::read_to_string(folder.join("apiProperties.json")).ok()?;
-                let swagger = std::fs::read(folder.join("apiDefinition.swagger.json")).ok()?;
-                serde_json::from_str::<Value>(properties.trim_start_matches('\u{feff}')).ok()?;
-                serde_json::from_slice::<Value>(swagger.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&swagger)).ok()?;
-                let score = ["oAuthSettings", "connectionParameterSets", "policyTemplateInstances", "redirectUrl"]
-                    .iter()
-                    .filter(|k| properties.contains(*k))
-                    .count()
-                    + usize::from(!properties.is_ascii() || !swagger.is_ascii())
-                    + usize::from(swagger.starts_with(b"\xEF\xBB\xBF"));
-                Some((score, folder))
-            })
-            .collect();
-        scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-        for (i, (_, folder)) in scored.iter().take(12).enumerate() {
-            let properties: Value = serde_json::from_str(
-                std::fs::read_to_string(folder.join("apiProperties.json"))
-                    .unwrap()
-                    .trim_start_matches('\u{feff}'),
-            )
-            .unwrap();
-            let mut properties = properties.get("properties").cloned().unwrap_or_else(|| json!({}));
-            let name = folder.file_name().unwrap().to_string_lossy().into_owned();
-            properties["displayName"] = json!(name);
-            connectors.push(
-                FakeConnector::new(DEFAULT_ENVIRONMENT, &format!("shared_corpus-5f{i:02}"), &name)
-                    .properties(properties)
-                    .swagger(std::fs::read(folder.join("apiDefinition.swagger.json")).unwrap())
-                    .icon(b"\x89PNG\r\n\x1a\nicon".to_vec()),
-            );
-        }
-    } else {
-        eprintln!("corpus connectors left out: CONNECTOR_PUBLISH_CORPUS is not set");
+    // sets, policy templates, non-ASCII text).
+    let corpus = common::corpus();
+    let mut scored: Vec<(usize, PathBuf)> = common::upstream_connectors(&corpus)
+        .into_iter()
+        .filter_map(|(_, folder)| {
+            let properties = std::fs::read_to_string(folder.join("apiProperties.json")).ok()?;
+            let swagger = std::fs::read(folder.join("apiDefinition.swagger.json")).ok()?;
+            serde_json::from_str::<Value>(properties.trim_start_matches('\u{feff}')).ok()?;
+            serde_json::from_slice::<Value>(swagger.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&swagger)).ok()?;
+            let score = ["oAuthSettings", "connectionParameterSets", "policyTemplateInstances", "redirectUrl"]
+                .iter()
+                .filter(|k| properties.contains(*k))
+                .count()
+                + usize::from(!properties.is_ascii() || !swagger.is_ascii())
+                + usize::from(swagger.starts_with(b"\xEF\xBB\xBF"));
+            Some((score, folder))
+        })
+        .collect();
+    scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    for (i, (_, folder)) in scored.iter().take(12).enumerate() {
+        let properties: Value = serde_json::from_str(
+            std::fs::read_to_string(folder.join("apiProperties.json"))
+                .unwrap()
+                .trim_start_matches('\u{feff}'),
+        )
+        .unwrap();
+        let mut properties = properties.get("properties").cloned().unwrap_or_else(|| json!({}));
+        let name = folder.file_name().unwrap().to_string_lossy().into_owned();
+        properties["displayName"] = json!(name);
+        connectors.push(
+            FakeConnector::new(DEFAULT_ENVIRONMENT, &format!("shared_corpus-5f{i:02}"), &name)
+                .properties(properties)
+                .swagger(std::fs::read(folder.join("apiDefinition.swagger.json")).unwrap())
+                .icon(b"\x89PNG\r\n\x1a\nicon".to_vec()),
+        );
     }
     let mut config = FakePowerPlatformConfig::default();
     for c in &connectors {
