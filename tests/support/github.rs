@@ -1781,27 +1781,6 @@ fn delete_branch(shared: &Shared, viewer: Option<&FakeUser>, owner: &str, name: 
 
 // --- What the duplicate search reads: a pull request's files, a file at its head -----------------
 
-/// `Link` with rel="next"/"last" for page `page` of `pages`, keeping the request's other parameters.
-fn page_links(req: &Incoming, per_page: usize, page: usize, pages: usize) -> Option<String> {
-    if page >= pages {
-        return None;
-    }
-    let host = req.header("host").unwrap_or("127.0.0.1");
-    let other: Vec<String> = req
-        .raw_query
-        .split('&')
-        .filter(|kv| !kv.is_empty() && !kv.starts_with("page=") && !kv.starts_with("per_page="))
-        .map(str::to_string)
-        .collect();
-    let link = |n: usize| {
-        let mut query = other.clone();
-        query.push(format!("per_page={per_page}"));
-        query.push(format!("page={n}"));
-        format!("<http://{host}{}?{}>", req.path, query.join("&"))
-    };
-    Some(format!("{}; rel=\"next\", {}; rel=\"last\"", link(page + 1), link(pages)))
-}
-
 fn pull_files(shared: &Shared, owner: &str, name: &str, number: &str, req: &Incoming) -> Reply {
     const DOC: &str = "https://docs.github.com/rest/pulls/pulls#list-pull-requests-files";
     let st = shared.lock();
@@ -1814,16 +1793,8 @@ fn pull_files(shared: &Shared, owner: &str, name: &str, number: &str, req: &Inco
         return repo_not_found(DOC);
     };
     let files = st.pr_extras.get(&pr.number).map(|e| e.files.clone()).unwrap_or_default();
-    let per_page = req
-        .param("per_page")
-        .and_then(|v| v.parse::<usize>().ok())
-        .unwrap_or(30)
-        .clamp(1, 100);
-    let page = req.param("page").and_then(|v| v.parse::<usize>().ok()).unwrap_or(1).max(1);
     let items: Vec<Value> = files
         .iter()
-        .skip((page - 1) * per_page)
-        .take(per_page)
         .map(|(path, content)| {
             json!({
                 "sha": fake_sha(path),
@@ -1838,11 +1809,7 @@ fn pull_files(shared: &Shared, owner: &str, name: &str, number: &str, req: &Inco
             })
         })
         .collect();
-    let mut reply = Reply::json(200, Value::Array(items));
-    if let Some(link) = page_links(req, per_page, page, files.len().div_ceil(per_page).max(1)) {
-        reply.headers.push(("Link".into(), link));
-    }
-    reply
+    paged_list(req, &items)
 }
 
 fn contents(shared: &Shared, owner: &str, name: &str, path: &str, req: &Incoming) -> Reply {
