@@ -4,6 +4,7 @@
 //! token, offline, and with an open pull request for the same API.
 
 use crate::common;
+use crate::common::git;
 use crate::support::github::{FakeGitHub, FakeGitHubConfig};
 use assert_cmd::Command;
 use connector_publish::catalog::open_prs::{self, Bounds, Looked, BOUNDS};
@@ -244,25 +245,6 @@ fn a_rate_limit_is_waited_out_when_short_and_reported_when_long() {
 }
 
 // --- Through the binary ----------------------------------------------------------------------
-
-fn git(dir: &Path, args: &[&str]) {
-    let out = std::process::Command::new("git")
-        .current_dir(dir)
-        .args([
-            "-c",
-            "init.defaultBranch=dev",
-            "-c",
-            "user.name=T",
-            "-c",
-            "user.email=t@example.com",
-        ])
-        .args(args)
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
-}
 
 /// An upstream with one unrelated connector, as a `file://` URL.
 fn upstream(dir: &Path) -> String {

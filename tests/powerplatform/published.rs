@@ -2,30 +2,12 @@
 //! Power Apps `apis` list, built-in ones included) against the fake Power Platform: paged lists,
 //! the cache and its refresh flag, a throttled list, no sign-in, and offline.
 
+use crate::common::git;
 use crate::support::powerplatform::{FakePowerPlatform, FakePowerPlatformConfig, DEFAULT_ENVIRONMENT};
 use assert_cmd::Command;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 const APIS: &str = "GET /providers/Microsoft.PowerApps/apis";
-
-fn git(dir: &Path, args: &[&str]) {
-    let out = std::process::Command::new("git")
-        .current_dir(dir)
-        .args([
-            "-c",
-            "init.defaultBranch=dev",
-            "-c",
-            "user.name=T",
-            "-c",
-            "user.email=t@example.com",
-        ])
-        .args(args)
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
-}
 
 struct World {
     fake: FakePowerPlatform,
