@@ -1,7 +1,7 @@
 //! Limits every network peer shares: how long to wait (connect, stall, time to the answer's
 //! headers, the cache lock) and how much of an answer to read. The one HTTP client and its retry
 //! policy (`http`: GitHub, Power Platform, the identity platform, storage, the thin push) and git
-//! (libgit2) all take them from here, so one setting, `CONNECTOR_PUBLISH_TIMEOUT`, bounds every
+//! (libgit2, through `git_http` on the same client) all take them from here, so one setting, `CONNECTOR_PUBLISH_TIMEOUT`, bounds every
 //! wait.
 
 pub mod http;
@@ -143,12 +143,6 @@ pub fn is_timeout(e: &(dyn std::error::Error + 'static)) -> bool {
         current = e.source();
     }
     false
-}
-
-/// Route libgit2's HTTP(S) through the shared client and its timeouts (`git_http`); done once,
-/// before the first fetch or push.
-pub fn configure_git() {
-    crate::git_http::install();
 }
 
 /// A git error reworded when it is a timeout, so that the message says what to do.

@@ -389,7 +389,7 @@ impl Mirror {
     /// [`Self::sync`], with the notices given to `notice`.
     pub fn sync_with_notices(&self, progress: &mut dyn FnMut(FetchProgress), notice: &mut dyn FnMut(&str)) -> anyhow::Result<SyncOutcome> {
         let _lock = self.lock(notice)?;
-        crate::net::configure_git();
+        crate::git_http::install();
         let removed_leftovers = self.remove_leftovers();
         let mut repaired = None;
         let mut repo = match Repository::open_bare(&self.path) {

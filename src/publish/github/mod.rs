@@ -431,7 +431,7 @@ fn push(
     progress: &mut dyn FnMut(&str),
 ) -> anyhow::Result<Pushed> {
     let branch_ref = format!("refs/heads/{}", req.branch);
-    crate::net::configure_git();
+    crate::git_http::install();
     crate::git_http::authorize(url, "x-access-token", &client.token);
     let mut remote = repo.remote_anonymous(url)?;
     let existing = {
