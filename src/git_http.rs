@@ -10,7 +10,6 @@
 //! URL (the fork push's token), then git's credential helpers, then `GH_TOKEN`/`GITHUB_TOKEN` for
 //! github.com. They are sent only after the server asks (401), except the explicit ones.
 
-use base64::Engine;
 use git2::transport::{Service, SmartSubtransport, SmartSubtransportStream, Transport};
 use std::io::{self, Read, Write};
 use std::sync::{Mutex, Once};
@@ -160,13 +159,6 @@ fn credential_fill(url: &str) -> Option<(String, String)> {
     Some((field("username=")?, field("password=")?))
 }
 
-fn basic((user, password): &(String, String)) -> String {
-    format!(
-        "Basic {}",
-        base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"))
-    )
-}
-
 fn io_error(message: String) -> io::Error {
     io::Error::other(message)
 }
@@ -186,7 +178,7 @@ impl Stream {
             client.get(url)
         };
         let request = match credentials {
-            Some(c) => request.header("Authorization", basic(c)),
+            Some((user, password)) => request.basic_auth(user, Some(password)),
             None => request,
         };
         request.send().map_err(|e| {

@@ -229,16 +229,7 @@ fn pkt_lines(mut body: &[u8]) -> Vec<Vec<u8>> {
 }
 
 impl ThinPush<'_> {
-    fn auth(&self) -> String {
-        use base64::Engine;
-        format!(
-            "Basic {}",
-            base64::engine::general_purpose::STANDARD.encode(format!("x-access-token:{}", self.token))
-        )
-    }
-
     pub fn run(&self) -> anyhow::Result<Pushed> {
-        let auth = self.auth();
         let base_url = self.url.trim_end_matches('/');
         // The advertisement says what the server can do, and where the ref is now.
         let refs_url = format!("{base_url}/info/refs?service=git-receive-pack");
@@ -247,7 +238,7 @@ impl ThinPush<'_> {
             .send(self.retry, Limits::api(), &|client| {
                 client
                     .get(&refs_url)
-                    .header("Authorization", &auth)
+                    .basic_auth("x-access-token", Some(self.token))
                     .header("User-Agent", USER_AGENT)
             })
             .map_err(|e| anyhow!("asking the fork for its refs: {e}"))?;
@@ -296,7 +287,7 @@ impl ThinPush<'_> {
                 client
                     .post(&pack_url)
                     .timeout(upload)
-                    .header("Authorization", &auth)
+                    .basic_auth("x-access-token", Some(self.token))
                     .header("User-Agent", USER_AGENT)
                     .header("Content-Type", "application/x-git-receive-pack-request")
                     .header("Accept", "application/x-git-receive-pack-result")
