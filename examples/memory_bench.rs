@@ -1,42 +1,77 @@
 //! Peak memory against input size: issue 14's limit is about 4 × the largest input file, and under
-//! 500 MB for anything GitHub would accept (files under 100 MB). Each case runs the release binary
-//! as a child process on a generated connector folder and reads the child's peak resident set
-//! (`wait4`'s `ru_maxrss`).
+//! 500 MB for anything GitHub would accept (files under 100 MB). Each case runs the binary as a
+//! child process on a generated connector folder and reads the child's peak resident set
+//! (`wait4`'s `ru_maxrss`): `validate`, `submit --dry-run --patch`, and a real `submit` that forks,
+//! pushes and opens the pull request on the loopback peers of the tests (the fake GitHub API and a
+//! real `git http-backend`).
 //!
 //! Usage: cargo build --release && cargo run --release --example memory_bench
-//! (the release binary when built, else the debug one).
-//! The upstream is a one-connector local repository made here, so no network is used.
+//! (the release binary when built, else the debug one). No network beyond loopback.
 
 #[path = "../tests/common/mod.rs"]
 mod common;
+#[path = "../tests/support/git_http.rs"]
+mod git_http;
+#[path = "../tests/support/github.rs"]
+mod github;
+#[path = "../tests/support/http.rs"]
+mod http;
 use common::git;
 
 use std::path::PathBuf;
 use std::process::Command;
 
 const MB: usize = 1024 * 1024;
+const TOKEN: &str = "ghp_benchtoken000000000000000000000000000";
 
-/// Random-looking bytes (a PNG header first when `png`): they do not compress, the worst case.
-fn noise(len: usize, png: bool) -> Vec<u8> {
-    let mut out = Vec::with_capacity(len);
+/// Write `len` random-looking bytes (a PNG header first when `png`) to `path`, a block at a time:
+/// they do not compress, the worst case. (The bench itself stays small: a child's peak as
+/// `wait4` reports it includes its parent's peak at the fork, so a bench that held the file
+/// would measure itself.)
+fn write_noise(path: &std::path::Path, len: usize, png: bool) {
+    use std::io::Write as _;
+    let mut out = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
+    let mut written = 0;
     if png {
-        out.extend_from_slice(b"\x89PNG\r\n\x1a\n");
+        out.write_all(b"\x89PNG\r\n\x1a\n").unwrap();
+        written += 8;
     }
     let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
-    while out.len() < len {
+    while written < len {
         x ^= x << 13;
         x ^= x >> 7;
         x ^= x << 17;
-        out.extend_from_slice(&x.to_le_bytes());
+        let take = (len - written).min(8);
+        out.write_all(&x.to_le_bytes()[..take]).unwrap();
+        written += take;
     }
-    out.truncate(len);
-    out
+    out.flush().unwrap();
+}
+
+/// Append lines of prose to the text file at `path` until it is `len` bytes, a line at a time.
+fn grow_text(path: &std::path::Path, len: usize) {
+    use std::io::Write as _;
+    let mut written = std::fs::metadata(path).unwrap().len() as usize;
+    let file = std::fs::OpenOptions::new().append(true).open(path).unwrap();
+    let mut out = std::io::BufWriter::new(file);
+    let line = b"A line of documentation that goes on and on, as some readmes do.\n";
+    while written < len {
+        out.write_all(line).unwrap();
+        written += line.len();
+    }
+    out.flush().unwrap();
 }
 
 /// Peak resident memory of the child, in bytes, and its exit code.
 // The child is reaped by `wait4` (which gives its rusage), not by `Child::wait`.
 #[allow(clippy::zombie_processes)]
 fn peak_of(mut command: Command) -> (u64, i32) {
+    // A child made by vfork (what `spawn` uses) starts with its parent's peak, which includes
+    // cargo's and the loopback servers'; a forked one starts from the bench's current size.
+    // SAFETY: the closure calls nothing; it only makes `spawn` fork.
+    unsafe {
+        std::os::unix::process::CommandExt::pre_exec(&mut command, || Ok(()));
+    }
     let child = command
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
@@ -60,56 +95,92 @@ fn main() {
         .find(|b| b.exists())
         .expect("build it first: cargo build --release");
     println!("binary: {}", bin.display());
-    let root = tempfile::tempdir().unwrap();
-    let work = root.path().join("upstream");
+    let temp = tempfile::tempdir().unwrap();
+    // MEMORY_BENCH_KEEP=DIR builds the cases in DIR and leaves them there, to profile one by hand
+    // (heaptrack target/release/connector-publish submit --dry-run ...).
+    let kept = std::env::var_os("MEMORY_BENCH_KEEP").map(PathBuf::from);
+    let root = kept.as_deref().unwrap_or(temp.path());
+    let work = root.join("upstream");
     std::fs::create_dir_all(work.join("certified-connectors/DeepL")).unwrap();
     std::fs::write(
         work.join("certified-connectors/DeepL/apiDefinition.swagger.json"),
         r#"{"swagger": "2.0", "info": {"title": "DeepL"}, "host": "api.deepl.com", "basePath": "/v2", "paths": {"/translate": {"post": {}}}}"#,
     )
     .unwrap();
-    git(&work, &["init", "-q"]);
+    git(&work, &["init", "-q", "-b", "dev"]);
     git(&work, &["add", "-A"]);
     git(&work, &["commit", "-qm", "upstream"]);
-    let cache = root.path().join("cache");
+    let cache = root.join("cache");
+    // Upstream and the fork served over smart HTTP; GitHub's API as the tests' fake.
+    let served = root.join("served");
+    std::fs::create_dir_all(served.join("microsoft")).unwrap();
+    git(
+        &served.join("microsoft"),
+        &["clone", "-q", "--bare", work.to_str().unwrap(), "PowerPlatformConnectors.git"],
+    );
+    let server = git_http::GitHttpServer::start(&served, Some(("x-access-token", TOKEN)));
+    let (served_fork, served_merge) = (served.clone(), served.clone());
+    let fake = github::FakeGitHub::start(
+        github::FakeGitHubConfig {
+            git_base_url: server.base_url(),
+            ..Default::default()
+        }
+        .user(TOKEN, "octo")
+        .repo("microsoft/PowerPlatformConnectors")
+        .on_fork(move |f| {
+            std::fs::create_dir_all(served_fork.join(&f.owner)).unwrap();
+            let upstream = served_fork.join("microsoft/PowerPlatformConnectors.git");
+            git(
+                &served_fork.join(&f.owner),
+                &["clone", "-q", "--bare", upstream.to_str().unwrap(), &format!("{}.git", f.repo)],
+            );
+        })
+        .on_merge_upstream(move |m| {
+            let fork = served_merge.join(format!("{}/{}.git", m.owner, m.repo));
+            let upstream = served_merge.join("microsoft/PowerPlatformConnectors.git");
+            git(&fork, &["fetch", "-q", upstream.to_str().unwrap(), &format!("+{0}:{0}", m.branch)]);
+            github::MergeUpstreamResult::FastForward
+        }),
+    );
+    let upstream = server.url_with_credentials("microsoft/PowerPlatformConnectors.git", "x-access-token", TOKEN);
 
-    println!("peak resident memory of one run (release build), against 4 × the largest input and 500 MB:");
+    println!("peak resident memory of one run, against 4 × the largest input and 500 MB:");
     let mut failures = 0;
     for (case, size, file, png) in [
         ("a 90 MB icon.png", 90 * MB, "icon.png", true),
         ("a 90 MB screenshot (an extra file)", 90 * MB, "screenshot.bin", false),
         ("a 30 MB readme", 30 * MB, "readme.md", false),
     ] {
-        let folder = root.path().join("Open Brewery DB");
+        let folder = root.join("Open Brewery DB");
         let _ = std::fs::remove_dir_all(&folder);
         common::write_clean_connector(&folder);
-        let bytes = if file == "readme.md" {
-            let mut text = std::fs::read(folder.join("readme.md")).unwrap();
-            while text.len() < size {
-                text.extend_from_slice(b"A line of documentation that goes on and on, as some readmes do.\n");
-            }
-            text
+        if file == "readme.md" {
+            grow_text(&folder.join(file), size);
         } else {
-            noise(size, png)
+            write_noise(&folder.join(file), size, png);
+        }
+        let patch = root.join("change.patch");
+        let folder_arg = folder.display().to_string();
+        let submit = |extra: &[&str]| -> Vec<String> {
+            let mut args: Vec<String> = ["submit", "--upstream", &upstream, "--github-api", &fake.url()]
+                .iter()
+                .map(|a| a.to_string())
+                .collect();
+            args.extend(["--author", "Bench <bench@example.com>"].map(String::from));
+            args.extend(extra.iter().map(|a| a.to_string()));
+            args.push(folder_arg.clone());
+            args
         };
-        std::fs::write(folder.join(file), &bytes).unwrap();
-        drop(bytes);
-        let patch = root.path().join("change.patch");
+        let branch = format!("bench-{file}");
         for (what, args) in [
-            ("validate", vec!["validate".to_string(), folder.display().to_string()]),
+            ("validate", vec!["validate".to_string(), folder_arg.clone()]),
             (
                 "submit --dry-run --patch",
-                vec![
-                    "submit".into(),
-                    "--dry-run".into(),
-                    "--patch".into(),
-                    patch.display().to_string(),
-                    "--upstream".into(),
-                    work.display().to_string(),
-                    "--author".into(),
-                    "Bench <bench@example.com>".into(),
-                    folder.display().to_string(),
-                ],
+                submit(&["--dry-run", "--patch", patch.to_str().unwrap()]),
+            ),
+            (
+                "submit (fork, push, PR)",
+                submit(&["--yes", "--allow-duplicate", "bench", "--branch", &branch]),
             ),
         ] {
             let mut command = Command::new(&bin);
@@ -117,11 +188,27 @@ fn main() {
                 .args(&args)
                 .env("CONNECTOR_PUBLISH_CACHE", &cache)
                 .env("GIT_CONFIG_GLOBAL", "/dev/null")
-                .env_remove("GH_TOKEN")
+                .env("CONNECTOR_PUBLISH_POLL_MS", "20")
+                .env("GH_TOKEN", TOKEN)
                 .env_remove("GITHUB_TOKEN");
-            let (peak, code) = peak_of(command);
+            let (peak, mut code) = peak_of(command);
+            // The real run's file is on the fork's branch, whole (an independent publisher's
+            // icon is not submitted).
+            if what.starts_with("submit (") && code == 0 && file != "icon.png" {
+                let size = std::fs::metadata(folder.join(file)).unwrap().len();
+                let fork = served.join("octo/PowerPlatformConnectors.git");
+                let sizes = git(&fork, &["ls-tree", "-r", "-l", &branch]);
+                if !sizes
+                    .lines()
+                    .any(|l| l.ends_with(&format!("/{file}")) && l.contains(&format!(" {size}\t")))
+                {
+                    println!("  (the fork's branch {branch} lacks the {size}-byte {file})");
+                    code = -2;
+                }
+            }
             let ratio = peak as f64 / size as f64;
-            let ok = ratio <= 4.0 && peak < 500 * MB as u64;
+            // A run that failed measured nothing: it counts against the bench.
+            let ok = code == 0 && ratio <= 4.0 && peak < 500 * MB as u64;
             if !ok {
                 failures += 1;
             }

@@ -164,7 +164,8 @@ fn io_error(message: String) -> io::Error {
 }
 
 impl Stream {
-    fn send(&self, url: &str, credentials: Option<&(String, String)>) -> io::Result<reqwest::blocking::Response> {
+    /// Send the request, with `body` when it is a POST (shared: a second try does not copy it).
+    fn send(&self, url: &str, credentials: Option<&(String, String)>, body: &bytes::Bytes) -> io::Result<reqwest::blocking::Response> {
         let client = client()?;
         let request = if self.post {
             client
@@ -172,8 +173,8 @@ impl Stream {
                 .header("Content-Type", format!("application/x-git-{}-request", self.service))
                 .header("Accept", format!("application/x-git-{}-result", self.service))
                 // The body goes in one write: allow it the time a slow link needs (64 KiB/s).
-                .timeout(crate::net::timeout() + std::time::Duration::from_secs(self.body.len() as u64 / 65_536))
-                .body(self.body.clone())
+                .timeout(crate::net::timeout() + std::time::Duration::from_secs(body.len() as u64 / 65_536))
+                .body(body.clone())
         } else {
             client.get(url)
         };
@@ -195,10 +196,11 @@ impl Stream {
     fn start(&mut self) -> io::Result<()> {
         let (url, in_url) = split_userinfo(&self.url);
         let explicit = in_url.or_else(|| granted(&url));
-        let mut response = self.send(&url, explicit.as_ref())?;
+        let body = bytes::Bytes::from(std::mem::take(&mut self.body));
+        let mut response = self.send(&url, explicit.as_ref(), &body)?;
         if response.status().as_u16() == 401 {
             match explicit.is_none().then(|| asked_credentials(&url)).flatten() {
-                Some(found) => response = self.send(&url, Some(&found))?,
+                Some(found) => response = self.send(&url, Some(&found), &body)?,
                 None if explicit.is_some() => {
                     return Err(io_error(
                         "authentication failed: the server refused the credentials (check the user and token in the URL, or your git credential helper)".into(),

@@ -13,7 +13,8 @@ use std::io::Write as _;
 pub const LINE_DIFF_LIMIT: usize = 2 * 1024 * 1024;
 
 /// The diff of the plan's folder against upstream, as libgit2 computes it.
-/// (Binary files come as "Binary files differ": `write_patch` writes their patch itself.)
+/// (Binary files, and files over [`LINE_DIFF_LIMIT`], come as "Binary files differ":
+/// `write_patch` writes their patch itself.)
 fn folder_diff<'r>(repo: &'r Repository, plan: &Plan) -> anyhow::Result<git2::Diff<'r>> {
     let old = repo.find_tree(plan.base_tree)?;
     let new = repo.find_tree(plan.tree)?;
@@ -21,7 +22,10 @@ fn folder_diff<'r>(repo: &'r Repository, plan: &Plan) -> anyhow::Result<git2::Di
     options
         .id_abbrev(40)
         .pathspec(format!("{}/", plan.target.folder()))
-        .disable_pathspec_match(false);
+        .disable_pathspec_match(false)
+        // Larger files come as "Binary files differ" without libgit2 reading them (it holds a
+        // copy of each side and its line tables): `write_patch` writes them from the bytes.
+        .max_size(LINE_DIFF_LIMIT as i64);
     repo.diff_tree_to_tree(Some(&old), Some(&new), Some(&mut options))
         .context("comparing with upstream")
 }
@@ -37,7 +41,9 @@ const TEXT_CARRY: usize = 64 * 1024;
 /// The patch written to `out`: the headers and text hunks as libgit2 produces them, masked a file
 /// (or a few MiB of a large file) at a time, since a secret may span lines (a PEM key); binary
 /// files as git's literal binary patches streamed from the package's bytes (`new_content`), so a
-/// large binary is never held again, deflated or encoded, in memory. How many secrets were masked.
+/// large binary is never held again, deflated or encoded, in memory. A text file over
+/// [`LINE_DIFF_LIMIT`] is written here too, as one hunk from its bytes (libgit2 would hold it
+/// twice more, with its line tables). How many secrets were masked.
 pub fn write_patch<'p>(
     repo: &Repository,
     plan: &Plan,
@@ -47,6 +53,8 @@ pub fn write_patch<'p>(
 ) -> anyhow::Result<usize> {
     let diff = folder_diff(repo, plan)?;
     let mut text: Vec<u8> = Vec::new();
+    // The current file's header (`diff --git a/… b/…`, mode and index lines).
+    let mut header: Vec<u8> = Vec::new();
     let mut masked = 0;
     let mut failed: Option<anyhow::Error> = None;
     // Write what of `text` no secret can still continue from (all of it at a file's end).
@@ -64,17 +72,59 @@ pub fn write_patch<'p>(
                 // A file's header starts the next file: what came before is complete.
                 'F' => {
                     flush(&mut text, out, true)?;
+                    header.clear();
+                    header.extend_from_slice(line.content());
                     text.extend_from_slice(line.content());
                 }
-                // "Binary files differ": git's own binary patch instead, from the package's bytes.
+                // "Binary files differ" (binary, or too large for libgit2 to read): a large text
+                // file as one hunk, else git's own binary patch, from the package's bytes.
                 'B' => {
-                    flush(&mut text, out, true)?;
                     let path = delta.new_file().path().and_then(|p| p.to_str()).unwrap_or_default();
-                    let bytes = match delta.status() {
-                        git2::Delta::Deleted => &[][..],
-                        _ => new_content(path).ok_or_else(|| anyhow::anyhow!("{path}: not in the package"))?,
+                    let deleted = delta.status() == git2::Delta::Deleted;
+                    let new = match deleted {
+                        true => &[][..],
+                        false => new_content(path).ok_or_else(|| anyhow::anyhow!("{path}: not in the package"))?,
                     };
-                    write_binary_literal(bytes, out)?;
+                    let old_id = delta.old_file().id();
+                    let old_size = match old_id.is_zero() {
+                        true => 0,
+                        false => repo.odb()?.read_header(old_id)?.0,
+                    };
+                    let large = old_size.max(new.len()) > LINE_DIFF_LIMIT;
+                    let old = match large && !new.contains(&0) && !old_id.is_zero() {
+                        true => Some(repo.find_blob(old_id)?),
+                        false => None,
+                    };
+                    let old_bytes = old.as_ref().map_or(&[][..], |b| b.content());
+                    let paths = header_paths(&header);
+                    match paths {
+                        Some((a, b)) if large && !new.contains(&0) && !old_bytes.contains(&0) => {
+                            let status = delta.status();
+                            let a: &[u8] = if status == git2::Delta::Added { b"/dev/null" } else { a };
+                            let b: &[u8] = if deleted { b"/dev/null" } else { b };
+                            for part in [&b"--- "[..], a, b"\n+++ ", b, b"\n"] {
+                                text.extend_from_slice(part);
+                            }
+                            let hunk = format!("@@ -{} +{} @@\n", hunk_range(old_bytes), hunk_range(new));
+                            text.extend_from_slice(hunk.as_bytes());
+                            for (sign, bytes) in [(b'-', old_bytes), (b'+', new)] {
+                                for line in bytes.split_inclusive(|c| *c == b'\n') {
+                                    text.push(sign);
+                                    text.extend_from_slice(line);
+                                    if !line.ends_with(b"\n") {
+                                        text.extend_from_slice(b"\n\\ No newline at end of file\n");
+                                    }
+                                    if text.len() > TEXT_CHUNK {
+                                        flush(&mut text, out, false)?;
+                                    }
+                                }
+                            }
+                        }
+                        _ => {
+                            flush(&mut text, out, true)?;
+                            write_binary_literal(new, out)?;
+                        }
+                    }
                 }
                 origin => {
                     if matches!(origin, '+' | '-' | ' ') {
@@ -99,6 +149,26 @@ pub fn write_patch<'p>(
     .map_err(|e| failed.take().unwrap_or_else(|| e.into()))?;
     flush(&mut text, out, true)?;
     Ok(masked)
+}
+
+/// The two paths of a `diff --git <a> <b>` header line as libgit2 wrote them (quoted when
+/// they need it). With no renames both name the same file, so each is half of the line.
+fn header_paths(header: &[u8]) -> Option<(&[u8], &[u8])> {
+    let first = header.split(|b| *b == b'\n').next()?;
+    let rest = first.strip_prefix(b"diff --git ")?;
+    let half = rest.len() / 2;
+    (rest.len() % 2 == 1 && rest[half] == b' ').then(|| (&rest[..half], &rest[half + 1..]))
+}
+
+/// A hunk header's range for a whole file's lines, as git writes it: `0,0` for none, `1` for
+/// one, `1,N` for more.
+fn hunk_range(bytes: &[u8]) -> String {
+    let lines = bytes.split_inclusive(|c| *c == b'\n').count();
+    match lines {
+        0 => "0,0".to_string(),
+        1 => "1".to_string(),
+        n => format!("1,{n}"),
+    }
 }
 
 /// Where a chunk of patch text may end: at a line boundary, leaving [`TEXT_CARRY`] bytes for the
@@ -305,6 +375,137 @@ mod tests {
         assert_eq!(super::safe_cut(&text, &[(start, end)]), cut - 6);
         text.clear();
         assert_eq!(super::safe_cut(&text, &[]), 0);
+    }
+
+    /// A repository with `base` and `new` as the files of `certified-connectors/X`, and the plan
+    /// between them.
+    fn plan_between(dir: &std::path::Path, base: &[(&str, &[u8])], new: &[(&str, &[u8])]) -> (git2::Repository, super::Plan) {
+        let repo = git2::Repository::init(dir).unwrap();
+        let tree = |files: &[(&str, &[u8])]| {
+            let mut folder = repo.treebuilder(None).unwrap();
+            for (name, bytes) in files {
+                folder.insert(name, repo.blob(bytes).unwrap(), 0o100644).unwrap();
+            }
+            let folder = folder.write().unwrap();
+            let mut category = repo.treebuilder(None).unwrap();
+            category.insert("X", folder, 0o040000).unwrap();
+            let category = category.write().unwrap();
+            let mut root = repo.treebuilder(None).unwrap();
+            root.insert("certified-connectors", category, 0o040000).unwrap();
+            root.write().unwrap()
+        };
+        let (base_tree, new_tree) = (tree(base), tree(new));
+        let signature = git2::Signature::now("T", "t@example.com").unwrap();
+        let commit = repo
+            .commit(
+                Some("HEAD"),
+                &signature,
+                &signature,
+                "base",
+                &repo.find_tree(base_tree).unwrap(),
+                &[],
+            )
+            .unwrap();
+        let plan = super::Plan {
+            target: super::super::Target {
+                category: crate::package::Category::Certified,
+                folder_name: "X".into(),
+                kind: super::super::Kind::Update,
+            },
+            base_commit: commit,
+            base_tree,
+            tree: new_tree,
+            files: Vec::new(),
+            excluded: Vec::new(),
+        };
+        (repo, plan)
+    }
+
+    /// Text over the line-diff limit is written here from the bytes, not by libgit2: added,
+    /// grown from a small file, deleted, with CRLF and without a last newline, beside a small
+    /// file libgit2 diffs and a large one with a NUL (binary). `git apply` rebuilds each exactly.
+    #[test]
+    fn large_text_files_are_written_as_whole_hunks_that_apply() {
+        let big = |line: &str, last_newline: bool| {
+            let mut text = Vec::new();
+            let mut n = 0;
+            while text.len() <= super::LINE_DIFF_LIMIT + 1000 {
+                text.extend_from_slice(format!("{line} {n}\r\n").as_bytes());
+                n += 1;
+            }
+            if !last_newline {
+                text.extend_from_slice(b"the end, with no newline");
+            }
+            text
+        };
+        let added = big("added line", false);
+        let grown = big("grown line", true);
+        let gone = big("deleted line", true);
+        let mut nul = big("binary", true);
+        nul[100] = 0;
+        let base: Vec<(&str, &[u8])> = vec![("grown.md", b"one small line\n"), ("gone.md", &gone), ("small.md", b"a\nb\nc\n")];
+        let new: Vec<(&str, &[u8])> = vec![
+            ("grown.md", &grown),
+            ("added file.md", &added),
+            ("small.md", b"a\nB\nc\n"),
+            ("data.bin", &nul),
+        ];
+        let dir = tempfile::tempdir().unwrap();
+        let (repo, plan) = plan_between(&dir.path().join("repo"), &base, &new);
+        let content = |path: &str| new.iter().find(|(n, _)| path.ends_with(&format!("/{n}"))).map(|(_, b)| *b);
+        let mut patch = Vec::new();
+        let masked = super::write_patch(&repo, &plan, &content, &crate::check::secrets::Masker::default(), &mut patch).unwrap();
+        assert_eq!(masked, 0);
+        let text = String::from_utf8_lossy(&patch);
+        assert!(
+            text.contains("--- /dev/null\n+++ \"b/certified-connectors/X/added file.md\"\n")
+                || text.contains("--- /dev/null\n+++ b/certified-connectors/X/added file.md\n"),
+            "{}",
+            &text[..2000.min(text.len())]
+        );
+        assert!(text.contains("\n\\ No newline at end of file\n"));
+        assert!(text.contains("@@ -1 +1,"), "grown.md is one hunk from its one line");
+        assert!(text.contains("-a\n-b\n") || text.contains("-b\n+B\n"), "small.md is libgit2's diff");
+        assert!(text.contains("GIT binary patch"));
+
+        // Apply it to a checkout of the base with git itself.
+        let checkout = dir.path().join("checkout");
+        let run = |args: &[&str], cwd: &std::path::Path| {
+            let out = std::process::Command::new("git").args(args).current_dir(cwd).output().unwrap();
+            assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        };
+        run(
+            &["clone", "-q", dir.path().join("repo").to_str().unwrap(), checkout.to_str().unwrap()],
+            dir.path(),
+        );
+        std::fs::write(dir.path().join("change.patch"), &patch).unwrap();
+        run(&["apply", "--index", dir.path().join("change.patch").to_str().unwrap()], &checkout);
+        let folder = checkout.join("certified-connectors/X");
+        for (name, bytes) in &new {
+            assert_eq!(std::fs::read(folder.join(name)).unwrap(), *bytes, "{name}");
+        }
+        assert!(!folder.join("gone.md").exists());
+    }
+
+    /// A secret in a large text file, past the first chunk, is masked in the streamed hunk.
+    #[test]
+    fn a_secret_in_a_large_text_file_is_masked() {
+        let secret = format!("ghp_{}", "aB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY3zA5");
+        let mut readme = Vec::new();
+        while readme.len() < super::TEXT_CHUNK + 10 {
+            readme.extend_from_slice(b"Some prose about the connector, line after line.\n");
+        }
+        readme.extend_from_slice(format!("token = \"{secret}\"\n").as_bytes());
+        readme.extend_from_slice(&b"More prose.\n".repeat(1000));
+        let new: Vec<(&str, &[u8])> = vec![("readme.md", &readme)];
+        let dir = tempfile::tempdir().unwrap();
+        let (repo, plan) = plan_between(&dir.path().join("repo"), &[], &new);
+        let content = |_: &str| Some(&readme[..]);
+        let mut patch = Vec::new();
+        let masked = super::write_patch(&repo, &plan, &content, &crate::check::secrets::Masker::default(), &mut patch).unwrap();
+        assert_eq!(masked, 1);
+        assert!(!patch.windows(secret.len()).any(|w| w == secret.as_bytes()));
+        assert!(String::from_utf8_lossy(&patch).contains("ghp_…(40 chars)"));
     }
 
     #[test]

@@ -181,14 +181,18 @@ pub fn build(repo: &Repository, base_commit: Oid, package: &ConnectorPackage, ta
     let mut builder = repo.treebuilder(existing_tree.as_ref())?;
     let mut files = Vec::new();
     let mut kept_upstream: Vec<(String, Oid, usize)> = Vec::new();
+    // Sizes and writes go to the object database directly: `repo.blob` would stage a large file
+    // in a buffer of its own before the in-memory store copies it (three copies at the peak),
+    // and loading a blob for its size reads it whole.
+    let odb = repo.odb()?;
     if let Some(tree) = &existing_tree {
         for entry in tree.iter() {
             let Ok(n) = entry.name() else { continue };
-            kept_upstream.push((
-                n.to_string(),
-                entry.id(),
-                entry.to_object(repo).ok().and_then(|o| o.as_blob().map(|b| b.size())).unwrap_or(0),
-            ));
+            let size = match entry.kind() {
+                Some(ObjectType::Blob) => odb.read_header(entry.id()).map_or(0, |(size, _)| size),
+                _ => 0,
+            };
+            kept_upstream.push((n.to_string(), entry.id(), size));
         }
     }
     for file in incoming {
@@ -198,7 +202,7 @@ pub fn build(repo: &Repository, base_commit: Oid, package: &ConnectorPackage, ta
             .find(|(n, _, _)| n.eq_ignore_ascii_case(&file.name))
             .map(|(n, _, _)| n.clone());
         let target_name = upstream_name.clone().unwrap_or_else(|| file.name.clone());
-        let blob = repo.blob(&file.bytes)?;
+        let blob = odb.write(ObjectType::Blob, &file.bytes)?;
         let previous = kept_upstream.iter().find(|(n, _, _)| *n == target_name).map(|(_, id, _)| *id);
         let mode = existing_tree
             .as_ref()

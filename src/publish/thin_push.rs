@@ -139,10 +139,12 @@ pub fn delta(base: &[u8], target: &[u8]) -> Vec<u8> {
     out
 }
 
-fn zlib(data: &[u8]) -> anyhow::Result<Vec<u8>> {
-    let mut encoder = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+/// `data` zlib-deflated onto the end of `out` (no second buffer: a large blob is held once).
+fn zlib_into(data: &[u8], out: &mut Vec<u8>) -> anyhow::Result<()> {
+    let mut encoder = flate2::write::ZlibEncoder::new(out, flate2::Compression::default());
     encoder.write_all(data)?;
-    Ok(encoder.finish()?)
+    encoder.finish()?;
+    Ok(())
 }
 
 fn object_header(kind: u8, size: usize, out: &mut Vec<u8>) {
@@ -156,9 +158,10 @@ fn object_header(kind: u8, size: usize, out: &mut Vec<u8>) {
     out.push(byte);
 }
 
-/// The pack: the commit, then every new tree and blob; trees as deltas against the trees they
-/// replace when that is smaller.
-pub fn pack(repo: &Repository, base: Oid, commit: Oid) -> anyhow::Result<Vec<u8>> {
+/// The pack, written onto the end of `out` (the request body, so the pack is never copied):
+/// the commit, then every new tree and blob; trees as deltas against the trees they replace
+/// when that is smaller.
+pub fn pack(repo: &Repository, base: Oid, commit: Oid, out: &mut Vec<u8>) -> anyhow::Result<()> {
     let new_commit = repo.find_commit(commit)?;
     let base_tree = repo.find_commit(base)?.tree()?;
     let mut objects = vec![PackObject {
@@ -167,7 +170,8 @@ pub fn pack(repo: &Repository, base: Oid, commit: Oid) -> anyhow::Result<Vec<u8>
     }];
     collect(repo, &new_commit.tree()?, Some(&base_tree), &mut objects)?;
     let odb = repo.odb()?;
-    let mut out = b"PACK".to_vec();
+    let start = out.len();
+    out.extend_from_slice(b"PACK");
     out.extend(2u32.to_be_bytes());
     out.extend((objects.len() as u32).to_be_bytes());
     for object in &objects {
@@ -187,19 +191,19 @@ pub fn pack(repo: &Repository, base: Oid, commit: Oid) -> anyhow::Result<Vec<u8>
         };
         match as_delta {
             Some((base_id, d)) => {
-                object_header(7, d.len(), &mut out);
+                object_header(7, d.len(), out);
                 out.extend_from_slice(base_id.as_bytes());
-                out.extend(zlib(&d)?);
+                zlib_into(&d, out)?;
             }
             None => {
-                object_header(kind, data.len(), &mut out);
-                out.extend(zlib(data.data())?);
+                object_header(kind, data.len(), out);
+                zlib_into(data.data(), out)?;
             }
         }
     }
-    let digest = <sha1::Sha1 as sha1::Digest>::digest(&out);
+    let digest = <sha1::Sha1 as sha1::Digest>::digest(&out[start..]);
     out.extend_from_slice(&digest);
-    Ok(out)
+    Ok(())
 }
 
 fn pkt_line(text: &str) -> Vec<u8> {
@@ -275,8 +279,10 @@ impl ThinPush<'_> {
             self.refname
         ));
         body.extend_from_slice(b"0000");
-        body.extend(pack(self.repo, self.base, self.commit)?);
+        pack(self.repo, self.base, self.commit, &mut body)?;
         let bytes = body.len();
+        // Shared, so a try again resends it without another copy.
+        let body = bytes::Bytes::from(body);
         // Connect, each stall and the answer's headers: the timeout each; the upload itself may
         // take longer on a slow link, at 64 KiB/s at least.
         let upload = crate::net::timeout() + Duration::from_secs(bytes as u64 / (64 << 10));
