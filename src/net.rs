@@ -49,6 +49,48 @@ pub fn timeout() -> Duration {
         .unwrap_or(DEFAULT_TIMEOUT)
 }
 
+/// The slowest a stored file may come, on average, with the default timeout: 8 KiB/s (a file at
+/// the 100 MB cap in under 3.5 hours). A longer [`TIMEOUT_ENV`] lowers it in proportion, for a
+/// slower link; a shorter one (the tests') raises it.
+pub const MIN_BODY_RATE: u64 = 8 << 10;
+
+/// How long a body may take once its headers have come.
+#[derive(Clone, Copy, Debug)]
+pub enum Pace {
+    /// All of it within this long (an API answer).
+    Within(Duration),
+    /// Within `grace`, plus a second for every `bytes_per_second` received: a large file on a
+    /// slow link takes its time, one that trickles (each read within the timeout, so the stall
+    /// timeout never fires) does not.
+    AtLeast { grace: Duration, bytes_per_second: u64 },
+}
+
+impl Pace {
+    /// A stored file's: twice the timeout, then [`min_body_rate`] on average.
+    pub fn storage() -> Pace {
+        Pace::AtLeast {
+            grace: timeout() * 2,
+            bytes_per_second: min_body_rate(),
+        }
+    }
+
+    /// The latest the body may end, `received` bytes into it, having started at `start`.
+    fn deadline(self, start: Instant, received: u64) -> Instant {
+        match self {
+            Pace::Within(d) => start + d,
+            Pace::AtLeast { grace, bytes_per_second } => {
+                start + grace + Duration::from_secs_f64(received as f64 / bytes_per_second.max(1) as f64)
+            }
+        }
+    }
+}
+
+/// [`MIN_BODY_RATE`] for the timeout in force: bytes a second.
+pub fn min_body_rate() -> u64 {
+    let scaled = MIN_BODY_RATE as f64 * DEFAULT_TIMEOUT.as_secs_f64() / timeout().as_secs_f64();
+    (scaled as u64).max(1)
+}
+
 /// How long to wait for another connector-publish to release the cache: twice the network
 /// timeout, as the other process may itself be waiting on the network that long.
 pub fn lock_wait() -> Duration {
@@ -63,10 +105,12 @@ pub fn body_cap(default: u64) -> u64 {
         .map_or(default, |c| c.min(default))
 }
 
-/// "16 MiB", "512 bytes".
+/// "16 MiB", "240 KiB", "512 bytes".
 pub fn size(bytes: u64) -> String {
     if bytes >= 1 << 20 && bytes.is_multiple_of(1 << 20) {
         format!("{} MiB", bytes >> 20)
+    } else if bytes >= 1 << 10 && bytes.is_multiple_of(1 << 10) {
+        format!("{} KiB", bytes >> 10)
     } else {
         format!("{bytes} bytes")
     }
@@ -97,13 +141,21 @@ pub enum BodyError {
     TooLarge { cap: u64 },
     #[error("the answer stalled or came too slowly: {}", timeout_hint())]
     TimedOut,
+    #[error(
+        "the answer came too slowly ({} in {elapsed} s, under {}/s on average); try a faster connection, or set {TIMEOUT_ENV} above {} to accept a slower one",
+        size(*.received),
+        size(*.rate),
+        seconds(timeout())
+    )]
+    TooSlow { received: u64, elapsed: u64, rate: u64 },
     #[error("the connection broke while reading the answer: {0}")]
     Io(std::io::Error),
 }
 
-/// Read a body into memory, at most `cap` bytes, until `deadline` at the latest (the reader's own
-/// per-read timeout bounds each stall).
-pub fn read_capped(mut reader: impl Read, cap: u64, deadline: Option<Instant>) -> Result<Vec<u8>, BodyError> {
+/// Read a body into memory, at most `cap` bytes, at the `pace` given (the reader's own per-read
+/// timeout bounds each stall).
+pub fn read_capped(mut reader: impl Read, cap: u64, pace: Option<Pace>) -> Result<Vec<u8>, BodyError> {
+    let start = Instant::now();
     let mut out = Vec::new();
     let mut buf = vec![0u8; 64 * 1024];
     loop {
@@ -118,8 +170,16 @@ pub fn read_capped(mut reader: impl Read, cap: u64, deadline: Option<Instant>) -
             return Err(BodyError::TooLarge { cap });
         }
         out.extend_from_slice(&buf[..n]);
-        if deadline.is_some_and(|d| Instant::now() > d) {
-            return Err(BodyError::TimedOut);
+        match pace {
+            Some(p @ Pace::Within(_)) if Instant::now() > p.deadline(start, 0) => return Err(BodyError::TimedOut),
+            Some(p @ Pace::AtLeast { bytes_per_second, .. }) if Instant::now() > p.deadline(start, out.len() as u64) => {
+                return Err(BodyError::TooSlow {
+                    received: out.len() as u64,
+                    elapsed: start.elapsed().as_secs(),
+                    rate: bytes_per_second,
+                })
+            }
+            _ => {}
         }
     }
 }
@@ -174,7 +234,33 @@ mod tests {
         // An endless body stops at the cap.
         let endless = std::io::repeat(b'x');
         assert!(matches!(read_capped(endless, 1 << 20, None), Err(BodyError::TooLarge { .. })));
-        let past = Instant::now() - Duration::from_secs(1);
-        assert!(matches!(read_capped(&b"slow"[..], 100, Some(past)), Err(BodyError::TimedOut)));
+        assert!(matches!(
+            read_capped(&b"slow"[..], 100, Some(Pace::Within(Duration::ZERO))),
+            Err(BodyError::TimedOut)
+        ));
+        // At a minimum rate: a quick body passes, one that trickles is cut off soon after the grace.
+        let pace = Pace::AtLeast {
+            grace: Duration::from_millis(50),
+            bytes_per_second: 1000,
+        };
+        assert_eq!(read_capped(&b"quick"[..], 100, Some(pace)).unwrap(), b"quick");
+        let started = Instant::now();
+        let trickle = Trickle(started + Duration::from_secs(5));
+        assert!(matches!(read_capped(trickle, u64::MAX, Some(pace)), Err(BodyError::TooSlow { .. })));
+        assert!(started.elapsed() < Duration::from_secs(1), "{:?}", started.elapsed());
+    }
+
+    /// A body that gives one byte every 5 ms (200 bytes/s) until `.0`, then ends.
+    struct Trickle(Instant);
+
+    impl Read for Trickle {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            if Instant::now() > self.0 {
+                return Ok(0);
+            }
+            std::thread::sleep(Duration::from_millis(5));
+            buf[0] = b'x';
+            Ok(1)
+        }
     }
 }

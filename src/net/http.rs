@@ -14,11 +14,11 @@
 //! [`MAX_WAIT`] is refused ([`Failure::WaitTooLong`]: "run again later"). A peer that does not
 //! answer in time is never asked again: each wait is bounded, and so is the whole command.
 
-use super::{read_capped, timeout, BodyError};
+use super::{read_capped, timeout, BodyError, Pace};
 use reqwest::blocking::{Client, RequestBuilder};
 use reqwest::header::HeaderMap;
 use std::sync::OnceLock;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// The longest wait a peer may ask for; beyond it the command stops and says to run again later.
 pub const MAX_WAIT: Duration = Duration::from_secs(60);
@@ -96,8 +96,8 @@ pub enum Failure {
 pub struct Limits {
     /// The most of the body read into memory (lowered by `CONNECTOR_PUBLISH_TEST_BODY_CAP`).
     pub cap: u64,
-    /// The whole body within this long after the headers (else only each read is bounded).
-    pub body_within: Option<Duration>,
+    /// How long the body may take after the headers (besides each read's stall timeout).
+    pub pace: Pace,
 }
 
 impl Limits {
@@ -105,16 +105,16 @@ impl Limits {
     pub fn api() -> Limits {
         Limits {
             cap: super::API_BODY_CAP,
-            body_within: Some(timeout() * 2),
+            pace: Pace::Within(timeout() * 2),
         }
     }
 
     /// A stored file: [`super::STORAGE_BODY_CAP`]; a large file on a slow network takes its time,
-    /// as long as every read makes progress within the timeout.
+    /// at [`Pace::storage`]'s minimum rate on average.
     pub fn storage() -> Limits {
         Limits {
             cap: super::STORAGE_BODY_CAP,
-            body_within: None,
+            pace: Pace::storage(),
         }
     }
 }
@@ -169,8 +169,7 @@ impl Http {
             };
             let status = response.status().as_u16();
             let headers = response.headers().clone();
-            let deadline = limits.body_within.map(|d| Instant::now() + d);
-            let body = match read_capped(response, cap, deadline) {
+            let body = match read_capped(response, cap, Some(limits.pace)) {
                 Ok(body) => body,
                 Err(BodyError::Io(e)) if !last => {
                     tracing::debug!(request = %shown, attempt, "the answer broke off ({e}); trying again");

@@ -245,6 +245,9 @@ fn fetch_storage(http: &Http, url: &str, what: &str, endpoints: &Endpoints) -> a
                 crate::net::timeout_hint()
             ),
             Err(Failure::Body(e @ BodyError::TooLarge { .. })) => bail!("reading {what} from {shown}: {e}"),
+            Err(Failure::Body(e @ BodyError::TooSlow { .. })) => {
+                bail!("reading {what} from {shown}: {e}; nothing was written")
+            }
             Err(Failure::WaitTooLong(wait)) => bail!(
                 "storage asks to wait {} s before fetching {what} from {shown}; nothing was written: run again later",
                 wait.as_secs()

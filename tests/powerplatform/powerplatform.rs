@@ -924,3 +924,33 @@ fn silent_slow_and_endless_endpoints_end_within_the_timeout() {
     let out = cmd.output().unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
 }
+
+/// Storage that keeps sending, a byte every 50 ms: each read comes within the timeout, so only
+/// the minimum rate ends it, soon after twice the timeout (1 s here), with what to do, the
+/// signature unprinted and nothing written.
+#[test]
+fn a_trickling_storage_download_ends_at_the_minimum_rate() {
+    let w = World::new(FakePowerPlatformConfig::default());
+    w.login();
+    w.fake.push_trickle("GET /storage/*");
+    let dest = w.home.path().join("trickled");
+    let started = std::time::Instant::now();
+    let mut cmd = w.cmd(&["download", "-e", DEFAULT_ENVIRONMENT, "-c", CID, "-d", dest.to_str().unwrap()]);
+    cmd.env("CONNECTOR_PUBLISH_TIMEOUT", "1")
+        .timeout(std::time::Duration::from_secs(60));
+    let out = cmd.output().unwrap();
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{stderr}");
+    assert!(
+        stderr.contains("came too slowly") && stderr.contains("CONNECTOR_PUBLISH_TIMEOUT"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("nothing was written"), "{stderr}");
+    assert!(!stderr.contains("SECRETSIG"), "{stderr}");
+    assert!(!dest.exists());
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(15),
+        "took {:?}",
+        started.elapsed()
+    );
+}

@@ -415,6 +415,7 @@ enum FaultKind {
         body: String,
     },
     Hangup,
+    Trickle,
 }
 
 struct AccessToken {
@@ -806,6 +807,13 @@ impl FakePowerPlatform {
         self.shared.lock().faults.push((route_key(route), FaultKind::Hangup));
     }
 
+    /// Queue a trickle: the next request on `route` is answered `200` with a 1 MiB
+    /// `Content-Length`, then one body byte every 50 ms until the client hangs up (a link that
+    /// keeps moving, too slowly to ever finish).
+    pub fn push_trickle(&self, route: &str) {
+        self.shared.lock().faults.push((route_key(route), FaultKind::Trickle));
+    }
+
     /// Faults queued and not yet served.
     pub fn pending_faults(&self) -> usize {
         self.shared.lock().faults.len()
@@ -939,6 +947,7 @@ struct Reply {
 enum Outcome {
     Reply(Reply),
     Hangup,
+    Trickle,
 }
 
 fn serve_connection(shared: &Shared, stream: TcpStream) -> io::Result<()> {
@@ -949,6 +958,17 @@ fn serve_connection(shared: &Shared, stream: TcpStream) -> io::Result<()> {
         let close = raw.wants_close();
         match dispatch(shared, &raw) {
             Outcome::Hangup => {
+                let _ = writer.shutdown(Shutdown::Both);
+                return Ok(());
+            }
+            Outcome::Trickle => {
+                writer.write_all(b"HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: 1048576\r\n\r\n")?;
+                for _ in 0..(1 << 20) {
+                    if writer.write_all(b"x").is_err() {
+                        break;
+                    }
+                    std::thread::sleep(Duration::from_millis(50));
+                }
                 let _ = writer.shutdown(Shutdown::Both);
                 return Ok(());
             }
@@ -1146,6 +1166,7 @@ fn dispatch(shared: &Shared, raw: &RawRequest) -> Outcome {
     let fault = shared.lock().take_fault(&incoming.method, &incoming.path);
     let (outcome, injected) = match fault {
         Some(FaultKind::Hangup) => (Outcome::Hangup, true),
+        Some(FaultKind::Trickle) => (Outcome::Trickle, true),
         Some(FaultKind::Respond { status, headers, body }) => {
             let content_type = if serde_json::from_str::<Value>(&body).is_ok() {
                 "application/json; charset=utf-8"
@@ -1167,6 +1188,7 @@ fn dispatch(shared: &Shared, raw: &RawRequest) -> Outcome {
     let (status, handled) = match &outcome {
         Outcome::Reply(r) => (r.status, r.handled),
         Outcome::Hangup => (0, true),
+        Outcome::Trickle => (200, true),
     };
     shared.lock().requests.push(Recorded {
         method: incoming.method,
