@@ -70,6 +70,7 @@ impl SmartSubtransport for Smart {
             post,
             body: Vec::new(),
             response: None,
+            received: 0,
         }))
     }
 
@@ -84,7 +85,10 @@ struct Stream {
     post: bool,
     /// What libgit2 wrote: the request body, sent on the first read.
     body: Vec<u8>,
-    response: Option<reqwest::blocking::Response>,
+    /// The answer, and when its headers came (its body must keep [`crate::net::Pace::download`]).
+    response: Option<(reqwest::blocking::Response, std::time::Instant)>,
+    /// Body bytes read so far.
+    received: u64,
 }
 
 /// `url` without its user information, and that information.
@@ -168,13 +172,18 @@ impl Stream {
     fn send(&self, url: &str, credentials: Option<&(String, String)>, body: &bytes::Bytes) -> io::Result<reqwest::blocking::Response> {
         let client = client()?;
         let request = if self.post {
-            client
+            let request = client
                 .post(url)
                 .header("Content-Type", format!("application/x-git-{}-request", self.service))
                 .header("Accept", format!("application/x-git-{}-result", self.service))
-                // The body goes in one write: allow it the time a slow link needs (64 KiB/s).
-                .timeout(crate::net::timeout() + std::time::Duration::from_secs(body.len() as u64 / 65_536))
-                .body(body.clone())
+                .body(body.clone());
+            // A push's body goes in one write: allow it the time a slow link needs (64 KiB/s).
+            // (A request's own timeout also bounds its answer's body, so a fetch, whose answer is
+            // the large part, keeps the client's: headers within the timeout, then the pace.)
+            match self.service {
+                "receive-pack" => request.timeout(crate::net::timeout() + std::time::Duration::from_secs(body.len() as u64 / 65_536)),
+                _ => request,
+            }
         } else {
             client.get(url)
         };
@@ -235,7 +244,7 @@ impl Stream {
                 )));
             }
         }
-        self.response = Some(response);
+        self.response = Some((response, std::time::Instant::now()));
         Ok(())
     }
 }
@@ -245,14 +254,20 @@ impl Read for Stream {
         if self.response.is_none() {
             self.start()?;
         }
-        let response = self.response.as_mut().expect("started above");
-        response.read(buf).map_err(|e| {
+        let (response, started) = self.response.as_mut().expect("started above");
+        let n = response.read(buf).map_err(|e| {
             if crate::net::is_timeout(&e) {
                 io_error("the git server stalled (timed out)".into())
             } else {
                 e
             }
-        })
+        })?;
+        self.received += n as u64;
+        // Each read came within the timeout; a server that trickles must still keep the pace.
+        if let Some(behind) = crate::net::Pace::download().behind(*started, self.received) {
+            return Err(io_error(format!("from the git server: {behind}")));
+        }
+        Ok(n)
     }
 }
 

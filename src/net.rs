@@ -66,20 +66,28 @@ pub enum Pace {
 }
 
 impl Pace {
-    /// A stored file's: twice the timeout, then [`min_body_rate`] on average.
-    pub fn storage() -> Pace {
+    /// A download's (a stored file, a git pack): twice the timeout, then [`min_body_rate`] on
+    /// average.
+    pub fn download() -> Pace {
         Pace::AtLeast {
             grace: timeout() * 2,
             bytes_per_second: min_body_rate(),
         }
     }
 
-    /// The latest the body may end, `received` bytes into it, having started at `start`.
-    fn deadline(self, start: Instant, received: u64) -> Instant {
+    /// Why a body that started at `start` and has brought `received` bytes so far is behind
+    /// this pace, if it is.
+    pub fn behind(self, start: Instant, received: u64) -> Option<BodyError> {
+        let now = Instant::now();
         match self {
-            Pace::Within(d) => start + d,
+            Pace::Within(d) => (now > start + d).then_some(BodyError::TimedOut),
             Pace::AtLeast { grace, bytes_per_second } => {
-                start + grace + Duration::from_secs_f64(received as f64 / bytes_per_second.max(1) as f64)
+                let allowed = grace + Duration::from_secs_f64(received as f64 / bytes_per_second.max(1) as f64);
+                (now > start + allowed).then(|| BodyError::TooSlow {
+                    received,
+                    elapsed: (now - start).as_secs(),
+                    rate: bytes_per_second,
+                })
             }
         }
     }
@@ -170,16 +178,8 @@ pub fn read_capped(mut reader: impl Read, cap: u64, pace: Option<Pace>) -> Resul
             return Err(BodyError::TooLarge { cap });
         }
         out.extend_from_slice(&buf[..n]);
-        match pace {
-            Some(p @ Pace::Within(_)) if Instant::now() > p.deadline(start, 0) => return Err(BodyError::TimedOut),
-            Some(p @ Pace::AtLeast { bytes_per_second, .. }) if Instant::now() > p.deadline(start, out.len() as u64) => {
-                return Err(BodyError::TooSlow {
-                    received: out.len() as u64,
-                    elapsed: start.elapsed().as_secs(),
-                    rate: bytes_per_second,
-                })
-            }
-            _ => {}
+        if let Some(behind) = pace.and_then(|p| p.behind(start, out.len() as u64)) {
+            return Err(behind);
         }
     }
 }

@@ -110,11 +110,11 @@ impl Limits {
     }
 
     /// A stored file: [`super::STORAGE_BODY_CAP`]; a large file on a slow network takes its time,
-    /// at [`Pace::storage`]'s minimum rate on average.
+    /// at [`Pace::download`]'s minimum rate on average.
     pub fn storage() -> Limits {
         Limits {
             cap: super::STORAGE_BODY_CAP,
-            pace: Pace::storage(),
+            pace: Pace::download(),
         }
     }
 }

@@ -709,3 +709,65 @@ fn a_trickling_or_endless_git_upstream_falls_back_to_the_mirror_within_the_timeo
         assert!(server.accepted() >= 1, "the upstream was asked");
     }
 }
+
+/// A fetch whose answer takes several times the timeout at a steady pace completes: a slow link
+/// is not a dead one. One that trickles (each read within the timeout) ends soon after twice the
+/// timeout, saying so, and `search` falls back to the warm mirror. The timeout is 1 s here, so
+/// the minimum rate is 240 KiB/s.
+#[test]
+fn a_slow_fetch_completes_and_a_trickling_one_ends_at_the_minimum_rate() {
+    let ups = Upstreams::new();
+    // 1.5 MB that does not compress: the pack is about as large.
+    let mut noise = Vec::with_capacity(1_500_000);
+    let mut x: u64 = 0x2545_F491_4F6C_DD1D;
+    while noise.len() < 1_500_000 {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        noise.extend_from_slice(&x.to_le_bytes());
+    }
+    std::fs::write(ups.work.join("certified-connectors/DeepL/screenshot.bin"), &noise).unwrap();
+    git(&ups.work, &["add", "-A"]);
+    git(&ups.work, &["commit", "-qm", "a screenshot"]);
+    git(&ups.work, &["push", "-q", ups.served.join("upstream.git").to_str().unwrap(), "dev"]);
+    let server = GitHttpServer::start(&ups.served, None);
+    let url = server.url("upstream.git");
+    let cache = tempfile::tempdir().unwrap();
+    let sync = || {
+        let started = std::time::Instant::now();
+        let out = bin(cache.path())
+            .env("CONNECTOR_PUBLISH_TIMEOUT", TIMEOUT_SECS)
+            .args(["sync", "--upstream", &url])
+            .timeout(std::time::Duration::from_secs(60))
+            .output()
+            .unwrap();
+        (out, started.elapsed())
+    };
+
+    // Steady: 32 KiB every 100 ms, about 320 KiB/s: the pack takes over four times the timeout.
+    server.set_upload_pack_pace(Some((32 << 10, std::time::Duration::from_millis(100))));
+    let (out, took) = sync();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(took > std::time::Duration::from_secs(3), "the pack was paced: {took:?}");
+
+    // Trickling: 16 bytes every 50 ms.
+    ups.push_new_connector();
+    server.set_upload_pack_pace(Some((16, std::time::Duration::from_millis(50))));
+    let (out, took) = sync();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{stderr}");
+    assert!(
+        stderr.contains("came too slowly") && stderr.contains("CONNECTOR_PUBLISH_TIMEOUT"),
+        "{stderr}"
+    );
+    assert!(took < std::time::Duration::from_secs(15), "took {took:?}");
+    let out = bin(cache.path())
+        .env("CONNECTOR_PUBLISH_TIMEOUT", TIMEOUT_SECS)
+        .args(["search", "--max-age-hours", "0", "--upstream", &url, "DeepL"])
+        .timeout(std::time::Duration::from_secs(60))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(4), "{stderr}");
+    assert!(stderr.contains("working offline from the mirror"), "{stderr}");
+}

@@ -69,6 +69,9 @@ struct Shared {
     bytes_sent: AtomicU64,
     bytes_received: AtomicU64,
     requests: Mutex<Vec<RecordedRequest>>,
+    /// When set, the answers to fetches (`POST …/git-upload-pack`) are sent this many bytes at a
+    /// time with this pause between (a slow or a trickling link).
+    upload_pack_pace: Mutex<Option<(usize, Duration)>>,
     /// Open connections, so Drop can shut them down and unblock their threads.
     open: Mutex<HashMap<u64, TcpStream>>,
     workers: Mutex<Vec<JoinHandle<()>>>,
@@ -103,6 +106,7 @@ impl GitHttpServer {
             bytes_sent: AtomicU64::new(0),
             bytes_received: AtomicU64::new(0),
             requests: Mutex::new(Vec::new()),
+            upload_pack_pace: Mutex::new(None),
             open: Mutex::new(HashMap::new()),
             workers: Mutex::new(Vec::new()),
         });
@@ -154,6 +158,12 @@ impl GitHttpServer {
     /// the wire minus chunk framing.
     pub fn bytes_received(&self) -> u64 {
         self.shared.bytes_received.load(Ordering::SeqCst)
+    }
+
+    /// Send the answers to fetches `bytes` at a time, `pause` apart (`None`: at once): a link
+    /// that is slow but steady, or one that trickles.
+    pub fn set_upload_pack_pace(&self, pace: Option<(usize, Duration)>) {
+        *self.shared.upload_pack_pace.lock().unwrap() = pace;
     }
 
     /// When `true`, new connections are accepted and closed at once, without
@@ -309,7 +319,11 @@ fn handle_connection(stream: TcpStream, shared: &Shared) -> io::Result<()> {
 
     shared.bytes_received.fetch_add(body_len, Ordering::SeqCst);
     let response_len = response.body.len() as u64;
-    let write_result = write_response(reader.get_mut(), &response);
+    let pace = match request.target.contains("git-upload-pack") && request.method == "POST" {
+        true => *shared.upload_pack_pace.lock().unwrap(),
+        false => None,
+    };
+    let write_result = write_response(reader.get_mut(), &response, pace, &shared.stopping);
     if write_result.is_ok() {
         shared.bytes_sent.fetch_add(response_len, Ordering::SeqCst);
     }
@@ -529,14 +543,26 @@ fn parse_cgi_output(output: &[u8]) -> Option<Response> {
     Some(response)
 }
 
-fn write_response(stream: &mut TcpStream, response: &Response) -> io::Result<()> {
+fn write_response(stream: &mut TcpStream, response: &Response, pace: Option<(usize, Duration)>, stopping: &AtomicBool) -> io::Result<()> {
     let mut head = format!("HTTP/1.1 {} {}\r\n", response.status, response.reason);
     for (name, value) in &response.headers {
         head.push_str(&format!("{name}: {value}\r\n"));
     }
     head.push_str(&format!("Content-Length: {}\r\nConnection: close\r\n\r\n", response.body.len()));
     stream.write_all(head.as_bytes())?;
-    stream.write_all(&response.body)?;
+    match pace {
+        None => stream.write_all(&response.body)?,
+        Some((bytes, pause)) => {
+            for chunk in response.body.chunks(bytes.max(1)) {
+                if stopping.load(Ordering::SeqCst) {
+                    return Ok(());
+                }
+                stream.write_all(chunk)?;
+                stream.flush()?;
+                thread::sleep(pause);
+            }
+        }
+    }
     stream.flush()
 }
 
