@@ -148,6 +148,13 @@ fn run(cli: Cli, matches: &clap::ArgMatches) -> anyhow::Result<Exit> {
             if let Some(prefix) = &branch_prefix {
                 connector_publish::plan::branch::check_prefix(prefix).map_err(UsageError)?;
             }
+            // Published connectors are compared in the environment the connector comes from, else
+            // in the default one.
+            let published = connector_publish::catalog::published::PublishedOptions {
+                power_platform: power_platform_from(&args.power_platform)?,
+                environment: args.from_environment.clone(),
+                refresh: false,
+            };
             let from_environment = match (args.from_environment, args.connector_id) {
                 (Some(environment), Some(connector_id)) => Some(connector_publish::source::environment::Request {
                     environment: Some(environment),
@@ -190,6 +197,7 @@ fn run(cli: Cli, matches: &clap::ArgMatches) -> anyhow::Result<Exit> {
                     fork_timeout: Duration::from_secs(args.fork_timeout),
                     poll_interval: Duration::from_millis(args.poll_ms),
                 },
+                published,
                 interactive: std::io::stdin().is_terminal() && std::io::stdout().is_terminal(),
                 strict: args.strict,
             };

@@ -3,6 +3,7 @@
 //! the plan, prints what would happen, and writes nothing anywhere (blobs go to memory).
 
 use crate::catalog::open::{self as catalog, Freshness};
+use crate::catalog::published::{published_connectors, PublishedOptions};
 use crate::catalog::Upstream;
 use crate::check::secrets::Masker;
 use crate::cli::Exit;
@@ -36,6 +37,8 @@ pub struct SubmitOptions {
     pub upstream: Upstream,
     pub freshness: Freshness,
     pub github: github::Settings,
+    /// Where the list of published connectors comes from (when signed in to Power Platform).
+    pub published: PublishedOptions,
     /// Whether stdin and stdout are a terminal (to confirm, or ask about a missing readme).
     pub interactive: bool,
     /// `--strict`: errors the upstream version already has block too.
@@ -113,12 +116,23 @@ fn pipeline(
         &catalog.index,
         &options.upstream,
     )?;
-    // Someone may be submitting the same API already: open pull requests stop a run like a duplicate.
+    // Someone may be submitting the same API already, or it may be published without a folder
+    // upstream: open pull requests and published connectors stop a run like a duplicate.
     if let Some(fp) = sub.validation.package.fingerprint().and_then(Result::ok) {
         let offline = matches!(options.freshness, Freshness::Offline);
+        let allow = options.request.allow_duplicate.is_some();
         let lookup = github::pull_requests(&options.github, offline, &options.cache, &options.upstream.branch, &fp);
         lookup.print(err)?;
-        sub.consider(lookup.candidates(), options.request.allow_duplicate.is_some());
+        sub.consider(lookup.candidates(), allow);
+        let published = published_connectors(&options.published, offline, &options.cache, &fp, &catalog.index);
+        if let Some(why) = &published.not_looked {
+            writeln!(
+                err,
+                "{} did not compare with published connectors: {why}",
+                paint(WARNING, "notice:")
+            )?;
+        }
+        sub.consider(published.candidates, allow);
     }
     let stop = sub.stop(options.strict, path);
     let (title, body) = pr::for_submission(

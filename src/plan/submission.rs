@@ -203,16 +203,19 @@ impl Submission {
             });
         }
         if let Some(dup) = &self.duplicate {
-            let why = if dup.is_upstream() {
-                format!(
+            let why = match &dup.source {
+                search::Source::Upstream => format!(
                     "the same API already has a connector upstream, {}: improve it with --update \"{}\", or pass --allow-duplicate \"<why>\"",
                     dup.folder, dup.folder
-                )
-            } else {
-                format!(
-                    "the same API is already being submitted or published ({}): review or join it, or pass --allow-duplicate \"<why>\"",
+                ),
+                search::Source::OpenPullRequest { .. } => format!(
+                    "the same API is already being submitted ({}): review or join it, or pass --allow-duplicate \"<why>\"",
                     dup.label()
-                )
+                ),
+                search::Source::Published { .. } => format!(
+                    "the same API is already published in Power Platform ({}), and the pull request template asks you to attest that the connector does not exist there; if yours serves a different API, pass --allow-duplicate \"<why>\"",
+                    dup.label()
+                ),
             };
             return Some(Stop {
                 exit: Exit::Duplicate,

@@ -44,6 +44,13 @@ pub fn upstream_connectors(root: &std::path::Path) -> Vec<(String, PathBuf)> {
 }
 
 /// A clean independent publisher connector (no validation errors), written to `dir`.
+/// The Power Platform sign-in a test's run sees: none, whatever the machine's user has (so a
+/// run never compares with a real environment's published connectors).
+pub const NO_SIGN_IN: (&str, &str) = (
+    "CONNECTOR_PUBLISH_TOKEN_CACHE",
+    "/nonexistent/connector-publish/powerplatform-token.json",
+);
+
 pub fn write_clean_connector(dir: &std::path::Path) {
     std::fs::create_dir_all(dir).unwrap();
     std::fs::write(

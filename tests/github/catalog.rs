@@ -86,6 +86,7 @@ impl Upstreams {
 fn bin(cache: &Path) -> Command {
     let mut cmd = Command::cargo_bin("connector-publish").unwrap();
     cmd.env("CONNECTOR_PUBLISH_CACHE", cache)
+        .env(common::NO_SIGN_IN.0, common::NO_SIGN_IN.1)
         .env("GIT_CONFIG_NOSYSTEM", "1")
         .env("GIT_CONFIG_GLOBAL", "/dev/null")
         .env_remove("GH_TOKEN")

@@ -129,6 +129,7 @@ fn replay(case: &Path) -> Result<(), String> {
         .arg("--upstream")
         .arg(&repo)
         .env("CONNECTOR_PUBLISH_CACHE", &cache)
+        .env(common::NO_SIGN_IN.0, common::NO_SIGN_IN.1)
         .env_remove("GH_TOKEN")
         .env_remove("GITHUB_TOKEN")
         .env("PATH", "/usr/bin:/bin");

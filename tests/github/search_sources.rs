@@ -265,6 +265,7 @@ fn upstream(dir: &Path) -> String {
 fn bin(cache: &Path, gh: &FakeGitHub) -> Command {
     let mut cmd = Command::cargo_bin("connector-publish").unwrap();
     cmd.env("CONNECTOR_PUBLISH_CACHE", cache)
+        .env(common::NO_SIGN_IN.0, common::NO_SIGN_IN.1)
         .env("GIT_CONFIG_NOSYSTEM", "1")
         .env("GIT_CONFIG_GLOBAL", "/dev/null")
         .env("CONNECTOR_PUBLISH_GITHUB_API", gh.url())

@@ -150,6 +150,7 @@ impl World {
             .env("CONNECTOR_PUBLISH_CACHE", self.cache.path())
             .env("CONNECTOR_PUBLISH_POLL_MS", "20")
             .env("GH_TOKEN", TOKEN)
+            .env(common::NO_SIGN_IN.0, common::NO_SIGN_IN.1)
             .env_remove("GITHUB_TOKEN")
             .env("GIT_CONFIG_GLOBAL", "/dev/null")
             .env("GIT_CONFIG_NOSYSTEM", "1");
@@ -578,6 +579,7 @@ fn on_a_terminal_it_asks_before_anything_public() {
         |cmd| {
             cmd.env("CONNECTOR_PUBLISH_CACHE", w.cache.path())
                 .env("GH_TOKEN", TOKEN)
+                .env(common::NO_SIGN_IN.0, common::NO_SIGN_IN.1)
                 .env("NO_COLOR", "1");
         },
         &[b"n\n"],
@@ -866,6 +868,7 @@ fn patch_targets_are_checked_and_nothing_is_left_behind() {
         .arg(w.connector.path())
         .env("CONNECTOR_PUBLISH_CACHE", w.cache.path())
         .env("GH_TOKEN", TOKEN)
+        .env(common::NO_SIGN_IN.0, common::NO_SIGN_IN.1)
         .env("GIT_CONFIG_GLOBAL", "/dev/null")
         .env("GIT_CONFIG_NOSYSTEM", "1")
         .output()

@@ -1,6 +1,6 @@
-//! `search` compares a connector with the published connectors of the signed-in environment (the
-//! Power Apps `apis` list, built-in ones included) against the fake Power Platform: paged lists,
-//! the cache and its refresh flag, a throttled list, no sign-in, and offline.
+//! `search` and `submit` compare a connector with the published connectors of the signed-in
+//! environment (the Power Apps `apis` list, built-in ones included) against the fake Power
+//! Platform: paged lists, the cache and its refresh flag, a throttled list, no sign-in, and offline.
 
 use crate::common::git;
 use crate::support::powerplatform::{FakePowerPlatform, FakePowerPlatformConfig, DEFAULT_ENVIRONMENT};
@@ -63,9 +63,26 @@ impl World {
     }
 
     fn search(&self, extra: &[&str]) -> (Option<i32>, String, String) {
+        self.run(&["search", "--upstream", &self.upstream], extra)
+    }
+
+    /// `submit --dry-run` of the folder (no GitHub token: open pull requests are not looked at).
+    fn submit(&self, extra: &[&str]) -> (Option<i32>, String, String) {
+        let head = [
+            "submit",
+            "--dry-run",
+            "--upstream",
+            &self.upstream,
+            "--author",
+            "Jane Doe <jane@example.org>",
+        ];
+        self.run(&head, extra)
+    }
+
+    fn run(&self, head: &[&str], extra: &[&str]) -> (Option<i32>, String, String) {
         let out = Command::cargo_bin("connector-publish")
             .unwrap()
-            .args(["search", "--upstream", &self.upstream])
+            .args(head)
             .args(extra)
             .arg(&self.connector)
             .env("CONNECTOR_PUBLISH_CACHE", self.dir.path().join("cache"))
@@ -159,4 +176,37 @@ fn published_titles_alone_are_related_and_offline_without_a_list_says_so() {
         stdout.contains("related") && stdout.contains("published as 'SharePoint' by Microsoft"),
         "{stdout}"
     );
+}
+
+/// `submit` stops on a published duplicate as on one upstream (before anything is written), says
+/// so, and goes on with `--allow-duplicate`; not signed in, it says it did not compare.
+#[test]
+fn submit_stops_on_a_published_duplicate() {
+    let w = World::new();
+    // A connector that passes validation, titled SharePoint and published by Microsoft.
+    std::fs::remove_dir_all(&w.connector).unwrap();
+    crate::common::write_clean_connector(&w.connector);
+    for name in ["apiDefinition.swagger.json", "apiProperties.json", "readme.md"] {
+        let path = w.connector.join(name);
+        let text = std::fs::read_to_string(&path).unwrap();
+        let text = text
+            .replace("Open Brewery DB", "SharePoint")
+            .replace("Jane Doe", "Microsoft Corporation");
+        std::fs::write(&path, text).unwrap();
+    }
+    let (code, stdout, stderr) = w.submit(&[]);
+    assert_eq!(code, Some(0), "{stdout}\n{stderr}");
+    assert!(
+        stderr.contains("did not compare with published connectors: not signed in"),
+        "{stderr}"
+    );
+    w.sign_in();
+    let (code, stdout, stderr) = w.submit(&[]);
+    assert_eq!(code, Some(5), "{stdout}\n{stderr}");
+    let all = format!("{stdout}{stderr}");
+    assert!(all.contains("already published in Power Platform"), "{all}");
+    assert!(all.contains("SharePoint"), "{all}");
+    assert!(w.fake.count("GET", "/providers/Microsoft.PowerApps/apis") > 0);
+    let (code, stdout, stderr) = w.submit(&["--allow-duplicate", "a different API of the same service"]);
+    assert_eq!(code, Some(0), "{stdout}\n{stderr}");
 }
