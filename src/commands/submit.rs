@@ -54,40 +54,53 @@ pub fn run(options: &SubmitOptions, out: &mut dyn Write, err: &mut dyn Write) ->
     }
     let Some(request) = &options.from_environment else {
         let package = crate::source::folder(&options.path)?;
-        return run_with_patch(options, &options.path, package, token, out, err);
+        return run_with_patch(
+            options,
+            Input {
+                path: &options.path,
+                package,
+                token,
+            },
+            out,
+            err,
+        );
     };
     let downloaded = environment::fetch_to_folder(request, err)?;
     downloaded.announce(options.json, err)?;
     let package = crate::source::folder(&downloaded.path)?;
-    let result = run_with_patch(options, &downloaded.path, package, token, out, err);
+    let input = Input {
+        path: &downloaded.path,
+        package,
+        token,
+    };
+    let result = run_with_patch(options, input, out, err);
     // A run that stopped short keeps the download, to fix and submit without downloading again.
     downloaded.finish(options.keep, !matches!(result, Ok(Exit::Ok)), err)?;
     result
 }
 
-/// With `--patch -` the patch is standard output's, and the report goes to standard error.
-fn run_with_patch(
-    options: &SubmitOptions,
-    path: &Path,
+/// What the source stage gave: the folder (the author's, or the download), its package, and the
+/// GitHub token when there is one.
+struct Input<'a> {
+    path: &'a Path,
     package: ConnectorPackage,
     token: Option<String>,
-    out: &mut dyn Write,
-    err: &mut dyn Write,
-) -> anyhow::Result<Exit> {
+}
+
+/// With `--patch -` the patch is standard output's, and the report goes to standard error.
+fn run_with_patch(options: &SubmitOptions, input: Input, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<Exit> {
     if options.patch.as_deref().is_some_and(|p| p.as_os_str() == "-") {
         let mut report = Vec::new();
-        let result = pipeline(options, path, package, token, &mut report, err, out);
+        let result = pipeline(options, input, &mut report, err, out);
         err.write_all(&report)?;
         return result;
     }
-    pipeline(options, path, package, token, out, err, &mut std::io::sink())
+    pipeline(options, input, out, err, &mut std::io::sink())
 }
 
 fn pipeline(
     options: &SubmitOptions,
-    path: &Path,
-    package: ConnectorPackage,
-    token: Option<String>,
+    Input { path, package, token }: Input,
     out: &mut dyn Write,
     err: &mut dyn Write,
     patch_out: &mut dyn Write,
