@@ -26,7 +26,7 @@ fn main() {
             for cause in e.chain().skip(1) {
                 msg.push_str(&format!("\n  caused by: {cause}"));
             }
-            anstream::eprintln!("{msg}");
+            let _ = writeln!(connector_publish::output::stderr(), "{msg}");
             connector_publish::cli::exit_of(&e).code()
         }
     };
@@ -43,7 +43,7 @@ fn from_file(matches: &clap::ArgMatches, id: &str) -> bool {
 }
 
 /// Apply the config file to what the user left unset: flags > environment > file.
-fn upstream_from(args: &connector_publish::cli::UpstreamArgs, matches: &clap::ArgMatches, config: &Config) -> Upstream {
+fn upstream_from(args: &connector_publish::cli::UpstreamArgs, matches: &clap::ArgMatches, config: &Config) -> Result<Upstream, UsageError> {
     let url = match config.get("upstream") {
         Some(u) if from_file(matches, "upstream") => u.to_string(),
         _ => args.upstream.clone(),
@@ -52,7 +52,8 @@ fn upstream_from(args: &connector_publish::cli::UpstreamArgs, matches: &clap::Ar
         Some(b) if from_file(matches, "base_branch") => b.to_string(),
         _ => args.base_branch.clone(),
     };
-    Upstream::new(&url, &branch)
+    Upstream::check_url(&url).map_err(UsageError)?;
+    Ok(Upstream::new(&url, &branch))
 }
 
 fn power_platform_from(args: &connector_publish::cli::PowerPlatformArgs) -> anyhow::Result<PowerPlatformSettings> {
@@ -87,7 +88,8 @@ fn category_from(flag: Option<&str>, config: &Config) -> Result<Option<connector
 fn run(cli: Cli, matches: &clap::ArgMatches) -> anyhow::Result<Exit> {
     connector_publish::output::init_tracing(cli.verbose);
     connector_publish::output::set_quiet(cli.quiet);
-    let mut stdout = anstream::stdout();
+    // Everything printed goes through the secret mask (output::Masked).
+    let mut stdout = connector_publish::output::stdout();
     if let Ok(value) = std::env::var(connector_publish::net::TIMEOUT_ENV) {
         connector_publish::net::parse_timeout(&value).map_err(UsageError)?;
     }
@@ -102,7 +104,7 @@ fn run(cli: Cli, matches: &clap::ArgMatches) -> anyhow::Result<Exit> {
                 strict: args.strict,
                 against_upstream: args.against_upstream,
                 cache: cache_dir()?,
-                upstream: upstream_from(&args.upstream, matches, &config),
+                upstream: upstream_from(&args.upstream, matches, &config)?,
             };
             validate::run(&options, &mut stdout)
         }
@@ -122,6 +124,18 @@ fn run(cli: Cli, matches: &clap::ArgMatches) -> anyhow::Result<Exit> {
                 connector_publish::plan::patch_file::target(patch, &forbidden).map_err(UsageError)?;
             }
             // Bad values are usage errors (exit 2), found before anything slow starts.
+            // What goes public as it is given (folder, branch, title, PR body) holds no secret.
+            for (flag, value) in [
+                ("--name", &args.name),
+                ("--branch", &args.branch),
+                ("--title", &args.title),
+                ("--allow-duplicate", &args.allow_duplicate),
+                ("--update", &args.update),
+            ] {
+                if let Some(value) = value {
+                    connector_publish::check::secrets::in_argument(flag, value).map_err(UsageError)?;
+                }
+            }
             if let Some(name) = &args.name {
                 connector_publish::package::name::safe_folder_name(name).map_err(|e| UsageError(format!("--name: {e}")))?;
             }
@@ -187,7 +201,7 @@ fn run(cli: Cli, matches: &clap::ArgMatches) -> anyhow::Result<Exit> {
                 yes: args.yes,
                 force_push: args.force_push,
                 cache: cache_dir()?,
-                upstream: upstream_from(&args.upstream, matches, &config),
+                upstream: upstream_from(&args.upstream, matches, &config)?,
                 freshness: SearchOptions::freshness(args.offline, args.max_age_hours),
                 github: github::Settings {
                     api: args.github_api,
@@ -201,7 +215,7 @@ fn run(cli: Cli, matches: &clap::ArgMatches) -> anyhow::Result<Exit> {
                 interactive: std::io::stdin().is_terminal() && std::io::stdout().is_terminal(),
                 strict: args.strict,
             };
-            submit::run(&options, &mut stdout, &mut anstream::stderr())
+            submit::run(&options, &mut stdout, &mut connector_publish::output::stderr())
         }
         Command::Init(args) => {
             let category = category_from(args.category.as_deref(), &config)?;
@@ -254,7 +268,7 @@ fn run(cli: Cli, matches: &clap::ArgMatches) -> anyhow::Result<Exit> {
             Ok(Exit::Ok)
         }
         Command::Sync(args) => {
-            let upstream = upstream_from(&args.upstream, matches, &config);
+            let upstream = upstream_from(&args.upstream, matches, &config)?;
             sync::run(
                 &SyncOptions {
                     cache: cache_dir()?,
@@ -262,7 +276,7 @@ fn run(cli: Cli, matches: &clap::ArgMatches) -> anyhow::Result<Exit> {
                     json: args.json,
                 },
                 &mut stdout,
-                &mut anstream::stderr(),
+                &mut connector_publish::output::stderr(),
             )
         }
         Command::Login(args) => {
@@ -277,7 +291,7 @@ fn run(cli: Cli, matches: &clap::ArgMatches) -> anyhow::Result<Exit> {
                 service_principal: args.service_principal,
                 json: args.json,
             };
-            login::run(&options, &mut stdout, &mut anstream::stderr())
+            login::run(&options, &mut stdout, &mut connector_publish::output::stderr())
         }
         Command::Logout(args) => login::logout(&connector_publish::powerplatform::auth::cache_path()?, args.json, &mut stdout),
         Command::Download(args) => {
@@ -295,7 +309,12 @@ fn run(cli: Cli, matches: &clap::ArgMatches) -> anyhow::Result<Exit> {
             if args.list {
                 return download::list(&options, &mut stdout);
             }
-            download::run(&options, &mut std::io::stdin().lock(), &mut stdout, &mut anstream::stderr())
+            download::run(
+                &options,
+                &mut std::io::stdin().lock(),
+                &mut stdout,
+                &mut connector_publish::output::stderr(),
+            )
         }
         Command::Package(command) => {
             use connector_publish::cli::{PackageCommand, PackageCompareArgs};
@@ -307,7 +326,7 @@ fn run(cli: Cli, matches: &clap::ArgMatches) -> anyhow::Result<Exit> {
                     (Some(folder), _) => Some(CompareWith::Upstream {
                         folder,
                         cache: cache_dir()?,
-                        upstream: upstream_from(&args.upstream, sub, &config),
+                        upstream: upstream_from(&args.upstream, sub, &config)?,
                         freshness: SearchOptions::freshness(args.offline, args.max_age_hours),
                     }),
                     (None, Some(dir)) => Some(CompareWith::Folder(dir)),
@@ -322,7 +341,7 @@ fn run(cli: Cli, matches: &clap::ArgMatches) -> anyhow::Result<Exit> {
                         compare: compare(args.compare)?,
                         json: args.json,
                     };
-                    package::check(&options, &mut stdout, &mut anstream::stderr())
+                    package::check(&options, &mut stdout, &mut connector_publish::output::stderr())
                 }
                 PackageCommand::Intro(args) => package::intro(&IntroOptions { path: args.path }, &mut stdout),
                 PackageCommand::Build(args) => {
@@ -335,7 +354,7 @@ fn run(cli: Cli, matches: &clap::ArgMatches) -> anyhow::Result<Exit> {
                         compare: compare(args.compare)?,
                         json: args.json,
                     };
-                    package::build(&options, &mut stdout, &mut anstream::stderr())
+                    package::build(&options, &mut stdout, &mut connector_publish::output::stderr())
                 }
             }
         }
@@ -359,7 +378,7 @@ fn run(cli: Cli, matches: &clap::ArgMatches) -> anyhow::Result<Exit> {
                 branch_prefix,
                 github: github_from(args.github, &config),
             };
-            status::run(&options, &mut stdout, &mut anstream::stderr())
+            status::run(&options, &mut stdout, &mut connector_publish::output::stderr())
         }
         Command::Fork(connector_publish::cli::ForkCommand::Sync(args)) => {
             use connector_publish::commands::fork::{self, ForkSyncOptions};
@@ -383,13 +402,13 @@ fn run(cli: Cli, matches: &clap::ArgMatches) -> anyhow::Result<Exit> {
                 interactive: std::io::stdin().is_terminal() && std::io::stdout().is_terminal(),
                 github: github_from(args.github, &config),
             };
-            cleanup::run(&options, &mut stdout, &mut anstream::stderr())
+            cleanup::run(&options, &mut stdout, &mut connector_publish::output::stderr())
         }
         Command::Search(args) => {
             let options = SearchOptions {
                 query: args.query,
                 cache: cache_dir()?,
-                upstream: upstream_from(&args.upstream, matches, &config),
+                upstream: upstream_from(&args.upstream, matches, &config)?,
                 freshness: SearchOptions::freshness(args.offline, args.max_age_hours),
                 exclude: args.exclude,
                 limit: args.limit,
@@ -407,7 +426,7 @@ fn run(cli: Cli, matches: &clap::ArgMatches) -> anyhow::Result<Exit> {
                     refresh: args.refresh_published,
                 },
             };
-            search::run(&options, &mut stdout, &mut anstream::stderr())
+            search::run(&options, &mut stdout, &mut connector_publish::output::stderr())
         }
     }
 }

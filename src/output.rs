@@ -38,7 +38,7 @@ pub fn init_tracing(verbose: u8) {
     let ansi = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr)
+        .with_writer(|| Masked::new(std::io::stderr()))
         .with_ansi(ansi)
         .with_target(false)
         .without_time()
@@ -92,4 +92,68 @@ pub fn ask(question: &str, default: bool, out: &mut dyn std::io::Write) -> anyho
         "n" | "no" => false,
         _ => default,
     })
+}
+
+/// A writer that hides every secret before it reaches `W`: the ones [`crate::check::secrets`]
+/// recognises by their format, and the ones found in the packages this process loaded
+/// ([`crate::check::secrets::register`]). Everything the tool prints goes through one: reports,
+/// `--json`, notices, errors and `-v` logs, so no path can print a secret the check found.
+/// Text is held until a line ends (or a flush), so a secret is masked whole.
+pub struct Masked<W: std::io::Write> {
+    inner: W,
+    pending: Vec<u8>,
+}
+
+impl<W: std::io::Write> Masked<W> {
+    pub fn new(inner: W) -> Masked<W> {
+        Masked {
+            inner,
+            pending: Vec::new(),
+        }
+    }
+
+    /// Mask and write `pending` up to `end`.
+    fn emit(&mut self, end: usize) -> std::io::Result<()> {
+        let masker = crate::check::secrets::registered();
+        let shown = masker.bytes(&self.pending[..end]);
+        self.inner.write_all(&shown)?;
+        self.pending.drain(..end);
+        Ok(())
+    }
+}
+
+/// Text held before it is masked and written even without a line end (a long line).
+const MASK_BLOCK: usize = 64 * 1024;
+
+impl<W: std::io::Write> std::io::Write for Masked<W> {
+    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
+        self.pending.extend_from_slice(data);
+        if let Some(last) = self.pending.iter().rposition(|b| *b == b'\n') {
+            self.emit(last + 1)?;
+        } else if self.pending.len() > MASK_BLOCK {
+            self.emit(self.pending.len())?;
+        }
+        Ok(data.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.emit(self.pending.len())?;
+        self.inner.flush()
+    }
+}
+
+impl<W: std::io::Write> Drop for Masked<W> {
+    fn drop(&mut self) {
+        let _ = std::io::Write::flush(self);
+    }
+}
+
+/// Standard output through [`Masked`] (colors as anstream decides).
+pub fn stdout() -> Masked<anstream::Stdout> {
+    Masked::new(anstream::stdout())
+}
+
+/// Standard error through [`Masked`] (colors as anstream decides).
+pub fn stderr() -> Masked<anstream::Stderr> {
+    Masked::new(anstream::stderr())
 }

@@ -213,10 +213,10 @@ pub fn create_new(path: &std::path::Path, bytes: &[u8]) -> anyhow::Result<bool> 
 /// (inferred when not given): only missing files, and what a person must still write.
 pub fn init(path: &std::path::Path, category: Option<Category>) -> anyhow::Result<InitOutcome> {
     use crate::package::category::{self, INDEPENDENT_PUBLISHER_COLOR};
-    use crate::package::{name, ConnectorPackage, KnownFile};
+    use crate::package::{name, KnownFile};
     use anyhow::Context;
     std::fs::create_dir_all(path).with_context(|| format!("creating {}", path.display()))?;
-    let package = ConnectorPackage::load(path)?;
+    let package = crate::source::folder(path)?;
     let swagger = package.swagger_value().cloned();
     let properties = package.json_value(KnownFile::ApiProperties).cloned();
     let category = category.unwrap_or_else(|| category::infer(properties.as_ref()).category);

@@ -51,6 +51,25 @@ impl Upstream {
         }
     }
 
+    /// Can this URL be mirrored with bounded waits? `https://`, `http://`, `file://` and local
+    /// paths go through transports with timeouts (`git_http`); libgit2's own `git://` and ssh
+    /// transports have none, and a stalled server would hang the command.
+    pub fn check_url(url: &str) -> Result<(), String> {
+        let scheme = url.split_once("://").map(|(s, _)| s.to_ascii_lowercase());
+        let scp_like = scheme.is_none()
+            && url
+                .split_once(':')
+                .is_some_and(|(host, _)| host.contains('@') && !host.contains('/') && host.len() > 1);
+        match scheme.as_deref() {
+            None if !scp_like => Ok(()),
+            Some("https" | "http" | "file") => Ok(()),
+            _ => Err(format!(
+                "--upstream {}: only https://, http://, file:// or a local path can be mirrored (git:// and ssh have no timeouts here, and GitHub serves https://), e.g. {DEFAULT_UPSTREAM}",
+                redact(url)
+            )),
+        }
+    }
+
     /// True for `file://` URLs and plain paths: libgit2's local transport cannot fetch shallow,
     /// and has no network to save anyway.
     pub fn is_local(&self) -> bool {
@@ -290,7 +309,13 @@ impl Mirror {
         let pack_dir = self.path.join("objects").join("pack");
         for entry in fs::read_dir(&pack_dir).into_iter().flatten().flatten() {
             let name = entry.file_name().to_string_lossy().into_owned();
-            let temporary = name.starts_with("tmp_") || name.contains("_git2_") || name.ends_with(".tmp") || name.ends_with(".lock");
+            // libgit2's `pack_git2_*`, git's `tmp_pack_*` and `tmp_idx_*`, and git repack's
+            // `.tmp-<pid>-pack-*`.
+            let temporary = name.starts_with("tmp_")
+                || name.starts_with(".tmp-")
+                || name.contains("_git2_")
+                || name.ends_with(".tmp")
+                || name.ends_with(".lock");
             if temporary && entry.file_type().is_ok_and(|t| t.is_file()) {
                 remove(&entry.path());
             }
@@ -381,7 +406,14 @@ impl Mirror {
     pub fn sync(&self, progress: &mut dyn FnMut(FetchProgress)) -> anyhow::Result<SyncOutcome> {
         self.sync_with_notices(progress, &mut |msg| {
             if !crate::output::quiet() {
-                anstream::eprintln!("{} {msg}", crate::output::paint(crate::output::WARNING, "notice:"));
+                {
+                    use std::io::Write as _;
+                    let _ = writeln!(
+                        crate::output::stderr(),
+                        "{} {msg}",
+                        crate::output::paint(crate::output::WARNING, "notice:")
+                    );
+                };
             }
         })
     }
@@ -550,6 +582,28 @@ pub fn fnv1a(bytes: &[u8]) -> u64 {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn only_transports_with_timeouts_are_mirrored() {
+        for ok in [
+            "https://github.com/microsoft/PowerPlatformConnectors.git",
+            "http://127.0.0.1:1/u.git",
+            "file:///tmp/u",
+            "/tmp/u",
+            "relative/dir",
+            "C:\\work\\u",
+        ] {
+            assert!(super::Upstream::check_url(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "git://127.0.0.1/u",
+            "ssh://git@github.com/x/y.git",
+            "git@github.com:x/y.git",
+            "ftp://h/u",
+        ] {
+            assert!(super::Upstream::check_url(bad).unwrap_err().contains("https://"), "{bad}");
+        }
+    }
+
     use super::*;
 
     #[test]

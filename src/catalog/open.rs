@@ -66,7 +66,14 @@ pub fn sync_with_progress(mirror: &Mirror) -> anyhow::Result<SyncOutcome> {
         },
         &mut |msg| {
             if !crate::output::quiet() {
-                bar.suspend(|| anstream::eprintln!("{} {msg}", crate::output::paint(crate::output::WARNING, "notice:")));
+                bar.suspend(|| {
+                    use std::io::Write as _;
+                    let _ = writeln!(
+                        crate::output::stderr(),
+                        "{} {msg}",
+                        crate::output::paint(crate::output::WARNING, "notice:")
+                    );
+                });
             }
         },
     );

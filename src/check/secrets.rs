@@ -446,6 +446,39 @@ pub fn mask(secret: &str) -> String {
     format!("{prefix}…({n} chars)")
 }
 
+/// A command-line value that would be published as it is (`--name`, `--branch`, `--title`):
+/// why not, when it holds a credential.
+pub fn in_argument(flag: &str, value: &str) -> Result<(), String> {
+    match scan_text(value.as_bytes()).first() {
+        Some(hit) => Err(format!(
+            "{flag} holds {} ({}), and it would be public; choose another value",
+            hit.kind.describe(),
+            mask(&value[hit.start..hit.end])
+        )),
+        None => Ok(()),
+    }
+}
+
+/// The secrets of every package this process has loaded ([`register`]), for [`registered`].
+static REGISTERED: std::sync::RwLock<Option<std::sync::Arc<Masker>>> = std::sync::RwLock::new(None);
+
+/// Remember what `masker` hides, so that everything the process prints hides it too
+/// (`crate::output::Masked`).
+pub fn register(masker: &Masker) {
+    let mut registered = REGISTERED.write().unwrap_or_else(|e| e.into_inner());
+    let merged = match registered.take() {
+        Some(before) => (*before).clone().with(masker.clone()),
+        None => masker.clone(),
+    };
+    *registered = Some(std::sync::Arc::new(merged));
+}
+
+/// What every printed line is masked with: the registered secrets and, always, the formats the
+/// text scan recognises.
+pub fn registered() -> std::sync::Arc<Masker> {
+    REGISTERED.read().unwrap_or_else(|e| e.into_inner()).clone().unwrap_or_default()
+}
+
 /// Hides secrets in what the tool prints or writes: every hit of [`scan_text`], and the values
 /// the JSON checks of one package flagged (which need the structure to be recognised).
 #[derive(Debug, Clone, Default)]
@@ -475,12 +508,27 @@ impl Masker {
             };
             for hit in structured(kind, &doc.value) {
                 literals.push(hit.value.clone());
-                // The value as it is written in the file, escapes and all.
-                if let Ok(quoted) = serde_json::to_string(&hit.value) {
-                    literals.push(quoted[1..quoted.len() - 1].to_string());
+            }
+        }
+        // What the text scan finds in each file and name, found again wherever it is printed
+        // even where the context that gave it away is gone (a key name on the line before, cut
+        // off by a diff's `+`).
+        for file in &package.files {
+            for hit in scan_text(file.name.as_bytes()) {
+                literals.push(file.name[hit.start..hit.end].to_string());
+            }
+            if scannable(&file.bytes) {
+                for hit in scan_text(&file.bytes) {
+                    literals.push(String::from_utf8_lossy(&file.bytes[hit.start..hit.end]).into_owned());
                 }
             }
         }
+        // Each also as JSON writes it, escapes and all (`--json`, a swagger string).
+        let escaped: Vec<String> = literals
+            .iter()
+            .filter_map(|l| serde_json::to_string(l).ok().map(|q| q[1..q.len() - 1].to_string()))
+            .collect();
+        literals.extend(escaped);
         literals.sort();
         literals.dedup();
         literals.retain(|l| l.len() >= 4);

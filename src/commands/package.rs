@@ -85,7 +85,7 @@ fn read_capped(path: &Path, limit: u64, what: &str) -> anyhow::Result<Vec<u8>> {
 fn load_comparison(compare: &CompareWith, err: &mut dyn Write, json: bool) -> anyhow::Result<(String, ConnectorPackage)> {
     match compare {
         CompareWith::Folder(path) => {
-            let package = ConnectorPackage::load(path)?;
+            let package = crate::source::folder(path)?;
             Ok((path.display().to_string(), package))
         }
         CompareWith::Upstream {
@@ -153,7 +153,7 @@ pub fn check(options: &CheckOptions, out: &mut dyn Write, err: &mut dyn Write) -
 }
 
 pub fn intro(options: &IntroOptions, out: &mut dyn Write) -> anyhow::Result<Exit> {
-    let package = ConnectorPackage::load(&options.path)?;
+    let package = crate::source::folder(&options.path)?;
     let target = options.path.join(KnownFile::Intro.canonical_name());
     if let Some(existing) = package.file(KnownFile::Intro) {
         writeln!(

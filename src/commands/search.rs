@@ -6,7 +6,6 @@ use crate::catalog::search::{self, parse_text_query, Query, Verdict};
 use crate::catalog::Upstream;
 use crate::cli::Exit;
 use crate::output::{paint, WARNING};
-use crate::package::ConnectorPackage;
 use crate::publish::github;
 use crate::report::search::{PublishedSummary, PullsSummary, SearchReport};
 use anyhow::Context;
@@ -43,7 +42,7 @@ impl SearchOptions {
 pub fn query_from(text: &str) -> anyhow::Result<(Query, String)> {
     let path = Path::new(text);
     if path.is_dir() {
-        let package = ConnectorPackage::load(path)?;
+        let package = crate::source::folder(path)?;
         let fp = package
             .fingerprint()
             .with_context(|| format!("{}: no apiDefinition.swagger.json to search with", path.display()))?

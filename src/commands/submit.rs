@@ -255,7 +255,7 @@ fn wants_readme(options: &SubmitOptions, path: &Path) -> anyhow::Result<bool> {
         "{} has no readme.md. Write one from your swagger (in the repository's template)?",
         path.display()
     );
-    crate::output::ask(&question, true, &mut std::io::stderr())
+    crate::output::ask(&question, true, &mut crate::output::stderr())
 }
 
 fn confirm(options: &SubmitOptions, sub: &Submission, title: &str, out: &mut dyn Write) -> anyhow::Result<bool> {

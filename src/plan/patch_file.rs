@@ -1,5 +1,6 @@
-//! Where `--patch FILE` may write: a new or an existing regular file, never a device, a FIFO or a
-//! folder, never inside the connector folder or the cache; `-` is standard output. The file is
+//! Where `--patch FILE` may write: a new or an existing regular file with no other hard link, never
+//! a device, a FIFO or a folder, never inside the connector folder or the cache; `-` is standard
+//! output. The file is
 //! written in place (no temporary file to leave behind); a file this run created and could not
 //! finish is removed.
 
@@ -58,6 +59,18 @@ pub fn target(path: &Path, forbidden: &[(&Path, &str)]) -> Result<PatchTarget, S
                 return Err(format!(
                     "--patch {shown} is not a regular file (a device, a FIFO or a socket); give a file name (or - for standard output)"
                 ));
+            }
+            // A hard link is the same file under another name (perhaps one of the connector's):
+            // writing it in place would change every name of it.
+            #[cfg(unix)]
+            {
+                let links = std::os::unix::fs::MetadataExt::nlink(&meta);
+                if links > 1 {
+                    return Err(format!(
+                        "--patch {shown} has {} other hard link(s), which writing it would change too; give a new file name (or - for standard output)",
+                        links - 1
+                    ));
+                }
             }
             fs::canonicalize(path).map_err(|e| format!("--patch {shown}: {e}"))?
         }

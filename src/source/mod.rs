@@ -7,7 +7,10 @@ pub mod environment;
 use crate::package::ConnectorPackage;
 use std::path::Path;
 
-/// A connector folder on disk, loaded with its bytes untouched.
+/// A connector folder on disk, loaded with its bytes untouched. Its secrets are registered, so
+/// that nothing this process prints shows them (`output::Masked`).
 pub fn folder(path: &Path) -> anyhow::Result<ConnectorPackage> {
-    Ok(ConnectorPackage::load(path)?)
+    let package = ConnectorPackage::load(path)?;
+    crate::check::secrets::register(&crate::check::secrets::Masker::for_package(&package));
+    Ok(package)
 }

@@ -6,5 +6,6 @@
 mod common;
 
 mod corpus;
+mod masking;
 mod rules;
 mod secrets;

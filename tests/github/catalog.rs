@@ -772,3 +772,29 @@ fn a_slow_fetch_completes_and_a_trickling_one_ends_at_the_minimum_rate() {
     assert_eq!(out.status.code(), Some(4), "{stderr}");
     assert!(stderr.contains("working offline from the mirror"), "{stderr}");
 }
+
+/// `git://` and ssh upstreams are refused up front (exit 2): libgit2's own transports for them
+/// have no timeouts, so a stalled server would hang the command. Nothing is connected to.
+#[test]
+fn upstreams_without_timeouts_are_refused() {
+    let cache = tempfile::tempdir().unwrap();
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    listener.set_nonblocking(true).unwrap();
+    for url in [
+        format!("git://127.0.0.1:{port}/upstream.git"),
+        "git@github.com:microsoft/PowerPlatformConnectors.git".into(),
+    ] {
+        for args in [vec!["sync", "--upstream", &url], vec!["search", "--upstream", &url, "DeepL"]] {
+            let out = bin(cache.path())
+                .args(&args)
+                .timeout(std::time::Duration::from_secs(30))
+                .output()
+                .unwrap();
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+            assert!(stderr.contains("only https://, http://, file:// or a local path"), "{stderr}");
+        }
+    }
+    assert!(listener.accept().is_err(), "nothing connected");
+}

@@ -821,7 +821,11 @@ fn patch_targets_are_checked_and_nothing_is_left_behind() {
     std::os::unix::fs::symlink(&swagger, &link).unwrap();
     let folder = elsewhere.path().join("a folder");
     std::fs::create_dir(&folder).unwrap();
+    // A hard link to one of the connector's files is that file under another name.
+    let hard_link = elsewhere.path().join("hard.patch");
+    std::fs::hard_link(w.connector.path().join("readme.md"), &hard_link).unwrap();
     for (target, why) in [
+        (hard_link.clone(), "other hard link"),
         (PathBuf::from("/dev/null"), "is not a regular file"),
         (fifo.clone(), "is not a regular file"),
         (folder.clone(), "is a folder"),
