@@ -373,9 +373,16 @@ static PATTERNS: LazyLock<Vec<Pattern>> = LazyLock::new(|| {
     ]
 });
 
+/// All the patterns at once: one pass tells whether any could match (most text has none).
+static ANY_PATTERN: LazyLock<regex::bytes::RegexSet> =
+    LazyLock::new(|| regex::bytes::RegexSet::new(PATTERNS.iter().map(|p| p.re.as_str())).expect("secret patterns"));
+
 /// Every credential in `text` (any bytes: a file, a diff, a patch), in order, without overlaps.
 pub fn scan_text(text: &[u8]) -> Vec<Hit> {
     let mut hits: Vec<Hit> = Vec::new();
+    if !ANY_PATTERN.is_match(text) {
+        return hits;
+    }
     for pattern in PATTERNS.iter() {
         let mut at = 0;
         while at <= text.len() {
@@ -484,6 +491,8 @@ pub fn registered() -> std::sync::Arc<Masker> {
 #[derive(Debug, Clone, Default)]
 pub struct Masker {
     literals: Vec<String>,
+    /// The literals' automaton, built on first use (every printed line is masked).
+    automaton: std::sync::OnceLock<Option<aho_corasick::AhoCorasick>>,
 }
 
 impl Masker {
@@ -532,7 +541,10 @@ impl Masker {
         literals.sort();
         literals.dedup();
         literals.retain(|l| l.len() >= 4);
-        Masker { literals }
+        Masker {
+            literals,
+            automaton: Default::default(),
+        }
     }
 
     /// This masker and `other` together: what either hides is hidden.
@@ -540,19 +552,22 @@ impl Masker {
         self.literals.extend(other.literals);
         self.literals.sort();
         self.literals.dedup();
-        self
+        Masker {
+            literals: self.literals,
+            automaton: Default::default(),
+        }
     }
 
     /// The spans to hide in `text`, sorted, without overlaps.
     pub fn spans(&self, text: &[u8]) -> Vec<(usize, usize)> {
         let mut spans: Vec<(usize, usize)> = scan_text(text).iter().map(|h| (h.start, h.end)).collect();
-        for literal in &self.literals {
-            let needle = literal.as_bytes();
-            let mut from = 0;
-            while let Some(i) = find(&text[from..], needle) {
-                spans.push((from + i, from + i + needle.len()));
-                from += i + needle.len();
-            }
+        let automaton = self.automaton.get_or_init(|| {
+            (!self.literals.is_empty())
+                .then(|| aho_corasick::AhoCorasick::new(&self.literals).ok())
+                .flatten()
+        });
+        if let Some(automaton) = automaton {
+            spans.extend(automaton.find_overlapping_iter(text).map(|m| (m.start(), m.end())));
         }
         spans.sort();
         let mut merged: Vec<(usize, usize)> = Vec::new();
@@ -589,13 +604,6 @@ impl Masker {
             Cow::Owned(v) => Cow::Owned(String::from_utf8_lossy(&v).into_owned()),
         }
     }
-}
-
-fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    if needle.is_empty() || needle.len() > haystack.len() {
-        return None;
-    }
-    haystack.windows(needle.len()).position(|w| w == needle)
 }
 
 /// A file's text for scanning, or `None` for binary files (a NUL byte near the start).

@@ -153,7 +153,11 @@ fn write_with<T>(
 ) -> anyhow::Result<T> {
     let path = match target {
         PatchTarget::Stdout => {
-            let value = fill(stdout).context("writing the patch to standard output")?;
+            // In large blocks: what the process prints is masked a write at a time.
+            let mut buffered = std::io::BufWriter::with_capacity(256 * 1024, &mut *stdout);
+            let value = fill(&mut buffered).context("writing the patch to standard output")?;
+            buffered.flush().context("writing the patch to standard output")?;
+            drop(buffered);
             stdout.flush().context("writing the patch to standard output")?;
             return Ok(value);
         }
@@ -169,6 +173,10 @@ fn write_with<T>(
     let meta = file.metadata().with_context(|| format!("reading {}", path.display()))?;
     if !meta.is_file() {
         return Err(anyhow!("{} is not a regular file; nothing was written to it", path.display()));
+    }
+    #[cfg(unix)]
+    if !created && std::os::unix::fs::MetadataExt::nlink(&meta) > 1 {
+        return Err(anyhow!("{} has other hard links now; nothing was written to it", path.display()));
     }
     let written = file.set_len(0).map_err(anyhow::Error::from).and_then(|_| {
         let mut buffered = std::io::BufWriter::new(&mut file);
