@@ -145,7 +145,14 @@ pub fn build(repo: &Repository, base_commit: Oid, package: &ConnectorPackage, ta
             target.category.folder(),
             target.category.folder()
         ),
-        (Kind::Update, None) => bail!("{} does not exist upstream; check the folder name (search with `connector-publish search`), or drop --update to add a new connector", target.folder()),
+        // A bad --update value (exit 2), found once the mirror can tell.
+        (Kind::Update, None) => {
+            return Err(crate::cli::UsageError(format!(
+                "--update {}: no such folder upstream; check the folder name (search with `connector-publish search`), or drop --update to add a new connector",
+                target.folder()
+            ))
+            .into())
+        }
         _ => {}
     }
     let folder_name = existing

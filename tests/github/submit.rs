@@ -1100,6 +1100,8 @@ fn usage_errors_exit_2_before_anything_and_the_branch_prefix_names_the_branch() 
         "contradicts --update",
     );
     usage(&[], Some(("CONNECTOR_PUBLISH_BRANCH_PREFIX", "my prefix")), "branch-prefix");
+    // Well formed, but no such folder upstream: found once the mirror can tell, still before any call.
+    usage(&["--update", "certified-connectors/Nope"], None, "no such folder upstream");
     assert!(w.github.requests().is_empty(), "usage errors are found before any call");
     assert_eq!(w.pushes(), 0);
 
