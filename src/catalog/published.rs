@@ -121,6 +121,20 @@ pub struct PublishedLookup {
     pub listed: usize,
 }
 
+impl PublishedLookup {
+    /// Say on `err` when the comparison was not made, and why.
+    pub fn print(&self, err: &mut dyn std::io::Write) -> std::io::Result<()> {
+        match &self.not_looked {
+            Some(why) => writeln!(
+                err,
+                "{} did not compare with published connectors: {why}",
+                crate::output::paint(crate::output::WARNING, "notice:")
+            ),
+            None => Ok(()),
+        }
+    }
+}
+
 /// Compare `query` with the environment's published connectors: the cached list while young
 /// (any age offline), else fetched when signed in to Power Platform.
 pub fn published_connectors(

@@ -5,7 +5,6 @@ use crate::catalog::published::{published_connectors, PublishedOptions};
 use crate::catalog::search::{self, parse_text_query, Query, Verdict};
 use crate::catalog::Upstream;
 use crate::cli::Exit;
-use crate::output::{paint, WARNING};
 use crate::publish::github;
 use crate::report::search::{PublishedSummary, PullsSummary, SearchReport};
 use anyhow::Context;
@@ -87,13 +86,7 @@ pub fn run(options: &SearchOptions, out: &mut dyn Write, err: &mut dyn Write) ->
             lookup.print(err)?;
             candidates.extend(lookup.candidates());
             let published = published_connectors(&options.published, offline, &options.cache, fp, &c.index);
-            if let Some(why) = &published.not_looked {
-                writeln!(
-                    err,
-                    "{} did not compare with published connectors: {why}",
-                    paint(WARNING, "notice:")
-                )?;
-            }
+            published.print(err)?;
             candidates.extend(published.candidates.iter().cloned());
             search::rank(&mut candidates);
             (Some(lookup), Some(published))

@@ -138,13 +138,7 @@ fn pipeline(
         lookup.print(err)?;
         sub.consider(lookup.candidates(), allow);
         let published = published_connectors(&options.published, offline, &options.cache, &fp, &catalog.index);
-        if let Some(why) = &published.not_looked {
-            writeln!(
-                err,
-                "{} did not compare with published connectors: {why}",
-                paint(WARNING, "notice:")
-            )?;
-        }
+        published.print(err)?;
         sub.consider(published.candidates, allow);
     }
     let stop = sub.stop(options.strict, path);

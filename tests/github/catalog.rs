@@ -344,6 +344,23 @@ const TIMEOUT_SECS: &str = "1";
 
 /// A warm mirror for `url` filled from the local bare repository (the mirror's folder is named
 /// after `url`, which may never answer).
+/// `search <query>` with the timeout of these tests, against `url` and a mirror that is due a
+/// sync: the exit code, stderr, and how long it took.
+fn search_due(cache: &Path, url: &str, query: &str) -> (Option<i32>, String, std::time::Duration) {
+    let started = std::time::Instant::now();
+    let out = bin(cache)
+        .env("CONNECTOR_PUBLISH_TIMEOUT", TIMEOUT_SECS)
+        .args(["search", "--max-age-hours", "0", "--upstream", url, query])
+        .timeout(std::time::Duration::from_secs(60))
+        .output()
+        .unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+        started.elapsed(),
+    )
+}
+
 fn warm_mirror(cache: &Path, url: &str, ups: &Upstreams) -> Mirror {
     let mirror = Mirror::new(cache, &Upstream::new(url, "dev"));
     let filler = Mirror {
@@ -364,25 +381,14 @@ fn a_silent_upstream_falls_back_to_the_mirror_within_the_timeout() {
     warm_mirror(cache.path(), &url, &ups);
 
     for (query, code) in [("DeepL", 4), ("Completely Different", 0)] {
-        let started = std::time::Instant::now();
-        let out = bin(cache.path())
-            .env("CONNECTOR_PUBLISH_TIMEOUT", TIMEOUT_SECS)
-            .args(["search", "--max-age-hours", "0", "--upstream", &url, query])
-            .timeout(std::time::Duration::from_secs(60))
-            .output()
-            .unwrap();
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        assert_eq!(out.status.code(), Some(code), "{stderr}");
+        let (exit, stderr, took) = search_due(cache.path(), &url, query);
+        assert_eq!(exit, Some(code), "{stderr}");
         assert!(stderr.contains("working offline from the mirror"), "{stderr}");
         assert!(
             stderr.contains("CONNECTOR_PUBLISH_TIMEOUT"),
             "the notice says how to wait longer: {stderr}"
         );
-        assert!(
-            started.elapsed() < std::time::Duration::from_secs(20),
-            "took {:?}",
-            started.elapsed()
-        );
+        assert!(took < std::time::Duration::from_secs(20), "took {took:?}");
     }
     assert!(silent.accepted() >= 1, "the upstream was asked");
 
@@ -692,21 +698,10 @@ fn a_trickling_or_endless_git_upstream_falls_back_to_the_mirror_within_the_timeo
         let url = format!("{}/upstream.git", server.url());
         let cache = tempfile::tempdir().unwrap();
         warm_mirror(cache.path(), &url, &ups);
-        let started = std::time::Instant::now();
-        let out = bin(cache.path())
-            .env("CONNECTOR_PUBLISH_TIMEOUT", TIMEOUT_SECS)
-            .args(["search", "--max-age-hours", "0", "--upstream", &url, "DeepL"])
-            .timeout(std::time::Duration::from_secs(60))
-            .output()
-            .unwrap();
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        assert_eq!(out.status.code(), Some(4), "{misbehaviour:?}: {stderr}");
+        let (exit, stderr, took) = search_due(cache.path(), &url, "DeepL");
+        assert_eq!(exit, Some(4), "{misbehaviour:?}: {stderr}");
         assert!(stderr.contains("working offline from the mirror"), "{misbehaviour:?}: {stderr}");
-        assert!(
-            started.elapsed() < std::time::Duration::from_secs(20),
-            "{misbehaviour:?} took {:?}",
-            started.elapsed()
-        );
+        assert!(took < std::time::Duration::from_secs(20), "{misbehaviour:?} took {took:?}");
         assert!(server.accepted() >= 1, "the upstream was asked");
     }
 }
@@ -762,14 +757,8 @@ fn a_slow_fetch_completes_and_a_trickling_one_ends_at_the_minimum_rate() {
         "{stderr}"
     );
     assert!(took < std::time::Duration::from_secs(15), "took {took:?}");
-    let out = bin(cache.path())
-        .env("CONNECTOR_PUBLISH_TIMEOUT", TIMEOUT_SECS)
-        .args(["search", "--max-age-hours", "0", "--upstream", &url, "DeepL"])
-        .timeout(std::time::Duration::from_secs(60))
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(4), "{stderr}");
+    let (exit, stderr, _) = search_due(cache.path(), &url, "DeepL");
+    assert_eq!(exit, Some(4), "{stderr}");
     assert!(stderr.contains("working offline from the mirror"), "{stderr}");
 }
 
