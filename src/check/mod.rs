@@ -180,10 +180,19 @@ pub(crate) struct Sink {
     findings: Vec<Finding>,
 }
 
-/// A parsed JSON file together with its name, so findings can point into it.
+/// A parsed JSON file together with its name, so findings can point into it, and its bytes, for
+/// checks about lines and whitespace.
 pub(crate) struct JsonFile<'a> {
     pub name: &'a str,
     pub doc: &'a JsonDocument,
+    pub bytes: &'a [u8],
+}
+
+impl JsonFile<'_> {
+    /// The file's text (without a byte order mark; bytes that are not UTF-8 as U+FFFD).
+    pub fn text(&self) -> std::borrow::Cow<'_, str> {
+        String::from_utf8_lossy(self.bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(self.bytes))
+    }
 }
 
 impl Sink {
@@ -256,13 +265,34 @@ pub fn scan_secrets(package: &ConnectorPackage) -> Vec<Finding> {
         file.json().ok().map(|doc| (file, doc))
     };
     if let Some((file, doc)) = json(KnownFile::ApiDefinition) {
-        secrets::scan_swagger(&JsonFile { name: &file.name, doc }, &mut sink);
+        secrets::scan_swagger(
+            &JsonFile {
+                name: &file.name,
+                doc,
+                bytes: &file.bytes,
+            },
+            &mut sink,
+        );
     }
     if let Some((file, doc)) = json(KnownFile::ApiProperties) {
-        secrets::scan_properties(&JsonFile { name: &file.name, doc }, &mut sink);
+        secrets::scan_properties(
+            &JsonFile {
+                name: &file.name,
+                doc,
+                bytes: &file.bytes,
+            },
+            &mut sink,
+        );
     }
     if let Some((file, doc)) = json(KnownFile::Settings) {
-        secrets::scan_settings(&JsonFile { name: &file.name, doc }, &mut sink);
+        secrets::scan_settings(
+            &JsonFile {
+                name: &file.name,
+                doc,
+                bytes: &file.bytes,
+            },
+            &mut sink,
+        );
     }
     let mut findings = sink.findings;
     findings.sort_by(|a, b| (a.file.as_str(), a.position).cmp(&(b.file.as_str(), b.position)));
@@ -287,7 +317,11 @@ pub fn check_with(package: &ConnectorPackage, category: Category, schemas: &sche
     let settings = files::parse_json(package, KnownFile::Settings, &mut sink);
 
     if let (Some(doc), Some(file)) = (swagger, package.swagger_file()) {
-        let file = JsonFile { name: &file.name, doc };
+        let file = JsonFile {
+            name: &file.name,
+            doc,
+            bytes: &file.bytes,
+        };
         if !doc.value.is_object() {
             sink.at(
                 "swagger-not-object",
@@ -300,20 +334,32 @@ pub fn check_with(package: &ConnectorPackage, category: Category, schemas: &sche
             schemas::check(schemas, schemas::Which::Swagger, &file, &mut sink);
             secrets::scan_swagger(&file, &mut sink);
             let props = match (properties, package.file(KnownFile::ApiProperties)) {
-                (Some(doc), Some(f)) => Some(JsonFile { name: &f.name, doc }),
+                (Some(doc), Some(f)) => Some(JsonFile {
+                    name: &f.name,
+                    doc,
+                    bytes: &f.bytes,
+                }),
                 _ => None,
             };
             catalogue::check(&file, props.as_ref(), &mut sink);
         }
     }
     if let (Some(doc), Some(file)) = (properties, package.file(KnownFile::ApiProperties)) {
-        let file = JsonFile { name: &file.name, doc };
+        let file = JsonFile {
+            name: &file.name,
+            doc,
+            bytes: &file.bytes,
+        };
         properties::check(&file, &mut sink);
         schemas::check(schemas, schemas::Which::Properties, &file, &mut sink);
         secrets::scan_properties(&file, &mut sink);
     }
     if let (Some(doc), Some(file)) = (settings, package.file(KnownFile::Settings)) {
-        let file = JsonFile { name: &file.name, doc };
+        let file = JsonFile {
+            name: &file.name,
+            doc,
+            bytes: &file.bytes,
+        };
         schemas::check(schemas, schemas::Which::Settings, &file, &mut sink);
         secrets::scan_settings(&file, &mut sink);
     }

@@ -708,6 +708,14 @@ fn base_cases() -> Vec<Case> {
             },
         },
         Case {
+            rule: "json-too-many-values",
+            category: U,
+            // 100,001 tiny objects (300 KB): past the parser's budget, wherever they are.
+            fails: |f| f.swagger["definitions"] = json!({"Blob": {"type": "object", "example": vec![json!({}); 100_001]}}),
+            // 95,000: more than four times the largest upstream swagger, and still read.
+            passes: |f| f.swagger["definitions"] = json!({"Blob": {"type": "object", "example": vec![json!({}); 95_000]}}),
+        },
+        Case {
             rule: "swagger-not-object",
             category: U,
             fails: |f| {

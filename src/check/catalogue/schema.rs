@@ -1520,6 +1520,7 @@ mod tests {
         let file = JsonFile {
             name: "apiDefinition.swagger.json",
             doc: &doc,
+            bytes: text.as_bytes(),
         };
         let mut sink = Sink::new(Category::Custom);
         check(&file, None, &mut sink);
