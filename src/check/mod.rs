@@ -151,6 +151,31 @@ impl Report {
     }
 }
 
+/// The rules that say a value has the wrong JSON type ("`info` must be an object, found a string").
+const WRONG_TYPE: [&str; 3] = ["json-type", "properties-type", "swagger-not-object"];
+
+/// A value of the wrong JSON type is said once, where it is: the findings of other rules at it or
+/// under it (`info.title` "missing" under an `info` that is a string, a schema warning that says
+/// the same) only repeat it, and are dropped. A secret is never dropped.
+fn drop_what_a_wrong_type_explains(findings: &mut Vec<Finding>) {
+    let mistyped: Vec<(String, String)> = findings
+        .iter()
+        .filter(|f| WRONG_TYPE.contains(&f.rule))
+        .filter_map(|f| Some((f.file.clone(), f.pointer.clone()?)))
+        .collect();
+    if mistyped.is_empty() {
+        return;
+    }
+    findings.retain(|f| {
+        let Some(at) = &f.pointer else { return true };
+        WRONG_TYPE.contains(&f.rule)
+            || f.rule.starts_with("secret-")
+            || !mistyped.iter().any(|(file, wrong)| {
+                *file == f.file && at.starts_with(wrong.as_str()) && matches!(at.as_bytes().get(wrong.len()), None | Some(b'/'))
+            })
+    });
+}
+
 /// What a JSON value is, for "must be a string, found …" messages.
 pub(crate) fn found(value: &serde_json::Value) -> String {
     use serde_json::Value;
@@ -368,6 +393,7 @@ pub fn check_with(package: &ConnectorPackage, category: Category, schemas: &sche
     }
 
     let mut findings = sink.findings;
+    drop_what_a_wrong_type_explains(&mut findings);
     // Files in name order, positions in file order; file-level findings first.
     findings.sort_by(|a, b| (a.file.as_str(), a.position).cmp(&(b.file.as_str(), b.position)));
     secrets::dedupe(&mut findings);

@@ -94,6 +94,7 @@ pub static RULES: &[Rule] = &[
     rule!("schema-swagger", Warning, ALL, "the swagger does not match the repository's schemas/apiDefinition.swagger.schema.json", "change the value as the schema asks", REPO_SCHEMA),
     rule!("schema-properties", Warning, ALL, "apiProperties.json does not match the repository's schemas/paconn-apiProperties.schema.json", "change the value as the schema asks", REPO_SCHEMA),
     rule!("schema-settings", Warning, ALL, "settings.json does not match the repository's schemas/paconn-settings.schema.json", "change the value as the schema asks (settings.json is never submitted; paconn reads it)", REPO_SCHEMA),
+    rule!("properties-type", Error, ALL, "a value of apiProperties.json has the wrong JSON type", "write the value with the type the message names (the repository's schemas/paconn-apiProperties.schema.json has the shape: {\"properties\": {\"connectionParameters\": {...}, \"iconBrandColor\": \"#...\", ...}})", REPO_SCHEMA),
     // Swagger basics.
     rule!("swagger-not-object", Error, ALL, "the swagger is not a JSON object", "the file must hold one object: {\"swagger\": \"2.0\", \"info\": {...}, \"paths\": {...}}", SWAGGER_2),
     rule!("swagger-version", Error, ALL, "`swagger` must be \"2.0\": connectors are OpenAPI 2.0", "set \"swagger\": \"2.0\" (convert an OpenAPI 3 file to 2.0 first)", REPO_SCHEMA, "SpecificationVersionIncorrect"),

@@ -75,6 +75,12 @@ fn default_folder(package: &ConnectorPackage) -> Result<String, String> {
             super::found(value)
         ));
     }
+    if let Some(info) = value.get("info").filter(|i| !i.is_object()) {
+        return Err(format!(
+            "info must be an object, found {}; fix it, or choose a name with --name",
+            super::found(info)
+        ));
+    }
     match value.pointer("/info/title") {
         Some(serde_json::Value::String(t)) => name::safe_folder_name(t).map_err(|e| e.to_string()),
         Some(other) => Err(format!(

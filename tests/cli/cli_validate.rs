@@ -346,3 +346,36 @@ fn a_swagger_with_too_many_values_is_refused_where_it_passes_the_budget() {
         "{stdout}"
     );
 }
+
+/// `"info": "PoetryDB"` is one error at `info`, saying what was found; `"properties": []` in
+/// apiProperties.json likewise; neither is reported as the members it lacks.
+#[test]
+fn a_value_of_the_wrong_type_is_said_once_where_it_is() {
+    let dir = tempfile::tempdir().unwrap();
+    connector(dir.path());
+    let path = dir.path().join("apiDefinition.swagger.json");
+    let text = fs::read_to_string(&path).unwrap();
+    let (start, end) = (text.find("\"info\": {").unwrap(), text.find("\n  \"host\"").unwrap());
+    fs::write(&path, format!("{}\"info\": \"PoetryDB\",{}", &text[..start], &text[end..])).unwrap();
+    fs::write(dir.path().join("apiProperties.json"), "{\n  \"properties\": []\n}\n").unwrap();
+    let out = bin()
+        .args(["validate", "--category", "independent-publisher-connectors"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains("apiDefinition.swagger.json:3:3: error[json-type] `info` must be an object, found a string (\"PoetryDB\")"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("apiProperties.json:2:3: error[properties-type] `properties` must be an object, found an array"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("is missing"), "{stdout}");
+    assert!(
+        stdout.contains("Folder name: info must be an object, found a string (\"PoetryDB\")"),
+        "{stdout}"
+    );
+}
