@@ -224,7 +224,8 @@ pub(super) fn parse_json<'p>(package: &'p ConnectorPackage, kind: KnownFile, sin
                 // The UTF-8 problem is reported above; report the first syntax problem here.
                 let first_syntax = doc.repairs.iter().find(|r| !r.message.contains("UTF-8"));
                 if let Some(repair) = first_syntax {
-                    let more = doc.repairs.iter().filter(|r| !r.message.contains("UTF-8")).count() - 1;
+                    // Counted in all, though only the first ones are kept.
+                    let more = doc.repair_count - usize::from(doc.invalid_utf8_at.is_some()) - 1;
                     let more = if more > 0 {
                         format!(" (and {more} more like it)")
                     } else {
@@ -253,6 +254,23 @@ pub(super) fn parse_json<'p>(package: &'p ConnectorPackage, kind: KnownFile, sin
                 }
             }
             Some(doc)
+        }
+        Err(e) if e.kind == json::JsonErrorKind::TooManyValues => {
+            let n = json::MAX_VALUES;
+            sink.emit(
+                "json-too-many-values",
+                &file.name,
+                Some(e.issue.position),
+                None,
+                format!(
+                    "`{}` holds more than {},{:03} values (reading stopped here), more than any connector needs; it is not checked further",
+                    file.name.escape_debug(),
+                    n / 1000,
+                    n % 1000
+                ),
+                None,
+            );
+            None
         }
         Err(e) => {
             sink.emit(

@@ -151,6 +151,31 @@ impl Report {
     }
 }
 
+/// The rules that say a value has the wrong JSON type ("`info` must be an object, found a string").
+const WRONG_TYPE: [&str; 3] = ["json-type", "properties-type", "swagger-not-object"];
+
+/// A value of the wrong JSON type is said once, where it is: the findings of other rules at it or
+/// under it (`info.title` "missing" under an `info` that is a string, a schema warning that says
+/// the same) only repeat it, and are dropped. A secret is never dropped.
+fn drop_what_a_wrong_type_explains(findings: &mut Vec<Finding>) {
+    let mistyped: Vec<(String, String)> = findings
+        .iter()
+        .filter(|f| WRONG_TYPE.contains(&f.rule))
+        .filter_map(|f| Some((f.file.clone(), f.pointer.clone()?)))
+        .collect();
+    if mistyped.is_empty() {
+        return;
+    }
+    findings.retain(|f| {
+        let Some(at) = &f.pointer else { return true };
+        WRONG_TYPE.contains(&f.rule)
+            || f.rule.starts_with("secret-")
+            || !mistyped.iter().any(|(file, wrong)| {
+                *file == f.file && at.starts_with(wrong.as_str()) && matches!(at.as_bytes().get(wrong.len()), None | Some(b'/'))
+            })
+    });
+}
+
 /// What a JSON value is, for "must be a string, found …" messages.
 pub(crate) fn found(value: &serde_json::Value) -> String {
     use serde_json::Value;
@@ -180,10 +205,19 @@ pub(crate) struct Sink {
     findings: Vec<Finding>,
 }
 
-/// A parsed JSON file together with its name, so findings can point into it.
+/// A parsed JSON file together with its name, so findings can point into it, and its bytes, for
+/// checks about lines and whitespace.
 pub(crate) struct JsonFile<'a> {
     pub name: &'a str,
     pub doc: &'a JsonDocument,
+    pub bytes: &'a [u8],
+}
+
+impl JsonFile<'_> {
+    /// The file's text (without a byte order mark; bytes that are not UTF-8 as U+FFFD).
+    pub fn text(&self) -> std::borrow::Cow<'_, str> {
+        String::from_utf8_lossy(self.bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(self.bytes))
+    }
 }
 
 impl Sink {
@@ -256,13 +290,34 @@ pub fn scan_secrets(package: &ConnectorPackage) -> Vec<Finding> {
         file.json().ok().map(|doc| (file, doc))
     };
     if let Some((file, doc)) = json(KnownFile::ApiDefinition) {
-        secrets::scan_swagger(&JsonFile { name: &file.name, doc }, &mut sink);
+        secrets::scan_swagger(
+            &JsonFile {
+                name: &file.name,
+                doc,
+                bytes: &file.bytes,
+            },
+            &mut sink,
+        );
     }
     if let Some((file, doc)) = json(KnownFile::ApiProperties) {
-        secrets::scan_properties(&JsonFile { name: &file.name, doc }, &mut sink);
+        secrets::scan_properties(
+            &JsonFile {
+                name: &file.name,
+                doc,
+                bytes: &file.bytes,
+            },
+            &mut sink,
+        );
     }
     if let Some((file, doc)) = json(KnownFile::Settings) {
-        secrets::scan_settings(&JsonFile { name: &file.name, doc }, &mut sink);
+        secrets::scan_settings(
+            &JsonFile {
+                name: &file.name,
+                doc,
+                bytes: &file.bytes,
+            },
+            &mut sink,
+        );
     }
     let mut findings = sink.findings;
     findings.sort_by(|a, b| (a.file.as_str(), a.position).cmp(&(b.file.as_str(), b.position)));
@@ -287,7 +342,11 @@ pub fn check_with(package: &ConnectorPackage, category: Category, schemas: &sche
     let settings = files::parse_json(package, KnownFile::Settings, &mut sink);
 
     if let (Some(doc), Some(file)) = (swagger, package.swagger_file()) {
-        let file = JsonFile { name: &file.name, doc };
+        let file = JsonFile {
+            name: &file.name,
+            doc,
+            bytes: &file.bytes,
+        };
         if !doc.value.is_object() {
             sink.at(
                 "swagger-not-object",
@@ -300,20 +359,32 @@ pub fn check_with(package: &ConnectorPackage, category: Category, schemas: &sche
             schemas::check(schemas, schemas::Which::Swagger, &file, &mut sink);
             secrets::scan_swagger(&file, &mut sink);
             let props = match (properties, package.file(KnownFile::ApiProperties)) {
-                (Some(doc), Some(f)) => Some(JsonFile { name: &f.name, doc }),
+                (Some(doc), Some(f)) => Some(JsonFile {
+                    name: &f.name,
+                    doc,
+                    bytes: &f.bytes,
+                }),
                 _ => None,
             };
             catalogue::check(&file, props.as_ref(), &mut sink);
         }
     }
     if let (Some(doc), Some(file)) = (properties, package.file(KnownFile::ApiProperties)) {
-        let file = JsonFile { name: &file.name, doc };
+        let file = JsonFile {
+            name: &file.name,
+            doc,
+            bytes: &file.bytes,
+        };
         properties::check(&file, &mut sink);
         schemas::check(schemas, schemas::Which::Properties, &file, &mut sink);
         secrets::scan_properties(&file, &mut sink);
     }
     if let (Some(doc), Some(file)) = (settings, package.file(KnownFile::Settings)) {
-        let file = JsonFile { name: &file.name, doc };
+        let file = JsonFile {
+            name: &file.name,
+            doc,
+            bytes: &file.bytes,
+        };
         schemas::check(schemas, schemas::Which::Settings, &file, &mut sink);
         secrets::scan_settings(&file, &mut sink);
     }
@@ -322,6 +393,7 @@ pub fn check_with(package: &ConnectorPackage, category: Category, schemas: &sche
     }
 
     let mut findings = sink.findings;
+    drop_what_a_wrong_type_explains(&mut findings);
     // Files in name order, positions in file order; file-level findings first.
     findings.sort_by(|a, b| (a.file.as_str(), a.position).cmp(&(b.file.as_str(), b.position)));
     secrets::dedupe(&mut findings);

@@ -1,10 +1,13 @@
 //! Rules for `apiProperties.json`.
 
-use super::{JsonFile, Sink};
+use super::{found, JsonFile, Sink};
 use crate::package::category::{DEFAULT_COLORS, INDEPENDENT_PUBLISHER_COLOR};
 use serde_json::Value;
 
 pub(super) fn check(file: &JsonFile, sink: &mut Sink) {
+    if !shape(file, sink) {
+        return;
+    }
     let root = &file.doc.value;
     let color = root.pointer("/properties/iconBrandColor");
     match color.and_then(Value::as_str).map(str::trim) {
@@ -80,4 +83,80 @@ pub(super) fn check(file: &JsonFile, sink: &mut Sink) {
             }
         }
     }
+}
+
+/// `properties-type` for the values the rules read through, whose JSON type the repository's
+/// schema (schemas/paconn-apiProperties.schema.json) fixes: said once, where the value is. False
+/// when the file or its `properties` is not an object: nothing else can be read from it.
+fn shape(file: &JsonFile, sink: &mut Sink) -> bool {
+    let root = &file.doc.value;
+    let Some(obj) = root.as_object() else {
+        sink.at(
+            "properties-type",
+            file,
+            "",
+            format!(
+                "`{}` must be a JSON object ({{\"properties\": {{...}}}}), found {}",
+                file.name.escape_debug(),
+                found(root)
+            ),
+        );
+        return false;
+    };
+    let Some(props) = obj.get("properties") else {
+        // Missing altogether: the rules say what is missing.
+        return true;
+    };
+    let Some(props) = props.as_object() else {
+        sink.at(
+            "properties-type",
+            file,
+            "/properties",
+            format!("`properties` must be an object, found {}", found(props)),
+        );
+        return false;
+    };
+    // (member, an object rather than an array, what each entry must be)
+    let members = [
+        ("connectionParameters", true, "an object"),
+        ("policyTemplateInstances", false, "an object"),
+        ("capabilities", false, "a string"),
+    ];
+    for (key, object, entry) in members {
+        let Some(v) = props.get(key) else { continue };
+        let at = crate::package::json::pointer(&["properties", key]);
+        let wanted = if object { "an object" } else { "an array" };
+        let entries: Vec<(String, &Value)> = match v {
+            Value::Object(map) if object => map.iter().map(|(k, v)| (k.clone(), v)).collect(),
+            Value::Array(items) if !object => items.iter().enumerate().map(|(i, v)| (i.to_string(), v)).collect(),
+            _ => {
+                sink.at(
+                    "properties-type",
+                    file,
+                    &at,
+                    format!("`properties.{key}` must be {wanted}, found {}", found(v)),
+                );
+                continue;
+            }
+        };
+        for (name, v) in entries {
+            let ok = if entry == "a string" { v.is_string() } else { v.is_object() };
+            if !ok {
+                let mut entry_at = at.clone();
+                crate::package::json::push_segment(&mut entry_at, &name);
+                let what = if object {
+                    format!("the connection parameter \"{name}\"")
+                } else {
+                    format!("an entry of `properties.{key}`")
+                };
+                sink.at(
+                    "properties-type",
+                    file,
+                    &entry_at,
+                    format!("{what} must be {entry}, found {}", found(v)),
+                );
+            }
+        }
+    }
+    true
 }

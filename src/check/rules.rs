@@ -88,11 +88,13 @@ pub static RULES: &[Rule] = &[
     rule!("json-invalid", Error, ALL, "the file is not JSON, and no data could be recovered", "fix the syntax at the position given; an editor with JSON support shows the exact spot", SWAGGER_2),
     rule!("json-not-strict", Warning, ALL, "the file is not strict JSON", "fix the syntax at the position given (trailing commas, comments, missing commas and raw line breaks in strings are not JSON); the rest of the file was read anyway", SWAGGER_2),
     rule!("json-too-large", Error, ALL, "the JSON file is too large to check (over 32 MiB)", "split the connector, or remove unused definitions and examples; the repository expects a swagger under 1 MB", CERTIFICATION),
+    rule!("json-too-many-values", Error, ALL, "the JSON file holds more than 100,000 values, more than any connector needs; it is not checked further", "a swagger has at most 100,000 values (objects, arrays, strings, numbers): Power Platform accepts 1 MB, and the largest upstream swagger (0.95 MB) has 23,405; remove unused definitions and examples, or split the connector", CERTIFICATION),
     rule!("json-encoding", Error, ALL, "the file is not valid UTF-8", "save the file as UTF-8 (your editor's \"Save with encoding\")", SWAGGER_2),
     // The repository's own JSON schemas (schemas/ on dev).
     rule!("schema-swagger", Warning, ALL, "the swagger does not match the repository's schemas/apiDefinition.swagger.schema.json", "change the value as the schema asks", REPO_SCHEMA),
     rule!("schema-properties", Warning, ALL, "apiProperties.json does not match the repository's schemas/paconn-apiProperties.schema.json", "change the value as the schema asks", REPO_SCHEMA),
     rule!("schema-settings", Warning, ALL, "settings.json does not match the repository's schemas/paconn-settings.schema.json", "change the value as the schema asks (settings.json is never submitted; paconn reads it)", REPO_SCHEMA),
+    rule!("properties-type", Error, ALL, "a value of apiProperties.json has the wrong JSON type", "write the value with the type the message names (the repository's schemas/paconn-apiProperties.schema.json has the shape: {\"properties\": {\"connectionParameters\": {...}, \"iconBrandColor\": \"#...\", ...}})", REPO_SCHEMA),
     // Swagger basics.
     rule!("swagger-not-object", Error, ALL, "the swagger is not a JSON object", "the file must hold one object: {\"swagger\": \"2.0\", \"info\": {...}, \"paths\": {...}}", SWAGGER_2),
     rule!("swagger-version", Error, ALL, "`swagger` must be \"2.0\": connectors are OpenAPI 2.0", "set \"swagger\": \"2.0\" (convert an OpenAPI 3 file to 2.0 first)", REPO_SCHEMA, "SpecificationVersionIncorrect"),
@@ -340,6 +342,14 @@ pub const PACONN_DOCS: &str = PACONN;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_value_budget_is_the_parser_s() {
+        let n = crate::package::json::MAX_VALUES;
+        let written = format!("{},{:03}", n / 1000, n % 1000);
+        let r = rule("json-too-many-values");
+        assert!(r.message.contains(&written) && r.fix.contains(&written), "{written}");
+    }
 
     #[test]
     fn calibration_notes_name_real_rules() {

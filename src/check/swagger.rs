@@ -120,6 +120,10 @@ fn find_phrase(text: &str, phrases: &[&str]) -> Option<String> {
 }
 
 fn info(file: &JsonFile, root: &Value, sink: &mut Sink) {
+    // `info` that is not an object is said once (json-type), not as everything it lacks.
+    if root.get("info").is_some_and(|i| !i.is_object()) {
+        return;
+    }
     match root.pointer("/info/title").map(|t| (t, t.as_str())) {
         None => sink.at("title-missing", file, "/info", String::new()),
         Some((other, None)) => sink.at(
@@ -196,6 +200,8 @@ fn info(file: &JsonFile, root: &Value, sink: &mut Sink) {
             "/info/contact/email",
             format!("\"{email}\" is not a valid email address"),
         ),
+        // A contact that is not an object is json-type's.
+        None if root.pointer("/info/contact").is_some_and(|c| !c.is_object()) => {}
         None if root.pointer("/info/contact").is_some() => {
             sink.at("contact-email", file, "/info/contact", "`info.contact` has no `email`".into())
         }
@@ -217,6 +223,10 @@ fn is_email(s: &str) -> bool {
 
 fn metadata(file: &JsonFile, root: &Value, sink: &mut Sink) {
     let Some(entries) = root.get("x-ms-connector-metadata").and_then(Value::as_array) else {
+        // There, but not an array: json-type says so.
+        if root.get("x-ms-connector-metadata").is_some() {
+            return;
+        }
         sink.at(
             "metadata-missing",
             file,

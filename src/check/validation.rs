@@ -58,17 +58,27 @@ fn default_folder(package: &ConnectorPackage) -> Result<String, String> {
     let Some(file) = package.swagger_file() else {
         return Err("there is no apiDefinition.swagger.json to take the folder name from; add it, or choose a name with --name".into());
     };
-    let Ok(value) = file.json().map(|d| &d.value) else {
-        return Err(format!(
-            "{} cannot be read as JSON, so it gives no folder name; fix it, or choose a name with --name",
-            file.name
-        ));
+    let value = match file.json() {
+        Ok(doc) => &doc.value,
+        Err(e) => {
+            return Err(format!(
+                "{} cannot be read as JSON ({}), so it gives no folder name; fix it, or choose a name with --name",
+                file.name.escape_debug(),
+                e.issue
+            ))
+        }
     };
     if !value.is_object() {
         return Err(format!(
             "{} must be a JSON object, found {}; fix it, or choose a name with --name",
             file.name,
             super::found(value)
+        ));
+    }
+    if let Some(info) = value.get("info").filter(|i| !i.is_object()) {
+        return Err(format!(
+            "info must be an object, found {}; fix it, or choose a name with --name",
+            super::found(info)
         ));
     }
     match value.pointer("/info/title") {

@@ -96,6 +96,7 @@ pub fn infer(api_properties: Option<&Value>) -> CategoryInference {
             format!("iconBrandColor is {c}, the custom connector wizard's default, which certified connectors may not use"),
         ),
         None if api_properties.is_none() => (Category::Custom, "there is no apiProperties.json to tell".into()),
+        None if !props.is_some_and(Value::is_object) => (Category::Custom, "apiProperties.json has no `properties` object to tell".into()),
         None => (Category::Custom, "apiProperties.json sets no iconBrandColor".into()),
         Some(c) => match (publisher, stack_owner) {
             (Some(p), Some(s)) if !p.eq_ignore_ascii_case(s) => (

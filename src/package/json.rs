@@ -15,9 +15,67 @@ use serde_json::{Map, Number, Value};
 use std::collections::HashMap;
 use std::fmt;
 
-/// Pointer -> offset. A fast hash: every value of every document gets an entry, and SipHash
-/// was a tenth of `validate`'s time over the corpus.
-type Offsets = HashMap<String, usize, ahash::RandomState>;
+/// Where every value of a document sits, as a tree of nodes: node 0 is the root, every other
+/// node is one member (by name) or element (by index) of its parent, found by a 64-bit hash of
+/// (parent, segment) with a seed chosen at random per document. A pointer is looked up one segment
+/// at a time, so the map holds no names and no pointers: its size grows with the number of values
+/// only (a long key above a large array was once copied into every element's pointer). Two
+/// segments whose hashes collide would only point a finding at the wrong line.
+#[derive(Debug, Clone, Default)]
+struct PositionMap {
+    /// The line and column of each node: the key's for object members, the value's for the rest.
+    positions: Vec<(u32, u32)>,
+    /// hash of (parent node, segment) -> node.
+    children: HashMap<u64, u32, ahash::RandomState>,
+    seed: ahash::RandomState,
+}
+
+#[derive(Hash)]
+enum Segment<'a> {
+    Member(&'a str),
+    Element(u32),
+}
+
+impl PositionMap {
+    const ROOT: u32 = 0;
+
+    fn add(&mut self, parent: Option<(u32, Segment)>, (line, column): (u32, u32)) -> u32 {
+        let node = self.positions.len() as u32;
+        self.positions.push((line, column));
+        if let Some(key) = parent {
+            self.children.insert(self.seed.hash_one(key), node);
+        }
+        node
+    }
+
+    /// The position of the value at `pointer`, or of its nearest enclosing value that is known.
+    fn position_of(&self, pointer: &str) -> Option<Position> {
+        let mut node = Self::ROOT;
+        let mut segments = pointer.split('/');
+        // A pointer is "" (the root) or starts with `/`.
+        if segments.next() != Some("") {
+            return None;
+        }
+        for segment in segments {
+            let name: std::borrow::Cow<str> = if segment.contains('~') {
+                segment.replace("~1", "/").replace("~0", "~").into()
+            } else {
+                segment.into()
+            };
+            let child = |s: Segment| self.children.get(&self.seed.hash_one((node, s))).copied();
+            let next = child(Segment::Member(&name)).or_else(|| child(Segment::Element(name.parse().ok()?)));
+            match next {
+                Some(n) => node = n,
+                None => break,
+            }
+        }
+        let &(line, column) = self.positions.get(node as usize)?;
+        Some(Position {
+            line: line as usize,
+            column: column as usize,
+        })
+    }
+}
 
 /// A 1-based line and column (columns count characters, as editors do).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
@@ -56,37 +114,26 @@ pub struct JsonDocument {
     pub value: Value,
     /// Why a strict parser rejects the file, if it does.
     pub strict_error: Option<JsonIssue>,
-    /// Every quirk the tolerant parse forgave, in file order.
+    /// The quirks the tolerant parse forgave, in the order met (the first
+    /// [`MAX_KEPT_REPAIRS`]; a file of a million stray commas would otherwise keep a million).
     pub repairs: Vec<JsonIssue>,
+    /// How many quirks it forgave in all.
+    pub repair_count: usize,
     /// The file starts with a UTF-8 byte order mark.
     pub has_bom: bool,
     /// Where the first byte that is not UTF-8 sits, if any (it was read as U+FFFD).
     pub invalid_utf8_at: Option<Position>,
-    lines: LineIndex,
-    /// JSON pointer -> byte offset of the member's key (or of the element's value in arrays).
-    offsets: Offsets,
+    /// How many values the file holds (objects, arrays, strings, numbers, literals).
+    pub values: usize,
+    /// Where each value sits: the member's key, or the element's value in arrays.
+    positions: PositionMap,
 }
 
 impl JsonDocument {
     /// Where the value at `pointer` (RFC 6901) sits; for object members, the key's position.
     /// Falls back to the nearest enclosing value that is known, then to the file's start.
     pub fn position_of(&self, pointer: &str) -> Position {
-        let mut p = pointer;
-        loop {
-            if let Some(&offset) = self.offsets.get(p) {
-                return self.lines.position(offset);
-            }
-            match p.rfind('/') {
-                Some(i) => p = &p[..i],
-                None => return Position { line: 1, column: 1 },
-            }
-        }
-    }
-
-    /// The file's text as read (without a byte order mark; bytes that are not UTF-8 as U+FFFD),
-    /// for checks about lines and whitespace.
-    pub fn text(&self) -> &str {
-        &self.lines.text
+        self.positions.position_of(pointer).unwrap_or(Position { line: 1, column: 1 })
     }
 
     /// True when a strict parser accepts the file (a BOM aside).
@@ -95,12 +142,24 @@ impl JsonDocument {
     }
 }
 
-/// The tolerant parse failed too: the file is beyond repair.
+/// The tolerant parse failed too: the file is beyond repair, or beyond the limits.
 #[derive(Debug, Clone, thiserror::Error)]
 #[error("{issue}")]
 pub struct JsonError {
     pub issue: JsonIssue,
     pub strict_error: Option<JsonIssue>,
+    pub kind: JsonErrorKind,
+}
+
+/// Why a file could not be read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JsonErrorKind {
+    /// Broken beyond repair (or nested deeper than [`MAX_DEPTH`]).
+    Syntax,
+    /// Larger than [`MAX_PARSE_BYTES`]: not parsed at all.
+    TooLarge,
+    /// More than [`MAX_VALUES`] values: the parse stopped there.
+    TooManyValues,
 }
 
 /// The encoding of a file saved as UTF-16 or UTF-32 (by its byte order mark, or by the NUL bytes
@@ -145,14 +204,96 @@ pub fn wide_encoding(bytes: &[u8]) -> Option<&'static str> {
 /// largest JSON file is under 1 MB).
 pub const MAX_PARSE_BYTES: usize = 32 * 1024 * 1024;
 
+/// A file with more values than this is not read further: each value costs about a hundred bytes
+/// in the tree and the position map, whatever its size in the file (`{}` is two bytes), so a file
+/// of millions of tiny values took gigabytes. The largest upstream swagger (Encodian, 0.95 MB)
+/// holds 23,405 values; this is four times that, rounded up.
+pub const MAX_VALUES: usize = 100_000;
+
+/// Nesting deeper than this is not read (the largest upstream depth is 27).
+pub const MAX_DEPTH: usize = 256;
+
+/// Repairs kept with their message and position; the rest are only counted.
+pub const MAX_KEPT_REPAIRS: usize = 100;
+
 /// The value of strict JSON (a byte order mark allowed), without the tolerant parse's position
 /// map: the cheap read for callers that need only the data. `None` when the file is not strict
-/// JSON or is over [`MAX_PARSE_BYTES`]; [`parse`] then says why.
+/// JSON, is over [`MAX_PARSE_BYTES`] or holds more than [`MAX_VALUES`] values; [`parse`] then
+/// says why.
 pub fn strict_value(bytes: &[u8]) -> Option<Value> {
     if bytes.len() > MAX_PARSE_BYTES {
         return None;
     }
-    serde_json::from_slice(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)).ok()
+    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    if !within_value_budget(body) {
+        return None;
+    }
+    serde_json::from_slice(body).ok()
+}
+
+/// False when strict JSON `body` holds more than [`MAX_VALUES`] values, counted by a streaming
+/// pass that builds nothing. Every value takes at least two bytes (`0,`, `{}`), so a shorter file
+/// is within the budget without a look.
+fn within_value_budget(body: &[u8]) -> bool {
+    use serde::de::{DeserializeSeed, Error, IgnoredAny, MapAccess, SeqAccess, Visitor};
+    use std::cell::Cell;
+
+    if body.len() / 2 < MAX_VALUES {
+        return true;
+    }
+    #[derive(Clone, Copy)]
+    struct Count<'a>(&'a Cell<usize>);
+    impl<'de> DeserializeSeed<'de> for Count<'_> {
+        type Value = ();
+        fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+            self.0.set(self.0.get() + 1);
+            if self.0.get() > MAX_VALUES {
+                return Err(D::Error::custom("too many values"));
+            }
+            d.deserialize_any(self)
+        }
+    }
+    impl<'de> Visitor<'de> for Count<'_> {
+        type Value = ();
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("any JSON value")
+        }
+        fn visit_bool<E>(self, _: bool) -> Result<(), E> {
+            Ok(())
+        }
+        fn visit_i64<E>(self, _: i64) -> Result<(), E> {
+            Ok(())
+        }
+        fn visit_u64<E>(self, _: u64) -> Result<(), E> {
+            Ok(())
+        }
+        fn visit_f64<E>(self, _: f64) -> Result<(), E> {
+            Ok(())
+        }
+        fn visit_str<E>(self, _: &str) -> Result<(), E> {
+            Ok(())
+        }
+        fn visit_unit<E>(self) -> Result<(), E> {
+            Ok(())
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+            while seq.next_element_seed(self)?.is_some() {}
+            Ok(())
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+            while map.next_key::<IgnoredAny>()?.is_some() {
+                map.next_value_seed(self)?;
+            }
+            Ok(())
+        }
+    }
+    let count = Cell::new(0);
+    let mut de = serde_json::Deserializer::from_slice(body);
+    // A syntax error is not this function's business: `parse` reports it.
+    match Count(&count).deserialize(&mut de) {
+        Ok(()) => true,
+        Err(_) => count.get() <= MAX_VALUES,
+    }
 }
 
 /// Read JSON bytes: strict first, then tolerant. Fails only when no data can be recovered, or
@@ -169,6 +310,7 @@ pub fn parse(bytes: &[u8]) -> Result<JsonDocument, JsonError> {
                 position: Position { line: 1, column: 1 },
             },
             strict_error: None,
+            kind: JsonErrorKind::TooLarge,
         });
     }
     let has_bom = bytes.starts_with(b"\xEF\xBB\xBF");
@@ -178,7 +320,6 @@ pub fn parse(bytes: &[u8]) -> Result<JsonDocument, JsonError> {
         Ok(s) => (std::borrow::Cow::Borrowed(s), None),
         Err(e) => (String::from_utf8_lossy(body), Some(e.valid_up_to())),
     };
-    let lines = LineIndex::new(&text);
 
     let strict_error = match serde_json::from_slice::<serde::de::IgnoredAny>(body) {
         Ok(_) => None,
@@ -190,10 +331,40 @@ pub fn parse(bytes: &[u8]) -> Result<JsonDocument, JsonError> {
             },
         }),
     };
-    let invalid_utf8_at = invalid_at.map(|valid_up_to| {
-        // `valid_up_to` counts bytes of the original; the lossy text is identical up to there.
-        lines.position(valid_up_to)
-    });
+
+    let mut parser = Parser {
+        text: &text,
+        bytes: text.as_bytes(),
+        pos: 0,
+        repairs: Vec::new(),
+        repair_count: 0,
+        positions: PositionMap::default(),
+        cursor: (0, 1, 1),
+        values: 0,
+    };
+    let result = parser.document();
+    let Parser {
+        pos,
+        repairs,
+        repair_count,
+        positions,
+        values,
+        ..
+    } = parser;
+    // Every other offset to place, in one pass over the text: the repairs, where the parse
+    // stopped, and the first byte that is not UTF-8 (`valid_up_to` counts bytes of the original;
+    // the lossy text is identical up to there).
+    let mut offsets: Vec<usize> = repairs.iter().map(|(offset, _)| *offset).collect();
+    offsets.push(pos);
+    offsets.extend(invalid_at);
+    let mut placed = positions_in(&text, &offsets).into_iter();
+    let mut repairs: Vec<JsonIssue> = repairs
+        .into_iter()
+        .zip(placed.by_ref())
+        .map(|((_, message), position)| JsonIssue { message, position })
+        .collect();
+    let stopped_at = placed.next().expect("one position per offset");
+    let invalid_utf8_at = placed.next();
     // serde_json skips ignored strings without checking their UTF-8, so check it here.
     let strict_error = strict_error.or_else(|| {
         invalid_utf8_at.map(|position| JsonIssue {
@@ -201,35 +372,23 @@ pub fn parse(bytes: &[u8]) -> Result<JsonDocument, JsonError> {
             position,
         })
     });
-
-    let mut parser = Parser {
-        text: &text,
-        bytes: text.as_bytes(),
-        pos: 0,
-        repairs: Vec::new(),
-        offsets: Offsets::default(),
-        path: String::new(),
-    };
-    let value = match parser.document() {
+    let value = match result {
         Ok(v) => v,
         Err(message) => {
             return Err(JsonError {
                 issue: JsonIssue {
                     message,
-                    position: lines.position(parser.pos),
+                    position: stopped_at,
                 },
                 strict_error,
+                kind: if values > MAX_VALUES {
+                    JsonErrorKind::TooManyValues
+                } else {
+                    JsonErrorKind::Syntax
+                },
             })
         }
     };
-    let mut repairs: Vec<JsonIssue> = parser
-        .repairs
-        .into_iter()
-        .map(|(offset, message)| JsonIssue {
-            message,
-            position: lines.position(offset),
-        })
-        .collect();
     if let Some(position) = invalid_utf8_at {
         repairs.insert(
             0,
@@ -243,10 +402,11 @@ pub fn parse(bytes: &[u8]) -> Result<JsonDocument, JsonError> {
         value,
         strict_error,
         repairs,
+        repair_count: repair_count + usize::from(invalid_utf8_at.is_some()),
         has_bom,
         invalid_utf8_at,
-        lines,
-        offsets: parser.offsets,
+        values,
+        positions,
     })
 }
 
@@ -259,27 +419,41 @@ fn strict_message(e: &serde_json::Error) -> String {
     }
 }
 
-/// Byte offsets of line starts, to turn an offset into a line and a column on demand.
-#[derive(Debug, Clone)]
-struct LineIndex {
-    starts: Vec<usize>,
-    text: std::sync::Arc<str>,
+/// The line and column of each byte offset into `text`, in one pass however many there are
+/// (columns count characters; an offset inside a character counts the bytes after its start).
+fn positions_in(text: &str, offsets: &[usize]) -> Vec<Position> {
+    let mut order: Vec<usize> = (0..offsets.len()).collect();
+    order.sort_by_key(|&i| offsets[i]);
+    let mut out = vec![Position { line: 1, column: 1 }; offsets.len()];
+    let mut cursor = (0, 1, 1);
+    for i in order {
+        let (line, column) = advance(text.as_bytes(), &mut cursor, offsets[i]);
+        out[i] = Position {
+            line: line as usize,
+            column: column as usize,
+        };
+    }
+    out
 }
 
-impl LineIndex {
-    fn new(text: &str) -> Self {
-        let mut starts = vec![0];
-        starts.extend(text.bytes().enumerate().filter(|(_, b)| *b == b'\n').map(|(i, _)| i + 1));
-        LineIndex { starts, text: text.into() }
+/// Move `cursor` (offset, line, column) forward to `offset` over `bytes` and give its line and
+/// column: lines end at `\n`, columns count characters (UTF-8 lead bytes).
+fn advance(bytes: &[u8], cursor: &mut (usize, u32, u32), offset: usize) -> (u32, u32) {
+    let offset = offset.min(bytes.len());
+    if offset < cursor.0 {
+        *cursor = (0, 1, 1);
     }
-
-    fn position(&self, offset: usize) -> Position {
-        let offset = offset.min(self.text.len());
-        let line = self.starts.partition_point(|&s| s <= offset) - 1;
-        let start = self.starts[line];
-        let column = self.text.get(start..offset).map(|s| s.chars().count()).unwrap_or(offset - start) + 1;
-        Position { line: line + 1, column }
+    let (from, mut line, mut column) = *cursor;
+    for &b in &bytes[from..offset] {
+        if b == b'\n' {
+            line += 1;
+            column = 1;
+        } else if b & 0xC0 != 0x80 {
+            column += 1;
+        }
     }
+    *cursor = (offset, line, column);
+    (line, column)
 }
 
 /// An RFC 6901 pointer from its segments: `["paths", "/a/{id}"]` -> `/paths/~1a~1{id}`.
@@ -323,6 +497,9 @@ pub fn walk(value: &Value, visit: &mut dyn FnMut(&str, &str, &Value) -> bool) {
 
 /// Append one RFC 6901 pointer segment.
 pub fn push_segment(path: &mut String, segment: &str) {
+    // Exactly what it needs: growing by doubling would make a long key's pointer (`walk` reuses
+    // one buffer for the whole document) twice the key's size.
+    path.reserve_exact(1 + segment.len() + segment.bytes().filter(|b| matches!(b, b'~' | b'/')).count());
     path.push('/');
     for c in segment.chars() {
         match c {
@@ -337,12 +514,16 @@ struct Parser<'a> {
     text: &'a str,
     bytes: &'a [u8],
     pos: usize,
+    /// The first [`MAX_KEPT_REPAIRS`] repairs (offset, message).
     repairs: Vec<(usize, String)>,
-    offsets: Offsets,
-    path: String,
+    repair_count: usize,
+    positions: PositionMap,
+    /// The last place a node was put (offset, line, column): nodes come in file order, so their
+    /// lines and columns take one pass over the text.
+    cursor: (usize, u32, u32),
+    /// Values read so far, against [`MAX_VALUES`].
+    values: usize,
 }
-
-const MAX_DEPTH: usize = 256;
 
 impl Parser<'_> {
     fn document(&mut self) -> Result<Value, String> {
@@ -350,13 +531,27 @@ impl Parser<'_> {
         if self.pos >= self.bytes.len() {
             return Err("the file holds no JSON value".into());
         }
-        self.offsets.insert(String::new(), self.pos);
-        let value = self.value(0)?;
+        let root = self.node(None, self.pos);
+        let value = self.value(0, root)?;
         self.skip_trivia();
         if self.pos < self.bytes.len() {
-            self.repairs.push((self.pos, "text after the top-level value (ignored)".into()));
+            self.repair(self.pos, "text after the top-level value (ignored)");
         }
         Ok(value)
+    }
+
+    /// Put a value that starts (or whose key starts) at `offset` into the position map.
+    fn node(&mut self, parent: Option<(u32, Segment)>, offset: usize) -> u32 {
+        let place = advance(self.bytes, &mut self.cursor, offset);
+        self.positions.add(parent, place)
+    }
+
+    /// Note a repair; past [`MAX_KEPT_REPAIRS`], only count it.
+    fn repair(&mut self, offset: usize, message: impl Into<String>) {
+        self.repair_count += 1;
+        if self.repairs.len() < MAX_KEPT_REPAIRS {
+            self.repairs.push((offset, message.into()));
+        }
     }
 
     fn peek(&self) -> Option<u8> {
@@ -369,7 +564,7 @@ impl Parser<'_> {
             match self.peek() {
                 Some(b' ' | b'\t' | b'\n' | b'\r') => self.pos += 1,
                 Some(b'/') if self.bytes.get(self.pos + 1) == Some(&b'/') => {
-                    self.repairs.push((self.pos, "a // comment".into()));
+                    self.repair(self.pos, "a // comment");
                     while let Some(b) = self.peek() {
                         if b == b'\n' {
                             break;
@@ -378,7 +573,7 @@ impl Parser<'_> {
                     }
                 }
                 Some(b'/') if self.bytes.get(self.pos + 1) == Some(&b'*') => {
-                    self.repairs.push((self.pos, "a /* */ comment".into()));
+                    self.repair(self.pos, "a /* */ comment");
                     self.pos += 2;
                     while self.pos < self.bytes.len() && !self.text[self.pos..].starts_with("*/") {
                         self.pos += 1;
@@ -389,12 +584,11 @@ impl Parser<'_> {
                     // Non-breaking and other Unicode spaces between tokens.
                     match self.text[self.pos..].chars().next() {
                         Some(c) if c.is_whitespace() => {
-                            self.repairs
-                                .push((self.pos, format!("a non-JSON whitespace character U+{:04X}", c as u32)));
+                            self.repair(self.pos, format!("a non-JSON whitespace character U+{:04X}", c as u32));
                             self.pos += c.len_utf8();
                         }
                         Some('\u{feff}') => {
-                            self.repairs.push((self.pos, "a stray byte order mark".into()));
+                            self.repair(self.pos, "a stray byte order mark");
                             self.pos += 3;
                         }
                         _ => return,
@@ -408,16 +602,25 @@ impl Parser<'_> {
         matches!(b, b'{' | b'[' | b'"' | b'\'' | b'-' | b'0'..=b'9' | b't' | b'f' | b'n')
     }
 
-    fn value(&mut self, depth: usize) -> Result<Value, String> {
+    /// The value at the current position; `node` is its place in the position map.
+    fn value(&mut self, depth: usize, node: u32) -> Result<Value, String> {
         if depth > MAX_DEPTH {
-            return Err("nesting deeper than 256 levels".into());
+            return Err(format!("nesting deeper than {MAX_DEPTH} levels"));
+        }
+        self.values += 1;
+        if self.values > MAX_VALUES {
+            return Err(format!(
+                "more than {},{:03} values; reading stopped here",
+                MAX_VALUES / 1000,
+                MAX_VALUES % 1000
+            ));
         }
         match self.peek() {
-            Some(b'{') => self.object(depth),
-            Some(b'[') => self.array(depth),
+            Some(b'{') => self.object(depth, node),
+            Some(b'[') => self.array(depth, node),
             Some(b'"') => self.string(b'"').map(Value::String),
             Some(b'\'') => {
-                self.repairs.push((self.pos, "a single-quoted string".into()));
+                self.repair(self.pos, "a single-quoted string");
                 self.string(b'\'').map(Value::String)
             }
             Some(b'-' | b'+' | b'.' | b'0'..=b'9') => self.number(),
@@ -441,7 +644,7 @@ impl Parser<'_> {
             "null" => Ok(Value::Null),
             "True" | "False" | "None" | "undefined" | "NaN" => {
                 let w = &self.text[start..self.pos];
-                self.repairs.push((start, format!("the non-JSON literal `{w}`")));
+                self.repair(start, format!("the non-JSON literal `{w}`"));
                 Ok(match w {
                     "True" => Value::Bool(true),
                     "False" => Value::Bool(false),
@@ -475,7 +678,7 @@ impl Parser<'_> {
         }
         match literal.parse::<f64>().ok().and_then(Number::from_f64) {
             Some(n) => {
-                self.repairs.push((start, format!("the non-JSON number `{literal}`")));
+                self.repair(start, format!("the non-JSON number `{literal}`"));
                 Ok(Value::Number(n))
             }
             None => {
@@ -508,8 +711,7 @@ impl Parser<'_> {
                 }
                 Some(b'\\') => self.escape(&mut out)?,
                 Some(b) => {
-                    self.repairs
-                        .push((self.pos, format!("a raw control character (0x{b:02X}) inside a string")));
+                    self.repair(self.pos, format!("a raw control character (0x{b:02X}) inside a string"));
                     out.push(b as char);
                     self.pos += 1;
                 }
@@ -552,13 +754,13 @@ impl Parser<'_> {
                     }
                     Some(code) => out.push(char::from_u32(code).unwrap_or('\u{FFFD}')),
                     None => {
-                        self.repairs.push((at, "an invalid \\u escape".into()));
+                        self.repair(at, "an invalid \\u escape");
                         out.push_str("\\u");
                     }
                 }
             }
             other => {
-                self.repairs.push((at, format!("an invalid escape `\\{other}`")));
+                self.repair(at, format!("an invalid escape `\\{other}`"));
                 out.push(other);
             }
         }
@@ -576,7 +778,7 @@ impl Parser<'_> {
         match self.peek() {
             Some(b'"') => self.string(b'"'),
             Some(b'\'') => {
-                self.repairs.push((self.pos, "a single-quoted key".into()));
+                self.repair(self.pos, "a single-quoted key");
                 self.string(b'\'')
             }
             Some(b) if b.is_ascii_alphabetic() || b == b'_' || b == b'$' => {
@@ -588,14 +790,14 @@ impl Parser<'_> {
                         break;
                     }
                 }
-                self.repairs.push((start, "an unquoted key".into()));
+                self.repair(start, "an unquoted key");
                 Ok(self.text[start..self.pos].to_string())
             }
             _ => Err("expected a member name in double quotes".into()),
         }
     }
 
-    fn object(&mut self, depth: usize) -> Result<Value, String> {
+    fn object(&mut self, depth: usize, node: u32) -> Result<Value, String> {
         self.pos += 1; // {
         let mut map = Map::new();
         let mut after_comma: Option<usize> = None;
@@ -604,25 +806,25 @@ impl Parser<'_> {
             match self.peek() {
                 Some(b'}') => {
                     if let Some(at) = after_comma {
-                        self.repairs.push((at, "a trailing comma".into()));
+                        self.repair(at, "a trailing comma");
                     }
                     self.pos += 1;
                     return Ok(Value::Object(map));
                 }
                 Some(b',') => {
                     // An empty member (`,,` or `{,`): skip it.
-                    self.repairs.push((self.pos, "an extra comma".into()));
+                    self.repair(self.pos, "an extra comma");
                     self.pos += 1;
                     continue;
                 }
                 // A value where a member name belongs, or the enclosing array closing: this
                 // object lacks its `}`. Close it here and let the parent carry on.
                 Some(b'{' | b'[' | b']') if depth > 0 => {
-                    self.repairs.push((self.pos, "a missing `}`".into()));
+                    self.repair(self.pos, "a missing `}`");
                     return Ok(Value::Object(map));
                 }
                 None => {
-                    self.repairs.push((self.pos, "a missing `}` at the end of the file".into()));
+                    self.repair(self.pos, "a missing `}` at the end of the file");
                     return Ok(Value::Object(map));
                 }
                 _ => {}
@@ -633,16 +835,13 @@ impl Parser<'_> {
             if self.peek() == Some(b':') {
                 self.pos += 1;
             } else if self.peek().is_some_and(Self::starts_value) {
-                self.repairs.push((self.pos, "a missing colon".into()));
+                self.repair(self.pos, "a missing colon");
             } else {
                 return Err(format!("expected `:` after the member name \"{key}\""));
             }
             self.skip_trivia();
-            let saved = self.path.len();
-            push_segment(&mut self.path, &key);
-            self.offsets.insert(self.path.clone(), key_at);
-            let value = self.value(depth + 1)?;
-            self.path.truncate(saved);
+            let member = self.node(Some((node, Segment::Member(&key))), key_at);
+            let value = self.value(depth + 1, member)?;
             map.insert(key, value);
             self.skip_trivia();
             match self.peek() {
@@ -652,7 +851,7 @@ impl Parser<'_> {
                 }
                 Some(b'}') => after_comma = None,
                 Some(b'"' | b'\'') => {
-                    self.repairs.push((self.pos, "a missing comma between members".into()));
+                    self.repair(self.pos, "a missing comma between members");
                     after_comma = None;
                 }
                 Some(b'{' | b'[' | b']') if depth > 0 => after_comma = None,
@@ -665,7 +864,7 @@ impl Parser<'_> {
         }
     }
 
-    fn array(&mut self, depth: usize) -> Result<Value, String> {
+    fn array(&mut self, depth: usize, node: u32) -> Result<Value, String> {
         self.pos += 1; // [
         let mut items = Vec::new();
         let mut after_comma: Option<usize> = None;
@@ -674,32 +873,29 @@ impl Parser<'_> {
             match self.peek() {
                 Some(b']') => {
                     if let Some(at) = after_comma {
-                        self.repairs.push((at, "a trailing comma".into()));
+                        self.repair(at, "a trailing comma");
                     }
                     self.pos += 1;
                     return Ok(Value::Array(items));
                 }
                 Some(b',') => {
-                    self.repairs.push((self.pos, "an extra comma".into()));
+                    self.repair(self.pos, "an extra comma");
                     self.pos += 1;
                     continue;
                 }
                 None => {
-                    self.repairs.push((self.pos, "a missing `]` at the end of the file".into()));
+                    self.repair(self.pos, "a missing `]` at the end of the file");
                     return Ok(Value::Array(items));
                 }
                 _ => {}
             }
-            let saved = self.path.len();
-            push_segment(&mut self.path, &items.len().to_string());
-            self.offsets.insert(self.path.clone(), self.pos);
-            let value = self.value(depth + 1)?;
-            self.path.truncate(saved);
+            let element = self.node(Some((node, Segment::Element(items.len() as u32))), self.pos);
+            let value = self.value(depth + 1, element)?;
             items.push(value);
             self.skip_trivia();
             // A `}` that closes nothing here: its object was closed early (see `object`).
             while self.peek() == Some(b'}') {
-                self.repairs.push((self.pos, "an extra `}`".into()));
+                self.repair(self.pos, "an extra `}`");
                 self.pos += 1;
                 self.skip_trivia();
             }
@@ -710,7 +906,7 @@ impl Parser<'_> {
                 }
                 Some(b']') => after_comma = None,
                 Some(b) if Self::starts_value(b) => {
-                    self.repairs.push((self.pos, "a missing comma between elements".into()));
+                    self.repair(self.pos, "a missing comma between elements");
                     after_comma = None;
                 }
                 None => after_comma = None,
@@ -845,6 +1041,64 @@ mod tests {
     fn columns_count_characters_not_bytes() {
         let doc = parse("{\"é\": 1, \"b\": 2}".as_bytes()).unwrap();
         assert_eq!(doc.position_of("/b"), Position { line: 1, column: 10 });
+    }
+
+    #[test]
+    fn pointers_with_escapes_duplicates_and_long_keys_find_their_values() {
+        let doc = parse(b"{\"a/b~c\": {\"x\": 1},\n \"d\": 1,\n \"d\": [0,\n 1]}").unwrap();
+        assert_eq!(doc.position_of("/a~1b~0c/x"), Position { line: 1, column: 12 });
+        // The later of two equal keys wins, as in the value.
+        assert_eq!(doc.position_of("/d/1"), Position { line: 4, column: 2 });
+        // An element index is not a member name.
+        let doc = parse(b"{\"0\": [\"x\"],\n\"1\": {\"0\": true}}").unwrap();
+        assert_eq!(doc.position_of("/0/0"), Position { line: 1, column: 8 });
+        assert_eq!(doc.position_of("/1/0"), Position { line: 2, column: 7 });
+        // A long key above many elements costs nothing per element.
+        let key = "k".repeat(100_000);
+        let text = format!("{{\"{key}\": [{}0]}}", "0,".repeat(50_000));
+        let doc = parse(text.as_bytes()).unwrap();
+        let at = pointer(&[key.as_str(), "50000"]);
+        assert_eq!(
+            doc.position_of(&at),
+            Position {
+                line: 1,
+                column: 100_007 + 100_000
+            }
+        );
+        assert_eq!(doc.values, 50_003);
+    }
+
+    #[test]
+    fn more_values_than_the_budget_stop_the_parse_where_they_pass_it() {
+        let within = format!("[{}0]", "{},".repeat(MAX_VALUES - 2));
+        let doc = parse(within.as_bytes()).unwrap();
+        assert_eq!(doc.values, MAX_VALUES);
+        assert!(strict_value(within.as_bytes()).is_some());
+        let over = format!("[\n{}0]", "{},".repeat(MAX_VALUES - 1));
+        let err = parse(over.as_bytes()).unwrap_err();
+        assert_eq!(err.kind, JsonErrorKind::TooManyValues);
+        assert_eq!(
+            err.issue.position,
+            Position {
+                line: 2,
+                column: 3 * (MAX_VALUES - 1) + 1
+            }
+        );
+        assert!(err.issue.message.contains("100,000 values"), "{}", err.issue.message);
+        assert_eq!(strict_value(over.as_bytes()), None);
+        // Not strict JSON: the tolerant parse counts too.
+        let loose = format!("[{}]", "{}".repeat(MAX_VALUES + 1));
+        assert_eq!(parse(loose.as_bytes()).unwrap_err().kind, JsonErrorKind::TooManyValues);
+        assert_eq!(parse(b"{\"a\": ").unwrap_err().kind, JsonErrorKind::Syntax);
+    }
+
+    #[test]
+    fn repairs_past_the_first_hundred_are_counted_not_kept() {
+        let text = format!("[{}1]", ",".repeat(1_000_000));
+        let doc = parse(text.as_bytes()).unwrap();
+        assert_eq!(doc.repairs.len(), MAX_KEPT_REPAIRS);
+        assert_eq!(doc.repair_count, 1_000_000);
+        assert_eq!(doc.repairs[99].position, Position { line: 1, column: 101 });
     }
 
     #[test]

@@ -708,6 +708,20 @@ fn base_cases() -> Vec<Case> {
             },
         },
         Case {
+            rule: "json-too-many-values",
+            category: U,
+            // 100,001 tiny objects (300 KB): past the parser's budget, wherever they are.
+            fails: |f| f.swagger["definitions"] = json!({"Blob": {"type": "object", "example": vec![json!({}); 100_001]}}),
+            // 95,000: more than four times the largest upstream swagger, and still read.
+            passes: |f| f.swagger["definitions"] = json!({"Blob": {"type": "object", "example": vec![json!({}); 95_000]}}),
+        },
+        Case {
+            rule: "properties-type",
+            category: I,
+            fails: |f| set(&mut f.properties, "/properties/connectionParameters", json!([])),
+            passes: |f| set(&mut f.properties, "/properties/connectionParameters", json!({})),
+        },
+        Case {
             rule: "swagger-not-object",
             category: U,
             fails: |f| {
@@ -889,4 +903,137 @@ fn hostile_input_gets_findings_not_a_crash() {
     }
     let fired = validate_swagger(serde_json::to_vec(&large).unwrap());
     assert!(fired.contains("swagger-size"), "{fired:?}");
+}
+
+/// A value of the wrong JSON type where the rules read through it (`"info": "PoetryDB"`) is one
+/// finding, where the value is, that says what was found: not "`info.title` is missing" and the
+/// rest of what a string lacks.
+#[test]
+fn a_value_of_the_wrong_type_is_one_finding_where_it_is() {
+    type Edit = fn(&mut Fixture);
+    let cases: Vec<(Edit, &str, &str, &str)> = vec![
+        (
+            |f| set(&mut f.swagger, "/info", json!("PoetryDB")),
+            "json-type",
+            "/info",
+            "`info` must be an object, found a string (\"PoetryDB\")",
+        ),
+        (
+            |f| set(&mut f.swagger, "/info/contact", json!("jane@example.org")),
+            "json-type",
+            "/info/contact",
+            "`contact` must be an object, found a string (\"jane@example.org\")",
+        ),
+        (
+            |f| set(&mut f.swagger, "/paths", json!([])),
+            "json-type",
+            "/paths",
+            "`paths` must be an object, found an array",
+        ),
+        (
+            |f| set(&mut f.swagger, GET, json!([])),
+            "json-type",
+            GET,
+            "the operation `get` of \"/breweries/{obdb_id}\" must be an object, found an array",
+        ),
+        (
+            |f| set(&mut f.swagger, &format!("{GET}/parameters"), json!({})),
+            "json-type",
+            "/paths/~1breweries~1{obdb_id}/get/parameters",
+            "`parameters` must be an array, found an object",
+        ),
+        (
+            |f| set(&mut f.swagger, &format!("{GET}/responses"), json!([])),
+            "json-type",
+            "/paths/~1breweries~1{obdb_id}/get/responses",
+            "`responses` must be an object, found an array",
+        ),
+        (
+            |f| {
+                set(
+                    &mut f.swagger,
+                    &format!("{GET}/responses/200/schema"),
+                    json!({"$ref": "#/definitions/Brewery"}),
+                );
+                f.swagger["definitions"] = json!([{"Brewery": {"type": "object"}}]);
+            },
+            "json-type",
+            "/definitions",
+            "`definitions` must be an object, found an array",
+        ),
+        (
+            |f| {
+                f.swagger["securityDefinitions"] = json!("apiKey");
+                f.swagger["security"] = json!([{"api_key": []}]);
+            },
+            "json-type",
+            "/securityDefinitions",
+            "`securityDefinitions` must be an object, found a string (\"apiKey\")",
+        ),
+        (
+            |f| {
+                set(
+                    &mut f.swagger,
+                    "/x-ms-connector-metadata",
+                    json!({"Website": "https://www.openbrewerydb.org"}),
+                )
+            },
+            "json-type",
+            "/x-ms-connector-metadata",
+            "`x-ms-connector-metadata` must be an array, found an object",
+        ),
+        (
+            |f| set(&mut f.properties, "/properties", json!([])),
+            "properties-type",
+            "/properties",
+            "`properties` must be an object, found an array",
+        ),
+        (
+            |f| f.properties = json!([]),
+            "properties-type",
+            "",
+            "`apiProperties.json` must be a JSON object ({\"properties\": {...}}), found an array",
+        ),
+        (
+            |f| set(&mut f.properties, "/properties/connectionParameters/api_key", json!("securestring")),
+            "properties-type",
+            "/properties/connectionParameters/api_key",
+            "the connection parameter \"api_key\" must be an object, found a string (\"securestring\")",
+        ),
+        (
+            |f| f.properties["properties"]["policyTemplateInstances"] = json!({"templateId": "setheader"}),
+            "properties-type",
+            "/properties/policyTemplateInstances",
+            "`properties.policyTemplateInstances` must be an array, found an object",
+        ),
+    ];
+    let mut problems = Vec::new();
+    for (edit, rule, pointer, message) in cases {
+        let fixture = clean().with(edit);
+        let dir = tempfile::tempdir().unwrap();
+        fixture.write(dir.path());
+        let report = validate(dir.path(), Some(I)).unwrap().report;
+        let said: Vec<String> = report
+            .findings
+            .iter()
+            .map(|f| format!("{} {} {:?}: {}", f.file, f.rule, f.pointer, f.message))
+            .collect();
+        let file = if rule == "json-type" {
+            "apiDefinition.swagger.json"
+        } else {
+            "apiProperties.json"
+        };
+        let wanted = format!("{file} {rule} {:?}: {message}", Some(pointer));
+        if said != [wanted.clone()] {
+            problems.push(format!("wanted only {wanted}\n  got {said:#?}"));
+        }
+        // At the value: its key's line, not the file's start.
+        if let Some(f) = report.findings.first().filter(|_| !pointer.is_empty()) {
+            let text = std::fs::read_to_string(dir.path().join(file)).unwrap();
+            let key = pointer.rsplit('/').next().unwrap().replace("~1", "/");
+            let line = text.lines().position(|l| l.contains(&format!("\"{key}\":"))).unwrap() + 1;
+            assert_eq!(f.position.map(|p| p.line), Some(line), "{wanted}");
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
 }

@@ -278,7 +278,7 @@ fn wrong_json_types_say_what_was_found() {
         v["properties"]["iconBrandColor"] = json!(5)
     });
     let report = validate(dir.path(), None).unwrap().report;
-    let schemes = report.findings.iter().find(|f| f.rule == "swagger-schemes").unwrap();
+    let schemes = report.findings.iter().find(|f| f.rule == "json-type").unwrap();
     assert_eq!(schemes.message, "`schemes` must be an array, found a string (\"https\")");
     let color = report.findings.iter().find(|f| f.rule == "brand-color-format").unwrap();
     assert_eq!(color.message, "`properties.iconBrandColor` must be a string, found the number 5");

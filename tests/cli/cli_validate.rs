@@ -314,3 +314,68 @@ fn against_upstream_judges_a_change_by_what_it_changes() {
     assert_eq!(out.status.code(), Some(3));
     assert!(String::from_utf8_lossy(&out.stderr).contains("is not in the mirror"));
 }
+
+/// A swagger of millions of tiny values (23 MB of `{},` took 2 GB to read) is refused where it
+/// passes the budget, with one finding that says what to do, and no JSON rule runs on it.
+#[test]
+fn a_swagger_with_too_many_values_is_refused_where_it_passes_the_budget() {
+    let dir = tempfile::tempdir().unwrap();
+    connector(dir.path());
+    // The root, "2.0" and the array are values 1 to 3: the 100,001st is the 99,998th `{}`.
+    let mut swagger = String::from("{\"swagger\": \"2.0\",\n  \"x-blob\": [\n");
+    swagger.push_str(&"{},".repeat(2_000_000));
+    swagger.push_str("{}]\n}\n");
+    fs::write(dir.path().join("apiDefinition.swagger.json"), swagger).unwrap();
+    let out = bin().arg("validate").arg(dir.path()).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    let column = 3 * 99_997 + 1;
+    assert!(
+        stdout.contains(&format!(
+            "apiDefinition.swagger.json:3:{column}: error[json-too-many-values] `apiDefinition.swagger.json` holds more than 100,000 values"
+        )),
+        "{stdout}"
+    );
+    assert!(stdout.contains("fix: a swagger has at most 100,000 values"), "{stdout}");
+    // Nothing else is said about the swagger's content: it was not read.
+    for rule in ["title-missing", "schema-swagger", "json-type", "swagger-schemes"] {
+        assert!(!stdout.contains(&format!("[{rule}]")), "{rule}: {stdout}");
+    }
+    assert!(
+        stdout.contains("cannot be read as JSON (more than 100,000 values; reading stopped here"),
+        "{stdout}"
+    );
+}
+
+/// `"info": "PoetryDB"` is one error at `info`, saying what was found; `"properties": []` in
+/// apiProperties.json likewise; neither is reported as the members it lacks.
+#[test]
+fn a_value_of_the_wrong_type_is_said_once_where_it_is() {
+    let dir = tempfile::tempdir().unwrap();
+    connector(dir.path());
+    let path = dir.path().join("apiDefinition.swagger.json");
+    let text = fs::read_to_string(&path).unwrap();
+    let (start, end) = (text.find("\"info\": {").unwrap(), text.find("\n  \"host\"").unwrap());
+    fs::write(&path, format!("{}\"info\": \"PoetryDB\",{}", &text[..start], &text[end..])).unwrap();
+    fs::write(dir.path().join("apiProperties.json"), "{\n  \"properties\": []\n}\n").unwrap();
+    let out = bin()
+        .args(["validate", "--category", "independent-publisher-connectors"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains("apiDefinition.swagger.json:3:3: error[json-type] `info` must be an object, found a string (\"PoetryDB\")"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("apiProperties.json:2:3: error[properties-type] `properties` must be an object, found an array"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("is missing"), "{stdout}");
+    assert!(
+        stdout.contains("Folder name: info must be an object, found a string (\"PoetryDB\")"),
+        "{stdout}"
+    );
+}

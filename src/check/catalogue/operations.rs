@@ -286,7 +286,10 @@ fn responses(model: &Model, op: &Op, sink: &mut Sink) {
     let file = model.file;
     let responses = op.ext("responses").and_then(Value::as_object);
     let Some(responses) = responses.filter(|r| !r.is_empty()) else {
-        sink.at("operation-response-missing", file, &op.at, format!("{} has no responses", op.label));
+        // Responses that are not an object are json-type's: they are there, just mistyped.
+        if op.ext("responses").is_none_or(Value::is_object) {
+            sink.at("operation-response-missing", file, &op.at, format!("{} has no responses", op.label));
+        }
         return;
     };
     if !responses.keys().any(|k| k.starts_with('2')) {
@@ -410,8 +413,14 @@ fn path_parameters(model: &Model, op: &Op, sink: &mut Sink) {
             );
         }
     }
+    // A parameter list that is not an array of objects is json-type's; what it declares is unknown.
+    let item = model.root.get("paths").and_then(|p| p.get(op.path));
+    let unreadable = [op.ext("parameters"), item.and_then(|i| i.get("parameters"))]
+        .into_iter()
+        .flatten()
+        .any(|list| list.as_array().is_none_or(|l| l.iter().any(|p| !p.is_object())));
     for name in names {
-        if !declared.contains(name) && !name.contains('=') {
+        if !declared.contains(name) && !name.contains('=') && !unreadable {
             sink.at(
                 "path-parameter-missing",
                 model.file,

@@ -124,7 +124,7 @@ fn references(model: &Model, sink: &mut Sink) {
                         op.label
                     ),
                 );
-            } else if resolve_pointer(root, r).is_none() {
+            } else if resolve_pointer(root, r).is_none() && !super::schema::mistyped_container(root, "parameters") {
                 sink.at(
                     "parameter-ref-not-found",
                     model.file,

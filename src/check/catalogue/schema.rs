@@ -219,6 +219,13 @@ fn pointer_syntax(reference: &str) -> Option<&'static str> {
 }
 
 pub(super) use super::model::json_type as json_name;
+pub(super) use crate::check::found;
+
+/// True when the swagger has `key` at its top level and it is not an object: `json-type` says so
+/// once, and a reference into it is not also "not found".
+pub(super) fn mistyped_container(root: &Value, key: &str) -> bool {
+    root.get(key).is_some_and(|v| !v.is_object())
+}
 
 #[derive(Clone, Copy)]
 pub(super) enum Kind {
@@ -268,7 +275,7 @@ pub(super) fn types(cx: &mut Cx, obj: &Map<String, Value>, at: &str, expected: &
                 cx.at(
                     "json-type",
                     &child(at, key),
-                    format!("`{key}` is {}; it must be {}", json_name(v), kind.name()),
+                    format!("`{key}` must be {}, found {}", kind.name(), found(v)),
                 );
             }
         }
@@ -420,8 +427,34 @@ fn document(cx: &mut Cx, obj: &Map<String, Value>) {
             ("produces", Arr),
             ("schemes", Arr),
             ("externalDocs", Obj),
+            ("x-ms-connector-metadata", Arr),
         ],
     );
+    // Path items and operations: the rules read through them, so one that is not an object is
+    // said once here (and nothing is said about what it lacks).
+    if let Some(paths) = obj.get("paths").and_then(Value::as_object) {
+        for (path, item) in paths {
+            let item_at = pointer(&["paths", path.as_str()]);
+            let Some(item) = item.as_object() else {
+                cx.at(
+                    "json-type",
+                    &item_at,
+                    format!("the path \"{path}\" must be an object of operations, found {}", found(item)),
+                );
+                continue;
+            };
+            types(cx, item, &item_at, &[("parameters", Arr)]);
+            for (method, op) in item {
+                if HTTP_METHODS.contains(&method.to_ascii_lowercase().as_str()) && !op.is_object() {
+                    cx.at(
+                        "json-type",
+                        &child(&item_at, method),
+                        format!("the operation `{method}` of \"{path}\" must be an object, found {}", found(op)),
+                    );
+                }
+            }
+        }
+    }
     for key in ["info", "paths"] {
         if !obj.contains_key(key) {
             cx.at("required-property", "", format!("the `{key}` property is required"));
@@ -469,6 +502,17 @@ fn document(cx: &mut Cx, obj: &Map<String, Value>) {
     }
     if let Some(entries) = obj.get("x-ms-connector-metadata").and_then(Value::as_array) {
         for (i, e) in entries.iter().enumerate() {
+            if !e.is_object() {
+                cx.at(
+                    "json-type",
+                    &format!("/x-ms-connector-metadata/{i}"),
+                    format!(
+                        "an entry of `x-ms-connector-metadata` must be an object ({{\"propertyName\": ..., \"propertyValue\": ...}}), found {}",
+                        found(e)
+                    ),
+                );
+                continue;
+            }
             let name = e.get("propertyName").and_then(Value::as_str).unwrap_or("").trim();
             if name.eq_ignore_ascii_case("Website") || name.eq_ignore_ascii_case("Privacy policy") {
                 if let Some(v) = e.get("propertyValue") {
@@ -643,7 +687,7 @@ fn response(cx: &mut Cx, r: &Value, at: &str, code: Option<&str>, produces: Opti
         }
     }
     let Some(obj) = r.as_object() else {
-        cx.at("json-type", at, format!("a response is {}; it must be an object", json_name(r)));
+        cx.at("json-type", at, format!("a response must be an object, found {}", found(r)));
         return;
     };
     if let Some(reference) = obj.get("$ref") {
@@ -660,7 +704,7 @@ fn response(cx: &mut Cx, r: &Value, at: &str, code: Option<&str>, produces: Opti
                 &ref_at,
                 format!("the response reference \"{s}\" does not start with #/responses/"),
             );
-        } else if resolve(cx.root, s).is_none() {
+        } else if resolve(cx.root, s).is_none() && !mistyped_container(cx.root, "responses") {
             cx.at(
                 "response-ref-not-found",
                 &ref_at,
@@ -719,7 +763,7 @@ fn is_internal(obj: &Map<String, Value>) -> bool {
 
 fn parameter(cx: &mut Cx, p: &Value, at: &str, urls: &mut HashSet<String>) {
     let Some(obj) = p.as_object() else {
-        cx.at("json-type", at, format!("a parameter is {}; it must be an object", json_name(p)));
+        cx.at("json-type", at, format!("a parameter must be an object, found {}", found(p)));
         return;
     };
     if obj.contains_key("$ref") {
@@ -1021,7 +1065,7 @@ enum Place {
 
 fn schema_ref(cx: &mut Cx, reference: &Value, at: &str) {
     let Some(s) = reference.as_str() else {
-        cx.at("json-type", at, format!("`$ref` is {}; it must be a string", json_name(reference)));
+        cx.at("json-type", at, format!("`$ref` must be a string, found {}", found(reference)));
         return;
     };
     if let Some(problem) = pointer_syntax(s) {
@@ -1032,7 +1076,7 @@ fn schema_ref(cx: &mut Cx, reference: &Value, at: &str) {
             at,
             format!("the schema reference \"{s}\" does not start with #/definitions/"),
         );
-    } else if resolve(cx.root, s).is_none() {
+    } else if resolve(cx.root, s).is_none() && !mistyped_container(cx.root, "definitions") {
         cx.at(
             "schema-ref-not-found",
             at,
@@ -1047,7 +1091,7 @@ fn schema(cx: &mut Cx, node: &Value, at: &str, depth: usize, place: Place, top: 
         return;
     }
     let Some(obj) = node.as_object() else {
-        cx.at("json-type", at, format!("a schema is {}; it must be an object", json_name(node)));
+        cx.at("json-type", at, format!("a schema must be an object, found {}", found(node)));
         return;
     };
     if let Some(reference) = obj.get("$ref") {
@@ -1520,6 +1564,7 @@ mod tests {
         let file = JsonFile {
             name: "apiDefinition.swagger.json",
             doc: &doc,
+            bytes: text.as_bytes(),
         };
         let mut sink = Sink::new(Category::Custom);
         check(&file, None, &mut sink);

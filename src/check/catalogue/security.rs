@@ -3,7 +3,7 @@
 //! `securityDefinitions` are checked per type (what each type requires and allows, in Swagger
 //! 2.0), and every security requirement (`security` at the root or on an operation) against them.
 
-use super::schema::{child, json_name, operations, types, unknown_keys, url_value, Cx, Kind};
+use super::schema::{child, found, mistyped_container, operations, types, unknown_keys, url_value, Cx, Kind};
 use crate::check::{JsonFile, Sink};
 use crate::package::json::pointer;
 use serde_json::{Map, Value};
@@ -45,7 +45,7 @@ fn definition(cx: &mut Cx, name: &str, def: &Value, at: &str) {
         cx.at(
             "json-type",
             at,
-            format!("the security definition \"{name}\" is {}; it must be an object", json_name(def)),
+            format!("the security definition \"{name}\" must be an object, found {}", found(def)),
         );
         return;
     };
@@ -168,16 +168,17 @@ fn requirements(cx: &mut Cx, security: &Value, at: &str, definitions: Option<&Ma
             cx.at(
                 "json-type",
                 &r_at,
-                format!(
-                    "a security requirement of {owner} is {}; it must be an object",
-                    json_name(requirement)
-                ),
+                format!("a security requirement of {owner} must be an object, found {}", found(requirement)),
             );
             continue;
         };
         for (name, scopes) in requirement {
             let s_at = child(&r_at, name);
             let Some(def) = definitions.and_then(|d| d.get(name)) else {
+                // `securityDefinitions` that is not an object is json-type's, once.
+                if mistyped_container(cx.root, "securityDefinitions") {
+                    continue;
+                }
                 cx.at(
                     "security-undefined",
                     &s_at,

@@ -146,7 +146,7 @@ fn same_text(a: &str, b: &str) -> bool {
 }
 
 fn whitespace(file: &JsonFile, sink: &mut Sink) {
-    let text = file.doc.text();
+    let text = file.text();
     let mut tabs: Vec<usize> = Vec::new();
     let mut trailing: Vec<(usize, usize)> = Vec::new();
     for (i, line) in text.split('\n').enumerate() {
