@@ -146,6 +146,8 @@ pub enum SecretKind {
     StripeKey,
     OpenAiKey,
     AzureStorageKey,
+    /// `SharedAccessKey=` of a Service Bus, Event Hubs or IoT Hub connection string.
+    AzureSharedAccessKey,
     AzureSas,
     AzureAdSecret,
     UrlPassword,
@@ -167,6 +169,7 @@ impl SecretKind {
             SecretKind::StripeKey => "a Stripe live key",
             SecretKind::OpenAiKey => "an OpenAI-style secret key",
             SecretKind::AzureStorageKey => "an Azure storage account key",
+            SecretKind::AzureSharedAccessKey => "an Azure shared access key (Service Bus, Event Hubs, IoT Hub)",
             SecretKind::AzureSas => "an Azure shared access signature",
             SecretKind::AzureAdSecret => "an Azure AD client secret",
             SecretKind::UrlPassword => "a password in a URL",
@@ -259,6 +262,41 @@ fn random_token(v: &str) -> bool {
     looks_random(v)
 }
 
+/// A PEM private key header followed by a key body, with or without its END line.
+const PEM_FULL: &str =
+    r"(?-u)-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----(?s:.*?)-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----";
+/// A truncated paste: the header and at least one long line of base64 (lines separated by line
+/// breaks, escaped ones in a JSON or C# string, or spaces when the breaks were lost), no END.
+const PEM_TRUNCATED: &str = r"(?-u)-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----(?:[ \t\r\n]|\\[rn])*[A-Za-z0-9+/]{40,}={0,2}(?:(?:[ \t\r\n]|\\[rn])+[A-Za-z0-9+/]{16,}={0,2})*";
+
+static PEM: LazyLock<[Regex; 2]> = LazyLock::new(|| {
+    [
+        Regex::new(PEM_FULL).expect("PEM pattern"),
+        Regex::new(PEM_TRUNCATED).expect("PEM pattern"),
+    ]
+});
+
+/// Base64 of a PEM private key (`LS0tLS1CRUdJTi…` is base64 of `-----BEGIN`), as Kubernetes
+/// secrets and some vendors' portals hand keys out: decoded, it must hold a real key. A
+/// certificate (`-----BEGIN CERTIFICATE-----`) is public.
+fn base64_private_key(v: &str) -> bool {
+    use base64::Engine;
+    let clean: String = v
+        .replace("\\r", "")
+        .replace("\\n", "")
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '+' || *c == '/')
+        .collect();
+    let usable = clean.len() - clean.len() % 4;
+    let Ok(decoded) = base64::engine::general_purpose::STANDARD_NO_PAD.decode(&clean[..usable]) else {
+        return false;
+    };
+    PEM.iter().any(|re| {
+        re.find_iter(&decoded)
+            .any(|m| private_key_body(&String::from_utf8_lossy(m.as_bytes())))
+    })
+}
+
 /// Names of keys, variables and settings whose value is a credential.
 fn assignment_name(name: &str) -> bool {
     let n = name.to_ascii_lowercase().replace(['-', '_', '.'], "");
@@ -297,11 +335,13 @@ static PATTERNS: LazyLock<Vec<Pattern>> = LazyLock::new(|| {
     };
     use SecretKind::*;
     vec![
+        p(PrivateKey, PEM_FULL, 0, private_key_body),
+        p(PrivateKey, PEM_TRUNCATED, 0, private_key_body),
         p(
             PrivateKey,
-            r"(?-u)-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----(?s:.*?)-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----",
+            r"(?-u)\bLS0tLS1CRUdJTi[A-Za-z0-9+/]{20,}={0,2}(?:(?:\r?\n|\\r\\n|\\n)[A-Za-z0-9+/]{4,}={0,2})*",
             0,
-            private_key_body,
+            base64_private_key,
         ),
         p(
             Jwt,
@@ -342,12 +382,20 @@ static PATTERNS: LazyLock<Vec<Pattern>> = LazyLock::new(|| {
             1,
             not_placeholder,
         ),
+        p(
+            AzureSharedAccessKey,
+            r"(?-u)(?i)SharedAccessKey=([A-Za-z0-9+/]{40,}={0,2})",
+            1,
+            has_digit_and_letter,
+        ),
         p(AzureSas, r"(?-u)[?&]sig=([A-Za-z0-9%+/=]{30,})", 1, |v| {
             has_digit_and_letter(v) && entropy(v) >= 3.5
         }),
+        // Dots end sentences and start file extensions (`the secret is aB38Q~….`, `aB38Q~….md`):
+        // they may follow the secret, and `azure_ad_end` gives them back.
         p(
             AzureAdSecret,
-            r"(?-u)(?:^|[^A-Za-z0-9_~.\-])([A-Za-z0-9_~.\-]{3}[0-9]Q~[A-Za-z0-9_~.\-]{31,34})(?:[^A-Za-z0-9_~.\-]|$)",
+            r"(?-u)(?:^|[^A-Za-z0-9_~.\-])([A-Za-z0-9_~.\-]{3}[0-9]Q~[A-Za-z0-9_~.\-]{31,34})(?:\.[A-Za-z0-9]{1,8})?\.*(?:[^A-Za-z0-9_~.\-]|$)",
             1,
             has_digit_and_letter,
         ),
@@ -358,6 +406,14 @@ static PATTERNS: LazyLock<Vec<Pattern>> = LazyLock::new(|| {
             url_password,
         ),
         p(BearerToken, r"(?-u)(?i)\bbearer\s+([A-Za-z0-9_\-.~+/]{20,}=*)", 1, random_token),
+        // C#'s `new AuthenticationHeaderValue("Bearer", "…")` and the like: the scheme and the
+        // token as two string arguments.
+        p(
+            BearerToken,
+            r#"(?-u)(?i)["']bearer["']\s*,\s*[$@]{0,2}["']([A-Za-z0-9_\-.~+/]{20,}=*)["']"#,
+            1,
+            random_token,
+        ),
         p(
             Assignment,
             r#"(?-u)(?i)([a-z0-9_\-.]*(?:api[_\-]?key|secret|token|passw(?:or)?d|pwd|access[_\-]?key|auth[_\-]?key|subscription[_\-]?key|private[_\-]?key)[a-z0-9_\-]*)\\?["']?\s*(?::|=|=>|,)\s*@?\\?["']([^"'\r\n\\\s]{16,256})\\?["']"#,
@@ -373,6 +429,23 @@ static PATTERNS: LazyLock<Vec<Pattern>> = LazyLock::new(|| {
     ]
 });
 
+/// The end of an Azure AD client secret matched with what may follow it: dots that end a
+/// sentence, or a file name's extension, are not part of it when the secret is long enough
+/// without them (3 characters, a digit, `Q~`, then 31 to 34).
+fn azure_ad_end(secret: &[u8], start: usize, mut end: usize) -> usize {
+    const MIN: usize = 6 + 31;
+    for ext in [".md", ".txt", ".json", ".png", ".csx", ".cs", ".yaml", ".yml", ".log"] {
+        if end - start - ext.len() >= MIN && secret[start..end].ends_with(ext.as_bytes()) {
+            end -= ext.len();
+            break;
+        }
+    }
+    while end - start > MIN && secret[end - 1] == b'.' {
+        end -= 1;
+    }
+    end
+}
+
 /// Every credential in `text` (any bytes: a file, a diff, a patch), in order, without overlaps.
 pub fn scan_text(text: &[u8]) -> Vec<Hit> {
     let mut hits: Vec<Hit> = Vec::new();
@@ -387,23 +460,27 @@ pub fn scan_text(text: &[u8]) -> Vec<Hit> {
                 at = whole.end().max(at + 1);
                 continue;
             };
-            at = m.end().max(at + 1);
+            let (start, mut end) = (m.start(), m.end());
+            if pattern.kind == SecretKind::AzureAdSecret {
+                end = azure_ad_end(text, start, end);
+            }
+            at = end.max(at + 1);
             if pattern.kind == SecretKind::Assignment {
                 let name = caps.get(1).map(|n| String::from_utf8_lossy(n.as_bytes())).unwrap_or_default();
                 if !assignment_name(&name) {
                     continue;
                 }
             }
-            let value = String::from_utf8_lossy(m.as_bytes());
+            let value = String::from_utf8_lossy(&text[start..end]);
             if !(pattern.accept)(&value) {
                 continue;
             }
-            if hits.iter().any(|h| h.start < m.end() && m.start() < h.end) {
+            if hits.iter().any(|h| h.start < end && start < h.end) {
                 continue;
             }
             hits.push(Hit {
-                start: m.start(),
-                end: m.end(),
+                start,
+                end,
                 kind: pattern.kind,
             });
         }
@@ -841,6 +918,7 @@ mod tests {
             ("sk-proj-Q8Zr2QmX7pLw4NvB9tYcK3sH6jF1dG5aE0iU2oWx", OpenAiKey),
             ("DefaultEndpointsProtocol=https;AccountName=contoso;AccountKey=q8Zr2QmX7pLw4NvB9tYcK3sH6jF1dG5aE0iU2oWxPl4KmN8rT5vB2cY7dZ1aQ9w==;EndpointSuffix=core.windows.net", AzureStorageKey),
             ("https://contoso.blob.core.windows.net/c?sv=2022-11-02&sr=c&sig=q8Zr2QmX7pLw4NvB9tYcK3sH6jF1dG5aE0iU2oWx%3D", AzureSas),
+            ("Endpoint=sb://contoso.servicebus.windows.net/;SharedAccessKeyName=RootManageSharedAccessKey;SharedAccessKey=q8Zr2QmX7pLw4NvB9tYcK3sH6jF1dG5aE0iU2oWxPl4=", AzureSharedAccessKey),
             ("\"clientSecret\" = \"aB38Q~Zr2QmX7pLw4NvB9tYcK3sH6jF1dG5aE0i\"", AzureAdSecret),
             ("https://admin:S3cr3tP4ss@api.contoso.com/v1", UrlPassword),
             ("request.Headers.Add(\"Authorization\", \"Bearer q8Zr2QmX7pLw4NvB9tYcK3sH6jF1\");", BearerToken),
@@ -890,6 +968,8 @@ mod tests {
             "var token = await GetTokenAsync(this.Context);",
             "\"apiKey\": \"Contoso.Connector.Api.Key.Value2\"",
             "\"token\": \"00000000-0000-0000-0000-000000000000\"",
+            "SharedAccessKeyName=RootManageSharedAccessKey;SharedAccessKey=<key>",
+            "SharedAccessKey=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa=",
         ] {
             assert!(kinds(text).is_empty(), "{text}: {:?}", kinds(text));
         }
@@ -928,5 +1008,86 @@ mod tests {
         assert!(!looks_random("application/json"));
         assert!(!looks_random("YOUR_API_KEY_HERE_123"));
         assert!(!looks_random("https://api.example.com/v1/key123"));
+    }
+
+    /// The one hit of `text`, as (kind, the secret's text).
+    fn one(text: &str) -> (SecretKind, &str) {
+        let hits = scan_text(text.as_bytes());
+        assert_eq!(hits.len(), 1, "{text}: {hits:?}");
+        (hits[0].kind, &text[hits[0].start..hits[0].end])
+    }
+
+    const TOKEN: &str = "q8Zr2QmX7pLw4NvB9tYcK3sH6jF1dG5aE0iU2oWx";
+
+    #[test]
+    fn a_bearer_token_as_the_second_argument() {
+        let code = format!("client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue(\"Bearer\", \"{TOKEN}\");");
+        assert_eq!(one(&code), (SecretKind::BearerToken, TOKEN));
+        assert_eq!(one(&format!("SetHeader('bearer', @\"{TOKEN}\")")), (SecretKind::BearerToken, TOKEN));
+        for text in [
+            "new AuthenticationHeaderValue(\"Bearer\", token);",
+            "new AuthenticationHeaderValue(\"Bearer\", \"YOUR_ACCESS_TOKEN_HERE_1234\");",
+            "new AuthenticationHeaderValue(\"Bearer\", $\"{accessToken}\");",
+            "new AuthenticationHeaderValue(\"Basic\", \"application/json-patch\");",
+        ] {
+            assert!(kinds(text).is_empty(), "{text}: {:?}", kinds(text));
+        }
+    }
+
+    #[test]
+    fn an_azure_ad_secret_before_a_dot_or_an_extension() {
+        // 34 characters after `Q~` (the current format) and 31 (the shortest).
+        for secret in ["KLz8Q~Zr2QmX7pLw4NvB9tYcK3sH6jF1dG5aE0iU", "KLz8Q~Zr2QmX7pLw4NvB9tYcK3sH6jF1dG5aE"] {
+            for text in [
+                format!("the secret is {secret}."),
+                format!("the secret is {secret}..."),
+                format!("{secret}.md"),
+                format!("{secret}.json"),
+                format!("({secret})"),
+            ] {
+                assert_eq!(one(&text), (SecretKind::AzureAdSecret, secret), "{text}");
+            }
+        }
+        // A dot inside the secret stays in it.
+        assert_eq!(
+            one("s=KLz8Q~Zr2QmX7pLw4NvB9t.cK3sH6jF1dG5aE0i."),
+            (SecretKind::AzureAdSecret, "KLz8Q~Zr2QmX7pLw4NvB9t.cK3sH6jF1dG5aE0i")
+        );
+        for text in [
+            // Too short, too long (not a dot or an extension after it), no digit before `Q~`.
+            "KLz8Q~Zr2QmX7pLw4NvB9tYcK3sH6jF1.",
+            "KLz8Q~Zr2QmX7pLw4NvB9tYcK3sH6jF1dG5aE0iUabcdefgh.",
+            "KLzxQ~Zr2QmX7pLw4NvB9tYcK3sH6jF1dG5aE0iU.",
+        ] {
+            assert!(kinds(text).is_empty(), "{text}: {:?}", kinds(text));
+        }
+    }
+
+    const PEM_BODY: &str = "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQDTz2mr7SZiAMfQyuvB\njM9Oi0Z4nB1Bs2kV1eGfXmPq8rT5vB2cY7dZ1aQ9wK3sH6jF1dG5aE0iU2oWxPl4KmN8\n";
+
+    #[test]
+    fn a_truncated_pem_key_and_a_base64_one() {
+        let truncated = format!("-----BEGIN PRIVATE KEY-----\n{PEM_BODY}");
+        assert_eq!(one(&truncated), (SecretKind::PrivateKey, truncated.trim_end()));
+        // In a JSON or C# string, the line breaks escaped; or flattened into spaces.
+        assert_eq!(kinds(&truncated.replace('\n', "\\n")), vec![SecretKind::PrivateKey]);
+        assert_eq!(kinds(&truncated.replace('\n', " ")), vec![SecretKind::PrivateKey]);
+        use base64::Engine;
+        let b64 = |s: &str| base64::engine::general_purpose::STANDARD.encode(s);
+        let full = format!("-----BEGIN RSA PRIVATE KEY-----\n{PEM_BODY}-----END RSA PRIVATE KEY-----\n");
+        let encoded = b64(&full);
+        assert!(encoded.starts_with("LS0tLS1CRUdJTi"));
+        assert_eq!(one(&format!("tls.key: {encoded}\n")), (SecretKind::PrivateKey, encoded.as_str()));
+        assert_eq!(kinds(&format!("\"key\": \"{}\"", b64(&truncated))), vec![SecretKind::PrivateKey]);
+        for text in [
+            "-----BEGIN PRIVATE KEY-----\n...".to_string(),
+            "-----BEGIN PRIVATE KEY----- paste your key here, then the END line".to_string(),
+            format!("-----BEGIN CERTIFICATE-----\n{PEM_BODY}"),
+            // Base64 of a certificate, and of a key placeholder.
+            b64(&format!("-----BEGIN CERTIFICATE-----\n{PEM_BODY}-----END CERTIFICATE-----\n")),
+            b64("-----BEGIN PRIVATE KEY-----\n...\n-----END PRIVATE KEY-----\n"),
+        ] {
+            assert!(kinds(&text).is_empty(), "{text}: {:?}", kinds(&text));
+        }
     }
 }

@@ -363,3 +363,119 @@ fn bad_name_and_update_values_are_usage_errors() {
         assert_eq!(out.status.code(), Some(2), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
     }
 }
+
+// The forms an audit found the scan missing, each in the place it was found: `validate` must
+// exit 1, show the secret masked, and never print it.
+
+/// A random value in no well-known format (40 characters).
+const RANDOM_40: &str = "q8Zr2QmX7pLw4NvB9tYcK3sH6jF1dG5aE0iU2oWx";
+
+/// Run `validate` on the folder, plain and `--json`: it stops (exit 1), the output shows
+/// `masked` and never `secret`. Returns the plain output.
+///
+/// `--json`'s `files` list names each file as it is on disk, a name holding a credential too
+/// (the findings mask it): that list is left out of the check.
+fn validate_stops(dir: &Path, secret: &str, masked: &str) -> String {
+    let mut plain = String::new();
+    for json in [false, true] {
+        let mut cmd = Command::cargo_bin("connector-publish").unwrap();
+        cmd.arg("validate").args(if json { &["--json"][..] } else { &[] }).arg(dir);
+        let out = cmd.output().unwrap();
+        let mut text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+        if json {
+            let mut doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+            doc.as_object_mut().unwrap().remove("files");
+            text = format!("{doc}{}", String::from_utf8_lossy(&out.stderr));
+        }
+        assert_eq!(out.status.code(), Some(1), "{text}");
+        assert!(text.contains(masked), "{masked} is not in:\n{text}");
+        assert!(!text.contains(secret), "the secret is printed:\n{text}");
+        if !json {
+            plain = text;
+        }
+    }
+    plain
+}
+
+/// The secret findings of one file, as (rule, line).
+fn found_in(dir: &Path, file: &str) -> Vec<(&'static str, Option<usize>)> {
+    secret_findings(dir)
+        .into_iter()
+        .filter(|f| f.file == file)
+        .map(|f| (f.rule, f.position.map(|p| p.line)))
+        .collect()
+}
+
+#[test]
+fn the_clean_folder_passes_validate() {
+    let dir = tempfile::tempdir().unwrap();
+    clean(dir.path());
+    let out = Command::cargo_bin("connector-publish")
+        .unwrap()
+        .arg("validate")
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
+}
+
+#[test]
+fn gap1_a_bearer_token_given_to_authentication_header_value() {
+    let dir = tempfile::tempdir().unwrap();
+    clean(dir.path());
+    std::fs::write(
+        dir.path().join("script.csx"),
+        format!(
+            "public class Script : ScriptBase\n{{\n    public override async Task<HttpResponseMessage> ExecuteAsync()\n    {{\n        this.Context.Request.Headers.Authorization = new AuthenticationHeaderValue(\"Bearer\", \"{RANDOM_40}\");\n        return await this.Context.SendAsync(this.Context.Request, this.CancellationToken);\n    }}\n}}\n"
+        ),
+    )
+    .unwrap();
+    assert_eq!(found_in(dir.path(), "script.csx"), vec![("secret-token", Some(5))]);
+    let out = validate_stops(dir.path(), RANDOM_40, "q8Z…(40 chars)");
+    assert!(out.contains("a bearer token"), "{out}");
+}
+
+#[test]
+fn gap2_an_azure_ad_secret_before_a_full_stop_or_as_a_file_name() {
+    let secret = "KLz8Q~Zr2QmX7pLw4NvB9tYcK3sH6jF1dG5aE0iU";
+    let dir = tempfile::tempdir().unwrap();
+    clean(dir.path());
+    let mut readme = std::fs::read_to_string(dir.path().join("readme.md")).unwrap();
+    readme.push_str(&format!("\n## Testing\nRegister an app; the secret is {secret}.\n"));
+    std::fs::write(dir.path().join("readme.md"), readme).unwrap();
+    assert_eq!(found_in(dir.path(), "readme.md"), vec![("secret-token", Some(20))]);
+    validate_stops(dir.path(), secret, "KLz…(40 chars)");
+
+    let dir = tempfile::tempdir().unwrap();
+    clean(dir.path());
+    std::fs::write(dir.path().join(format!("{secret}.md")), "notes").unwrap();
+    assert_eq!(found_in(dir.path(), "KLz…(40 chars).md"), vec![("secret-file-name", None)]);
+    validate_stops(dir.path(), secret, "KLz…(40 chars)");
+}
+
+/// A PEM private key body (made up).
+const PEM_BODY: &str = "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQDTz2mr7SZiAMfQyuvB\njM9Oi0Z4nB1Bs2kV1eGfXmPq8rT5vB2cY7dZ1aQ9wK3sH6jF1dG5aE0iU2oWxPl4KmN8\n";
+
+#[test]
+fn gap6_a_truncated_pem_key_and_a_base64_one() {
+    let dir = tempfile::tempdir().unwrap();
+    clean(dir.path());
+    let mut readme = std::fs::read_to_string(dir.path().join("readme.md")).unwrap();
+    readme.push_str(&format!("\n## Testing\n```\n-----BEGIN RSA PRIVATE KEY-----\n{PEM_BODY}"));
+    std::fs::write(dir.path().join("readme.md"), readme).unwrap();
+    assert_eq!(found_in(dir.path(), "readme.md"), vec![("secret-private-key", Some(21))]);
+    validate_stops(dir.path(), &PEM_BODY[..64], "-----BEGIN RSA PRIVATE KEY-----…");
+
+    use base64::Engine;
+    let encoded =
+        base64::engine::general_purpose::STANDARD.encode(format!("-----BEGIN PRIVATE KEY-----\n{PEM_BODY}-----END PRIVATE KEY-----\n"));
+    let dir = tempfile::tempdir().unwrap();
+    clean(dir.path());
+    std::fs::write(
+        dir.path().join("script.csx"),
+        format!("public class Script : ScriptBase\n{{\n    private const string Key = \"{encoded}\";\n}}\n"),
+    )
+    .unwrap();
+    assert_eq!(found_in(dir.path(), "script.csx"), vec![("secret-private-key", Some(3))]);
+    validate_stops(dir.path(), &encoded[..60], &format!("LS0…({} chars)", encoded.len()));
+}
