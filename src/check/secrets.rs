@@ -45,11 +45,17 @@ const PLACEHOLDER_WORDS: [&str; 19] = [
 ];
 
 /// Values published by their vendors for local development and documentation: not secrets.
-const PUBLIC_VALUES: [&str; 2] = [
+const PUBLIC_VALUES: [&str; 6] = [
     // Azurite / the Azure storage emulator's well-known account key.
     "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==",
     // jwt.io's sample token signature.
     "SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c",
+    // RFC 6749's (OAuth 2.0) example access token, refresh token, authorization code and client
+    // credentials, copied into many APIs' documentation.
+    "2YotnFZFEjr1zCsicMWpAA",
+    "tGzv3JOkF0XG5Qx2TlKWIA",
+    "SplxlOBeZQQYbYS6WxSbIA",
+    "czZCaGRSa3F0MzpnWDFmQmF0M2JW",
 ];
 
 /// A value that is clearly a stand-in (`[[REPLACE WITH CLIENT ID]]`, `YOUR_API_KEY`, all zeros).
@@ -106,7 +112,14 @@ fn looks_like_words(v: &str) -> bool {
     // Separated parts that are each short: `Contoso.Api.Client2`, `my-app-v2-prod`.
     let parts: Vec<&str> = v.split(['.', '-', '_', ':', '/']).filter(|s| !s.is_empty()).collect();
     let wordy = parts.len() >= 3 && parts.iter().all(|p| p.len() <= 10);
-    guid || path || wordy
+    // Code: `Environment.GetEnvironmentVariable2`, `Settings.Default.ApiKey`: dotted names of
+    // letters (a digit or two at the end), where a generated part mixes digits in throughout.
+    let member = v.contains('.')
+        && v.split('.').all(|p| {
+            let letters = p.trim_end_matches(|c: char| c.is_ascii_digit());
+            !letters.is_empty() && p.len() - letters.len() <= 2 && letters.chars().all(|c| c.is_ascii_alphabetic() || c == '_')
+        });
+    guid || path || wordy || member
 }
 
 /// A registered application's id: a GUID, or a generated string of letters and digits.
@@ -297,13 +310,14 @@ fn base64_private_key(v: &str) -> bool {
     })
 }
 
+/// The key-like words of a name whose value is a credential (`apiKey`, `CLIENT_SECRET`,
+/// `x-api-key`, `Pwd`, `SharedAccessKey`).
+const NAME_WORDS: &str =
+    r"(?:api[_\-]?key|secret|token|passw(?:or)?d|pwd|access[_\-]?key|auth[_\-]?key|subscription[_\-]?key|private[_\-]?key)";
+
 /// Names of keys, variables and settings whose value is a credential.
 fn assignment_name(name: &str) -> bool {
     let n = name.to_ascii_lowercase().replace(['-', '_', '.'], "");
-    // Handled by the JSON checks, which know the member is an OAuth client secret.
-    if n == "clientsecret" {
-        return false;
-    }
     // What is *about* a credential, not one: its URL, name, type, header, lifetime.
     const ABOUT: [&str; 16] = [
         "url",
@@ -323,8 +337,23 @@ fn assignment_name(name: &str) -> bool {
         "id",
         "param",
     ];
-    !ABOUT.iter().any(|w| n.ends_with(w)) && !n.starts_with("x-ms")
+    !ABOUT.iter().any(|w| n.ends_with(w)) && !n.starts_with("xms") && !TOKENS_NOT_CREDENTIALS.iter().any(|w| n.ends_with(w))
 }
+
+/// Tokens that hold a place, not a right: pagination and anti-forgery tokens
+/// (`nextPageToken`, `continuationToken`, "Next page token: …").
+const TOKENS_NOT_CREDENTIALS: [&str; 10] = [
+    "pagetoken",
+    "nexttoken",
+    "continuationtoken",
+    "synctoken",
+    "skiptoken",
+    "deltatoken",
+    "resumetoken",
+    "cursortoken",
+    "csrftoken",
+    "xsrftoken",
+];
 
 static PATTERNS: LazyLock<Vec<Pattern>> = LazyLock::new(|| {
     let p = |kind, re: &str, group, accept: fn(&str) -> bool| Pattern {
@@ -414,15 +443,23 @@ static PATTERNS: LazyLock<Vec<Pattern>> = LazyLock::new(|| {
             1,
             random_token,
         ),
+        // `"apiKey": "…"`, `var token = "…"`, `$apiKey = '…'`, `clientSecret = @"…"`.
         p(
             Assignment,
-            r#"(?-u)(?i)([a-z0-9_\-.]*(?:api[_\-]?key|secret|token|passw(?:or)?d|pwd|access[_\-]?key|auth[_\-]?key|subscription[_\-]?key|private[_\-]?key)[a-z0-9_\-]*)\\?["']?\s*(?::|=|=>|,)\s*@?\\?["']([^"'\r\n\\\s]{16,256})\\?["']"#,
+            &format!(
+                r#"(?-u)(?i)([a-z0-9_\-.]*{NAME_WORDS}[a-z0-9_\-]*)\\?["']?\s*(?::|=|=>|,)\s*@?\\?["']([^"'\r\n\\\s]{{16,256}})\\?["']"#
+            ),
             2,
             random_token,
         ),
+        // Unquoted: `API_KEY=…`, YAML `api_key: …`, `password = …`, a connection string's
+        // `Password=…;`/`Pwd=…;`, a query string's `?api_key=…&`, a header line `x-api-key: …`.
+        // A value followed by `(`, `[`, `{` or `<` is code (a call, an index, a generic).
         p(
             Assignment,
-            r"(?-u)(?m)^[ \t]*(?:export[ \t]+|set[ \t]+)?([A-Za-z0-9_]*(?:API_KEY|APIKEY|SECRET|TOKEN|PASSWORD|ACCESS_KEY)[A-Za-z0-9_]*)[ \t]*[=:][ \t]*([A-Za-z0-9+/_\-=.~]{16,256})[ \t]*\r?$",
+            &format!(
+                r"(?-u)(?i)(?:^|[^A-Za-z0-9_\-.])([A-Za-z0-9_\-.]*{NAME_WORDS}[A-Za-z0-9_\-]*)[ \t]*[=:][ \t]*([A-Za-z0-9+/][A-Za-z0-9+/_\-=.~]{{15,255}})(?:[^A-Za-z0-9+/_\-=.~(\[{{<]|$)"
+            ),
             2,
             random_token,
         ),
@@ -466,8 +503,38 @@ pub fn scan_text(text: &[u8]) -> Vec<Hit> {
             }
             at = end.max(at + 1);
             if pattern.kind == SecretKind::Assignment {
-                let name = caps.get(1).map(|n| String::from_utf8_lossy(n.as_bytes())).unwrap_or_default();
-                if !assignment_name(&name) {
+                let Some(name) = caps.get(1) else { continue };
+                if !assignment_name(&String::from_utf8_lossy(name.as_bytes())) {
+                    continue;
+                }
+                // A URL's bare `token=` is most often a share, download or page token that the
+                // link is meant to carry (`download.php?id=202&token=…`); `api_key=`,
+                // `access_token=` and the like are credentials.
+                let in_query = name.start() > 0 && matches!(text[name.start() - 1], b'?' | b'&');
+                if in_query && name.as_bytes().eq_ignore_ascii_case(b"token") {
+                    continue;
+                }
+                // A declaration's type, not a value: `let private_key: Curve25519Seed = …`.
+                let rest = &text[end..];
+                let after = rest.iter().position(|b| !matches!(b, b' ' | b'\t')).map(|i| &rest[i..]);
+                if after.is_some_and(|a| a.starts_with(b"=") && !a.starts_with(b"==")) {
+                    continue;
+                }
+                // Code, not configuration: a parameter's type or an object member holding a
+                // variable (`private_key: PKCS7PrivateKeyTypes,`, `{ token: accessToken2 }`). A
+                // literal key in code is quoted; unquoted `name: value` is YAML or a header line.
+                let separator = text[name.end()..start].iter().find(|b| matches!(b, b':' | b'='));
+                if separator == Some(&b':') && matches!(text.get(end), Some(b',' | b')' | b'}' | b';')) {
+                    continue;
+                }
+                // "Next page token: …" in prose.
+                let before = String::from_utf8_lossy(&text[name.start().saturating_sub(24)..name.start()]).to_ascii_lowercase();
+                let words = format!(
+                    "{}{}",
+                    before.replace(' ', ""),
+                    String::from_utf8_lossy(name.as_bytes()).to_ascii_lowercase()
+                );
+                if before.ends_with(' ') && TOKENS_NOT_CREDENTIALS.iter().any(|w| words.ends_with(w)) {
                     continue;
                 }
             }
@@ -864,17 +931,31 @@ pub(super) fn scan_settings(file: &JsonFile, sink: &mut Sink) {
     emit_structured(KnownFile::Settings, file, sink);
 }
 
-/// The text scan and the JSON checks can find the same value: keep the first finding per line.
+/// The text scan and the JSON checks can find the same value: keep one finding per line, the
+/// most specific (an OAuth client secret in apiProperties is `secret-client-secret`, not the
+/// text scan's generic `secret-value`), the first of equals.
 pub(super) fn dedupe(findings: &mut Vec<super::Finding>) {
-    let mut seen = std::collections::HashSet::new();
+    let counted = |f: &super::Finding| f.rule.starts_with("secret-") && f.rule != "secret-client-id";
+    let rank = |rule: &str| match rule {
+        "secret-value" => 1,
+        _ => 0,
+    };
+    let mut best: std::collections::HashMap<(&str, usize), usize> = std::collections::HashMap::new();
+    for (i, f) in findings.iter().enumerate() {
+        let Some(p) = f.position.filter(|_| counted(f)) else { continue };
+        best.entry((f.file.as_str(), p.line))
+            .and_modify(|b| {
+                if rank(f.rule) < rank(findings[*b].rule) {
+                    *b = i;
+                }
+            })
+            .or_insert(i);
+    }
+    let keep: std::collections::HashSet<usize> = best.into_values().collect();
+    let mut i = 0;
     findings.retain(|f| {
-        if !f.rule.starts_with("secret-") || f.rule == "secret-client-id" {
-            return true;
-        }
-        match f.position {
-            Some(p) => seen.insert((f.file.clone(), p.line)),
-            None => true,
-        }
+        i += 1;
+        !(counted(f) && f.position.is_some()) || keep.contains(&(i - 1))
     });
 }
 
@@ -1058,6 +1139,76 @@ mod tests {
             "KLz8Q~Zr2QmX7pLw4NvB9tYcK3sH6jF1.",
             "KLz8Q~Zr2QmX7pLw4NvB9tYcK3sH6jF1dG5aE0iUabcdefgh.",
             "KLzxQ~Zr2QmX7pLw4NvB9tYcK3sH6jF1dG5aE0iU.",
+        ] {
+            assert!(kinds(text).is_empty(), "{text}: {:?}", kinds(text));
+        }
+    }
+
+    #[test]
+    fn client_secrets_in_code_and_markdown() {
+        let secret = "Zr2QmX7pLw4NvB9tYcK3sH6jF1dG5aE0";
+        assert_eq!(
+            one(&format!("private const string clientSecret = \"{secret}\";")),
+            (SecretKind::Assignment, secret)
+        );
+        assert_eq!(one(&format!("CLIENT_SECRET={secret}\n")), (SecretKind::Assignment, secret));
+        assert_eq!(one(&format!("\"client_secret\": \"{secret}\"")), (SecretKind::Assignment, secret));
+        for text in [
+            "clientSecret = \"dummysecret\";",
+            "CLIENT_SECRET=YOUR_CLIENT_SECRET\n",
+            "\"clientSecret\": \"[[REPLACE WITH CLIENT SECRET]]\"",
+            "var clientSecret = this.Context.Request.Headers.GetValues(\"secret\");",
+        ] {
+            assert!(kinds(text).is_empty(), "{text}: {:?}", kinds(text));
+        }
+    }
+
+    #[test]
+    fn unquoted_key_like_values() {
+        use SecretKind::*;
+        let cases: &[(String, SecretKind)] = &[
+            (format!("api_key: {TOKEN}\n"), Assignment),
+            (format!("  password = {TOKEN}"), Assignment),
+            (
+                format!("Server=tcp:contoso.database.windows.net;User ID=app;Password={TOKEN};Encrypt=True"),
+                Assignment,
+            ),
+            (format!("Server=db;Uid=app;Pwd={TOKEN};"), Assignment),
+            (format!("GET https://api.contoso.com/v1/items?api_key={TOKEN}&page=2"), Assignment),
+            (
+                format!("https://api.contoso.com/v1/me?format=json&access_token={TOKEN}"),
+                Assignment,
+            ),
+            (format!("curl -H \"x-api-key: {TOKEN}\" https://api.contoso.com"), Assignment),
+            (format!("x-api-key: {TOKEN}\r\n"), Assignment),
+            (format!("export ACME_API_KEY={TOKEN}"), Assignment),
+        ];
+        for (text, kind) in cases {
+            assert_eq!(kinds(text), vec![*kind], "{text}");
+        }
+        // The value is the secret, not the name or the separator.
+        assert_eq!(one(&format!("?api_key={TOKEN}&x=1")).1, TOKEN);
+        for text in [
+            "api_key: YOUR_API_KEY",
+            "password = <token>",
+            "GET https://api.contoso.com/v1/items?api_key={{apiKey}}&page=2",
+            "Server=db;User ID=app;Password=[[REPLACE_WITH_PASSWORD]];",
+            "x-api-key: xxxxxxxxxxxxxxxxxxxxxxxx",
+            "password = dummysecret",
+            "var token = GetToken2FromCache(context.Request);",
+            "token: Environment.GetEnvironmentVariable2",
+            "tokenUrl: https://login.contoso.com/oauth2/v2.0/token",
+            "apiKeyHeaderName: Ocp-Apim-Subscription-Key",
+            "x-ms-api-key: q8Zr2QmX7pLw4NvB9tYcK3sH",
+            "Tokens: 123456789012345678",
+            "let private_key_buffer: Curve25519SeedBin = my_private.as_be_bytes();",
+            "def sign(self, private_key: PKCS7PrivateKeyTypes, data: bytes):",
+            "const body = { token: accessToken2Fromq8Zr2QmX, page: 1 };",
+            "Next page token: eav1OzQB0OM8rLdGXOEsyQWSG",
+            "nextPageToken: eav1OzQB0OM8rLdGXOEsyQWSG",
+            "Location: https://client.example.com/cb#access_token=2YotnFZFEjr1zCsicMWpAA&state=xyz",
+            // A download link's token (upstream Connect Bridge's readme).
+            "https://share.contoso.com/download.php?id=202&token=q8Zr2QmX7pLw4NvB9tYcK3sH6jF1",
         ] {
             assert!(kinds(text).is_empty(), "{text}: {:?}", kinds(text));
         }

@@ -453,6 +453,75 @@ fn gap2_an_azure_ad_secret_before_a_full_stop_or_as_a_file_name() {
     validate_stops(dir.path(), secret, "KLz…(40 chars)");
 }
 
+#[test]
+fn gap4_a_client_secret_in_code_and_markdown_and_once_in_api_properties() {
+    let secret = "Zr2QmX7pLw4NvB9tYcK3sH6jF1dG5aE0";
+    let dir = tempfile::tempdir().unwrap();
+    clean(dir.path());
+    std::fs::write(
+        dir.path().join("script.csx"),
+        format!("public class Script : ScriptBase\n{{\n    private const string clientSecret = \"{secret}\";\n}}\n"),
+    )
+    .unwrap();
+    let mut readme = std::fs::read_to_string(dir.path().join("readme.md")).unwrap();
+    readme.push_str(&format!(
+        "\n## Testing\n```\nCLIENT_ID=3f1c2a9e-8b7d-4c21-9e0f-5a6b7c8d9e0f\nCLIENT_SECRET={secret}\n```\n"
+    ));
+    std::fs::write(dir.path().join("readme.md"), readme).unwrap();
+    assert_eq!(found_in(dir.path(), "script.csx"), vec![("secret-value", Some(3))]);
+    assert_eq!(found_in(dir.path(), "readme.md"), vec![("secret-value", Some(22))]);
+    validate_stops(dir.path(), secret, "Zr2…(32 chars)");
+
+    // In apiProperties the JSON check reports it; the text scan finds it too, on the same line:
+    // one finding, the specific one.
+    let dir = tempfile::tempdir().unwrap();
+    clean(dir.path());
+    edit_json(&dir.path().join("apiProperties.json"), |v| {
+        v["properties"]["connectionParameters"]["token"] = json!({"type": "oauthSetting", "oAuthSettings": {
+            "identityProvider": "oauth2", "clientId": "[[REPLACE WITH CLIENT ID]]", "clientSecret": secret}});
+    });
+    let found = found_in(dir.path(), "apiProperties.json");
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].0, "secret-client-secret");
+    validate_stops(dir.path(), secret, "Zr2…(32 chars)");
+}
+
+#[test]
+fn gap5_unquoted_key_like_values_in_a_readme() {
+    for (form, masked) in [
+        (format!("```yaml\napi_key: {RANDOM_40}\n```"), "q8Z…(40 chars)"),
+        (format!("```ini\npassword = {RANDOM_40}\n```"), "q8Z…(40 chars)"),
+        (format!("`Server=tcp:contoso.database.windows.net;Database=db;User ID=app;Password={RANDOM_40};`"), "q8Z…(40 chars)"),
+        (format!("`Server=db;Uid=app;Pwd={RANDOM_40};`"), "q8Z…(40 chars)"),
+        (format!("GET https://api.contoso.com/v1/items?api_key={RANDOM_40}&page=2"), "q8Z…(40 chars)"),
+        (format!("GET https://api.contoso.com/v1/me?format=json&access_token={RANDOM_40}"), "q8Z…(40 chars)"),
+        (format!("```http\nGET /v1/items HTTP/1.1\nx-api-key: {RANDOM_40}\n```"), "q8Z…(40 chars)"),
+        (
+            "`Endpoint=sb://contoso.servicebus.windows.net/;SharedAccessKeyName=RootManageSharedAccessKey;SharedAccessKey=q8Zr2QmX7pLw4NvB9tYcK3sH6jF1dG5aE0iU2oWxPl4=`".to_string(),
+            "q8Z…(44 chars)",
+        ),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        clean(dir.path());
+        let mut readme = std::fs::read_to_string(dir.path().join("readme.md")).unwrap();
+        readme.push_str(&format!("\n## Testing\n{form}\n"));
+        std::fs::write(dir.path().join("readme.md"), readme).unwrap();
+        let found = found_in(dir.path(), "readme.md");
+        assert_eq!(found.len(), 1, "{form}: {found:?}");
+        validate_stops(dir.path(), &RANDOM_40[..30], masked);
+    }
+    // Placeholders are not secrets.
+    let dir = tempfile::tempdir().unwrap();
+    clean(dir.path());
+    let mut readme = std::fs::read_to_string(dir.path().join("readme.md")).unwrap();
+    readme.push_str(
+        "\n## Testing\n```yaml\napi_key: YOUR_API_KEY\npassword = <token>\n```\n`Server=db;User ID=app;Password=[[REPLACE_WITH_PASSWORD]];`\n\
+         GET https://api.contoso.com/v1/items?api_key={{apiKey}}&page=2\n```\nx-api-key: xxxxxxxxxxxxxxxxxxxxxxxx\nclient_secret: dummysecret\n```\n",
+    );
+    std::fs::write(dir.path().join("readme.md"), readme).unwrap();
+    assert_eq!(secret_findings(dir.path()), vec![]);
+}
+
 /// A PEM private key body (made up).
 const PEM_BODY: &str = "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQDTz2mr7SZiAMfQyuvB\njM9Oi0Z4nB1Bs2kV1eGfXmPq8rT5vB2cY7dZ1aQ9wK3sH6jF1dG5aE0iU2oWxPl4KmN8\n";
 
