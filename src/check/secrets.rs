@@ -603,6 +603,12 @@ impl Masker {
     pub fn for_package(package: &ConnectorPackage) -> Masker {
         let mut literals = Vec::new();
         for file in &package.files {
+            // What JSON escapes hide from the text scan (`ghp\u005f…`), as written in the file.
+            if is_json(file, package) {
+                for (hit, _) in json_escaped_hits(&file.bytes) {
+                    literals.push(String::from_utf8_lossy(&file.bytes[hit.start..hit.end]).into_owned());
+                }
+            }
             let Some(kind) = file.kind.or_else(|| {
                 package
                     .swagger_file()
@@ -715,6 +721,201 @@ fn key_file_name(name: &str) -> bool {
         || [".pfx", ".p12", ".jks", ".keystore", ".ppk"].iter().any(|ext| lower.ends_with(ext))
 }
 
+/// One credential found in a file.
+struct FileHit {
+    /// The span in the file's bytes (for JSON-escaped ones, of the escaped text).
+    hit: Hit,
+    /// The credential as it reads (unescaped, decoded): what the message masks.
+    secret: String,
+    /// Where it is: what the file's bytes are read as.
+    how: Reading,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Reading {
+    /// The bytes as text.
+    Text,
+    /// A JSON string, with its escapes (`\/`, `\u005f`) decoded.
+    JsonString,
+}
+
+/// Every credential in one file, however it is written: the bytes as text, and the decoded value
+/// of every JSON string that holds an escape.
+fn file_hits(bytes: &[u8], json: bool) -> Vec<FileHit> {
+    let found = |hit: Hit, text: &[u8], how| FileHit {
+        secret: String::from_utf8_lossy(&text[hit.start..hit.end]).into_owned(),
+        hit,
+        how,
+    };
+    let mut hits: Vec<FileHit> = scan_text(bytes).into_iter().map(|h| found(h, bytes, Reading::Text)).collect();
+    if json {
+        for (hit, secret) in json_escaped_hits(bytes) {
+            // Inside what the byte scan found already: nothing new.
+            if hits.iter().any(|h| h.hit.start <= hit.start && hit.end <= h.hit.end) {
+                continue;
+            }
+            // Overlapping it (`AccountKey=abc\/def` reads as a shorter key): the decoded one,
+            // spanning both, so that masking hides all of it.
+            let mut span = hit;
+            hits.retain(|h| {
+                let overlaps = h.hit.start < hit.end && hit.start < h.hit.end;
+                if overlaps {
+                    span.start = span.start.min(h.hit.start);
+                    span.end = span.end.max(h.hit.end);
+                }
+                !overlaps
+            });
+            hits.push(FileHit {
+                hit: span,
+                secret,
+                how: Reading::JsonString,
+            });
+        }
+        hits.sort_by_key(|h| h.hit.start);
+    }
+    hits
+}
+
+/// Whether a file is one of the connector's JSON files (its strings are JSON-escaped).
+fn is_json(file: &crate::package::PackageFile, package: &ConnectorPackage) -> bool {
+    file.name.to_ascii_lowercase().ends_with(".json")
+        || matches!(
+            file.kind,
+            Some(KnownFile::ApiDefinition | KnownFile::ApiProperties | KnownFile::Settings)
+        )
+        || package.swagger_file().is_some_and(|s| s.name == file.name)
+}
+
+/// The credentials that JSON escapes hide from a byte scan (`"ghp\u005f…"`, `AccountKey=…\/…`):
+/// every string literal holding `\/` or `\u` is decoded and scanned; a member's value is scanned
+/// after its (decoded) name, so that `"apiKey": "…"` reads as an assignment. Spans are of the
+/// escaped text in `bytes`; the secret is returned decoded. Reads JSON as loosely as the tolerant
+/// parser (comments, raw control characters): a string ends at its closing quote or at the end
+/// of its line.
+fn json_escaped_hits(bytes: &[u8]) -> Vec<(Hit, String)> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    // The previous string literal: (start of its body, end of its body).
+    let mut previous: Option<(usize, usize)> = None;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'"' => {
+                let start = i + 1;
+                let mut j = start;
+                let mut hides = false;
+                while j < bytes.len() && bytes[j] != b'"' && bytes[j] != b'\n' {
+                    if bytes[j] == b'\\' {
+                        hides |= matches!(bytes.get(j + 1), Some(b'/' | b'u'));
+                        j += 1;
+                    }
+                    j += 1;
+                }
+                let end = j.min(bytes.len());
+                if hides {
+                    let (value, map) = decode_json_string(&bytes[start..end], start);
+                    // `"name": ` before the value, when the literal before this one is a name.
+                    let mut text = Vec::new();
+                    if let Some((key_start, key_end)) = previous {
+                        let between = &bytes[(key_end + 1).min(start - 1)..start - 1];
+                        if between.iter().filter(|b| !b.is_ascii_whitespace()).eq(std::iter::once(&b':')) {
+                            text.push(b'"');
+                            text.extend(decode_json_string(&bytes[key_start..key_end], key_start).0);
+                            text.extend(b"\": ");
+                        }
+                    }
+                    text.push(b'"');
+                    let offset = text.len();
+                    text.extend(&value);
+                    text.push(b'"');
+                    for hit in scan_text(&text) {
+                        if hit.start < offset || hit.end > offset + value.len() {
+                            continue;
+                        }
+                        let (s, e) = (hit.start - offset, hit.end - offset);
+                        let raw_end = map.get(e).copied().unwrap_or(end);
+                        out.push((
+                            Hit {
+                                start: map[s],
+                                end: raw_end,
+                                kind: hit.kind,
+                            },
+                            String::from_utf8_lossy(&value[s..e]).into_owned(),
+                        ));
+                    }
+                }
+                previous = Some((start, end));
+                i = end + 1;
+            }
+            b'/' if bytes.get(i + 1) == Some(&b'/') => {
+                i = bytes[i..].iter().position(|&b| b == b'\n').map_or(bytes.len(), |n| i + n);
+            }
+            b'/' if bytes.get(i + 1) == Some(&b'*') => {
+                i = bytes[i + 2..]
+                    .windows(2)
+                    .position(|w| w == b"*/")
+                    .map_or(bytes.len(), |n| i + 2 + n + 2);
+            }
+            _ => i += 1,
+        }
+    }
+    out
+}
+
+/// A JSON string's body decoded, with the offset in the file (`base` + index in `raw`) of the
+/// escape or byte each decoded byte comes from. What is not a valid escape is kept as written.
+fn decode_json_string(raw: &[u8], base: usize) -> (Vec<u8>, Vec<usize>) {
+    let mut out = Vec::with_capacity(raw.len());
+    let mut map = Vec::with_capacity(raw.len());
+    let hex4 = |at: usize| -> Option<u32> {
+        let digits = raw.get(at..at + 4)?;
+        u32::from_str_radix(std::str::from_utf8(digits).ok()?, 16).ok()
+    };
+    let mut i = 0;
+    while i < raw.len() {
+        let (decoded, len): (Option<char>, usize) = if raw[i] == b'\\' && i + 1 < raw.len() {
+            match raw[i + 1] {
+                b'"' => (Some('"'), 2),
+                b'\\' => (Some('\\'), 2),
+                b'/' => (Some('/'), 2),
+                b'b' => (Some('\u{8}'), 2),
+                b'f' => (Some('\u{c}'), 2),
+                b'n' => (Some('\n'), 2),
+                b'r' => (Some('\r'), 2),
+                b't' => (Some('\t'), 2),
+                b'u' => match hex4(i + 2) {
+                    Some(high @ 0xD800..=0xDBFF) => match (raw.get(i + 6..i + 8), hex4(i + 8)) {
+                        (Some(b"\\u"), Some(low @ 0xDC00..=0xDFFF)) => {
+                            (char::from_u32(0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00)), 12)
+                        }
+                        _ => (None, 1),
+                    },
+                    Some(code) => (char::from_u32(code), 6),
+                    None => (None, 1),
+                },
+                _ => (None, 1),
+            }
+        } else {
+            (None, 1)
+        };
+        match decoded {
+            Some(c) => {
+                let mut buf = [0; 4];
+                for b in c.encode_utf8(&mut buf).bytes() {
+                    out.push(b);
+                    map.push(base + i);
+                }
+                i += len;
+            }
+            None => {
+                out.push(raw[i]);
+                map.push(base + i);
+                i += 1;
+            }
+        }
+    }
+    (out, map)
+}
+
 /// The text scan over every file of the folder and every file name.
 pub(super) fn scan_package(package: &ConnectorPackage, sink: &mut Sink) {
     for file in &package.files {
@@ -742,16 +943,19 @@ pub(super) fn scan_package(package: &ConnectorPackage, sink: &mut Sink) {
         if !scannable(&file.bytes) {
             continue;
         }
-        for hit in scan_text(&file.bytes) {
-            let secret = String::from_utf8_lossy(&file.bytes[hit.start..hit.end]);
-            sink.emit(
-                hit.kind.rule(),
-                &file.name,
-                Some(position_in(&file.bytes, hit.start)),
-                None,
-                format!("{} is in the file: {}", hit.kind.describe(), mask(&secret)),
-                None,
-            );
+        for found in file_hits(&file.bytes, is_json(file, package)) {
+            let (what, masked) = (found.hit.kind.describe(), mask(&found.secret));
+            let (position, message) = match found.how {
+                Reading::Text => (
+                    Some(position_in(&file.bytes, found.hit.start)),
+                    format!("{what} is in the file: {masked}"),
+                ),
+                Reading::JsonString => (
+                    Some(position_in(&file.bytes, found.hit.start)),
+                    format!("{what} is in the file, written with JSON escapes: {masked}"),
+                ),
+            };
+            sink.emit(found.hit.kind.rule(), &file.name, position, None, message, None);
         }
     }
 }
@@ -1141,6 +1345,43 @@ mod tests {
             "KLzxQ~Zr2QmX7pLw4NvB9tYcK3sH6jF1dG5aE0iU.",
         ] {
             assert!(kinds(text).is_empty(), "{text}: {:?}", kinds(text));
+        }
+    }
+
+    #[test]
+    fn json_escapes_do_not_hide_a_secret() {
+        let json = br#"{"description": "token ghp\u005fR8sK2mXq9LpZ4vN7tB3wY6cD1fH5jG0aE2iU", "n": 1}"#;
+        let hits = json_escaped_hits(json);
+        assert_eq!(hits.len(), 1, "{hits:?}");
+        let (hit, secret) = &hits[0];
+        assert_eq!(
+            (hit.kind, secret.as_str()),
+            (SecretKind::GitHubToken, "ghp_R8sK2mXq9LpZ4vN7tB3wY6cD1fH5jG0aE2iU")
+        );
+        assert_eq!(&json[hit.start..hit.end], br"ghp\u005fR8sK2mXq9LpZ4vN7tB3wY6cD1fH5jG0aE2iU");
+        // `\/` inside an account key: the whole key, over the shorter one the byte scan sees.
+        let json = br#"{"x-ms-test-value": "AccountKey=q8Zr2QmX7pLw4NvB9tYc\/K3sH6jF1dG5aE0iU2oWxPl4KmN8rT5vB2cY7dZ1aQ9w==;EndpointSuffix=core.windows.net"}"#;
+        let found = file_hits(json, true);
+        assert_eq!(found.len(), 1);
+        assert_eq!(
+            found[0].secret,
+            "q8Zr2QmX7pLw4NvB9tYc/K3sH6jF1dG5aE0iU2oWxPl4KmN8rT5vB2cY7dZ1aQ9w=="
+        );
+        assert!(found[0].how == Reading::JsonString);
+        // A member's value reads after its name; a name can be escaped too.
+        let json = br#"{"api\u005fkey": "q8Zr2QmX7pLw4NvB9tYcK\/3sH6jF1"}"#;
+        assert_eq!(json_escaped_hits(json).len(), 1);
+        assert_eq!(json_escaped_hits(json)[0].1, "q8Zr2QmX7pLw4NvB9tYcK/3sH6jF1");
+        // A surrogate pair, comments and unterminated strings are read through.
+        assert_eq!(decode_json_string(br"\ud83d\ude00\/", 0).0, "😀/".as_bytes());
+        let json = b"// \"a \\u0041\n{\"k\": \"\\u0067hp_R8sK2mXq9LpZ4vN7tB3wY6cD1fH5jG0aE2iU\" /* \" */}";
+        assert_eq!(json_escaped_hits(json).len(), 1);
+        for json in [
+            &br#"{"host": "https:\/\/api.contoso.com\/v1\/items\/{id}", "name": "caf\u00e9 na\u00efve"}"#[..],
+            br#"{"apiKey": "YOUR\/API\/KEY"}"#,
+            br#"{"description": "use \u0022apiKey\u0022: \u0022[[REPLACE]]\u0022"}"#,
+        ] {
+            assert!(json_escaped_hits(json).is_empty(), "{}", String::from_utf8_lossy(json));
         }
     }
 

@@ -454,6 +454,45 @@ fn gap2_an_azure_ad_secret_before_a_full_stop_or_as_a_file_name() {
 }
 
 #[test]
+fn gap3_json_escapes_in_a_swagger_string() {
+    // `\/` inside an account key (the same value as `/`): the whole key is found.
+    let key = "q8Zr2QmX7pLw4NvB9tYcK3sH6jF1dG5aE0iU/2oWxPl4KmN8rT5vB2cY7dZ1aQ9w==";
+    let dir = tempfile::tempdir().unwrap();
+    clean(dir.path());
+    edit_json(&dir.path().join("apiDefinition.swagger.json"), |v| {
+        v.pointer_mut(OPERATION).unwrap()["x-ms-test-value"] = json!(format!(
+            "DefaultEndpointsProtocol=https;AccountName=contoso;AccountKey={key};EndpointSuffix=core.windows.net"
+        ));
+    });
+    let swagger = dir.path().join("apiDefinition.swagger.json");
+    let text = std::fs::read_to_string(&swagger).unwrap().replace(key, &key.replace('/', "\\/"));
+    std::fs::write(&swagger, &text).unwrap();
+    let line = text.lines().position(|l| l.contains("AccountKey=")).unwrap() + 1;
+    assert_eq!(
+        found_in(dir.path(), "apiDefinition.swagger.json"),
+        vec![("secret-token", Some(line))]
+    );
+    let out = validate_stops(dir.path(), &key.replace('/', "\\/"), "q8Z…(66 chars)");
+    assert!(!out.contains(&key[..36]), "{out}");
+
+    // `\u005f` for `_`: the string decodes to a GitHub token.
+    let token = "ghp_R8sK2mXq9LpZ4vN7tB3wY6cD1fH5jG0aE2iU";
+    let dir = tempfile::tempdir().unwrap();
+    clean(dir.path());
+    edit_json(&dir.path().join("apiDefinition.swagger.json"), |v| {
+        v.pointer_mut(OPERATION).unwrap()["description"] = json!(format!("Gets one brewery. Try it with {token}."));
+    });
+    let swagger = dir.path().join("apiDefinition.swagger.json");
+    let text = std::fs::read_to_string(&swagger)
+        .unwrap()
+        .replace(token, &token.replace('_', "\\u005f"));
+    std::fs::write(&swagger, &text).unwrap();
+    assert_eq!(found_in(dir.path(), "apiDefinition.swagger.json").len(), 1);
+    let out = validate_stops(dir.path(), &token[4..], "ghp_…(40 chars)");
+    assert!(out.contains("written with JSON escapes"), "{out}");
+}
+
+#[test]
 fn gap4_a_client_secret_in_code_and_markdown_and_once_in_api_properties() {
     let secret = "Zr2QmX7pLw4NvB9tYcK3sH6jF1dG5aE0";
     let dir = tempfile::tempdir().unwrap();
