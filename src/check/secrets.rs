@@ -216,6 +216,10 @@ struct Pattern {
     /// The capture group holding the secret itself (0: the whole match).
     group: usize,
     accept: fn(&str) -> bool,
+    /// A credential format with a fixed shape (a prefix, a length, an alphabet): also searched in
+    /// binary files, where random bytes never take that shape. The generic key-like assignments
+    /// are not formats.
+    format: bool,
 }
 
 fn not_placeholder(v: &str) -> bool {
@@ -361,6 +365,7 @@ static PATTERNS: LazyLock<Vec<Pattern>> = LazyLock::new(|| {
         re: Regex::new(re).expect("secret pattern"),
         group,
         accept,
+        format: kind != SecretKind::Assignment,
     };
     use SecretKind::*;
     vec![
@@ -485,8 +490,19 @@ fn azure_ad_end(secret: &[u8], start: usize, mut end: usize) -> usize {
 
 /// Every credential in `text` (any bytes: a file, a diff, a patch), in order, without overlaps.
 pub fn scan_text(text: &[u8]) -> Vec<Hit> {
+    scan_with(text, false)
+}
+
+/// The credentials in well-known formats in `bytes` (a binary file: an icon, a document),
+/// without the generic key-like assignments, which random bytes and binary structures can
+/// imitate.
+pub fn scan_binary(bytes: &[u8]) -> Vec<Hit> {
+    scan_with(bytes, true)
+}
+
+fn scan_with(text: &[u8], formats_only: bool) -> Vec<Hit> {
     let mut hits: Vec<Hit> = Vec::new();
-    for pattern in PATTERNS.iter() {
+    for pattern in PATTERNS.iter().filter(|p| p.format || !formats_only) {
         let mut at = 0;
         while at <= text.len() {
             let Some(caps) = pattern.re.captures_at(text, at) else { break };
@@ -700,9 +716,38 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     haystack.windows(needle.len()).position(|w| w == needle)
 }
 
-/// A file's text for scanning, or `None` for binary files (a NUL byte near the start).
-fn scannable(bytes: &[u8]) -> bool {
-    !bytes[..bytes.len().min(8192)].contains(&0)
+/// Whether a file is read as text: no NUL byte near the start (most binary formats have one in
+/// their first bytes), or a name that says text whatever the bytes (a `script.csx` or `notes.txt`
+/// with a stray NUL is still code or notes).
+fn scannable(name: &str, bytes: &[u8]) -> bool {
+    const TEXT: [&str; 24] = [
+        ".md",
+        ".markdown",
+        ".txt",
+        ".csx",
+        ".cs",
+        ".json",
+        ".yaml",
+        ".yml",
+        ".xml",
+        ".ps1",
+        ".sh",
+        ".cmd",
+        ".bat",
+        ".js",
+        ".ts",
+        ".py",
+        ".ini",
+        ".env",
+        ".config",
+        ".properties",
+        ".html",
+        ".htm",
+        ".csv",
+        ".toml",
+    ];
+    let lower = name.to_ascii_lowercase();
+    !bytes[..bytes.len().min(8192)].contains(&0) || TEXT.iter().any(|ext| lower.ends_with(ext))
 }
 
 /// 1-based line and column (in characters) of a byte offset.
@@ -737,16 +782,66 @@ enum Reading {
     Text,
     /// A JSON string, with its escapes (`\/`, `\u005f`) decoded.
     JsonString,
+    /// A file saved as UTF-16 or UTF-32, decoded: the span is in the decoded text.
+    Wide,
+    /// A binary file's bytes, for well-known formats only (no position: it has no lines).
+    Binary,
+    /// A PNG's compressed text chunk (`zTXt`, `iTXt`), inflated: the span is the chunk's.
+    PngText,
 }
 
-/// Every credential in one file, however it is written: the bytes as text, and the decoded value
-/// of every JSON string that holds an escape.
-fn file_hits(bytes: &[u8], json: bool) -> Vec<FileHit> {
+/// Every credential in one file, however it is written: the bytes as text; the decoded value of
+/// every JSON string that holds an escape; a UTF-16 or UTF-32 file decoded; a binary file's bytes
+/// and a PNG's compressed text for well-known formats.
+fn file_hits(name: &str, bytes: &[u8], json: bool) -> Vec<FileHit> {
     let found = |hit: Hit, text: &[u8], how| FileHit {
         secret: String::from_utf8_lossy(&text[hit.start..hit.end]).into_owned(),
         hit,
         how,
     };
+    if let Some(text) = wide_text(bytes) {
+        return scan_text(text.as_bytes())
+            .into_iter()
+            .map(|h| found(h, text.as_bytes(), Reading::Wide))
+            .collect();
+    }
+    if !scannable(name, bytes) {
+        let (segments, inflated) = png_parts(bytes).unwrap_or_else(|| (std::iter::once(0..bytes.len()).collect(), Vec::new()));
+        let mut hits = Vec::new();
+        for segment in segments {
+            for h in scan_binary(&bytes[segment.clone()]) {
+                let hit = Hit {
+                    start: segment.start + h.start,
+                    end: segment.start + h.end,
+                    kind: h.kind,
+                };
+                hits.push(found(hit, bytes, Reading::Binary));
+            }
+        }
+        for (span, text) in inflated {
+            for h in scan_binary(&text) {
+                let secret = String::from_utf8_lossy(&text[h.start..h.end]).into_owned();
+                // A chunk stored rather than compressed shows the secret in the bytes already.
+                if hits
+                    .iter()
+                    .any(|f| span.0 <= f.hit.start && f.hit.end <= span.1 && f.secret == secret)
+                {
+                    continue;
+                }
+                let hit = Hit {
+                    start: span.0,
+                    end: span.1,
+                    kind: h.kind,
+                };
+                hits.push(FileHit {
+                    hit,
+                    secret,
+                    how: Reading::PngText,
+                });
+            }
+        }
+        return hits;
+    }
     let mut hits: Vec<FileHit> = scan_text(bytes).into_iter().map(|h| found(h, bytes, Reading::Text)).collect();
     if json {
         for (hit, secret) in json_escaped_hits(bytes) {
@@ -916,6 +1011,87 @@ fn decode_json_string(raw: &[u8], base: usize) -> (Vec<u8>, Vec<usize>) {
     (out, map)
 }
 
+/// A file saved as UTF-16 or UTF-32, decoded (its secrets are spread over NUL bytes otherwise).
+fn wide_text(bytes: &[u8]) -> Option<String> {
+    let encoding = crate::package::json::wide_encoding(bytes)?;
+    let units = |size: usize, big: bool| {
+        bytes.chunks_exact(size).map(move |c| match (size, big) {
+            (2, true) => u32::from(u16::from_be_bytes([c[0], c[1]])),
+            (2, false) => u32::from(u16::from_le_bytes([c[0], c[1]])),
+            (_, true) => u32::from_be_bytes([c[0], c[1], c[2], c[3]]),
+            (_, false) => u32::from_le_bytes([c[0], c[1], c[2], c[3]]),
+        })
+    };
+    let big = encoding.contains("big");
+    let text: String = if encoding.starts_with("UTF-16") {
+        let u16s: Vec<u16> = units(2, big).map(|u| u as u16).collect();
+        char::decode_utf16(u16s).map(|c| c.unwrap_or('\u{FFFD}')).collect()
+    } else {
+        units(4, big).map(|u| char::from_u32(u).unwrap_or('\u{FFFD}')).collect()
+    };
+    Some(text.trim_start_matches('\u{FEFF}').to_string())
+}
+
+/// A PNG read chunk by chunk, so that a chunk's length and CRC bytes never run into a token that
+/// ends its data: the data of each chunk (and whatever follows the last chunk read) as ranges of
+/// the file, and the compressed text chunks (`zTXt`, and `iTXt` when compressed) inflated, each
+/// with the chunk's span. A tEXt chunk is plain bytes, read with the others. `None` when the file
+/// is not a PNG.
+#[allow(clippy::type_complexity)]
+fn png_parts(bytes: &[u8]) -> Option<(Vec<std::ops::Range<usize>>, Vec<((usize, usize), Vec<u8>)>)> {
+    use std::io::Read;
+    /// Inflated text beyond this is not read (a chunk that inflates further is a bomb, not notes).
+    const LIMIT: u64 = 4 << 20;
+    if !bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        return None;
+    }
+    let (mut segments, mut inflated) = (Vec::new(), Vec::new());
+    let mut at = 8;
+    while at + 12 <= bytes.len() {
+        let len = u32::from_be_bytes([bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]]) as usize;
+        let kind = &bytes[at + 4..at + 8];
+        let Some(data) = bytes.get(at + 8..(at + 8).saturating_add(len)) else {
+            break;
+        };
+        segments.push(at + 8..at + 8 + len);
+        let compressed = match kind {
+            // keyword NUL method data
+            b"zTXt" => data.iter().position(|&b| b == 0).and_then(|k| data.get(k + 2..)),
+            // keyword NUL flag method language NUL translated keyword NUL text
+            b"iTXt" => data.iter().position(|&b| b == 0).and_then(|k| {
+                if data.get(k + 1) != Some(&1) {
+                    return None;
+                }
+                let rest = data.get(k + 3..)?;
+                let lang = rest.iter().position(|&b| b == 0)?;
+                let rest = &rest[lang + 1..];
+                let translated = rest.iter().position(|&b| b == 0)?;
+                Some(&rest[translated + 1..])
+            }),
+            _ => None,
+        };
+        if let Some(compressed) = compressed {
+            let mut text = Vec::new();
+            if flate2::read::ZlibDecoder::new(compressed)
+                .take(LIMIT)
+                .read_to_end(&mut text)
+                .is_ok()
+            {
+                inflated.push(((at, at + 12 + len), text));
+            }
+        }
+        at += 12 + len;
+        if kind == b"IEND" {
+            break;
+        }
+    }
+    // Bytes after IEND, or where the chunks stop making sense: read as they are.
+    if at < bytes.len() {
+        segments.push(at..bytes.len());
+    }
+    Some((segments, inflated))
+}
+
 /// The text scan over every file of the folder and every file name.
 pub(super) fn scan_package(package: &ConnectorPackage, sink: &mut Sink) {
     for file in &package.files {
@@ -940,10 +1116,7 @@ pub(super) fn scan_package(package: &ConnectorPackage, sink: &mut Sink) {
                 None,
             );
         }
-        if !scannable(&file.bytes) {
-            continue;
-        }
-        for found in file_hits(&file.bytes, is_json(file, package)) {
+        for found in file_hits(&file.name, &file.bytes, is_json(file, package)) {
             let (what, masked) = (found.hit.kind.describe(), mask(&found.secret));
             let (position, message) = match found.how {
                 Reading::Text => (
@@ -953,6 +1126,18 @@ pub(super) fn scan_package(package: &ConnectorPackage, sink: &mut Sink) {
                 Reading::JsonString => (
                     Some(position_in(&file.bytes, found.hit.start)),
                     format!("{what} is in the file, written with JSON escapes: {masked}"),
+                ),
+                Reading::Wide => (
+                    wide_text(&file.bytes).map(|text| position_in(text.as_bytes(), found.hit.start)),
+                    format!("{what} is in the file (read as UTF-16/UTF-32): {masked}"),
+                ),
+                Reading::Binary => (None, format!("{what} is in the binary file at byte {}: {masked}", found.hit.start)),
+                Reading::PngText => (
+                    None,
+                    format!(
+                        "{what} is in a compressed text chunk of the image at byte {}: {masked}",
+                        found.hit.start
+                    ),
                 ),
             };
             sink.emit(found.hit.kind.rule(), &file.name, position, None, message, None);
@@ -1361,7 +1546,7 @@ mod tests {
         assert_eq!(&json[hit.start..hit.end], br"ghp\u005fR8sK2mXq9LpZ4vN7tB3wY6cD1fH5jG0aE2iU");
         // `\/` inside an account key: the whole key, over the shorter one the byte scan sees.
         let json = br#"{"x-ms-test-value": "AccountKey=q8Zr2QmX7pLw4NvB9tYc\/K3sH6jF1dG5aE0iU2oWxPl4KmN8rT5vB2cY7dZ1aQ9w==;EndpointSuffix=core.windows.net"}"#;
-        let found = file_hits(json, true);
+        let found = file_hits("apiDefinition.swagger.json", json, true);
         assert_eq!(found.len(), 1);
         assert_eq!(
             found[0].secret,
@@ -1481,5 +1666,78 @@ mod tests {
         ] {
             assert!(kinds(&text).is_empty(), "{text}: {:?}", kinds(&text));
         }
+    }
+
+    /// Bytes that look like compressed data (a fixed xorshift sequence).
+    fn noise(n: usize) -> Vec<u8> {
+        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+        (0..n)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                (x >> 24) as u8
+            })
+            .collect()
+    }
+
+    #[test]
+    fn binary_files_are_scanned_for_formats_only() {
+        let mut bytes = b"\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR".to_vec();
+        bytes.extend(noise(4096));
+        bytes.extend(b"\0\0\0\x3ftEXtComment\0ghp_R8sK2mXq9LpZ4vN7tB3wY6cD1fH5jG0aE2iU");
+        bytes.extend(noise(4096));
+        bytes.extend(format!("\0api_key={TOKEN}\0").as_bytes());
+        let found = file_hits("icon.png", &bytes, false);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].hit.kind, SecretKind::GitHubToken);
+        assert!(found[0].how == Reading::Binary);
+        // A name that says text is read as text, a NUL or not.
+        let notes = format!("// \0\napi_key={TOKEN}\n");
+        assert_eq!(file_hits("notes.txt", notes.as_bytes(), false).len(), 1);
+        assert_eq!(file_hits("script.csx", notes.as_bytes(), false).len(), 1);
+        assert!(file_hits("notes.bin", notes.as_bytes(), false).is_empty());
+        // Random bytes hold no credential format.
+        assert!(scan_binary(&noise(8 << 20)).is_empty());
+    }
+
+    #[test]
+    fn a_png_compressed_text_chunk_is_inflated() {
+        use std::io::Write;
+        let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+        // Compressible text, so that the token's bytes do not show in the compressed stream.
+        z.write_all(format!("{}token ghp_R8sK2mXq9LpZ4vN7tB3wY6cD1fH5jG0aE2iU", "made with love ".repeat(20)).as_bytes())
+            .unwrap();
+        let mut data = b"Comment\0\0".to_vec();
+        data.extend(z.finish().unwrap());
+        let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+        png.extend((data.len() as u32).to_be_bytes());
+        png.extend(b"zTXt");
+        png.extend(&data);
+        png.extend([0; 4]);
+        png.extend(b"\0\0\0\0IEND\xae\x42\x60\x82");
+        let found = file_hits("icon.png", &png, false);
+        assert_eq!(found.len(), 1);
+        assert!(found[0].how == Reading::PngText);
+        assert!(scan_binary(&png).is_empty());
+        assert_eq!(mask(&found[0].secret), "ghp_…(40 chars)");
+        // A chunk longer than the file: what is left is read as it is.
+        let segments = png_parts(b"\x89PNG\r\n\x1a\n\0\0\0\x05zTXtab").unwrap().0;
+        assert_eq!((segments.len(), segments.first()), (1, Some(&(8..18))));
+        assert!(png_parts(b"GIF89a").is_none());
+    }
+
+    #[test]
+    fn utf16_text_is_decoded() {
+        let text = format!("\u{FEFF}# Notes\r\napi_key={TOKEN}\r\n");
+        let utf16: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+        let found = file_hits("notes.txt", &utf16, false);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].secret, TOKEN);
+        let utf16be: Vec<u8> = "# Notes\nno secret here at all\n"
+            .encode_utf16()
+            .flat_map(u16::to_be_bytes)
+            .collect();
+        assert!(file_hits("notes.txt", &utf16be, false).is_empty());
     }
 }

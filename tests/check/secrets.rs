@@ -587,3 +587,96 @@ fn gap6_a_truncated_pem_key_and_a_base64_one() {
     assert_eq!(found_in(dir.path(), "script.csx"), vec![("secret-private-key", Some(3))]);
     validate_stops(dir.path(), &encoded[..60], &format!("LS0…({} chars)", encoded.len()));
 }
+
+/// A 1×1 PNG with `extra` chunks (type, data) before IEND, CRCs and all.
+fn png(extra: &[(&[u8; 4], Vec<u8>)]) -> Vec<u8> {
+    let chunk = |kind: &[u8; 4], data: &[u8]| {
+        let mut crc = flate2::Crc::new();
+        crc.update(kind);
+        crc.update(data);
+        let mut out = (data.len() as u32).to_be_bytes().to_vec();
+        out.extend(kind);
+        out.extend(data);
+        out.extend(crc.sum().to_be_bytes());
+        out
+    };
+    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+    png.extend(chunk(b"IHDR", &[0, 0, 0, 1, 0, 0, 0, 1, 8, 2, 0, 0, 0]));
+    png.extend(chunk(b"IDAT", &[0x78, 0x9c, 0x63, 0xf8, 0xcf, 0xc0, 0, 0, 0x03, 0x01, 0x01, 0]));
+    for (kind, data) in extra {
+        png.extend(chunk(kind, data));
+    }
+    png.extend(chunk(b"IEND", &[]));
+    png
+}
+
+#[test]
+fn gap7_files_with_nul_bytes_are_scanned() {
+    let token = "ghp_R8sK2mXq9LpZ4vN7tB3wY6cD1fH5jG0aE2iU";
+    // Text files with a NUL: read as text whatever the NUL.
+    let dir = tempfile::tempdir().unwrap();
+    clean(dir.path());
+    std::fs::write(dir.path().join("notes.txt"), format!("// \0\ntoken {token}\n")).unwrap();
+    std::fs::write(
+        dir.path().join("script.csx"),
+        format!("// \0\npublic class Script : ScriptBase\n{{\n    private const string clientSecret = \"{RANDOM_40}\";\n}}\n"),
+    )
+    .unwrap();
+    assert_eq!(found_in(dir.path(), "notes.txt"), vec![("secret-token", Some(2))]);
+    assert_eq!(found_in(dir.path(), "script.csx"), vec![("secret-value", Some(4))]);
+    validate_stops(dir.path(), &token[4..], "ghp_…(40 chars)");
+    validate_stops(dir.path(), RANDOM_40, "q8Z…(40 chars)");
+
+    // An image: its bytes for well-known formats (a tEXt chunk is plain), a compressed text
+    // chunk inflated.
+    use std::io::Write;
+    let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+    z.write_all(format!("{}Authorization: Bearer {token}", "made with love ".repeat(20)).as_bytes())
+        .unwrap();
+    let mut ztxt = b"Comment\0\0".to_vec();
+    ztxt.extend(z.finish().unwrap());
+    for chunk in [(b"tEXt", format!("Comment\0made with {token}").into_bytes()), (b"zTXt", ztxt)] {
+        let dir = tempfile::tempdir().unwrap();
+        clean(dir.path());
+        std::fs::write(dir.path().join("icon.png"), png(&[chunk])).unwrap();
+        assert_eq!(found_in(dir.path(), "icon.png"), vec![("secret-token", None)]);
+        let out = validate_stops(dir.path(), &token[4..], "ghp_…(40 chars)");
+        assert!(out.contains("at byte"), "{out}");
+    }
+    // A key-like assignment is not looked for in binary bytes (structures imitate it).
+    let dir = tempfile::tempdir().unwrap();
+    clean(dir.path());
+    std::fs::write(
+        dir.path().join("icon.png"),
+        png(&[(b"tEXt", format!("Comment\0api_key={RANDOM_40}").into_bytes())]),
+    )
+    .unwrap();
+    assert_eq!(found_in(dir.path(), "icon.png"), vec![]);
+}
+
+#[test]
+#[ignore = "needs the real corpus in CONNECTOR_PUBLISH_CORPUS; .ci/run sets it and runs ignored tests"]
+fn no_binary_file_of_the_corpus_holds_a_credential_format() {
+    let root = common::corpus();
+    let mut folders: Vec<std::path::PathBuf> = common::upstream_connectors(&root).into_iter().map(|(_, p)| p).collect();
+    for replay in std::fs::read_dir(root.join("replays")).unwrap() {
+        folders.push(replay.unwrap().path().join("after"));
+    }
+    let mut binaries = 0;
+    for path in folders.iter().filter(|p| p.is_dir()) {
+        let package = connector_publish::package::ConnectorPackage::load(path).unwrap();
+        let binary: Vec<&str> = package
+            .files
+            .iter()
+            .filter(|f| f.bytes[..f.bytes.len().min(8192)].contains(&0))
+            .map(|f| f.name.as_str())
+            .collect();
+        binaries += binary.len();
+        let findings: Vec<_> = connector_publish::check::scan_secrets(&package)
+            .into_iter()
+            .filter(|f| binary.contains(&f.file.as_str()))
+            .collect();
+        assert!(findings.is_empty(), "{}: {findings:?}", path.display());
+    }
+    assert!(binaries >= 30, "only {binaries} binary files");
+}
