@@ -39,6 +39,14 @@ use Verdict::{False, Real};
 /// Not flagged, on purpose: b15d7ca4e8's readme shows a sample token of digits and one `x`
 /// (`1670035114445x6313…`) in a "like in the example below" response: low entropy, documented as
 /// an example.
+///
+/// Re-run 2026-12 after the scan learned unquoted assignments (`api_key: …`, `Password=…;`,
+/// `?api_key=…`), `clientSecret` outside apiProperties, JSON-escaped strings, truncated and
+/// base64 PEM keys, `AuthenticationHeaderValue("Bearer", …)` and binary files: no new hit on the
+/// replays. On `--upstream` one new hit, reviewed and judged false: Connect Bridge's readme links
+/// its installer as `download.php?id=202&token=…`, a download link's token, not a credential; a
+/// URL's bare `token=` is no longer a key-like name. Not flagged, on purpose: ORB Intelligence's
+/// swagger shows `?api_key=<a GUID>` in example responses; a GUID is read as an id.
 const REVIEWED: &[(&str, &str, &str, &str, Verdict, &str)] = &[
     (
         "018ce6cdcf",
