@@ -363,3 +363,320 @@ fn bad_name_and_update_values_are_usage_errors() {
         assert_eq!(out.status.code(), Some(2), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
     }
 }
+
+// The forms an audit found the scan missing, each in the place it was found: `validate` must
+// exit 1, show the secret masked, and never print it.
+
+/// A random value in no well-known format (40 characters).
+const RANDOM_40: &str = "q8Zr2QmX7pLw4NvB9tYcK3sH6jF1dG5aE0iU2oWx";
+
+/// Run `validate` on the folder, plain and `--json`: it stops (exit 1), the output shows
+/// `masked` and never `secret`. Returns the plain output.
+///
+/// `--json`'s `files` list names each file as it is on disk, a name holding a credential too
+/// (the findings mask it): that list is left out of the check.
+fn validate_stops(dir: &Path, secret: &str, masked: &str) -> String {
+    let mut plain = String::new();
+    for json in [false, true] {
+        let mut cmd = Command::cargo_bin("connector-publish").unwrap();
+        cmd.arg("validate").args(if json { &["--json"][..] } else { &[] }).arg(dir);
+        let out = cmd.output().unwrap();
+        let mut text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+        if json {
+            let mut doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+            doc.as_object_mut().unwrap().remove("files");
+            text = format!("{doc}{}", String::from_utf8_lossy(&out.stderr));
+        }
+        assert_eq!(out.status.code(), Some(1), "{text}");
+        assert!(text.contains(masked), "{masked} is not in:\n{text}");
+        assert!(!text.contains(secret), "the secret is printed:\n{text}");
+        if !json {
+            plain = text;
+        }
+    }
+    plain
+}
+
+/// The secret findings of one file, as (rule, line).
+fn found_in(dir: &Path, file: &str) -> Vec<(&'static str, Option<usize>)> {
+    secret_findings(dir)
+        .into_iter()
+        .filter(|f| f.file == file)
+        .map(|f| (f.rule, f.position.map(|p| p.line)))
+        .collect()
+}
+
+#[test]
+fn the_clean_folder_passes_validate() {
+    let dir = tempfile::tempdir().unwrap();
+    clean(dir.path());
+    let out = Command::cargo_bin("connector-publish")
+        .unwrap()
+        .arg("validate")
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
+}
+
+#[test]
+fn gap1_a_bearer_token_given_to_authentication_header_value() {
+    let dir = tempfile::tempdir().unwrap();
+    clean(dir.path());
+    std::fs::write(
+        dir.path().join("script.csx"),
+        format!(
+            "public class Script : ScriptBase\n{{\n    public override async Task<HttpResponseMessage> ExecuteAsync()\n    {{\n        this.Context.Request.Headers.Authorization = new AuthenticationHeaderValue(\"Bearer\", \"{RANDOM_40}\");\n        return await this.Context.SendAsync(this.Context.Request, this.CancellationToken);\n    }}\n}}\n"
+        ),
+    )
+    .unwrap();
+    assert_eq!(found_in(dir.path(), "script.csx"), vec![("secret-token", Some(5))]);
+    let out = validate_stops(dir.path(), RANDOM_40, "q8Z…(40 chars)");
+    assert!(out.contains("a bearer token"), "{out}");
+}
+
+#[test]
+fn gap2_an_azure_ad_secret_before_a_full_stop_or_as_a_file_name() {
+    let secret = "KLz8Q~Zr2QmX7pLw4NvB9tYcK3sH6jF1dG5aE0iU";
+    let dir = tempfile::tempdir().unwrap();
+    clean(dir.path());
+    let mut readme = std::fs::read_to_string(dir.path().join("readme.md")).unwrap();
+    readme.push_str(&format!("\n## Testing\nRegister an app; the secret is {secret}.\n"));
+    std::fs::write(dir.path().join("readme.md"), readme).unwrap();
+    assert_eq!(found_in(dir.path(), "readme.md"), vec![("secret-token", Some(20))]);
+    validate_stops(dir.path(), secret, "KLz…(40 chars)");
+
+    let dir = tempfile::tempdir().unwrap();
+    clean(dir.path());
+    std::fs::write(dir.path().join(format!("{secret}.md")), "notes").unwrap();
+    assert_eq!(found_in(dir.path(), "KLz…(40 chars).md"), vec![("secret-file-name", None)]);
+    validate_stops(dir.path(), secret, "KLz…(40 chars)");
+}
+
+#[test]
+fn gap3_json_escapes_in_a_swagger_string() {
+    // `\/` inside an account key (the same value as `/`): the whole key is found.
+    let key = "q8Zr2QmX7pLw4NvB9tYcK3sH6jF1dG5aE0iU/2oWxPl4KmN8rT5vB2cY7dZ1aQ9w==";
+    let dir = tempfile::tempdir().unwrap();
+    clean(dir.path());
+    edit_json(&dir.path().join("apiDefinition.swagger.json"), |v| {
+        v.pointer_mut(OPERATION).unwrap()["x-ms-test-value"] = json!(format!(
+            "DefaultEndpointsProtocol=https;AccountName=contoso;AccountKey={key};EndpointSuffix=core.windows.net"
+        ));
+    });
+    let swagger = dir.path().join("apiDefinition.swagger.json");
+    let text = std::fs::read_to_string(&swagger).unwrap().replace(key, &key.replace('/', "\\/"));
+    std::fs::write(&swagger, &text).unwrap();
+    let line = text.lines().position(|l| l.contains("AccountKey=")).unwrap() + 1;
+    assert_eq!(
+        found_in(dir.path(), "apiDefinition.swagger.json"),
+        vec![("secret-token", Some(line))]
+    );
+    let out = validate_stops(dir.path(), &key.replace('/', "\\/"), "q8Z…(66 chars)");
+    assert!(!out.contains(&key[..36]), "{out}");
+
+    // `\u005f` for `_`: the string decodes to a GitHub token.
+    let token = "ghp_R8sK2mXq9LpZ4vN7tB3wY6cD1fH5jG0aE2iU";
+    let dir = tempfile::tempdir().unwrap();
+    clean(dir.path());
+    edit_json(&dir.path().join("apiDefinition.swagger.json"), |v| {
+        v.pointer_mut(OPERATION).unwrap()["description"] = json!(format!("Gets one brewery. Try it with {token}."));
+    });
+    let swagger = dir.path().join("apiDefinition.swagger.json");
+    let text = std::fs::read_to_string(&swagger)
+        .unwrap()
+        .replace(token, &token.replace('_', "\\u005f"));
+    std::fs::write(&swagger, &text).unwrap();
+    assert_eq!(found_in(dir.path(), "apiDefinition.swagger.json").len(), 1);
+    let out = validate_stops(dir.path(), &token[4..], "ghp_…(40 chars)");
+    assert!(out.contains("written with JSON escapes"), "{out}");
+}
+
+#[test]
+fn gap4_a_client_secret_in_code_and_markdown_and_once_in_api_properties() {
+    let secret = "Zr2QmX7pLw4NvB9tYcK3sH6jF1dG5aE0";
+    let dir = tempfile::tempdir().unwrap();
+    clean(dir.path());
+    std::fs::write(
+        dir.path().join("script.csx"),
+        format!("public class Script : ScriptBase\n{{\n    private const string clientSecret = \"{secret}\";\n}}\n"),
+    )
+    .unwrap();
+    let mut readme = std::fs::read_to_string(dir.path().join("readme.md")).unwrap();
+    readme.push_str(&format!(
+        "\n## Testing\n```\nCLIENT_ID=3f1c2a9e-8b7d-4c21-9e0f-5a6b7c8d9e0f\nCLIENT_SECRET={secret}\n```\n"
+    ));
+    std::fs::write(dir.path().join("readme.md"), readme).unwrap();
+    assert_eq!(found_in(dir.path(), "script.csx"), vec![("secret-value", Some(3))]);
+    assert_eq!(found_in(dir.path(), "readme.md"), vec![("secret-value", Some(22))]);
+    validate_stops(dir.path(), secret, "Zr2…(32 chars)");
+
+    // In apiProperties the JSON check reports it; the text scan finds it too, on the same line:
+    // one finding, the specific one.
+    let dir = tempfile::tempdir().unwrap();
+    clean(dir.path());
+    edit_json(&dir.path().join("apiProperties.json"), |v| {
+        v["properties"]["connectionParameters"]["token"] = json!({"type": "oauthSetting", "oAuthSettings": {
+            "identityProvider": "oauth2", "clientId": "[[REPLACE WITH CLIENT ID]]", "clientSecret": secret}});
+    });
+    let found = found_in(dir.path(), "apiProperties.json");
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].0, "secret-client-secret");
+    validate_stops(dir.path(), secret, "Zr2…(32 chars)");
+}
+
+#[test]
+fn gap5_unquoted_key_like_values_in_a_readme() {
+    for (form, masked) in [
+        (format!("```yaml\napi_key: {RANDOM_40}\n```"), "q8Z…(40 chars)"),
+        (format!("```ini\npassword = {RANDOM_40}\n```"), "q8Z…(40 chars)"),
+        (format!("`Server=tcp:contoso.database.windows.net;Database=db;User ID=app;Password={RANDOM_40};`"), "q8Z…(40 chars)"),
+        (format!("`Server=db;Uid=app;Pwd={RANDOM_40};`"), "q8Z…(40 chars)"),
+        (format!("GET https://api.contoso.com/v1/items?api_key={RANDOM_40}&page=2"), "q8Z…(40 chars)"),
+        (format!("GET https://api.contoso.com/v1/me?format=json&access_token={RANDOM_40}"), "q8Z…(40 chars)"),
+        (format!("```http\nGET /v1/items HTTP/1.1\nx-api-key: {RANDOM_40}\n```"), "q8Z…(40 chars)"),
+        (
+            "`Endpoint=sb://contoso.servicebus.windows.net/;SharedAccessKeyName=RootManageSharedAccessKey;SharedAccessKey=q8Zr2QmX7pLw4NvB9tYcK3sH6jF1dG5aE0iU2oWxPl4=`".to_string(),
+            "q8Z…(44 chars)",
+        ),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        clean(dir.path());
+        let mut readme = std::fs::read_to_string(dir.path().join("readme.md")).unwrap();
+        readme.push_str(&format!("\n## Testing\n{form}\n"));
+        std::fs::write(dir.path().join("readme.md"), readme).unwrap();
+        let found = found_in(dir.path(), "readme.md");
+        assert_eq!(found.len(), 1, "{form}: {found:?}");
+        validate_stops(dir.path(), &RANDOM_40[..30], masked);
+    }
+    // Placeholders are not secrets.
+    let dir = tempfile::tempdir().unwrap();
+    clean(dir.path());
+    let mut readme = std::fs::read_to_string(dir.path().join("readme.md")).unwrap();
+    readme.push_str(
+        "\n## Testing\n```yaml\napi_key: YOUR_API_KEY\npassword = <token>\n```\n`Server=db;User ID=app;Password=[[REPLACE_WITH_PASSWORD]];`\n\
+         GET https://api.contoso.com/v1/items?api_key={{apiKey}}&page=2\n```\nx-api-key: xxxxxxxxxxxxxxxxxxxxxxxx\nclient_secret: dummysecret\n```\n",
+    );
+    std::fs::write(dir.path().join("readme.md"), readme).unwrap();
+    assert_eq!(secret_findings(dir.path()), vec![]);
+}
+
+/// A PEM private key body (made up).
+const PEM_BODY: &str = "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQDTz2mr7SZiAMfQyuvB\njM9Oi0Z4nB1Bs2kV1eGfXmPq8rT5vB2cY7dZ1aQ9wK3sH6jF1dG5aE0iU2oWxPl4KmN8\n";
+
+#[test]
+fn gap6_a_truncated_pem_key_and_a_base64_one() {
+    let dir = tempfile::tempdir().unwrap();
+    clean(dir.path());
+    let mut readme = std::fs::read_to_string(dir.path().join("readme.md")).unwrap();
+    readme.push_str(&format!("\n## Testing\n```\n-----BEGIN RSA PRIVATE KEY-----\n{PEM_BODY}"));
+    std::fs::write(dir.path().join("readme.md"), readme).unwrap();
+    assert_eq!(found_in(dir.path(), "readme.md"), vec![("secret-private-key", Some(21))]);
+    validate_stops(dir.path(), &PEM_BODY[..64], "-----BEGIN RSA PRIVATE KEY-----…");
+
+    use base64::Engine;
+    let encoded =
+        base64::engine::general_purpose::STANDARD.encode(format!("-----BEGIN PRIVATE KEY-----\n{PEM_BODY}-----END PRIVATE KEY-----\n"));
+    let dir = tempfile::tempdir().unwrap();
+    clean(dir.path());
+    std::fs::write(
+        dir.path().join("script.csx"),
+        format!("public class Script : ScriptBase\n{{\n    private const string Key = \"{encoded}\";\n}}\n"),
+    )
+    .unwrap();
+    assert_eq!(found_in(dir.path(), "script.csx"), vec![("secret-private-key", Some(3))]);
+    validate_stops(dir.path(), &encoded[..60], &format!("LS0…({} chars)", encoded.len()));
+}
+
+/// A 1×1 PNG with `extra` chunks (type, data) before IEND, CRCs and all.
+fn png(extra: &[(&[u8; 4], Vec<u8>)]) -> Vec<u8> {
+    let chunk = |kind: &[u8; 4], data: &[u8]| {
+        let mut crc = flate2::Crc::new();
+        crc.update(kind);
+        crc.update(data);
+        let mut out = (data.len() as u32).to_be_bytes().to_vec();
+        out.extend(kind);
+        out.extend(data);
+        out.extend(crc.sum().to_be_bytes());
+        out
+    };
+    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+    png.extend(chunk(b"IHDR", &[0, 0, 0, 1, 0, 0, 0, 1, 8, 2, 0, 0, 0]));
+    png.extend(chunk(b"IDAT", &[0x78, 0x9c, 0x63, 0xf8, 0xcf, 0xc0, 0, 0, 0x03, 0x01, 0x01, 0]));
+    for (kind, data) in extra {
+        png.extend(chunk(kind, data));
+    }
+    png.extend(chunk(b"IEND", &[]));
+    png
+}
+
+#[test]
+fn gap7_files_with_nul_bytes_are_scanned() {
+    let token = "ghp_R8sK2mXq9LpZ4vN7tB3wY6cD1fH5jG0aE2iU";
+    // Text files with a NUL: read as text whatever the NUL.
+    let dir = tempfile::tempdir().unwrap();
+    clean(dir.path());
+    std::fs::write(dir.path().join("notes.txt"), format!("// \0\ntoken {token}\n")).unwrap();
+    std::fs::write(
+        dir.path().join("script.csx"),
+        format!("// \0\npublic class Script : ScriptBase\n{{\n    private const string clientSecret = \"{RANDOM_40}\";\n}}\n"),
+    )
+    .unwrap();
+    assert_eq!(found_in(dir.path(), "notes.txt"), vec![("secret-token", Some(2))]);
+    assert_eq!(found_in(dir.path(), "script.csx"), vec![("secret-value", Some(4))]);
+    validate_stops(dir.path(), &token[4..], "ghp_…(40 chars)");
+    validate_stops(dir.path(), RANDOM_40, "q8Z…(40 chars)");
+
+    // An image: its bytes for well-known formats (a tEXt chunk is plain), a compressed text
+    // chunk inflated.
+    use std::io::Write;
+    let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+    z.write_all(format!("{}Authorization: Bearer {token}", "made with love ".repeat(20)).as_bytes())
+        .unwrap();
+    let mut ztxt = b"Comment\0\0".to_vec();
+    ztxt.extend(z.finish().unwrap());
+    for chunk in [(b"tEXt", format!("Comment\0made with {token}").into_bytes()), (b"zTXt", ztxt)] {
+        let dir = tempfile::tempdir().unwrap();
+        clean(dir.path());
+        std::fs::write(dir.path().join("icon.png"), png(&[chunk])).unwrap();
+        assert_eq!(found_in(dir.path(), "icon.png"), vec![("secret-token", None)]);
+        let out = validate_stops(dir.path(), &token[4..], "ghp_…(40 chars)");
+        assert!(out.contains("at byte"), "{out}");
+    }
+    // A key-like assignment is not looked for in binary bytes (structures imitate it).
+    let dir = tempfile::tempdir().unwrap();
+    clean(dir.path());
+    std::fs::write(
+        dir.path().join("icon.png"),
+        png(&[(b"tEXt", format!("Comment\0api_key={RANDOM_40}").into_bytes())]),
+    )
+    .unwrap();
+    assert_eq!(found_in(dir.path(), "icon.png"), vec![]);
+}
+
+#[test]
+#[ignore = "needs the real corpus in CONNECTOR_PUBLISH_CORPUS; .ci/run sets it and runs ignored tests"]
+fn no_binary_file_of_the_corpus_holds_a_credential_format() {
+    let root = common::corpus();
+    let mut folders: Vec<std::path::PathBuf> = common::upstream_connectors(&root).into_iter().map(|(_, p)| p).collect();
+    for replay in std::fs::read_dir(root.join("replays")).unwrap() {
+        folders.push(replay.unwrap().path().join("after"));
+    }
+    let mut binaries = 0;
+    for path in folders.iter().filter(|p| p.is_dir()) {
+        let package = connector_publish::package::ConnectorPackage::load(path).unwrap();
+        let binary: Vec<&str> = package
+            .files
+            .iter()
+            .filter(|f| f.bytes[..f.bytes.len().min(8192)].contains(&0))
+            .map(|f| f.name.as_str())
+            .collect();
+        binaries += binary.len();
+        let findings: Vec<_> = connector_publish::check::scan_secrets(&package)
+            .into_iter()
+            .filter(|f| binary.contains(&f.file.as_str()))
+            .collect();
+        assert!(findings.is_empty(), "{}: {findings:?}", path.display());
+    }
+    assert!(binaries >= 30, "only {binaries} binary files");
+}
