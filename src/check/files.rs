@@ -13,9 +13,26 @@ pub(super) fn check_layout(package: &ConnectorPackage, sink: &mut Sink) {
         (KnownFile::ApiProperties, "file-properties-missing"),
         (KnownFile::Readme, "file-readme-missing"),
     ];
+    let mut said: Vec<&str> = Vec::new();
     for (kind, rule) in missing {
-        if package.file(kind).is_none() {
-            sink.emit(rule, kind.canonical_name(), None, None, String::new(), None);
+        if package.file(kind).is_some() {
+            continue;
+        }
+        // A folder or a link of that name: say what it is, at it, rather than "missing".
+        match package.skipped_as(kind) {
+            Some(skipped) => {
+                let (what, fix) = skipped.kind.as_known_file();
+                sink.emit(
+                    rule,
+                    &skipped.name,
+                    None,
+                    None,
+                    format!("`{}` is {what}", skipped.name.escape_debug()),
+                    Some(fix.to_string()),
+                );
+                said.push(&skipped.name);
+            }
+            None => sink.emit(rule, kind.canonical_name(), None, None, String::new(), None),
         }
     }
     if let Some(icon) = package.file(KnownFile::Icon) {
@@ -34,7 +51,7 @@ pub(super) fn check_layout(package: &ConnectorPackage, sink: &mut Sink) {
             Some(notice.fix.clone()),
         );
     }
-    for skipped in &package.skipped {
+    for skipped in package.skipped.iter().filter(|s| !said.contains(&s.name.as_str())) {
         sink.emit(
             "file-skipped",
             &skipped.name,

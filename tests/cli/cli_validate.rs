@@ -379,3 +379,43 @@ fn a_value_of_the_wrong_type_is_said_once_where_it_is() {
         "{stdout}"
     );
 }
+
+/// A swagger that is a folder, or a link out of the folder, is said to be what it is, at its
+/// name, with what to do: not "missing", and not a second warning that it was left out.
+#[cfg(unix)]
+#[test]
+fn a_swagger_that_is_a_folder_or_a_link_out_says_what_it_is() {
+    let dir = tempfile::tempdir().unwrap();
+    connector(dir.path());
+    let swagger = dir.path().join("apiDefinition.swagger.json");
+    let outside = tempfile::tempdir().unwrap();
+    fs::rename(&swagger, outside.path().join("apiDefinition.swagger.json")).unwrap();
+    fs::create_dir(&swagger).unwrap();
+    let out = bin().arg("validate").arg(dir.path()).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains("apiDefinition.swagger.json: error[file-swagger-missing] `apiDefinition.swagger.json` is a folder, not a file"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("is missing") && !stdout.contains("[file-skipped]"), "{stdout}");
+    assert!(
+        stdout.contains("Folder name: apiDefinition.swagger.json is a folder, not a file"),
+        "{stdout}"
+    );
+
+    fs::remove_dir(&swagger).unwrap();
+    std::os::unix::fs::symlink(outside.path().join("apiDefinition.swagger.json"), &swagger).unwrap();
+    let out = bin().arg("validate").arg(dir.path()).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains("apiDefinition.swagger.json: error[file-swagger-missing] `apiDefinition.swagger.json` is a link to a file outside the connector folder"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("fix: copy the file into the connector folder in place of the link"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("is missing") && !stdout.contains("[file-skipped]"), "{stdout}");
+}
