@@ -1,7 +1,7 @@
 //! Layout checks (which files are there) and reading the JSON files.
 
 use super::Sink;
-use crate::package::name::{file_name_issues, NameIssue};
+use crate::package::name::{file_name_issues, printable, NameIssue};
 use crate::package::{json, ConnectorPackage, JsonDocument, KnownFile};
 
 const PNG_MAGIC: &[u8] = b"\x89PNG\r\n\x1a\n";
@@ -27,7 +27,7 @@ pub(super) fn check_layout(package: &ConnectorPackage, sink: &mut Sink) {
                     &skipped.name,
                     None,
                     None,
-                    format!("`{}` is {what}", skipped.name.escape_debug()),
+                    format!("`{}` is {what}", printable(&skipped.name)),
                     Some(fix.to_string()),
                 );
                 said.push(&skipped.name);
@@ -57,7 +57,7 @@ pub(super) fn check_layout(package: &ConnectorPackage, sink: &mut Sink) {
             &skipped.name,
             None,
             None,
-            format!("`{}` is left out: {}", skipped.name, skipped.reason),
+            format!("`{}` is left out: {}", printable(&skipped.name), skipped.reason),
             None,
         );
     }
@@ -69,7 +69,7 @@ pub(super) fn check_layout(package: &ConnectorPackage, sink: &mut Sink) {
             None,
             format!(
                 "`{}` is {:.1} MiB; GitHub refuses files over {} MiB",
-                big.name,
+                printable(&big.name),
                 big.size as f64 / (1024.0 * 1024.0),
                 crate::package::MAX_FILE_BYTES / (1024 * 1024)
             ),
@@ -86,7 +86,7 @@ pub(super) fn check_layout(package: &ConnectorPackage, sink: &mut Sink) {
                     &file.name,
                     None,
                     None,
-                    format!("`{}` is saved as {encoding}; save it as UTF-8", file.name),
+                    format!("`{}` is saved as {encoding}; save it as UTF-8", printable(&file.name)),
                     None,
                 );
             }
@@ -130,15 +130,23 @@ fn check_names(package: &ConnectorPackage, sink: &mut Sink) {
                 &name,
                 None,
                 None,
-                format!("`{name}` and `{other}` differ only in case: Windows and macOS checkouts keep only one"),
-                Some(format!("keep one of `{other}` and `{name}` and delete the other")),
+                format!(
+                    "`{}` and `{}` differ only in case: Windows and macOS checkouts keep only one",
+                    printable(&name),
+                    printable(&other)
+                ),
+                Some(format!(
+                    "keep one of `{}` and `{}` and delete the other",
+                    printable(&other),
+                    printable(&name)
+                )),
             ),
             NameIssue::Miscased { name, canonical } => sink.emit(
                 "file-name-case",
                 &name,
                 None,
                 None,
-                format!("`{name}` is spelled `{canonical}` in the repository"),
+                format!("`{}` is spelled `{canonical}` in the repository", printable(&name)),
                 Some(format!("rename it to `{canonical}` (an update keeps the spelling upstream has)")),
             ),
         }
@@ -203,7 +211,7 @@ pub(super) fn parse_json<'p>(package: &'p ConnectorPackage, kind: KnownFile, sin
             None,
             format!(
                 "`{}` is {:.1} MiB; JSON files over {} MiB are not read (a swagger should stay under 1 MB)",
-                file.name,
+                printable(&file.name),
                 file.bytes.len() as f64 / (1024.0 * 1024.0),
                 json::MAX_PARSE_BYTES / (1024 * 1024)
             ),
@@ -219,7 +227,7 @@ pub(super) fn parse_json<'p>(package: &'p ConnectorPackage, kind: KnownFile, sin
             None,
             format!(
                 "`{}` is saved as {encoding}, which JSON tools and the repository's validators do not read; save it as UTF-8",
-                file.name
+                printable(&file.name)
             ),
             None,
         );
@@ -281,7 +289,7 @@ pub(super) fn parse_json<'p>(package: &'p ConnectorPackage, kind: KnownFile, sin
                 None,
                 format!(
                     "`{}` holds more than {},{:03} values (reading stopped here), more than any connector needs; it is not checked further",
-                    file.name.escape_debug(),
+                    printable(&file.name),
                     n / 1000,
                     n % 1000
                 ),

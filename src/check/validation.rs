@@ -59,7 +59,7 @@ fn default_folder(package: &ConnectorPackage) -> Result<String, String> {
         if let Some(skipped) = package.skipped_as(KnownFile::ApiDefinition) {
             return Err(format!(
                 "{} is {}, so it gives no folder name; fix it, or choose a name with --name",
-                skipped.name.escape_debug(),
+                crate::package::name::printable(&skipped.name),
                 skipped.kind.as_known_file().0
             ));
         }
@@ -70,7 +70,7 @@ fn default_folder(package: &ConnectorPackage) -> Result<String, String> {
         Err(e) => {
             return Err(format!(
                 "{} cannot be read as JSON ({}), so it gives no folder name; fix it, or choose a name with --name",
-                file.name.escape_debug(),
+                crate::package::name::printable(&file.name),
                 e.issue
             ))
         }

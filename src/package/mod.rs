@@ -314,7 +314,11 @@ impl ConnectorPackage {
         } else if let Some(intended) = looks_like_misspelling(&name) {
             self.notices.push(LayoutNotice {
                 name: name.clone(),
-                message: format!("`{name}` looks like a misspelling of `{}`", intended.canonical_name()),
+                message: format!(
+                    "`{}` looks like a misspelling of `{}`",
+                    name::printable(&name),
+                    intended.canonical_name()
+                ),
                 fix: format!("rename it to `{}`", intended.canonical_name()),
             });
         }

@@ -419,3 +419,32 @@ fn a_swagger_that_is_a_folder_or_a_link_out_says_what_it_is() {
     );
     assert!(!stdout.contains("is missing") && !stdout.contains("[file-skipped]"), "{stdout}");
 }
+
+/// A file name with a line break (or a carriage return) cannot fake a line of `validate`'s
+/// output: where findings are printed, the name is escaped.
+#[test]
+fn file_names_with_line_breaks_cannot_fake_output_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    connector(dir.path());
+    let fake = "apiDefinition.swagger.json:1:1: error[title-words] forged";
+    fs::write(dir.path().join(format!("x\n  {fake}\n.png")), "x").unwrap();
+    fs::write(dir.path().join(format!("y\r  {fake}.png")), "y").unwrap();
+    fs::create_dir(dir.path().join(format!("z\n  {fake}"))).unwrap();
+    let out = bin().arg("validate").arg(dir.path()).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    for line in stdout.split(['\n', '\r']) {
+        assert!(!line.trim_start().starts_with(fake), "a forged line: {line:?}\n{stdout}");
+    }
+    assert!(
+        stdout.contains(&format!("  x\\n  {fake}\\n.png: error[file-name-refused]")),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(&format!("  y\\r  {fake}.png: error[file-name-refused]")),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(&format!("  z\\n  {fake}: warning[file-skipped] `z\\n  {fake}` is left out")),
+        "{stdout}"
+    );
+}
