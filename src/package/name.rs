@@ -123,7 +123,13 @@ fn check_name(name: &str) -> Result<(), String> {
     if name.trim().is_empty() {
         return reject("it is empty".into());
     }
-    if name == "." || name == ".." || name.contains("..") {
+    if name == "." {
+        return reject("`.` is the current folder, not a name".into());
+    }
+    if name == ".." {
+        return reject("`..` is the parent folder, not a name".into());
+    }
+    if name.contains("..") {
         return reject("it contains `..`".into());
     }
     if let Some(c) = name.chars().find(|c| FORBIDDEN.contains(c)) {
@@ -197,6 +203,13 @@ mod tests {
             let err = safe_folder_name(name).expect_err(name);
             assert!(err.to_string().contains("--name"), "{err}");
         }
+    }
+
+    #[test]
+    fn dot_and_dot_dot_say_what_they_are() {
+        assert!(safe_folder_name(".").unwrap_err().reason.contains("the current folder"));
+        assert!(safe_folder_name("..").unwrap_err().reason.contains("the parent folder"));
+        assert_eq!(safe_folder_name("a..b").unwrap_err().reason, "it contains `..`");
     }
 
     #[test]

@@ -448,3 +448,25 @@ fn file_names_with_line_breaks_cannot_fake_output_lines() {
         "{stdout}"
     );
 }
+
+/// `--name .` and `..` say what they are, not that they contain `..`.
+#[test]
+fn a_folder_name_of_dot_says_what_it_is() {
+    let dir = tempfile::tempdir().unwrap();
+    connector(dir.path());
+    for (name, says) in [(".", "`.` is the current folder"), ("..", "`..` is the parent folder")] {
+        bin()
+            .args(["submit", "--dry-run", "--name", name])
+            .arg(dir.path())
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(says))
+            .stderr(predicate::str::contains("contains `..`").not());
+    }
+    let path = dir.path().join("apiDefinition.swagger.json");
+    let text = fs::read_to_string(&path).unwrap().replace("\"Open Brewery DB\"", "\".\"");
+    fs::write(&path, text).unwrap();
+    bin().arg("validate").arg(dir.path()).assert().stdout(predicate::str::contains(
+        "Folder name: `.` cannot be a connector folder name: `.` is the current folder",
+    ));
+}
