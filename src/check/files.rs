@@ -176,24 +176,62 @@ fn check_icon(package: &ConnectorPackage, sink: &mut Sink) {
         );
         return;
     }
-    // The IHDR chunk follows the signature: length, "IHDR", width, height (big-endian).
-    if icon.bytes.len() >= 24 && &icon.bytes[12..16] == b"IHDR" {
-        let width = u32::from_be_bytes(icon.bytes[16..20].try_into().expect("4 bytes"));
-        let height = u32::from_be_bytes(icon.bytes[20..24].try_into().expect("4 bytes"));
-        if width != height || !(160..=512).contains(&width) {
+    let (width, height) = match png_size(&icon.bytes) {
+        Ok(size) => size,
+        Err(what) => {
             sink.emit(
-                "icon-size",
+                "icon-format",
                 &icon.name,
                 None,
                 None,
-                format!(
-                    "`{}` is {width} × {height} pixels; certified icons are a square of about 230 × 230",
-                    icon.name
-                ),
-                None,
+                format!("`{}` is not a complete PNG: {what}", printable(&icon.name)),
+                Some("save the icon again as PNG from an image editor (230 × 230 pixels, a non-white, non-transparent background)".into()),
             );
+            return;
         }
+    };
+    if width != height || !(160..=512).contains(&width) {
+        sink.emit(
+            "icon-size",
+            &icon.name,
+            None,
+            None,
+            format!(
+                "`{}` is {width} × {height} pixels; certified icons are a square of about 230 × 230",
+                printable(&icon.name)
+            ),
+            None,
+        );
     }
+}
+
+/// The width and height of a PNG that starts with the signature, or why they cannot be read, or
+/// why the file is cut short: the image header (IHDR: length 13, "IHDR", width, height,
+/// big-endian) must come first, image data (IDAT) and the end marker (IEND) after it.
+fn png_size(bytes: &[u8]) -> Result<(u32, u32), String> {
+    let Some(header) = bytes.get(8..24) else {
+        return Err(format!(
+            "it ends after {} bytes, before the image header (IHDR) that gives its size",
+            bytes.len()
+        ));
+    };
+    if &header[4..8] != b"IHDR" || header[..4] != 13u32.to_be_bytes() {
+        return Err("its first chunk is not the image header (IHDR) that gives its size".into());
+    }
+    let width = u32::from_be_bytes(header[8..12].try_into().expect("4 bytes"));
+    let height = u32::from_be_bytes(header[12..16].try_into().expect("4 bytes"));
+    if width == 0 || height == 0 {
+        return Err(format!("its header gives {width} × {height} pixels"));
+    }
+    let rest = &bytes[24..];
+    let has = |tag: &[u8]| rest.windows(4).any(|w| w == tag);
+    if !has(b"IDAT") {
+        return Err("it holds no image data (IDAT): the file is cut short".into());
+    }
+    if !has(b"IEND") {
+        return Err("it has no end marker (IEND): the file is cut short".into());
+    }
+    Ok((width, height))
 }
 
 /// Parse a known JSON file, reporting what is not strict JSON; `None` when absent or beyond repair.
