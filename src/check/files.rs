@@ -1,7 +1,7 @@
 //! Layout checks (which files are there) and reading the JSON files.
 
 use super::Sink;
-use crate::package::name::{file_name_issues, NameIssue};
+use crate::package::name::{file_name_issues, printable, NameIssue};
 use crate::package::{json, ConnectorPackage, JsonDocument, KnownFile};
 
 const PNG_MAGIC: &[u8] = b"\x89PNG\r\n\x1a\n";
@@ -13,9 +13,26 @@ pub(super) fn check_layout(package: &ConnectorPackage, sink: &mut Sink) {
         (KnownFile::ApiProperties, "file-properties-missing"),
         (KnownFile::Readme, "file-readme-missing"),
     ];
+    let mut said: Vec<&str> = Vec::new();
     for (kind, rule) in missing {
-        if package.file(kind).is_none() {
-            sink.emit(rule, kind.canonical_name(), None, None, String::new(), None);
+        if package.file(kind).is_some() {
+            continue;
+        }
+        // A folder or a link of that name: say what it is, at it, rather than "missing".
+        match package.skipped_as(kind) {
+            Some(skipped) => {
+                let (what, fix) = skipped.kind.as_known_file();
+                sink.emit(
+                    rule,
+                    &skipped.name,
+                    None,
+                    None,
+                    format!("`{}` is {what}", printable(&skipped.name)),
+                    Some(fix.to_string()),
+                );
+                said.push(&skipped.name);
+            }
+            None => sink.emit(rule, kind.canonical_name(), None, None, String::new(), None),
         }
     }
     if let Some(icon) = package.file(KnownFile::Icon) {
@@ -34,13 +51,13 @@ pub(super) fn check_layout(package: &ConnectorPackage, sink: &mut Sink) {
             Some(notice.fix.clone()),
         );
     }
-    for skipped in &package.skipped {
+    for skipped in package.skipped.iter().filter(|s| !said.contains(&s.name.as_str())) {
         sink.emit(
             "file-skipped",
             &skipped.name,
             None,
             None,
-            format!("`{}` is left out: {}", skipped.name, skipped.reason),
+            format!("`{}` is left out: {}", printable(&skipped.name), skipped.reason),
             None,
         );
     }
@@ -52,7 +69,7 @@ pub(super) fn check_layout(package: &ConnectorPackage, sink: &mut Sink) {
             None,
             format!(
                 "`{}` is {:.1} MiB; GitHub refuses files over {} MiB",
-                big.name,
+                printable(&big.name),
                 big.size as f64 / (1024.0 * 1024.0),
                 crate::package::MAX_FILE_BYTES / (1024 * 1024)
             ),
@@ -69,7 +86,7 @@ pub(super) fn check_layout(package: &ConnectorPackage, sink: &mut Sink) {
                     &file.name,
                     None,
                     None,
-                    format!("`{}` is saved as {encoding}; save it as UTF-8", file.name),
+                    format!("`{}` is saved as {encoding}; save it as UTF-8", printable(&file.name)),
                     None,
                 );
             }
@@ -113,15 +130,23 @@ fn check_names(package: &ConnectorPackage, sink: &mut Sink) {
                 &name,
                 None,
                 None,
-                format!("`{name}` and `{other}` differ only in case: Windows and macOS checkouts keep only one"),
-                Some(format!("keep one of `{other}` and `{name}` and delete the other")),
+                format!(
+                    "`{}` and `{}` differ only in case: Windows and macOS checkouts keep only one",
+                    printable(&name),
+                    printable(&other)
+                ),
+                Some(format!(
+                    "keep one of `{}` and `{}` and delete the other",
+                    printable(&other),
+                    printable(&name)
+                )),
             ),
             NameIssue::Miscased { name, canonical } => sink.emit(
                 "file-name-case",
                 &name,
                 None,
                 None,
-                format!("`{name}` is spelled `{canonical}` in the repository"),
+                format!("`{}` is spelled `{canonical}` in the repository", printable(&name)),
                 Some(format!("rename it to `{canonical}` (an update keeps the spelling upstream has)")),
             ),
         }
@@ -151,24 +176,62 @@ fn check_icon(package: &ConnectorPackage, sink: &mut Sink) {
         );
         return;
     }
-    // The IHDR chunk follows the signature: length, "IHDR", width, height (big-endian).
-    if icon.bytes.len() >= 24 && &icon.bytes[12..16] == b"IHDR" {
-        let width = u32::from_be_bytes(icon.bytes[16..20].try_into().expect("4 bytes"));
-        let height = u32::from_be_bytes(icon.bytes[20..24].try_into().expect("4 bytes"));
-        if width != height || !(160..=512).contains(&width) {
+    let (width, height) = match png_size(&icon.bytes) {
+        Ok(size) => size,
+        Err(what) => {
             sink.emit(
-                "icon-size",
+                "icon-format",
                 &icon.name,
                 None,
                 None,
-                format!(
-                    "`{}` is {width} × {height} pixels; certified icons are a square of about 230 × 230",
-                    icon.name
-                ),
-                None,
+                format!("`{}` is not a complete PNG: {what}", printable(&icon.name)),
+                Some("save the icon again as PNG from an image editor (230 × 230 pixels, a non-white, non-transparent background)".into()),
             );
+            return;
         }
+    };
+    if width != height || !(160..=512).contains(&width) {
+        sink.emit(
+            "icon-size",
+            &icon.name,
+            None,
+            None,
+            format!(
+                "`{}` is {width} × {height} pixels; certified icons are a square of about 230 × 230",
+                printable(&icon.name)
+            ),
+            None,
+        );
     }
+}
+
+/// The width and height of a PNG that starts with the signature, or why they cannot be read, or
+/// why the file is cut short: the image header (IHDR: length 13, "IHDR", width, height,
+/// big-endian) must come first, image data (IDAT) and the end marker (IEND) after it.
+fn png_size(bytes: &[u8]) -> Result<(u32, u32), String> {
+    let Some(header) = bytes.get(8..24) else {
+        return Err(format!(
+            "it ends after {} bytes, before the image header (IHDR) that gives its size",
+            bytes.len()
+        ));
+    };
+    if &header[4..8] != b"IHDR" || header[..4] != 13u32.to_be_bytes() {
+        return Err("its first chunk is not the image header (IHDR) that gives its size".into());
+    }
+    let width = u32::from_be_bytes(header[8..12].try_into().expect("4 bytes"));
+    let height = u32::from_be_bytes(header[12..16].try_into().expect("4 bytes"));
+    if width == 0 || height == 0 {
+        return Err(format!("its header gives {width} × {height} pixels"));
+    }
+    let rest = &bytes[24..];
+    let has = |tag: &[u8]| rest.windows(4).any(|w| w == tag);
+    if !has(b"IDAT") {
+        return Err("it holds no image data (IDAT): the file is cut short".into());
+    }
+    if !has(b"IEND") {
+        return Err("it has no end marker (IEND): the file is cut short".into());
+    }
+    Ok((width, height))
 }
 
 /// Parse a known JSON file, reporting what is not strict JSON; `None` when absent or beyond repair.
@@ -186,7 +249,7 @@ pub(super) fn parse_json<'p>(package: &'p ConnectorPackage, kind: KnownFile, sin
             None,
             format!(
                 "`{}` is {:.1} MiB; JSON files over {} MiB are not read (a swagger should stay under 1 MB)",
-                file.name,
+                printable(&file.name),
                 file.bytes.len() as f64 / (1024.0 * 1024.0),
                 json::MAX_PARSE_BYTES / (1024 * 1024)
             ),
@@ -202,7 +265,7 @@ pub(super) fn parse_json<'p>(package: &'p ConnectorPackage, kind: KnownFile, sin
             None,
             format!(
                 "`{}` is saved as {encoding}, which JSON tools and the repository's validators do not read; save it as UTF-8",
-                file.name
+                printable(&file.name)
             ),
             None,
         );
@@ -264,7 +327,7 @@ pub(super) fn parse_json<'p>(package: &'p ConnectorPackage, kind: KnownFile, sin
                 None,
                 format!(
                     "`{}` holds more than {},{:03} values (reading stopped here), more than any connector needs; it is not checked further",
-                    file.name.escape_debug(),
+                    printable(&file.name),
                     n / 1000,
                     n % 1000
                 ),

@@ -97,7 +97,7 @@ fn shape(file: &JsonFile, sink: &mut Sink) -> bool {
             "",
             format!(
                 "`{}` must be a JSON object ({{\"properties\": {{...}}}}), found {}",
-                file.name.escape_debug(),
+                crate::package::name::printable(&file.name),
                 found(root)
             ),
         );

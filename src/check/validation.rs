@@ -56,6 +56,13 @@ pub fn baseline(upstream: &ConnectorPackage, category: Category, schemas: &Schem
 /// not an object, or has no string title (said in that order, the first that applies).
 fn default_folder(package: &ConnectorPackage) -> Result<String, String> {
     let Some(file) = package.swagger_file() else {
+        if let Some(skipped) = package.skipped_as(KnownFile::ApiDefinition) {
+            return Err(format!(
+                "{} is {}, so it gives no folder name; fix it, or choose a name with --name",
+                crate::package::name::printable(&skipped.name),
+                skipped.kind.as_known_file().0
+            ));
+        }
         return Err("there is no apiDefinition.swagger.json to take the folder name from; add it, or choose a name with --name".into());
     };
     let value = match file.json() {
@@ -63,7 +70,7 @@ fn default_folder(package: &ConnectorPackage) -> Result<String, String> {
         Err(e) => {
             return Err(format!(
                 "{} cannot be read as JSON ({}), so it gives no folder name; fix it, or choose a name with --name",
-                file.name.escape_debug(),
+                crate::package::name::printable(&file.name),
                 e.issue
             ))
         }

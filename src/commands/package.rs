@@ -322,7 +322,7 @@ fn print(report: &Report, json: bool, built: Option<(&Path, bool, usize)>, out: 
             out,
             "  {} {:<32} {kind}{detail}",
             if i == 0 { "solutions:" } else { "          " },
-            s.file
+            crate::package::name::printable(&s.file)
         )?;
     }
     let mut files: Vec<&str> = report.findings.iter().map(|f| f.file.as_str()).collect();
@@ -330,7 +330,8 @@ fn print(report: &Report, json: bool, built: Option<(&Path, bool, usize)>, out: 
     let mut seen = std::collections::BTreeSet::new();
     for file in files.into_iter().filter(|f| seen.insert(*f)) {
         writeln!(out)?;
-        writeln!(out, "{}", paint(HEADER, file))?;
+        // Names from an archive can hold line breaks: never a line of output of their own.
+        writeln!(out, "{}", paint(HEADER, crate::package::name::printable(file)))?;
         for f in report.findings.iter().filter(|f| f.file == file) {
             let (label, style) = match f.severity {
                 Severity::Error => ("error", ERROR),

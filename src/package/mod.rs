@@ -106,6 +106,45 @@ impl PackageFile {
 pub struct Skipped {
     pub name: String,
     pub reason: String,
+    #[serde(skip)]
+    pub kind: SkipKind,
+}
+
+/// What a left-out entry is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SkipKind {
+    Hidden,
+    NameNotUnicode,
+    Folder,
+    /// A symbolic link to something outside the folder (never followed).
+    LinkOutside,
+    /// A symbolic link to a folder.
+    LinkToFolder,
+    /// A symbolic link to nothing (or to something that cannot be read).
+    LinkBroken,
+    /// A device, socket or pipe.
+    Special,
+}
+
+impl SkipKind {
+    /// What the entry is and what to do, for a known file that is not a file (`apiDefinition.swagger.json
+    /// is a folder`): "is ..." and the fix.
+    pub fn as_known_file(self) -> (&'static str, &'static str) {
+        match self {
+            SkipKind::Folder => (
+                "a folder, not a file",
+                "put the file itself at the top of the connector folder under this name (move it out of the folder of that name)",
+            ),
+            SkipKind::LinkOutside => (
+                "a link to a file outside the connector folder, and links out of the folder are never followed",
+                "copy the file into the connector folder in place of the link",
+            ),
+            SkipKind::LinkToFolder => ("a link to a folder, not a file", "replace the link with the file itself"),
+            SkipKind::LinkBroken => ("a link that leads to nothing", "replace the link with the file itself"),
+            SkipKind::Special => ("not a regular file (a device, socket or pipe)", "replace it with the file itself"),
+            SkipKind::Hidden | SkipKind::NameNotUnicode => ("left out", "rename it to the name the repository uses"),
+        }
+    }
 }
 
 /// GitHub refuses files larger than 100 MiB: such a file is never read, only reported.
@@ -180,6 +219,7 @@ impl ConnectorPackage {
                 package.skipped.push(Skipped {
                     name: entry.file_name().to_string_lossy().into_owned(),
                     reason: "its name is not valid Unicode".into(),
+                    kind: SkipKind::NameNotUnicode,
                 });
                 continue;
             };
@@ -188,33 +228,46 @@ impl ConnectorPackage {
                 package.skipped.push(Skipped {
                     name,
                     reason: "hidden file".into(),
+                    kind: SkipKind::Hidden,
                 });
                 continue;
             }
             let link_meta = fs::symlink_metadata(&path).map_err(io(&path))?;
             let file_type = link_meta.file_type();
             if file_type.is_symlink() {
-                match fs::canonicalize(&path) {
-                    Ok(target) if target.parent() == Some(root_real.as_path()) && target.is_file() => {}
-                    Ok(target) if target.starts_with(&root_real) && target.is_file() => {}
-                    Ok(_) | Err(_) => {
-                        package.skipped.push(Skipped {
-                            name,
-                            reason: "symbolic link that leads outside the folder, or to nothing".into(),
-                        });
-                        continue;
-                    }
+                let kind = match fs::canonicalize(&path) {
+                    Ok(target) if target.starts_with(&root_real) && target.is_file() => None,
+                    Ok(target) if target.is_dir() => Some(SkipKind::LinkToFolder),
+                    Ok(target) if !target.starts_with(&root_real) => Some(SkipKind::LinkOutside),
+                    Ok(_) => Some(SkipKind::Special),
+                    Err(_) => Some(SkipKind::LinkBroken),
+                };
+                if let Some(kind) = kind {
+                    package.skipped.push(Skipped {
+                        name,
+                        reason: match kind {
+                            SkipKind::LinkOutside => "symbolic link that leads outside the folder",
+                            SkipKind::LinkToFolder => "symbolic link to a folder (only top-level files are submitted)",
+                            SkipKind::LinkBroken => "symbolic link that leads to nothing",
+                            _ => "symbolic link to something that is not a regular file",
+                        }
+                        .into(),
+                        kind,
+                    });
+                    continue;
                 }
             } else if file_type.is_dir() {
                 package.skipped.push(Skipped {
                     name,
                     reason: "subfolder (only top-level files are submitted)".into(),
+                    kind: SkipKind::Folder,
                 });
                 continue;
             } else if !file_type.is_file() {
                 package.skipped.push(Skipped {
                     name,
                     reason: "not a regular file".into(),
+                    kind: SkipKind::Special,
                 });
                 continue;
             }
@@ -261,7 +314,11 @@ impl ConnectorPackage {
         } else if let Some(intended) = looks_like_misspelling(&name) {
             self.notices.push(LayoutNotice {
                 name: name.clone(),
-                message: format!("`{name}` looks like a misspelling of `{}`", intended.canonical_name()),
+                message: format!(
+                    "`{}` looks like a misspelling of `{}`",
+                    name::printable(&name),
+                    intended.canonical_name()
+                ),
                 fix: format!("rename it to `{}`", intended.canonical_name()),
             });
         }
@@ -270,6 +327,17 @@ impl ConnectorPackage {
 
     pub fn file(&self, kind: KnownFile) -> Option<&PackageFile> {
         self.files.iter().find(|f| f.kind == Some(kind))
+    }
+
+    /// A known file's name that is there but not a file the package holds (a folder, a link out of
+    /// the folder), when the file itself is not: so "missing" can say what is there instead.
+    pub fn skipped_as(&self, kind: KnownFile) -> Option<&Skipped> {
+        if self.file(kind).is_some() {
+            return None;
+        }
+        self.skipped
+            .iter()
+            .find(|s| s.kind != SkipKind::Hidden && KnownFile::from_name(&s.name) == Some(kind))
     }
 
     /// The swagger file: `apiDefinition.swagger.json`, or failing that a file whose name is a

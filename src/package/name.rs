@@ -28,6 +28,30 @@ pub fn safe_folder_name(name: &str) -> Result<String, UnsafeName> {
     })
 }
 
+/// Zero-width and direction-changing characters: they make a name look like another.
+fn invisible(c: char) -> bool {
+    matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
+}
+
+/// A name from the folder as it can be printed at the start of an output line: control
+/// characters (a line break could fake a line of output, an escape sequence recolor the
+/// terminal) and invisible ones written as escapes (`new\nline.png`), everything else as is.
+pub fn printable(name: &str) -> std::borrow::Cow<'_, str> {
+    let escaped = |c: char| c.is_control() || invisible(c);
+    if !name.chars().any(escaped) {
+        return name.into();
+    }
+    let mut out = String::with_capacity(name.len() + 8);
+    for c in name.chars() {
+        if escaped(c) {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out.into()
+}
+
 /// Longest file name accepted, in bytes: what every common file system stores.
 pub const MAX_FILE_NAME_BYTES: usize = 255;
 
@@ -99,7 +123,13 @@ fn check_name(name: &str) -> Result<(), String> {
     if name.trim().is_empty() {
         return reject("it is empty".into());
     }
-    if name == "." || name == ".." || name.contains("..") {
+    if name == "." {
+        return reject("`.` is the current folder, not a name".into());
+    }
+    if name == ".." {
+        return reject("`..` is the parent folder, not a name".into());
+    }
+    if name.contains("..") {
         return reject("it contains `..`".into());
     }
     if let Some(c) = name.chars().find(|c| FORBIDDEN.contains(c)) {
@@ -108,10 +138,7 @@ fn check_name(name: &str) -> Result<(), String> {
     if let Some(c) = name.chars().find(|c| c.is_control()) {
         return reject(format!("it contains the control character U+{:04X}", c as u32));
     }
-    if let Some(c) = name
-        .chars()
-        .find(|c| matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}'))
-    {
+    if let Some(c) = name.chars().find(|&c| invisible(c)) {
         return reject(format!("it contains the invisible character U+{:04X}", c as u32));
     }
     if name.starts_with([' ', '.']) || name.ends_with([' ', '.']) {
@@ -176,6 +203,22 @@ mod tests {
             let err = safe_folder_name(name).expect_err(name);
             assert!(err.to_string().contains("--name"), "{err}");
         }
+    }
+
+    #[test]
+    fn dot_and_dot_dot_say_what_they_are() {
+        assert!(safe_folder_name(".").unwrap_err().reason.contains("the current folder"));
+        assert!(safe_folder_name("..").unwrap_err().reason.contains("the parent folder"));
+        assert_eq!(safe_folder_name("a..b").unwrap_err().reason, "it contains `..`");
+    }
+
+    #[test]
+    fn printable_names_escape_only_what_could_fake_output() {
+        assert_eq!(printable("Jane's \"notes\" é.png"), "Jane's \"notes\" é.png");
+        assert_eq!(
+            printable("x\n  apiDefinition.swagger.json:1:1: error\r\u{1b}[0m\u{202E}.png"),
+            "x\\n  apiDefinition.swagger.json:1:1: error\\r\\u{1b}[0m\\u{202e}.png"
+        );
     }
 
     #[test]

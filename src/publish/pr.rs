@@ -53,7 +53,8 @@ pub fn body(plan: &Plan, checks: &Checks) -> anyhow::Result<String> {
         base_commit => plan.base_commit.to_string()[..12].to_string(),
         folder,
         files => plan.files.iter().map(|f| minijinja::context! { name => f.name.clone(), change => format!("{:?}", f.change).to_lowercase(), size => f.size }).collect::<Vec<_>>(),
-        excluded => plan.excluded.iter().map(|e| minijinja::context! { name => e.name.clone(), reason => e.reason.clone() }).collect::<Vec<_>>(),
+        // A left-out name can hold a line break: in the body it would start a line of its own.
+        excluded => plan.excluded.iter().map(|e| minijinja::context! { name => crate::package::name::printable(&e.name).into_owned(), reason => e.reason.clone() }).collect::<Vec<_>>(),
         independent_publisher => plan.target.category == Category::IndependentPublisher,
         version => env!("CARGO_PKG_VERSION"),
     })?;

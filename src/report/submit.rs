@@ -6,6 +6,7 @@ use crate::catalog::Verdict;
 use crate::check::secrets::Masker;
 use crate::check::Severity;
 use crate::output::{paint, DIM, EMPHASIS, ERROR, GOOD, HEADER, WARNING};
+use crate::package::name::printable;
 use crate::package::Category;
 use crate::plan::diff::FileDiff;
 use crate::plan::submission::{Stop, Submission};
@@ -120,7 +121,7 @@ impl<'a> SubmitReport<'a> {
         writeln!(out, "{} {}", paint(EMPHASIS, "Validation:"), paint(summary_style, report.summary()))?;
         for f in report.findings.iter().filter(|f| f.severity == Severity::Error && !f.pre_existing) {
             let at = f.position.map(|pos| format!(":{}:{}", pos.line, pos.column)).unwrap_or_default();
-            writeln!(out, "  {}{at}: {} [{}]", f.file, f.message, f.rule)?;
+            writeln!(out, "  {}{at}: {} [{}]", printable(&f.file), f.message, f.rule)?;
         }
         super::print_pre_existing(report, self.context.strict, out)?;
         if report.warnings() > 0 {
@@ -200,10 +201,22 @@ impl<'a> SubmitReport<'a> {
             } else {
                 String::new()
             };
-            writeln!(out, "    {} {:<40} {:>9} bytes{unusual}", change_mark(f.change), f.name, f.size)?;
+            writeln!(
+                out,
+                "    {} {:<40} {:>9} bytes{unusual}",
+                change_mark(f.change),
+                printable(&f.name),
+                f.size
+            )?;
         }
         for e in self.excluded {
-            writeln!(out, "    {} {:<40} not submitted: {}", paint(DIM, "x"), e.name, e.reason)?;
+            writeln!(
+                out,
+                "    {} {:<40} not submitted: {}",
+                paint(DIM, "x"),
+                printable(&e.name),
+                e.reason
+            )?;
         }
         writeln!(out)?;
         writeln!(out, "{}", paint(HEADER, "Diff"))?;

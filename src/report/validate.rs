@@ -4,6 +4,7 @@ use super::ValidationSummary;
 use crate::check::{Severity, Validation};
 use crate::cli::Exit;
 use crate::output::{paint, DIM, EMPHASIS, ERROR, GOOD, HEADER, WARNING};
+use crate::package::name::printable;
 use crate::package::{Category, KnownFile};
 use std::io::Write;
 use std::path::Path;
@@ -96,8 +97,10 @@ impl<'a> ValidateReport<'a> {
             if findings.is_empty() {
                 continue;
             }
+            // A file name can hold a line break: it must not start a line of output of its own.
+            let file = printable(file);
             writeln!(out)?;
-            writeln!(out, "{}", paint(HEADER, file))?;
+            writeln!(out, "{}", paint(HEADER, &file))?;
             for f in findings {
                 let location = match f.position {
                     Some(p) => format!("{file}:{}:{}", p.line, p.column),

@@ -159,12 +159,15 @@ const GITHUB_TOKEN: &str = "ghp_R8sK2mXq9LpZ4vN7tB3wY6cD1fH5jG0aE2iU";
 /// A made-up RSA key body: long enough to be a key, random enough to look like one.
 const PEM: &str = "-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA3Tz2mr7SZiAMfQyuvBjM9Oi0Z4nB1Bs2kV1eGfXmPq8rT5vB2cY7\ndZ1aQ9wK3sH6jF1dG5aE0iU2oWxMIIEpAIBAAKCAQEA3Tz2mr7SZiAMfQyuvBjM9Oi0\n-----END RSA PRIVATE KEY-----\n";
 
-/// A PNG signature and IHDR chunk for a `width` × `height` image (enough for the checks).
+/// A PNG signature, IHDR chunk for a `width` × `height` image, an (empty) IDAT and the IEND
+/// chunk: the chunks the checks look for, in order.
 fn png(width: u32, height: u32) -> Vec<u8> {
     let mut b = b"\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR".to_vec();
     b.extend_from_slice(&width.to_be_bytes());
     b.extend_from_slice(&height.to_be_bytes());
     b.extend_from_slice(&[8, 6, 0, 0, 0, 0, 0, 0, 0]);
+    b.extend_from_slice(b"\x00\x00\x00\x00IDAT\x35\xaf\x06\x1e");
+    b.extend_from_slice(b"\x00\x00\x00\x00IEND\xaeB`\x82");
     b
 }
 
@@ -1036,4 +1039,45 @@ fn a_value_of_the_wrong_type_is_one_finding_where_it_is() {
         }
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// A certified connector's icon whose size cannot be read (the signature alone, an image header
+/// cut short or missing, a file cut off before its image data or end) is not a complete PNG: an
+/// error, not silence.
+#[test]
+fn an_icon_whose_size_cannot_be_read_is_not_a_complete_png() {
+    let complete = png(230, 230);
+    let mut no_header = complete.clone();
+    no_header[12..16].copy_from_slice(b"tEXt");
+    let cases: Vec<(Vec<u8>, &str)> = vec![
+        (
+            b"\x89PNG\r\n\x1a\n".to_vec(),
+            "it ends after 8 bytes, before the image header (IHDR)",
+        ),
+        (complete[..20].to_vec(), "it ends after 20 bytes, before the image header (IHDR)"),
+        (no_header, "its first chunk is not the image header (IHDR)"),
+        (complete[..33].to_vec(), "it holds no image data (IDAT)"),
+        (complete[..complete.len() - 12].to_vec(), "it has no end marker (IEND)"),
+        (png(0, 230), "its header gives 0 × 230 pixels"),
+    ];
+    for (bytes, says) in cases {
+        let fixture = clean().with(certified).with(move |f| f.raw.push(("icon.png".into(), bytes)));
+        let dir = tempfile::tempdir().unwrap();
+        fixture.write(dir.path());
+        let report = validate(dir.path(), Some(C)).unwrap().report;
+        let icon: Vec<_> = report.findings.iter().filter(|f| f.file == "icon.png").collect();
+        assert_eq!(icon.len(), 1, "{says}: {icon:?}");
+        assert_eq!(icon[0].rule, "icon-format");
+        assert_eq!(icon[0].severity, Severity::Error);
+        assert!(
+            icon[0].message.starts_with(&format!("`icon.png` is not a complete PNG: {says}")),
+            "{}",
+            icon[0].message
+        );
+    }
+    assert!(!clean()
+        .with(certified)
+        .with(|f| f.raw.push(("icon.png".into(), png(230, 230))))
+        .fired(C)
+        .contains("icon-format"));
 }

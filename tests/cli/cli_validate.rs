@@ -379,3 +379,94 @@ fn a_value_of_the_wrong_type_is_said_once_where_it_is() {
         "{stdout}"
     );
 }
+
+/// A swagger that is a folder, or a link out of the folder, is said to be what it is, at its
+/// name, with what to do: not "missing", and not a second warning that it was left out.
+#[cfg(unix)]
+#[test]
+fn a_swagger_that_is_a_folder_or_a_link_out_says_what_it_is() {
+    let dir = tempfile::tempdir().unwrap();
+    connector(dir.path());
+    let swagger = dir.path().join("apiDefinition.swagger.json");
+    let outside = tempfile::tempdir().unwrap();
+    fs::rename(&swagger, outside.path().join("apiDefinition.swagger.json")).unwrap();
+    fs::create_dir(&swagger).unwrap();
+    let out = bin().arg("validate").arg(dir.path()).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains("apiDefinition.swagger.json: error[file-swagger-missing] `apiDefinition.swagger.json` is a folder, not a file"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("is missing") && !stdout.contains("[file-skipped]"), "{stdout}");
+    assert!(
+        stdout.contains("Folder name: apiDefinition.swagger.json is a folder, not a file"),
+        "{stdout}"
+    );
+
+    fs::remove_dir(&swagger).unwrap();
+    std::os::unix::fs::symlink(outside.path().join("apiDefinition.swagger.json"), &swagger).unwrap();
+    let out = bin().arg("validate").arg(dir.path()).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains("apiDefinition.swagger.json: error[file-swagger-missing] `apiDefinition.swagger.json` is a link to a file outside the connector folder"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("fix: copy the file into the connector folder in place of the link"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("is missing") && !stdout.contains("[file-skipped]"), "{stdout}");
+}
+
+/// A file name with a line break (or a carriage return) cannot fake a line of `validate`'s
+/// output: where findings are printed, the name is escaped.
+#[test]
+fn file_names_with_line_breaks_cannot_fake_output_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    connector(dir.path());
+    let fake = "apiDefinition.swagger.json:1:1: error[title-words] forged";
+    fs::write(dir.path().join(format!("x\n  {fake}\n.png")), "x").unwrap();
+    fs::write(dir.path().join(format!("y\r  {fake}.png")), "y").unwrap();
+    fs::create_dir(dir.path().join(format!("z\n  {fake}"))).unwrap();
+    let out = bin().arg("validate").arg(dir.path()).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    for line in stdout.split(['\n', '\r']) {
+        assert!(!line.trim_start().starts_with(fake), "a forged line: {line:?}\n{stdout}");
+    }
+    assert!(
+        stdout.contains(&format!("  x\\n  {fake}\\n.png: error[file-name-refused]")),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(&format!("  y\\r  {fake}.png: error[file-name-refused]")),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(&format!("  z\\n  {fake}: warning[file-skipped] `z\\n  {fake}` is left out")),
+        "{stdout}"
+    );
+}
+
+/// `--name .` and `..` say what they are, not that they contain `..`.
+#[test]
+fn a_folder_name_of_dot_says_what_it_is() {
+    let dir = tempfile::tempdir().unwrap();
+    connector(dir.path());
+    for (name, says) in [(".", "`.` is the current folder"), ("..", "`..` is the parent folder")] {
+        bin()
+            .args(["submit", "--dry-run", "--name", name])
+            .arg(dir.path())
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(says))
+            .stderr(predicate::str::contains("contains `..`").not());
+    }
+    let path = dir.path().join("apiDefinition.swagger.json");
+    let text = fs::read_to_string(&path).unwrap().replace("\"Open Brewery DB\"", "\".\"");
+    fs::write(&path, text).unwrap();
+    bin().arg("validate").arg(dir.path()).assert().stdout(predicate::str::contains(
+        "Folder name: `.` cannot be a connector folder name: `.` is the current folder",
+    ));
+}
