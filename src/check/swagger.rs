@@ -111,12 +111,25 @@ fn basics(file: &JsonFile, root: &Value, sink: &mut Sink) {
     }
 }
 
-/// Whole-word, case-insensitive search for a restricted phrase.
+/// Whole-word, case-insensitive search for a restricted phrase (its words in a row). The text is
+/// read a word at a time, with only the last few words held: a description may be huge.
 fn find_phrase(text: &str, phrases: &[&str]) -> Option<String> {
-    let lower = text.to_lowercase();
-    let words: Vec<&str> = lower.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
-    let joined = format!(" {} ", words.join(" "));
-    phrases.iter().find(|p| joined.contains(&format!(" {p} "))).map(|p| p.to_string())
+    let split: Vec<Vec<&str>> = phrases.iter().map(|p| p.split(' ').filter(|w| !w.is_empty()).collect()).collect();
+    let longest = split.iter().map(Vec::len).max().unwrap_or(0);
+    let mut window: std::collections::VecDeque<String> = std::collections::VecDeque::with_capacity(longest + 1);
+    for word in text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
+        window.push_back(word.to_lowercase());
+        if window.len() > longest {
+            window.pop_front();
+        }
+        for (phrase, words) in phrases.iter().zip(&split) {
+            let n = words.len();
+            if n > 0 && n <= window.len() && window.iter().skip(window.len() - n).zip(words).all(|(a, b)| a == b) {
+                return Some(phrase.to_string());
+            }
+        }
+    }
+    None
 }
 
 fn info(file: &JsonFile, root: &Value, sink: &mut Sink) {

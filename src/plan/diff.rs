@@ -110,7 +110,13 @@ pub fn write_patch<'p>(
                             for (sign, bytes) in [(b'-', old_bytes), (b'+', new)] {
                                 for line in bytes.split_inclusive(|c| *c == b'\n') {
                                     text.push(sign);
-                                    text.extend_from_slice(line);
+                                    // A line longer than a chunk (a minified swagger) in pieces.
+                                    for piece in line.chunks(TEXT_CHUNK) {
+                                        text.extend_from_slice(piece);
+                                        if text.len() > TEXT_CHUNK {
+                                            flush(&mut text, out, false)?;
+                                        }
+                                    }
                                     if !line.ends_with(b"\n") {
                                         text.extend_from_slice(b"\n\\ No newline at end of file\n");
                                     }
@@ -172,11 +178,18 @@ fn hunk_range(bytes: &[u8]) -> String {
 }
 
 /// Where a chunk of patch text may end: at a line boundary, leaving [`TEXT_CARRY`] bytes for the
-/// next chunk, and before any secret (`spans`) that would cross it.
+/// next chunk, and before any secret (`spans`) that would cross it. A line longer than a chunk
+/// (a minified swagger) is cut inside, so that it is not held whole; the secrets found with its
+/// whole context are the masker's literals, so the next chunk still hides them.
 fn safe_cut(text: &[u8], spans: &[(usize, usize)]) -> usize {
     let line_start = |at: usize| text[..at].iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
-    let cut = line_start(text.len().saturating_sub(TEXT_CARRY));
+    let limit = text.len().saturating_sub(TEXT_CARRY);
+    let mut cut = line_start(limit);
+    if limit - cut > TEXT_CHUNK {
+        cut = limit;
+    }
     match spans.iter().find(|(s, e)| *s < cut && *e > cut) {
+        Some(&(start, _)) if cut == limit => start,
         Some(&(start, _)) => line_start(start),
         None => cut,
     }
@@ -375,6 +388,11 @@ mod tests {
         assert_eq!(super::safe_cut(&text, &[(start, end)]), cut - 6);
         text.clear();
         assert_eq!(super::safe_cut(&text, &[]), 0);
+        // One line longer than a chunk is cut inside, before the carry, and not inside a secret.
+        let long = vec![b'x'; super::TEXT_CHUNK * 2];
+        let limit = long.len() - super::TEXT_CARRY;
+        assert_eq!(super::safe_cut(&long, &[]), limit);
+        assert_eq!(super::safe_cut(&long, &[(limit - 5, limit + 5)]), limit - 5);
     }
 
     /// A repository with `base` and `new` as the files of `certified-connectors/X`, and the plan
