@@ -9,8 +9,9 @@
 //! values (`{"a":1}` is 7 bytes and was a few hundred in the parsed tree and the position map:
 //! validate peaked at 2 GB on the 23 MB file), one 30 MB string, a million numbers, and a 20 MB
 //! key above 90,000 elements (its pointer was once copied into every element's). Past 100,000
-//! values the file is refused with `json-too-many-values`, so `validate` and the dry run exit 1 on
-//! the first and third, as they should; the real submit is not run for them.
+//! values the file is refused with `json-too-many-values`, and a member name over 4,096 bytes
+//! with `json-key-too-long`, so `validate` and the dry run exit 1 on the first, third and fourth,
+//! as they should; the real submit is not run for them.
 //!
 //! Figures (debug build, 2 cores), before the value budget and the hashed position map -> after:
 //!
@@ -19,12 +20,11 @@
 //! | 23 MB of tiny objects | 2005 MB (87 ×) -> 65 MB (2.9 ×) | 2056 MB -> 88 MB (3.8 ×) | not run |
 //! | a 30 MB string | 106 MB (3.6 ×) -> 77 MB (2.6 ×) | 171 MB -> 141 MB (4.7 ×) | 142 MB -> 112 MB (3.7 ×) |
 //! | 1M numbers (22 MB) | 264 MB (12 ×) -> 48 MB (2.2 ×) | 300 MB -> 86 MB (3.9 ×) | not run |
-//! | a 20 MB key | killed at 23 GB -> 87 MB (4.2 ×) | killed -> 153 MB (7.3 ×) | killed -> 132 MB (6.4 ×) |
+//! | a 20 MB key | killed at 23 GB -> 57 MB (2.7 ×) | killed -> 81 MB (3.9 ×) | killed -> not run |
 //!
-//! What is left over 4 × is the file's bytes (the package), the parsed string or key (the check),
-//! the patch's text buffer holding the one 20-30 MB line whole to mask it (`plan/diff.rs`), and in
-//! the dry run the blob in the in-memory object store; and for `validate` of the key, `walk`'s
-//! pointer, as long as the key, while the secret scan walks the file.
+//! What is left over 4 × (the dry run of the 30 MB string) is the file's bytes (the package), the
+//! parsed string (the check), the patch's text buffer holding the one 30 MB line whole to mask it
+//! (`plan/diff.rs`), and the blob in the dry run's in-memory object store.
 //!
 //! Usage: cargo build --release && cargo run --release --example memory_bench
 //! (the release binary when built, else the debug one). No network beyond loopback.
@@ -243,9 +243,9 @@ fn main() {
             "a swagger with a 20 MB key",
             20 * MB + 900_000,
             SWAGGER,
-            // 20 MB of key, then 90,000 elements of 10 bytes.
+            // 20 MB of key, then 90,000 elements of 10 bytes: refused at the key.
             Make::Swagger(LONG_KEY_HEAD, "123456789", "]}}"),
-            0,
+            1,
         ),
     ];
     for (n, (case, size, file, make, exit)) in cases.into_iter().enumerate() {

@@ -335,6 +335,17 @@ pub(super) fn parse_json<'p>(package: &'p ConnectorPackage, kind: KnownFile, sin
             );
             None
         }
+        Err(e) if e.kind == json::JsonErrorKind::KeyTooLong => {
+            sink.emit(
+                "json-key-too-long",
+                &file.name,
+                Some(e.issue.position),
+                None,
+                format!("`{}` has {}; it is not checked further", printable(&file.name), e.issue.message),
+                None,
+            );
+            None
+        }
         Err(e) => {
             sink.emit(
                 "json-invalid",

@@ -176,6 +176,16 @@ fn drop_what_a_wrong_type_explains(findings: &mut Vec<Finding>) {
     });
 }
 
+/// A name from the file as messages quote it: cut at 500 characters. A path or an operationId
+/// is in the message of every finding about its operation's parameters, and JSON limits neither.
+pub(crate) fn shown(name: &str) -> std::borrow::Cow<'_, str> {
+    const MAX: usize = 500;
+    match name.char_indices().nth(MAX) {
+        Some((cut, _)) if name.len() > MAX => format!("{}…", &name[..cut]).into(),
+        _ => name.into(),
+    }
+}
+
 /// What a JSON value is, for "must be a string, found …" messages.
 pub(crate) fn found(value: &serde_json::Value) -> String {
     use serde_json::Value;
@@ -203,7 +213,19 @@ fn plural(n: usize) -> &'static str {
 pub(crate) struct Sink {
     category: Category,
     findings: Vec<Finding>,
+    /// Findings of each rule per file, against [`MAX_FINDINGS_PER_RULE`].
+    counts: BTreeMap<&'static str, Vec<(String, usize)>>,
 }
+
+/// At most this many findings of one rule in one file are kept; the rest are counted and said in
+/// one closing finding. Findings scale with the values of a file (and a long path or
+/// operationId is in each of its parameters' messages), so a 1 MB swagger of 20,000 parameters
+/// under a 10 KB path took 1.6 GB. The most in the corpus is 451 (path-parameter-encoding in
+/// Azure Machine Learning).
+pub const MAX_FINDINGS_PER_RULE: usize = 2_000;
+
+/// Messages longer than this many characters are cut (the longest in the corpus is 470).
+pub const MAX_MESSAGE_CHARS: usize = 2_000;
 
 /// A parsed JSON file together with its name, so findings can point into it, and its bytes, for
 /// checks about lines and whitespace.
@@ -225,7 +247,35 @@ impl Sink {
         Sink {
             category,
             findings: Vec::new(),
+            counts: Default::default(),
         }
+    }
+
+    /// The findings, with one closing finding for each rule and file that had more than
+    /// [`MAX_FINDINGS_PER_RULE`].
+    fn into_findings(mut self) -> Vec<Finding> {
+        for (id, files) in std::mem::take(&mut self.counts) {
+            let rule = rules::rule(id);
+            for (file, n) in files.into_iter().filter(|(_, n)| *n > MAX_FINDINGS_PER_RULE) {
+                let more = n - MAX_FINDINGS_PER_RULE;
+                self.findings.push(Finding {
+                    rule: rule.id,
+                    severity: rule.severity,
+                    message: format!(
+                        "… and {more} more `{id}` findings in this file (the first {},{:03} are listed)",
+                        MAX_FINDINGS_PER_RULE / 1000,
+                        MAX_FINDINGS_PER_RULE % 1000
+                    ),
+                    file,
+                    position: None,
+                    pointer: None,
+                    fix: rule.fix.to_string(),
+                    validator: rule.validator,
+                    pre_existing: false,
+                });
+            }
+        }
+        self.findings
     }
 
     /// Report `rule` on `file` at `position`, with `detail` (the specific message) and an
@@ -243,13 +293,32 @@ impl Sink {
         if !rule.applies_to.contains(&self.category) {
             return;
         }
+        let files = self.counts.entry(rule.id).or_default();
+        let count = match files.iter_mut().find(|(f, _)| f == file) {
+            Some((_, n)) => n,
+            None => {
+                files.push((file.to_string(), 0));
+                &mut files.last_mut().expect("just pushed").1
+            }
+        };
+        *count += 1;
+        if *count > MAX_FINDINGS_PER_RULE {
+            return;
+        }
+        let mut message = if detail.is_empty() { rule.message.to_string() } else { detail };
+        if message.len() > MAX_MESSAGE_CHARS {
+            if let Some((cut, _)) = message.char_indices().nth(MAX_MESSAGE_CHARS) {
+                message.truncate(cut);
+                message.push('…');
+            }
+        }
         self.findings.push(Finding {
             rule: rule.id,
             severity: rule.severity,
             file: file.to_string(),
             position,
             pointer,
-            message: if detail.is_empty() { rule.message.to_string() } else { detail },
+            message,
             fix: fix.unwrap_or_else(|| rule.fix.to_string()),
             validator: rule.validator,
             pre_existing: false,
@@ -319,7 +388,7 @@ pub fn scan_secrets(package: &ConnectorPackage) -> Vec<Finding> {
             &mut sink,
         );
     }
-    let mut findings = sink.findings;
+    let mut findings = sink.into_findings();
     findings.sort_by(|a, b| (a.file.as_str(), a.position).cmp(&(b.file.as_str(), b.position)));
     secrets::dedupe(&mut findings);
     findings
@@ -392,7 +461,7 @@ pub fn check_with(package: &ConnectorPackage, category: Category, schemas: &sche
         readme::check(file, swagger.map(|d| &d.value), &mut sink);
     }
 
-    let mut findings = sink.findings;
+    let mut findings = sink.into_findings();
     drop_what_a_wrong_type_explains(&mut findings);
     // Files in name order, positions in file order; file-level findings first.
     findings.sort_by(|a, b| (a.file.as_str(), a.position).cmp(&(b.file.as_str(), b.position)));

@@ -94,6 +94,7 @@ pub static RULES: &[Rule] = &[
     rule!("schema-swagger", Warning, ALL, "the swagger does not match the repository's schemas/apiDefinition.swagger.schema.json", "change the value as the schema asks", REPO_SCHEMA),
     rule!("schema-properties", Warning, ALL, "apiProperties.json does not match the repository's schemas/paconn-apiProperties.schema.json", "change the value as the schema asks", REPO_SCHEMA),
     rule!("schema-settings", Warning, ALL, "settings.json does not match the repository's schemas/paconn-settings.schema.json", "change the value as the schema asks (settings.json is never submitted; paconn reads it)", REPO_SCHEMA),
+    rule!("json-key-too-long", Error, ALL, "a member name of the JSON file is longer than 4,096 bytes, longer than any connector needs; the file is not checked further", "shorten the name (a path, a property, a scope list) to 4,096 bytes or fewer: the longest upstream is 750 bytes (an OAuth scope list)", CERTIFICATION),
     rule!("properties-type", Error, ALL, "a value of apiProperties.json has the wrong JSON type", "write the value with the type the message names (the repository's schemas/paconn-apiProperties.schema.json has the shape: {\"properties\": {\"connectionParameters\": {...}, \"iconBrandColor\": \"#...\", ...}})", REPO_SCHEMA),
     // Swagger basics.
     rule!("swagger-not-object", Error, ALL, "the swagger is not a JSON object", "the file must hold one object: {\"swagger\": \"2.0\", \"info\": {...}, \"paths\": {...}}", SWAGGER_2),
@@ -348,6 +349,10 @@ mod tests {
         let n = crate::package::json::MAX_VALUES;
         let written = format!("{},{:03}", n / 1000, n % 1000);
         let r = rule("json-too-many-values");
+        assert!(r.message.contains(&written) && r.fix.contains(&written), "{written}");
+        let n = crate::package::json::MAX_KEY_BYTES;
+        let written = format!("{},{:03} bytes", n / 1000, n % 1000);
+        let r = rule("json-key-too-long");
         assert!(r.message.contains(&written) && r.fix.contains(&written), "{written}");
     }
 

@@ -301,7 +301,7 @@ fn operations(file: &JsonFile, root: &Value, sink: &mut Sink) {
         let Some(item) = item.as_object() else {
             continue;
         };
-        let shared: Vec<(String, &Value)> = params_of(item, &[path.as_str(), "parameters"]);
+        let shared: Vec<Entry> = params_of(item, &[path.as_str(), "parameters"]);
         for (method, op) in item {
             if !HTTP_METHODS.contains(&method.to_ascii_lowercase().as_str()) {
                 continue;
@@ -310,7 +310,7 @@ fn operations(file: &JsonFile, root: &Value, sink: &mut Sink) {
                 continue;
             };
             let at = pointer(&["paths", path, method]);
-            let label = format!("{} {path}", method.to_ascii_uppercase());
+            let label = format!("{} {}", method.to_ascii_uppercase(), super::shown(path));
             operation_text(file, op_obj, &at, &label, sink);
 
             let mut params = shared.clone();
@@ -340,21 +340,17 @@ fn operations(file: &JsonFile, root: &Value, sink: &mut Sink) {
     }
 }
 
-fn params_of<'a>(obj: &'a Map<String, Value>, prefix: &[&str]) -> Vec<(String, &'a Value)> {
-    let mut segments: Vec<String> = vec!["paths".into()];
-    segments.extend(prefix.iter().map(|s| s.to_string()));
+/// A parameter entry: the pointer of its list (shared by the list's entries: a long list under a
+/// long path would otherwise hold the path once per entry), its index, and the entry.
+type Entry<'a> = (std::rc::Rc<str>, usize, &'a Value);
+
+fn params_of<'a>(obj: &'a Map<String, Value>, prefix: &[&str]) -> Vec<Entry<'a>> {
+    let mut segments: Vec<&str> = vec!["paths"];
+    segments.extend(prefix);
+    let list: std::rc::Rc<str> = pointer(&segments).into();
     obj.get("parameters")
         .and_then(Value::as_array)
-        .map(|ps| {
-            ps.iter()
-                .enumerate()
-                .map(|(i, p)| {
-                    let mut s = segments.clone();
-                    s.push(i.to_string());
-                    (pointer(&s), p)
-                })
-                .collect()
-        })
+        .map(|ps| ps.iter().enumerate().map(|(i, p)| (list.clone(), i, p)).collect())
         .unwrap_or_default()
 }
 
@@ -392,8 +388,9 @@ fn operation_text(file: &JsonFile, op: &Map<String, Value>, at: &str, label: &st
 }
 
 #[allow(clippy::too_many_arguments)]
-fn parameters(file: &JsonFile, root: &Value, params: &[(String, &Value)], label: &str, internal_op: bool, sink: &mut Sink) {
-    for (at, raw) in params {
+fn parameters(file: &JsonFile, root: &Value, params: &[Entry], label: &str, internal_op: bool, sink: &mut Sink) {
+    for (list, i, raw) in params {
+        let at = &format!("{list}/{i}");
         let p = resolve(root, raw);
         let name = p.get("name").and_then(Value::as_str).unwrap_or("?");
         let location = p.get("in").and_then(Value::as_str).unwrap_or("");

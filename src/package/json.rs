@@ -160,6 +160,8 @@ pub enum JsonErrorKind {
     TooLarge,
     /// More than [`MAX_VALUES`] values: the parse stopped there.
     TooManyValues,
+    /// A member name longer than [`MAX_KEY_BYTES`]: the parse stopped there.
+    KeyTooLong,
 }
 
 /// The encoding of a file saved as UTF-16 or UTF-32 (by its byte order mark, or by the NUL bytes
@@ -209,6 +211,12 @@ pub const MAX_PARSE_BYTES: usize = 32 * 1024 * 1024;
 /// of millions of tiny values took gigabytes. The largest upstream swagger (Encodian, 0.95 MB)
 /// holds 23,405 values; this is four times that, rounded up.
 pub const MAX_VALUES: usize = 100_000;
+
+/// A member name longer than this (in bytes) is not read: every finding under it, and every
+/// parameter the checks list under it, carries it in its pointer and often in its message, so a
+/// long name multiplies. The longest upstream is 750 (an OAuth scope list used as a key; paths
+/// reach 212).
+pub const MAX_KEY_BYTES: usize = 4096;
 
 /// Nesting deeper than this is not read (the largest upstream depth is 27).
 pub const MAX_DEPTH: usize = 256;
@@ -341,6 +349,7 @@ pub fn parse(bytes: &[u8]) -> Result<JsonDocument, JsonError> {
         positions: PositionMap::default(),
         cursor: (0, 1, 1),
         values: 0,
+        limit: None,
     };
     let result = parser.document();
     let Parser {
@@ -349,6 +358,7 @@ pub fn parse(bytes: &[u8]) -> Result<JsonDocument, JsonError> {
         repair_count,
         positions,
         values,
+        limit,
         ..
     } = parser;
     // Every other offset to place, in one pass over the text: the repairs, where the parse
@@ -381,11 +391,7 @@ pub fn parse(bytes: &[u8]) -> Result<JsonDocument, JsonError> {
                     position: stopped_at,
                 },
                 strict_error,
-                kind: if values > MAX_VALUES {
-                    JsonErrorKind::TooManyValues
-                } else {
-                    JsonErrorKind::Syntax
-                },
+                kind: limit.unwrap_or(JsonErrorKind::Syntax),
             })
         }
     };
@@ -523,6 +529,8 @@ struct Parser<'a> {
     cursor: (usize, u32, u32),
     /// Values read so far, against [`MAX_VALUES`].
     values: usize,
+    /// The limit that stopped the parse, if one did.
+    limit: Option<JsonErrorKind>,
 }
 
 impl Parser<'_> {
@@ -609,6 +617,7 @@ impl Parser<'_> {
         }
         self.values += 1;
         if self.values > MAX_VALUES {
+            self.limit = Some(JsonErrorKind::TooManyValues);
             return Err(format!(
                 "more than {},{:03} values; reading stopped here",
                 MAX_VALUES / 1000,
@@ -831,6 +840,14 @@ impl Parser<'_> {
             }
             let key_at = self.pos;
             let key = self.key()?;
+            if key.len() > MAX_KEY_BYTES {
+                self.pos = key_at;
+                self.limit = Some(JsonErrorKind::KeyTooLong);
+                return Err(format!(
+                    "a member name of {} bytes (the limit is {MAX_KEY_BYTES}); reading stopped here",
+                    key.len()
+                ));
+            }
             self.skip_trivia();
             if self.peek() == Some(b':') {
                 self.pos += 1;
@@ -1054,7 +1071,7 @@ mod tests {
         assert_eq!(doc.position_of("/0/0"), Position { line: 1, column: 8 });
         assert_eq!(doc.position_of("/1/0"), Position { line: 2, column: 7 });
         // A long key above many elements costs nothing per element.
-        let key = "k".repeat(100_000);
+        let key = "k".repeat(MAX_KEY_BYTES);
         let text = format!("{{\"{key}\": [{}0]}}", "0,".repeat(50_000));
         let doc = parse(text.as_bytes()).unwrap();
         let at = pointer(&[key.as_str(), "50000"]);
@@ -1062,7 +1079,7 @@ mod tests {
             doc.position_of(&at),
             Position {
                 line: 1,
-                column: 100_007 + 100_000
+                column: MAX_KEY_BYTES + 7 + 100_000
             }
         );
         assert_eq!(doc.values, 50_003);
@@ -1090,6 +1107,21 @@ mod tests {
         let loose = format!("[{}]", "{}".repeat(MAX_VALUES + 1));
         assert_eq!(parse(loose.as_bytes()).unwrap_err().kind, JsonErrorKind::TooManyValues);
         assert_eq!(parse(b"{\"a\": ").unwrap_err().kind, JsonErrorKind::Syntax);
+    }
+
+    #[test]
+    fn a_member_name_over_the_limit_stops_the_parse_at_it() {
+        let ok = format!("{{\"{}\": 1}}", "k".repeat(MAX_KEY_BYTES));
+        assert!(parse(ok.as_bytes()).is_ok());
+        let long = format!("{{\"a\": 1,\n \"{}\": 1}}", "k".repeat(MAX_KEY_BYTES + 1));
+        let err = parse(long.as_bytes()).unwrap_err();
+        assert_eq!(err.kind, JsonErrorKind::KeyTooLong);
+        assert_eq!(err.issue.position, Position { line: 2, column: 2 });
+        assert!(
+            err.issue.message.starts_with("a member name of 4097 bytes"),
+            "{}",
+            err.issue.message
+        );
     }
 
     #[test]

@@ -22,8 +22,10 @@ pub(super) enum Level {
 
 #[derive(Clone)]
 pub(super) struct Param<'a> {
-    /// Pointer to the entry in the list (the `$ref` object for a reference).
-    pub at: String,
+    /// The pointer of the list the entry is in, shared by its entries (a list of 20,000
+    /// parameters under a long path would otherwise hold the path 20,000 times), and its index.
+    list: std::rc::Rc<str>,
+    index: usize,
     pub raw: &'a Value,
     /// The parameter with its `$ref` followed; `None` when the reference does not resolve.
     pub def: Option<&'a Value>,
@@ -31,6 +33,10 @@ pub(super) struct Param<'a> {
 }
 
 impl<'a> Param<'a> {
+    /// Pointer to the entry in the list (the `$ref` object for a reference).
+    pub fn at(&self) -> String {
+        format!("{}/{}", self.list, self.index)
+    }
     pub fn get(&self, key: &str) -> Option<&'a Value> {
         self.def.and_then(|d| d.get(key))
     }
@@ -68,18 +74,14 @@ pub(super) struct Op<'a> {
     pub id: Option<&'a str>,
     /// Path-level parameters first, then the operation's own.
     pub params: Vec<Param<'a>>,
+    /// For each of `params`: a path-level parameter that one of the operation's own overrides.
+    overridden: Vec<bool>,
 }
 
 impl<'a> Op<'a> {
     /// The parameters that apply: the operation's own override the path's of the same name and location.
     pub fn effective(&self) -> impl Iterator<Item = &Param<'a>> + '_ {
-        self.params.iter().filter(move |p| {
-            p.level == Level::Operation
-                || !self
-                    .params
-                    .iter()
-                    .any(|o| o.level == Level::Operation && o.name() == p.name() && o.location() == p.location())
-        })
+        self.params.iter().zip(&self.overridden).filter(|(_, o)| !**o).map(|(p, _)| p)
     }
     pub fn is_get(&self) -> bool {
         self.method.eq_ignore_ascii_case("get")
@@ -148,20 +150,22 @@ impl<'a> Model<'a> {
                         continue;
                     };
                     let id = obj.get("operationId").and_then(Value::as_str);
-                    let mut label = format!("{} {path}", method.to_ascii_uppercase());
+                    let mut label = format!("{} {}", method.to_ascii_uppercase(), crate::check::shown(path));
                     if let Some(id) = id {
-                        label = format!("{label} ({id})");
+                        label = format!("{label} ({})", crate::check::shown(id));
                     }
-                    let mut params: Vec<Param> = shared
-                        .iter()
-                        .map(|p| Param {
-                            at: p.at.clone(),
-                            raw: p.raw,
-                            def: p.def,
-                            level: p.level,
-                        })
-                        .collect();
+                    let mut params: Vec<Param> = shared.iter().cloned().collect();
                     params.extend(params_of(root, obj, &["paths", path, method, "parameters"], Level::Operation));
+                    // Found with a set, not by comparing every pair: a list can be long.
+                    let own: std::collections::HashSet<(&str, &str)> = params
+                        .iter()
+                        .filter(|p| p.level == Level::Operation)
+                        .map(|p| (p.name(), p.location()))
+                        .collect();
+                    let overridden = params
+                        .iter()
+                        .map(|p| p.level == Level::Path && own.contains(&(p.name(), p.location())))
+                        .collect();
                     ops.push(Op {
                         path,
                         method,
@@ -170,6 +174,7 @@ impl<'a> Model<'a> {
                         obj,
                         id,
                         params,
+                        overridden,
                     });
                 }
             }
@@ -196,7 +201,7 @@ impl<'a> Model<'a> {
     pub fn notification_url(&self, op: &Op<'a>) -> Option<String> {
         for p in op.effective() {
             if p.get("x-ms-notification-url").and_then(Value::as_bool) == Some(true) {
-                return Some(p.at.clone());
+                return Some(p.at());
             }
         }
         let body = op.body_schema(self.root)?;
@@ -214,21 +219,61 @@ fn params_of<'a>(root: &'a Value, obj: &'a Map<String, Value>, at: &[&str], leve
     obj.get("parameters")
         .and_then(Value::as_array)
         .map(|ps| {
+            let list: std::rc::Rc<str> = pointer(at).into();
             ps.iter()
                 .enumerate()
-                .map(|(i, raw)| {
-                    let mut segments: Vec<String> = at.iter().map(|s| s.to_string()).collect();
-                    segments.push(i.to_string());
-                    Param {
-                        at: pointer(&segments),
-                        raw,
-                        def: deref(root, raw),
-                        level,
-                    }
+                .map(|(index, raw)| Param {
+                    list: list.clone(),
+                    index,
+                    raw,
+                    def: deref(root, raw),
+                    level,
                 })
                 .collect()
         })
         .unwrap_or_default()
+}
+
+/// For each of `values`, whether an equal one comes before it: compared within buckets of a hash
+/// that agrees with `Value`'s equality (objects' members in any order), not pair by pair, so a
+/// list of 20,000 parameters is not 200 million comparisons.
+pub(super) fn repeats(values: &[&Value]) -> Vec<bool> {
+    use std::hash::{BuildHasher, Hash, Hasher};
+    fn hash(v: &Value, seed: &ahash::RandomState, h: &mut impl Hasher) {
+        match v {
+            Value::Null => 0u8.hash(h),
+            Value::Bool(b) => (1u8, b).hash(h),
+            Value::Number(n) => (2u8, n.to_string()).hash(h),
+            Value::String(s) => (3u8, s).hash(h),
+            Value::Array(items) => {
+                (4u8, items.len()).hash(h);
+                for item in items {
+                    hash(item, seed, h);
+                }
+            }
+            Value::Object(map) => {
+                // Members in any order: the sum of their own hashes.
+                let sum = map.iter().fold(0u64, |sum, (k, v)| {
+                    let mut member = seed.build_hasher();
+                    k.hash(&mut member);
+                    hash(v, seed, &mut member);
+                    sum.wrapping_add(member.finish())
+                });
+                (5u8, map.len(), sum).hash(h);
+            }
+        }
+    }
+    let seed = ahash::RandomState::new();
+    let mut buckets: HashMap<u64, Vec<usize>> = HashMap::new();
+    let mut out = Vec::with_capacity(values.len());
+    for (i, v) in values.iter().enumerate() {
+        let mut h = seed.build_hasher();
+        hash(v, &seed, &mut h);
+        let bucket = buckets.entry(h.finish()).or_default();
+        out.push(bucket.iter().any(|&j| values[j] == *v));
+        bucket.push(i);
+    }
+    out
 }
 
 /// Follow `$ref` (local, `#/...`) until a value without one; `None` for a dangling, external or

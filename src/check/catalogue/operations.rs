@@ -162,11 +162,11 @@ fn paths(model: &Model, sink: &mut Sink) {
         }
         // Path-level parameter list.
         if let Some(item) = item.as_object() {
-            let level: Vec<Param> = model
+            let level: Vec<&Param> = model
                 .ops
                 .iter()
                 .find(|o| o.path == path)
-                .map(|o| o.params.iter().filter(|p| p.level == Level::Path).cloned().collect())
+                .map(|o| o.params.iter().filter(|p| p.level == Level::Path).collect())
                 .unwrap_or_default();
             if item.contains_key("parameters") {
                 duplicates(
@@ -321,7 +321,7 @@ fn responses(model: &Model, op: &Op, sink: &mut Sink) {
 }
 
 /// Duplicate (name, location) entries and more than one body in one parameter list.
-fn duplicates(model: &Model, list: &[Param], owner: &str, rules: [&'static str; 2], sink: &mut Sink) {
+fn duplicates(model: &Model, list: &[&Param], owner: &str, rules: [&'static str; 2], sink: &mut Sink) {
     let mut seen: BTreeMap<(String, String), &str> = BTreeMap::new();
     let mut bodies = 0;
     for p in list {
@@ -341,7 +341,7 @@ fn duplicates(model: &Model, list: &[Param], owner: &str, rules: [&'static str; 
                 sink.at(
                     rules[1],
                     model.file,
-                    &p.at,
+                    &p.at(),
                     format!("{owner} has more than one parameter in the body"),
                 );
             }
@@ -352,7 +352,7 @@ fn duplicates(model: &Model, list: &[Param], owner: &str, rules: [&'static str; 
             sink.at(
                 rules[0],
                 model.file,
-                &p.at,
+                &p.at(),
                 format!("{owner} declares the parameter \"{}\" in `{}` twice", p.name(), p.location()),
             );
         }
@@ -360,24 +360,19 @@ fn duplicates(model: &Model, list: &[Param], owner: &str, rules: [&'static str; 
 }
 
 fn parameter_lists(model: &Model, op: &Op, sink: &mut Sink) {
-    let own: Vec<Param> = op.params.iter().filter(|p| p.level == Level::Operation).cloned().collect();
+    let own: Vec<&Param> = op.params.iter().filter(|p| p.level == Level::Operation).collect();
     // The same entry twice (the same `$ref`, or an identical object).
-    for (i, p) in own.iter().enumerate() {
-        if own[..i].iter().any(|q| q.raw == p.raw) {
-            sink.at(
-                "operation-parameters-not-unique",
-                model.file,
-                &p.at,
-                format!("{}: this parameter entry repeats an earlier one", op.label),
-            );
-        }
+    let raws: Vec<&serde_json::Value> = own.iter().map(|p| p.raw).collect();
+    let repeats = super::model::repeats(&raws);
+    for (p, _) in own.iter().zip(&repeats).filter(|(_, r)| **r) {
+        sink.at(
+            "operation-parameters-not-unique",
+            model.file,
+            &p.at(),
+            format!("{}: this parameter entry repeats an earlier one", op.label),
+        );
     }
-    let distinct: Vec<Param> = own
-        .iter()
-        .enumerate()
-        .filter(|(i, p)| !own[..*i].iter().any(|q| q.raw == p.raw))
-        .map(|(_, p)| p.clone())
-        .collect();
+    let distinct: Vec<&Param> = own.iter().zip(&repeats).filter(|(_, r)| !**r).map(|(p, _)| *p).collect();
     duplicates(
         model,
         &distinct,
@@ -400,7 +395,7 @@ fn path_parameters(model: &Model, op: &Op, sink: &mut Sink) {
             sink.at(
                 "path-parameter",
                 model.file,
-                &p.at,
+                &p.at(),
                 format!("{}: path parameter \"{name}\" must have \"required\": true", op.label),
             );
         }
@@ -408,7 +403,7 @@ fn path_parameters(model: &Model, op: &Op, sink: &mut Sink) {
             sink.at(
                 "path-parameter-not-in-template",
                 model.file,
-                &p.at,
+                &p.at(),
                 format!("{}: path parameter \"{name}\" does not appear in the path", op.label),
             );
         }
@@ -441,7 +436,7 @@ fn request_content(model: &Model, op: &Op, sink: &mut Sink) {
             sink.at(
                 "fetch-body-parameter",
                 file,
-                &p.at,
+                &p.at(),
                 format!(
                     "{}: a GET operation cannot take a `{}` parameter (\"{}\")",
                     op.label,
@@ -455,7 +450,7 @@ fn request_content(model: &Model, op: &Op, sink: &mut Sink) {
         sink.at(
             "form-data-and-body",
             file,
-            &f.at,
+            &f.at(),
             format!(
                 "{}: the parameters use both the body (\"{}\") and formData (\"{}\")",
                 op.label,
@@ -503,7 +498,7 @@ fn request_content(model: &Model, op: &Op, sink: &mut Sink) {
                 sink.at(
                     "form-urlencoded-binary",
                     file,
-                    &p.at,
+                    &p.at(),
                     format!(
                         "{}: \"{}\" is a file or string/binary, which application/x-www-form-urlencoded cannot carry",
                         op.label,
@@ -737,7 +732,7 @@ fn notification(model: &Model, op: &Op, sink: &mut Sink) {
             sink.at(
                 "notification-parameters-match",
                 file,
-                &p.at,
+                &p.at(),
                 format!(
                     "{}: parameter \"{}\" differs in type or visibility from the same parameter of {}",
                     op.label,

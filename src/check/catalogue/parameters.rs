@@ -34,7 +34,7 @@ pub(super) fn check(model: &Model, sink: &mut Sink) {
                 sink.at(
                     "connection-id-parameter",
                     model.file,
-                    &p.at,
+                    &p.at(),
                     format!("{}: a parameter is named \"{name}\", which the platform reserves", op.label),
                 );
             }
@@ -42,7 +42,7 @@ pub(super) fn check(model: &Model, sink: &mut Sink) {
                 sink.at(
                     "form-data-parameter-name",
                     model.file,
-                    &p.at,
+                    &p.at(),
                     format!(
                         "{}: the formData parameter name \"{name}\" has characters outside US-ASCII",
                         op.label
@@ -53,7 +53,7 @@ pub(super) fn check(model: &Model, sink: &mut Sink) {
                 sink.at(
                     "file-parameter-location",
                     model.file,
-                    &p.at,
+                    &p.at(),
                     format!(
                         "{}: \"{name}\" has type file but is in `{location}`; files go in formData",
                         op.label
@@ -65,7 +65,7 @@ pub(super) fn check(model: &Model, sink: &mut Sink) {
                     sink.at(
                         "dynamic-extension-on-body-parameter",
                         model.file,
-                        &p.at,
+                        &p.at(),
                         format!(
                             "{}: the body parameter \"{name}\" carries `{ext}`; put it in the body's schema",
                             op.label
@@ -78,7 +78,7 @@ pub(super) fn check(model: &Model, sink: &mut Sink) {
                 sink.at(
                     "path-parameter-encoding",
                     model.file,
-                    &p.at,
+                    &p.at(),
                     format!("{}: path parameter \"{name}\" has no `x-ms-url-encoding`", op.label),
                 );
             }
@@ -86,7 +86,7 @@ pub(super) fn check(model: &Model, sink: &mut Sink) {
                 sink.at(
                     "query-parameter-encoding",
                     model.file,
-                    &p.at,
+                    &p.at(),
                     format!("{}: query parameter \"{name}\" sets `x-ms-url-encoding`", op.label),
                 );
             }
@@ -104,7 +104,7 @@ fn references(model: &Model, sink: &mut Sink) {
             let Some(r) = p.raw.get("$ref") else {
                 continue;
             };
-            let at = format!("{}/$ref", p.at);
+            let at = format!("{}/$ref", p.at());
             let Some(r) = r.as_str() else {
                 sink.at(
                     "parameter-ref-not-valid",

@@ -163,7 +163,7 @@ pub(super) struct Operation<'a> {
 
 impl Operation<'_> {
     pub fn label(&self) -> String {
-        format!("{} {}", self.method.to_ascii_uppercase(), self.path)
+        format!("{} {}", self.method.to_ascii_uppercase(), crate::check::shown(self.path))
     }
 }
 

@@ -26,9 +26,12 @@ pub(super) fn check(swagger: &JsonFile, _properties: Option<&JsonFile>, sink: &m
     whitespace(swagger, sink);
     let root = &swagger.doc.value;
     section_order(swagger, root, sink);
-    let mut parameters: HashMap<String, (String, String)> = HashMap::new();
+    // A parameter's text -> the operation (its index) that has it first: not its pointer and label,
+    // which every parameter of a long list would copy.
+    let mut parameters: HashMap<String, usize> = HashMap::new();
     let mut schemas: HashMap<String, (String, String)> = HashMap::new();
-    for op in operations(root) {
+    let ops = operations(root);
+    for (index, op) in ops.iter().enumerate() {
         let label = op.label();
         if let Some(id) = op.op.get("operationId").and_then(Value::as_str) {
             let pascal = id.chars().next().is_some_and(|c| c.is_ascii_uppercase()) && !id.contains(['-', '_']);
@@ -119,18 +122,21 @@ pub(super) fn check(swagger: &JsonFile, _properties: Option<&JsonFile>, sink: &m
                 }
                 let key = p.to_string();
                 match parameters.get(&key) {
-                    Some((first, first_label)) if first != &op.at => {
+                    Some(&first) if first != index => {
                         let name = p.get("name").and_then(Value::as_str).unwrap_or("?");
                         sink.at(
                             "standard-shared-parameter",
                             swagger,
                             &p_at,
-                            format!("{label}: the parameter \"{name}\" is defined the same way in {first_label}"),
+                            format!(
+                                "{label}: the parameter \"{name}\" is defined the same way in {}",
+                                ops[first].label()
+                            ),
                         );
                     }
                     Some(_) => {}
                     None => {
-                        parameters.insert(key, (op.at.clone(), label.clone()));
+                        parameters.insert(key, index);
                     }
                 }
             }
