@@ -97,7 +97,7 @@ fn shape(file: &JsonFile, sink: &mut Sink) -> bool {
             "",
             format!(
                 "`{}` must be a JSON object ({{\"properties\": {{...}}}}), found {}",
-                crate::package::name::printable(&file.name),
+                crate::package::name::printable(file.name),
                 found(root)
             ),
         );

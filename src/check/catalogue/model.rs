@@ -154,7 +154,7 @@ impl<'a> Model<'a> {
                     if let Some(id) = id {
                         label = format!("{label} ({})", crate::check::shown(id));
                     }
-                    let mut params: Vec<Param> = shared.iter().cloned().collect();
+                    let mut params: Vec<Param> = shared.to_vec();
                     params.extend(params_of(root, obj, &["paths", path, method, "parameters"], Level::Operation));
                     // Found with a set, not by comparing every pair: a list can be long.
                     let own: std::collections::HashSet<(&str, &str)> = params
