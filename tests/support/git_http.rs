@@ -323,10 +323,8 @@ fn handle_connection(stream: TcpStream, shared: &Shared) -> io::Result<()> {
         true => *shared.upload_pack_pace.lock().unwrap(),
         false => None,
     };
-    let write_result = write_response(reader.get_mut(), &response, pace, &shared.stopping);
-    if write_result.is_ok() {
-        shared.bytes_sent.fetch_add(response_len, Ordering::SeqCst);
-    }
+    // Recorded before the answer goes out: a client may finish, and its test look, the moment it
+    // has read the answer.
     shared.requests.lock().unwrap().push(RecordedRequest {
         method: request.method.clone(),
         path: request.target.clone(),
@@ -337,6 +335,11 @@ fn handle_connection(stream: TcpStream, shared: &Shared) -> io::Result<()> {
         response_bytes: response_len,
         cgi_stderr: stderr,
     });
+    shared.bytes_sent.fetch_add(response_len, Ordering::SeqCst);
+    let write_result = write_response(reader.get_mut(), &response, pace, &shared.stopping);
+    if write_result.is_err() {
+        shared.bytes_sent.fetch_sub(response_len, Ordering::SeqCst);
+    }
     write_result?;
 
     // Lingering close: stop writing, then wait (briefly) for the client to
