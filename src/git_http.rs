@@ -85,8 +85,9 @@ struct Stream {
     post: bool,
     /// What libgit2 wrote: the request body, sent on the first read.
     body: Vec<u8>,
-    /// The answer, and when its headers came (its body must keep [`crate::net::Pace::download`]).
-    response: Option<(reqwest::blocking::Response, std::time::Instant)>,
+    /// The answer, when its headers came, and the pace its body must keep
+    /// ([`crate::net::Pace::download`], read once: it looks at the environment).
+    response: Option<(reqwest::blocking::Response, std::time::Instant, crate::net::Pace)>,
     /// Body bytes read so far.
     received: u64,
 }
@@ -244,7 +245,7 @@ impl Stream {
                 )));
             }
         }
-        self.response = Some((response, std::time::Instant::now()));
+        self.response = Some((response, std::time::Instant::now(), crate::net::Pace::download()));
         Ok(())
     }
 }
@@ -254,7 +255,7 @@ impl Read for Stream {
         if self.response.is_none() {
             self.start()?;
         }
-        let (response, started) = self.response.as_mut().expect("started above");
+        let (response, started, pace) = self.response.as_mut().expect("started above");
         let n = response.read(buf).map_err(|e| {
             if crate::net::is_timeout(&e) {
                 io_error("the git server stalled (timed out)".into())
@@ -264,7 +265,7 @@ impl Read for Stream {
         })?;
         self.received += n as u64;
         // Each read came within the timeout; a server that trickles must still keep the pace.
-        if let Some(behind) = crate::net::Pace::download().behind(*started, self.received) {
+        if let Some(behind) = pace.behind(*started, self.received) {
             return Err(io_error(format!("from the git server: {behind}")));
         }
         Ok(n)

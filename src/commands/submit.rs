@@ -5,7 +5,6 @@
 use crate::catalog::open::{self as catalog, Freshness};
 use crate::catalog::published::{published_connectors, PublishedOptions};
 use crate::catalog::Upstream;
-use crate::check::secrets::Masker;
 use crate::cli::Exit;
 use crate::output::{paint, DIM, ERROR, GOOD, WARNING};
 use crate::package::{ConnectorPackage, KnownFile};
@@ -150,7 +149,8 @@ fn pipeline(
     )?;
 
     // Secrets never leave in what is printed or written (the check stops a real run on them).
-    let masker = Masker::for_package(&sub.validation.package);
+    // What `source::folder` registered for this package: its secrets are scanned once.
+    let masker = crate::check::secrets::registered();
     let patch_masked = match &patch_target {
         Some(target) => patch_file::write_plan(target, &repo, &sub.plan, &sub.validation.package, &masker, patch_out)?,
         None => 0,
