@@ -344,6 +344,18 @@ const TIMEOUT_SECS: &str = "1";
 
 /// A warm mirror for `url` filled from the local bare repository (the mirror's folder is named
 /// after `url`, which may never answer).
+/// `sync` with the timeout of these tests, against `url`: its output and how long it took.
+fn sync_timed(cache: &Path, url: &str) -> (std::process::Output, std::time::Duration) {
+    let started = std::time::Instant::now();
+    let out = bin(cache)
+        .env("CONNECTOR_PUBLISH_TIMEOUT", TIMEOUT_SECS)
+        .args(["sync", "--upstream", url])
+        .timeout(std::time::Duration::from_secs(60))
+        .output()
+        .unwrap();
+    (out, started.elapsed())
+}
+
 /// `search <query>` with the timeout of these tests, against `url` and a mirror that is due a
 /// sync: the exit code, stderr, and how long it took.
 fn search_due(cache: &Path, url: &str, query: &str) -> (Option<i32>, String, std::time::Duration) {
@@ -410,12 +422,7 @@ fn a_silent_upstream_falls_back_to_the_mirror_within_the_timeout() {
     assert!(started.elapsed() < std::time::Duration::from_secs(20));
 
     // `sync` itself fails rather than call the old mirror synced.
-    let out = bin(cache.path())
-        .env("CONNECTOR_PUBLISH_TIMEOUT", TIMEOUT_SECS)
-        .args(["sync", "--upstream", &url])
-        .timeout(std::time::Duration::from_secs(60))
-        .output()
-        .unwrap();
+    let (out, _) = sync_timed(cache.path(), &url);
     assert_eq!(out.status.code(), Some(3), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(String::from_utf8_lossy(&out.stderr).contains("could not sync"));
 }
@@ -729,16 +736,7 @@ fn a_slow_fetch_completes_and_a_trickling_one_ends_at_the_minimum_rate() {
     let server = GitHttpServer::start(&ups.served, None);
     let url = server.url("upstream.git");
     let cache = tempfile::tempdir().unwrap();
-    let sync = || {
-        let started = std::time::Instant::now();
-        let out = bin(cache.path())
-            .env("CONNECTOR_PUBLISH_TIMEOUT", TIMEOUT_SECS)
-            .args(["sync", "--upstream", &url])
-            .timeout(std::time::Duration::from_secs(60))
-            .output()
-            .unwrap();
-        (out, started.elapsed())
-    };
+    let sync = || sync_timed(cache.path(), &url);
 
     // Steady: 32 KiB every 100 ms, about 320 KiB/s: the pack takes over four times the timeout.
     server.set_upload_pack_pace(Some((32 << 10, std::time::Duration::from_millis(100))));
