@@ -80,9 +80,6 @@ impl Config {
         if !KEYS.iter().any(|(k, _)| *k == key) {
             bail!("unknown setting `{key}`; the settings are {}", KEYS.map(|(k, _)| k).join(", "));
         }
-        if let (Some(v), "category") = (value, key) {
-            v.parse::<crate::package::Category>().map_err(|e| anyhow!(e))?;
-        }
         let mut config = Config::load()?;
         match value {
             Some(v) => config.values.insert(key.to_string(), v.to_string()),
@@ -103,3 +100,25 @@ impl Config {
         Ok(path)
     }
 }
+
+// Where the tool points when nothing else is said: the real services. Flags, the environment
+// and the keys above override them.
+
+/// The production upstream.
+pub const DEFAULT_UPSTREAM: &str = "https://github.com/microsoft/PowerPlatformConnectors.git";
+/// The branch contributions are based on.
+pub const DEFAULT_BRANCH: &str = "dev";
+/// GitHub's REST API.
+pub const DEFAULT_API: &str = "https://api.github.com";
+/// The upstream repository on GitHub.
+pub const DEFAULT_UPSTREAM_REPO: &str = "microsoft/PowerPlatformConnectors";
+/// Where the Microsoft identity platform lives (public cloud).
+pub const DEFAULT_AUTHORITY: &str = "https://login.microsoftonline.com";
+/// The Power Apps resource provider, as paconn's `powerAppsUrl`.
+pub const DEFAULT_POWERAPPS_URL: &str = "https://api.powerapps.com";
+/// The Flow resource provider, which lists environments.
+pub const DEFAULT_FLOW_URL: &str = "https://api.flow.microsoft.com";
+/// The public client id paconn signs in with (Microsoft's first-party Azure CLI application).
+pub const DEFAULT_CLIENT_ID: &str = "04b07795-8ddb-461a-bbee-02f9e1bf7b46";
+/// Work and school accounts of any tenant.
+pub const DEFAULT_TENANT: &str = "organizations";

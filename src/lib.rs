@@ -11,8 +11,12 @@ pub mod check;
 pub mod cli;
 pub mod commands;
 pub mod config;
-pub mod git_http;
+pub mod exit;
 pub mod net;
+// Moved under `net`; this path keeps code written before the move compiling until the branches
+// in flight are merged.
+#[doc(hidden)]
+pub use net::git_http;
 pub mod output;
 pub mod package;
 pub mod plan;

@@ -14,9 +14,8 @@ use std::time::{Duration, Instant, SystemTime};
 /// How old a temporary file must be to count as left behind by an interrupted run.
 pub const LEFTOVER_AGE: Duration = Duration::from_secs(300);
 
-/// The production upstream.
-pub const DEFAULT_UPSTREAM: &str = "https://github.com/microsoft/PowerPlatformConnectors.git";
-pub const DEFAULT_BRANCH: &str = "dev";
+pub use crate::config::{DEFAULT_BRANCH, DEFAULT_UPSTREAM};
+pub use crate::net::redact;
 
 /// Where and what to mirror.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -100,18 +99,6 @@ fn percent_encode_segment(s: &str) -> String {
         }
     }
     out
-}
-
-/// Remove `user:password@` from a URL.
-pub fn redact(url: &str) -> String {
-    if let Some(scheme_end) = url.find("://") {
-        let rest = &url[scheme_end + 3..];
-        let authority_end = rest.find('/').unwrap_or(rest.len());
-        if let Some(at) = rest[..authority_end].rfind('@') {
-            return format!("{}://{}", &url[..scheme_end], &rest[at + 1..]);
-        }
-    }
-    url.to_string()
 }
 
 /// The cache folder: `CONNECTOR_PUBLISH_CACHE`, or the platform's cache folder.
@@ -421,7 +408,7 @@ impl Mirror {
     /// [`Self::sync`], with the notices given to `notice`.
     pub fn sync_with_notices(&self, progress: &mut dyn FnMut(FetchProgress), notice: &mut dyn FnMut(&str)) -> anyhow::Result<SyncOutcome> {
         let _lock = self.lock(notice)?;
-        crate::git_http::install();
+        crate::net::git_http::install();
         let removed_leftovers = self.remove_leftovers();
         let mut repaired = None;
         let mut repo = match Repository::open_bare(&self.path) {

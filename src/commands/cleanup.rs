@@ -3,7 +3,7 @@
 //! protected branch, a branch with an open pull request, or one with commits its pull request
 //! never had.
 
-use crate::cli::Exit;
+use crate::exit::Exit;
 use crate::publish::github::{self, fork};
 use crate::report::fork::{BranchLine, CleanupReport};
 use anyhow::bail;
@@ -73,4 +73,16 @@ fn finish(report: &CleanupReport, json: bool, out: &mut dyn Write) -> anyhow::Re
         report.human(out)?;
     }
     Ok(Exit::Ok)
+}
+
+/// `cleanup`'s options from its flags, the environment and the config file.
+pub fn exec(args: crate::cli::CleanupArgs, ctx: &super::Context) -> anyhow::Result<Exit> {
+    let options = CleanupOptions {
+        yes: args.yes,
+        dry_run: args.dry_run,
+        json: args.json,
+        interactive: super::context::interactive_stdout(),
+        github: ctx.github(args.github),
+    };
+    run(&options, &mut crate::output::stdout(), &mut crate::output::stderr())
 }

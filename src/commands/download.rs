@@ -1,7 +1,7 @@
 //! `connector-publish download`: a custom connector from a Power Platform environment into a
 //! folder, as `paconn download` lays it out. `submit --from-environment` uses the same steps.
 
-use crate::cli::Exit;
+use crate::exit::Exit;
 use crate::output::{paint, GOOD};
 use crate::powerplatform::download;
 use crate::source::environment::{self, Request};
@@ -104,4 +104,24 @@ impl DownloadReport<'_> {
         )?;
         Ok(())
     }
+}
+
+/// `download`'s options from its flags and the environment.
+pub fn exec(args: crate::cli::DownloadArgs, ctx: &super::Context) -> anyhow::Result<Exit> {
+    let options = DownloadOptions {
+        request: crate::source::environment::Request {
+            environment: args.environment,
+            connector_id: args.connector_id,
+            json: args.json,
+            interactive: super::context::interactive(std::io::IsTerminal::is_terminal(&std::io::stderr())),
+            power_platform: ctx.power_platform(&args.power_platform)?,
+        },
+        dest: args.dest,
+        overwrite: args.overwrite,
+    };
+    let mut out = crate::output::stdout();
+    if args.list {
+        return list(&options, &mut out);
+    }
+    run(&options, &mut std::io::stdin().lock(), &mut out, &mut crate::output::stderr())
 }

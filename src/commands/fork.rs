@@ -1,7 +1,7 @@
 //! `connector-publish fork sync`: bring the fork's base branch up to date with upstream
 //! (GitHub's merge-upstream, as `submit` does before it pushes), and explain a refusal.
 
-use crate::cli::Exit;
+use crate::exit::Exit;
 use crate::publish::github::{self, fork};
 use crate::report::fork::SyncReport;
 use anyhow::bail;
@@ -38,4 +38,15 @@ pub fn sync(options: &ForkSyncOptions, out: &mut dyn Write) -> anyhow::Result<Ex
         report.human(out)?;
     }
     Ok(if refused { Exit::Failure } else { Exit::Ok })
+}
+
+/// `fork sync`'s options from its flags, the environment and the config file.
+pub fn exec_sync(args: crate::cli::ForkSyncArgs, ctx: &super::Context) -> anyhow::Result<Exit> {
+    let ctx = ctx.nested();
+    let options = ForkSyncOptions {
+        branch: ctx.base_branch(&args.base_branch),
+        json: args.json,
+        github: ctx.github(args.github),
+    };
+    sync(&options, &mut crate::output::stdout())
 }

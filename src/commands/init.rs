@@ -1,7 +1,7 @@
 //! `connector-publish init`: scaffold what a category needs around a connector (or a new, empty
 //! one). It never overwrites a file; it says what it created and what a person must still write.
 
-use crate::cli::Exit;
+use crate::exit::Exit;
 use crate::output::{paint, DIM, EMPHASIS, GOOD, WARNING};
 use crate::package::Category;
 use crate::scaffold;
@@ -43,4 +43,10 @@ pub fn run(options: &InitOptions, out: &mut dyn Write) -> anyhow::Result<Exit> {
         writeln!(out, "\nThen: connector-publish validate {}", options.path.display())?;
     }
     Ok(Exit::Ok)
+}
+
+/// `init`'s options from its flags and the config file.
+pub fn exec(args: crate::cli::InitArgs, ctx: &super::Context) -> anyhow::Result<Exit> {
+    let category = ctx.category(args.category.as_deref())?;
+    run(&InitOptions { path: args.path, category }, &mut crate::output::stdout())
 }

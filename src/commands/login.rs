@@ -1,7 +1,7 @@
 //! `connector-publish login` and `logout`: the Power Platform sign-in that `download` and
 //! `submit --from-environment` use.
 
-use crate::cli::Exit;
+use crate::exit::Exit;
 use crate::output::{paint, EMPHASIS, GOOD};
 use crate::powerplatform::auth::{self, Identity, CLIENT_SECRET_ENV};
 use crate::powerplatform::http_client;
@@ -174,4 +174,26 @@ impl<'a> SessionReport<'a> {
             ..SessionReport::new(token_cache)
         }
     }
+}
+
+/// `login`'s options from its flags and the environment.
+pub fn exec(args: crate::cli::LoginArgs, ctx: &super::Context) -> anyhow::Result<Exit> {
+    let settings = ctx.power_platform(&args.power_platform)?;
+    let mut out = crate::output::stdout();
+    if args.status {
+        return status(&settings.token_cache, args.json, &mut out);
+    }
+    let options = LoginOptions {
+        power_platform: settings,
+        tenant: args.tenant,
+        client_id: args.client_id,
+        service_principal: args.service_principal,
+        json: args.json,
+    };
+    run(&options, &mut out, &mut crate::output::stderr())
+}
+
+/// `logout`.
+pub fn exec_logout(args: crate::cli::LogoutArgs) -> anyhow::Result<Exit> {
+    logout(&crate::powerplatform::auth::cache_path()?, args.json, &mut crate::output::stdout())
 }

@@ -8,7 +8,7 @@ use crate::catalog::open::{self as catalog, Freshness};
 use crate::catalog::Upstream;
 use crate::certpackage::{self, archive::Limits, Inspection, Options, Report};
 use crate::check::Severity;
-use crate::cli::Exit;
+use crate::exit::Exit;
 use crate::output::{paint, DIM, EMPHASIS, ERROR, GOOD, HEADER, WARNING};
 use crate::package::{ConnectorPackage, KnownFile};
 use anyhow::{anyhow, bail, Context};
@@ -96,7 +96,7 @@ fn load_comparison(compare: &CompareWith, err: &mut dyn Write, json: bool) -> an
         } => {
             // A malformed value is a usage error (exit 2), like --update's.
             let (category, folder) =
-                crate::plan::Target::parse_folder(folder, "--connector").map_err(|e| crate::cli::UsageError(e.to_string()))?;
+                crate::plan::Target::parse_folder(folder, "--connector").map_err(|e| crate::exit::UsageError(e.to_string()))?;
             let opened = catalog::open(cache, upstream, *freshness)?;
             if let Some(notice) = &opened.offline_notice {
                 if !json {
@@ -400,4 +400,48 @@ fn print(report: &Report, json: bool, built: Option<(&Path, bool, usize)>, out: 
         )?,
     }
     Ok(())
+}
+
+/// `package check`, `intro` and `build` from their flags, the environment and the config file.
+pub fn exec(command: crate::cli::PackageCommand, ctx: &super::Context) -> anyhow::Result<Exit> {
+    use crate::cli::{PackageCommand, PackageCompareArgs};
+    // The flags sit one level deeper than other commands': `package check --upstream`.
+    let ctx = ctx.nested();
+    let compare = |args: PackageCompareArgs| -> anyhow::Result<Option<CompareWith>> {
+        Ok(match (args.connector, args.connector_dir) {
+            (Some(folder), _) => Some(CompareWith::Upstream {
+                folder,
+                cache: ctx.cache()?,
+                upstream: ctx.upstream(&args.upstream)?,
+                freshness: crate::commands::search::SearchOptions::freshness(args.offline, args.max_age_hours),
+            }),
+            (None, Some(dir)) => Some(CompareWith::Folder(dir)),
+            (None, None) => None,
+        })
+    };
+    let (mut out, mut err) = (crate::output::stdout(), crate::output::stderr());
+    match command {
+        PackageCommand::Check(args) => {
+            let options = CheckOptions {
+                path: args.path,
+                plugin: args.plugin,
+                compare: compare(args.compare)?,
+                json: args.json,
+            };
+            check(&options, &mut out, &mut err)
+        }
+        PackageCommand::Intro(args) => intro(&IntroOptions { path: args.path }, &mut out),
+        PackageCommand::Build(args) => {
+            let options = BuildOptions {
+                intro: args.intro,
+                package: args.package,
+                output: args.output,
+                force: args.force,
+                plugin: args.plugin,
+                compare: compare(args.compare)?,
+                json: args.json,
+            };
+            build(&options, &mut out, &mut err)
+        }
+    }
 }

@@ -4,7 +4,7 @@ use crate::catalog::open::{self as catalog, Freshness};
 use crate::catalog::published::{published_connectors, PublishedOptions};
 use crate::catalog::search::{self, parse_text_query, Query, Verdict};
 use crate::catalog::Upstream;
-use crate::cli::Exit;
+use crate::exit::Exit;
 use crate::publish::github;
 use crate::report::search::{PublishedSummary, PullsSummary, SearchReport};
 use anyhow::Context;
@@ -128,4 +128,30 @@ pub fn run(options: &SearchOptions, out: &mut dyn Write, err: &mut dyn Write) ->
         report.human(out)?;
     }
     Ok(code)
+}
+
+/// `search`'s options from its flags, the environment and the config file.
+pub fn exec(args: crate::cli::SearchArgs, ctx: &super::Context) -> anyhow::Result<Exit> {
+    let options = SearchOptions {
+        query: args.query,
+        cache: ctx.cache()?,
+        upstream: ctx.upstream(&args.upstream)?,
+        freshness: SearchOptions::freshness(args.offline, args.max_age_hours),
+        exclude: args.exclude,
+        limit: args.limit,
+        json: args.json,
+        github: github::Settings {
+            api: args.github_api,
+            token: args.token,
+            upstream_repo: args.upstream_repo,
+            poll_interval: Duration::from_millis(args.poll_ms),
+            ..Default::default()
+        },
+        published: PublishedOptions {
+            power_platform: ctx.power_platform(&args.power_platform)?,
+            environment: args.environment,
+            refresh: args.refresh_published,
+        },
+    };
+    run(&options, &mut crate::output::stdout(), &mut crate::output::stderr())
 }

@@ -4,7 +4,7 @@
 //! requests, backing off while nothing changes, prints only the lines that changed, and stops
 //! when the pull request is merged or closed.
 
-use crate::cli::{Exit, UsageError};
+use crate::exit::{Exit, UsageError};
 use crate::output::{paint, DIM, WARNING};
 use crate::publish::github::{self, pulls};
 use crate::report::status::{ListReport, StatusReport};
@@ -116,4 +116,23 @@ fn print_changes(report: &StatusReport, shown: &mut HashSet<String>, json: bool,
     }
     shown.extend(lines);
     Ok(out.flush()?)
+}
+
+/// `status`'s options from its flags, the environment and the config file.
+pub fn exec(args: crate::cli::StatusArgs, ctx: &super::Context) -> anyhow::Result<Exit> {
+    let interval = match args.interval_ms {
+        Some(ms) => Duration::from_millis(ms.max(1)),
+        None => Duration::from_secs(args.interval),
+    };
+    let options = StatusOptions {
+        target: args.target,
+        watch: args.watch,
+        interval,
+        max_interval: interval * 10,
+        json: args.json,
+        company: args.company,
+        branch_prefix: ctx.branch_prefix(),
+        github: ctx.github(args.github),
+    };
+    run(&options, &mut crate::output::stdout(), &mut crate::output::stderr())
 }

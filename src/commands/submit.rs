@@ -5,10 +5,10 @@
 use crate::catalog::open::{self as catalog, Freshness};
 use crate::catalog::published::{published_connectors, PublishedOptions};
 use crate::catalog::Upstream;
-use crate::cli::Exit;
+use crate::exit::Exit;
 use crate::output::{paint, DIM, ERROR, GOOD, WARNING};
 use crate::package::{ConnectorPackage, KnownFile};
-use crate::plan::submission::{self, Submission};
+use crate::plan::submission::{self, StopKind, Submission};
 use crate::plan::{diff, patch_file};
 use crate::publish::{github, pr};
 use crate::report::submit::{Context, SubmitReport};
@@ -195,10 +195,10 @@ fn pipeline(
             report.dry_run_end(out)?;
         }
         if let (false, Some(stop)) = (options.dry_run, &stop) {
-            let style = if stop.exit == Exit::Ok { GOOD } else { ERROR };
+            let style = if stop.kind == StopKind::NothingToSubmit { GOOD } else { ERROR };
             writeln!(err, "{} {}", paint(style, "stopped:"), stop.why)?;
         }
-        return Ok(stop.map_or(Exit::Ok, |s| s.exit));
+        return Ok(stop.map_or(Exit::Ok, |s| exit_of_stop(s.kind)));
     }
     let client = client.expect("a real run has a token");
     if !confirm(options, &sub, &title, if options.json { err } else { out })? {
@@ -264,4 +264,122 @@ fn confirm(options: &SubmitOptions, sub: &Submission, title: &str, out: &mut dyn
         sub.branch, options.github.upstream_repo
     );
     crate::output::ask(&question, false, out)
+}
+
+/// The exit status of a run that stopped before anything public.
+fn exit_of_stop(kind: StopKind) -> Exit {
+    match kind {
+        StopKind::Findings => Exit::Findings,
+        StopKind::Duplicate => Exit::Duplicate,
+        StopKind::NothingToSubmit => Exit::Ok,
+    }
+}
+
+/// `submit`'s options from its flags, the environment and the config file. Bad values are usage
+/// errors (exit 2), found before anything slow starts; what goes public as it is given (folder,
+/// branch, title, PR body) holds no secret.
+pub fn exec(args: crate::cli::SubmitArgs, ctx: &super::Context) -> anyhow::Result<Exit> {
+    use crate::exit::UsageError;
+    let category = ctx.category(args.category.as_deref())?;
+    if args.patch.is_some() && !args.dry_run {
+        return Err(UsageError("--patch needs --dry-run".into()).into());
+    }
+    let cache = ctx.cache()?;
+    if let Some(patch) = &args.patch {
+        // The connector folder (a downloaded one is a fresh temporary folder) and the cache.
+        let mut forbidden = vec![(cache.as_path(), "the cache folder")];
+        if args.from_environment.is_none() {
+            forbidden.push((args.path.as_path(), "the connector folder"));
+        }
+        patch_file::target(patch, &forbidden).map_err(UsageError)?;
+    }
+    for (flag, value) in [
+        ("--name", &args.name),
+        ("--branch", &args.branch),
+        ("--title", &args.title),
+        ("--allow-duplicate", &args.allow_duplicate),
+        ("--update", &args.update),
+    ] {
+        if let Some(value) = value {
+            crate::check::secrets::in_argument(flag, value).map_err(UsageError)?;
+        }
+    }
+    if let Some(name) = &args.name {
+        crate::package::name::safe_folder_name(name).map_err(|e| UsageError(format!("--name: {e}")))?;
+    }
+    if let Some(update) = &args.update {
+        let (in_category, _) = crate::plan::Target::parse_update(update).map_err(|e| UsageError(e.to_string()))?;
+        if let Some(explicit) = category.filter(|c| *c != in_category) {
+            return Err(UsageError(format!(
+                "--category {explicit} contradicts --update, which is in {}",
+                in_category.folder()
+            ))
+            .into());
+        }
+    }
+    if let Some(branch) = &args.branch {
+        crate::plan::branch::check(branch).map_err(|e| UsageError(format!("--branch: {e}")))?;
+    }
+    if let Some(author) = &args.author {
+        crate::plan::author_spec(author).map_err(UsageError)?;
+    }
+    let branch_prefix = ctx.branch_prefix();
+    if let Some(prefix) = &branch_prefix {
+        crate::plan::branch::check_prefix(prefix).map_err(UsageError)?;
+    }
+    let power_platform = ctx.power_platform(&args.power_platform)?;
+    // Published connectors are compared in the environment the connector comes from, else in the
+    // default one.
+    let published = PublishedOptions {
+        power_platform: power_platform.clone(),
+        environment: args.from_environment.clone(),
+        refresh: false,
+    };
+    let from_environment = match (args.from_environment, args.connector_id) {
+        (Some(environment), Some(connector_id)) => Some(environment::Request {
+            environment: Some(environment),
+            connector_id: Some(connector_id),
+            json: args.json,
+            interactive: false,
+            power_platform,
+        }),
+        _ => None,
+    };
+    let options = SubmitOptions {
+        path: args.path,
+        from_environment,
+        keep: args.keep,
+        request: submission::Request {
+            category,
+            name: args.name,
+            update: args.update,
+            prune: args.prune,
+            allow_duplicate: args.allow_duplicate,
+            branch: args.branch,
+            branch_prefix,
+            generate_readme: args.generate_readme,
+        },
+        title: args.title,
+        author: args.author,
+        dry_run: args.dry_run,
+        patch: args.patch,
+        json: args.json,
+        yes: args.yes,
+        force_push: args.force_push,
+        cache,
+        upstream: ctx.upstream(&args.upstream)?,
+        freshness: crate::commands::search::SearchOptions::freshness(args.offline, args.max_age_hours),
+        github: github::Settings {
+            api: args.github_api,
+            token: args.token,
+            upstream_repo: args.upstream_repo,
+            fork_owner: ctx.fork_owner(args.fork_owner),
+            fork_timeout: std::time::Duration::from_secs(args.fork_timeout),
+            poll_interval: std::time::Duration::from_millis(args.poll_ms),
+        },
+        published,
+        interactive: super::context::interactive_stdout(),
+        strict: args.strict,
+    };
+    run(&options, &mut crate::output::stdout(), &mut crate::output::stderr())
 }

@@ -2,7 +2,7 @@
 
 use crate::catalog::open::{self as catalog, Freshness};
 use crate::catalog::Upstream;
-use crate::cli::Exit;
+use crate::exit::Exit;
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -98,4 +98,14 @@ impl SyncReport<'_> {
         )?;
         Ok(())
     }
+}
+
+/// `sync`'s options from its flags, the environment and the config file.
+pub fn exec(args: crate::cli::SyncArgs, ctx: &super::Context) -> anyhow::Result<Exit> {
+    let options = SyncOptions {
+        cache: ctx.cache()?,
+        upstream: ctx.upstream(&args.upstream)?,
+        json: args.json,
+    };
+    run(&options, &mut crate::output::stdout(), &mut crate::output::stderr())
 }

@@ -2,7 +2,7 @@
 
 use crate::catalog::mirror::folder_files;
 use crate::check::{self, schemas::Schemas};
-use crate::cli::{Exit, UsageError};
+use crate::exit::{Exit, UsageError};
 use crate::package::{Category, ConnectorPackage};
 use crate::report::validate::ValidateReport;
 use std::io::Write;
@@ -78,4 +78,18 @@ pub fn run(options: &ValidateOptions, out: &mut dyn Write) -> anyhow::Result<Exi
     let report = ValidateReport::new(&options.path, &v, options.category.is_some(), options.strict);
     report.write(options.json, out)?;
     Ok(report.exit())
+}
+
+/// `validate`'s options from its flags, the environment and the config file.
+pub fn exec(args: crate::cli::ValidateArgs, ctx: &super::Context) -> anyhow::Result<Exit> {
+    let options = ValidateOptions {
+        category: ctx.category(args.category.as_deref())?,
+        path: args.path,
+        json: args.json,
+        strict: args.strict,
+        against_upstream: args.against_upstream,
+        cache: ctx.cache()?,
+        upstream: ctx.upstream(&args.upstream)?,
+    };
+    run(&options, &mut crate::output::stdout())
 }

@@ -147,7 +147,7 @@ pub fn build(repo: &Repository, base_commit: Oid, package: &ConnectorPackage, ta
         ),
         // A bad --update value (exit 2), found once the mirror can tell.
         (Kind::Update, None) => {
-            return Err(crate::cli::UsageError(format!(
+            return Err(crate::exit::UsageError(format!(
                 "--update {}: no such folder upstream; check the folder name (search with `connector-publish search`), or drop --update to add a new connector",
                 target.folder()
             ))

@@ -7,7 +7,6 @@ use super::{branch, Kind, Plan, Target};
 use crate::catalog::search::{self, Candidate, Query, Verdict};
 use crate::catalog::{mirror, Index, Upstream};
 use crate::check::{schemas::Schemas, validation, Validation};
-use crate::cli::Exit;
 use crate::package::{name, Category, ConnectorPackage, KnownFile};
 use anyhow::anyhow;
 use std::path::Path;
@@ -53,8 +52,20 @@ pub struct Submission {
 /// Why a real run would stop before anything public happens.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Stop {
-    pub exit: Exit,
+    pub kind: StopKind,
     pub why: String,
+}
+
+/// What kind of stop it is; the command maps it to an exit status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StopKind {
+    /// Validation found blocking findings.
+    Findings,
+    /// The same API exists upstream, in an open pull request, or published.
+    Duplicate,
+    /// Upstream already holds exactly these files.
+    NothingToSubmit,
 }
 
 /// Decide everything on `base` (the mirrored upstream commit) in `repo`; `generate_readme` is
@@ -155,7 +166,7 @@ pub fn prepare(
         Some(b) => b.clone(),
         None => branch::default_name(plan.target.kind, &plan.target.folder_name, request.branch_prefix.as_deref()),
     };
-    branch::check(&branch).map_err(|e| crate::cli::UsageError(format!("--branch: {e}")))?;
+    branch::check(&branch).map_err(|e| crate::exit::UsageError(format!("--branch: {e}")))?;
     Ok(Submission {
         validation,
         category_reason,
@@ -194,7 +205,7 @@ impl Submission {
                 String::new()
             };
             return Some(Stop {
-                exit: Exit::Findings,
+                kind: StopKind::Findings,
                 why: format!(
                     "validation found {}; fix them first (`connector-publish validate {}{against}`)",
                     self.validation.report.summary(),
@@ -218,13 +229,13 @@ impl Submission {
                 ),
             };
             return Some(Stop {
-                exit: Exit::Duplicate,
+                kind: StopKind::Duplicate,
                 why,
             });
         }
         if !self.plan.changed() {
             return Some(Stop {
-                exit: Exit::Ok,
+                kind: StopKind::NothingToSubmit,
                 why: format!(
                     "{} upstream already holds exactly these files: there is nothing to submit",
                     self.plan.target.folder()

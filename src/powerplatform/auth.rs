@@ -13,10 +13,7 @@ use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-/// The public client id paconn signs in with (Microsoft's first-party Azure CLI application).
-pub const DEFAULT_CLIENT_ID: &str = "04b07795-8ddb-461a-bbee-02f9e1bf7b46";
-/// Work and school accounts of any tenant.
-pub const DEFAULT_TENANT: &str = "organizations";
+pub use crate::config::{DEFAULT_CLIENT_ID, DEFAULT_TENANT};
 /// The Power Apps service, as a v2 scope.
 pub const POWERAPPS_SCOPE: &str = "https://service.powerapps.com/.default";
 /// Where a service principal's secret is read from.

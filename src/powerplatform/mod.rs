@@ -11,12 +11,7 @@ pub mod download;
 
 use std::time::Duration;
 
-/// Where the Microsoft identity platform lives (public cloud).
-pub const DEFAULT_AUTHORITY: &str = "https://login.microsoftonline.com";
-/// The Power Apps resource provider, as paconn's `powerAppsUrl`.
-pub const DEFAULT_POWERAPPS_URL: &str = "https://api.powerapps.com";
-/// The Flow resource provider, which lists environments.
-pub const DEFAULT_FLOW_URL: &str = "https://api.flow.microsoft.com";
+pub use crate::config::{DEFAULT_AUTHORITY, DEFAULT_FLOW_URL, DEFAULT_POWERAPPS_URL};
 /// The API version paconn uses for every Power Apps and Flow call.
 pub const API_VERSION: &str = "2016-11-01";
 

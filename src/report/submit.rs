@@ -257,7 +257,7 @@ impl<'a> SubmitReport<'a> {
             None => "nothing was written.".to_string(),
         };
         match self.context.stop {
-            Some(stop) if stop.exit != crate::cli::Exit::Ok => writeln!(
+            Some(stop) if stop.kind != crate::plan::submission::StopKind::NothingToSubmit => writeln!(
                 out,
                 "\n{} {nothing_written} A real run would stop here: {}.",
                 paint(WARNING, "Dry run:"),

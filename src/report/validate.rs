@@ -2,7 +2,7 @@
 
 use super::ValidationSummary;
 use crate::check::{Severity, Validation};
-use crate::cli::Exit;
+use crate::exit::Exit;
 use crate::output::{paint, DIM, EMPHASIS, ERROR, GOOD, HEADER, WARNING};
 use crate::package::name::printable;
 use crate::package::{Category, KnownFile};

@@ -14,7 +14,7 @@ pub use client::erased::Body as JsonBody;
 pub use client::{ApiError, Client, Conditional, MAX_PAGES};
 pub use pull_search::{pull_requests, PullLookup, UpstreamPulls};
 
-use crate::catalog::mirror::redact;
+use crate::net::redact;
 use crate::plan::Plan;
 use anyhow::{anyhow, bail, Context};
 use git2::{Cred, Direction, PushOptions, RemoteCallbacks, Repository, Signature};
@@ -22,9 +22,7 @@ use reqwest::Method;
 use std::time::{Duration, Instant};
 use types::{CreateFork, NewPullRequest, PullRequest, UpdatePullRequestBody, User};
 
-/// The production API and upstream repository.
-pub const DEFAULT_API: &str = "https://api.github.com";
-pub const DEFAULT_UPSTREAM_REPO: &str = "microsoft/PowerPlatformConnectors";
+pub use crate::config::{DEFAULT_API, DEFAULT_UPSTREAM_REPO};
 
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -431,8 +429,8 @@ fn push(
     progress: &mut dyn FnMut(&str),
 ) -> anyhow::Result<Pushed> {
     let branch_ref = format!("refs/heads/{}", req.branch);
-    crate::git_http::install();
-    crate::git_http::authorize(url, "x-access-token", &client.token);
+    crate::net::git_http::install();
+    crate::net::git_http::authorize(url, "x-access-token", &client.token);
     let mut remote = repo.remote_anonymous(url)?;
     let existing = {
         let connection = remote

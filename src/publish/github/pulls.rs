@@ -185,7 +185,7 @@ pub fn resolve(
     target: &str,
     branch_prefix: Option<&str>,
 ) -> anyhow::Result<u64> {
-    use crate::cli::UsageError;
+    use crate::exit::UsageError;
     use std::path::Path;
     let trimmed = target.trim().trim_start_matches('#');
     if let Ok(n) = trimmed.parse::<u64>() {

@@ -193,7 +193,7 @@ impl Stream {
             None => request,
         };
         request.send().map_err(|e| {
-            let shown = crate::catalog::mirror::redact(url);
+            let shown = crate::net::redact(url);
             if e.is_timeout() {
                 // `net::git_error` adds what to do about it.
                 io_error(format!("{shown} timed out"))
@@ -224,7 +224,7 @@ impl Stream {
             }
         }
         let status = response.status().as_u16();
-        let shown = crate::catalog::mirror::redact(&url);
+        let shown = crate::net::redact(&url);
         match status {
             200 => {}
             401 => {

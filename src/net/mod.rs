@@ -4,6 +4,7 @@
 //! (libgit2, through `git_http` on the same client) all take them from here, so one setting, `CONNECTOR_PUBLISH_TIMEOUT`, bounds every
 //! wait.
 
+pub mod git_http;
 pub mod http;
 
 pub use http::{Failure, Http, Limits, Reply, Retry};
@@ -25,6 +26,18 @@ pub const API_BODY_CAP: u64 = 16 << 20;
 pub const STORAGE_BODY_CAP: u64 = 100 << 20;
 /// Lowers both caps, for tests (bytes). Not documented for users.
 pub const BODY_CAP_ENV: &str = "CONNECTOR_PUBLISH_TEST_BODY_CAP";
+
+/// Remove `user:password@` from a URL.
+pub fn redact(url: &str) -> String {
+    if let Some(scheme_end) = url.find("://") {
+        let rest = &url[scheme_end + 3..];
+        let authority_end = rest.find('/').unwrap_or(rest.len());
+        if let Some(at) = rest[..authority_end].rfind('@') {
+            return format!("{}://{}", &url[..scheme_end], &rest[at + 1..]);
+        }
+    }
+    url.to_string()
+}
 
 /// `CONNECTOR_PUBLISH_TIMEOUT` as a duration, or why it cannot be one.
 pub fn parse_timeout(text: &str) -> Result<Duration, String> {

@@ -1,0 +1,44 @@
+//! `connector-publish config get|set|unset|list`: the user's defaults in the config file.
+
+use crate::cli::ConfigCommand;
+use crate::config::{self, Config};
+use crate::exit::{Exit, UsageError};
+use std::io::Write;
+
+/// Run one `config` subcommand: `get` exits 1 for a known key with no value.
+pub fn run(command: ConfigCommand, config: &Config, out: &mut dyn Write) -> anyhow::Result<Exit> {
+    match command {
+        ConfigCommand::Get { key } => match config.get(&key) {
+            Some(v) => writeln!(out, "{v}")?,
+            None if config::KEYS.iter().any(|(k, _)| *k == key) => return Ok(Exit::Findings),
+            None => {
+                return Err(UsageError(format!(
+                    "unknown setting `{key}`; the settings are {}",
+                    config::KEYS.map(|(k, _)| k).join(", ")
+                ))
+                .into())
+            }
+        },
+        ConfigCommand::Set { key, value } => {
+            if key == "category" {
+                value.parse::<crate::package::Category>().map_err(UsageError)?;
+            }
+            let path = Config::set(&key, Some(&value)).map_err(|e| UsageError(e.to_string()))?;
+            writeln!(out, "{key} = \"{value}\" ({})", path.display())?;
+        }
+        ConfigCommand::Unset { key } => {
+            let path = Config::set(&key, None).map_err(|e| UsageError(e.to_string()))?;
+            writeln!(out, "{key} unset ({})", path.display())?;
+        }
+        ConfigCommand::List => {
+            writeln!(out, "# {}", config::path()?.display())?;
+            for (key, about) in config::KEYS {
+                match config.get(key) {
+                    Some(v) => writeln!(out, "{key} = \"{v}\"  # {about}")?,
+                    None => writeln!(out, "# {key} (unset): {about}")?,
+                }
+            }
+        }
+    }
+    Ok(Exit::Ok)
+}
