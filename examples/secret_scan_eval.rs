@@ -110,7 +110,7 @@ fn main() {
     let text_hits: usize = packages
         .iter()
         .flat_map(|(_, p)| &p.files)
-        .map(|f| connector_publish::check::secrets::scan_text(&f.bytes).len())
+        .map(|f| connector_publish::secrets::scan_text(&f.bytes).len())
         .sum();
     let text_elapsed = started.elapsed();
 

@@ -24,4 +24,8 @@ pub mod powerplatform;
 pub mod publish;
 pub mod report;
 pub mod scaffold;
+pub mod secrets;
 pub mod source;
+
+#[cfg(test)]
+mod layers;

@@ -94,9 +94,9 @@ pub fn ask(question: &str, default: bool, out: &mut dyn std::io::Write) -> anyho
     })
 }
 
-/// A writer that hides every secret before it reaches `W`: the ones [`crate::check::secrets`]
+/// A writer that hides every secret before it reaches `W`: the ones [`crate::secrets`]
 /// recognises by their format, and the ones found in the packages this process loaded
-/// ([`crate::check::secrets::register`]). Everything the tool prints goes through one: reports,
+/// ([`crate::secrets::register`]). Everything the tool prints goes through one: reports,
 /// `--json`, notices, errors and `-v` logs, so no path can print a secret the check found.
 /// Text is held until a line ends (or a flush), so a secret is masked whole.
 pub struct Masked<W: std::io::Write> {
@@ -114,7 +114,7 @@ impl<W: std::io::Write> Masked<W> {
 
     /// Mask and write `pending` up to `end`.
     fn emit(&mut self, end: usize) -> std::io::Result<()> {
-        let masker = crate::check::secrets::registered();
+        let masker = crate::secrets::registered();
         let shown = masker.bytes(&self.pending[..end]);
         self.inner.write_all(&shown)?;
         self.pending.drain(..end);

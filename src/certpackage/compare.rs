@@ -3,11 +3,10 @@
 //! parameters. The reviewers ask for the two to match; differences are shown as unified diffs,
 //! the same as `submit`'s plan shows.
 
-use crate::check::secrets::Masker;
+use crate::package::diff::{unified, FileChange, FileDiff};
 use crate::package::{json, ConnectorPackage, KnownFile};
-use crate::plan::diff::{unified, FileDiff};
-use crate::plan::FileChange;
 use crate::powerplatform::download::OUTPUT_ONLY_OAUTH_FIELDS;
+use crate::secrets::Masker;
 use serde_json::Value;
 use std::collections::BTreeMap;
 
@@ -225,8 +224,6 @@ pub fn compare(connector: &SolutionConnector, folder_label: &str, folder: &Conne
 
 /// An upstream folder: its path as spelled upstream, and its top-level files' names and bytes.
 pub type FolderFiles = (String, Vec<(String, Vec<u8>)>);
-
-pub use crate::catalog::mirror::folder_files as upstream_folder;
 
 #[cfg(test)]
 mod tests {

@@ -16,8 +16,8 @@ pub mod rules;
 pub mod solution;
 
 use crate::check::Severity;
+use crate::package::diff::FileDiff;
 use crate::package::Position;
-use crate::plan::diff::FileDiff;
 use archive::{Archive, ArchiveError, Budget, Entry, Limits};
 use compare::SolutionConnector;
 use solution::SolutionKind;

@@ -468,7 +468,7 @@ pub fn check_with(package: &ConnectorPackage, category: Category, schemas: &sche
     secrets::dedupe(&mut findings);
     // A credential in a file name is reported, never repeated: names in findings are masked.
     if findings.iter().any(|f| f.rule == "secret-file-name") {
-        let names = secrets::Masker::default();
+        let names = crate::secrets::Masker::default();
         for f in &mut findings {
             f.file = names.text(&f.file).into_owned();
         }

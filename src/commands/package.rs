@@ -108,7 +108,7 @@ fn load_comparison(compare: &CompareWith, err: &mut dyn Write, json: bool) -> an
                 .mirror
                 .head()
                 .ok_or_else(|| anyhow!("the mirror has no `{}` branch; run `connector-publish sync`", upstream.branch))?;
-            let (label, files) = certpackage::compare::upstream_folder(&repo, head, category.folder(), &folder)?.ok_or_else(|| {
+            let (label, files) = crate::catalog::mirror::folder_files(&repo, head, category.folder(), &folder)?.ok_or_else(|| {
                 anyhow!(
                     "{}/{folder} is not in upstream {} (mirrored {}); find the folder with `connector-publish search`",
                     category.folder(),

@@ -150,7 +150,7 @@ fn pipeline(
 
     // Secrets never leave in what is printed or written (the check stops a real run on them).
     // What `source::folder` registered for this package: its secrets are scanned once.
-    let masker = crate::check::secrets::registered();
+    let masker = crate::secrets::registered();
     let patch_masked = match &patch_target {
         Some(target) => patch_file::write_plan(target, &repo, &sub.plan, &sub.validation.package, &masker, patch_out)?,
         None => 0,
@@ -301,7 +301,7 @@ pub fn exec(args: crate::cli::SubmitArgs, ctx: &super::Context) -> anyhow::Resul
         ("--update", &args.update),
     ] {
         if let Some(value) = value {
-            crate::check::secrets::in_argument(flag, value).map_err(UsageError)?;
+            crate::secrets::in_argument(flag, value).map_err(UsageError)?;
         }
     }
     if let Some(name) = &args.name {

@@ -164,42 +164,7 @@ pub enum JsonErrorKind {
     KeyTooLong,
 }
 
-/// The encoding of a file saved as UTF-16 or UTF-32 (by its byte order mark, or by the NUL bytes
-/// that ASCII text has in those encodings), or `None`.
-pub fn wide_encoding(bytes: &[u8]) -> Option<&'static str> {
-    if bytes.starts_with(b"\x00\x00\xFE\xFF") {
-        return Some("UTF-32 (big-endian)");
-    }
-    if bytes.starts_with(b"\xFF\xFE\x00\x00") {
-        return Some("UTF-32 (little-endian)");
-    }
-    if bytes.starts_with(b"\xFE\xFF") {
-        return Some("UTF-16 (big-endian)");
-    }
-    if bytes.starts_with(b"\xFF\xFE") {
-        return Some("UTF-16 (little-endian)");
-    }
-    // No byte order mark: ASCII text in UTF-16/32 has NULs in a fixed pattern.
-    let head = &bytes[..bytes.len().min(64) & !3];
-    if head.len() < 4 {
-        return None;
-    }
-    let nul_at = |offset: usize, step: usize| head.iter().skip(offset).step_by(step).all(|&b| b == 0);
-    let non_nul_at = |offset: usize, step: usize| head.iter().skip(offset).step_by(step).all(|&b| b != 0);
-    if non_nul_at(0, 4) && nul_at(1, 4) && nul_at(2, 4) && nul_at(3, 4) {
-        return Some("UTF-32 (little-endian)");
-    }
-    if nul_at(0, 4) && nul_at(1, 4) && nul_at(2, 4) && non_nul_at(3, 4) {
-        return Some("UTF-32 (big-endian)");
-    }
-    if non_nul_at(0, 2) && nul_at(1, 2) {
-        return Some("UTF-16 (little-endian)");
-    }
-    if nul_at(0, 2) && non_nul_at(1, 2) {
-        return Some("UTF-16 (big-endian)");
-    }
-    None
-}
+pub use crate::secrets::wide_encoding;
 
 /// JSON files larger than this are not parsed: the tree and its position map take several times
 /// the file's size in memory, and the repository expects a swagger under 1 MB (the corpus's

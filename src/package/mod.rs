@@ -4,9 +4,11 @@
 //! structure, so the bytes that get committed are exactly the bytes the author has on disk.
 
 pub mod category;
+pub mod diff;
 pub mod fingerprint;
 pub mod json;
 pub mod name;
+pub mod secrets;
 
 pub use category::{Category, CategoryInference};
 pub use fingerprint::Fingerprint;

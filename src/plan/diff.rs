@@ -2,7 +2,8 @@
 //! a unified diff for people (text files line by line, binary files by size).
 
 use super::{FileChange, Plan};
-use crate::check::secrets::Masker;
+pub use crate::package::diff::{unified, FileDiff};
+use crate::secrets::Masker;
 use anyhow::Context;
 use git2::{DiffFormat, DiffOptions, Repository};
 use std::borrow::Cow;
@@ -279,37 +280,6 @@ fn as_text(bytes: &[u8]) -> Option<&str> {
     std::str::from_utf8(bytes).ok()
 }
 
-/// A unified diff of two texts under the header names `a` and `b`, with three lines of context:
-/// the plan's diff, and `package check`'s comparison of a solution's connector with GitHub's.
-pub fn unified(old: &str, new: &str, a: &str, b: &str) -> String {
-    similar::TextDiff::from_lines(old, new)
-        .unified_diff()
-        .context_radius(3)
-        .header(a, b)
-        .to_string()
-}
-
-/// One file's diff for people.
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct FileDiff {
-    pub path: String,
-    pub change: FileChange,
-    /// Unified diff text (secrets masked); `None` for binary files and files too large to diff.
-    pub unified: Option<String>,
-    pub old_size: usize,
-    pub new_size: usize,
-    /// Why there is no line diff, when the file is too large for one.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub summary: Option<String>,
-    /// How many secrets were masked in this file's diff.
-    #[serde(skip_serializing_if = "is_zero")]
-    pub masked: usize,
-}
-
-fn is_zero(n: &usize) -> bool {
-    *n == 0
-}
-
 /// The readable diff of every file that changes, with every secret `masker` finds masked.
 pub fn file_diffs(repo: &Repository, plan: &Plan, masker: &Masker) -> anyhow::Result<Vec<FileDiff>> {
     let old_root = repo.find_tree(plan.base_tree)?;
@@ -472,7 +442,7 @@ mod tests {
         let (repo, plan) = plan_between(&dir.path().join("repo"), &base, &new);
         let content = |path: &str| new.iter().find(|(n, _)| path.ends_with(&format!("/{n}"))).map(|(_, b)| *b);
         let mut patch = Vec::new();
-        let masked = super::write_patch(&repo, &plan, &content, &crate::check::secrets::Masker::default(), &mut patch).unwrap();
+        let masked = super::write_patch(&repo, &plan, &content, &crate::secrets::Masker::default(), &mut patch).unwrap();
         assert_eq!(masked, 0);
         let text = String::from_utf8_lossy(&patch);
         assert!(
@@ -520,7 +490,7 @@ mod tests {
         let (repo, plan) = plan_between(&dir.path().join("repo"), &[], &new);
         let content = |_: &str| Some(&readme[..]);
         let mut patch = Vec::new();
-        let masked = super::write_patch(&repo, &plan, &content, &crate::check::secrets::Masker::default(), &mut patch).unwrap();
+        let masked = super::write_patch(&repo, &plan, &content, &crate::secrets::Masker::default(), &mut patch).unwrap();
         assert_eq!(masked, 1);
         assert!(!patch.windows(secret.len()).any(|w| w == secret.as_bytes()));
         assert!(String::from_utf8_lossy(&patch).contains("ghp_…(40 chars)"));

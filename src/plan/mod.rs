@@ -21,14 +21,7 @@ pub enum Kind {
     Update,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum FileChange {
-    Added,
-    Modified,
-    Unchanged,
-    Deleted,
-}
+pub use crate::package::diff::FileChange;
 
 /// One file of the folder as it will be upstream.
 #[derive(Debug, Clone, serde::Serialize)]

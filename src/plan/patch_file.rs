@@ -123,7 +123,7 @@ pub fn write_plan(
     repo: &git2::Repository,
     plan: &super::Plan,
     package: &crate::package::ConnectorPackage,
-    masker: &crate::check::secrets::Masker,
+    masker: &crate::secrets::Masker,
     stdout: &mut dyn Write,
 ) -> anyhow::Result<usize> {
     // A path in the patch (`<category>/<Folder>/<name>`) to the package's bytes for it.

@@ -3,7 +3,6 @@
 
 use super::ValidationSummary;
 use crate::catalog::Verdict;
-use crate::check::secrets::Masker;
 use crate::check::Severity;
 use crate::output::{paint, DIM, EMPHASIS, ERROR, GOOD, HEADER, WARNING};
 use crate::package::name::printable;
@@ -12,6 +11,7 @@ use crate::plan::diff::FileDiff;
 use crate::plan::submission::{Stop, Submission};
 use crate::plan::{Excluded, FileChange, Kind, PlannedFile};
 use crate::publish::github::{ForkState, PublishOutcome};
+use crate::secrets::Masker;
 use std::io::Write;
 use std::path::Path;
 

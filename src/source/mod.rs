@@ -11,6 +11,6 @@ use std::path::Path;
 /// that nothing this process prints shows them (`output::Masked`).
 pub fn folder(path: &Path) -> anyhow::Result<ConnectorPackage> {
     let package = ConnectorPackage::load(path)?;
-    crate::check::secrets::register(&crate::check::secrets::Masker::for_package(&package));
+    crate::secrets::register(&crate::secrets::Masker::for_package(&package));
     Ok(package)
 }

@@ -154,7 +154,7 @@ fn every_kind_of_secret_is_found_in_every_place_and_never_printed() {
             let file = place(dir.path(), where_, snippet);
             let findings = secret_findings(dir.path());
             // A name that holds a credential is shown masked.
-            let shown = connector_publish::check::secrets::Masker::default().text(&file).into_owned();
+            let shown = connector_publish::secrets::Masker::default().text(&file).into_owned();
             let hits: Vec<&Finding> = findings
                 .iter()
                 .filter(|f| f.file == shown && f.severity == Severity::Error)
