@@ -13,7 +13,7 @@
 //! (default `$CONNECTOR_PUBLISH_CORPUS/replays`)
 
 use connector_publish::check::{self, Severity, RULES};
-use connector_publish::package::{Category, ConnectorPackage};
+use connector_publish::connector::{Category, ConnectorPackage};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;

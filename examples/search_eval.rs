@@ -6,7 +6,7 @@
 
 use connector_publish::catalog::search::{self, compare, Query, Verdict};
 use connector_publish::catalog::{Index, IndexedConnector};
-use connector_publish::package::{Category, ConnectorPackage};
+use connector_publish::connector::{Category, ConnectorPackage};
 use rayon::prelude::*;
 use std::path::PathBuf;
 
@@ -96,7 +96,7 @@ fn main() {
 
     // Distributions over every pair on the same real host: the neighbours the thresholds must
     // keep apart, and the duplicates they must catch.
-    let fps: Vec<(&str, &connector_publish::package::Fingerprint)> = index
+    let fps: Vec<(&str, &connector_publish::connector::Fingerprint)> = index
         .connectors
         .iter()
         .filter_map(|c| Some((c.folder.as_str(), c.fingerprint.as_ref()?)))

@@ -15,7 +15,7 @@
 //! CORPUS defaults to `$CONNECTOR_PUBLISH_CORPUS`.
 
 use connector_publish::check::scan_secrets;
-use connector_publish::package::ConnectorPackage;
+use connector_publish::connector::ConnectorPackage;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 use std::time::Instant;
@@ -186,7 +186,7 @@ fn main() {
 /// Every secret finding on every published connector, one line each, in a stable order.
 fn list_upstream(root: &std::path::Path) {
     let mut folders = Vec::new();
-    for category in connector_publish::package::Category::ALL {
+    for category in connector_publish::connector::Category::ALL {
         let dir = root.join(category.folder());
         for entry in std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())) {
             let entry = entry.unwrap();

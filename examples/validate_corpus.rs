@@ -11,7 +11,7 @@
 
 use connector_publish::check::validate_folder as validate;
 use connector_publish::check::{Severity, RULES};
-use connector_publish::package::Category;
+use connector_publish::connector::Category;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;

@@ -12,13 +12,13 @@ const FLOORS: &[&[&str]] = &[
     &["output"],
     &["net"],
     // The connector folder: files as bytes, tolerant JSON, fingerprint, category, names.
-    &["package"],
+    &["connector"],
     // Where a connector comes from: an environment (the Power Apps API) or a folder.
     &["powerplatform"],
     &["source", "scaffold"],
     // The gate, then the certification package (its rules speak the gate's severities).
     &["check"],
-    &["certpackage"],
+    &["certification"],
     // Upstream: the mirror, the index, the duplicate search.
     &["catalog"],
     &["plan"],

@@ -6,7 +6,7 @@
 //! Commands in `commands` only compose stages.
 
 pub mod catalog;
-pub mod certpackage;
+pub mod certification;
 pub mod check;
 pub mod cli;
 pub mod commands;
@@ -17,8 +17,8 @@ pub mod net;
 // in flight are merged.
 #[doc(hidden)]
 pub use net::git_http;
+pub mod connector;
 pub mod output;
-pub mod package;
 pub mod plan;
 pub mod powerplatform;
 pub mod publish;

@@ -2,8 +2,8 @@
 //! the facts are there, and the files a category needs. Placeholders start with `TODO:` so the
 //! author (and `init`'s report) can find what a person must still write.
 
-use crate::package::category::INDEPENDENT_PUBLISHER_COLOR;
-use crate::package::Category;
+use crate::connector::category::INDEPENDENT_PUBLISHER_COLOR;
+use crate::connector::Category;
 use anyhow::Context;
 use serde_json::{json, Value};
 
@@ -86,7 +86,7 @@ pub fn readme(swagger: Option<&Value>, properties: Option<&Value>, category: Cat
     if let Some(paths) = swagger.and_then(|s| s.get("paths")).and_then(Value::as_object) {
         for item in paths.values().filter_map(Value::as_object) {
             for (method, op) in item {
-                if !crate::package::fingerprint::HTTP_METHODS.contains(&method.to_ascii_lowercase().as_str()) {
+                if !crate::connector::fingerprint::HTTP_METHODS.contains(&method.to_ascii_lowercase().as_str()) {
                     continue;
                 }
                 if op.get("x-ms-visibility").and_then(Value::as_str) == Some("internal") {
@@ -212,8 +212,8 @@ pub fn create_new(path: &std::path::Path, bytes: &[u8]) -> anyhow::Result<bool> 
 /// What `init` writes around the connector in `path` (created when missing) for `category`
 /// (inferred when not given): only missing files, and what a person must still write.
 pub fn init(path: &std::path::Path, category: Option<Category>) -> anyhow::Result<InitOutcome> {
-    use crate::package::category::{self, INDEPENDENT_PUBLISHER_COLOR};
-    use crate::package::{name, KnownFile};
+    use crate::connector::category::{self, INDEPENDENT_PUBLISHER_COLOR};
+    use crate::connector::{name, KnownFile};
     use anyhow::Context;
     std::fs::create_dir_all(path).with_context(|| format!("creating {}", path.display()))?;
     let package = crate::source::folder(path)?;

@@ -510,7 +510,7 @@ fn every_validator_rule_broken_once_fails_and_names_the_file() {
         covered.insert(case.rule);
     }
     // Every validator rule of the table has a case.
-    for rule in connector_publish::certpackage::rules::RULES.iter().filter(|r| r.validator) {
+    for rule in connector_publish::certification::rules::RULES.iter().filter(|r| r.validator) {
         assert!(covered.contains(rule.id), "no case breaks {}", rule.id);
     }
 }

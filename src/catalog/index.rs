@@ -5,7 +5,7 @@
 //! new commit reuses every fingerprint whose blob id is unchanged and only new or changed
 //! connectors are read again.
 
-use crate::package::{Category, Fingerprint};
+use crate::connector::{Category, Fingerprint};
 use anyhow::Context;
 use git2::{ObjectType, Oid, Repository};
 use rayon::prelude::*;
@@ -262,8 +262,8 @@ pub fn build(mirror_path: &Path, commit: Oid, previous: Option<&Index>) -> anyho
                 let publisher = properties
                     .zip(repo.as_ref())
                     .and_then(|(p, r)| r.find_blob(p).ok())
-                    .and_then(|b| crate::package::json::parse(b.content()).ok())
-                    .and_then(|doc| crate::package::fingerprint::publisher_of(&doc.value));
+                    .and_then(|b| crate::connector::json::parse(b.content()).ok())
+                    .and_then(|doc| crate::connector::fingerprint::publisher_of(&doc.value));
                 let (fingerprint, error) = match result {
                     Ok(fp) => (Some(Fingerprint { publisher, ..fp }), None),
                     Err(e) => (None, Some(e)),
@@ -307,7 +307,7 @@ pub fn build(mirror_path: &Path, commit: Oid, previous: Option<&Index>) -> anyho
 
 /// The swagger file among a folder's file names (see `ConnectorPackage::swagger_file`).
 fn pick_swagger(names: &[String]) -> Option<String> {
-    let package = crate::package::ConnectorPackage::from_files("", names.iter().map(|n| (n.clone(), Vec::new())));
+    let package = crate::connector::ConnectorPackage::from_files("", names.iter().map(|n| (n.clone(), Vec::new())));
     package.swagger_file().map(|f| f.name.clone())
 }
 

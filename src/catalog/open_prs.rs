@@ -8,7 +8,7 @@
 //! pull requests that changed since are read again, at most [`Bounds::max_read`] of them per run.
 
 use super::search::{compare, judge, Candidate, Source, Verdict, THRESHOLDS};
-use crate::package::{Category, ConnectorPackage, Fingerprint};
+use crate::connector::{Category, ConnectorPackage, Fingerprint};
 use anyhow::Context;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

@@ -5,8 +5,8 @@
 
 use super::search::{normalize_title, title_similarity, Candidate, Source, Verdict, THRESHOLDS};
 use super::Index;
-use crate::package::fingerprint::{is_placeholder_host, normalize_host, normalize_publisher};
-use crate::package::{Category, Fingerprint};
+use crate::connector::fingerprint::{is_placeholder_host, normalize_host, normalize_publisher};
+use crate::connector::{Category, Fingerprint};
 use crate::powerplatform::api::ListedConnector;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -141,7 +141,7 @@ pub fn published_connectors(
     options: &PublishedOptions,
     offline: bool,
     cache: &Path,
-    query: &crate::package::Fingerprint,
+    query: &crate::connector::Fingerprint,
     index: &crate::catalog::Index,
 ) -> PublishedLookup {
     let now = crate::powerplatform::auth::now();

@@ -6,8 +6,8 @@
 //! measured on the corpus (`examples/search_eval.rs`); see [`Thresholds`].
 
 use super::index::{Index, IndexedConnector};
-use crate::package::fingerprint::tenant_domain;
-use crate::package::{Category, Fingerprint};
+use crate::connector::fingerprint::tenant_domain;
+use crate::connector::{Category, Fingerprint};
 use std::collections::BTreeSet;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
@@ -376,7 +376,7 @@ pub fn parse_text_query(text: &str) -> Query {
     let looks_like_host =
         !t.contains(' ') && t.contains('.') && t.chars().all(|c| c.is_ascii_alphanumeric() || ".-:/_{}%?=&#~".contains(c));
     if t.contains("://") || looks_like_host {
-        let (host, path) = crate::package::fingerprint::normalize_host(t);
+        let (host, path) = crate::connector::fingerprint::normalize_host(t);
         if let Some(host) = host {
             let path = path.split(['?', '#']).next().unwrap_or("").trim_end_matches('/').to_string();
             return Query::Host {
@@ -391,13 +391,13 @@ pub fn parse_text_query(text: &str) -> Query {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::package::fingerprint::Operation;
+    use crate::connector::fingerprint::Operation;
 
     fn fp(title: &str, host: &str, base: &str, ops: &[&str]) -> Fingerprint {
         Fingerprint {
             title: Some(title.into()),
             host: Some(host.into()),
-            host_is_placeholder: crate::package::fingerprint::is_placeholder_host(host),
+            host_is_placeholder: crate::connector::fingerprint::is_placeholder_host(host),
             base_path: base.into(),
             operations: ops
                 .iter()
@@ -526,7 +526,7 @@ mod tests {
     #[test]
     fn a_publishers_own_family_is_related_unless_it_is_the_same_connector() {
         let with = |publisher: &str, mut f: Fingerprint| {
-            f.publisher = crate::package::fingerprint::normalize_publisher(publisher);
+            f.publisher = crate::connector::fingerprint::normalize_publisher(publisher);
             f
         };
         let ops = ["/constituents", "/constituents/{id}", "/gifts", "/events"];
@@ -551,10 +551,10 @@ mod tests {
         let again = with("Blackbaud", swagger_fp("Raiser's Edge NXT", "api.sky.blackbaud.com", "/", &ops));
         assert_eq!(verdict(&again, &suite), Some(Verdict::Duplicate));
         assert_eq!(
-            crate::package::fingerprint::normalize_publisher("ReversingLabs US Inc."),
+            crate::connector::fingerprint::normalize_publisher("ReversingLabs US Inc."),
             Some("reversinglabs".into())
         );
-        assert_eq!(crate::package::fingerprint::normalize_publisher(" Inc. "), None);
+        assert_eq!(crate::connector::fingerprint::normalize_publisher(" Inc. "), None);
     }
 
     #[test]

@@ -1,8 +1,8 @@
 //! Layout checks (which files are there) and reading the JSON files.
 
 use super::Sink;
-use crate::package::name::{file_name_issues, printable, NameIssue};
-use crate::package::{json, ConnectorPackage, JsonDocument, KnownFile};
+use crate::connector::name::{file_name_issues, printable, NameIssue};
+use crate::connector::{json, ConnectorPackage, JsonDocument, KnownFile};
 
 const PNG_MAGIC: &[u8] = b"\x89PNG\r\n\x1a\n";
 
@@ -71,7 +71,7 @@ pub(super) fn check_layout(package: &ConnectorPackage, sink: &mut Sink) {
                 "`{}` is {:.1} MiB; GitHub refuses files over {} MiB",
                 printable(&big.name),
                 big.size as f64 / (1024.0 * 1024.0),
-                crate::package::MAX_FILE_BYTES / (1024 * 1024)
+                crate::connector::MAX_FILE_BYTES / (1024 * 1024)
             ),
             None,
         );

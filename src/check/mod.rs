@@ -6,7 +6,6 @@
 //! *where* a rule fires and add the specifics; everything else comes from the table, so the
 //! table is the one place to review, document and measure the rules.
 
-mod catalogue;
 mod files;
 mod properties;
 mod readme;
@@ -14,10 +13,11 @@ pub mod rules;
 pub mod schemas;
 pub mod secrets;
 pub mod validation;
+mod validator;
 pub use validation::{validate, validate_folder, Validation};
 mod swagger;
 
-use crate::package::{Category, ConnectorPackage, JsonDocument, KnownFile, Position};
+use crate::connector::{Category, ConnectorPackage, JsonDocument, KnownFile, Position};
 pub use rules::{Rule, Severity, RULES};
 use std::collections::BTreeMap;
 
@@ -84,7 +84,7 @@ impl Report {
     pub fn apply_baseline(&mut self, upstream: &Report, described_as: String) {
         let same_file = |a: &str, b: &str| {
             a.eq_ignore_ascii_case(b)
-                || matches!((crate::package::KnownFile::from_name(a), crate::package::KnownFile::from_name(b)), (Some(x), Some(y)) if x == y)
+                || matches!((crate::connector::KnownFile::from_name(a), crate::connector::KnownFile::from_name(b)), (Some(x), Some(y)) if x == y)
         };
         let mut unused: Vec<&Finding> = upstream.findings.iter().collect();
         // Exact pointer matches first, so that a message match cannot take an upstream finding
@@ -351,7 +351,7 @@ pub fn scan_secrets(package: &ConnectorPackage) -> Vec<Finding> {
         }?;
         // Fast path: a strict parse that gives the JSON checks nothing to report needs no
         // tolerant parse (whose position map is what findings need, and what costs).
-        if let Some(value) = crate::package::json::strict_value(&file.bytes) {
+        if let Some(value) = crate::connector::json::strict_value(&file.bytes) {
             if !secrets::has_structured_findings(kind, &value) {
                 return None;
             }
@@ -435,7 +435,7 @@ pub fn check_with(package: &ConnectorPackage, category: Category, schemas: &sche
                 }),
                 _ => None,
             };
-            catalogue::check(&file, props.as_ref(), &mut sink);
+            validator::check(&file, props.as_ref(), &mut sink);
         }
     }
     if let (Some(doc), Some(file)) = (properties, package.file(KnownFile::ApiProperties)) {

@@ -1,7 +1,7 @@
 //! Rules for `apiProperties.json`.
 
 use super::{found, JsonFile, Sink};
-use crate::package::category::{DEFAULT_COLORS, INDEPENDENT_PUBLISHER_COLOR};
+use crate::connector::category::{DEFAULT_COLORS, INDEPENDENT_PUBLISHER_COLOR};
 use serde_json::Value;
 
 pub(super) fn check(file: &JsonFile, sink: &mut Sink) {
@@ -73,7 +73,7 @@ pub(super) fn check(file: &JsonFile, sink: &mut Sink) {
                     .split(':')
                     .all(|s| !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'));
             if !ok {
-                let at = crate::package::json::pointer(&["properties", "connectionParameters", name]);
+                let at = crate::connector::json::pointer(&["properties", "connectionParameters", name]);
                 sink.at(
                     "connection-parameter-name",
                     file,
@@ -97,7 +97,7 @@ fn shape(file: &JsonFile, sink: &mut Sink) -> bool {
             "",
             format!(
                 "`{}` must be a JSON object ({{\"properties\": {{...}}}}), found {}",
-                crate::package::name::printable(file.name),
+                crate::connector::name::printable(file.name),
                 found(root)
             ),
         );
@@ -124,7 +124,7 @@ fn shape(file: &JsonFile, sink: &mut Sink) -> bool {
     ];
     for (key, object, entry) in members {
         let Some(v) = props.get(key) else { continue };
-        let at = crate::package::json::pointer(&["properties", key]);
+        let at = crate::connector::json::pointer(&["properties", key]);
         let wanted = if object { "an object" } else { "an array" };
         let entries: Vec<(String, &Value)> = match v {
             Value::Object(map) if object => map.iter().map(|(k, v)| (k.clone(), v)).collect(),
@@ -143,7 +143,7 @@ fn shape(file: &JsonFile, sink: &mut Sink) -> bool {
             let ok = if entry == "a string" { v.is_string() } else { v.is_object() };
             if !ok {
                 let mut entry_at = at.clone();
-                crate::package::json::push_segment(&mut entry_at, &name);
+                crate::connector::json::push_segment(&mut entry_at, &name);
                 let what = if object {
                     format!("the connection parameter \"{name}\"")
                 } else {

@@ -1,7 +1,7 @@
 //! Rules for the readme: the sections of the repository's readme templates.
 
 use super::Sink;
-use crate::package::{Category, PackageFile};
+use crate::connector::{Category, PackageFile};
 use serde_json::Value;
 
 /// A required section: its name in the template, the heading words that count as it, and

@@ -1,7 +1,7 @@
 //! The rule table. To add a rule: add a row here, make a check function emit its id, and add a
 //! failing and a passing case to `tests/check/rules.rs` (a test fails when a row has no case).
 
-use crate::package::Category;
+use crate::connector::Category;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -346,11 +346,11 @@ mod tests {
 
     #[test]
     fn the_value_budget_is_the_parser_s() {
-        let n = crate::package::json::MAX_VALUES;
+        let n = crate::connector::json::MAX_VALUES;
         let written = format!("{},{:03}", n / 1000, n % 1000);
         let r = rule("json-too-many-values");
         assert!(r.message.contains(&written) && r.fix.contains(&written), "{written}");
-        let n = crate::package::json::MAX_KEY_BYTES;
+        let n = crate::connector::json::MAX_KEY_BYTES;
         let written = format!("{},{:03} bytes", n / 1000, n % 1000);
         let r = rule("json-key-too-long");
         assert!(r.message.contains(&written) && r.fix.contains(&written), "{written}");

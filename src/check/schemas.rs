@@ -8,7 +8,7 @@
 //! read with the same tolerant parser as connector files.
 
 use super::{JsonFile, Sink};
-use crate::package::json;
+use crate::connector::json;
 use std::sync::{Arc, OnceLock};
 
 /// Where each schema lives in the upstream repository.

@@ -1,5 +1,5 @@
 //! Secret scan: a pull request is public forever, so no credential may reach it. This module
-//! turns what `crate::secrets` and `crate::package::secrets` find into findings.
+//! turns what `crate::secrets` and `crate::connector::secrets` find into findings.
 //!
 //! Two layers:
 //! - a text scan (`crate::secrets::scan_text`) over the bytes of every file of the folder (JSON, Markdown,
@@ -16,8 +16,8 @@
 //! (the diff, `--json`, the `--patch` file): `ghp_…(40 chars)`.
 
 use super::{JsonFile, Sink};
-use crate::package::secrets::{is_json, structured};
-use crate::package::{ConnectorPackage, KnownFile, Position};
+use crate::connector::secrets::{is_json, structured};
+use crate::connector::{ConnectorPackage, KnownFile, Position};
 use crate::secrets::{file_hits, key_file_name, looks_like_client_id, mask, scan_text, wide_text, Reading};
 use serde_json::Value;
 
@@ -95,7 +95,7 @@ pub(super) fn has_structured_findings(kind: KnownFile, value: &Value) -> bool {
     }
     let mut id = false;
     if kind == KnownFile::ApiProperties {
-        crate::package::json::walk(value, &mut |_, key, v| {
+        crate::connector::json::walk(value, &mut |_, key, v| {
             if let Value::String(s) = v {
                 id |= matches!(key.to_ascii_lowercase().as_str(), "clientid" | "client_id") && looks_like_client_id(s);
             }
@@ -123,7 +123,7 @@ pub(super) fn scan_swagger(file: &JsonFile, sink: &mut Sink) {
 pub(super) fn scan_properties(file: &JsonFile, sink: &mut Sink) {
     emit_structured(KnownFile::ApiProperties, file, sink);
     let mut ids = Vec::new();
-    crate::package::json::walk(&file.doc.value, &mut |at, key, v| {
+    crate::connector::json::walk(&file.doc.value, &mut |at, key, v| {
         if let Value::String(s) = v {
             let k = key.to_ascii_lowercase();
             if (k == "clientid" || k == "client_id") && looks_like_client_id(s) {

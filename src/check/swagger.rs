@@ -1,7 +1,7 @@
 //! Rules for `apiDefinition.swagger.json`.
 
 use super::{JsonFile, Sink};
-use crate::package::fingerprint::HTTP_METHODS;
+use crate::connector::fingerprint::HTTP_METHODS;
 use serde_json::{Map, Value};
 
 /// Microsoft's connector categories (certification-submission page).
@@ -43,7 +43,7 @@ const PRODUCT_NAMES: [&str; 10] = [
 const TITLE_WORDS: [&str; 2] = ["api", "connector"];
 const VISIBILITY: [&str; 3] = ["important", "advanced", "internal"];
 
-pub(super) use crate::package::json::pointer;
+pub(super) use crate::connector::json::pointer;
 
 pub(super) fn check(file: &JsonFile, sink: &mut Sink) {
     let root = &file.doc.value;
@@ -443,7 +443,7 @@ fn parameters(file: &JsonFile, root: &Value, params: &[Entry], label: &str, inte
 
 /// Every `x-ms-visibility` anywhere in the file.
 fn visibility(file: &JsonFile, sink: &mut Sink) {
-    crate::package::json::walk(&file.doc.value, &mut |at, key, v| {
+    crate::connector::json::walk(&file.doc.value, &mut |at, key, v| {
         if key != "x-ms-visibility" {
             return true;
         }

@@ -3,7 +3,7 @@
 
 use super::schemas::Schemas;
 use super::Report;
-use crate::package::{category, name, Category, CategoryInference, ConnectorPackage, KnownFile};
+use crate::connector::{category, name, Category, CategoryInference, ConnectorPackage, KnownFile};
 
 /// What validation learned, for this command's output and for `submit`.
 #[derive(Debug, Clone)]
@@ -59,7 +59,7 @@ fn default_folder(package: &ConnectorPackage) -> Result<String, String> {
         if let Some(skipped) = package.skipped_as(KnownFile::ApiDefinition) {
             return Err(format!(
                 "{} is {}, so it gives no folder name; fix it, or choose a name with --name",
-                crate::package::name::printable(&skipped.name),
+                crate::connector::name::printable(&skipped.name),
                 skipped.kind.as_known_file().0
             ));
         }
@@ -70,7 +70,7 @@ fn default_folder(package: &ConnectorPackage) -> Result<String, String> {
         Err(e) => {
             return Err(format!(
                 "{} cannot be read as JSON ({}), so it gives no folder name; fix it, or choose a name with --name",
-                crate::package::name::printable(&file.name),
+                crate::connector::name::printable(&file.name),
                 e.issue
             ))
         }

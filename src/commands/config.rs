@@ -21,7 +21,7 @@ pub fn run(command: ConfigCommand, config: &Config, out: &mut dyn Write) -> anyh
         },
         ConfigCommand::Set { key, value } => {
             if key == "category" {
-                value.parse::<crate::package::Category>().map_err(UsageError)?;
+                value.parse::<crate::connector::Category>().map_err(UsageError)?;
             }
             let path = Config::set(&key, Some(&value)).map_err(|e| UsageError(e.to_string()))?;
             writeln!(out, "{key} = \"{value}\" ({})", path.display())?;

@@ -5,8 +5,8 @@
 use crate::catalog::{cache_dir, Upstream};
 use crate::cli::{GitHubArgs, PowerPlatformArgs, UpstreamArgs};
 use crate::config::Config;
+use crate::connector::Category;
 use crate::exit::UsageError;
-use crate::package::Category;
 use crate::publish::github;
 use crate::source::environment::PowerPlatformSettings;
 use std::io::IsTerminal;

@@ -1,9 +1,9 @@
 //! `connector-publish init`: scaffold what a category needs around a connector (or a new, empty
 //! one). It never overwrites a file; it says what it created and what a person must still write.
 
+use crate::connector::Category;
 use crate::exit::Exit;
 use crate::output::{paint, DIM, EMPHASIS, GOOD, WARNING};
-use crate::package::Category;
 use crate::scaffold;
 use std::io::Write;
 use std::path::PathBuf;

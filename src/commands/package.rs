@@ -6,11 +6,11 @@
 
 use crate::catalog::open::{self as catalog, Freshness};
 use crate::catalog::Upstream;
-use crate::certpackage::{self, archive::Limits, Inspection, Options, Report};
+use crate::certification::{self, archive::Limits, Inspection, Options, Report};
 use crate::check::Severity;
+use crate::connector::{ConnectorPackage, KnownFile};
 use crate::exit::Exit;
 use crate::output::{paint, DIM, EMPHASIS, ERROR, GOOD, HEADER, WARNING};
-use crate::package::{ConnectorPackage, KnownFile};
 use anyhow::{anyhow, bail, Context};
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -133,9 +133,9 @@ fn inspect(label: &str, bytes: Vec<u8>, plugin: bool, comparison: Option<&(Strin
         plugin,
         limits: Limits::default(),
     };
-    let mut inspection = certpackage::check(label, bytes, &options);
+    let mut inspection = certification::check(label, bytes, &options);
     if let Some((folder_label, folder)) = comparison {
-        certpackage::add_comparison(&mut inspection, folder_label, folder);
+        certification::add_comparison(&mut inspection, folder_label, folder);
     }
     inspection
 }
@@ -163,7 +163,7 @@ pub fn intro(options: &IntroOptions, out: &mut dyn Write) -> anyhow::Result<Exit
             existing.name,
             paint(DIM, "(existing files are never overwritten)")
         )?;
-        let c = certpackage::intro::check(&String::from_utf8_lossy(&existing.bytes));
+        let c = certification::intro::check(&String::from_utf8_lossy(&existing.bytes));
         for section in &c.missing {
             writeln!(out, "  - {}: add a `## {section}` section", existing.name)?;
         }
@@ -176,7 +176,7 @@ pub fn intro(options: &IntroOptions, out: &mut dyn Write) -> anyhow::Result<Exit
     let readme = package
         .file(KnownFile::Readme)
         .map(|f| String::from_utf8_lossy(&f.bytes).into_owned());
-    let text = certpackage::intro::generate(swagger, readme.as_deref());
+    let text = certification::intro::generate(swagger, readme.as_deref());
     match std::fs::OpenOptions::new().write(true).create_new(true).open(&target) {
         Ok(mut f) => f
             .write_all(text.as_bytes())
@@ -240,7 +240,7 @@ pub fn build(options: &BuildOptions, out: &mut dyn Write, err: &mut dyn Write) -
         Limits::default().max_file_bytes - MAX_INTRO_BYTES - (64 << 10),
         "package zip",
     )?;
-    let bytes = certpackage::build(&intro, &package_name, &package)?;
+    let bytes = certification::build(&intro, &package_name, &package)?;
     let size = bytes.len();
     let inspection = inspect(&display_name(&options.output), bytes.clone(), options.plugin, comparison.as_ref());
     if inspection.report.errors() > 0 {
@@ -322,7 +322,7 @@ fn print(report: &Report, json: bool, built: Option<(&Path, bool, usize)>, out: 
             out,
             "  {} {:<32} {kind}{detail}",
             if i == 0 { "solutions:" } else { "          " },
-            crate::package::name::printable(&s.file)
+            crate::connector::name::printable(&s.file)
         )?;
     }
     let mut files: Vec<&str> = report.findings.iter().map(|f| f.file.as_str()).collect();
@@ -331,7 +331,7 @@ fn print(report: &Report, json: bool, built: Option<(&Path, bool, usize)>, out: 
     for file in files.into_iter().filter(|f| seen.insert(*f)) {
         writeln!(out)?;
         // Names from an archive can hold line breaks: never a line of output of their own.
-        writeln!(out, "{}", paint(HEADER, crate::package::name::printable(file)))?;
+        writeln!(out, "{}", paint(HEADER, crate::connector::name::printable(file)))?;
         for f in report.findings.iter().filter(|f| f.file == file) {
             let (label, style) = match f.severity {
                 Severity::Error => ("error", ERROR),
@@ -391,7 +391,7 @@ fn print(report: &Report, json: bool, built: Option<(&Path, bool, usize)>, out: 
             out,
             "{} ({summary}). See {}",
             paint(ERROR, "The package is not valid"),
-            certpackage::rules::LEARN
+            certification::rules::LEARN
         )?,
         None => writeln!(
             out,

@@ -50,7 +50,7 @@ pub fn query_from(text: &str) -> anyhow::Result<(Query, String)> {
         // A folder inside a checkout of the repository knows its category too.
         let place = package.folder_name().map(|name| {
             let parent = fs_parent_name(path);
-            match parent.as_deref().and_then(crate::package::Category::from_folder) {
+            match parent.as_deref().and_then(crate::connector::Category::from_folder) {
                 Some(category) => format!("{}/{name}", category.folder()),
                 None => name,
             }

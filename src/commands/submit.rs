@@ -5,9 +5,9 @@
 use crate::catalog::open::{self as catalog, Freshness};
 use crate::catalog::published::{published_connectors, PublishedOptions};
 use crate::catalog::Upstream;
+use crate::connector::{ConnectorPackage, KnownFile};
 use crate::exit::Exit;
 use crate::output::{paint, DIM, ERROR, GOOD, WARNING};
-use crate::package::{ConnectorPackage, KnownFile};
 use crate::plan::submission::{self, StopKind, Submission};
 use crate::plan::{diff, patch_file};
 use crate::publish::{github, pr};
@@ -305,7 +305,7 @@ pub fn exec(args: crate::cli::SubmitArgs, ctx: &super::Context) -> anyhow::Resul
         }
     }
     if let Some(name) = &args.name {
-        crate::package::name::safe_folder_name(name).map_err(|e| UsageError(format!("--name: {e}")))?;
+        crate::connector::name::safe_folder_name(name).map_err(|e| UsageError(format!("--name: {e}")))?;
     }
     if let Some(update) = &args.update {
         let (in_category, _) = crate::plan::Target::parse_update(update).map_err(|e| UsageError(e.to_string()))?;

@@ -2,8 +2,8 @@
 
 use crate::catalog::mirror::folder_files;
 use crate::check::{self, schemas::Schemas};
+use crate::connector::{Category, ConnectorPackage};
 use crate::exit::{Exit, UsageError};
-use crate::package::{Category, ConnectorPackage};
 use crate::report::validate::ValidateReport;
 use std::io::Write;
 use std::path::PathBuf;

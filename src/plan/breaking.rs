@@ -4,7 +4,7 @@
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 
-use crate::package::fingerprint::HTTP_METHODS;
+use crate::connector::fingerprint::HTTP_METHODS;
 
 struct Operation<'a> {
     method: String,

@@ -2,7 +2,7 @@
 //! a unified diff for people (text files line by line, binary files by size).
 
 use super::{FileChange, Plan};
-pub use crate::package::diff::{unified, FileDiff};
+pub use crate::connector::diff::{unified, FileDiff};
 use crate::secrets::Masker;
 use anyhow::Context;
 use git2::{DiffFormat, DiffOptions, Repository};
@@ -396,7 +396,7 @@ mod tests {
             .unwrap();
         let plan = super::Plan {
             target: super::super::Target {
-                category: crate::package::Category::Certified,
+                category: crate::connector::Category::Certified,
                 folder_name: "X".into(),
                 kind: super::super::Kind::Update,
             },

@@ -9,7 +9,7 @@ pub mod iteration;
 pub mod patch_file;
 pub mod submission;
 
-use crate::package::{name, Category, ConnectorPackage, KnownFile};
+use crate::connector::{name, Category, ConnectorPackage, KnownFile};
 use anyhow::{anyhow, bail, Context};
 use git2::{ObjectType, Oid, Repository, Signature, Tree};
 
@@ -21,7 +21,7 @@ pub enum Kind {
     Update,
 }
 
-pub use crate::package::diff::FileChange;
+pub use crate::connector::diff::FileChange;
 
 /// One file of the folder as it will be upstream.
 #[derive(Debug, Clone, serde::Serialize)]

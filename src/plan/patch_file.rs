@@ -122,7 +122,7 @@ pub fn write_plan(
     target: &PatchTarget,
     repo: &git2::Repository,
     plan: &super::Plan,
-    package: &crate::package::ConnectorPackage,
+    package: &crate::connector::ConnectorPackage,
     masker: &crate::secrets::Masker,
     stdout: &mut dyn Write,
 ) -> anyhow::Result<usize> {

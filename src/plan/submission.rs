@@ -7,7 +7,7 @@ use super::{branch, Kind, Plan, Target};
 use crate::catalog::search::{self, Candidate, Query, Verdict};
 use crate::catalog::{mirror, Index, Upstream};
 use crate::check::{schemas::Schemas, validation, Validation};
-use crate::package::{name, Category, ConnectorPackage, KnownFile};
+use crate::connector::{name, Category, ConnectorPackage, KnownFile};
 use anyhow::anyhow;
 use std::path::Path;
 

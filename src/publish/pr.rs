@@ -1,7 +1,7 @@
 //! The pull request's title and body, by the repository's conventions, rendered from
 //! `templates/pull_request_body.md.j2` (compiled into the binary).
 
-use crate::package::Category;
+use crate::connector::Category;
 use crate::plan::{Kind, Plan};
 use anyhow::Context;
 
@@ -54,7 +54,7 @@ pub fn body(plan: &Plan, checks: &Checks) -> anyhow::Result<String> {
         folder,
         files => plan.files.iter().map(|f| minijinja::context! { name => f.name.clone(), change => format!("{:?}", f.change).to_lowercase(), size => f.size }).collect::<Vec<_>>(),
         // A left-out name can hold a line break: in the body it would start a line of its own.
-        excluded => plan.excluded.iter().map(|e| minijinja::context! { name => crate::package::name::printable(&e.name).into_owned(), reason => e.reason.clone() }).collect::<Vec<_>>(),
+        excluded => plan.excluded.iter().map(|e| minijinja::context! { name => crate::connector::name::printable(&e.name).into_owned(), reason => e.reason.clone() }).collect::<Vec<_>>(),
         independent_publisher => plan.target.category == Category::IndependentPublisher,
         version => env!("CARGO_PKG_VERSION"),
     })?;

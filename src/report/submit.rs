@@ -4,9 +4,9 @@
 use super::ValidationSummary;
 use crate::catalog::Verdict;
 use crate::check::Severity;
+use crate::connector::name::printable;
+use crate::connector::Category;
 use crate::output::{paint, DIM, EMPHASIS, ERROR, GOOD, HEADER, WARNING};
-use crate::package::name::printable;
-use crate::package::Category;
 use crate::plan::diff::FileDiff;
 use crate::plan::submission::{Stop, Submission};
 use crate::plan::{Excluded, FileChange, Kind, PlannedFile};

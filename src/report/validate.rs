@@ -2,10 +2,10 @@
 
 use super::ValidationSummary;
 use crate::check::{Severity, Validation};
+use crate::connector::name::printable;
+use crate::connector::{Category, KnownFile};
 use crate::exit::Exit;
 use crate::output::{paint, DIM, EMPHASIS, ERROR, GOOD, HEADER, WARNING};
-use crate::package::name::printable;
-use crate::package::{Category, KnownFile};
 use std::io::Write;
 use std::path::Path;
 

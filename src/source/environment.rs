@@ -175,7 +175,7 @@ pub fn fetch_to_folder(request: &Request, err: &mut dyn Write) -> anyhow::Result
     // The folder is named after the connector so that the default upstream name reads well.
     let path = dir
         .path()
-        .join(crate::package::name::safe_folder_name(&download.display_name).unwrap_or_else(|_| download.connector_id.clone()));
+        .join(crate::connector::name::safe_folder_name(&download.display_name).unwrap_or_else(|_| download.connector_id.clone()));
     download::write(&path, &download, false)?;
     Ok(Downloaded { download, path, dir })
 }

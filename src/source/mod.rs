@@ -4,7 +4,7 @@
 
 pub mod environment;
 
-use crate::package::ConnectorPackage;
+use crate::connector::ConnectorPackage;
 use std::path::Path;
 
 /// A connector folder on disk, loaded with its bytes untouched. Its secrets are registered, so

@@ -5,7 +5,7 @@
 use crate::common;
 
 use connector_publish::check;
-use connector_publish::package::{category, json, Category, ConnectorPackage, KnownFile};
+use connector_publish::connector::{category, json, Category, ConnectorPackage, KnownFile};
 
 #[test]
 #[ignore = "needs the real corpus in CONNECTOR_PUBLISH_CORPUS; .ci/run sets it and runs ignored tests"]

@@ -5,7 +5,7 @@
 
 use connector_publish::check::validate_folder as validate;
 use connector_publish::check::{Severity, RULES};
-use connector_publish::package::Category;
+use connector_publish::connector::Category;
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
 use std::path::Path;

@@ -7,7 +7,7 @@ use crate::common;
 use assert_cmd::Command;
 use connector_publish::check::validate_folder as validate;
 use connector_publish::check::{Finding, Severity};
-use connector_publish::package::Category;
+use connector_publish::connector::Category;
 use serde_json::{json, Value};
 use std::path::Path;
 
@@ -324,8 +324,11 @@ fn file_names_submit_refuses_are_validate_errors() {
     }
     // 255 bytes is the longest name a file system stores; 256 is refused (the OS may refuse to
     // create it first, so the policy is checked through the library function).
-    let issues = connector_publish::package::name::file_name_issues([format!("{}.md", "x".repeat(253)).as_str()]);
-    assert!(matches!(&issues[..], [connector_publish::package::name::NameIssue::Refused { .. }]));
+    let issues = connector_publish::connector::name::file_name_issues([format!("{}.md", "x".repeat(253)).as_str()]);
+    assert!(matches!(
+        &issues[..],
+        [connector_publish::connector::name::NameIssue::Refused { .. }]
+    ));
     // A mis-cased standard file is a warning that names the canonical spelling.
     let dir = tempfile::tempdir().unwrap();
     clean(dir.path());
@@ -664,7 +667,7 @@ fn no_binary_file_of_the_corpus_holds_a_credential_format() {
     }
     let mut binaries = 0;
     for path in folders.iter().filter(|p| p.is_dir()) {
-        let package = connector_publish::package::ConnectorPackage::load(path).unwrap();
+        let package = connector_publish::connector::ConnectorPackage::load(path).unwrap();
         let binary: Vec<&str> = package
             .files
             .iter()

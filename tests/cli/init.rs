@@ -4,7 +4,7 @@ use crate::common;
 
 use assert_cmd::Command;
 use connector_publish::check;
-use connector_publish::package::{category, Category, ConnectorPackage, KnownFile};
+use connector_publish::connector::{category, Category, ConnectorPackage, KnownFile};
 use connector_publish::scaffold;
 use std::path::Path;
 
@@ -121,7 +121,7 @@ fn generated_readmes_pass_the_readme_rules_on_the_corpus() {
         let package = ConnectorPackage::load(&path).unwrap();
         let swagger = package
             .swagger_file()
-            .and_then(|f| connector_publish::package::json::parse(&f.bytes).ok())
+            .and_then(|f| connector_publish::connector::json::parse(&f.bytes).ok())
             .map(|d| d.value);
         let properties = package.json_value(KnownFile::ApiProperties).cloned();
         let readme = scaffold::readme(swagger.as_ref(), properties.as_ref(), category, &package.folder_name().unwrap()).unwrap();

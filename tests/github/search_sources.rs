@@ -10,7 +10,7 @@ use assert_cmd::Command;
 use connector_publish::catalog::open_prs::{self, Bounds, Looked, BOUNDS};
 use connector_publish::catalog::Source;
 use connector_publish::catalog::Verdict;
-use connector_publish::package::Fingerprint;
+use connector_publish::connector::Fingerprint;
 use connector_publish::publish::github::{self, Client, UpstreamPulls};
 use serde_json::json;
 use std::path::Path;

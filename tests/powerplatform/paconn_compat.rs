@@ -26,7 +26,7 @@ fn paconn() -> PathBuf {
 /// Whether any `oAuthSettings` under the value has one of the output-only fields.
 fn has_output_only_oauth(value: &Value) -> bool {
     let mut found = false;
-    connector_publish::package::json::walk(value, &mut |pointer, key, _| {
+    connector_publish::connector::json::walk(value, &mut |pointer, key, _| {
         if pointer.contains("/oAuthSettings/") && matches!(key, "redirectUrl" | "properties") {
             found = true;
         }

@@ -692,7 +692,7 @@ fn a_service_principal_signs_in_from_the_environment_and_its_secret_stays_home()
 #[ignore = "needs the real corpus in CONNECTOR_PUBLISH_CORPUS; .ci/run sets it and runs ignored tests"]
 fn corpus_connectors_survive_the_download() {
     let corpus = common::corpus();
-    use connector_publish::package::json;
+    use connector_publish::connector::json;
     use connector_publish::powerplatform::download;
     let fake = FakePowerPlatform::start(FakePowerPlatformConfig::default());
     let connectors = common::upstream_connectors(&corpus);
@@ -744,7 +744,7 @@ fn corpus_connectors_survive_the_download() {
                 kept_raw += 1;
             }
         }
-        let fingerprint = |b: &[u8]| connector_publish::package::fingerprint::Fingerprint::from_swagger_bytes(b).ok();
+        let fingerprint = |b: &[u8]| connector_publish::connector::fingerprint::Fingerprint::from_swagger_bytes(b).ok();
         assert_eq!(fingerprint(&downloaded), fingerprint(&original), "{}", folder.display());
         if let Ok(script) = std::fs::read(folder.join("script.csx")) {
             assert_eq!(file("script.csx").unwrap(), script, "{}", folder.display());

@@ -142,7 +142,7 @@ pub fn pull_requests(
     offline: bool,
     cache: &std::path::Path,
     base_branch: &str,
-    query: &crate::package::Fingerprint,
+    query: &crate::connector::Fingerprint,
 ) -> PullLookup {
     use crate::catalog::open_prs;
     let started = std::time::Instant::now();

@@ -232,7 +232,7 @@ fn folder_branches(path: &std::path::Path, prefix: Option<&str>) -> anyhow::Resu
         .swagger_value()
         .and_then(|v| v.pointer("/info/title"))
         .and_then(|t| t.as_str())
-        .and_then(|t| crate::package::name::safe_folder_name(t).ok());
+        .and_then(|t| crate::connector::name::safe_folder_name(t).ok());
     for name in title.into_iter().chain(package.folder_name()) {
         for kind in [Kind::New, Kind::Update] {
             let branch = default_name(kind, &name, prefix);

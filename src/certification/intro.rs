@@ -197,7 +197,7 @@ fn getting_started(swagger: Option<&Value>) -> String {
     if let Some(paths) = swagger.and_then(|s| s.get("paths")).and_then(Value::as_object) {
         for item in paths.values().filter_map(Value::as_object) {
             for (method, op) in item {
-                if !crate::package::fingerprint::HTTP_METHODS.contains(&method.to_ascii_lowercase().as_str()) {
+                if !crate::connector::fingerprint::HTTP_METHODS.contains(&method.to_ascii_lowercase().as_str()) {
                     continue;
                 }
                 if let Some(summary) = op

@@ -4,7 +4,7 @@
 
 use super::schema::{child, operations, resolve};
 use crate::check::{JsonFile, Sink};
-use crate::package::Position;
+use crate::connector::Position;
 use serde_json::Value;
 use std::collections::HashMap;
 
@@ -90,7 +90,7 @@ pub(super) fn check(swagger: &JsonFile, _properties: Option<&JsonFile>, sink: &m
         }
         let mut lists = vec![(child(&op.at, "parameters"), op.op.get("parameters"))];
         lists.push((
-            crate::package::json::pointer(&["paths", op.path, "parameters"]),
+            crate::connector::json::pointer(&["paths", op.path, "parameters"]),
             op.item.get("parameters"),
         ));
         for (list_at, list) in lists {

@@ -3,8 +3,8 @@
 //! resolution that survives loops and dangling references.
 
 use crate::check::JsonFile;
-use crate::package::fingerprint::HTTP_METHODS;
-use crate::package::json::pointer;
+use crate::connector::fingerprint::HTTP_METHODS;
+use crate::connector::json::pointer;
 use serde_json::{Map, Value};
 use std::collections::HashMap;
 

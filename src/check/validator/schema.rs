@@ -9,8 +9,8 @@
 //! a graph with an iterative search.
 
 use crate::check::{JsonFile, Sink};
-use crate::package::fingerprint::HTTP_METHODS;
-use crate::package::json::{pointer, walk};
+use crate::connector::fingerprint::HTTP_METHODS;
+use crate::connector::json::{pointer, walk};
 use serde_json::{Map, Value};
 use std::collections::{HashMap, HashSet};
 
@@ -1548,7 +1548,7 @@ mod tests {
 
     #[test]
     fn reference_loops_and_deep_nesting_end() {
-        use crate::package::Category;
+        use crate::connector::Category;
         let mut deep = String::from(r#"{"type": "string"}"#);
         for _ in 0..100 {
             deep = format!(r#"{{"type": "object", "required": ["a"], "properties": {{"a": {deep}}}}}"#);
@@ -1560,7 +1560,7 @@ mod tests {
               "definitions": {{"A": {{"type": "object", "required": ["a"], "properties": {{"a": {{"$ref": "#/definitions/A"}}}}}},
                                "B": {{"$ref": "#/definitions/B"}}}}}}"##
         );
-        let doc = crate::package::json::parse(text.as_bytes()).unwrap();
+        let doc = crate::connector::json::parse(text.as_bytes()).unwrap();
         let file = JsonFile {
             name: "apiDefinition.swagger.json",
             doc: &doc,

@@ -4,7 +4,7 @@
 
 use super::model::{json_type, matches_type, resolve_pointer, Model};
 use crate::check::Sink;
-use crate::package::json::walk;
+use crate::connector::json::walk;
 use serde_json::Value;
 
 const COLLECTION_FORMATS: [&str; 5] = ["csv", "ssv", "tsv", "pipes", "multi"];
@@ -141,7 +141,7 @@ fn references(model: &Model, sink: &mut Sink) {
                     sink.at(
                         rule,
                         model.file,
-                        &crate::package::json::pointer(&[section, name, "$ref"]),
+                        &crate::connector::json::pointer(&[section, name, "$ref"]),
                         format!("`{section}.{name}` is a `$ref` to another definition"),
                     );
                 }

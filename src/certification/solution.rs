@@ -7,7 +7,7 @@
 //! `<Workflows><Workflow>` (the flows, files under `Workflows/`), and for an AI plugin
 //! `aicopilot_aiplugin` elements (files under `aiplugins/` and `aipluginoperations/`).
 
-use crate::package::Position;
+use crate::connector::Position;
 
 /// What the validator classifies a solution as (`ConnectorPackageValidator.ps1`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]

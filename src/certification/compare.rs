@@ -3,8 +3,8 @@
 //! parameters. The reviewers ask for the two to match; differences are shown as unified diffs,
 //! the same as `submit`'s plan shows.
 
-use crate::package::diff::{unified, FileChange, FileDiff};
-use crate::package::{json, ConnectorPackage, KnownFile};
+use crate::connector::diff::{unified, FileChange, FileDiff};
+use crate::connector::{json, ConnectorPackage, KnownFile};
 use crate::powerplatform::download::OUTPUT_ONLY_OAUTH_FIELDS;
 use crate::secrets::Masker;
 use serde_json::Value;
@@ -32,7 +32,7 @@ pub fn swagger_view(swagger: &Value) -> String {
     if let Some(paths) = swagger.get("paths").and_then(Value::as_object) {
         for (path, item) in paths {
             for (method, op) in item.as_object().into_iter().flatten() {
-                if !crate::package::fingerprint::HTTP_METHODS.contains(&method.to_ascii_lowercase().as_str()) {
+                if !crate::connector::fingerprint::HTTP_METHODS.contains(&method.to_ascii_lowercase().as_str()) {
                     continue;
                 }
                 let id = op.get("operationId").and_then(Value::as_str).unwrap_or("(no operationId)");
@@ -140,7 +140,7 @@ fn masker_for(connector: &SolutionConnector, folder: &ConnectorPackage) -> Maske
 /// (`independent-publisher-connectors/Open Brewery DB`, or a local path).
 pub fn compare(connector: &SolutionConnector, folder_label: &str, folder: &ConnectorPackage) -> Comparison {
     let mut out = Comparison::default();
-    let label = |f: &crate::package::PackageFile| format!("{folder_label}/{}", f.name);
+    let label = |f: &crate::connector::PackageFile| format!("{folder_label}/{}", f.name);
     let masker = masker_for(connector, folder);
 
     match (folder.swagger_file(), &connector.swagger) {

@@ -16,8 +16,8 @@ pub mod rules;
 pub mod solution;
 
 use crate::check::Severity;
-use crate::package::diff::FileDiff;
-use crate::package::Position;
+use crate::connector::diff::FileDiff;
+use crate::connector::Position;
 use archive::{Archive, ArchiveError, Budget, Entry, Limits};
 use compare::SolutionConnector;
 use solution::SolutionKind;
@@ -681,7 +681,7 @@ fn read_connector(
 }
 
 /// Add the comparison of the connector solution's connector with `folder` to the report.
-pub fn add_comparison(inspection: &mut Inspection, folder_label: &str, folder: &crate::package::ConnectorPackage) {
+pub fn add_comparison(inspection: &mut Inspection, folder_label: &str, folder: &crate::connector::ConnectorPackage) {
     let report = &mut inspection.report;
     report.compared_with = Some(folder_label.to_string());
     let Some(connector) = &inspection.connector else {

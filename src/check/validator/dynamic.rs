@@ -4,7 +4,7 @@
 
 use super::model::{json_type, lookup, matches_type, Lookup, Model, Op, Param};
 use crate::check::Sink;
-use crate::package::json::walk;
+use crate::connector::json::walk;
 use serde_json::{Map, Value};
 
 const EXTENSIONS: [&str; 5] = [
@@ -144,7 +144,7 @@ fn arguments(
     let root = model.root;
     let at_params = format!("{at}/parameters");
     for (name, arg) in params {
-        let here = crate::package::json::pointer(&[name.as_str()]);
+        let here = crate::connector::json::pointer(&[name.as_str()]);
         let here = format!("{at_params}{here}");
         let target_param: Option<&Param> = target.effective().find(|p| p.name() == name.as_str());
         if target_param.is_none() && !name.contains('/') && !body_property(model, target, name) {

@@ -5,7 +5,7 @@
 
 use super::schema::{child, found, mistyped_container, operations, types, unknown_keys, url_value, Cx, Kind};
 use crate::check::{JsonFile, Sink};
-use crate::package::json::pointer;
+use crate::connector::json::pointer;
 use serde_json::{Map, Value};
 
 const TYPES: &[&str] = &["basic", "apiKey", "oauth2"];

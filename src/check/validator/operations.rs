@@ -4,7 +4,7 @@
 
 use super::model::{Level, Model, Op, Param};
 use crate::check::Sink;
-use crate::package::json::pointer;
+use crate::connector::json::pointer;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
