@@ -400,6 +400,12 @@ fn run(cli: Cli, matches: &clap::ArgMatches) -> anyhow::Result<Exit> {
                 dry_run: args.dry_run,
                 json: args.json,
                 interactive: std::io::stdin().is_terminal() && std::io::stdout().is_terminal(),
+                // Kept always: the environment's or the config file's base branch, else `dev`.
+                base_branch: std::env::var("CONNECTOR_PUBLISH_BASE_BRANCH")
+                    .ok()
+                    .filter(|b| !b.trim().is_empty())
+                    .or_else(|| config.get("base-branch").map(str::to_owned))
+                    .unwrap_or_else(|| connector_publish::catalog::mirror::DEFAULT_BRANCH.to_owned()),
                 github: github_from(args.github, &config),
             };
             cleanup::run(&options, &mut stdout, &mut connector_publish::output::stderr())

@@ -16,6 +16,9 @@ pub struct ForkSyncOptions {
 }
 
 pub fn sync(options: &ForkSyncOptions, out: &mut dyn Write) -> anyhow::Result<Exit> {
+    if let Some(owner) = &options.github.fork_owner {
+        fork::check_owner(owner, "--fork-owner")?;
+    }
     let client = github::connect(&options.github)?;
     let owner = github::fork_owner(&client, &options.github)?;
     let upstream = &options.github.upstream_repo;
