@@ -22,7 +22,10 @@ pub struct CleanupOptions {
 
 pub fn run(options: &CleanupOptions, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<Exit> {
     if let Some(owner) = &options.github.fork_owner {
-        fork::check_owner(owner, "--fork-owner")?;
+        fork::check_owner(
+            owner,
+            "the fork owner (--fork-owner, CONNECTOR_PUBLISH_FORK_OWNER or config fork-owner)",
+        )?;
     }
     let client = github::connect(&options.github)?;
     let owner = github::fork_owner(&client, &options.github)?;

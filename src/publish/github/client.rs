@@ -110,7 +110,7 @@ impl Client {
                 crate::net::size(cap)
             ),
             Failure::WaitTooLong(wait) => anyhow!(
-                "GitHub's rate limit asks to wait {} s before {method} {shown}; run again later",
+                "GitHub's rate limit asks to wait {} s; run again later",
                 wait.as_secs()
             ),
             e @ (Failure::Unreachable(_) | Failure::Body(_)) => anyhow!("cannot reach GitHub at {}: {e}", self.settings.api),
