@@ -109,10 +109,7 @@ impl Client {
                 self.settings.api,
                 crate::net::size(cap)
             ),
-            Failure::WaitTooLong(wait) => anyhow!(
-                "GitHub's rate limit asks to wait {} s; run again later",
-                wait.as_secs()
-            ),
+            Failure::WaitTooLong(wait) => anyhow!("GitHub's rate limit asks to wait {} s; run again later", wait.as_secs()),
             e @ (Failure::Unreachable(_) | Failure::Body(_)) => anyhow!("cannot reach GitHub at {}: {e}", self.settings.api),
         })
     }
