@@ -173,7 +173,16 @@ fn extra_fields(mut block: &[u8]) -> impl Iterator<Item = (u16, &[u8])> {
 fn check_end_record(bytes: &[u8]) -> Result<(), String> {
     const EOCD: &[u8] = b"PK\x05\x06";
     let from = bytes.len().saturating_sub(22 + 0xFFFF);
-    let Some(at) = bytes[from..].windows(4).rposition(|w| w == EOCD).map(|i| from + i) else {
+    // The record is the last signature whose comment ends the file (a comment may hold the
+    // signature too).
+    let found = bytes[from..]
+        .windows(4)
+        .enumerate()
+        .rev()
+        .filter(|(_, w)| *w == EOCD)
+        .map(|(i, _)| from + i)
+        .find(|&at| u16_at(bytes, at + 20).is_some_and(|comment| at as u64 + 22 + comment == bytes.len() as u64));
+    let Some(at) = found else {
         return Ok(()); // the zip reader says what is wrong
     };
     let (Some(cd_size), Some(cd_offset)) = (u32_at(bytes, at + 12), u32_at(bytes, at + 16)) else {
