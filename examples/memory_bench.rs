@@ -28,6 +28,19 @@
 //! no longer holds the one 30 MB line whole: `plan/diff.rs` cuts a line longer than a chunk, and
 //! the title and description checks read a word at a time, where they made three copies.)
 //!
+//! The certification package (`package check` and `package build`, issue 26), against 4 × the
+//! package's size or 200 MB, whichever is larger: an intro.md inflating to 127 MiB of
+//! one-character headings (28 MB zipped; 2.2 GB before it was read as a stream), a
+//! customizations.xml of 786k elements × 26 attributes (1.7 GB before attributes were counted as
+//! the file streams), and `build` of a 120 MiB package (508 MB before the package was streamed
+//! into the output and cut out of it in place). `MEMORY_BENCH_ONLY=package` runs only these.
+//!
+//! | case (debug build) | package | peak after |
+//! | --- | --- | --- |
+//! | check: intro.md of 127 MiB of one-character headings (valid) | 42 MB | 51 MB (1.2 ×) |
+//! | check: 786k elements × 26 attributes (refused, exit 1) | 25 MB | 67 MB (2.6 ×) |
+//! | build: a 120 MiB package | 120 MB | 130 MB (1.1 ×) |
+//!
 //! Usage: cargo build --release && cargo run --release --example memory_bench
 //! (the release binary when built, else the debug one). No network beyond loopback.
 
@@ -120,6 +133,231 @@ enum Make {
     Swagger(&'static str, &'static str, &'static str),
 }
 
+// --- certification packages (`package check` / `build`), built a block at a time -------------
+
+/// Writes an entry's bytes a block at a time.
+type Writer<'a> = Box<dyn FnOnce(&mut dyn std::io::Write) + 'a>;
+
+/// What goes in one entry of a generated zip.
+enum Part<'a> {
+    Bytes(&'a [u8]),
+    /// A file, copied in.
+    File(&'a std::path::Path),
+    /// Written by the closure, a block at a time.
+    Gen(Writer<'a>),
+}
+
+/// Write the zip `path` of `parts`, each `(name, part, stored)`, streaming: the bench never holds
+/// a large entry (a forked child starts from the bench's size).
+fn write_zip(path: &std::path::Path, parts: Vec<(&str, Part, bool)>) {
+    use std::io::Write as _;
+    use zip::write::SimpleFileOptions;
+    let file = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
+    let mut w = zip::ZipWriter::new(file);
+    for (name, part, stored) in parts {
+        let method = if stored {
+            zip::CompressionMethod::Stored
+        } else {
+            zip::CompressionMethod::Deflated
+        };
+        w.start_file(name, SimpleFileOptions::default().compression_method(method).large_file(false))
+            .unwrap();
+        match part {
+            Part::Bytes(b) => w.write_all(b).unwrap(),
+            Part::File(p) => {
+                std::io::copy(&mut std::fs::File::open(p).unwrap(), &mut w).unwrap();
+            }
+            Part::Gen(f) => f(&mut w),
+        }
+    }
+    w.finish().unwrap().flush().unwrap();
+}
+
+const INTRO: &str = "Breweries.\n\n## Prerequisites\n\nNone.\n\n## How to get credentials\n\nNone needed.\n\n## Known issues and limitations\n\nNone known.\n";
+
+/// customizations.xml of a connector (and a flow) solution, with `extra` inside `<Entities>`.
+fn customizations_xml(flow: bool, extra: &mut dyn FnMut(&mut dyn std::io::Write), out: &mut dyn std::io::Write) {
+    let name = "new_5Fbench";
+    write!(out, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<ImportExportXml><Entities>").unwrap();
+    extra(out);
+    let workflows = if flow {
+        "<Workflows><Workflow WorkflowId=\"{1}\" Name=\"Flow\"><JsonFileName>/Workflows/Flow-1.json</JsonFileName></Workflow></Workflows>"
+    } else {
+        "<Workflows />"
+    };
+    write!(
+        out,
+        "</Entities>{workflows}<Connectors><Connector><name>{name}</name><displayname>Bench</displayname>\
+         <openapidefinition>/Connector/{name}_openapidefinition.json</openapidefinition>\
+         <connectionparameters>/Connector/{name}_connectionparameters.json</connectionparameters></Connector></Connectors></ImportExportXml>"
+    )
+    .unwrap();
+}
+
+/// A solution zip at `path`, `extra` written into its customizations.xml.
+fn write_solution(path: &std::path::Path, flow: bool, mut extra: impl FnMut(&mut dyn std::io::Write) + 'static) {
+    let name = "new_5Fbench";
+    let swagger = format!("Connector/{name}_openapidefinition.json");
+    let params = format!("Connector/{name}_connectionparameters.json");
+    let mut parts = vec![
+        ("[Content_Types].xml", Part::Bytes(b"<Types />"), false),
+        ("solution.xml", Part::Bytes(b"<ImportExportXml />"), false),
+        (
+            "customizations.xml",
+            Part::Gen(Box::new(move |w: &mut dyn std::io::Write| customizations_xml(flow, &mut extra, w))),
+            false,
+        ),
+        (
+            swagger.as_str(),
+            Part::Bytes(br#"{"swagger": "2.0", "info": {"title": "Bench"}, "paths": {}}"#),
+            false,
+        ),
+        (params.as_str(), Part::Bytes(b"{}"), false),
+    ];
+    if flow {
+        parts.push(("Workflows/Flow-1.json", Part::Bytes(b"{}"), false));
+    }
+    write_zip(path, parts);
+}
+
+/// The three package cases: the certification package (or, for `build`, the Package Deployer
+/// package) at a path under `dir`, and the run's arguments.
+fn package_cases(dir: &std::path::Path) -> Vec<(&'static str, PathBuf, Vec<String>)> {
+    std::fs::create_dir_all(dir).unwrap();
+    let connector = dir.join("Connector.zip");
+    write_solution(&connector, false, |_| {});
+    let flow = dir.join("Flow.zip");
+    write_solution(&flow, true, |_| {});
+    let noise = |len: usize| {
+        move |w: &mut dyn std::io::Write| {
+            let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+            let mut block = vec![0u8; 1 << 16];
+            let mut written = 0;
+            while written < len {
+                for chunk in block.chunks_mut(8) {
+                    x ^= x << 13;
+                    x ^= x >> 7;
+                    x ^= x << 17;
+                    chunk.copy_from_slice(&x.to_le_bytes()[..chunk.len()]);
+                }
+                let take = (len - written).min(block.len());
+                w.write_all(&block[..take]).unwrap();
+                written += take;
+            }
+        }
+    };
+    let deployer = |path: &std::path::Path, flow_zip: &std::path::Path, dll: Option<usize>| {
+        let mut parts = vec![
+            ("PkgAssets/ImportConfig.xml", Part::Bytes(b"<configdatastorage />"), false),
+            ("PkgAssets/Connector.zip", Part::File(&connector), true),
+            ("PkgAssets/Flow.zip", Part::File(flow_zip), true),
+        ];
+        if let Some(len) = dll {
+            parts.push(("BenchPackage.dll", Part::Gen(Box::new(noise(len))), true));
+        }
+        write_zip(path, parts);
+    };
+    let mut cases = Vec::new();
+
+    // 1. intro.md inflating to 127 MiB of one-character headings (`# q`), 28 MB compressed.
+    let small_package = dir.join("Bench.pdpkg.zip");
+    deployer(&small_package, &flow, None);
+    let intro_case = dir.join("intro-headings.zip");
+    write_zip(
+        &intro_case,
+        vec![
+            (
+                "intro.md",
+                Part::Gen(Box::new(|w: &mut dyn std::io::Write| {
+                    w.write_all(INTRO.as_bytes()).unwrap();
+                    let mut x: u64 = 0x2545_F491_4F6C_DD1D;
+                    let mut line = *b"# q\n";
+                    let mut block = Vec::with_capacity(1 << 16);
+                    for _ in 0..(127 << 20) / 4 / (1 << 14) {
+                        block.clear();
+                        for _ in 0..1 << 14 {
+                            x ^= x << 13;
+                            x ^= x >> 7;
+                            x ^= x << 17;
+                            line[2] = b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!?"[(x >> 58) as usize];
+                            line[0] = if x & 1 == 0 { b'#' } else { b'-' };
+                            block.extend_from_slice(&line);
+                        }
+                        w.write_all(&block).unwrap();
+                    }
+                })),
+                false,
+            ),
+            ("Bench.pdpkg.zip", Part::File(&small_package), true),
+        ],
+    );
+    cases.push((
+        "check: intro.md of 127 MiB of one-character headings",
+        intro_case.clone(),
+        vec!["package".into(), "check".into(), intro_case.display().to_string()],
+    ));
+
+    // 2. customizations.xml with ~786k elements of 26 attributes (126 MB inflated).
+    let crowded = dir.join("Flow-crowded.zip");
+    write_solution(&crowded, true, |w| {
+        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut element = Vec::with_capacity(200);
+        for _ in 0..786_000 {
+            element.clear();
+            element.extend_from_slice(b"<e");
+            for name in b'a'..=b'z' {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                element.extend_from_slice(&[b' ', name, b'=', b'"', b'A' + (x >> 59) as u8, b'"']);
+            }
+            element.extend_from_slice(b"/>");
+            w.write_all(&element).unwrap();
+        }
+    });
+    let crowded_package = dir.join("Bench-crowded.pdpkg.zip");
+    deployer(&crowded_package, &crowded, None);
+    let xml_case = dir.join("attributes.zip");
+    write_zip(
+        &xml_case,
+        vec![
+            ("intro.md", Part::Bytes(INTRO.as_bytes()), false),
+            ("Bench.pdpkg.zip", Part::File(&crowded_package), true),
+        ],
+    );
+    cases.push((
+        "check: customizations.xml, 786k elements x 26 attributes",
+        xml_case.clone(),
+        vec!["package".into(), "check".into(), xml_case.display().to_string()],
+    ));
+
+    // 3. build with a 120 MiB Package Deployer package (a large dll beside the assets).
+    let big_package = dir.join("Big.pdpkg.zip");
+    deployer(&big_package, &flow, Some(120 << 20));
+    let intro = dir.join("intro.md");
+    std::fs::write(&intro, INTRO).unwrap();
+    let out = dir.join("built.zip");
+    cases.push((
+        "build: a 120 MiB package",
+        big_package.clone(),
+        vec![
+            "package".into(),
+            "build".into(),
+            "--intro".into(),
+            intro.display().to_string(),
+            "--package".into(),
+            big_package.display().to_string(),
+            "-o".into(),
+            out.display().to_string(),
+            "--force".into(),
+        ],
+    ));
+    for p in [connector, flow, small_package, crowded, crowded_package] {
+        let _ = std::fs::remove_file(p);
+    }
+    cases
+}
+
 /// Peak resident memory of the child, in bytes, and its exit code.
 // The child is reaped by `wait4` (which gives its rusage), not by `Child::wait`.
 #[allow(clippy::zombie_processes)]
@@ -202,8 +440,35 @@ fn main() {
     );
     let upstream = server.url_with_credentials("microsoft/PowerPlatformConnectors.git", "x-access-token", TOKEN);
 
-    println!("peak resident memory of one run, against 4 × the largest input and 500 MB:");
     let mut failures = 0;
+    // The certification package: under 4 × the package's size or 200 MB, whichever is larger.
+    println!("peak resident memory of `package check` / `build`, against 4 × the package or 200 MB:");
+    let expected = [0, 1, 0];
+    for ((case, file, args), exit) in package_cases(&root.join("packages")).into_iter().zip(expected) {
+        let size = std::fs::metadata(&file).unwrap().len();
+        let mut command = Command::new(&bin);
+        command.args(&args).env("CONNECTOR_PUBLISH_CACHE", &cache);
+        let (peak, code) = peak_of(command);
+        let limit = (4 * size).max(200 * MB as u64);
+        let ok = code == exit && peak <= limit;
+        if !ok {
+            failures += 1;
+        }
+        println!(
+            "  {case:<58} package {:>4} MB  exit {code}  peak {:>4} MB  = {:.1} × the package  (limit {} MB)  {}",
+            size / MB as u64,
+            peak / MB as u64,
+            peak as f64 / size as f64,
+            limit / MB as u64,
+            if ok { "ok" } else { "OVER" }
+        );
+    }
+    if std::env::var_os("MEMORY_BENCH_ONLY").is_some_and(|v| v == "package") {
+        println!("{failures} case(s) over the limit");
+        std::process::exit(if failures > 0 { 1 } else { 0 });
+    }
+
+    println!("peak resident memory of one run, against 4 × the largest input and 500 MB:");
     const SWAGGER: &str = "apiDefinition.swagger.json";
     // The exit code each run should have: the swaggers over the value budget are refused (1).
     let cases = [

@@ -929,3 +929,397 @@ fn what_the_validator_lets_through_but_reviewers_ask_for_is_a_warning() {
         rules(&doc)
     );
 }
+
+/// One stored entry of a zip built by hand, for what the zip crate will not write: a local
+/// header that disagrees with the central directory, two entries of one name, a link, a zip64
+/// size that cannot be.
+#[derive(Clone, Copy)]
+struct Raw<'a> {
+    name: &'a [u8],
+    /// The local header's name, when it is not `name`.
+    local_name: Option<&'a [u8]>,
+    data: &'a [u8],
+    /// Unix mode (made by Unix), e.g. 0o120777 for a symbolic link.
+    unix_mode: Option<u32>,
+    /// A zip64 compressed size in the central directory.
+    zip64_compressed: Option<u64>,
+}
+
+impl<'a> Raw<'a> {
+    fn file(name: &'a str, data: &'a [u8]) -> Raw<'a> {
+        Raw {
+            name: name.as_bytes(),
+            local_name: None,
+            data,
+            unix_mode: None,
+            zip64_compressed: None,
+        }
+    }
+}
+
+fn raw_zip(entries: &[Raw]) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut central = Vec::new();
+    for e in entries {
+        let offset = out.len() as u32;
+        let crc = crc32fast::hash(e.data);
+        let size = e.data.len() as u32;
+        let local = e.local_name.unwrap_or(e.name);
+        out.extend_from_slice(b"PK\x03\x04");
+        for v in [20u16, 0, 0, 0, 0x21] {
+            out.extend_from_slice(&v.to_le_bytes());
+        }
+        for v in [crc, size, size] {
+            out.extend_from_slice(&v.to_le_bytes());
+        }
+        out.extend_from_slice(&(local.len() as u16).to_le_bytes());
+        out.extend_from_slice(&0u16.to_le_bytes());
+        out.extend_from_slice(local);
+        out.extend_from_slice(e.data);
+
+        let mut extra = Vec::new();
+        let (csize, usize_) = match e.zip64_compressed {
+            Some(c) => {
+                extra.extend_from_slice(&1u16.to_le_bytes());
+                extra.extend_from_slice(&16u16.to_le_bytes());
+                extra.extend_from_slice(&(e.data.len() as u64).to_le_bytes());
+                extra.extend_from_slice(&c.to_le_bytes());
+                (u32::MAX, u32::MAX)
+            }
+            None => (size, size),
+        };
+        central.extend_from_slice(b"PK\x01\x02");
+        let made_by: u16 = if e.unix_mode.is_some() { (3 << 8) | 20 } else { 20 };
+        for v in [made_by, if e.zip64_compressed.is_some() { 45 } else { 20 }, 0, 0, 0, 0x21] {
+            central.extend_from_slice(&v.to_le_bytes());
+        }
+        for v in [crc, csize, usize_] {
+            central.extend_from_slice(&v.to_le_bytes());
+        }
+        for v in [e.name.len() as u16, extra.len() as u16, 0, 0, 0] {
+            central.extend_from_slice(&v.to_le_bytes());
+        }
+        central.extend_from_slice(&(e.unix_mode.unwrap_or(0) << 16).to_le_bytes());
+        central.extend_from_slice(&offset.to_le_bytes());
+        central.extend_from_slice(e.name);
+        central.extend_from_slice(&extra);
+    }
+    let cd_offset = out.len() as u32;
+    out.extend_from_slice(&central);
+    out.extend_from_slice(b"PK\x05\x06");
+    for v in [0u16, 0, entries.len() as u16, entries.len() as u16] {
+        out.extend_from_slice(&v.to_le_bytes());
+    }
+    out.extend_from_slice(&(central.len() as u32).to_le_bytes());
+    out.extend_from_slice(&cd_offset.to_le_bytes());
+    out.extend_from_slice(&0u16.to_le_bytes());
+    out
+}
+
+/// The findings of `rule`: (file, message).
+fn findings_of(doc: &serde_json::Value, rule: &str) -> Vec<(String, String)> {
+    doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == rule)
+        .map(|f| (f["file"].as_str().unwrap().to_string(), f["message"].as_str().unwrap().to_string()))
+        .collect()
+}
+
+#[test]
+fn what_the_zip_says_twice_must_agree() {
+    let package = valid_deployer();
+    let broken = |bytes: &[u8], said: &str| {
+        let (code, doc, text) = check(bytes, &[]);
+        assert_eq!(code, 1, "{said}: {text}");
+        let found = findings_of(&doc, "package-not-zip");
+        assert!(
+            found.iter().any(|(f, m)| f == "certification.zip" && m.contains(said)),
+            "{said}: {found:?}"
+        );
+        assert!(
+            doc["intro"].is_null() && doc["deployer_package"].is_null(),
+            "nothing was read: {doc}"
+        );
+    };
+    // intro.md twice: which one would an extractor keep?
+    let intro = INTRO.as_bytes();
+    broken(
+        &raw_zip(&[
+            Raw::file("intro.md", intro),
+            Raw::file("intro.md", b"# other"),
+            Raw::file("OpenBreweryDB.pdpkg.zip", &package),
+        ]),
+        "two entries",
+    );
+    // The same name in another case is the same file on Windows.
+    broken(
+        &raw_zip(&[
+            Raw::file("intro.md", intro),
+            Raw::file("INTRO.md", b"# other"),
+            Raw::file("OpenBreweryDB.pdpkg.zip", &package),
+        ]),
+        "two entries are named `INTRO.md`",
+    );
+    // A local header named `../ev.md` under the central name `intro.md`.
+    broken(
+        &raw_zip(&[
+            Raw {
+                local_name: Some(b"../ev.md"),
+                ..Raw::file("intro.md", intro)
+            },
+            Raw::file("OpenBreweryDB.pdpkg.zip", &package),
+        ]),
+        "its local header names it `../ev.md`",
+    );
+    // An end record whose central directory is 0xFFFFFF00 bytes.
+    let mut bytes = outer(&package);
+    let end = bytes.windows(4).rposition(|w| w == b"PK\x05\x06").unwrap();
+    bytes[end + 12..end + 16].copy_from_slice(&0xFFFF_FF00u32.to_le_bytes());
+    broken(&bytes, "end record says the central directory is 3.9 GiB");
+    // A zip64 compressed size of 2^62.
+    broken(
+        &raw_zip(&[
+            Raw {
+                zip64_compressed: Some(1 << 62),
+                ..Raw::file("intro.md", intro)
+            },
+            Raw::file("OpenBreweryDB.pdpkg.zip", &package),
+        ]),
+        "compressed, more than the whole archive",
+    );
+
+    // A solution zip twice in the package zip: the package zip is broken.
+    let connector = connector_solution();
+    let flow = flow_solution();
+    let inner = raw_zip(&[
+        Raw::file("PkgAssets/Connector.zip", &connector),
+        Raw::file("PkgAssets/Connector.zip", &flow),
+    ]);
+    let (code, doc, _) = check(&outer(&inner), &[]);
+    assert_eq!(code, 1);
+    let found = findings_of(&doc, "package-zip-not-zip");
+    assert!(
+        found
+            .iter()
+            .any(|(f, m)| f == "certification.zip › OpenBreweryDB.pdpkg.zip" && m.contains("two entries")),
+        "{found:?}"
+    );
+    assert!(doc["solutions"].as_array().unwrap().is_empty());
+
+    // A stored package zip whose bytes do not match its checksum.
+    let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    w.start_file("intro.md", SimpleFileOptions::default()).unwrap();
+    w.write_all(intro).unwrap();
+    w.start_file(
+        "OpenBreweryDB.pdpkg.zip",
+        SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored),
+    )
+    .unwrap();
+    w.write_all(&package).unwrap();
+    let mut bytes = w.finish().unwrap().into_inner();
+    let at = bytes.windows(package.len()).position(|w| w == package.as_slice()).unwrap() + package.len() / 2;
+    bytes[at] ^= 0xFF;
+    let (code, doc, _) = check(&bytes, &[]);
+    assert_eq!(code, 1);
+    let found = findings_of(&doc, "archive-limits");
+    assert!(
+        found.iter().any(|(_, m)| m.contains("checksum (CRC-32) does not match")),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn symbolic_links_are_refused_never_read() {
+    let bytes = raw_zip(&[
+        Raw {
+            unix_mode: Some(0o120777),
+            ..Raw::file("intro.md", b"/etc/passwd")
+        },
+        Raw::file("OpenBreweryDB.pdpkg.zip", &valid_deployer()),
+    ]);
+    let (code, doc, text) = check(&bytes, &[]);
+    assert_eq!(code, 1, "{text}");
+    let found = findings_of(&doc, "archive-unsafe-name");
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].0, "certification.zip › intro.md");
+    assert!(found[0].1.contains("symbolic link"), "{found:?}");
+    assert!(!findings_of(&doc, "outer-intro").is_empty(), "the link is no intro");
+    assert!(doc["intro"].is_null());
+}
+
+#[test]
+fn messages_cut_long_names_and_lists() {
+    let longest = |doc: &serde_json::Value, text: &str| {
+        let json = doc["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["message"].as_str().unwrap().len().max(f["file"].as_str().unwrap().len()))
+            .max()
+            .unwrap_or(0);
+        json.max(text.lines().map(str::len).max().unwrap_or(0))
+    };
+    let package = valid_deployer();
+    // A 65,535-byte name.
+    let name = format!("{}.txt", "n".repeat(65_531));
+    let bytes = raw_zip(&[
+        Raw::file("intro.md", INTRO.as_bytes()),
+        Raw::file("OpenBreweryDB.pdpkg.zip", &package),
+        Raw::file(&name, b"x"),
+    ]);
+    let (code, doc, text) = check(&bytes, &[]);
+    assert_eq!(code, 0, "an extra file is a warning: {text}");
+    let found = findings_of(&doc, "outer-extra-files");
+    assert!(found[0].1.contains("(65535 bytes in all)"), "{found:?}");
+    assert!(longest(&doc, &text) < 400, "a line of {} bytes", longest(&doc, &text));
+
+    // 9,000 folders: the first few are named, then how many more.
+    let names: Vec<String> = (0..9_000).map(|i| format!("folder-{i:05}-{}/x", "f".repeat(40))).collect();
+    let mut entries: Vec<(&str, &[u8])> = names.iter().map(|n| (n.as_str(), &b""[..])).collect();
+    entries.push(("intro.md", INTRO.as_bytes()));
+    let (code, doc, text) = check(&zip_of(&entries), &[]);
+    assert_eq!(code, 1);
+    let found = findings_of(&doc, "outer-folders");
+    assert!(found[0].1.contains("and 8990 more"), "{found:?}");
+    assert!(longest(&doc, &text) < 1000, "a line of {} bytes", longest(&doc, &text));
+
+    // 10,001 entries: refused in one short line.
+    let names: Vec<String> = (0..10_001).map(|i| format!("{}-{i}.txt", "e".repeat(200))).collect();
+    let entries: Vec<(&str, &[u8])> = names.iter().map(|n| (n.as_str(), &b""[..])).collect();
+    let (code, doc, text) = check(&zip_of(&entries), &[]);
+    assert_eq!(code, 1);
+    assert!(findings_of(&doc, "archive-limits")[0].1.contains("10001 entries"));
+    assert!(longest(&doc, &text) < 400, "a line of {} bytes", longest(&doc, &text));
+}
+
+/// customizations.xml with `attributes` on one `<Connector>`, or `per` attributes on each of
+/// `elements` elements.
+fn solution_with_attributes(one: usize, elements: usize, per: usize) -> Vec<u8> {
+    let attrs = |n: usize| (0..n).map(|i| format!(" a{i}=\"{i}\"")).collect::<String>();
+    // Values that do not repeat, so the file compresses as a real one does (not 1000 to 1).
+    let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut crowd = String::new();
+    for _ in 0..elements {
+        crowd.push_str("<e");
+        for i in 0..per {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            crowd.push_str(&format!(" a{i}=\"{}\"", x % 1_000_000));
+        }
+        crowd.push_str("/>");
+    }
+    let xml = customizations(false, false)
+        .replace("<Connector>", &format!("<Connector{}>", attrs(one)))
+        .replace("<Entities />", &format!("<Entities>{crowd}</Entities>"));
+    solution(&xml, connector_files("api.openbrewerydb.org"))
+}
+
+#[test]
+fn customizations_attributes_are_counted_before_parsing() {
+    // 200,000 attributes on one element (the parser's duplicate check is quadratic in them).
+    let bytes = outer(&deployer(vec![
+        ("PkgAssets/Connector.zip", solution_with_attributes(200_000, 0, 0)),
+        ("PkgAssets/Flow.zip", flow_solution()),
+    ]));
+    let (code, doc, text) = check(&bytes, &[]);
+    assert_eq!(code, 1, "{text}");
+    let found: Vec<&serde_json::Value> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "solution-customizations")
+        .collect();
+    assert_eq!(found.len(), 1, "{text}");
+    assert!(found[0]["message"].as_str().unwrap().contains("more than 256 attributes"), "{text}");
+    assert!(found[0]["file"]
+        .as_str()
+        .unwrap()
+        .ends_with("PkgAssets/Connector.zip › customizations.xml"));
+    assert!(found[0]["position"]["line"].as_u64().unwrap() > 1);
+
+    // 40,000 elements of 26 attributes each: a million and more in all.
+    let bytes = outer(&deployer(vec![
+        ("PkgAssets/Connector.zip", connector_solution()),
+        ("PkgAssets/Flow.zip", solution_with_attributes(0, 40_000, 26)),
+    ]));
+    let (code, doc, text) = check(&bytes, &[]);
+    assert_eq!(code, 1, "{text}");
+    assert!(
+        findings_of(&doc, "solution-customizations")
+            .iter()
+            .any(|(_, m)| m.contains("more than 1000000 attributes")),
+        "{text}"
+    );
+
+    // A few attributes per element, as Dataverse writes them, pass.
+    let bytes = outer(&deployer(vec![
+        ("PkgAssets/Connector.zip", solution_with_attributes(10, 2_000, 12)),
+        ("PkgAssets/Flow.zip", flow_solution()),
+    ]));
+    let (code, _, text) = check(&bytes, &[]);
+    assert_eq!(code, 0, "{text}");
+}
+
+#[test]
+fn build_says_what_stands_in_the_output_s_way() {
+    let root = tempfile::tempdir().unwrap();
+    let intro = root.path().join("intro.md");
+    std::fs::write(&intro, INTRO).unwrap();
+    let package = root.path().join("OpenBreweryDB.pdpkg.zip");
+    std::fs::write(&package, valid_deployer()).unwrap();
+    let out_dir = root.path().join("out");
+    std::fs::create_dir(&out_dir).unwrap();
+    let cache = root.path().join("cache");
+    let build = |output: &std::ffi::OsStr| {
+        let mut cmd = bin(&cache);
+        cmd.args(["package", "build", "--intro"])
+            .arg(&intro)
+            .arg("--package")
+            .arg(&package)
+            .arg("-o")
+            .arg(output)
+            .output()
+            .unwrap()
+    };
+    // `-o new.zip/`: a folder's name.
+    let mut slash = out_dir.join("new.zip").into_os_string();
+    slash.push("/");
+    let out = build(&slash);
+    assert_eq!(out.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("names a folder (it ends with a slash)"));
+    // A dangling link: never written through.
+    let link = out_dir.join("link.zip");
+    std::os::unix::fs::symlink(out_dir.join("missing.zip"), &link).unwrap();
+    for force in [false, true] {
+        let mut cmd = bin(&cache);
+        cmd.args(["package", "build", "--intro"])
+            .arg(&intro)
+            .arg("--package")
+            .arg(&package)
+            .arg("-o")
+            .arg(&link);
+        if force {
+            cmd.arg("--force");
+        }
+        let out = cmd.output().unwrap();
+        assert_eq!(out.status.code(), Some(3));
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains("is a symbolic link (dangling)"), "{stderr}");
+        assert!(!stderr.contains("appeared while"), "{stderr}");
+    }
+    // A folder.
+    let folder = out_dir.join("folder.zip");
+    std::fs::create_dir(&folder).unwrap();
+    let out = build(folder.as_os_str());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("is a folder"));
+    let mut left: Vec<String> = std::fs::read_dir(&out_dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    left.sort();
+    assert_eq!(left, ["folder.zip", "link.zip"], "nothing written, no temporary file left");
+    assert!(!out_dir.join("missing.zip").exists());
+}

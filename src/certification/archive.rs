@@ -50,14 +50,44 @@ pub enum ArchiveError {
     NotZip(String),
     #[error("it holds {count} entries, more than the {limit} a package can reasonably have")]
     TooManyEntries { count: usize, limit: usize },
-    #[error("`{name}` inflates past {limit} bytes")]
+    #[error("`{name}` inflates past {}", size(*limit))]
     EntryTooBig { name: String, limit: u64 },
     #[error("`{name}` inflates more than {ratio} times its compressed size (a zip bomb?)")]
     Ratio { name: String, ratio: u64 },
-    #[error("reading `{name}` would take the uncompressed total past {limit} bytes")]
+    #[error("reading `{name}` would take the uncompressed total past {}", size(*limit))]
     TotalTooBig { name: String, limit: u64 },
     #[error("`{name}` cannot be read: {reason}")]
     Unreadable { name: String, reason: String },
+}
+
+/// A size as a person reads it: "128 MiB", "1.5 MiB", "980 KiB", "512 bytes".
+pub fn size(bytes: u64) -> String {
+    const UNITS: [(u64, &str); 3] = [(1 << 30, "GiB"), (1 << 20, "MiB"), (1 << 10, "KiB")];
+    for (unit, name) in UNITS {
+        if bytes >= unit {
+            let whole = bytes / unit;
+            let tenths = (bytes % unit) * 10 / unit;
+            return if tenths == 0 || whole >= 100 {
+                format!("{whole} {name}")
+            } else {
+                format!("{whole}.{tenths} {name}")
+            };
+        }
+    }
+    format!("{bytes} bytes")
+}
+
+/// At most this many characters of a name from an archive go into a message.
+pub const NAME_SHOWN: usize = 120;
+
+/// A name from an archive as a message shows it: cut to [`NAME_SHOWN`] characters, with how long
+/// it really is (a 65,535-byte name would otherwise be a 66 KB line).
+pub fn shown(name: &str) -> String {
+    if name.chars().count() <= NAME_SHOWN {
+        return name.to_string();
+    }
+    let head: String = name.chars().take(NAME_SHOWN).collect();
+    format!("{head}… ({} bytes in all)", name.len())
 }
 
 /// How much has been read so far in one check, across every level.
@@ -89,7 +119,8 @@ pub struct Entry {
     /// Declared sizes (headers can lie; reading never trusts them).
     pub size: u64,
     pub compressed_size: u64,
-    /// Why the name cannot be used: it climbs out, is absolute, or holds a NUL.
+    /// Why the entry cannot be used: its name climbs out, is absolute, or holds a NUL; or it is
+    /// a symbolic link.
     pub unsafe_reason: Option<&'static str>,
 }
 
@@ -118,6 +149,93 @@ fn unsafe_reason(name: &str) -> Option<&'static str> {
     None
 }
 
+fn u16_at(bytes: &[u8], at: usize) -> Option<u64> {
+    Some(u16::from_le_bytes(bytes.get(at..at + 2)?.try_into().ok()?) as u64)
+}
+
+fn u32_at(bytes: &[u8], at: usize) -> Option<u64> {
+    Some(u32::from_le_bytes(bytes.get(at..at + 4)?.try_into().ok()?) as u64)
+}
+
+/// The (id, data) fields of a zip extra field block.
+fn extra_fields(mut block: &[u8]) -> impl Iterator<Item = (u16, &[u8])> {
+    std::iter::from_fn(move || {
+        let id = u16::from_le_bytes(block.get(0..2)?.try_into().ok()?);
+        let len = u16::from_le_bytes(block.get(2..4)?.try_into().ok()?) as usize;
+        let data = block.get(4..4 + len)?;
+        block = &block[4 + len..];
+        Some((id, data))
+    })
+}
+
+/// The end-of-central-directory record must describe a central directory that fits before it.
+/// (Its zip64 fields, `0xFFFFFFFF`, are left to the zip64 record, which the reader checks.)
+fn check_end_record(bytes: &[u8]) -> Result<(), String> {
+    const EOCD: &[u8] = b"PK\x05\x06";
+    let from = bytes.len().saturating_sub(22 + 0xFFFF);
+    // The record is the last signature whose comment ends the file (a comment may hold the
+    // signature too).
+    let found = bytes[from..]
+        .windows(4)
+        .enumerate()
+        .rev()
+        .filter(|(_, w)| *w == EOCD)
+        .map(|(i, _)| from + i)
+        .find(|&at| u16_at(bytes, at + 20).is_some_and(|comment| at as u64 + 22 + comment == bytes.len() as u64));
+    let Some(at) = found else {
+        return Ok(()); // the zip reader says what is wrong
+    };
+    let (Some(cd_size), Some(cd_offset)) = (u32_at(bytes, at + 12), u32_at(bytes, at + 16)) else {
+        return Ok(());
+    };
+    if cd_size == 0xFFFF_FFFF || cd_offset == 0xFFFF_FFFF {
+        return Ok(());
+    }
+    if cd_size > at as u64 {
+        return Err(format!(
+            "its end record says the central directory is {}, more than the {} before it",
+            size(cd_size),
+            size(at as u64)
+        ));
+    }
+    Ok(())
+}
+
+/// A central-directory entry's local header: where the central directory says, with the same
+/// name, and its data within the file.
+fn check_local_header(bytes: &[u8], start: u64, central_name: &[u8], compressed: u64) -> Result<(), String> {
+    let at = usize::try_from(start).map_err(|_| "its local header is past the end of the archive".to_string())?;
+    if bytes.get(at..at + 4) != Some(b"PK\x03\x04".as_slice()) {
+        return Err("there is no local header where the central directory says".into());
+    }
+    let (Some(name_len), Some(extra_len)) = (u16_at(bytes, at + 26), u16_at(bytes, at + 28)) else {
+        return Err("its local header is cut off".into());
+    };
+    let name_start = at + 30;
+    let local_name = bytes
+        .get(name_start..name_start + name_len as usize)
+        .ok_or("its local header is cut off")?;
+    // Info-ZIP's Unicode Path field (0x7075) may give the name the central directory shows.
+    let extra = bytes
+        .get(name_start + name_len as usize..name_start + (name_len + extra_len) as usize)
+        .unwrap_or_default();
+    let unicode_name = extra_fields(extra).find(|(id, _)| *id == 0x7075).and_then(|(_, d)| d.get(5..));
+    if local_name != central_name && unicode_name != Some(central_name) {
+        return Err(format!(
+            "its local header names it `{}`: the two names must agree",
+            shown(&String::from_utf8_lossy(local_name).escape_debug().to_string())
+        ));
+    }
+    let data_start = (name_start as u64) + name_len + extra_len;
+    if data_start.saturating_add(compressed) > bytes.len() as u64 {
+        return Err(format!(
+            "its data ({} compressed) runs past the end of the archive",
+            size(compressed)
+        ));
+    }
+    Ok(())
+}
+
 /// An archive held in memory, its entries listed.
 pub struct Archive {
     zip: zip::ZipArchive<Cursor<Vec<u8>>>,
@@ -131,8 +249,15 @@ impl std::fmt::Debug for Archive {
 }
 
 impl Archive {
-    /// Read the central directory of `bytes`.
+    /// Read the central directory of `bytes`. What the archive says twice must agree: the end
+    /// record and the central directory, each central entry and its local header (the name, the
+    /// sizes within the file); two entries may not have the same name (compared as Windows
+    /// would, ignoring case), since an extractor would keep one of them. Symbolic links are
+    /// listed as unsafe and never read.
     pub fn open(bytes: Vec<u8>, limits: &Limits) -> Result<Archive, ArchiveError> {
+        let broken = |why: String| ArchiveError::NotZip(why);
+        check_end_record(&bytes).map_err(broken)?;
+        let total = bytes.len() as u64;
         let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| ArchiveError::NotZip(e.to_string()))?;
         if zip.len() > limits.max_entries {
             return Err(ArchiveError::TooManyEntries {
@@ -140,7 +265,12 @@ impl Archive {
                 limit: limits.max_entries,
             });
         }
+        if zip.has_duplicate_names() {
+            return Err(broken("two entries have the same name".into()));
+        }
         let mut entries = Vec::with_capacity(zip.len());
+        let mut headers = Vec::with_capacity(zip.len());
+        let mut seen = std::collections::HashSet::with_capacity(zip.len());
         for index in 0..zip.len() {
             let file = zip.by_index_raw(index).map_err(|e| ArchiveError::NotZip(e.to_string()))?;
             let raw = match file.name() {
@@ -148,15 +278,39 @@ impl Archive {
                 Err(_) => String::from_utf8_lossy(file.name_raw()).into_owned(),
             };
             let name = raw.replace('\\', "/");
+            if !seen.insert(name.trim_end_matches('/').to_lowercase()) {
+                return Err(broken(format!("two entries are named `{}`", shown(&name))));
+            }
+            if file.compressed_size() > total {
+                return Err(broken(format!(
+                    "`{}` says it is {} compressed, more than the whole archive ({})",
+                    shown(&name),
+                    size(file.compressed_size()),
+                    size(total)
+                )));
+            }
+            headers.push((file.header_start(), file.name_raw().to_vec(), file.compressed_size()));
+            let link = file.unix_mode().is_some_and(|mode| mode & 0o170000 == 0o120000);
             entries.push(Entry {
                 index,
-                unsafe_reason: unsafe_reason(&name),
+                unsafe_reason: if link {
+                    Some("it is a symbolic link")
+                } else {
+                    unsafe_reason(&name)
+                },
                 is_dir: file.is_dir() || name.ends_with('/'),
                 size: file.size(),
                 compressed_size: file.compressed_size(),
                 name,
             });
         }
+        // The reader cannot be borrowed back: take the bytes out, check, and read the (already
+        // checked) central directory again.
+        let bytes = zip.into_inner().into_inner();
+        for (entry, (start, raw, compressed)) in entries.iter().zip(headers) {
+            check_local_header(&bytes, start, &raw, compressed).map_err(|why| broken(format!("`{}`: {why}", shown(&entry.name))))?;
+        }
+        let zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| ArchiveError::NotZip(e.to_string()))?;
         Ok(Archive { zip, entries })
     }
 
@@ -219,9 +373,26 @@ impl Archive {
 
     /// Read one entry into memory, never past the limits, whatever its headers say.
     pub fn read(&mut self, index: usize, budget: &mut Budget) -> Result<Vec<u8>, ArchiveError> {
-        let entry = self.entries[index].clone();
+        let hint = self.entries[index].size.min(1 << 24) as usize;
+        self.read_with(index, budget, |reader| {
+            let mut out = Vec::with_capacity(hint);
+            reader.read_to_end(&mut out)?;
+            Ok(out)
+        })
+    }
+
+    /// Stream one entry through `consume`, within the same limits as [`Archive::read`]: for what
+    /// can be judged without holding the entry whole (intro.md, a count of XML attributes).
+    /// `consume` may stop early; what it read counts against the budget.
+    pub fn read_with<T>(
+        &mut self,
+        index: usize,
+        budget: &mut Budget,
+        consume: impl FnOnce(&mut dyn Read) -> std::io::Result<T>,
+    ) -> Result<T, ArchiveError> {
+        let entry = &self.entries[index];
         let limits = budget.limits;
-        let name = entry.name.clone();
+        let name = shown(&entry.name);
         if entry.size > limits.max_entry_bytes {
             return Err(ArchiveError::EntryTooBig {
                 name,
@@ -247,10 +418,14 @@ impl Archive {
             name: name.clone(),
             reason: e.to_string(),
         })?;
-        let mut out = Vec::with_capacity(entry.size.min(cap).min(1 << 24) as usize);
-        let read = file.take(cap + 1).read_to_end(&mut out);
-        budget.used += out.len() as u64;
-        if out.len() as u64 > cap {
+        let mut counted = Counted {
+            inner: file.take(cap + 1),
+            read: 0,
+        };
+        let result = consume(&mut counted);
+        let read = counted.read;
+        budget.used += read;
+        if read > cap {
             // The headers lied, or the entry is bigger than what is left: say which cap it hit.
             return Err(if cap == remaining && remaining < limits.max_entry_bytes.min(ratio_cap) {
                 ArchiveError::TotalTooBig {
@@ -269,11 +444,62 @@ impl Archive {
                 }
             });
         }
-        read.map_err(|e| ArchiveError::Unreadable {
+        result.map_err(|e| ArchiveError::Unreadable {
             name,
             reason: e.to_string(),
-        })?;
-        Ok(out)
+        })
+    }
+
+    /// The bytes of one stored (uncompressed) entry, cut out of the archive's own buffer in
+    /// place instead of copied, so a large nested zip is never in memory twice; the archive is
+    /// consumed. `None` (and the archive back) when the entry is compressed: read it instead.
+    pub fn into_stored(mut self, index: usize, budget: &mut Budget) -> Result<Result<Vec<u8>, ArchiveError>, Archive> {
+        let entry = &self.entries[index];
+        let limits = budget.limits;
+        let within = entry.size <= limits.max_entry_bytes && entry.size <= limits.max_total_bytes.saturating_sub(budget.used);
+        let Ok(file) = self.zip.by_index_raw(index) else { return Err(self) };
+        let stored = file.compression() == zip::CompressionMethod::Stored && !file.encrypted() && file.size() == file.compressed_size();
+        let (start, len, crc) = (file.header_start(), file.compressed_size(), file.crc32());
+        drop(file);
+        if !stored || !within {
+            return Err(self);
+        }
+        let Archive { zip, entries } = self;
+        let mut bytes = zip.into_inner().into_inner();
+        let name = shown(&entries[index].name);
+        // The local header was checked when the archive was opened: the data follows it.
+        let at = start as usize;
+        let (Some(name_len), Some(extra_len)) = (u16_at(&bytes, at + 26), u16_at(&bytes, at + 28)) else {
+            return Ok(Err(ArchiveError::Unreadable {
+                name,
+                reason: "its local header is cut off".into(),
+            }));
+        };
+        let data = at + 30 + (name_len + extra_len) as usize;
+        bytes.truncate(data + len as usize);
+        bytes.drain(..data);
+        budget.used += len;
+        if crc32fast::hash(&bytes) != crc {
+            return Ok(Err(ArchiveError::Unreadable {
+                name,
+                reason: "its checksum (CRC-32) does not match its bytes".into(),
+            }));
+        }
+        Ok(Ok(bytes))
+    }
+}
+
+/// A reader that counts what passed through it.
+struct Counted<R> {
+    inner: R,
+    read: u64,
+}
+
+impl<R: Read> Read for Counted<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.read += n as u64;
+        Ok(n)
     }
 }
 
@@ -323,6 +549,24 @@ mod tests {
         assert_eq!(a.root_files().len(), 1);
         assert_eq!(a.files_in("PkgAssets").len(), 2);
         assert!(a.find("PKGASSETS/A.ZIP").is_some());
+    }
+
+    #[test]
+    fn sizes_and_names_are_said_as_a_person_reads_them() {
+        assert_eq!(size(128 << 20), "128 MiB");
+        assert_eq!(size(134_217_728 + (1 << 19)), "128 MiB");
+        assert_eq!(size(3 << 19), "1.5 MiB");
+        assert_eq!(size(0xFFFF_FF00), "3.9 GiB");
+        assert_eq!(size(512), "512 bytes");
+        let e = ArchiveError::EntryTooBig {
+            name: "intro.md".into(),
+            limit: 128 << 20,
+        };
+        assert_eq!(e.to_string(), "`intro.md` inflates past 128 MiB");
+        let long = "n".repeat(65_535);
+        let cut = shown(&long);
+        assert!(cut.len() < NAME_SHOWN + 40 && cut.ends_with("(65535 bytes in all)"), "{cut}");
+        assert_eq!(shown("intro.md"), "intro.md");
     }
 
     #[test]

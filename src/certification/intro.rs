@@ -106,35 +106,121 @@ pub fn headings(text: &str) -> Vec<(usize, String)> {
 pub struct IntroCheck {
     /// Required sections with no heading.
     pub missing: Vec<&'static str>,
-    /// Lines that still hold a `TODO:` placeholder (from `package intro`).
+    /// Lines that still hold a `TODO:` placeholder (from `package intro`): the first
+    /// [`TODO_LINES_KEPT`]; `todo_count` has them all.
     pub todo_lines: Vec<usize>,
+    /// How many lines hold `TODO:`.
+    pub todo_count: usize,
     /// Nothing but whitespace.
     pub empty: bool,
 }
 
+/// How many `TODO:` line numbers [`IntroCheck::todo_lines`] keeps.
+pub const TODO_LINES_KEPT: usize = 100;
+
+/// Of a line, only this much is kept to judge it: a heading that names a section is short, and
+/// `TODO:` is looked for across the whole line as it streams past.
+const LINE_KEPT: usize = 1024;
+
 pub fn check(text: &str) -> IntroCheck {
-    let found: Vec<String> = headings(text).into_iter().map(|(_, h)| normalize(&h)).collect();
-    let missing = SECTIONS
+    check_reader(text.as_bytes()).unwrap_or_default()
+}
+
+/// [`check`] on a stream: the text is read a block at a time and never held whole, so what it
+/// costs does not grow with the file (127 MiB of one-character headings took 2.2 GB as a
+/// `String` and a list of every heading).
+pub fn check_reader(mut reader: impl std::io::Read) -> std::io::Result<IntroCheck> {
+    let names: Vec<(&'static str, String)> = SECTIONS
         .iter()
-        .filter(|s| s.required)
-        .filter(|s| {
-            !std::iter::once(s.heading)
+        .flat_map(|s| {
+            std::iter::once(s.heading)
                 .chain(s.aliases.iter().copied())
-                .any(|name| found.contains(&normalize(name)))
+                .map(move |n| (s.heading, normalize(n)))
         })
+        .collect();
+    let todo = crate::scaffold::TODO.as_bytes();
+    let mut found: Vec<&'static str> = Vec::new();
+    let mut out = IntroCheck {
+        empty: true,
+        ..Default::default()
+    };
+    let mut fenced = false;
+    let mut number = 0usize;
+    let mut line: Vec<u8> = Vec::with_capacity(LINE_KEPT);
+    // The last bytes of the line beyond what is kept, so that `TODO:` across two blocks is seen.
+    let mut tail: Vec<u8> = Vec::with_capacity(todo.len() * 2);
+    let mut line_todo = false;
+    let mut end_line = |line: &mut Vec<u8>, line_todo: &mut bool, tail: &mut Vec<u8>, out: &mut IntroCheck| {
+        number += 1;
+        if *line_todo {
+            out.todo_count += 1;
+            if out.todo_lines.len() < TODO_LINES_KEPT {
+                out.todo_lines.push(number);
+            }
+        }
+        let text = String::from_utf8_lossy(line);
+        let t = text.trim_start();
+        if t.starts_with("```") || t.starts_with("~~~") {
+            fenced = !fenced;
+        } else if !fenced {
+            let hashes = t.chars().take_while(|c| *c == '#').count();
+            if (1..=6).contains(&hashes) && t[hashes..].starts_with([' ', '\t']) {
+                let heading = normalize(t[hashes..].trim().trim_end_matches('#'));
+                for (section, name) in &names {
+                    if *name == heading && !found.contains(section) {
+                        found.push(section);
+                    }
+                }
+            }
+        }
+        line.clear();
+        tail.clear();
+        *line_todo = false;
+    };
+    let mut block = vec![0u8; 64 << 10];
+    loop {
+        let n = match reader.read(&mut block) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        let mut rest = &block[..n];
+        if out.empty && rest.iter().any(|b| !b.is_ascii_whitespace()) {
+            out.empty = false;
+        }
+        while !rest.is_empty() {
+            let (part, ends) = match rest.iter().position(|b| *b == b'\n') {
+                Some(i) => (&rest[..i], Some(i)),
+                None => (rest, None),
+            };
+            let part = part.strip_suffix(b"\r").filter(|_| ends.is_some()).unwrap_or(part);
+            if !line_todo {
+                tail.extend_from_slice(part);
+                line_todo = tail.windows(todo.len()).any(|w| w == todo);
+                let keep = tail.len().min(todo.len() - 1);
+                tail.drain(..tail.len() - keep);
+            }
+            let room = LINE_KEPT.saturating_sub(line.len());
+            line.extend_from_slice(&part[..part.len().min(room)]);
+            match ends {
+                Some(i) => {
+                    end_line(&mut line, &mut line_todo, &mut tail, &mut out);
+                    rest = &rest[i + 1..];
+                }
+                None => rest = &[],
+            }
+        }
+    }
+    if !line.is_empty() || line_todo {
+        end_line(&mut line, &mut line_todo, &mut tail, &mut out);
+    }
+    out.missing = SECTIONS
+        .iter()
+        .filter(|s| s.required && !found.contains(&s.heading))
         .map(|s| s.heading)
         .collect();
-    let todo_lines = text
-        .lines()
-        .enumerate()
-        .filter(|(_, l)| l.contains(crate::scaffold::TODO))
-        .map(|(i, _)| i + 1)
-        .collect();
-    IntroCheck {
-        missing,
-        todo_lines,
-        empty: text.trim().is_empty(),
-    }
+    Ok(out)
 }
 
 /// The section bodies a readme already has, by template section (matched by heading).
@@ -233,6 +319,25 @@ mod tests {
         let c = check("## prerequisites\n## Obtaining Credentials\n### Known Issues and Limitations\n");
         assert!(c.missing.is_empty(), "{c:?}");
         assert!(check("  \n").empty);
+    }
+
+    #[test]
+    fn a_stream_is_judged_as_the_text_is() {
+        // A line split across blocks, `TODO:` across a block boundary, CRLF, a last line without \n.
+        let mut text = String::from("Intro.\r\n## Prerequisites\r\n");
+        text.push_str(&"x".repeat((64 << 10) - text.len() - 3));
+        text.push_str("TODO: more\n## How to get credentials\n## Known issues and limitations");
+        let c = check(&text);
+        assert!(c.missing.is_empty(), "{c:?}");
+        assert_eq!((c.todo_lines.clone(), c.todo_count), (vec![3], 1));
+        // A heading far longer than what is kept is no section, and costs nothing.
+        let long = format!("## Prerequisites{}\n", " x".repeat(1 << 20));
+        assert_eq!(check(&long).missing.len(), 3);
+        // Line numbers are kept up to a point; the count goes on.
+        let many = "TODO: x\n".repeat(TODO_LINES_KEPT + 5);
+        let c = check(&many);
+        assert_eq!((c.todo_lines.len(), c.todo_count), (TODO_LINES_KEPT, TODO_LINES_KEPT + 5));
+        assert!(!c.empty);
     }
 
     #[test]

@@ -114,9 +114,13 @@ pub struct Inspection {
     pub connector: Option<SolutionConnector>,
 }
 
+/// A place inside nested archives, each name cut to what a message can show.
 fn place(parts: &[&str]) -> String {
-    parts.join(SEPARATOR)
+    parts.iter().map(|p| archive::shown(p)).collect::<Vec<_>>().join(SEPARATOR)
 }
+
+/// At most this many names are listed in one message.
+const NAMES_LISTED: usize = 10;
 
 fn has_extension(name: &str, ext: &str) -> bool {
     name.rsplit_once('.')
@@ -127,8 +131,18 @@ fn file_name(entry: &Entry) -> &str {
     entry.name.trim_end_matches('/').rsplit('/').next().unwrap_or(&entry.name)
 }
 
+/// Names for a message: the first [`NAMES_LISTED`], each cut, then how many more.
 fn list(names: &[String]) -> String {
-    names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
+    let mut out = names
+        .iter()
+        .take(NAMES_LISTED)
+        .map(|n| format!("`{}`", archive::shown(n)))
+        .collect::<Vec<_>>()
+        .join(", ");
+    if names.len() > NAMES_LISTED {
+        out.push_str(&format!(" and {} more", names.len() - NAMES_LISTED));
+    }
+    out
 }
 
 /// An archive error as a finding.
@@ -153,11 +167,21 @@ fn archive_finding(report: &mut Report, at: &str, e: &ArchiveError, not_zip_rule
 fn unsafe_names(report: &mut Report, at: &str, archive: &Archive) {
     let bad: Vec<&Entry> = archive.entries.iter().filter(|e| e.unsafe_reason.is_some()).collect();
     for e in bad.iter().take(MAX_UNSAFE_LISTED) {
+        let reason = e.unsafe_reason.unwrap_or_default();
+        let link = reason.contains("symbolic link");
         report.add(
             "archive-unsafe-name",
             place(&[at, &e.name.escape_debug().to_string()]),
-            format!("the entry name cannot be used: {}", e.unsafe_reason.unwrap_or_default()),
-            "remove the entry: extracting it would write outside the folder (this check never extracts anything)",
+            if link {
+                format!("the entry cannot be used: {reason}, not a file")
+            } else {
+                format!("the entry name cannot be used: {reason}")
+            },
+            if link {
+                "put the file itself in the archive: a link would point outside it, and this check never follows one"
+            } else {
+                "remove the entry: extracting it would write outside the folder (this check never extracts anything)"
+            },
         );
     }
     if bad.len() > MAX_UNSAFE_LISTED {
@@ -198,9 +222,9 @@ fn inspect_outer(
             "archive-limits",
             label,
             format!(
-                "the file is {} bytes, more than the {} a package can reasonably be",
-                bytes.len(),
-                options.limits.max_file_bytes
+                "the file is {}, more than the {} a package can reasonably be",
+                archive::size(bytes.len() as u64),
+                archive::size(options.limits.max_file_bytes)
             ),
             "a certification package is a few MiB: rebuild it from the exported solutions",
         );
@@ -296,8 +320,9 @@ fn inspect_outer(
                 "name it intro.md",
             );
         }
-        match outer.read(index, budget) {
-            Ok(bytes) => check_intro(report, &at, &String::from_utf8_lossy(&bytes)),
+        // Streamed: intro.md is judged a block at a time, never held whole.
+        match outer.read_with(index, budget, |r| intro::check_reader(r)) {
+            Ok(c) => check_intro(report, &at, c),
             Err(e) => archive_finding(report, &at, &e, "package-not-zip", "intro.md"),
         }
     }
@@ -305,16 +330,20 @@ fn inspect_outer(
     let (index, name) = (*index, name.clone());
     report.deployer_package = Some(name.clone());
     let at = place(&[label, &name]);
-    let bytes = match outer.read(index, budget) {
+    // A stored package zip (as `package build` writes it) is cut out of the outer zip's buffer
+    // rather than copied: one copy of the largest part in memory, not two.
+    let read = match outer.into_stored(index, budget) {
+        Ok(taken) => taken,
+        Err(mut outer) => outer.read(index, budget),
+    };
+    let bytes = match read {
         Ok(b) => b,
         Err(e) => return archive_finding(report, &at, &e, "package-zip-not-zip", "the package zip"),
     };
-    drop(outer);
     inspect_package(report, connector, &at, bytes, options, budget);
 }
 
-fn check_intro(report: &mut Report, at: &str, text: &str) {
-    let c = intro::check(text);
+fn check_intro(report: &mut Report, at: &str, c: intro::IntroCheck) {
     if c.empty {
         report.add(
             "intro-empty",
@@ -336,7 +365,7 @@ fn check_intro(report: &mut Report, at: &str, text: &str) {
         report.add(
             "intro-todo",
             format!("{at}:{line}"),
-            format!("intro.md still holds {} `TODO:` placeholder(s)", c.todo_lines.len()),
+            format!("intro.md still holds {} `TODO:` placeholder(s)", c.todo_count),
             "replace every TODO: line with the real text",
         );
     }
@@ -526,23 +555,34 @@ fn inspect_solution(
         return None;
     };
     let xml_at = place(&[at, "customizations.xml"]);
-    let parsed = match sol.read(customizations, budget) {
-        Ok(bytes) => solution::parse_customizations(&bytes),
-        Err(e) => {
+    // Counted as it streams first: a file with millions of attributes is refused before it is
+    // held whole or parsed. (Err(Ok(_)): the archive's limits; Err(Err((_, counted))): the XML's.)
+    let parsed = match sol.read_with(customizations, budget, |r| solution::prescan(r)) {
+        Ok(Ok(())) => match sol.read(customizations, budget) {
+            Ok(bytes) => solution::parse_customizations(&bytes).map_err(|e| Err((e, false))),
+            Err(e) => Err(Ok(e)),
+        },
+        Ok(Err(e)) => Err(Err((e, true))),
+        Err(e) => Err(Ok(e)),
+    };
+    let c = match parsed {
+        Ok(c) => c,
+        Err(Ok(e)) => {
             archive_finding(report, &xml_at, &e, "solution-not-zip", "customizations.xml");
             report.solutions.push(summary);
             return None;
         }
-    };
-    let c = match parsed {
-        Ok(c) => c,
-        Err(e) => {
+        Err(Err((e, counted))) => {
             report.findings.push(Finding {
                 rule: "solution-customizations",
                 severity: rules::rule_by_id("solution-customizations").severity,
                 file: xml_at,
                 position: e.position,
-                message: format!("customizations.xml is not well-formed XML: {}", e.message),
+                message: if counted {
+                    format!("customizations.xml was not parsed: {}", e.message)
+                } else {
+                    format!("customizations.xml is not well-formed XML: {}", e.message)
+                },
                 fix: "export the solution again from Dataverse; do not edit customizations.xml by hand".into(),
             });
             report.solutions.push(summary);
@@ -717,18 +757,34 @@ pub fn add_comparison(inspection: &mut Inspection, folder_label: &str, folder: &
 
 /// The outer zip for Partner Center: `intro.md` and the package zip (named `package_name`), nothing else.
 pub fn build(intro: &[u8], package_name: &str, package: &[u8]) -> anyhow::Result<Vec<u8>> {
+    let mut out = std::io::Cursor::new(Vec::new());
+    build_into(&mut out, intro, package_name, &mut &package[..])?;
+    Ok(out.into_inner())
+}
+
+/// [`build`] into `out` (a file), the package streamed from `package`: the package zip is never
+/// held in memory. Returns the package's size.
+pub fn build_into<W: Write + std::io::Seek>(
+    out: W,
+    intro: &[u8],
+    package_name: &str,
+    package: &mut dyn std::io::Read,
+) -> anyhow::Result<u64> {
     use zip::write::SimpleFileOptions;
-    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let mut w = zip::ZipWriter::new(out);
     let deflated = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
     w.start_file("intro.md", deflated)?;
     w.write_all(intro)?;
-    // The package zip is compressed already.
+    // The package zip is compressed already (and stored, it is read back without a copy).
     w.start_file(
         package_name,
-        SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored),
+        SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Stored)
+            .large_file(false),
     )?;
-    w.write_all(package)?;
-    Ok(w.finish()?.into_inner())
+    let copied = std::io::copy(package, &mut w)?;
+    w.finish()?;
+    Ok(copied)
 }
 
 #[cfg(test)]

@@ -80,7 +80,198 @@ pub struct XmlError {
 }
 
 /// Elements are few in a real `customizations.xml` (hundreds); a hostile one is cut off here.
-const NODES_LIMIT: u32 = 2_000_000;
+const NODES_LIMIT: u32 = 1_000_000;
+/// Attributes on one element: a Dataverse export has a handful (a form's `<cell>` about ten).
+/// The parser's check for duplicate attributes takes time in the square of this.
+pub const ATTRIBUTES_PER_ELEMENT: u32 = 256;
+/// Attributes in the whole file: they cost memory as nodes do, but did not count as nodes.
+pub const ATTRIBUTES_LIMIT: u32 = 1_000_000;
+
+/// A linear pass over `customizations.xml` before it is parsed, fed a block at a time (so a file
+/// refused here is never held whole): it counts elements and attributes (an `=` outside quotes
+/// in a start tag), skipping comments, CDATA, processing instructions and declarations, and
+/// stops at the first cap passed. It does not judge well-formedness; the parser does, after.
+#[derive(Debug, Default)]
+pub struct Prescan {
+    state: ScanState,
+    /// Bytes of a `<!--`, `-->`, `]]>` or `<![CDATA[` matched so far.
+    matched: usize,
+    quote: u8,
+    elements: u32,
+    attributes: u32,
+    on_element: u32,
+    line: usize,
+    column: usize,
+    /// Where the current tag started.
+    tag_at: (usize, usize),
+}
+
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+enum ScanState {
+    #[default]
+    Text,
+    /// Just after `<`.
+    Open,
+    /// After `<!`: a comment, CDATA or a declaration.
+    Bang,
+    Comment,
+    Cdata,
+    /// `<?...?>` or `<!...>`: skipped to `>`.
+    Skip,
+    StartTag,
+    EndTag,
+}
+
+impl Prescan {
+    pub fn new() -> Prescan {
+        Prescan {
+            line: 1,
+            column: 1,
+            ..Default::default()
+        }
+    }
+
+    fn too_many(&self, message: String) -> XmlError {
+        XmlError {
+            message,
+            position: Some(Position {
+                line: self.tag_at.0,
+                column: self.tag_at.1,
+            }),
+        }
+    }
+
+    /// The next block of the file.
+    pub fn feed(&mut self, block: &[u8]) -> Result<(), XmlError> {
+        for &b in block {
+            match self.state {
+                ScanState::Text => {
+                    if b == b'<' {
+                        self.state = ScanState::Open;
+                        self.tag_at = (self.line, self.column);
+                    }
+                }
+                ScanState::Open => {
+                    self.state = match b {
+                        b'!' => {
+                            self.matched = 0;
+                            ScanState::Bang
+                        }
+                        b'?' => ScanState::Skip,
+                        b'/' => ScanState::EndTag,
+                        _ => {
+                            self.elements += 1;
+                            self.on_element = 0;
+                            self.quote = 0;
+                            if self.elements > NODES_LIMIT {
+                                return Err(self.too_many(format!(
+                                    "it has more than {NODES_LIMIT} elements, far more than an exported solution has"
+                                )));
+                            }
+                            if b == b'>' {
+                                ScanState::Text
+                            } else {
+                                ScanState::StartTag
+                            }
+                        }
+                    }
+                }
+                ScanState::Bang => {
+                    const CDATA: &[u8] = b"[CDATA[";
+                    self.state = if self.matched == 0 && b == b'-' {
+                        self.matched = 1;
+                        ScanState::Bang
+                    } else if self.matched == 1 && b == b'-' {
+                        self.matched = 0;
+                        ScanState::Comment
+                    } else if self.matched < CDATA.len() && CDATA[self.matched] == b && (self.matched > 0 || b == b'[') {
+                        self.matched += 1;
+                        if self.matched == CDATA.len() {
+                            self.matched = 0;
+                            ScanState::Cdata
+                        } else {
+                            ScanState::Bang
+                        }
+                    } else if b == b'>' {
+                        ScanState::Text
+                    } else {
+                        ScanState::Skip
+                    }
+                }
+                ScanState::Comment => {
+                    // Looking for `-->`: `matched` counts the dashes just seen.
+                    if b == b'-' {
+                        self.matched += 1;
+                    } else {
+                        if b == b'>' && self.matched >= 2 {
+                            self.state = ScanState::Text;
+                        }
+                        self.matched = 0;
+                    }
+                }
+                ScanState::Cdata => {
+                    if b == b']' {
+                        self.matched += 1;
+                    } else {
+                        if b == b'>' && self.matched >= 2 {
+                            self.state = ScanState::Text;
+                        }
+                        self.matched = 0;
+                    }
+                }
+                ScanState::Skip | ScanState::EndTag => {
+                    if b == b'>' {
+                        self.state = ScanState::Text;
+                    }
+                }
+                ScanState::StartTag => match (self.quote, b) {
+                    (0, b'"' | b'\'') => self.quote = b,
+                    (0, b'>') => self.state = ScanState::Text,
+                    (0, b'=') => {
+                        self.on_element += 1;
+                        self.attributes += 1;
+                        if self.on_element > ATTRIBUTES_PER_ELEMENT {
+                            return Err(self.too_many(format!(
+                                "one element has more than {ATTRIBUTES_PER_ELEMENT} attributes, far more than an exported solution has"
+                            )));
+                        }
+                        if self.attributes > ATTRIBUTES_LIMIT {
+                            return Err(self.too_many(format!(
+                                "it has more than {ATTRIBUTES_LIMIT} attributes, far more than an exported solution has"
+                            )));
+                        }
+                    }
+                    (q, b) if q == b => self.quote = 0,
+                    _ => {}
+                },
+            }
+            if b == b'\n' {
+                self.line += 1;
+                self.column = 1;
+            } else if b & 0xC0 != 0x80 {
+                self.column += 1;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// [`Prescan`] over a whole stream.
+pub fn prescan(mut reader: impl std::io::Read) -> std::io::Result<Result<(), XmlError>> {
+    let mut scan = Prescan::new();
+    let mut block = vec![0u8; 64 << 10];
+    loop {
+        let n = match reader.read(&mut block) {
+            Ok(0) => return Ok(Ok(())),
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if let Err(e) = scan.feed(&block[..n]) {
+            return Ok(Err(e));
+        }
+    }
+}
 
 /// PowerShell's `HasChildNodes -or Attributes.Count -gt 0`, with whitespace dropped as
 /// `[xml]` drops it (its `PreserveWhitespace` is off).
@@ -100,8 +291,11 @@ fn child_text(node: roxmltree::Node, name: &str) -> Option<String> {
 }
 
 /// Parse `customizations.xml`. DTDs are refused (no entity expansion), nodes are capped.
+/// Attributes are counted first ([`Prescan`]), in linear time, so that neither their number nor
+/// the parser's quadratic duplicate check can blow up.
 pub fn parse_customizations(bytes: &[u8]) -> Result<Customizations, XmlError> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    Prescan::new().feed(bytes)?;
     let text = std::str::from_utf8(bytes).map_err(|e| XmlError {
         message: format!("it is not UTF-8 (byte {})", e.valid_up_to()),
         position: None,
@@ -213,5 +407,41 @@ mod tests {
         assert!(parse_customizations(laughs.as_bytes()).is_err());
         let e = parse_customizations(b"<ImportExportXml>\n  <Connectors>\n</ImportExportXml>").unwrap_err();
         assert_eq!(e.position.map(|p| p.line), Some(3));
+    }
+
+    #[test]
+    fn attributes_are_capped_per_element_and_in_all_before_parsing() {
+        let attrs = |n: u32| (0..n).map(|i| format!(" a{i}=\"{i}\"")).collect::<String>();
+        let one = |n: u32| {
+            format!(
+                "<ImportExportXml><Connectors><Connector{}><name>x</name></Connector></Connectors></ImportExportXml>",
+                attrs(n)
+            )
+        };
+        assert!(parse_customizations(one(ATTRIBUTES_PER_ELEMENT).as_bytes()).unwrap().has_connector);
+        let e = parse_customizations(one(ATTRIBUTES_PER_ELEMENT + 1).as_bytes()).unwrap_err();
+        assert!(e.message.contains("more than 256 attributes"), "{e:?}");
+        assert_eq!(e.position.map(|p| (p.line, p.column)), Some((1, 30)));
+        // `=` inside quotes, comments, CDATA and text is no attribute.
+        let quiet = format!(
+            "<r a=\"{}\" b='=>'><!-- <x {} --><![CDATA[<y {}]]>{}<?pi {}?></r>",
+            "=".repeat(1000),
+            attrs(300),
+            attrs(300),
+            "=".repeat(1000),
+            attrs(300)
+        );
+        assert!(parse_customizations(quiet.as_bytes()).is_ok());
+        // In all: many elements of a few attributes each.
+        let mut scan = Prescan::new();
+        let element = format!("<e{}/>", attrs(26));
+        let mut e = None;
+        for _ in 0..(ATTRIBUTES_LIMIT / 26 + 2) {
+            if let Err(err) = scan.feed(element.as_bytes()) {
+                e = Some(err);
+                break;
+            }
+        }
+        assert!(e.unwrap().message.contains("more than 1000000 attributes"));
     }
 }

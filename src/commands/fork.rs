@@ -16,6 +16,12 @@ pub struct ForkSyncOptions {
 }
 
 pub fn sync(options: &ForkSyncOptions, out: &mut dyn Write) -> anyhow::Result<Exit> {
+    if let Some(owner) = &options.github.fork_owner {
+        fork::check_owner(
+            owner,
+            "the fork owner (--fork-owner, CONNECTOR_PUBLISH_FORK_OWNER or config fork-owner)",
+        )?;
+    }
     let client = github::connect(&options.github)?;
     let owner = github::fork_owner(&client, &options.github)?;
     let upstream = &options.github.upstream_repo;

@@ -56,6 +56,8 @@ pub struct BuildOptions {
 /// Largest intro.md taken by `build` (a real one is a few KiB).
 const MAX_INTRO_BYTES: u64 = 1 << 20;
 
+use certification::archive::size;
+
 /// Read a file, refusing one bigger than `limit` before reading it.
 fn read_capped(path: &Path, limit: u64, what: &str) -> anyhow::Result<Vec<u8>> {
     let file = std::fs::File::open(path).with_context(|| format!("{}: cannot open the {what}", path.display()))?;
@@ -65,9 +67,10 @@ fn read_capped(path: &Path, limit: u64, what: &str) -> anyhow::Result<Vec<u8>> {
     }
     if meta.len() > limit {
         bail!(
-            "{} is {} bytes, more than the {limit} a {what} can reasonably be",
+            "{} is {}, more than the {} a {what} can reasonably be",
             path.display(),
-            meta.len()
+            size(meta.len()),
+            size(limit)
         );
     }
     let mut bytes = Vec::with_capacity(meta.len() as usize);
@@ -75,7 +78,7 @@ fn read_capped(path: &Path, limit: u64, what: &str) -> anyhow::Result<Vec<u8>> {
         .read_to_end(&mut bytes)
         .with_context(|| format!("{}: cannot read", path.display()))?;
     if bytes.len() as u64 > limit {
-        bail!("{} grew past {limit} bytes while being read", path.display());
+        bail!("{} grew past {} while being read", path.display(), size(limit));
     }
     Ok(bytes)
 }
@@ -167,8 +170,8 @@ pub fn intro(options: &IntroOptions, out: &mut dyn Write) -> anyhow::Result<Exit
         for section in &c.missing {
             writeln!(out, "  - {}: add a `## {section}` section", existing.name)?;
         }
-        if !c.todo_lines.is_empty() {
-            writeln!(out, "  - {}: {} line(s) still hold TODO:", existing.name, c.todo_lines.len())?;
+        if c.todo_count > 0 {
+            writeln!(out, "  - {}: {} line(s) still hold TODO:", existing.name, c.todo_count)?;
         }
         return Ok(Exit::Ok);
     }
@@ -213,10 +216,33 @@ pub fn intro(options: &IntroOptions, out: &mut dyn Write) -> anyhow::Result<Exit
     Ok(Exit::Ok)
 }
 
-pub fn build(options: &BuildOptions, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<Exit> {
-    if !options.force && options.output.exists() {
-        bail!("{} exists; pass --force to replace it", options.output.display());
+/// Where `build` may write: not a folder, not a link, not a file unless `--force`.
+fn check_output(output: &Path, force: bool) -> anyhow::Result<()> {
+    let shown = output.display();
+    let text = output.as_os_str().to_string_lossy();
+    if text.ends_with('/') || text.ends_with(std::path::MAIN_SEPARATOR) {
+        bail!(
+            "{shown} names a folder (it ends with a slash); give the certification package's file name, such as {}package.zip",
+            text
+        );
     }
+    match std::fs::symlink_metadata(output) {
+        Ok(meta) if meta.file_type().is_symlink() => {
+            let target = std::fs::read_link(output).map(|t| t.display().to_string()).unwrap_or_default();
+            let dangling = !output.exists();
+            bail!(
+                "{shown} is a symbolic link{} to {target}; this tool does not write through links: give another path, or remove the link",
+                if dangling { " (dangling)" } else { "" }
+            );
+        }
+        Ok(meta) if meta.is_dir() => bail!("{shown} is a folder; give the certification package's file name inside it"),
+        Ok(_) if !force => bail!("{shown} exists; pass --force to replace it"),
+        _ => Ok(()),
+    }
+}
+
+pub fn build(options: &BuildOptions, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<Exit> {
+    check_output(&options.output, options.force)?;
     let package_name = options
         .package
         .file_name()
@@ -235,28 +261,53 @@ pub fn build(options: &BuildOptions, out: &mut dyn Write, err: &mut dyn Write) -
         .map(|c| load_comparison(c, err, options.json))
         .transpose()?;
     let intro = read_capped(&options.intro, MAX_INTRO_BYTES, "intro.md")?;
-    let package = read_capped(
-        &options.package,
-        Limits::default().max_file_bytes - MAX_INTRO_BYTES - (64 << 10),
-        "package zip",
-    )?;
-    let bytes = certification::build(&intro, &package_name, &package)?;
-    let size = bytes.len();
-    let inspection = inspect(&display_name(&options.output), bytes.clone(), options.plugin, comparison.as_ref());
-    if inspection.report.errors() > 0 {
-        print(&inspection.report, options.json, Some((&options.output, false, size)), out)?;
-        return Ok(Exit::Findings);
+    let limit = Limits::default().max_file_bytes - MAX_INTRO_BYTES - (64 << 10);
+    let package =
+        std::fs::File::open(&options.package).with_context(|| format!("{}: cannot open the package zip", options.package.display()))?;
+    let meta = package
+        .metadata()
+        .with_context(|| format!("{}: cannot read", options.package.display()))?;
+    if meta.is_dir() {
+        bail!("{} is a folder; give the package zip file", options.package.display());
+    }
+    if meta.len() > limit {
+        bail!(
+            "{} is {}, more than the {} a package zip can reasonably be",
+            options.package.display(),
+            size(meta.len()),
+            size(limit)
+        );
     }
     let dir = match options.output.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     };
+    // Written straight to a temporary file beside the output, the package streamed into it: the
+    // package is never in memory twice. Dropped (deleted) unless the check passes.
     let mut tmp = tempfile::Builder::new()
         .prefix(".connector-publish-package-")
         .tempfile_in(&dir)
         .with_context(|| format!("creating a file in {}", dir.display()))?;
-    tmp.write_all(&bytes)
-        .and_then(|_| tmp.as_file().sync_all())
+    let copied = certification::build_into(
+        std::io::BufWriter::new(tmp.as_file_mut()),
+        &intro,
+        &package_name,
+        &mut (&package).take(limit + 1),
+    )
+    .with_context(|| format!("writing {}", options.output.display()))?;
+    if copied > limit {
+        bail!("{} grew past {} while being read", options.package.display(), size(limit));
+    }
+    drop(package);
+    let bytes = read_capped(tmp.path(), Limits::default().max_file_bytes, "certification package")?;
+    let written = bytes.len();
+    let inspection = inspect(&display_name(&options.output), bytes, options.plugin, comparison.as_ref());
+    if inspection.report.errors() > 0 {
+        print(&inspection.report, options.json, Some((&options.output, false, written)), out)?;
+        return Ok(Exit::Findings);
+    }
+    tmp.as_file()
+        .sync_all()
         .with_context(|| format!("writing {}", options.output.display()))?;
     if options.force {
         tmp.persist(&options.output)
@@ -264,14 +315,20 @@ pub fn build(options: &BuildOptions, out: &mut dyn Write, err: &mut dyn Write) -
             .with_context(|| format!("writing {}", options.output.display()))?;
     } else {
         tmp.persist_noclobber(&options.output).map_err(|e| {
+            let what = match std::fs::symlink_metadata(&options.output) {
+                Ok(m) if m.file_type().is_symlink() => "a symbolic link named so",
+                Ok(m) if m.is_dir() => "a folder named so",
+                Ok(_) => "a file named so",
+                Err(_) => "something",
+            };
             anyhow!(
-                "{} appeared while building ({}); pass --force to replace it",
+                "{}: {what} appeared while the package was being built ({}); nothing was written: pass --force to replace it, or give another path",
                 options.output.display(),
                 e.error
             )
         })?;
     }
-    print(&inspection.report, options.json, Some((&options.output, true, size)), out)?;
+    print(&inspection.report, options.json, Some((&options.output, true, written)), out)?;
     Ok(Exit::Ok)
 }
 
@@ -381,11 +438,12 @@ fn print(report: &Report, json: bool, built: Option<(&Path, bool, usize)>, out: 
             paint(ERROR, "The package is not valid"),
             path.display()
         )?,
-        Some((path, true, size)) => writeln!(
+        Some((path, true, bytes)) => writeln!(
             out,
-            "{} {} ({size} bytes; {summary}). Next: upload it in Partner Center.",
+            "{} {} ({}; {summary}). Next: upload it in Partner Center.",
             paint(GOOD, "Wrote"),
-            path.display()
+            path.display(),
+            size(bytes as u64)
         )?,
         None if report.errors() > 0 => writeln!(
             out,

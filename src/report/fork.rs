@@ -60,6 +60,17 @@ pub struct CleanupReport {
     pub fork: Option<String>,
     pub dry_run: bool,
     pub branches: Vec<BranchLine>,
+    /// Set when the deleting stopped part-way: why (the error), and after which branch. The
+    /// branches after it are `not_tried`.
+    pub stopped: Option<Stopped>,
+}
+
+/// Why `cleanup` stopped deleting.
+#[derive(Debug, Clone, Serialize)]
+pub struct Stopped {
+    /// The branch whose DELETE (or re-read) failed.
+    pub branch: String,
+    pub error: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -68,15 +79,25 @@ pub struct BranchLine {
     pub sha: String,
     /// The pull requests from the branch: `#12 merged`.
     pub pulls: Vec<String>,
-    /// delete, deleted, kept, gone (already deleted).
+    /// delete, deleted, kept, gone (already deleted), failed (GitHub refused or the call
+    /// failed; the branch is still there as far as is known), not_tried (cleanup stopped before it).
     pub action: String,
-    /// Why it is kept.
+    /// Why it is kept, failed or not tried.
     pub reason: Option<String>,
 }
 
 impl CleanupReport {
     pub fn candidates(&self) -> impl Iterator<Item = &BranchLine> {
         self.branches.iter().filter(|b| b.action == "delete")
+    }
+
+    fn count(&self, action: &str) -> usize {
+        self.branches.iter().filter(|b| b.action == action).count()
+    }
+
+    /// Some branch could not be deleted (failed) or was not tried.
+    pub fn incomplete(&self) -> bool {
+        self.count("failed") + self.count("not_tried") > 0
     }
 
     pub fn human(&self, out: &mut dyn Write) -> anyhow::Result<()> {
@@ -96,13 +117,36 @@ impl CleanupReport {
                 "delete" => paint(GOOD, "to delete"),
                 "deleted" => paint(GOOD, "deleted"),
                 "gone" => paint(DIM, "already gone"),
+                "failed" => paint(ERROR, "NOT deleted"),
+                "not_tried" => paint(ERROR, "not tried"),
                 other => paint(DIM, other),
             };
             let why = b.reason.as_ref().map(|r| format!(": {r}")).unwrap_or_default();
-            writeln!(out, "  {action:<12} {}{prs}{why}", b.name)?;
+            writeln!(out, "  {action:<12} {}{prs}{why}", crate::connector::name::printable(&b.name))?;
         }
         if self.dry_run {
             writeln!(out, "Dry run: nothing was deleted.")?;
+        }
+        let (deleted, failed, untried) = (self.count("deleted"), self.count("failed"), self.count("not_tried"));
+        if failed + untried > 0 {
+            writeln!(
+                out,
+                "{} {deleted} branch{} deleted; {failed} could not be deleted; {untried} not tried.",
+                paint(ERROR, "Cleanup is incomplete:"),
+                if deleted == 1 { "" } else { "es" },
+            )?;
+            match &self.stopped {
+                Some(stop) => writeln!(
+                    out,
+                    "It stopped at {}: {} Run `connector-publish cleanup` again once that is fixed; it judges every branch afresh.",
+                    crate::connector::name::printable(&stop.branch),
+                    stop.error
+                )?,
+                None => writeln!(
+                    out,
+                    "It went on past the branches GitHub refused; the others were deleted as listed."
+                )?,
+            }
         }
         Ok(())
     }

@@ -24,6 +24,7 @@
 //! | `GET /repos/{o}/{r}/pulls/{n}/reviews`, `…/pulls/{n}/comments`, `…/issues/{n}/comments` | paged lists; review comments honour `sort` and `direction` |
 //! | `GET /repos/{o}/{r}/compare/{base}...{head}` | `status`, `ahead_by`, `behind_by` ([`FakeGitHub::set_compare`]) |
 //! | `GET /repos/{o}/{r}/branches` | paged short-branch list ([`FakeGitHub::set_branch`]) |
+//! | `GET /repos/{o}/{r}/git/ref/heads/{branch}` | the branch's reference (exact name); 404 when there is none |
 //! | `DELETE /repos/{o}/{r}/git/refs/heads/{branch}` | 204; 422 `Reference does not exist`; 403 for others' repositories |
 //!
 //! Every response carries GitHub's usual headers (`x-ratelimit-*`, `x-github-request-id`,
@@ -324,6 +325,9 @@ impl CannedResponse {
 #[derive(Clone, Debug)]
 enum Fault {
     Respond(CannedResponse),
+    /// Move a branch (`repo`, `name`, `sha`) as the request arrives, then carry on: the world
+    /// changing between two calls of the tool.
+    MoveBranch(String, String, String),
     /// Sleep, then carry on (next fault or normal behaviour).
     Delay(Duration),
 }
@@ -418,6 +422,9 @@ struct State {
     compare: HashMap<String, (u64, u64)>,
     /// Branches (name -> sha, protected) by repository (`owner/name`, lower-cased).
     branches: HashMap<String, BTreeMap<String, (String, bool)>>,
+    /// `GET .../pulls` ignores its `head` filter (a server that does is what the client must
+    /// survive: it checks each pull request's head itself).
+    ignore_head_filter: bool,
     /// What the duplicate search reads of pull requests, by number.
     pr_extras: HashMap<u64, PrExtras>,
 }
@@ -545,6 +552,7 @@ impl FakeGitHub {
             issue_comments: HashMap::new(),
             compare: HashMap::new(),
             branches: HashMap::new(),
+            ignore_head_filter: false,
         };
         for u in &config.users {
             state.account(&u.login, "User");
@@ -911,6 +919,11 @@ impl FakeGitHub {
             .insert(name.to_string(), (sha.to_string(), protected));
     }
 
+    /// Make `GET .../pulls` ignore its `head=` filter, as a misbehaving server (or proxy) might.
+    pub fn ignore_head_filter(&self, ignore: bool) {
+        self.shared.lock().ignore_head_filter = ignore;
+    }
+
     /// The branches of `full_name` the fake holds.
     pub fn branches(&self, full_name: &str) -> Vec<String> {
         self.shared
@@ -973,6 +986,12 @@ impl FakeGitHub {
     /// Delay the next request on `route` by `delay`, then handle it normally.
     pub fn delay_next(&self, route: &str, delay: Duration) {
         self.push_fault(route, Fault::Delay(delay));
+    }
+
+    /// When the next request on `route` arrives, move branch `name` of `full_name` to `sha`
+    /// first (someone pushed while the tool was between two calls).
+    pub fn move_branch_on(&self, route: &str, full_name: &str, name: &str, sha: &str) {
+        self.push_fault(route, Fault::MoveBranch(full_name.into(), name.into(), sha.into()));
     }
 
     /// Faults queued and not yet served, all routes.
@@ -1215,6 +1234,16 @@ fn take_injected(shared: &Shared, req: &Incoming) -> Option<CannedResponse> {
             None => return None,
             Some(Fault::Respond(r)) => return Some(r),
             Some(Fault::Delay(d)) => std::thread::sleep(d),
+            Some(Fault::MoveBranch(repo, name, sha)) => {
+                shared
+                    .lock()
+                    .branches
+                    .entry(repo.to_ascii_lowercase())
+                    .or_default()
+                    .entry(name)
+                    .and_modify(|b| b.0 = sha.clone())
+                    .or_insert((sha, false));
+            }
         }
     }
 }
@@ -1256,6 +1285,7 @@ fn respond(shared: &Shared, req: &Incoming, auth: &Auth) -> Reply {
         ("GET", ["repos", o, r, "issues", n, "comments"]) => list_per_pr(shared, o, r, n, req, |st| &st.issue_comments),
         ("GET", ["repos", o, r, "compare", basehead]) => compare(shared, o, r, basehead),
         ("GET", ["repos", o, r, "branches"]) => list_branches(shared, o, r, req),
+        ("GET", ["repos", o, r, "git", "ref", "heads", rest @ ..]) => get_branch_ref(shared, o, r, &rest.join("/")),
         ("DELETE", ["repos", o, r, "git", "refs", "heads", rest @ ..]) => delete_branch(shared, viewer, o, r, &rest.join("/")),
         _ => {
             let mut reply = Reply::error(404, "Not Found", DOCS);
@@ -1465,7 +1495,8 @@ fn list_pulls(shared: &Shared, viewer: Option<&FakeUser>, owner: &str, name: &st
     };
     let base_full = st.repos[i].full_name();
     let state = req.param("state").unwrap_or("open");
-    let (head_owner, head_ref) = match req.param("head") {
+    let head_filter = req.param("head").filter(|_| !st.ignore_head_filter);
+    let (head_owner, head_ref) = match head_filter {
         Some(h) => match h.split_once(':') {
             Some((o, r)) => (Some(o.to_string()), Some(r.to_string())),
             None => (Some(h.to_string()), None),
@@ -1749,6 +1780,27 @@ fn list_branches(shared: &Shared, owner: &str, name: &str, req: &Incoming) -> Re
         })
         .unwrap_or_default();
     paged_list(req, &items)
+}
+
+fn get_branch_ref(shared: &Shared, owner: &str, name: &str, branch: &str) -> Reply {
+    const DOC: &str = "https://docs.github.com/rest/git/refs#get-a-reference";
+    let st = shared.lock();
+    let Some(repo) = visible_repo(&st, owner, name) else {
+        return repo_not_found(DOC);
+    };
+    let api = format!("{}/repos/{}", shared.api, repo.full_name());
+    match st.branches.get(&repo.full_name().to_ascii_lowercase()).and_then(|b| b.get(branch)) {
+        Some((sha, _)) => Reply::json(
+            200,
+            json!({
+                "ref": format!("refs/heads/{branch}"),
+                "node_id": "REF_fake",
+                "url": format!("{api}/git/refs/heads/{branch}"),
+                "object": {"sha": sha, "type": "commit", "url": format!("{api}/git/commits/{sha}")}
+            }),
+        ),
+        None => repo_not_found(DOC),
+    }
 }
 
 fn delete_branch(shared: &Shared, viewer: Option<&FakeUser>, owner: &str, name: &str, branch: &str) -> Reply {

@@ -109,10 +109,7 @@ impl Client {
                 self.settings.api,
                 crate::net::size(cap)
             ),
-            Failure::WaitTooLong(wait) => anyhow!(
-                "GitHub's rate limit asks to wait {} s; run again later (nothing was left half done)",
-                wait.as_secs()
-            ),
+            Failure::WaitTooLong(wait) => anyhow!("GitHub's rate limit asks to wait {} s; run again later", wait.as_secs()),
             e @ (Failure::Unreachable(_) | Failure::Body(_)) => anyhow!("cannot reach GitHub at {}: {e}", self.settings.api),
         })
     }
@@ -235,6 +232,9 @@ impl Client {
         let details = body.messages();
         let hint = match reply.status {
             401 => " (the token is wrong or expired: create a new one, or `gh auth login`)",
+            403 | 429 if body.message.to_ascii_lowercase().contains("rate limit") => {
+                " (GitHub's rate limit: wait until it resets, see `gh api rate_limit`, and run again)"
+            }
             403 => " (the token lacks a permission: a classic token needs the `public_repo` scope; a fine-grained token cannot open pull requests on repositories you do not own, so use a classic token or `gh auth login`)",
             404 => " (not found, or the token cannot see it)",
             _ => "",

@@ -1,10 +1,29 @@
 //! The fork after the pull requests: bring its base branch up to date with upstream
 //! (merge-upstream, which `submit` also does), list its branches, delete one.
 
-use super::types::{BranchSummary, ErrorBody, MergeUpstream, MergedUpstream, Repository};
+use super::types::{BranchSummary, ErrorBody, MergeUpstream, MergedUpstream, PullRequest, Repository};
 use super::{Client, MAX_PAGES};
+use crate::exit::UsageError;
 use anyhow::bail;
 use reqwest::Method;
+
+/// A GitHub account or organization name as GitHub allows it: letters, digits and hyphens, not
+/// starting with a hyphen, at most 39 characters (`_` too, for the `_shortcode` of Enterprise
+/// managed users). Anything else (`x/../me`) would change the URL's path, so it is a usage error.
+pub fn check_owner(owner: &str, flag: &str) -> Result<(), UsageError> {
+    let printable: String = owner.chars().take(60).flat_map(char::escape_debug).collect();
+    let ok = !owner.is_empty()
+        && owner.len() <= 39
+        && !owner.starts_with('-')
+        && owner.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    if ok {
+        Ok(())
+    } else {
+        Err(UsageError(format!(
+            "{flag} `{printable}` is not a GitHub account or organization name: those are letters, digits and hyphens (at most 39, not starting with a hyphen)"
+        )))
+    }
+}
 
 /// What merge-upstream did.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -88,18 +107,116 @@ pub fn branches(client: &Client, repo: &str) -> anyhow::Result<Vec<BranchSummary
     client.get_all(&format!("/repos/{repo}/branches?per_page=100"), MAX_PAGES)
 }
 
-/// `DELETE /repos/{repo}/git/refs/heads/{branch}`; a branch already gone is not an error.
-pub fn delete_branch(client: &Client, repo: &str, branch: &str) -> anyhow::Result<bool> {
-    let encoded: String = branch
+/// A branch name as one path segment per `/`, each percent-encoded.
+fn encode_branch(branch: &str) -> String {
+    branch
         .split('/')
         .map(|part| percent_encoding::utf8_percent_encode(part, percent_encoding::NON_ALPHANUMERIC).to_string())
         .collect::<Vec<_>>()
-        .join("/");
-    let reply = client.request(Method::DELETE, &format!("/repos/{repo}/git/refs/heads/{encoded}"), None)?;
+        .join("/")
+}
+
+/// Whether GitHub's answer says the reference does not exist (`Reference does not exist`,
+/// `Not Found` on the ref itself), as opposed to a refusal (`Repository rule violations found`).
+fn says_no_such_ref(status: u16, body: &[u8]) -> bool {
+    let why: ErrorBody = serde_json::from_slice(body).unwrap_or_default();
+    let message = why.message.to_ascii_lowercase();
+    match status {
+        422 => message.contains("reference does not exist"),
+        404 => message.contains("reference does not exist") || message.contains("branch not found"),
+        _ => false,
+    }
+}
+
+/// Where a branch points now: `GET /repos/{repo}/git/ref/heads/{branch}` (an exact match).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Head {
+    At(String),
+    /// 404: the branch no longer exists.
+    Gone,
+}
+
+/// Read the branch's head again (just before deleting it).
+pub fn head(client: &Client, repo: &str, branch: &str) -> anyhow::Result<Head> {
+    #[derive(serde::Deserialize, Default)]
+    struct Object {
+        #[serde(default)]
+        sha: String,
+    }
+    #[derive(serde::Deserialize)]
+    struct Reference {
+        #[serde(rename = "ref", default)]
+        name: String,
+        #[serde(default)]
+        object: Object,
+    }
+    let reply = client.request(Method::GET, &format!("/repos/{repo}/git/ref/heads/{}", encode_branch(branch)), None)?;
     match reply.status {
-        204 => Ok(true),
-        422 => Ok(false),
+        200 => {
+            let reference: Reference = client.decode(&reply, &format!("reading {repo}:{branch}"))?;
+            if reference.name != format!("refs/heads/{branch}") || reference.object.sha.is_empty() {
+                bail!(
+                    "reading {repo}:{branch}: GitHub answered with `{}`, not the branch; nothing was deleted for it",
+                    reference.name.escape_debug()
+                );
+            }
+            Ok(Head::At(reference.object.sha))
+        }
+        404 => Ok(Head::Gone),
+        _ => Err(client.fail(&format!("reading {repo}:{branch}"), &reply)),
+    }
+}
+
+/// What one `DELETE` did.
+#[derive(Debug)]
+pub enum Deleted {
+    /// 204.
+    Deleted,
+    /// 404/422 saying the reference does not exist.
+    Gone,
+    /// GitHub refused this branch (422 for another reason: a ruleset, a protection): the others
+    /// may still go.
+    Refused(String),
+}
+
+/// `DELETE /repos/{repo}/git/refs/heads/{branch}`. Any other answer (5xx, 403, 429 after the
+/// retries, a lost connection) is an error: the caller stops there.
+pub fn delete_branch(client: &Client, repo: &str, branch: &str) -> anyhow::Result<Deleted> {
+    let reply = client.request(
+        Method::DELETE,
+        &format!("/repos/{repo}/git/refs/heads/{}", encode_branch(branch)),
+        None,
+    )?;
+    match reply.status {
+        204 => Ok(Deleted::Deleted),
+        404 | 422 if says_no_such_ref(reply.status, &reply.body) => Ok(Deleted::Gone),
+        422 => {
+            let why: ErrorBody = serde_json::from_slice(&reply.body).unwrap_or_default();
+            let details = why.messages();
+            let mut message = if why.message.is_empty() {
+                "refused".to_string()
+            } else {
+                why.message.clone()
+            };
+            if !details.is_empty() {
+                message = format!("{message}: {}", details.join("; "));
+            }
+            Ok(Deleted::Refused(format!(
+                "GitHub refused to delete it (422 {})",
+                one_line(&message, 300)
+            )))
+        }
         _ => Err(client.fail(&format!("deleting {repo}:{branch}"), &reply)),
+    }
+}
+
+/// `text` on one line, at most `max` characters.
+fn one_line(text: &str, max: usize) -> String {
+    let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if flat.chars().count() <= max {
+        flat
+    } else {
+        format!("{}…", flat.chars().take(max).collect::<String>())
     }
 }
 
@@ -111,35 +228,134 @@ pub struct CleanupVerdict {
     pub keep: Option<String>,
 }
 
-/// A branch goes only when it is not the default or protected, every pull request from it is
-/// merged or closed, and it still points at the newest one's commit.
-pub fn cleanup_verdict(
-    client: &Client,
-    upstream: &str,
-    owner: &str,
-    default: &str,
-    branch: &super::types::BranchSummary,
-) -> anyhow::Result<CleanupVerdict> {
+/// What `cleanup` knows of the fork before judging its branches.
+#[derive(Debug, Clone)]
+pub struct CleanupContext<'a> {
+    pub upstream: &'a str,
+    pub owner: &'a str,
+    /// `owner/name` of the fork.
+    pub fork: &'a str,
+    /// The fork's default branch; `None` when GitHub did not say (then every branch is kept).
+    pub default: Option<&'a str>,
+    /// The branch pull requests are opened against (`dev`, or the configured base-branch).
+    pub base: &'a str,
+}
+
+/// A pull request's state as `cleanup` reads it: only GitHub's own words count.
+fn cleanup_state(pull: &PullRequest) -> Option<&'static str> {
+    match pull.state.as_deref() {
+        Some("open") if pull.draft => Some("draft"),
+        Some("open") => Some("open"),
+        Some("closed") if pull.merged == Some(true) || pull.merged_at.is_some() => Some("merged"),
+        Some("closed") => Some("closed"),
+        _ => None,
+    }
+}
+
+/// A branch goes only when it is not the default, the base branch or protected, every pull
+/// request from it is merged or closed, and it still points at the newest one's commit. Anything
+/// not known (a state GitHub did not name, a head that is not this fork's branch, no default
+/// branch) keeps it.
+pub fn cleanup_verdict(client: &Client, context: &CleanupContext, branch: &BranchSummary) -> anyhow::Result<CleanupVerdict> {
     let kept = |pulls: Vec<String>, reason: &str| CleanupVerdict {
         pulls,
         keep: Some(reason.to_string()),
     };
+    let Some(default) = context.default else {
+        return Ok(kept(
+            Vec::new(),
+            "GitHub did not say which branch is the fork's default, so no branch is deleted",
+        ));
+    };
     if branch.name == default {
         return Ok(kept(Vec::new(), "the fork's default branch"));
+    }
+    if branch.name == context.base {
+        return Ok(kept(Vec::new(), "the base branch pull requests are opened against"));
     }
     if branch.protected {
         return Ok(kept(Vec::new(), "protected"));
     }
-    let prs = super::pulls::for_head(client, upstream, owner, &branch.name)?;
-    let listed: Vec<String> = prs.iter().map(|p| format!("#{} {}", p.number, p.state_word())).collect();
-    if let Some(open) = prs.iter().find(|p| matches!(p.state_word(), "open" | "draft")) {
+    let prs = super::pulls::for_head(client, context.upstream, context.owner, &branch.name)?;
+    let label = format!("{}:{}", context.owner, branch.name);
+    let mut ours = Vec::new();
+    for pull in &prs {
+        let head = pull.head.as_ref();
+        let head_label = head.and_then(|h| h.label.as_deref());
+        let head_repo = head.and_then(|h| h.repo.as_ref()).map(|r| r.full_name.as_str());
+        let label_matches = head_label.is_some_and(|l| {
+            l.split_once(':')
+                .is_some_and(|(o, b)| o.eq_ignore_ascii_case(context.owner) && b == branch.name)
+        });
+        match (head_label, head_repo) {
+            // Another head: the server did not filter (or the names only look alike).
+            (Some(_), _) if !label_matches => continue,
+            (Some(_), Some(repo)) if !repo.eq_ignore_ascii_case(context.fork) => continue,
+            (Some(_), Some(_)) => ours.push(pull),
+            _ => {
+                return Ok(kept(
+                    Vec::new(),
+                    &format!(
+                        "GitHub did not say where pull request #{}'s head is, so it may be {label}",
+                        pull.number
+                    ),
+                ))
+            }
+        }
+    }
+    let mut listed = Vec::new();
+    for pull in &ours {
+        let Some(state) = cleanup_state(pull) else {
+            let said = pull
+                .state
+                .as_deref()
+                .map_or("no state".to_string(), |s| format!("the state `{}`", one_line(s, 40)));
+            listed.push(format!("#{} unknown", pull.number));
+            return Ok(kept(
+                listed,
+                &format!(
+                    "pull request #{} has {said}, which this tool does not know as open or closed",
+                    pull.number
+                ),
+            ));
+        };
+        listed.push(format!("#{} {state}", pull.number));
+    }
+    if let Some(open) = ours.iter().find(|p| matches!(cleanup_state(p), Some("open" | "draft"))) {
         return Ok(kept(listed, &format!("pull request #{} is open", open.number)));
     }
-    let Some(newest) = prs.first() else {
+    let Some(newest) = ours.first() else {
         return Ok(kept(listed, "no pull request"));
     };
     if newest.head.as_ref().and_then(|h| h.sha.as_deref()) != Some(branch.commit.sha.as_str()) {
         return Ok(kept(listed, &format!("it has commits that #{} did not have", newest.number)));
     }
     Ok(CleanupVerdict { pulls: listed, keep: None })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn owner_names_are_github_s() {
+        for good in ["octo", "Octo-Cat", "a", "octo_acme", "x1-2"] {
+            assert!(check_owner(good, "--fork-owner").is_ok(), "{good}");
+        }
+        for bad in ["x/../me", "", "-x", "a b", "a.b", "é", &"a".repeat(40), "x%2F..", "x\nme"] {
+            let e = check_owner(bad, "--fork-owner").unwrap_err();
+            assert!(e.0.contains("--fork-owner"), "{e}");
+        }
+    }
+
+    #[test]
+    fn only_a_missing_reference_is_gone() {
+        assert!(says_no_such_ref(422, br#"{"message":"Reference does not exist"}"#));
+        assert!(!says_no_such_ref(
+            422,
+            br#"{"message":"Repository rule violations found\n\nCannot delete this branch\n\n"}"#
+        ));
+        assert!(!says_no_such_ref(422, b""));
+        assert!(!says_no_such_ref(403, br#"{"message":"Reference does not exist"}"#));
+    }
 }
