@@ -11,6 +11,7 @@ pub mod check;
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod follow;
 pub mod git_http;
 pub mod net;
 pub mod output;

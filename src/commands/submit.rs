@@ -7,9 +7,9 @@ use crate::catalog::published::{published_connectors, PublishedOptions};
 use crate::catalog::Upstream;
 use crate::cli::Exit;
 use crate::output::{paint, DIM, ERROR, GOOD, WARNING};
-use crate::package::{ConnectorPackage, KnownFile};
+use crate::package::{Category, ConnectorPackage, KnownFile};
 use crate::plan::submission::{self, Submission};
-use crate::plan::{diff, patch_file};
+use crate::plan::{diff, patch_file, Kind};
 use crate::publish::{github, pr};
 use crate::report::submit::{Context, SubmitReport};
 use crate::source::environment;
@@ -128,6 +128,13 @@ fn pipeline(
         &catalog.index,
         &options.upstream,
     )?;
+    // An independent publisher's certification package, checked as the certification bot will.
+    let package = crate::certpackage::bot::check_folder(
+        &sub.validation.package,
+        sub.plan.target.category,
+        options.request.without_package,
+    );
+    sub.add_package_check(package.findings, package.package);
     // Someone may be submitting the same API already, or it may be published without a folder
     // upstream: open pull requests and published connectors stop a run like a duplicate.
     if let Some(fp) = sub.validation.package.fingerprint().and_then(Result::ok) {
@@ -185,6 +192,15 @@ fn pipeline(
     };
     let diff = diff::file_diffs(&repo, &sub.plan, &masker)?;
     let mut report = SubmitReport::new(context, &fork, diff, (&title, &body), &masker, patch_masked);
+    // An update of an independent publisher's connector: the certification bot wants it from the
+    // account that first submitted it. Said before anything public happens.
+    if sub.plan.target.kind == Kind::Update && sub.plan.target.category == Category::IndependentPublisher {
+        let account = github::publisher::check(client.as_ref(), &options.github.upstream_repo, &sub.plan.target.folder(), &options.cache);
+        if account.mismatch && options.json {
+            writeln!(err, "{} {}", paint(WARNING, "warning:"), account.message)?;
+        }
+        report.publisher_account = Some(account);
+    }
     if !options.json {
         report.human(out)?;
     }

@@ -16,6 +16,8 @@ pub struct ValidateOptions {
     pub json: bool,
     /// Errors already present upstream block too.
     pub strict: bool,
+    /// An independent publisher's folder without its certification package (no zip is no error).
+    pub without_package: bool,
     /// Compare with the upstream version of the connector: `Some(None)` finds the folder from the
     /// path (`…/certified-connectors/Foo`), `Some(Some("certified-connectors/Foo"))` names it.
     pub against_upstream: Option<Option<String>>,
@@ -75,6 +77,9 @@ pub fn run(options: &ValidateOptions, out: &mut dyn Write) -> anyhow::Result<Exi
         v.report
             .apply_baseline(&upstream_report, format!("{label} at upstream {}", &oid.to_string()[..12]));
     }
+    // The certification package (an independent publisher's one zip): never pre-existing.
+    let package = crate::certpackage::bot::check_folder(&v.package, v.category, options.without_package);
+    v.report.findings.extend(package.findings);
     let report = ValidateReport::new(&options.path, &v, options.category.is_some(), options.strict);
     report.write(options.json, out)?;
     Ok(report.exit())

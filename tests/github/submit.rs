@@ -135,8 +135,24 @@ impl World {
         self.submit_command_with_api(&self.github.url())
     }
 
-    /// `submit` with the loopback git server, GitHub's API at `api`, and no folder argument.
+    /// `submit` with the loopback git server, GitHub's API at `api`, and no folder argument. The
+    /// clean connector is an independent publisher's without its certification package: the
+    /// pull request opens for review first (`--without-package`); `ip_certification.rs` runs
+    /// with packages ([`World::submit_with_package`]).
     fn submit_command_with_api(&self, api: &str) -> Command {
+        let mut cmd = self.submit_base(api);
+        cmd.arg("--without-package");
+        cmd
+    }
+
+    /// `submit` on `folder`, which carries its certification package (no `--without-package`).
+    pub(crate) fn submit_with_package(&self, folder: &Path) -> Command {
+        let mut cmd = self.submit_base(&self.github.url());
+        cmd.arg(folder);
+        cmd
+    }
+
+    fn submit_base(&self, api: &str) -> Command {
         let mut cmd = Command::cargo_bin("connector-publish").unwrap();
         cmd.arg("submit")
             .args([

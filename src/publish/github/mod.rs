@@ -7,6 +7,7 @@
 mod client;
 pub mod fork;
 mod pull_search;
+pub mod publisher;
 pub mod pulls;
 pub mod types;
 
