@@ -764,8 +764,8 @@ pub struct ValidateArgs {
     pub strict: bool,
 
     /// An independent publisher's folder without its certification package (the one .zip the
-    /// certification bot reads): check everything else (`submit --without-package` opens
-    /// the pull request for review first) (the bot would answer "No zip").
+    /// certification bot reads; it would answer "No zip"): check everything else, as `submit
+    /// --without-package` opens the pull request for review first.
     #[arg(long)]
     pub without_package: bool,
 

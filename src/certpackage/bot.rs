@@ -124,6 +124,8 @@ fn independent(folder: &ConnectorPackage, zips: &[&PackageFile], without_package
             summary.result = format!("{} zip files in the folder", many.len());
         }
     }
+    // In the order the bot checks (its first error is the one it answers), so a stop names it.
+    findings.sort_by_key(|f| ORDER.iter().position(|id| *id == f.rule).unwrap_or(ORDER.len()));
     summary.bot_answer = bot_answer(&findings, zips.is_empty());
     Outcome {
         findings,
@@ -144,24 +146,27 @@ fn count(findings: &[Finding]) -> (usize, usize) {
     (errors, findings.len() - errors)
 }
 
+/// The bot's rules in the order it checks them: its answer names the first that fails.
+const ORDER: [&str; 12] = [
+    "ip-package-missing",
+    "ip-package-count",
+    "ip-package-unreadable",
+    "ip-package-solution-root",
+    "ip-package-flow",
+    "ip-package-structure",
+    "ip-package-metadata",
+    "ip-package-title-length",
+    "ip-package-title-ending",
+    "ip-package-title-words",
+    "ip-package-mismatch",
+    "ip-package-contact",
+];
+
 /// What the bot would answer: its message for the first error it checks for, in its order.
 fn bot_answer(findings: &[Finding], no_zip: bool) -> String {
     if no_zip {
         return crate::check::rules::rule("ip-package-missing").bot.unwrap_or("No zip").to_string();
     }
-    const ORDER: [&str; 11] = [
-        "ip-package-count",
-        "ip-package-unreadable",
-        "ip-package-solution-root",
-        "ip-package-structure",
-        "ip-package-flow",
-        "ip-package-metadata",
-        "ip-package-title-length",
-        "ip-package-title-ending",
-        "ip-package-title-words",
-        "ip-package-mismatch",
-        "ip-package-contact",
-    ];
     let first = ORDER.iter().find_map(|id| {
         findings
             .iter()

@@ -196,6 +196,10 @@ pub fn matched(text: &str) -> (Option<&'static str>, Option<&'static str>) {
     if let Some(r) = RULES.iter().find(|r| r.bot.is_some_and(|b| said.contains(&normal(b)))) {
         return (Some(r.id), None);
     }
+    // The bot's own typo ("Not able deserialize the package. Invalid package structure.").
+    if said.contains("invalid package structure") {
+        return (Some("ip-package-structure"), None);
+    }
     let hint = if said.contains("publisher mismatch") || said.contains("publishername mismatch") {
         Some("the update must come from the account that first submitted the connector: submit from that account, or ask the maintainers to move the connector to yours (`submit` warns about this before the pull request opens)")
     } else if said.contains("not able to download the package") {

@@ -175,15 +175,20 @@ pub fn connector_files_with(swagger: &[u8]) -> Vec<(String, Vec<u8>)> {
 
 /// A valid certification package whose connector's swagger is `swagger` (both solutions).
 pub fn package_for(swagger: &[u8]) -> Vec<u8> {
+    outer(&package_deployer_for(swagger))
+}
+
+/// The Package Deployer zip of [`package_for`].
+pub fn package_deployer_for(swagger: &[u8]) -> Vec<u8> {
     let mut flow = connector_files_with(swagger);
     flow.push((
         "Workflows/Listbreweries-5A0B7C59-0000-0000-0000-000000000001.json".into(),
         br#"{"properties": {"definition": {"triggers": {}, "actions": {}}}}"#.to_vec(),
     ));
-    outer(&deployer(vec![
+    deployer(vec![
         ("PkgAssets/OpenBreweryDBConnector.zip", solution(&customizations(false, false), connector_files_with(swagger))),
         ("PkgAssets/OpenBreweryDBFlow.zip", solution(&customizations(true, false), flow)),
-    ]))
+    ])
 }
 
 /// The same package without its flow solution.

@@ -63,6 +63,19 @@ fn a_dry_run_stops_on_each_thing_the_certification_bot_would_refuse() {
             Some("Solution package not found at root of the package zip file"),
         ),
         (
+            "two Markdown files",
+            vec![(
+                "package.zip",
+                zip_of(&[
+                    ("intro.md", pkg::INTRO.as_bytes()),
+                    ("notes.md", b"Notes."),
+                    ("OpenBreweryDB.pdpkg.zip", &pkg::package_deployer_for(&pkg::clean_swagger())),
+                ]),
+            )],
+            "ip-package-structure",
+            Some("Not able to deserialize the package. Invalid package structure."),
+        ),
+        (
             "no flow solution",
             vec![("package.zip", pkg::package_without_flow(&pkg::clean_swagger()))],
             "ip-package-flow",
@@ -185,6 +198,18 @@ fn a_valid_package_goes_on_and_is_listed_as_the_package_and_without_one_the_plan
     assert!(doc["body"].as_str().unwrap().contains("the certification bot answers \"No zip\""), "{}", doc["body"]);
     let out = w.submit_with_package(bare.path()).args(["--dry-run", "--without-package"]).env("NO_COLOR", "1").output().unwrap();
     assert!(String::from_utf8_lossy(&out.stdout).contains("the certification bot would answer: \"No zip\""));
+
+    // What reviewers ask for beyond the bot (intro.md's sections) is a warning: it goes on.
+    let thin_intro = zip_of(&[
+        ("intro.md", b"Open Brewery DB.\n"),
+        ("OpenBreweryDB.pdpkg.zip", &pkg::package_deployer_for(&pkg::clean_swagger())),
+    ]);
+    let advised = folder_with(&[("package.zip", thin_intro)]);
+    let (code, doc, stderr) = dry_run(&w, advised.path(), &[]);
+    assert_eq!(code, 0, "{stderr}\n{}", doc["would_stop"]);
+    let advice: Vec<&Value> = doc["validation"]["findings"].as_array().unwrap().iter().filter(|f| f["rule"] == "ip-package-advice").collect();
+    assert!(!advice.is_empty() && advice.iter().all(|f| f["severity"] == "warning"), "{}", doc["validation"]);
+    assert_eq!(doc["certification_package"]["bot_answer"], "Certification completed");
 
     // A zip in a certified connector's folder goes to Partner Center, not into the pull request.
     let (code, doc, _) = dry_run(&w, folder.path(), &["--category", "certified"]);

@@ -529,7 +529,7 @@ fn without_a_git_identity_the_commit_author_is_the_github_account() {
     let mut cmd = Command::cargo_bin("connector-publish").unwrap();
     cmd.arg("submit")
         .arg(w.connector.path())
-        .args(["--yes", "--upstream", &w.upstream_url(), "--github-api", &w.github.url()])
+        .args(["--yes", "--without-package", "--upstream", &w.upstream_url(), "--github-api", &w.github.url()])
         .env("CONNECTOR_PUBLISH_CACHE", w.cache.path())
         .env("CONNECTOR_PUBLISH_POLL_MS", "20")
         .env("GH_TOKEN", TOKEN)
@@ -583,7 +583,7 @@ fn on_a_terminal_it_asks_before_anything_public() {
     let w = World::new(0);
     let bin = assert_cmd::cargo::cargo_bin("connector-publish");
     let command = format!(
-        "{} submit '{}' --upstream '{}' --github-api '{}' --author 'Jane Doe <jane@example.org>'",
+        "{} submit '{}' --without-package --upstream '{}' --github-api '{}' --author 'Jane Doe <jane@example.org>'",
         bin.display(),
         w.connector.path().display(),
         w.upstream_url(),
