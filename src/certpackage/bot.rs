@@ -110,7 +110,10 @@ fn independent(folder: &ConnectorPackage, zips: &[&PackageFile], without_package
             };
         }
         many => {
-            let names: Vec<String> = many.iter().map(|z| format!("`{}`", crate::package::name::printable(&z.name))).collect();
+            let names: Vec<String> = many
+                .iter()
+                .map(|z| format!("`{}`", crate::package::name::printable(&z.name)))
+                .collect();
             findings.push(Finding::of_rule(
                 "ip-package-count",
                 many[0].name.clone(),
@@ -231,7 +234,10 @@ fn connector_rules(connector: &SolutionConnector, folder_email: Option<&str>, fi
             if !title.chars().last().is_some_and(char::is_alphanumeric) {
                 findings.push(at(
                     "ip-package-title-ending",
-                    format!("the package's connector title \"{}\" does not end with a letter or digit", title.escape_debug()),
+                    format!(
+                        "the package's connector title \"{}\" does not end with a letter or digit",
+                        title.escape_debug()
+                    ),
                 ));
             }
             if let Some(word) = crate::check::restricted_title_word(title) {
@@ -253,11 +259,16 @@ fn connector_rules(connector: &SolutionConnector, folder_email: Option<&str>, fi
         Some(entries) => {
             let has = |name: &str| {
                 entries.iter().any(|e| {
-                    e.get("propertyName").and_then(Value::as_str).is_some_and(|p| p.eq_ignore_ascii_case(name))
+                    e.get("propertyName")
+                        .and_then(Value::as_str)
+                        .is_some_and(|p| p.eq_ignore_ascii_case(name))
                         && e.get("propertyValue").and_then(Value::as_str).is_some_and(|v| !v.trim().is_empty())
                 })
             };
-            let missing: Vec<&str> = ["Website", "Privacy policy", "Categories"].into_iter().filter(|n| !has(n)).collect();
+            let missing: Vec<&str> = ["Website", "Privacy policy", "Categories"]
+                .into_iter()
+                .filter(|n| !has(n))
+                .collect();
             if !missing.is_empty() {
                 findings.push(at(
                     "ip-package-metadata",
@@ -304,7 +315,10 @@ fn package_secrets(connector: &SolutionConnector, findings: &mut Vec<Finding>) {
     }
     if !properties.is_empty() {
         let wrapped = serde_json::json!({ "properties": properties });
-        files.push(("apiProperties.json".to_string(), serde_json::to_vec_pretty(&wrapped).unwrap_or_default()));
+        files.push((
+            "apiProperties.json".to_string(),
+            serde_json::to_vec_pretty(&wrapped).unwrap_or_default(),
+        ));
         places.push(("apiProperties.json", property_places.join(" / ")));
     }
     if files.is_empty() {
@@ -336,11 +350,19 @@ mod tests {
 
     #[test]
     fn the_zips_are_counted_and_a_certified_folder_has_none() {
-        let none = check_folder(&folder(vec![("apiDefinition.swagger.json", SWAGGER.to_vec())]), Category::IndependentPublisher, false);
+        let none = check_folder(
+            &folder(vec![("apiDefinition.swagger.json", SWAGGER.to_vec())]),
+            Category::IndependentPublisher,
+            false,
+        );
         assert_eq!(none.findings.iter().map(|f| f.rule).collect::<Vec<_>>(), ["ip-package-missing"]);
         assert_eq!(none.package.as_ref().unwrap().bot_answer, "No zip");
         assert!(none.findings[0].fix.contains("package build"));
-        let deferred = check_folder(&folder(vec![("apiDefinition.swagger.json", SWAGGER.to_vec())]), Category::IndependentPublisher, true);
+        let deferred = check_folder(
+            &folder(vec![("apiDefinition.swagger.json", SWAGGER.to_vec())]),
+            Category::IndependentPublisher,
+            true,
+        );
         assert!(deferred.findings.is_empty());
         assert_eq!(deferred.package.unwrap().bot_answer, "No zip");
         let two = folder(vec![
@@ -353,13 +375,19 @@ mod tests {
         assert_eq!(out.package.unwrap().bot_answer, "More than one zip file");
         let certified = check_folder(&two, Category::Certified, false);
         assert_eq!(certified.findings.len(), 2);
-        assert!(certified.findings.iter().all(|f| f.rule == "ip-package-certified" && f.severity == Severity::Error));
+        assert!(certified
+            .findings
+            .iter()
+            .all(|f| f.rule == "ip-package-certified" && f.severity == Severity::Error));
         assert!(check_folder(&two, Category::Custom, false).findings.is_empty());
     }
 
     #[test]
     fn a_file_that_is_no_zip_is_unreadable_to_the_bot() {
-        let f = folder(vec![("apiDefinition.swagger.json", SWAGGER.to_vec()), ("package.zip", b"not a zip".to_vec())]);
+        let f = folder(vec![
+            ("apiDefinition.swagger.json", SWAGGER.to_vec()),
+            ("package.zip", b"not a zip".to_vec()),
+        ]);
         let out = check_folder(&f, Category::IndependentPublisher, false);
         assert!(out.findings.iter().any(|f| f.rule == "ip-package-unreadable"), "{:?}", out.findings);
         assert!(out.package.unwrap().bot_answer.starts_with("Not able to deserialize"));

@@ -129,11 +129,7 @@ fn pipeline(
         &options.upstream,
     )?;
     // An independent publisher's certification package, checked as the certification bot will.
-    let package = crate::certpackage::bot::check_folder(
-        &sub.validation.package,
-        sub.plan.target.category,
-        options.request.without_package,
-    );
+    let package = crate::certpackage::bot::check_folder(&sub.validation.package, sub.plan.target.category, options.request.without_package);
     sub.add_package_check(package.findings, package.package);
     // Someone may be submitting the same API already, or it may be published without a folder
     // upstream: open pull requests and published connectors stop a run like a duplicate.
@@ -195,7 +191,12 @@ fn pipeline(
     // An update of an independent publisher's connector: the certification bot wants it from the
     // account that first submitted it. Said before anything public happens.
     if sub.plan.target.kind == Kind::Update && sub.plan.target.category == Category::IndependentPublisher {
-        let account = github::publisher::check(client.as_ref(), &options.github.upstream_repo, &sub.plan.target.folder(), &options.cache);
+        let account = github::publisher::check(
+            client.as_ref(),
+            &options.github.upstream_repo,
+            &sub.plan.target.folder(),
+            &options.cache,
+        );
         if account.mismatch && options.json {
             writeln!(err, "{} {}", paint(WARNING, "warning:"), account.message)?;
         }

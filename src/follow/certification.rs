@@ -169,7 +169,9 @@ fn errors(body: &str) -> Vec<BotError> {
             continue;
         }
         let (number, text) = match line.split_once(['.', ')']) {
-            Some((n, rest)) if !n.is_empty() && n.len() <= 3 && n.chars().all(|c| c.is_ascii_digit()) => (n.parse().ok(), rest.trim().to_string()),
+            Some((n, rest)) if !n.is_empty() && n.len() <= 3 && n.chars().all(|c| c.is_ascii_digit()) => {
+                (n.parse().ok(), rest.trim().to_string())
+            }
             _ => (None, line.to_string()),
         };
         // "Policy Code: 5000.2.6.2" then "Message: …": one error.
@@ -311,7 +313,8 @@ mod tests {
     use super::*;
 
     fn comment(user: &str, body: &str) -> IssueComment {
-        serde_json::from_value(serde_json::json!({"id": 1, "user": {"login": user}, "body": body, "created_at": "2025-11-07T00:00:00Z"})).unwrap()
+        serde_json::from_value(serde_json::json!({"id": 1, "user": {"login": user}, "body": body, "created_at": "2025-11-07T00:00:00Z"}))
+            .unwrap()
     }
 
     const NEW_WORDING: &str = "We reviewed your submission and identified some changes that are needed before we can publish or update the connector.Kindly make the following changes and resubmit the request for certification.[You can refer here](https://learn.microsoft.com/en-us/connectors/custom-connectors/certification-policy-errors) to understand more about the error codes and how to fix them.\n\nMany Thanks,\nCopilot Connector Certification Team\n\nError(s) are:\n1. No zip\n2. Maximum of 30 characters allowed in the connector title\n";
@@ -319,14 +322,23 @@ mod tests {
 
     #[test]
     fn both_wordings_give_numbered_errors_matched_to_rules() {
-        let c = read(&[comment("vmanoharas", "certify-connector"), comment(BOT, NEW_WORDING)], &[], "X (Independent Publisher)").unwrap();
+        let c = read(
+            &[comment("vmanoharas", "certify-connector"), comment(BOT, NEW_WORDING)],
+            &[],
+            "X (Independent Publisher)",
+        )
+        .unwrap();
         assert_eq!(c.state, State::Failed);
         let got: Vec<(usize, &str, Option<&str>)> = c.errors.iter().map(|e| (e.number, e.text.as_str(), e.rule)).collect();
         assert_eq!(
             got,
             [
                 (1, "No zip", Some("ip-package-missing")),
-                (2, "Maximum of 30 characters allowed in the connector title", Some("ip-package-title-length"))
+                (
+                    2,
+                    "Maximum of 30 characters allowed in the connector title",
+                    Some("ip-package-title-length")
+                )
             ]
         );
         let c = read(&[comment("souchoudhary", OLD_WORDING)], &[], "").unwrap();
@@ -349,7 +361,8 @@ mod tests {
         let body = "We reviewed your submission and identified some changes.\n\nMany Thanks,\nCopilot Connector Certification Team\n\nSolution package not found at root of the package zip file";
         let c = read(&[comment(BOT, body)], &[], "").unwrap();
         assert_eq!(c.errors[0].rule, Some("ip-package-solution-root"));
-        let body = "Certification Validations Failed. Please fix below issues\n\nNot able deserialize the package. Invalid package structure.";
+        let body =
+            "Certification Validations Failed. Please fix below issues\n\nNot able deserialize the package. Invalid package structure.";
         assert!(read(&[comment(BOT, body)], &[], "").unwrap().errors[0].rule.is_some());
     }
 
@@ -368,11 +381,22 @@ mod tests {
         assert_eq!((c.state, c.errors.len()), (State::Approved, 0));
         let old_success = comment("souchoudhary", "Certification completed. Deployment will begin soon!");
         assert_eq!(read(&[old_success], &[], ip).unwrap().state, State::Approved);
-        assert_eq!(read(&[success.clone()], &["deployed".into()], ip).unwrap().state, State::Deployed);
-        let done = comment("vmanoharas", "Hello Partner,\nCongratulations, the deployment of your connector and documentation page was already completed,");
+        assert_eq!(
+            read(std::slice::from_ref(&success), &["deployed".into()], ip).unwrap().state,
+            State::Deployed
+        );
+        let done = comment(
+            "vmanoharas",
+            "Hello Partner,\nCongratulations, the deployment of your connector and documentation page was already completed,",
+        );
         assert_eq!(read(&[success, done], &[], ip).unwrap().state, State::Deployed);
         // A bot's comment that is no answer changes nothing; the test trigger counts.
-        let c = read(&[comment(BOT, "Hello"), comment("x", "[[certify-connector-test | title: A]]")], &[], ip).unwrap();
+        let c = read(
+            &[comment(BOT, "Hello"), comment("x", "[[certify-connector-test | title: A]]")],
+            &[],
+            ip,
+        )
+        .unwrap();
         assert_eq!(c.state, State::Requested);
     }
 }

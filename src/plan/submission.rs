@@ -215,7 +215,10 @@ impl Submission {
                 .iter()
                 .find(|f| f.severity == crate::check::Severity::Error && (strict || !f.pre_existing))
                 .map(|f| {
-                    let bot = f.bot.map(|b| format!(" (the certification bot answers \"{b}\")")).unwrap_or_default();
+                    let bot = f
+                        .bot
+                        .map(|b| format!(" (the certification bot answers \"{b}\")"))
+                        .unwrap_or_default();
                     format!("; first: [{}] {}: {}{bot}", f.rule, f.file, f.message)
                 })
                 .unwrap_or_default();

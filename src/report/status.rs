@@ -324,7 +324,11 @@ fn certification_lines(c: &crate::follow::certification::Certification) -> Vec<S
         State::Requested | State::IdentityCheck => paint(WARNING, c.state.words()),
         State::NotRequested => c.state.words().to_string(),
     };
-    let at = c.answered_at.as_deref().map(|t| format!(" (the certification bot, {})", clean(t))).unwrap_or_default();
+    let at = c
+        .answered_at
+        .as_deref()
+        .map(|t| format!(" (the certification bot, {})", clean(t)))
+        .unwrap_or_default();
     let mut lines = vec![paint(HEADER, "Certification"), format!("  {state}{at}")];
     for e in &c.errors {
         lines.push(format!("    {}. {}", e.number, clean(&e.text)));

@@ -165,7 +165,10 @@ impl<'a> SubmitReport<'a> {
                 paint(style, format!("\"{}\"", p.bot_answer))
             )?;
             if let Some(email) = &p.contact_email {
-                writeln!(out, "  Microsoft's form and the OneVet identity check go to {email} (the swagger's contact email)")?;
+                writeln!(
+                    out,
+                    "  Microsoft's form and the OneVet identity check go to {email} (the swagger's contact email)"
+                )?;
             }
         }
         if let Some(account) = &self.publisher_account {

@@ -45,7 +45,11 @@ fn init_writes_a_readme_from_the_swagger_that_passes_the_readme_rules() {
     ] {
         assert!(readme.contains(expected), "missing {expected:?} in:\n{readme}");
     }
-    let out = bin().args(["validate", "--json", "--without-package"]).arg(dir.path()).output().unwrap();
+    let out = bin()
+        .args(["validate", "--json", "--without-package"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let readme_findings: Vec<_> = doc["findings"]
         .as_array()

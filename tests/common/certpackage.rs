@@ -165,7 +165,6 @@ pub fn outer(package: &[u8]) -> Vec<u8> {
     zip_of(&[("intro.md", INTRO.as_bytes()), ("OpenBreweryDB.pdpkg.zip", package)])
 }
 
-
 /// The connector's files under `Connector/` with `swagger` as its OpenAPI definition.
 pub fn connector_files_with(swagger: &[u8]) -> Vec<(String, Vec<u8>)> {
     let mut files = connector_files("api.openbrewerydb.org");
@@ -186,7 +185,10 @@ pub fn package_deployer_for(swagger: &[u8]) -> Vec<u8> {
         br#"{"properties": {"definition": {"triggers": {}, "actions": {}}}}"#.to_vec(),
     ));
     deployer(vec![
-        ("PkgAssets/OpenBreweryDBConnector.zip", solution(&customizations(false, false), connector_files_with(swagger))),
+        (
+            "PkgAssets/OpenBreweryDBConnector.zip",
+            solution(&customizations(false, false), connector_files_with(swagger)),
+        ),
         ("PkgAssets/OpenBreweryDBFlow.zip", solution(&customizations(true, false), flow)),
     ])
 }

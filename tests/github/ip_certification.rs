@@ -32,22 +32,27 @@ fn swagger_with(change: impl FnOnce(&mut Value)) -> Vec<u8> {
 
 /// `submit --dry-run --json` on `folder`: exit code and document.
 fn dry_run(w: &World, folder: &Path, extra: &[&str]) -> (i32, Value, String) {
-    let out = w.submit_with_package(folder).args(["--dry-run", "--json"]).args(extra).output().unwrap();
+    let out = w
+        .submit_with_package(folder)
+        .args(["--dry-run", "--json"])
+        .args(extra)
+        .output()
+        .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
     let doc: Value = serde_json::from_slice(&out.stdout)
         .unwrap_or_else(|e| panic!("{e}: stdout {} stderr {stderr}", String::from_utf8_lossy(&out.stdout)));
     (out.status.code().unwrap(), doc, stderr)
 }
 
+/// What is broken, the zips in the folder, the rule that stops the run, what the bot would answer.
+type Case<'a> = (&'a str, Vec<(&'a str, Vec<u8>)>, &'a str, Option<&'a str>);
+
 #[test]
 fn a_dry_run_stops_on_each_thing_the_certification_bot_would_refuse() {
     let w = World::new(0);
     let valid = pkg::package_for(&pkg::clean_swagger());
-    let loose = zip_of(&[
-        ("apiDefinition.swagger.json", &pkg::clean_swagger()),
-        ("apiProperties.json", b"{}"),
-    ]);
-    let cases: Vec<(&str, Vec<(&str, Vec<u8>)>, &str, Option<&str>)> = vec![
+    let loose = zip_of(&[("apiDefinition.swagger.json", &pkg::clean_swagger()), ("apiProperties.json", b"{}")]);
+    let cases: Vec<Case> = vec![
         ("no zip", vec![], "ip-package-missing", Some("No zip")),
         (
             "two zips",
@@ -55,7 +60,12 @@ fn a_dry_run_stops_on_each_thing_the_certification_bot_would_refuse() {
             "ip-package-count",
             Some("More than one zip file"),
         ),
-        ("not a zip", vec![("package.zip", b"not a zip at all".to_vec())], "ip-package-unreadable", Some("Not able to deserialize the package")),
+        (
+            "not a zip",
+            vec![("package.zip", b"not a zip at all".to_vec())],
+            "ip-package-unreadable",
+            Some("Not able to deserialize the package"),
+        ),
         (
             "the connector's loose files",
             vec![("package.zip", loose)],
@@ -85,20 +95,28 @@ fn a_dry_run_stops_on_each_thing_the_certification_bot_would_refuse() {
             "a long title",
             vec![(
                 "package.zip",
-                pkg::package_for(&swagger_with(|v| v["info"]["title"] = "Open Brewery DB for every brewery on earth".into())),
+                pkg::package_for(&swagger_with(|v| {
+                    v["info"]["title"] = "Open Brewery DB for every brewery on earth".into()
+                })),
             )],
             "ip-package-title-length",
             Some("Maximum of 30 characters allowed in the connector title"),
         ),
         (
             "a title ending in punctuation",
-            vec![("package.zip", pkg::package_for(&swagger_with(|v| v["info"]["title"] = "Open Brewery DB!".into())))],
+            vec![(
+                "package.zip",
+                pkg::package_for(&swagger_with(|v| v["info"]["title"] = "Open Brewery DB!".into())),
+            )],
             "ip-package-title-ending",
             Some("Title cannot end in non"),
         ),
         (
             "a reserved word",
-            vec![("package.zip", pkg::package_for(&swagger_with(|v| v["info"]["title"] = "Open Brewery API".into())))],
+            vec![(
+                "package.zip",
+                pkg::package_for(&swagger_with(|v| v["info"]["title"] = "Open Brewery API".into())),
+            )],
             "ip-package-title-words",
             Some("Title cannot contain the reserved words"),
         ),
@@ -115,7 +133,10 @@ fn a_dry_run_stops_on_each_thing_the_certification_bot_would_refuse() {
         ),
         (
             "another host",
-            vec![("package.zip", pkg::package_for(&swagger_with(|v| v["host"] = "api.other-brewery.org".into())))],
+            vec![(
+                "package.zip",
+                pkg::package_for(&swagger_with(|v| v["host"] = "api.other-brewery.org".into())),
+            )],
             "ip-package-mismatch",
             None,
         ),
@@ -145,7 +166,11 @@ fn a_dry_run_stops_on_each_thing_the_certification_bot_would_refuse() {
         if let Some(bot) = bot {
             assert!(finding["bot"].as_str().is_some_and(|b| b.starts_with(bot)), "{what}: {finding}");
             assert!(stop.contains(bot), "{what}: the stop names the bot's answer: {stop}");
-            assert!(doc["certification_package"]["bot_answer"].as_str().unwrap().starts_with(bot), "{what}: {}", doc["certification_package"]);
+            assert!(
+                doc["certification_package"]["bot_answer"].as_str().unwrap().starts_with(bot),
+                "{what}: {}",
+                doc["certification_package"]
+            );
         }
         if rule == "ip-package-missing" {
             assert!(finding["fix"].as_str().unwrap().contains("package build"), "{finding}");
@@ -175,17 +200,33 @@ fn a_valid_package_goes_on_and_is_listed_as_the_package_and_without_one_the_plan
     assert_eq!(cert["bot_answer"], "Certification completed");
     assert_eq!(cert["contact_email"], "jane@example.org");
     // The zip is never diffed as text.
-    let diff = doc["diff"].as_array().unwrap().iter().find(|d| d["path"].as_str().unwrap().ends_with(".zip")).unwrap();
+    let diff = doc["diff"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["path"].as_str().unwrap().ends_with(".zip"))
+        .unwrap();
     assert!(diff["unified"].is_null(), "{diff}");
     let body = doc["body"].as_str().unwrap();
-    assert!(body.contains("`ConnectorPackage.zip`") && body.contains("certification bot would answer \"Certification completed\""), "{body}");
+    assert!(
+        body.contains("`ConnectorPackage.zip`") && body.contains("certification bot would answer \"Certification completed\""),
+        "{body}"
+    );
     assert!(body.contains("OneVet") && body.contains("**jane@example.org**"), "{body}");
     assert!(body.contains("a maintainer comments `certify-connector`"), "{body}");
 
     // The human plan names it too.
-    let out = w.submit_with_package(folder.path()).arg("--dry-run").env("NO_COLOR", "1").output().unwrap();
+    let out = w
+        .submit_with_package(folder.path())
+        .arg("--dry-run")
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(text.contains("ConnectorPackage.zip") && text.contains("(the certification package)"), "{text}");
+    assert!(
+        text.contains("ConnectorPackage.zip") && text.contains("(the certification package)"),
+        "{text}"
+    );
     assert!(!text.contains("unusual file"), "{text}");
 
     // Without a package, --without-package goes on and says what the bot will answer.
@@ -195,8 +236,17 @@ fn a_valid_package_goes_on_and_is_listed_as_the_package_and_without_one_the_plan
     assert!(doc["would_stop"].is_null());
     assert_eq!(doc["certification_package"]["without_package"], true);
     assert_eq!(doc["certification_package"]["bot_answer"], "No zip");
-    assert!(doc["body"].as_str().unwrap().contains("the certification bot answers \"No zip\""), "{}", doc["body"]);
-    let out = w.submit_with_package(bare.path()).args(["--dry-run", "--without-package"]).env("NO_COLOR", "1").output().unwrap();
+    assert!(
+        doc["body"].as_str().unwrap().contains("the certification bot answers \"No zip\""),
+        "{}",
+        doc["body"]
+    );
+    let out = w
+        .submit_with_package(bare.path())
+        .args(["--dry-run", "--without-package"])
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
     assert!(String::from_utf8_lossy(&out.stdout).contains("the certification bot would answer: \"No zip\""));
 
     // What reviewers ask for beyond the bot (intro.md's sections) is a warning: it goes on.
@@ -207,14 +257,27 @@ fn a_valid_package_goes_on_and_is_listed_as_the_package_and_without_one_the_plan
     let advised = folder_with(&[("package.zip", thin_intro)]);
     let (code, doc, stderr) = dry_run(&w, advised.path(), &[]);
     assert_eq!(code, 0, "{stderr}\n{}", doc["would_stop"]);
-    let advice: Vec<&Value> = doc["validation"]["findings"].as_array().unwrap().iter().filter(|f| f["rule"] == "ip-package-advice").collect();
-    assert!(!advice.is_empty() && advice.iter().all(|f| f["severity"] == "warning"), "{}", doc["validation"]);
+    let advice: Vec<&Value> = doc["validation"]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "ip-package-advice")
+        .collect();
+    assert!(
+        !advice.is_empty() && advice.iter().all(|f| f["severity"] == "warning"),
+        "{}",
+        doc["validation"]
+    );
     assert_eq!(doc["certification_package"]["bot_answer"], "Certification completed");
 
     // A zip in a certified connector's folder goes to Partner Center, not into the pull request.
     let (code, doc, _) = dry_run(&w, folder.path(), &["--category", "certified"]);
     assert_eq!(code, 1);
-    assert!(doc["would_stop"].as_str().unwrap().contains("[ip-package-certified]"), "{}", doc["would_stop"]);
+    assert!(
+        doc["would_stop"].as_str().unwrap().contains("[ip-package-certified]"),
+        "{}",
+        doc["would_stop"]
+    );
 }
 
 #[test]
@@ -232,7 +295,10 @@ fn a_real_submit_pushes_the_package_byte_for_byte() {
     assert!(pushed.status.success(), "{}", String::from_utf8_lossy(&pushed.stderr));
     assert_eq!(pushed.stdout, package, "the package is pushed byte for byte");
     let body = w.github.prs().into_iter().find(|p| p.number == 1).unwrap().body.unwrap_or_default();
-    assert!(body.contains("Certification (independent publisher)") && body.contains("`package.zip`"), "{body}");
+    assert!(
+        body.contains("Certification (independent publisher)") && body.contains("`package.zip`"),
+        "{body}"
+    );
 }
 
 /// The upstream gets `FOLDER`, as merged long ago from @brewer's pull request #1500, and 120 later
@@ -247,13 +313,25 @@ fn upstream_with_the_folder(w: &World) {
     git(&up, &["commit", "-qm", "Open Brewery DB (Independent Publisher) (#1500)"]);
     git(&up, &["push", "-q", "origin", "HEAD:dev"]);
     let swagger = format!("{FOLDER}/apiDefinition.swagger.json");
-    w.github
-        .add_commit("Open Brewery DB (Independent Publisher) (#1500)\n\n* first version", "brewer", &[&swagger]);
-    w.github.add_commit("DeepL: v2 (#1501)", "deepl", &["certified-connectors/DeepL/apiDefinition.swagger.json"]);
+    w.github.add_commit(
+        "Open Brewery DB (Independent Publisher) (#1500)\n\n* first version",
+        "brewer",
+        &[&swagger],
+    );
+    w.github.add_commit(
+        "DeepL: v2 (#1501)",
+        "deepl",
+        &["certified-connectors/DeepL/apiDefinition.swagger.json"],
+    );
     for i in 0..120 {
-        w.github.add_commit(&format!("Open Brewery DB readme fix {i} (#{})", 1600 + i), "helper", &[&format!("{FOLDER}/readme.md")]);
+        w.github.add_commit(
+            &format!("Open Brewery DB readme fix {i} (#{})", 1600 + i),
+            "helper",
+            &[&format!("{FOLDER}/readme.md")],
+        );
     }
-    w.github.add_open_pr("microsoft", "PowerPlatformConnectors", "brewer:add-open-brewery-db", 1500);
+    w.github
+        .add_open_pr("microsoft", "PowerPlatformConnectors", "brewer:add-open-brewery-db", 1500);
     w.github.set_pr_title(1500, "Open Brewery DB (Independent Publisher)", "brewer");
     w.github.merge_pr(1500);
 }
@@ -274,7 +352,10 @@ fn an_update_from_another_account_is_warned_about_before_anything_public() {
     assert_eq!(account["first_pull_request"], 1500);
     assert_eq!(account["user"], "octo");
     let message = account["message"].as_str().unwrap();
-    assert!(message.starts_with("Publisher Mismatch") && message.contains("@brewer") && message.contains("#1500"), "{message}");
+    assert!(
+        message.starts_with("Publisher Mismatch") && message.contains("@brewer") && message.contains("#1500"),
+        "{message}"
+    );
     assert!(stderr.contains("warning: Publisher Mismatch"), "{stderr}");
     // The oldest commit is on the last page: two list calls, one pull request.
     let commits = format!("GET /repos/{UPSTREAM}/commits");
@@ -303,7 +384,10 @@ fn an_update_from_another_account_is_warned_about_before_anything_public() {
         .unwrap();
     let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(doc["publisher_account"]["checked"], false);
-    assert!(doc["publisher_account"]["message"].as_str().unwrap().starts_with("not checked: no GitHub token"));
+    assert!(doc["publisher_account"]["message"]
+        .as_str()
+        .unwrap()
+        .starts_with("not checked: no GitHub token"));
     let _ = TOKEN;
 }
 
@@ -335,16 +419,34 @@ fn status_reads_the_certification_bot_in_both_wordings() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|e| (e["number"].as_u64().unwrap(), e["text"].as_str().unwrap(), e["rule"].as_str().unwrap_or("")))
+        .map(|e| {
+            (
+                e["number"].as_u64().unwrap(),
+                e["text"].as_str().unwrap(),
+                e["rule"].as_str().unwrap_or(""),
+            )
+        })
         .collect();
     assert_eq!(
         errors,
         [
             (1, "No zip", "ip-package-missing"),
-            (2, "Maximum of 30 characters allowed in the connector title", "ip-package-title-length")
+            (
+                2,
+                "Maximum of 30 characters allowed in the connector title",
+                "ip-package-title-length"
+            )
         ]
     );
-    assert!(doc["next"].as_array().unwrap().iter().any(|n| n.as_str().unwrap().starts_with("certification: fix each error")), "{}", doc["next"]);
+    assert!(
+        doc["next"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|n| n.as_str().unwrap().starts_with("certification: fix each error")),
+        "{}",
+        doc["next"]
+    );
 
     let old = bot_failure_2025(&[
         "Solution package not found at root of the package zip file",
@@ -360,7 +462,15 @@ fn status_reads_the_certification_bot_in_both_wordings() {
     assert_eq!(rules, [(1, "ip-package-solution-root"), (2, "ip-package-flow")]);
 
     for success in [BOT_SUCCESS, BOT_SUCCESS_2025] {
-        let doc = status_after(&[("vmanoharas", "certify-connector"), (bot, &new), ("vmanoharas", "certify-connector"), (bot, success)], &[]);
+        let doc = status_after(
+            &[
+                ("vmanoharas", "certify-connector"),
+                (bot, &new),
+                ("vmanoharas", "certify-connector"),
+                (bot, success),
+            ],
+            &[],
+        );
         assert_eq!(doc["certification"]["state"], "approved", "{success}");
         assert_eq!(doc["certification"]["errors"].as_array().unwrap().len(), 0);
     }
@@ -402,7 +512,9 @@ fn status_watch_reports_the_bot_s_answer_as_a_change() {
     let _ = child.kill();
     let out = child.wait_with_output().unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
-    let before = text.find("requested: waiting for the certification bot's answer").unwrap_or_else(|| panic!("{text}"));
+    let before = text
+        .find("requested: waiting for the certification bot's answer")
+        .unwrap_or_else(|| panic!("{text}"));
     let change = text.find("--- #7 changed:").unwrap_or_else(|| panic!("{text}"));
     let failed = text.find("    1. No zip").unwrap_or_else(|| panic!("{text}"));
     assert!(before < change && change < failed, "{text}");

@@ -529,7 +529,14 @@ fn without_a_git_identity_the_commit_author_is_the_github_account() {
     let mut cmd = Command::cargo_bin("connector-publish").unwrap();
     cmd.arg("submit")
         .arg(w.connector.path())
-        .args(["--yes", "--without-package", "--upstream", &w.upstream_url(), "--github-api", &w.github.url()])
+        .args([
+            "--yes",
+            "--without-package",
+            "--upstream",
+            &w.upstream_url(),
+            "--github-api",
+            &w.github.url(),
+        ])
         .env("CONNECTOR_PUBLISH_CACHE", w.cache.path())
         .env("CONNECTOR_PUBLISH_POLL_MS", "20")
         .env("GH_TOKEN", TOKEN)

@@ -6,8 +6,8 @@
 
 mod client;
 pub mod fork;
-mod pull_search;
 pub mod publisher;
+mod pull_search;
 pub mod pulls;
 pub mod types;
 
