@@ -205,3 +205,21 @@ pub fn package_without_flow(swagger: &[u8]) -> Vec<u8> {
 pub fn clean_swagger() -> Vec<u8> {
     swagger("api.openbrewerydb.org")
 }
+
+/// A valid package's shape whose connector has `parameters` as its connection parameters.
+pub fn package_with_parameters(swagger: &[u8], parameters: &[u8]) -> Vec<u8> {
+    let mut files = connector_files_with(swagger);
+    files[1].1 = parameters.to_vec();
+    let mut flow = files.clone();
+    flow.push((
+        "Workflows/Listbreweries-5A0B7C59-0000-0000-0000-000000000001.json".into(),
+        br#"{"properties": {"definition": {"triggers": {}, "actions": {}}}}"#.to_vec(),
+    ));
+    outer(&deployer(vec![
+        (
+            "PkgAssets/OpenBreweryDBConnector.zip",
+            solution(&customizations(false, false), files),
+        ),
+        ("PkgAssets/OpenBreweryDBFlow.zip", solution(&customizations(true, false), flow)),
+    ]))
+}

@@ -281,6 +281,35 @@ fn a_valid_package_goes_on_and_is_listed_as_the_package_and_without_one_the_plan
 }
 
 #[test]
+fn the_package_s_connector_is_scanned_for_secrets_and_they_never_show() {
+    let w = World::new(0);
+    let secret = "Zx8Q~kV2pL9mN4bR7tY1wC6dF3gH5jK0aS2eU8iO";
+    let parameters = serde_json::json!({"token": {"type": "oauthSetting", "oAuthSettings": {
+        "identityProvider": "aad", "clientId": "[[REPLACE WITH CLIENT ID]]", "clientSecret": secret}}});
+    let package = pkg::package_with_parameters(&pkg::clean_swagger(), &serde_json::to_vec_pretty(&parameters).unwrap());
+    let folder = folder_with(&[("package.zip", package)]);
+    let out = w.submit_with_package(folder.path()).args(["--dry-run", "--json"]).output().unwrap();
+    let all = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert_eq!(out.status.code(), Some(1), "{all}");
+    assert!(!all.contains(secret), "the secret is printed: {all}");
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let finding = doc["validation"]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "secret-client-secret")
+        .unwrap_or_else(|| panic!("{}", doc["validation"]));
+    let file = finding["file"].as_str().unwrap();
+    assert!(
+        file.starts_with("package.zip › ") && file.ends_with("_connectionparameters.json"),
+        "{file}"
+    );
+    let out = w.submit_with_package(folder.path()).arg("--dry-run").output().unwrap();
+    let all = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(!all.contains(secret), "the secret is printed: {all}");
+}
+
+#[test]
 fn a_real_submit_pushes_the_package_byte_for_byte() {
     let w = World::new(0);
     let package = pkg::package_for(&pkg::clean_swagger());
