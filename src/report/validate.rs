@@ -110,7 +110,8 @@ impl<'a> ValidateReport<'a> {
                     Severity::Error => ("error", ERROR),
                     Severity::Warning => ("warning", WARNING),
                 };
-                let validator = f.validator.map(|n| format!(" (validator: {n})")).unwrap_or_default();
+                let validator = f.validator.map(|n| format!(" (validator: {n})")).unwrap_or_default()
+                    + &f.bot.map(|b| format!(" (certification bot: \"{b}\")")).unwrap_or_default();
                 writeln!(out, "  {location}: {}[{}] {}{validator}", paint(style, label), f.rule, f.message)?;
                 writeln!(out, "    {} {}", paint(DIM, "fix:"), f.fix)?;
             }
