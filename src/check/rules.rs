@@ -366,6 +366,9 @@ pub static CALIBRATION: &[(&str, &str)] = &[
     ("title-words", "error although 1 of 290 recent merges has \"API\" in its title: the certification page states it explicitly"),
     ("description-words", "error although 2 of 290 recent merges name a product: the certification page states it explicitly"),
     ("contact-email", "error although 1 of 290 recent merges lacks one: the validator and the certification page require it"),
+    ("ip-package-missing", "error although none of the 80 independent-publisher merges of the corpus (the latest from February 2024) carries a zip: they predate the 2025 process, in which the certification bot answers \"No zip\" (#4039); the replay and gate_eval run them with --without-package"),
+    ("ip-package-mismatch", "error, where `package check` warns: the certification bot deploys the package's connector, so a package that differs from the reviewed folder publishes something nobody reviewed; no merge of the corpus carries a package to measure it on"),
+    ("ip-package-advice", "warning: what reviewers ask for beyond the Package Validator and the bot (intro.md's sections, names), as `package check` says it"),
 ];
 
 /// Look a rule up by id. Panics on an unknown id: that is a bug in a check, caught by tests.

@@ -80,7 +80,11 @@ pub fn run(options: &ValidateOptions, out: &mut dyn Write) -> anyhow::Result<Exi
     // The certification package (an independent publisher's one zip): never pre-existing.
     let package = crate::certpackage::bot::check_folder(&v.package, v.category, options.without_package);
     v.report.findings.extend(package.findings);
-    let report = ValidateReport::new(&options.path, &v, options.category.is_some(), options.strict);
+    let mut report = ValidateReport::new(&options.path, &v, options.category.is_some(), options.strict);
+    report.certification_package = package.package.map(|mut p| {
+        p.contact_email = p.contact_email.map(|e| crate::check::secrets::registered().text(&e).into_owned());
+        p
+    });
     report.write(options.json, out)?;
     Ok(report.exit())
 }

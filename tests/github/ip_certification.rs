@@ -215,6 +215,26 @@ fn a_valid_package_goes_on_and_is_listed_as_the_package_and_without_one_the_plan
     assert!(body.contains("OneVet") && body.contains("**jane@example.org**"), "{body}");
     assert!(body.contains("a maintainer comments `certify-connector`"), "{body}");
 
+    // `validate` checks it the same way, offline.
+    let out = assert_cmd::Command::cargo_bin("connector-publish")
+        .unwrap()
+        .args(["validate", "--json"])
+        .arg(folder.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
+    let validated: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(validated["certification_package"]["bot_answer"], "Certification completed");
+    let out = assert_cmd::Command::cargo_bin("connector-publish")
+        .unwrap()
+        .args(["validate", "--json"])
+        .arg(folder_with(&[]).path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let validated: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(validated["certification_package"]["bot_answer"], "No zip");
+
     // The human plan names it too.
     let out = w
         .submit_with_package(folder.path())
