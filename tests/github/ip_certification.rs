@@ -549,9 +549,20 @@ fn status_watch_reports_the_bot_s_answer_as_a_change() {
         .stderr(std::process::Stdio::null())
         .spawn()
         .unwrap();
-    std::thread::sleep(std::time::Duration::from_millis(1500));
+    // Once the conversation was read (the first report is out), the bot answers; once that was
+    // read again, the pull request is merged and the watch ends.
+    let comments = "/repos/microsoft/PowerPlatformConnectors/issues/7/comments";
+    let reads = || github.requests().iter().filter(|r| r.path == comments && r.status == 200).count();
+    let wait_for = |n: usize| {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        while reads() < n {
+            assert!(std::time::Instant::now() < deadline, "the watch did not read the comments");
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+    };
+    wait_for(1);
     github.add_bot_comment(7, &bot_failure(&["No zip"]));
-    std::thread::sleep(std::time::Duration::from_millis(1500));
+    wait_for(2);
     github.close_pr(7);
     github.update_pr(7, |p| p.merged = true);
     let started = std::time::Instant::now();
