@@ -198,9 +198,21 @@ fn folder_rule(package_rule: &str, severity: Severity) -> &'static str {
 
 fn check_zip(folder: &ConnectorPackage, zip: &PackageFile, folder_email: Option<&str>, findings: &mut Vec<Finding>) {
     let mut inspection = super::check(&zip.name, zip.bytes.clone(), &Options::default());
-    super::add_comparison(&mut inspection, "the folder", folder);
+    super::add_comparison(&mut inspection, FOLDER_LABEL, folder);
     for f in &inspection.report.findings {
         let rule = folder_rule(f.rule, f.severity);
+        if f.rule == "connector-mismatch" {
+            // `package check` shows the diff below its findings; here the lines that differ are
+            // the message (masked, as the comparison masks them).
+            let diff = inspection.report.diff.iter().find(|d| d.path == f.file);
+            findings.push(Finding::of_rule(
+                rule,
+                zip.name.clone(),
+                Some(mismatch_message(&f.file, diff)),
+                None,
+            ));
+            continue;
+        }
         findings.push(Finding::of_rule(
             rule,
             f.file.clone(),
@@ -212,6 +224,36 @@ fn check_zip(folder: &ConnectorPackage, zip: &PackageFile, folder_email: Option<
         connector_rules(connector, folder_email, findings);
         package_secrets(connector, findings);
     }
+}
+
+/// How the folder is named in the comparison's places (`the folder/apiDefinition.swagger.json`).
+const FOLDER_LABEL: &str = "the folder";
+
+/// At most this many differing lines are quoted in a mismatch's message.
+const MISMATCH_LINES: usize = 6;
+
+/// "the package's connector differs from apiDefinition.swagger.json: -host: a; +host: b".
+fn mismatch_message(file: &str, diff: Option<&crate::plan::diff::FileDiff>) -> String {
+    let file = file.strip_prefix(&format!("{FOLDER_LABEL}/")).unwrap_or(file);
+    let lines: Vec<&str> = diff
+        .and_then(|d| d.unified.as_deref())
+        .map(|u| {
+            u.lines()
+                .filter(|l| (l.starts_with('-') || l.starts_with('+')) && !l.starts_with("---") && !l.starts_with("+++"))
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut shown: Vec<String> = lines.iter().take(MISMATCH_LINES).map(|l| l.trim_end().to_string()).collect();
+    if lines.len() > MISMATCH_LINES {
+        shown.push(format!(
+            "… {} more (`connector-publish package check <zip> --connector-dir <folder>` shows all)",
+            lines.len() - MISMATCH_LINES
+        ));
+    }
+    format!(
+        "the package's connector differs from the folder's {file} (package: +, folder: -): {}",
+        shown.join("; ")
+    )
 }
 
 /// The bot's rules on the connector solution's connector.

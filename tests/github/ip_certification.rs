@@ -172,6 +172,13 @@ fn a_dry_run_stops_on_each_thing_the_certification_bot_would_refuse() {
                 doc["certification_package"]
             );
         }
+        if rule == "ip-package-mismatch" {
+            let message = finding["message"].as_str().unwrap();
+            assert!(
+                message.contains("-host: api.openbrewerydb.org") && message.contains("+host: api.other-brewery.org"),
+                "{message}"
+            );
+        }
         if rule == "ip-package-missing" {
             assert!(finding["fix"].as_str().unwrap().contains("package build"), "{finding}");
         }
