@@ -57,6 +57,11 @@ fn main() {
                 let upstream = check::check(&old, category);
                 report.apply_baseline(&upstream, format!("{folder} before the pull request"));
             }
+            // The certification package as `submit` checks it: these pull requests predate it in
+            // independent publishers' pull requests (2025), so as with `--without-package`.
+            report
+                .findings
+                .extend(connector_publish::certification::bot::check_folder(&after, category, true).findings);
             let fired = report.findings.iter().map(|f| f.rule).collect();
             let blocked_by = report
                 .findings

@@ -164,6 +164,13 @@ fn main() {
                 "--branch",
                 &format!("bench-{i}"),
             ])
+            // These merged pull requests predate the certification package in independent
+            // publishers' pull requests (2025).
+            .args(if category == "independent-publisher-connectors" {
+                &["--without-package"][..]
+            } else {
+                &[]
+            })
             .env("CONNECTOR_PUBLISH_CACHE", cache.path())
             .env("CONNECTOR_PUBLISH_POLL_MS", "20")
             .env("GH_TOKEN", TOKEN)

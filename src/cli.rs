@@ -532,6 +532,12 @@ pub struct SubmitArgs {
     #[arg(long)]
     pub generate_readme: bool,
 
+    /// An independent publisher's folder without its certification package (the one .zip the
+    /// certification bot reads): open the pull request for review first, and add the package
+    /// before a maintainer starts certification (the bot would answer "No zip").
+    #[arg(long)]
+    pub without_package: bool,
+
     /// Stop on every validation error, including the ones the upstream version already has (by
     /// default an --update is judged by what it changes).
     #[arg(long)]
@@ -715,6 +721,12 @@ pub struct ValidateArgs {
     /// Fail on every error, including the ones already upstream.
     #[arg(long)]
     pub strict: bool,
+
+    /// An independent publisher's folder without its certification package (the one .zip the
+    /// certification bot reads; it would answer "No zip"): check everything else, as `submit
+    /// --without-package` opens the pull request for review first.
+    #[arg(long)]
+    pub without_package: bool,
 
     #[command(flatten)]
     pub upstream: UpstreamArgs,

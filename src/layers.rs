@@ -23,6 +23,8 @@ const FLOORS: &[&[&str]] = &[
     &["catalog"],
     &["plan"],
     &["publish"],
+    // After the pull request: what GitHub's answers mean (the certification bot).
+    &["follow"],
     // Commands and what they print.
     &["report"],
     &["commands", "cli"],

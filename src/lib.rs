@@ -12,6 +12,7 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod exit;
+pub mod follow;
 pub mod net;
 // Moved under `net`; this path keeps code written before the move compiling until the branches
 // in flight are merged.

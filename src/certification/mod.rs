@@ -10,6 +10,7 @@
 //! writes `intro.md`; [`build`] assembles the outer zip.
 
 pub mod archive;
+pub mod bot;
 pub mod compare;
 pub mod intro;
 pub mod rules;

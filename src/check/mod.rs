@@ -38,9 +38,56 @@ pub struct Finding {
     /// The Swagger Validator's own error name for this problem, when it has one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub validator: Option<&'static str>,
+    /// What the certification bot answers for the same problem (its message or policy code).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bot: Option<&'static str>,
     /// Already in the upstream version of the connector (see [`Report::apply_baseline`]): shown,
     /// counted, but it does not stop a run unless `--strict`.
     pub pre_existing: bool,
+}
+
+impl Finding {
+    /// A finding of `rule` found outside the folder's checks (the certification package's, in
+    /// `certification::bot`): severity, validator and bot citation from the table; the table's
+    /// message and fix unless specific ones are given.
+    pub fn of_rule(rule: &'static str, file: impl Into<String>, message: Option<String>, fix: Option<String>) -> Finding {
+        let r = rules::rule(rule);
+        Finding {
+            rule: r.id,
+            severity: r.severity,
+            file: file.into(),
+            position: None,
+            pointer: None,
+            message: message.unwrap_or_else(|| r.message.to_string()),
+            fix: fix.unwrap_or_else(|| r.fix.to_string()),
+            validator: r.validator,
+            bot: r.bot,
+            pre_existing: false,
+        }
+    }
+}
+
+/// The restricted word (API, Connector) or Power Platform product name a connector title holds,
+/// as `title-words` finds it: for the certification package's connector too.
+pub fn restricted_title_word(title: &str) -> Option<String> {
+    swagger::restricted_title_word(title)
+}
+
+/// What an independent publisher's certification package came to, for the plan, the pull
+/// request's body and `--json` (filled by `certification::bot`; its findings join the folder's).
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct IpPackage {
+    /// The zip in the folder; `None` when there is none (or more than one).
+    pub file: Option<String>,
+    pub size: Option<usize>,
+    /// `--without-package`: the pull request opens for review before the package is ready.
+    pub without_package: bool,
+    /// The package check's result in one line.
+    pub result: String,
+    /// What the certification bot would answer to `certify-connector` today.
+    pub bot_answer: String,
+    /// The swagger's `info.contact.email`: where Microsoft sends the form and the OneVet check.
+    pub contact_email: Option<String>,
 }
 
 /// The outcome of checking one package.
@@ -271,6 +318,7 @@ impl Sink {
                     pointer: None,
                     fix: rule.fix.to_string(),
                     validator: rule.validator,
+                    bot: rule.bot,
                     pre_existing: false,
                 });
             }
@@ -321,6 +369,7 @@ impl Sink {
             message,
             fix: fix.unwrap_or_else(|| rule.fix.to_string()),
             validator: rule.validator,
+            bot: rule.bot,
             pre_existing: false,
         });
     }
@@ -494,6 +543,7 @@ mod tests {
             message: message.into(),
             fix: String::new(),
             validator: None,
+            bot: None,
             pre_existing: false,
         }
     }

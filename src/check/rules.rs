@@ -22,6 +22,10 @@ pub struct Rule {
     /// The error name Microsoft's Swagger Validator reports for the same problem (its catalogue:
     /// certification-swagger-validator-rules), so a pipeline failure can be matched to a rule.
     pub validator: Option<&'static str>,
+    /// What the certification bot (the `certificationteam` account, after a maintainer's
+    /// `certify-connector` on an independent publisher's pull request) answers for the same
+    /// problem: its message, or the start of it, so `status` can match its numbered errors.
+    pub bot: Option<&'static str>,
 }
 
 use Category::{Certified as C, Custom as U, IndependentPublisher as I};
@@ -31,6 +35,7 @@ const ALL: &[Category] = &[C, I, U];
 const PUBLISHED: &[Category] = &[C, I];
 
 const CERTIFICATION: &str = "https://learn.microsoft.com/en-us/connectors/custom-connectors/certification-submission";
+const POLICY_ERRORS: &str = "https://learn.microsoft.com/en-us/connectors/custom-connectors/certification-policy-errors";
 const INDEPENDENT: &str = "https://learn.microsoft.com/en-us/connectors/custom-connectors/certification-submission-ip";
 const VALIDATOR: &str = "https://learn.microsoft.com/en-us/connectors/custom-connectors/certification-swagger-validator-rules";
 const EXTENSIONS: &str = "https://learn.microsoft.com/en-us/connectors/custom-connectors/openapi-extensions";
@@ -52,6 +57,7 @@ macro_rules! rule {
             fix: $fix,
             source: $src,
             validator: None,
+            bot: None,
         }
     };
     ($id:literal, $sev:expr, $applies:expr, $msg:literal, $fix:literal, $src:expr, $validator:literal) => {
@@ -63,6 +69,19 @@ macro_rules! rule {
             fix: $fix,
             source: $src,
             validator: Some($validator),
+            bot: None,
+        }
+    };
+    ($id:literal, $sev:expr, $applies:expr, $msg:literal, $fix:literal, $src:expr, bot = $bot:literal) => {
+        Rule {
+            id: $id,
+            severity: $sev,
+            applies_to: $applies,
+            message: $msg,
+            fix: $fix,
+            source: $src,
+            validator: None,
+            bot: Some($bot),
         }
     };
 }
@@ -142,6 +161,23 @@ pub static RULES: &[Rule] = &[
     rule!("secret-url-password", Error, ALL, "a URL carries a user name and password (https://user:pass@host), and would be published", "remove the credentials from the URL (write https://host/...) and change the password", CERTIFICATION),
     rule!("secret-file-name", Error, ALL, "a file name holds a credential, and would be published", "rename the file so that its name holds no token, and revoke the token", CERTIFICATION),
     rule!("secret-key-file", Error, ALL, "a private key or certificate store (id_rsa, .pfx, .p12, .jks, .ppk) is in the folder, and would be published", "move the file out of the connector folder and replace the key", CERTIFICATION),
+    // The certification package in an independent publisher's pull request, as the certification
+    // bot checks it after a maintainer's `certify-connector` (src/certification/bot.rs emits these:
+    // they need the zip, so they run beside the folder's checks, in `validate` and `submit`).
+    rule!("ip-package-missing", Error, &[I], "the folder has no certification package: an independent publisher's pull request carries it as exactly one .zip beside the swagger", "build it with `connector-publish package build --intro intro.md --package <Package Deployer zip> -o <folder>/package.zip` (`connector-publish package intro` writes intro.md), or open the pull request for review first with --without-package", INDEPENDENT, bot = "No zip"),
+    rule!("ip-package-count", Error, &[I], "the folder holds more than one .zip: the certification bot takes exactly one", "keep the certification package and remove the other zips from the folder", INDEPENDENT, bot = "More than one zip file"),
+    rule!("ip-package-unreadable", Error, &[I], "the certification package cannot be read as a zip archive", "build it again with `connector-publish package build`; do not rename another format to .zip", POLICY_ERRORS, bot = "Not able to deserialize the package"),
+    rule!("ip-package-structure", Error, &[I], "the certification package breaks a rule of Microsoft's Package Validator", "fix what the message says (`connector-publish package check <zip>` shows every rule), and build the package again", POLICY_ERRORS, bot = "Not able to deserialize the package. Invalid package structure."),
+    rule!("ip-package-solution-root", Error, &[I], "the certification package holds no solution package at its root: intro.md and a Package Deployer zip whose PkgAssets folder holds the solution zips", "zip intro.md and the Package Deployer package (not the connector's loose files): `connector-publish package build --intro intro.md --package <Package Deployer zip> -o <folder>/package.zip`", CERTIFICATION, bot = "Solution package not found at root of the package zip file"),
+    rule!("ip-package-flow", Error, &[I], "the certification package has no flow solution (the connector and a flow that uses it)", "create a solution holding the connector and a flow that uses it, export it, and put its zip in PkgAssets beside the connector solution", CERTIFICATION, bot = "Package should contain a flow package"),
+    rule!("ip-package-title-length", Error, &[I], "the title of the connector in the package is longer than 30 characters", "shorten `info.title` to 30 characters or fewer in your environment's connector (and the folder's swagger), then export the solutions again", POLICY_ERRORS, bot = "Maximum of 30 characters allowed in the connector title"),
+    rule!("ip-package-title-ending", Error, &[I], "the title of the connector in the package does not end with a letter or digit", "remove the trailing punctuation, space or line break from `info.title`, then export the solutions again", POLICY_ERRORS, bot = "Title cannot end in non"),
+    rule!("ip-package-title-words", Error, &[I], "the title of the connector in the package contains a reserved word (API, Connector, a Power Platform product name)", "remove the word from `info.title`, then export the solutions again", POLICY_ERRORS, bot = "Title cannot contain the reserved words"),
+    rule!("ip-package-metadata", Error, &[I], "the connector in the package lacks `x-ms-connector-metadata` with Website, Privacy policy and Categories", "add the three entries to the connector's swagger in your environment (as in the folder's), then export the solutions again", POLICY_ERRORS, bot = "The required property 'x-ms-connector-metadata' is missing"),
+    rule!("ip-package-mismatch", Error, &[I], "the connector in the package differs from the folder's (host, basePath, operations or connection parameters): the certification team deploys the package's", "update the connector in your environment (or the folder) so the two match, and export the solutions again", POLICY_ERRORS),
+    rule!("ip-package-contact", Error, &[I], "the swagger's contact email is missing, or differs from the one in the package: Microsoft sends the certification form and the OneVet identity check to it", "set `info.contact.email` to your address, the same in the folder's swagger and in the package's connector", INDEPENDENT),
+    rule!("ip-package-advice", Warning, &[I], "the certification package has something reviewers ask to change (intro.md sections, names)", "fix what the message says (`connector-publish package check <zip>` shows it in full)", POLICY_ERRORS),
+    rule!("ip-package-certified", Error, &[C], "a certified connector's pull request carries no package: the package goes to Partner Center", "remove the .zip from the folder and upload it in Partner Center after the pull request is merged (`connector-publish package check` checks it)", CERTIFICATION),
     // Swagger Validator catalogue: Operations, Arrays, Not supported, Parameters
     // (src/check/catalogue/{operations,parameters}.rs).
     // Operations.
@@ -330,6 +366,9 @@ pub static CALIBRATION: &[(&str, &str)] = &[
     ("title-words", "error although 1 of 290 recent merges has \"API\" in its title: the certification page states it explicitly"),
     ("description-words", "error although 2 of 290 recent merges name a product: the certification page states it explicitly"),
     ("contact-email", "error although 1 of 290 recent merges lacks one: the validator and the certification page require it"),
+    ("ip-package-missing", "error although none of the 80 independent-publisher merges of the corpus (the latest from February 2024) carries a zip: they predate the 2025 process, in which the certification bot answers \"No zip\" (#4039); the replay and gate_eval run them with --without-package"),
+    ("ip-package-mismatch", "error, where `package check` warns: the certification bot deploys the package's connector, so a package that differs from the reviewed folder publishes something nobody reviewed; no merge of the corpus carries a package to measure it on"),
+    ("ip-package-advice", "warning: what reviewers ask for beyond the Package Validator and the bot (intro.md's sections, names), as `package check` says it"),
 ];
 
 /// Look a rule up by id. Panics on an unknown id: that is a bug in a check, caught by tests.

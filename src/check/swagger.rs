@@ -113,6 +113,13 @@ fn basics(file: &JsonFile, root: &Value, sink: &mut Sink) {
 
 /// Whole-word, case-insensitive search for a restricted phrase (its words in a row). The text is
 /// read a word at a time, with only the last few words held: a description may be huge.
+/// The restricted word or product name in a connector title, if any (`title-words`).
+pub(crate) fn restricted_title_word(title: &str) -> Option<String> {
+    let mut restricted: Vec<&str> = TITLE_WORDS.to_vec();
+    restricted.extend(PRODUCT_NAMES);
+    find_phrase(title, &restricted)
+}
+
 fn find_phrase(text: &str, phrases: &[&str]) -> Option<String> {
     let split: Vec<Vec<&str>> = phrases.iter().map(|p| p.split(' ').filter(|w| !w.is_empty()).collect()).collect();
     let longest = split.iter().map(Vec::len).max().unwrap_or(0);

@@ -5,11 +5,11 @@
 use crate::catalog::open::{self as catalog, Freshness};
 use crate::catalog::published::{published_connectors, PublishedOptions};
 use crate::catalog::Upstream;
-use crate::connector::{ConnectorPackage, KnownFile};
+use crate::connector::{Category, ConnectorPackage, KnownFile};
 use crate::exit::Exit;
 use crate::output::{paint, DIM, ERROR, GOOD, WARNING};
 use crate::plan::submission::{self, StopKind, Submission};
-use crate::plan::{diff, patch_file};
+use crate::plan::{diff, patch_file, Kind};
 use crate::publish::{github, pr};
 use crate::report::submit::{Context, SubmitReport};
 use crate::source::environment;
@@ -128,6 +128,10 @@ fn pipeline(
         &catalog.index,
         &options.upstream,
     )?;
+    // An independent publisher's certification package, checked as the certification bot will.
+    let package =
+        crate::certification::bot::check_folder(&sub.validation.package, sub.plan.target.category, options.request.without_package);
+    sub.add_package_check(package.findings, package.package);
     // Someone may be submitting the same API already, or it may be published without a folder
     // upstream: open pull requests and published connectors stop a run like a duplicate.
     if let Some(fp) = sub.validation.package.fingerprint().and_then(Result::ok) {
@@ -185,6 +189,20 @@ fn pipeline(
     };
     let diff = diff::file_diffs(&repo, &sub.plan, &masker)?;
     let mut report = SubmitReport::new(context, &fork, diff, (&title, &body), &masker, patch_masked);
+    // An update of an independent publisher's connector: the certification bot wants it from the
+    // account that first submitted it. Said before anything public happens.
+    if sub.plan.target.kind == Kind::Update && sub.plan.target.category == Category::IndependentPublisher {
+        let account = github::publisher::check(
+            client.as_ref(),
+            &options.github.upstream_repo,
+            &sub.plan.target.folder(),
+            &options.cache,
+        );
+        if account.mismatch && options.json {
+            writeln!(err, "{} {}", paint(WARNING, "warning:"), account.message)?;
+        }
+        report.publisher_account = Some(account);
+    }
     if !options.json {
         report.human(out)?;
     }
@@ -358,6 +376,7 @@ pub fn exec(args: crate::cli::SubmitArgs, ctx: &super::Context) -> anyhow::Resul
             branch: args.branch,
             branch_prefix,
             generate_readme: args.generate_readme,
+            without_package: args.without_package,
         },
         title: args.title,
         author: args.author,

@@ -16,6 +16,8 @@ pub struct ValidateOptions {
     pub json: bool,
     /// Errors already present upstream block too.
     pub strict: bool,
+    /// An independent publisher's folder without its certification package (no zip is no error).
+    pub without_package: bool,
     /// Compare with the upstream version of the connector: `Some(None)` finds the folder from the
     /// path (`…/certified-connectors/Foo`), `Some(Some("certified-connectors/Foo"))` names it.
     pub against_upstream: Option<Option<String>>,
@@ -75,7 +77,14 @@ pub fn run(options: &ValidateOptions, out: &mut dyn Write) -> anyhow::Result<Exi
         v.report
             .apply_baseline(&upstream_report, format!("{label} at upstream {}", &oid.to_string()[..12]));
     }
-    let report = ValidateReport::new(&options.path, &v, options.category.is_some(), options.strict);
+    // The certification package (an independent publisher's one zip): never pre-existing.
+    let package = crate::certification::bot::check_folder(&v.package, v.category, options.without_package);
+    v.report.findings.extend(package.findings);
+    let mut report = ValidateReport::new(&options.path, &v, options.category.is_some(), options.strict);
+    report.certification_package = package.package.map(|mut p| {
+        p.contact_email = p.contact_email.map(|e| crate::check::secrets::registered().text(&e).into_owned());
+        p
+    });
     report.write(options.json, out)?;
     Ok(report.exit())
 }
@@ -87,6 +96,7 @@ pub fn exec(args: crate::cli::ValidateArgs, ctx: &super::Context) -> anyhow::Res
         path: args.path,
         json: args.json,
         strict: args.strict,
+        without_package: args.without_package,
         against_upstream: args.against_upstream,
         cache: ctx.cache()?,
         upstream: ctx.upstream(&args.upstream)?,

@@ -34,6 +34,15 @@ pub struct PlannedFile {
     pub change: FileChange,
     /// Not one of the files a connector folder normally holds (screenshots, logos).
     pub unusual: bool,
+    /// An independent publisher's certification package (the .zip the certification bot reads).
+    pub package: bool,
+}
+
+/// Whether `name` is a .zip (compared case-insensitively): in an independent publisher's folder,
+/// the certification package.
+pub fn is_zip_name(name: &str) -> bool {
+    name.rsplit_once('.')
+        .is_some_and(|(stem, ext)| !stem.is_empty() && ext.eq_ignore_ascii_case("zip"))
 }
 
 /// A file of the author's folder that is not submitted, and why.
@@ -195,6 +204,7 @@ pub fn build(repo: &Repository, base_commit: Oid, package: &ConnectorPackage, ta
             kept_upstream.push((n.to_string(), entry.id(), size));
         }
     }
+    let is_package = target.category == Category::IndependentPublisher;
     for file in incoming {
         // On updates, an existing file's spelling wins: never `readme.md` beside `Readme.md`.
         let upstream_name = kept_upstream
@@ -221,10 +231,12 @@ pub fn build(repo: &Repository, base_commit: Oid, package: &ConnectorPackage, ta
                 Some(id) if id == blob => FileChange::Unchanged,
                 Some(_) => FileChange::Modified,
             },
-            unusual: file.kind.is_none(),
+            unusual: file.kind.is_none() && !(is_package && is_zip_name(&file.name)),
+            package: is_package && is_zip_name(&file.name),
         });
     }
     for (n, _, size) in kept_upstream {
+        let kept_package = is_package && is_zip_name(&n);
         if prune {
             builder.remove(&n)?;
             files.push(PlannedFile {
@@ -233,6 +245,7 @@ pub fn build(repo: &Repository, base_commit: Oid, package: &ConnectorPackage, ta
                 size,
                 change: FileChange::Deleted,
                 unusual: false,
+                package: false,
             });
         } else {
             files.push(PlannedFile {
@@ -241,6 +254,7 @@ pub fn build(repo: &Repository, base_commit: Oid, package: &ConnectorPackage, ta
                 size,
                 change: FileChange::Unchanged,
                 unusual: false,
+                package: kept_package,
             });
         }
     }

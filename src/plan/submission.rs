@@ -28,6 +28,9 @@ pub struct Request {
     pub branch_prefix: Option<String>,
     /// Write a readme from the swagger when the package has none.
     pub generate_readme: bool,
+    /// `--without-package`: an independent publisher's pull request opens for review before its
+    /// certification package is ready (the certification bot then answers "No zip").
+    pub without_package: bool,
 }
 
 /// The decided submission.
@@ -47,6 +50,8 @@ pub struct Submission {
     pub connector_title: String,
     /// A readme generated because the package had none.
     pub generated_readme: Option<Vec<u8>>,
+    /// An independent publisher's certification package, as checked ([`Submission::add_package_check`]).
+    pub ip_package: Option<crate::check::IpPackage>,
 }
 
 /// Why a real run would stop before anything public happens.
@@ -177,6 +182,7 @@ pub fn prepare(
         branch,
         connector_title,
         generated_readme,
+        ip_package: None,
     })
 }
 
@@ -196,6 +202,14 @@ impl Submission {
             .cloned();
     }
 
+    /// The certification package's check (`certification::bot`, which runs after this stage): its
+    /// findings join the folder's, so they stop a real run like any other error, and never count
+    /// as pre-existing (the package is new with every submission).
+    pub fn add_package_check(&mut self, findings: Vec<crate::check::Finding>, package: Option<crate::check::IpPackage>) {
+        self.validation.report.findings.extend(findings);
+        self.ip_package = package;
+    }
+
     /// Why a real run would stop here (`path` is the folder, for the command to run next).
     pub fn stop(&self, strict: bool, path: &Path) -> Option<Stop> {
         if self.validation.report.blocking(strict) > 0 {
@@ -204,10 +218,25 @@ impl Submission {
             } else {
                 String::new()
             };
+            // The first blocking error, named: what to fix, and what the certification bot says.
+            let first = self
+                .validation
+                .report
+                .findings
+                .iter()
+                .find(|f| f.severity == crate::check::Severity::Error && (strict || !f.pre_existing))
+                .map(|f| {
+                    let bot = f
+                        .bot
+                        .map(|b| format!(" (the certification bot answers \"{b}\")"))
+                        .unwrap_or_default();
+                    format!("; first: [{}] {}: {}{bot}", f.rule, f.file, f.message)
+                })
+                .unwrap_or_default();
             return Some(Stop {
                 kind: StopKind::Findings,
                 why: format!(
-                    "validation found {}; fix them first (`connector-publish validate {}{against}`)",
+                    "validation found {}; fix them first (`connector-publish validate {}{against}`){first}",
                     self.validation.report.summary(),
                     path.display()
                 ),

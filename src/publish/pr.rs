@@ -29,6 +29,8 @@ pub struct Checks {
     /// `None` for new connectors.
     pub breaking: Option<Vec<String>>,
     pub base_branch: String,
+    /// An independent publisher's certification package and what follows the review.
+    pub certification: Option<crate::check::IpPackage>,
 }
 
 pub fn body(plan: &Plan, checks: &Checks) -> anyhow::Result<String> {
@@ -56,6 +58,15 @@ pub fn body(plan: &Plan, checks: &Checks) -> anyhow::Result<String> {
         // A left-out name can hold a line break: in the body it would start a line of its own.
         excluded => plan.excluded.iter().map(|e| minijinja::context! { name => crate::connector::name::printable(&e.name).into_owned(), reason => e.reason.clone() }).collect::<Vec<_>>(),
         independent_publisher => plan.target.category == Category::IndependentPublisher,
+        certification => checks.certification.as_ref().map(|c| minijinja::context! {
+            file => c.file.as_deref().map(|f| crate::connector::name::printable(f).into_owned()),
+            size => c.size,
+            without_package => c.without_package,
+            result => c.result.clone(),
+            bot_answer => c.bot_answer.clone(),
+            // Named, as the form and the identity check go there; masked if it looks like a secret.
+            contact_email => c.contact_email.as_deref().map(|e| crate::check::secrets::registered().text(e).into_owned()),
+        }),
         version => env!("CARGO_PKG_VERSION"),
     })?;
     Ok(rendered)
@@ -123,6 +134,7 @@ pub fn for_submission(
         allow_duplicate: allow_duplicate.map(str::to_owned),
         breaking: sub.breaking.clone(),
         base_branch: base_branch.to_string(),
+        certification: sub.ip_package.clone(),
     };
     Ok((title, body(plan, &checks)?))
 }

@@ -38,6 +38,9 @@ pub struct StatusReport {
     /// threads are resolved; outdated ones are counted apart).
     pub comments: Vec<CommentLine>,
     pub outdated_comments: usize,
+    /// An independent publisher's certification (the certification bot's answers), when the pull
+    /// request is one or the conversation is about it.
+    pub certification: Option<crate::follow::certification::Certification>,
     pub next: Vec<String>,
 }
 
@@ -135,9 +138,17 @@ impl StatusReport {
             reviews,
             comments,
             outdated_comments,
+            certification: crate::follow::certification::read(
+                &snapshot.comments,
+                &pull.labels.iter().map(|l| l.name.clone()).collect::<Vec<_>>(),
+                pull.title.as_deref().unwrap_or_default(),
+            ),
             next: Vec::new(),
         };
         report.next = report.next_steps();
+        if let (Some(c), "open" | "draft" | "merged") = (&report.certification, report.state.as_str()) {
+            report.next.push(format!("certification: {}", clean(&c.next)));
+        }
         report
     }
 
@@ -286,6 +297,9 @@ impl StatusReport {
                 self.comments.len() - SHOWN_COMMENTS
             ));
         }
+        if let Some(c) = &self.certification {
+            lines.extend(certification_lines(c));
+        }
         lines.push(paint(HEADER, "Next"));
         for n in &self.next {
             lines.push(format!("  {n}"));
@@ -299,6 +313,34 @@ impl StatusReport {
         }
         Ok(())
     }
+}
+
+/// The Certification section: the state, then the bot's numbered errors with their rules.
+fn certification_lines(c: &crate::follow::certification::Certification) -> Vec<String> {
+    use crate::follow::certification::State;
+    let state = match c.state {
+        State::Failed => paint(ERROR, c.state.words()),
+        State::Approved | State::Deployed => paint(GOOD, c.state.words()),
+        State::Requested | State::IdentityCheck => paint(WARNING, c.state.words()),
+        State::NotRequested => c.state.words().to_string(),
+    };
+    let at = c
+        .answered_at
+        .as_deref()
+        .map(|t| format!(" (the certification bot, {})", clean(t)))
+        .unwrap_or_default();
+    let mut lines = vec![paint(HEADER, "Certification"), format!("  {state}{at}")];
+    for e in &c.errors {
+        lines.push(format!("    {}. {}", e.number, clean(&e.text)));
+        match (e.rule, e.hint) {
+            (Some(rule), _) => lines.push(format!(
+                "       the rule `{rule}`: `connector-publish validate` finds it on your machine"
+            )),
+            (None, Some(hint)) => lines.push(format!("       {hint}")),
+            (None, None) => {}
+        }
+    }
+    lines
 }
 
 fn checks(snapshot: &PullSnapshot) -> Vec<Check> {

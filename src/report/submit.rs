@@ -39,6 +39,14 @@ pub struct SubmitReport<'a> {
     pub patch: Option<&'a Path>,
     pub patch_masked: usize,
     pub would_stop: Option<&'a str>,
+    /// An independent publisher's certification package: its check, what the certification bot
+    /// would answer, and where Microsoft's form and identity check go (the email masked when it
+    /// looks like a secret).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub certification_package: Option<crate::check::IpPackage>,
+    /// Whether the token's account may update the connector (independent publisher updates).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub publisher_account: Option<crate::publish::github::publisher::PublisherAccount>,
     /// After a real run: the pull request opened or found.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pull_request: Option<PublishOutcome>,
@@ -102,6 +110,11 @@ impl<'a> SubmitReport<'a> {
             patch: context.patch,
             patch_masked,
             would_stop: context.stop.map(|s| s.why.as_str()),
+            certification_package: sub.ip_package.clone().map(|mut p| {
+                p.contact_email = p.contact_email.map(|e| masker.text(&e).into_owned());
+                p
+            }),
+            publisher_account: None,
             pull_request: None,
             context,
         }
@@ -135,6 +148,33 @@ impl<'a> SubmitReport<'a> {
             )?;
         }
         writeln!(out, "{} {} ({})", paint(EMPHASIS, "Category:"), self.category, self.category_reason)?;
+        if let Some(p) = &self.certification_package {
+            let file = match (&p.file, p.size) {
+                (Some(f), Some(size)) => format!("{} ({size} bytes): ", printable(f)),
+                _ => String::new(),
+            };
+            writeln!(out, "{} {file}{}", paint(EMPHASIS, "Certification package:"), p.result)?;
+            let style = if p.bot_answer.starts_with(crate::certification::bot::BOT_SUCCESS) {
+                GOOD
+            } else {
+                WARNING
+            };
+            writeln!(
+                out,
+                "  on `certify-connector`, the certification bot would answer: {}",
+                paint(style, format!("\"{}\"", p.bot_answer))
+            )?;
+            if let Some(email) = &p.contact_email {
+                writeln!(
+                    out,
+                    "  Microsoft's form and the OneVet identity check go to {email} (the swagger's contact email)"
+                )?;
+            }
+        }
+        if let Some(account) = &self.publisher_account {
+            let style = if account.mismatch { WARNING } else { DIM };
+            writeln!(out, "{} {}", paint(EMPHASIS, "Publisher account:"), paint(style, &account.message))?;
+        }
         if let Some(readme) = &sub.generated_readme {
             let todos = crate::scaffold::todos(&String::from_utf8_lossy(readme)).len();
             let written = if self.dry_run {
@@ -196,7 +236,9 @@ impl<'a> SubmitReport<'a> {
             if self.kind == Kind::New { "new" } else { "update" }
         )?;
         for f in &self.files {
-            let unusual = if f.unusual {
+            let unusual = if f.package {
+                paint(EMPHASIS, "  (the certification package)")
+            } else if f.unusual {
                 paint(WARNING, "  (unusual file: check it belongs in the PR)")
             } else {
                 String::new()

@@ -28,6 +28,10 @@ pub struct ValidateReport<'a> {
     pub files: Vec<FileEntry<'a>>,
     #[serde(flatten)]
     pub validation_summary: ValidationSummary<'a>,
+    /// An independent publisher's certification package: its check and what the certification bot
+    /// would answer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub certification_package: Option<crate::check::IpPackage>,
     #[serde(skip)]
     validation: &'a Validation,
     /// The category was given (`--category`), not inferred.
@@ -57,6 +61,7 @@ impl<'a> ValidateReport<'a> {
                 })
                 .collect(),
             validation_summary: ValidationSummary::new(&v.report, strict),
+            certification_package: None,
             validation: v,
             category_given,
             strict,
@@ -92,6 +97,20 @@ impl<'a> ValidateReport<'a> {
             (None, Some(e)) => writeln!(out, "{}", paint(WARNING, format!("Folder name: {e}")))?,
             (None, None) => {}
         }
+        if let Some(p) = &self.certification_package {
+            let file = p.file.as_deref().map(|f| format!("{}: ", printable(f))).unwrap_or_default();
+            writeln!(
+                out,
+                "{}",
+                paint(
+                    DIM,
+                    format!(
+                        "Certification package: {file}{}; the certification bot would answer \"{}\"",
+                        p.result, p.bot_answer
+                    )
+                )
+            )?;
+        }
         for (file, findings) in v.report.by_file() {
             let findings: Vec<_> = findings.into_iter().filter(|f| !f.pre_existing).collect();
             if findings.is_empty() {
@@ -110,7 +129,8 @@ impl<'a> ValidateReport<'a> {
                     Severity::Error => ("error", ERROR),
                     Severity::Warning => ("warning", WARNING),
                 };
-                let validator = f.validator.map(|n| format!(" (validator: {n})")).unwrap_or_default();
+                let validator = f.validator.map(|n| format!(" (validator: {n})")).unwrap_or_default()
+                    + &f.bot.map(|b| format!(" (certification bot: \"{b}\")")).unwrap_or_default();
                 writeln!(out, "  {location}: {}[{}] {}{validator}", paint(style, label), f.rule, f.message)?;
                 writeln!(out, "    {} {}", paint(DIM, "fix:"), f.fix)?;
             }

@@ -754,7 +754,14 @@ fn the_clean_fixture_fires_nothing() {
 #[test]
 fn every_rule_has_a_case() {
     let covered: BTreeSet<_> = cases().iter().map(|c| c.rule).collect();
-    let missing: Vec<_> = RULES.iter().map(|r| r.id).filter(|id| !covered.contains(id)).collect();
+    // The certification package's rules need a zip (built by tests/common/certification.rs) and
+    // run beside the folder's checks, in `validate` and `submit`: their cases are
+    // tests/github/ip_certification.rs (each broken once through `submit --dry-run --json`).
+    let missing: Vec<_> = RULES
+        .iter()
+        .map(|r| r.id)
+        .filter(|id| !covered.contains(id) && !id.starts_with("ip-package-"))
+        .collect();
     assert!(missing.is_empty(), "rules without a test case: {missing:?}");
 }
 

@@ -417,6 +417,7 @@ fn the_clean_folder_passes_validate() {
         .unwrap()
         .arg("validate")
         .arg(dir.path())
+        .arg("--without-package")
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));

@@ -55,7 +55,7 @@ fn errors_are_reported_with_file_line_column_and_exit_1() {
     let dir = tempfile::tempdir().unwrap();
     connector(dir.path());
     bin()
-        .arg("validate")
+        .args(["validate", "--without-package"])
         .arg(dir.path())
         .assert()
         .code(1)
@@ -86,7 +86,7 @@ fn clean_connector_exits_0_and_json_is_machine_readable() {
         .replace(" for Power Automate.", ".");
     fs::write(dir.path().join("apiDefinition.swagger.json"), swagger).unwrap();
     let out = bin()
-        .args(["validate", "--json"])
+        .args(["validate", "--json", "--without-package"])
         .arg(dir.path())
         .assert()
         .code(0)
@@ -252,9 +252,12 @@ fn against_upstream_judges_a_change_by_what_it_changes() {
         fs::copy(entry.path(), work.join(entry.file_name())).unwrap();
     }
     let cache = root.path().join("cache");
+    // The folder is an independent publisher's, without its certification package.
     let run = |args: &[&str]| {
+        let without = if args[0] == "validate" { &["--without-package"][..] } else { &[] };
         bin()
             .args(args)
+            .args(without)
             .args(["--upstream", upstream.to_str().unwrap(), "--base-branch", "dev"])
             .env("CONNECTOR_PUBLISH_CACHE", &cache)
             .output()

@@ -91,7 +91,7 @@ fn flags_override_environment_override_file() {
         .assert()
         .stdout(predicates::str::contains("as certified"));
     bin(&config, dir.path())
-        .args(["validate", "--category", "independent-publisher"])
+        .args(["validate", "--without-package", "--category", "independent-publisher"])
         .arg(&sample)
         .assert()
         .success()

@@ -45,7 +45,11 @@ fn init_writes_a_readme_from_the_swagger_that_passes_the_readme_rules() {
     ] {
         assert!(readme.contains(expected), "missing {expected:?} in:\n{readme}");
     }
-    let out = bin().args(["validate", "--json"]).arg(dir.path()).output().unwrap();
+    let out = bin()
+        .args(["validate", "--json", "--without-package"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let readme_findings: Vec<_> = doc["findings"]
         .as_array()
@@ -155,9 +159,10 @@ fn completions_for_every_shell_and_a_man_page() {
 
 #[test]
 fn the_readme_quick_start_works_on_the_sample() {
-    // The sample connector is clean, as the README's quick start promises.
+    // The sample connector is clean, as the README's quick start promises (an independent
+    // publisher's pull request opens for review before its certification package is ready).
     bin()
-        .arg("validate")
+        .args(["validate", "--without-package"])
         .arg(sample())
         .assert()
         .code(0)

@@ -3,6 +3,8 @@
 
 use std::path::PathBuf;
 
+pub mod certification;
+
 /// The real corpus, from `CONNECTOR_PUBLISH_CORPUS`: a panic when the variable is unset or the data
 /// is missing, so an included corpus test cannot pass without it.
 pub fn corpus() -> PathBuf {

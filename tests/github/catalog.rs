@@ -564,7 +564,7 @@ fn a_damaged_index_is_rebuilt_with_a_notice_and_the_verdicts_stay() {
 /// `submit --dry-run --offline` of a clean connector updating one upstream, with no GitHub token or `gh`.
 fn dry_run_offline(cache: &Path, url: &str, connector: &Path) -> std::process::Output {
     bin(cache)
-        .args(["submit", "--dry-run", "--offline", "--upstream", url])
+        .args(["submit", "--dry-run", "--offline", "--without-package", "--upstream", url])
         .args(["--update", "independent-publisher-connectors/Open Brewery DB"])
         .arg(connector)
         .env("PATH", "/usr/bin:/bin")

@@ -11,6 +11,7 @@ mod catalog;
 mod fork_cleanup;
 mod git_http_server;
 mod github_fake;
+mod ip_certification;
 mod iterate;
 mod net_retry;
 mod replay;

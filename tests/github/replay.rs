@@ -133,6 +133,11 @@ fn replay(case: &Path) -> Result<(), String> {
         .env_remove("GH_TOKEN")
         .env_remove("GITHUB_TOKEN")
         .env("PATH", "/usr/bin:/bin");
+    // These pull requests predate the certification package in independent publishers' pull
+    // requests (2025): they opened without one, as `--without-package` does.
+    if category == "independent-publisher-connectors" {
+        cmd.arg("--without-package");
+    }
     if update {
         cmd.args(["--update", folder, "--prune"]);
     } else {

@@ -355,7 +355,15 @@ fn search_and_submit_look_at_open_pull_requests_with_a_token_only() {
     );
     let submit = |extra: &[&str]| {
         bin(&cache, &gh)
-            .args(["submit", "--dry-run", "--upstream", &url, "--upstream-repo", UPSTREAM])
+            .args([
+                "submit",
+                "--dry-run",
+                "--without-package",
+                "--upstream",
+                &url,
+                "--upstream-repo",
+                UPSTREAM,
+            ])
             .args(extra)
             .arg(&clean)
             .env("GH_TOKEN", TOKEN)

@@ -135,8 +135,24 @@ impl World {
         self.submit_command_with_api(&self.github.url())
     }
 
-    /// `submit` with the loopback git server, GitHub's API at `api`, and no folder argument.
+    /// `submit` with the loopback git server, GitHub's API at `api`, and no folder argument. The
+    /// clean connector is an independent publisher's without its certification package: the
+    /// pull request opens for review first (`--without-package`); `ip_certification.rs` runs
+    /// with packages ([`World::submit_with_package`]).
     fn submit_command_with_api(&self, api: &str) -> Command {
+        let mut cmd = self.submit_base(api);
+        cmd.arg("--without-package");
+        cmd
+    }
+
+    /// `submit` on `folder`, which carries its certification package (no `--without-package`).
+    pub(crate) fn submit_with_package(&self, folder: &Path) -> Command {
+        let mut cmd = self.submit_base(&self.github.url());
+        cmd.arg(folder);
+        cmd
+    }
+
+    fn submit_base(&self, api: &str) -> Command {
         let mut cmd = Command::cargo_bin("connector-publish").unwrap();
         cmd.arg("submit")
             .args([
@@ -513,7 +529,14 @@ fn without_a_git_identity_the_commit_author_is_the_github_account() {
     let mut cmd = Command::cargo_bin("connector-publish").unwrap();
     cmd.arg("submit")
         .arg(w.connector.path())
-        .args(["--yes", "--upstream", &w.upstream_url(), "--github-api", &w.github.url()])
+        .args([
+            "--yes",
+            "--without-package",
+            "--upstream",
+            &w.upstream_url(),
+            "--github-api",
+            &w.github.url(),
+        ])
         .env("CONNECTOR_PUBLISH_CACHE", w.cache.path())
         .env("CONNECTOR_PUBLISH_POLL_MS", "20")
         .env("GH_TOKEN", TOKEN)
@@ -567,7 +590,7 @@ fn on_a_terminal_it_asks_before_anything_public() {
     let w = World::new(0);
     let bin = assert_cmd::cargo::cargo_bin("connector-publish");
     let command = format!(
-        "{} submit '{}' --upstream '{}' --github-api '{}' --author 'Jane Doe <jane@example.org>'",
+        "{} submit '{}' --without-package --upstream '{}' --github-api '{}' --author 'Jane Doe <jane@example.org>'",
         bin.display(),
         w.connector.path().display(),
         w.upstream_url(),

@@ -66,11 +66,13 @@ impl World {
         self.run(&["search", "--upstream", &self.upstream], extra)
     }
 
-    /// `submit --dry-run` of the folder (no GitHub token: open pull requests are not looked at).
+    /// `submit --dry-run` of the folder (no GitHub token: open pull requests are not looked at),
+    /// an independent publisher's without its certification package.
     fn submit(&self, extra: &[&str]) -> (Option<i32>, String, String) {
         let head = [
             "submit",
             "--dry-run",
+            "--without-package",
             "--upstream",
             &self.upstream,
             "--author",

@@ -26,6 +26,11 @@
 //! | `GET /repos/{o}/{r}/branches` | paged short-branch list ([`FakeGitHub::set_branch`]) |
 //! | `GET /repos/{o}/{r}/git/ref/heads/{branch}` | the branch's reference (exact name); 404 when there is none |
 //! | `DELETE /repos/{o}/{r}/git/refs/heads/{branch}` | 204; 422 `Reference does not exist`; 403 for others' repositories |
+//! | `GET /repos/{o}/{r}/commits?path=` | the commits added with [`FakeGitHub::add_commit`] that touch `path` (commit list, newest first), paged with `Link` (`next`, `last`) |
+//!
+//! The certification bot's answers ([`bot_failure`], [`bot_failure_2025`], [`BOT_SUCCESS`],
+//! [`BOT_SUCCESS_2025`]) are issue comments by [`CERTIFICATION_BOT`], in the two wordings seen
+//! upstream (microsoft/PowerPlatformConnectors, 2025–2026).
 //!
 //! Every response carries GitHub's usual headers (`x-ratelimit-*`, `x-github-request-id`,
 //! `x-github-media-type`) and, for a classic token, `X-OAuth-Scopes`. A token with no scopes
@@ -427,6 +432,8 @@ struct State {
     ignore_head_filter: bool,
     /// What the duplicate search reads of pull requests, by number.
     pr_extras: HashMap<u64, PrExtras>,
+    /// Commits (JSON, commit list item) with the paths they touch, newest first.
+    commits: Vec<(Value, Vec<String>)>,
 }
 
 /// A pull request's files (path, content at the head; `None`: removed), `updated_at`, merged.
@@ -553,6 +560,7 @@ impl FakeGitHub {
             compare: HashMap::new(),
             branches: HashMap::new(),
             ignore_head_filter: false,
+            commits: Vec::new(),
         };
         for u in &config.users {
             state.account(&u.login, "User");
@@ -902,6 +910,42 @@ impl FakeGitHub {
             "updated_at": FIXED_TIME,
             "author_association": "NONE"
         }));
+    }
+
+    /// Add a commit on the upstream's default branch (newer than the ones before) by `author`,
+    /// touching `paths`: listed by `GET /repos/{o}/{r}/commits?path=`. Returns its sha.
+    pub fn add_commit(&self, message: &str, author: &str, paths: &[&str]) -> String {
+        let mut st = self.shared.lock();
+        st.next_id += 1;
+        let sha = fake_sha(&format!("commit {} {message}", st.next_id));
+        let user = account_json(&self.shared, &mut st, author);
+        let person = json!({"name": author, "email": format!("{author}@users.noreply.github.com"), "date": FIXED_TIME});
+        let item = json!({
+            "url": format!("{}/repos/commits/{sha}", self.url),
+            "sha": sha,
+            "node_id": format!("C_kwDO{}", st.next_id),
+            "html_url": format!("https://github.com/commit/{sha}"),
+            "comments_url": format!("{}/repos/commits/{sha}/comments", self.url),
+            "commit": {
+                "url": format!("{}/repos/git/commits/{sha}", self.url),
+                "author": person,
+                "committer": {"name": "GitHub", "email": "noreply@github.com", "date": FIXED_TIME},
+                "message": message,
+                "tree": {"url": format!("{}/repos/git/trees/{sha}", self.url), "sha": fake_sha(&format!("tree {sha}"))},
+                "comment_count": 0,
+                "verification": {"verified": false, "reason": "unsigned", "signature": null, "payload": null}
+            },
+            "author": user,
+            "committer": null,
+            "parents": []
+        });
+        st.commits.insert(0, (item, paths.iter().map(|p| p.to_string()).collect()));
+        sha
+    }
+
+    /// A certification bot's answer on pull request `number` (see [`bot_failure`]).
+    pub fn add_bot_comment(&self, number: u64, body: &str) {
+        self.add_issue_comment(number, CERTIFICATION_BOT, body);
     }
 
     /// What `compare/{base}...{head_sha}` answers: commits ahead and behind.
@@ -1286,6 +1330,7 @@ fn respond(shared: &Shared, req: &Incoming, auth: &Auth) -> Reply {
         ("GET", ["repos", o, r, "compare", basehead]) => compare(shared, o, r, basehead),
         ("GET", ["repos", o, r, "branches"]) => list_branches(shared, o, r, req),
         ("GET", ["repos", o, r, "git", "ref", "heads", rest @ ..]) => get_branch_ref(shared, o, r, &rest.join("/")),
+        ("GET", ["repos", o, r, "commits"]) => list_commits(shared, o, r, req),
         ("DELETE", ["repos", o, r, "git", "refs", "heads", rest @ ..]) => delete_branch(shared, viewer, o, r, &rest.join("/")),
         _ => {
             let mut reply = Reply::error(404, "Not Found", DOCS);
@@ -1688,6 +1733,26 @@ fn list_annotations(shared: &Shared, owner: &str, name: &str, id: &str, req: &In
         .and_then(|id| st.annotations.get(&id))
         .cloned()
         .unwrap_or_default();
+    paged_list(req, &items)
+}
+
+/// `GET /repos/{o}/{r}/commits`: with `path`, the commits that touch it (a file, or a folder's
+/// files), newest first, paged.
+fn list_commits(shared: &Shared, owner: &str, name: &str, req: &Incoming) -> Reply {
+    let st = shared.lock();
+    if visible_repo(&st, owner, name).is_none() {
+        return repo_not_found(DOCS);
+    }
+    let path = req.param("path").map(|p| p.trim_matches('/').to_string());
+    let items: Vec<Value> = st
+        .commits
+        .iter()
+        .filter(|(_, paths)| match &path {
+            None => true,
+            Some(p) => paths.iter().any(|f| f == p || f.starts_with(&format!("{p}/"))),
+        })
+        .map(|(item, _)| item.clone())
+        .collect();
     paged_list(req, &items)
 }
 
@@ -2363,3 +2428,36 @@ pub fn fake_sha(seed: &str) -> String {
 fn now_epoch() -> u64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs())
 }
+
+// ---------------------------------------------------------------------------------------------
+// The certification bot (microsoft/PowerPlatformConnectors, 2025–2026)
+// ---------------------------------------------------------------------------------------------
+
+/// The certification bot's account.
+pub const CERTIFICATION_BOT: &str = "certificationteam";
+
+/// Its answer, in the wording it has used since mid-2025: a preamble, the signature, then
+/// "Error(s) are:" and a numbered list.
+pub fn bot_failure(errors: &[&str]) -> String {
+    let mut body = String::from("We reviewed your submission and identified some changes that are needed before we can publish or update the connector.Kindly make the following changes and resubmit the request for certification.[You can refer here](https://learn.microsoft.com/en-us/connectors/custom-connectors/certification-policy-errors) to understand more about the error codes and how to fix them.\r\n\r\nMany Thanks,\r\nCopilot Connector Certification Team\r\n\r\nError(s) are:\r\n");
+    for (i, e) in errors.iter().enumerate() {
+        body.push_str(&format!("{}. {e}\r\n", i + 1));
+    }
+    body
+}
+
+/// Its answer in the 2025 wording: a header, then one error per paragraph, unnumbered.
+pub fn bot_failure_2025(errors: &[&str]) -> String {
+    let mut body = String::from("Certification Validations Failed. Please fix below issues");
+    for e in errors {
+        body.push_str("\n\n");
+        body.push_str(e);
+    }
+    body
+}
+
+/// Success, in the current wording.
+pub const BOT_SUCCESS: &str = "Congratulations \u{2014} your certification request has been approved. Your connector will be included in the upcoming deployment schedule for production release and the supporting documentation will be published. This end-to-end process typically takes 3\u{2013}4 weeks.\r\n\r\nMany Thanks,\r\nCopilot Connector Certification Team";
+
+/// Success, in the 2025 wording.
+pub const BOT_SUCCESS_2025: &str = "Certification completed. Deployment will begin soon!";

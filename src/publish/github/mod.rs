@@ -6,6 +6,7 @@
 
 mod client;
 pub mod fork;
+pub mod publisher;
 mod pull_search;
 pub mod pulls;
 pub mod types;
