@@ -68,6 +68,38 @@ fn power_platform_from(args: &connector_publish::cli::PowerPlatformArgs) -> anyh
     })
 }
 
+/// `create` and `update`'s options from their flags.
+fn deploy_options(
+    args: connector_publish::cli::DeployArgs,
+    matches: &clap::ArgMatches,
+    update: bool,
+    connector_id: Option<String>,
+    overwrite_settings: bool,
+    yes: bool,
+) -> anyhow::Result<connector_publish::commands::create::DeployOptions> {
+    use connector_publish::commands::create::{DeployOptions, SecretSource};
+    Ok(DeployOptions {
+        update,
+        folder: args.folder,
+        environment: args.environment,
+        connector_id,
+        api_definition: args.api_definition,
+        api_properties: args.api_properties,
+        icon: args.icon,
+        script: args.script,
+        settings: args.settings,
+        secret: SecretSource::from_flag(args.secret),
+        powerapps_url_given: !from_file(matches, "powerapps_url"),
+        powerapps_version: args.powerapps_version,
+        overwrite_settings,
+        force: args.force,
+        yes,
+        json: args.json,
+        interactive: std::io::stdin().is_terminal() && std::io::stderr().is_terminal(),
+        power_platform: power_platform_from(&args.power_platform)?,
+    })
+}
+
 /// The GitHub settings of `status`, `fork sync` and `cleanup`; the fork owner from the config file
 /// when not given.
 fn github_from(args: connector_publish::cli::GitHubArgs, config: &Config) -> github::Settings {
@@ -105,6 +137,11 @@ fn run(cli: Cli, matches: &clap::ArgMatches) -> anyhow::Result<Exit> {
                 against_upstream: args.against_upstream,
                 cache: cache_dir()?,
                 upstream: upstream_from(&args.upstream, matches, &config)?,
+                online: if args.online {
+                    Some(power_platform_from(&args.power_platform)?)
+                } else {
+                    None
+                },
             };
             validate::run(&options, &mut stdout)
         }
@@ -311,6 +348,24 @@ fn run(cli: Cli, matches: &clap::ArgMatches) -> anyhow::Result<Exit> {
             }
             download::run(
                 &options,
+                &mut std::io::stdin().lock(),
+                &mut stdout,
+                &mut connector_publish::output::stderr(),
+            )
+        }
+        Command::Create(args) => {
+            let args = *args;
+            connector_publish::commands::create::run(
+                &deploy_options(args.deploy, matches, false, None, args.overwrite_settings, false)?,
+                &mut std::io::stdin().lock(),
+                &mut stdout,
+                &mut connector_publish::output::stderr(),
+            )
+        }
+        Command::Update(args) => {
+            let args = *args;
+            connector_publish::commands::create::run(
+                &deploy_options(args.deploy, matches, true, args.connector_id, false, args.yes)?,
                 &mut std::io::stdin().lock(),
                 &mut stdout,
                 &mut connector_publish::output::stderr(),

@@ -1,6 +1,7 @@
 //! One file per command: an options struct and a `run` function that composes stages.
 
 pub mod cleanup;
+pub mod create;
 pub mod download;
 pub mod fork;
 pub mod init;

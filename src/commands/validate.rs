@@ -24,6 +24,9 @@ pub struct ValidateOptions {
     /// stays offline.
     pub cache: PathBuf,
     pub upstream: crate::catalog::Upstream,
+    /// `--online`: also ask the Power Apps service to validate the swagger (certification rules
+    /// on), as `paconn validate` does, and compare.
+    pub online: Option<crate::source::environment::PowerPlatformSettings>,
 }
 
 /// `<category folder>/<Folder>` from the last two components of a path placed like upstream.
@@ -75,7 +78,26 @@ pub fn run(options: &ValidateOptions, out: &mut dyn Write) -> anyhow::Result<Exi
         v.report
             .apply_baseline(&upstream_report, format!("{label} at upstream {}", &oid.to_string()[..12]));
     }
-    let report = ValidateReport::new(&options.path, &v, options.category.is_some(), options.strict);
+    let mut report = ValidateReport::new(&options.path, &v, options.category.is_some(), options.strict);
+    if let Some(settings) = &options.online {
+        let Some(swagger) = v.package.swagger_file() else {
+            anyhow::bail!(
+                "{}: there is no apiDefinition.swagger.json to send to the service",
+                options.path.display()
+            );
+        };
+        let bytes = swagger.bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&swagger.bytes);
+        let swagger_value: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| {
+            anyhow::anyhow!(
+                "{}:{}:{}: not valid JSON ({e}), so the service cannot validate it; fix the findings above first",
+                swagger.name,
+                e.line(),
+                e.column()
+            )
+        })?;
+        let online = crate::commands::create::online_validation(settings, &swagger_value, &v.report.findings, options.json)?;
+        report = report.with_online(online);
+    }
     report.write(options.json, out)?;
     Ok(report.exit())
 }
