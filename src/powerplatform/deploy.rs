@@ -235,7 +235,14 @@ pub fn validate_swagger(pp: &mut PowerPlatform, swagger: &Value, certification: 
             origin: Some(ORIGIN),
             retry: pp.endpoints().retry(),
         })
-        .map_err(|e| explain(e, "validating the swagger with the service"))?;
+        .map_err(|e| match e.downcast_ref::<ApiError>() {
+            Some(api) if matches!(api.status, 401 | 403) => anyhow!(
+                "Power Platform refused to validate with your sign-in (HTTP {}: {}): sign in again with `connector-publish login`, with an account that can make connectors",
+                api.status,
+                api.message
+            ),
+            _ => explain(e, "validating the swagger with the service"),
+        })?;
     Ok(validation_lines(&body))
 }
 
