@@ -409,14 +409,14 @@ created; then settings.json is written in paconn's format (never over an existin
 --overwrite-settings). The offline validation runs first and nothing is sent on an error (--force
 deploys anyway, for testing).
 
-paconn's flags work: -e, -d/--api-def, -p/--api-prop, -i, -x, -s, -r/--secret, -u/--pau, -w; paconn's
--v (API version) is --powerapps-version here, because -v is --verbose. Files default to the
-folder's apiDefinition.swagger.json, apiProperties.json, icon.png and script.csx; a settings file's
-paths are relative to its folder.
+paconn's flags work: -e, -d/--api-def, -p/--api-prop, -i, -x, -s, -r/--secret, -u/--pau, -w.
+paconn's -v (API version) is --powerapps-version here, because -v is --verbose. Files default to
+the folder's apiDefinition.swagger.json, apiProperties.json, icon.png and script.csx; a settings
+file's paths are relative to its folder.
 
 The OAuth client secret: --secret - reads it from standard input (a flag's value stays in your
 shell history), else --secret <value>, else CONNECTOR_PUBLISH_OAUTH_SECRET. It is sent in the
-create body only, and never printed, logged or written.
+create (or update) body only, and never printed, logged or written.
 
 Exit status:
   0  created
