@@ -698,6 +698,11 @@ pub struct SubmitArgs {
     #[arg(long)]
     pub force_push: bool,
 
+    /// Have Power Platform validate the swagger first (as `validate --online`; needs `login`); its
+    /// errors stop the run, and the pull request says what it said and when (config: online-validate).
+    #[arg(long)]
+    pub online_validate: bool,
+
     /// Do not ask before pushing and opening the pull request.
     #[arg(long, short = 'y')]
     pub yes: bool,

@@ -251,6 +251,7 @@ fn run(cli: Cli, matches: &clap::ArgMatches) -> anyhow::Result<Exit> {
                 published,
                 interactive: std::io::stdin().is_terminal() && std::io::stdout().is_terminal(),
                 strict: args.strict,
+                online_validate: args.online_validate || config.get("online-validate").is_some_and(|v| v.trim() == "true"),
             };
             submit::run(&options, &mut stdout, &mut connector_publish::output::stderr())
         }

@@ -29,6 +29,8 @@ pub struct Checks {
     /// `None` for new connectors.
     pub breaking: Option<Vec<String>>,
     pub base_branch: String,
+    /// `submit --online-validate`: what the service said about the swagger, and when.
+    pub online_validation: Option<String>,
 }
 
 pub fn body(plan: &Plan, checks: &Checks) -> anyhow::Result<String> {
@@ -50,6 +52,7 @@ pub fn body(plan: &Plan, checks: &Checks) -> anyhow::Result<String> {
         allow_duplicate => checks.allow_duplicate.clone(),
         breaking => checks.breaking.clone(),
         base_branch => checks.base_branch.clone(),
+        online_validation => checks.online_validation.clone(),
         base_commit => plan.base_commit.to_string()[..12].to_string(),
         folder,
         files => plan.files.iter().map(|f| minijinja::context! { name => f.name.clone(), change => format!("{:?}", f.change).to_lowercase(), size => f.size }).collect::<Vec<_>>(),
@@ -98,6 +101,17 @@ pub fn for_submission(
     allow_duplicate: Option<&str>,
     base_branch: &str,
 ) -> anyhow::Result<(String, String)> {
+    for_submission_validated(sub, title, allow_duplicate, base_branch, None)
+}
+
+/// [`for_submission`], saying what the service's validator said (`submit --online-validate`).
+pub fn for_submission_validated(
+    sub: &crate::plan::submission::Submission,
+    title: Option<&str>,
+    allow_duplicate: Option<&str>,
+    base_branch: &str,
+    online_validation: Option<String>,
+) -> anyhow::Result<(String, String)> {
     use crate::catalog::Verdict;
     let plan = &sub.plan;
     let title = title
@@ -123,6 +137,7 @@ pub fn for_submission(
         allow_duplicate: allow_duplicate.map(str::to_owned),
         breaking: sub.breaking.clone(),
         base_branch: base_branch.to_string(),
+        online_validation,
     };
     Ok((title, body(plan, &checks)?))
 }

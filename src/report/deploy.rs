@@ -88,6 +88,17 @@ impl OnlineValidation {
         }
     }
 
+    /// One line for the pull request: what the service said, and when.
+    pub fn summary(&self) -> String {
+        let errors = self.messages.iter().filter(|m| is_error_line(&m.text)).count();
+        let said = match (self.messages.len(), errors) {
+            (0, _) => "validated, no messages".to_string(),
+            (n, 0) => format!("validated, {n} warning(s)"),
+            (n, e) => format!("{e} error(s), {} warning(s)", n - e),
+        };
+        format!("{said} ({} UTC)", self.validated_at.trim_end_matches('Z').replace('T', " "))
+    }
+
     /// The service reported an error.
     pub fn has_errors(&self) -> bool {
         self.messages.iter().any(|m| is_error_line(&m.text))
