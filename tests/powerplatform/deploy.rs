@@ -420,3 +420,36 @@ fn validate_online_refusals_say_to_sign_in_and_failures_are_tried_again() {
     assert!(text(&out).contains("try again"), "{}", text(&out));
     assert_eq!(w.fake.count("POST", VALIDATE), 3);
 }
+
+/// On a terminal: the secret typed without echo, the environment and then the connector picked.
+#[test]
+fn on_a_terminal_the_secret_is_not_echoed_and_the_pickers_ask() {
+    let w = World::new();
+    let dir = w.folder("Brewery");
+    oauth_connector(&dir);
+    let bin = assert_cmd::cargo::cargo_bin("connector-publish");
+    let setup = |cmd: &mut std::process::Command| {
+        for (k, v) in w.cmd(&[]).get_envs() {
+            match v {
+                Some(v) => cmd.env(k, v),
+                None => cmd.env_remove(k),
+            };
+        }
+        cmd.current_dir(w.home.path());
+    };
+    let typed = format!("{OAUTH_SECRET}\n");
+    let out = common::on_a_terminal(&format!("{} create Brewery --secret -", bin.display()), setup, &[typed.as_bytes(), b"1\n"]);
+    let shown = text(&out);
+    assert!(shown.contains("OAuth client secret (not shown)"), "{shown}");
+    assert!(shown.contains("Pick the environment"), "{shown}");
+    assert!(shown.contains("created"), "{shown}");
+    assert!(!shown.contains(OAUTH_SECRET), "the secret was echoed or printed:\n{shown}");
+    let id = common::json_file(&dir.join("settings.json"))["connectorId"].as_str().unwrap().to_string();
+    assert_eq!(w.fake.client_secret(&id).as_deref(), Some(OAUTH_SECRET));
+    // update without settings.json and without -e/-c: both picked.
+    std::fs::remove_file(dir.join("settings.json")).unwrap();
+    let out = common::on_a_terminal(&format!("{} update Brewery", bin.display()), setup, &[b"1\n", b"1\n"]);
+    let shown = text(&out);
+    assert!(shown.contains("Pick the custom connector"), "{shown}");
+    assert!(shown.contains(&format!("updated Open Brewery DB ({id})")), "{shown}");
+}
