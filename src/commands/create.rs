@@ -66,7 +66,9 @@ impl SecretSource {
                 let line = {
                     let _quiet = interactive.then(NoEcho::new);
                     let mut line = String::new();
-                    input.read_line(&mut line).context("reading the client secret from standard input")?;
+                    input
+                        .read_line(&mut line)
+                        .context("reading the client secret from standard input")?;
                     line
                 };
                 if interactive {
@@ -192,7 +194,10 @@ fn for_settings(path: &Path, dir: &Path) -> String {
     if let Ok(inside) = path.strip_prefix(dir) {
         return inside.display().to_string();
     }
-    std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()).display().to_string()
+    std::path::absolute(path)
+        .unwrap_or_else(|_| path.to_path_buf())
+        .display()
+        .to_string()
 }
 
 fn resolve(options: &DeployOptions) -> anyhow::Result<(Resolved, PaconnSettings)> {
@@ -219,7 +224,12 @@ fn resolve(options: &DeployOptions) -> anyhow::Result<(Resolved, PaconnSettings)
     // The icon and script the user named must exist; the folder's are used when they do.
     let icon = given_or_file(&options.icon, &file.icon).or_else(|| existing(default_in_folder(ICON)));
     let script = given_or_file(&options.script, &file.script).or_else(|| existing(default_in_folder(SCRIPT)));
-    for (what, path) in [("--api-def", Some(&api_definition)), ("--api-prop", Some(&api_properties)), ("--icon", icon.as_ref()), ("--script", script.as_ref())] {
+    for (what, path) in [
+        ("--api-def", Some(&api_definition)),
+        ("--api-prop", Some(&api_properties)),
+        ("--icon", icon.as_ref()),
+        ("--script", script.as_ref()),
+    ] {
         if let Some(path) = path {
             if !path.is_file() {
                 return Err(UsageError(format!(
@@ -247,7 +257,11 @@ fn resolve(options: &DeployOptions) -> anyhow::Result<(Resolved, PaconnSettings)
         icon,
         script,
         settings_out,
-        powerapps_url: if options.powerapps_url_given { None } else { file.powerapps_url.clone() },
+        powerapps_url: if options.powerapps_url_given {
+            None
+        } else {
+            file.powerapps_url.clone()
+        },
     };
     Ok((resolved, file))
 }
@@ -325,7 +339,10 @@ pub fn run(options: &DeployOptions, input: &mut dyn BufRead, out: &mut dyn Write
         if resolved.settings_out.symlink_metadata().is_ok_and(|m| !m.is_file()) {
             bail!("{} is not a regular file; nothing was sent", resolved.settings_out.display());
         }
-        let question = format!("{} exists; replace it with the new connector's settings?", resolved.settings_out.display());
+        let question = format!(
+            "{} exists; replace it with the new connector's settings?",
+            resolved.settings_out.display()
+        );
         if !confirm(&question, options.interactive, input, err)? {
             return Err(UsageError(format!(
                 "{} exists; nothing was sent: pass --overwrite-settings to replace it with the new connector's settings",
@@ -344,9 +361,10 @@ pub fn run(options: &DeployOptions, input: &mut dyn BufRead, out: &mut dyn Write
         Some(e) => e.clone(),
         None => {
             if !options.interactive {
-                return Err(UsageError(format!(
+                return Err(UsageError(
                     "no environment: pass --env <environment> (or run on a terminal to pick one; `connector-publish download --list` lists them)"
-                ))
+                        .into(),
+                )
                 .into());
             }
             let environments = pp.environments()?;
@@ -367,7 +385,8 @@ pub fn run(options: &DeployOptions, input: &mut dyn BufRead, out: &mut dyn Write
             None => {
                 if !options.interactive {
                     return Err(UsageError(
-                        "no connector: pass --cid <connector id> (or -s settings.json from `create`, or run on a terminal to pick one)".into(),
+                        "no connector: pass --cid <connector id> (or -s settings.json from `create`, or run on a terminal to pick one)"
+                            .into(),
                     )
                     .into());
                 }
@@ -505,7 +524,10 @@ mod tests {
     fn settings_paths_are_relative_to_the_settings_folder() {
         assert_eq!(for_settings(Path::new("apiProperties.json"), Path::new("")), "apiProperties.json");
         assert_eq!(for_settings(Path::new("./a/b.json"), Path::new(".")), "./a/b.json");
-        assert_eq!(for_settings(Path::new("conn/apiProperties.json"), Path::new("conn")), "apiProperties.json");
+        assert_eq!(
+            for_settings(Path::new("conn/apiProperties.json"), Path::new("conn")),
+            "apiProperties.json"
+        );
     }
 
     #[test]

@@ -157,7 +157,11 @@ fn pipeline(
     )?;
     if let Some(online) = online.as_ref().filter(|o| o.has_errors()) {
         online.human(err)?;
-        writeln!(err, "{} Power Platform's validator reported errors; nothing was done", paint(ERROR, "stopped:"))?;
+        writeln!(
+            err,
+            "{} Power Platform's validator reported errors; nothing was done",
+            paint(ERROR, "stopped:")
+        )?;
         return Ok(Exit::Findings);
     }
 
@@ -254,15 +258,30 @@ fn pipeline(
 }
 
 /// `--online-validate`: the service's validation of the swagger, before anything public.
-fn online_validate(options: &SubmitOptions, sub: &Submission, err: &mut dyn Write) -> anyhow::Result<crate::report::deploy::OnlineValidation> {
+fn online_validate(
+    options: &SubmitOptions,
+    sub: &Submission,
+    err: &mut dyn Write,
+) -> anyhow::Result<crate::report::deploy::OnlineValidation> {
     let swagger = sub
         .validation
         .package
         .json_value(KnownFile::ApiDefinition)
         .ok_or_else(|| anyhow!("--online-validate: the swagger is not JSON the service can read; fix the validation errors first"))?;
-    let online = crate::commands::create::online_validation(&options.published.power_platform, swagger, &sub.validation.report.findings, options.json)?;
+    let online = crate::commands::create::online_validation(
+        &options.published.power_platform,
+        swagger,
+        &sub.validation.report.findings,
+        options.json,
+    )?;
     if !options.json {
-        writeln!(err, "{} Power Platform validated the swagger at {}: {}", paint(DIM, "online:"), online.validated_at, online.summary())?;
+        writeln!(
+            err,
+            "{} Power Platform validated the swagger at {}: {}",
+            paint(DIM, "online:"),
+            online.validated_at,
+            online.summary()
+        )?;
     }
     Ok(online)
 }

@@ -176,9 +176,8 @@ impl PowerPlatform {
     /// `validateApiSwagger` and `generateResourceStorage`.
     pub fn object_id(&mut self) -> anyhow::Result<String> {
         let token = self.tokens.token(false)?;
-        let oid = super::auth::claim_of(&token.access_token, "oid").ok_or_else(|| {
-            anyhow!("the Power Platform token carries no object id (oid); sign in again with `connector-publish login`")
-        })?;
+        let oid = super::auth::claim_of(&token.access_token, "oid")
+            .ok_or_else(|| anyhow!("the Power Platform token carries no object id (oid); sign in again with `connector-publish login`"))?;
         check_id("object id", &oid)?;
         Ok(oid)
     }

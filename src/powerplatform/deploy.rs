@@ -141,7 +141,13 @@ pub fn backend_service_url(swagger: &Value) -> String {
 /// The create or update body paconn builds, before the icon and script URLs are added: the
 /// properties document with the secret in its OAuth settings, the swagger and what the service
 /// derives from it.
-pub fn upsert_body(properties_doc: &Value, swagger: &Value, environment: &str, secret: Option<&str>, create: bool) -> anyhow::Result<Value> {
+pub fn upsert_body(
+    properties_doc: &Value,
+    swagger: &Value,
+    environment: &str,
+    secret: Option<&str>,
+    create: bool,
+) -> anyhow::Result<Value> {
     let mut doc = properties_doc.clone();
     let Some(properties) = doc.get_mut("properties").and_then(Value::as_object_mut) else {
         return Err(BodyProblem {
@@ -182,7 +188,10 @@ pub fn upsert_body(properties_doc: &Value, swagger: &Value, environment: &str, s
         return Err(MissingSecret.into());
     }
     properties.insert("openApiDefinition".into(), swagger.clone());
-    properties.insert("backendService".into(), serde_json::json!({ "serviceUrl": backend_service_url(swagger) }));
+    properties.insert(
+        "backendService".into(),
+        serde_json::json!({ "serviceUrl": backend_service_url(swagger) }),
+    );
     properties.insert("environment".into(), serde_json::json!({ "name": environment }));
     let info_text = |key: &str| swagger.get("info").and_then(|i| i.get(key)).filter(|v| !v.is_null()).cloned();
     if create {
@@ -196,7 +205,8 @@ pub fn upsert_body(properties_doc: &Value, swagger: &Value, environment: &str, s
     let description = info_text("description").ok_or_else(|| BodyProblem {
         file: super::download::SWAGGER,
         problem: "`info.description` is missing".into(),
-        fix: "add \"info\": {\"description\": \"<what the connector does>\", …}: the service shows it as the connector's description".into(),
+        fix: "add \"info\": {\"description\": \"<what the connector does>\", …}: the service shows it as the connector's description"
+            .into(),
     })?;
     properties.insert("description".into(), description);
     Ok(doc)
@@ -211,7 +221,10 @@ pub fn validation_lines(body: &[u8]) -> Vec<String> {
         Ok(Value::Null) => String::new(),
         _ => String::from_utf8_lossy(body).trim().trim_matches('"').to_string(),
     };
-    text.lines().map(|l| l.trim_end().to_string()).filter(|l| !l.trim().is_empty()).collect()
+    text.lines()
+        .map(|l| l.trim_end().to_string())
+        .filter(|l| !l.trim().is_empty())
+        .collect()
 }
 
 fn provider(pp: &PowerPlatform) -> String {
@@ -261,8 +274,14 @@ pub fn resource_storage(pp: &mut PowerPlatform, environment: &str) -> anyhow::Re
             origin: None,
             retry: pp.endpoints().retry(),
         })
-        .map_err(|e| explain(e, &format!("asking for storage for the icon and script in environment `{environment}`")))?;
-    let answer: Value = serde_json::from_slice(&answer).map_err(|e| anyhow!("generateResourceStorage answered with JSON this tool cannot read: {e}"))?;
+        .map_err(|e| {
+            explain(
+                e,
+                &format!("asking for storage for the icon and script in environment `{environment}`"),
+            )
+        })?;
+    let answer: Value =
+        serde_json::from_slice(&answer).map_err(|e| anyhow!("generateResourceStorage answered with JSON this tool cannot read: {e}"))?;
     answer
         .get("sharedAccessSignature")
         .and_then(Value::as_str)
@@ -292,9 +311,15 @@ pub fn content_type(file_name: &str) -> Option<&'static str> {
 /// Whether a storage URL may be used: https anywhere, plain http on loopback only (tests).
 fn storage_url_allowed(url: &str) -> bool {
     url.starts_with("https://")
-        || ["http://127.0.0.1:", "http://127.0.0.1/", "http://localhost:", "http://localhost/", "http://[::1]:"]
-            .iter()
-            .any(|p| url.starts_with(p))
+        || [
+            "http://127.0.0.1:",
+            "http://127.0.0.1/",
+            "http://localhost:",
+            "http://localhost/",
+            "http://[::1]:",
+        ]
+        .iter()
+        .any(|p| url.starts_with(p))
 }
 
 /// Upload one file as a block blob named `file_name` into the container of `sas_url`, as paconn
@@ -361,7 +386,11 @@ pub fn upload(storage: &Http, retry: Retry, sas_url: &str, file_name: &str, byte
 /// tried again on a 5xx: a second POST could create a second connector.
 pub fn create(pp: &mut PowerPlatform, environment: &str, body: &Value) -> anyhow::Result<String> {
     check_id("environment name", environment)?;
-    let url = format!("{}/apis?api-version={API_VERSION}&{}", provider(pp), environment_filter(environment));
+    let url = format!(
+        "{}/apis?api-version={API_VERSION}&{}",
+        provider(pp),
+        environment_filter(environment)
+    );
     let answer = pp
         .call(&Call {
             method: reqwest::Method::POST,
@@ -371,7 +400,8 @@ pub fn create(pp: &mut PowerPlatform, environment: &str, body: &Value) -> anyhow
             retry: Retry::new(1, pp.endpoints().retry_delay),
         })
         .map_err(|e| explain(e, &format!("creating the connector in environment `{environment}`")))?;
-    let answer: Value = serde_json::from_slice(&answer).map_err(|e| anyhow!("the service answered the create with JSON this tool cannot read: {e}"))?;
+    let answer: Value =
+        serde_json::from_slice(&answer).map_err(|e| anyhow!("the service answered the create with JSON this tool cannot read: {e}"))?;
     let id = answer
         .get("name")
         .and_then(Value::as_str)
@@ -517,8 +547,13 @@ mod tests {
         let body = upsert_body(&oauth_properties(), &swagger(), "Default-1", Some("s3cret"), true).unwrap();
         let p = &body["properties"];
         assert_eq!(p["connectionParameters"]["token"]["oAuthSettings"]["clientSecret"], "s3cret");
-        assert_eq!(p["connectionParameterSets"]["values"][0]["parameters"]["token"]["oAuthSettings"]["clientSecret"], "s3cret");
-        assert!(p["connectionParameterSets"]["values"][1]["parameters"]["api_key"].get("oAuthSettings").is_none());
+        assert_eq!(
+            p["connectionParameterSets"]["values"][0]["parameters"]["token"]["oAuthSettings"]["clientSecret"],
+            "s3cret"
+        );
+        assert!(p["connectionParameterSets"]["values"][1]["parameters"]["api_key"]
+            .get("oAuthSettings")
+            .is_none());
         assert_eq!(p["displayName"], "Contoso");
         assert_eq!(p["description"], "Does things");
         assert_eq!(p["backendService"], json!({"serviceUrl": "https://api.contoso.com/v2"}));
@@ -528,7 +563,16 @@ mod tests {
         let keys: Vec<&str> = p.as_object().unwrap().keys().map(String::as_str).collect();
         assert_eq!(
             keys,
-            ["connectionParameters", "connectionParameterSets", "iconBrandColor", "openApiDefinition", "backendService", "environment", "displayName", "description"]
+            [
+                "connectionParameters",
+                "connectionParameterSets",
+                "iconBrandColor",
+                "openApiDefinition",
+                "backendService",
+                "environment",
+                "displayName",
+                "description"
+            ]
         );
     }
 
@@ -538,7 +582,10 @@ mod tests {
         assert!(e.is::<MissingSecret>(), "{e}");
         let body = upsert_body(&oauth_properties(), &swagger(), "Default-1", None, false).unwrap();
         assert!(!body.to_string().contains("clientSecret"));
-        assert!(body["properties"].get("displayName").is_none(), "displayName is sent on create only");
+        assert!(
+            body["properties"].get("displayName").is_none(),
+            "displayName is sent on create only"
+        );
     }
 
     #[test]
@@ -572,9 +619,23 @@ mod tests {
         };
         let v = s.to_json();
         let keys: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
-        assert_eq!(keys, ["connectorId", "environment", "apiProperties", "apiDefinition", "icon", "powerAppsUrl", "powerAppsApiVersion"]);
+        assert_eq!(
+            keys,
+            [
+                "connectorId",
+                "environment",
+                "apiProperties",
+                "apiDefinition",
+                "icon",
+                "powerAppsUrl",
+                "powerAppsApiVersion"
+            ]
+        );
         assert_eq!(v["icon"], Value::Null);
-        assert_eq!(PaconnSettings::from_json(&v).unwrap().powerapps_url.as_deref(), Some("https://api.powerapps.com"));
+        assert_eq!(
+            PaconnSettings::from_json(&v).unwrap().powerapps_url.as_deref(),
+            Some("https://api.powerapps.com")
+        );
         assert!(PaconnSettings::from_json(&json!({"environment": 3})).is_err());
     }
 

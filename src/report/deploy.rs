@@ -109,7 +109,10 @@ impl OnlineValidation {
         writeln!(
             out,
             "{}",
-            paint(HEADER, format!("The service's validation ({}, {})", self.service, self.validated_at))
+            paint(
+                HEADER,
+                format!("The service's validation ({}, {})", self.service, self.validated_at)
+            )
         )?;
         if self.valid {
             writeln!(out, "  {} the service validated the swagger: no messages", paint(GOOD, "✓"))?;

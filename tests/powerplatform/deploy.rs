@@ -136,11 +136,16 @@ fn create_sends_paconns_requests_in_order_and_writes_its_settings() {
     assert_eq!(requests[2].header("x-ms-blob-content-type"), Some("image/png"));
     assert_eq!(requests[3].body_bytes, SCRIPT);
     assert_eq!(requests[3].header("x-ms-blob-content-type"), None);
-    assert!(requests[2..4].iter().all(|r| r.authorization().is_none() && r.query_param("sig").as_deref() == Some("SECRETSIG")));
+    assert!(requests[2..4]
+        .iter()
+        .all(|r| r.authorization().is_none() && r.query_param("sig").as_deref() == Some("SECRETSIG")));
     // create: the filter, and paconn's body.
     let create = &requests[4];
     assert_eq!(create.query_param("api-version").as_deref(), Some("2016-11-01"));
-    assert_eq!(create.query_param("$filter"), Some(format!("environment eq '{DEFAULT_ENVIRONMENT}'")));
+    assert_eq!(
+        create.query_param("$filter"),
+        Some(format!("environment eq '{DEFAULT_ENVIRONMENT}'"))
+    );
     assert_eq!(create.header("x-ms-origin"), Some("paconn-cli"));
     let body = create.json().unwrap();
     let mut expected = common::json_file(&dir.join("apiProperties.json"));
@@ -176,12 +181,17 @@ fn create_sends_paconns_requests_in_order_and_writes_its_settings() {
 
     // Stateful: what was created downloads again, icon and script byte for byte, without the secret.
     let back = w.folder("back");
-    let out = w.cmd(&["download", "-e", DEFAULT_ENVIRONMENT, "-c", id, "-d", back.to_str().unwrap()]).output().unwrap();
+    let out = w
+        .cmd(&["download", "-e", DEFAULT_ENVIRONMENT, "-c", id, "-d", back.to_str().unwrap()])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     assert_eq!(std::fs::read(back.join("icon.png")).unwrap(), ICON);
     assert_eq!(std::fs::read(back.join("script.csx")).unwrap(), SCRIPT);
     assert_eq!(common::json_file(&back.join("apiDefinition.swagger.json")), swagger);
-    assert!(!std::fs::read_to_string(back.join("apiProperties.json")).unwrap().contains(OAUTH_SECRET));
+    assert!(!std::fs::read_to_string(back.join("apiProperties.json"))
+        .unwrap()
+        .contains(OAUTH_SECRET));
 }
 
 #[test]
@@ -211,10 +221,17 @@ fn the_secret_is_never_printed_written_or_sent_outside_the_create_body() {
     assert_eq!(json["action"], "created");
     outputs.push(text(&out));
     // A failing run's error message does not show it either.
-    w.fake.push_fault("POST /providers/Microsoft.PowerApps/apis", 400, &format!("{{\"error\":{{\"code\":\"Bad\",\"message\":\"secret {OAUTH_SECRET} rejected\"}}}}"));
+    w.fake.push_fault(
+        "POST /providers/Microsoft.PowerApps/apis",
+        400,
+        &format!("{{\"error\":{{\"code\":\"Bad\",\"message\":\"secret {OAUTH_SECRET} rejected\"}}}}"),
+    );
     let dir3 = w.folder("Brewery3");
     oauth_connector(&dir3);
-    let out = w.cmd(&["create", "Brewery3", "-e", DEFAULT_ENVIRONMENT, "-r", OAUTH_SECRET, "-vv"]).output().unwrap();
+    let out = w
+        .cmd(&["create", "Brewery3", "-e", DEFAULT_ENVIRONMENT, "-r", OAUTH_SECRET, "-vv"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(3), "{}", text(&out));
     outputs.push(text(&out));
 
@@ -223,15 +240,27 @@ fn the_secret_is_never_printed_written_or_sent_outside_the_create_body() {
         assert!(!output.contains("oauth-Secret"), "part of the secret was printed:\n{output}");
     }
     for file in [dir.join("settings.json"), dir2.join("settings.json"), w.token_cache()] {
-        assert!(!std::fs::read_to_string(&file).unwrap().contains(OAUTH_SECRET), "{}", file.display());
+        assert!(
+            !std::fs::read_to_string(&file).unwrap().contains(OAUTH_SECRET),
+            "{}",
+            file.display()
+        );
     }
     assert!(!dir3.join("settings.json").exists(), "a failed create writes no settings");
     // Sent only in the bodies of POST apis (create) and PATCH apis/{id} (update, when given).
     let carrying: Vec<String> = w.fake.requests_containing(OAUTH_SECRET).iter().map(Recorded::route).collect();
-    let id = common::json_file(&dir.join("settings.json"))["connectorId"].as_str().unwrap().to_string();
+    let id = common::json_file(&dir.join("settings.json"))["connectorId"]
+        .as_str()
+        .unwrap()
+        .to_string();
     assert_eq!(
         carrying,
-        [format!("POST {APIS}"), format!("PATCH {APIS}/{id}"), format!("POST {APIS}"), format!("POST {APIS}")]
+        [
+            format!("POST {APIS}"),
+            format!("PATCH {APIS}/{id}"),
+            format!("POST {APIS}"),
+            format!("POST {APIS}")
+        ]
     );
     for r in w.fake.requests_containing(OAUTH_SECRET) {
         assert!(!r.query.contains(OAUTH_SECRET) && r.headers.iter().all(|(_, v)| !v.contains(OAUTH_SECRET)));
@@ -249,25 +278,50 @@ fn create_refuses_before_sending_anything() {
     assert!(text(&out).contains("--secret"), "{}", text(&out));
     // An existing settings.json is not replaced without --overwrite-settings.
     std::fs::write(dir.join("settings.json"), b"{\"environment\": \"Default-x\"}").unwrap();
-    let out = w.cmd(&["create", "Brewery", "-e", DEFAULT_ENVIRONMENT, "-r", OAUTH_SECRET]).output().unwrap();
+    let out = w
+        .cmd(&["create", "Brewery", "-e", DEFAULT_ENVIRONMENT, "-r", OAUTH_SECRET])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2), "{}", text(&out));
     assert!(text(&out).contains("--overwrite-settings"), "{}", text(&out));
-    assert_eq!(std::fs::read(dir.join("settings.json")).unwrap(), b"{\"environment\": \"Default-x\"}");
+    assert_eq!(
+        std::fs::read(dir.join("settings.json")).unwrap(),
+        b"{\"environment\": \"Default-x\"}"
+    );
     std::fs::remove_file(dir.join("settings.json")).unwrap();
     // Offline errors stop it (exit 1) unless --force.
     let mut swagger = common::json_file(&dir.join("apiDefinition.swagger.json"));
     swagger["paths"]["/breweries/{obdb_id}"]["get"]["parameters"][0]["required"] = json!(false);
     std::fs::write(dir.join("apiDefinition.swagger.json"), serde_json::to_vec_pretty(&swagger).unwrap()).unwrap();
-    let out = w.cmd(&["create", "Brewery", "-e", DEFAULT_ENVIRONMENT, "-r", OAUTH_SECRET]).output().unwrap();
+    let out = w
+        .cmd(&["create", "Brewery", "-e", DEFAULT_ENVIRONMENT, "-r", OAUTH_SECRET])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
     assert!(text(&out).contains("path-parameter"), "{}", text(&out));
     assert!(w.deploy_requests().is_empty(), "{:?}", routes(&w.deploy_requests()));
     // A missing named file is a usage error naming it.
-    let out = w.cmd(&["create", "Brewery", "-e", DEFAULT_ENVIRONMENT, "-r", OAUTH_SECRET, "-i", "nope.png", "--force"]).output().unwrap();
+    let out = w
+        .cmd(&[
+            "create",
+            "Brewery",
+            "-e",
+            DEFAULT_ENVIRONMENT,
+            "-r",
+            OAUTH_SECRET,
+            "-i",
+            "nope.png",
+            "--force",
+        ])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2), "{}", text(&out));
     assert!(text(&out).contains("nope.png"));
     assert!(w.deploy_requests().is_empty());
-    let out = w.cmd(&["create", "Brewery", "-e", DEFAULT_ENVIRONMENT, "-r", OAUTH_SECRET, "--force"]).output().unwrap();
+    let out = w
+        .cmd(&["create", "Brewery", "-e", DEFAULT_ENVIRONMENT, "-r", OAUTH_SECRET, "--force"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     assert!(text(&out).contains("deploying anyway"));
     // The service's own validation of that swagger is shown.
@@ -281,7 +335,10 @@ fn update_shows_breaking_changes_against_the_deployed_connector_and_asks() {
     common::write_clean_connector(&dir);
     let out = w.cmd(&["create", "Brewery", "-e", DEFAULT_ENVIRONMENT]).output().unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
-    let id = common::json_file(&dir.join("settings.json"))["connectorId"].as_str().unwrap().to_string();
+    let id = common::json_file(&dir.join("settings.json"))["connectorId"]
+        .as_str()
+        .unwrap()
+        .to_string();
     // Rename the operation: flows that call GetBrewery break.
     let mut swagger = common::json_file(&dir.join("apiDefinition.swagger.json"));
     swagger["paths"]["/breweries/{obdb_id}"]["get"]["operationId"] = json!("GetBreweryById");
@@ -294,14 +351,22 @@ fn update_shows_breaking_changes_against_the_deployed_connector_and_asks() {
     assert!(text(&out).contains("GetBrewery"), "{}", text(&out));
     assert!(text(&out).contains("--yes"), "{}", text(&out));
     // It read what is deployed (GETs only) and changed nothing.
-    assert!(w.fake.requests().iter().all(|r| r.method == "GET"), "{:?}", routes(&w.fake.requests()));
+    assert!(
+        w.fake.requests().iter().all(|r| r.method == "GET"),
+        "{:?}",
+        routes(&w.fake.requests())
+    );
     assert_eq!(w.fake.connector(DEFAULT_ENVIRONMENT, &id).unwrap().swagger, deployed);
     let out = w.cmd(&["update", "Brewery", "--yes", "--json"]).output().unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     let report: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(report["action"], "updated");
     assert_eq!(report["connector_id"], json!(id));
-    assert!(report["breaking_changes"].as_array().unwrap().iter().any(|c| c.as_str().unwrap().contains("GetBrewery")));
+    assert!(report["breaking_changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|c| c.as_str().unwrap().contains("GetBrewery")));
     let patch: Vec<Recorded> = w.deploy_requests().into_iter().filter(|r| r.method == "PATCH").collect();
     assert_eq!(patch.len(), 1);
     let body = patch[0].json().unwrap();
@@ -312,7 +377,10 @@ fn update_shows_breaking_changes_against_the_deployed_connector_and_asks() {
     assert_eq!(serde_json::from_slice::<Value>(&now.swagger).unwrap(), swagger);
     assert_eq!(now.properties["displayName"], "Open Brewery DB");
     // An unknown connector: 404 with what to do.
-    let out = w.cmd(&["update", "Brewery", "-c", "shared_nothing-5f00", "--yes"]).output().unwrap();
+    let out = w
+        .cmd(&["update", "Brewery", "-c", "shared_nothing-5f00", "--yes"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(3), "{}", text(&out));
 }
 
@@ -361,13 +429,16 @@ fn validate_online_names_each_disagreement_in_one_line() {
     swagger["info"]["contact"]["email"] = json!("not-an-email");
     std::fs::write(dir.join("apiDefinition.swagger.json"), serde_json::to_vec_pretty(&swagger).unwrap()).unwrap();
     // Only the service.
-    w.fake.set_certification_messages(&["Warning: BrandColorNotAllowed: the icon brand color is reserved."]);
+    w.fake
+        .set_certification_messages(&["Warning: BrandColorNotAllowed: the icon brand color is reserved."]);
     let out = validate_online(&w, "Brewery", &[]);
     let shown = text(&out);
     assert_eq!(out.status.code(), Some(1), "{shown}");
     assert!(shown.contains("Error: PathParameterMustBeRequired"), "{shown}");
     assert!(
-        shown.contains("the service reports \"Warning: BrandColorNotAllowed: the icon brand color is reserved.\", which no offline rule covers"),
+        shown.contains(
+            "the service reports \"Warning: BrandColorNotAllowed: the icon brand color is reserved.\", which no offline rule covers"
+        ),
         "{shown}"
     );
     assert!(shown.contains("offline rule contact-email fired (ContactEmailNotValid"), "{shown}");
@@ -396,7 +467,11 @@ fn validate_online_refusals_say_to_sign_in_and_failures_are_tried_again() {
     // 401 (after one renewal) and 403: sign in again.
     for status in [401, 403] {
         for _ in 0..2 {
-            w.fake.push_fault(&format!("POST {VALIDATE}"), status, r#"{"error":{"code":"Refused","message":"no"}}"#);
+            w.fake.push_fault(
+                &format!("POST {VALIDATE}"),
+                status,
+                r#"{"error":{"code":"Refused","message":"no"}}"#,
+            );
         }
         let out = validate_online(&w, "Brewery", &[]);
         assert_eq!(out.status.code(), Some(3), "{}", text(&out));
@@ -412,7 +487,11 @@ fn validate_online_refusals_say_to_sign_in_and_failures_are_tried_again() {
     // 503 three times: tried three times, then what to do.
     w.fake.clear_requests();
     for _ in 0..3 {
-        w.fake.push_fault(&format!("POST {VALIDATE}"), 503, r#"{"error":{"code":"ServiceUnavailable","message":"busy"}}"#);
+        w.fake.push_fault(
+            &format!("POST {VALIDATE}"),
+            503,
+            r#"{"error":{"code":"ServiceUnavailable","message":"busy"}}"#,
+        );
     }
     let out = validate_online(&w, "Brewery", &[]);
     assert_eq!(out.status.code(), Some(3), "{}", text(&out));
@@ -438,13 +517,20 @@ fn on_a_terminal_the_secret_is_not_echoed_and_the_pickers_ask() {
         cmd.current_dir(w.home.path());
     };
     let typed = format!("{OAUTH_SECRET}\n");
-    let out = common::on_a_terminal(&format!("{} create Brewery --secret -", bin.display()), setup, &[typed.as_bytes(), b"1\n"]);
+    let out = common::on_a_terminal(
+        &format!("{} create Brewery --secret -", bin.display()),
+        setup,
+        &[typed.as_bytes(), b"1\n"],
+    );
     let shown = text(&out);
     assert!(shown.contains("OAuth client secret (not shown)"), "{shown}");
     assert!(shown.contains("Pick the environment"), "{shown}");
     assert!(shown.contains("created"), "{shown}");
     assert!(!shown.contains(OAUTH_SECRET), "the secret was echoed or printed:\n{shown}");
-    let id = common::json_file(&dir.join("settings.json"))["connectorId"].as_str().unwrap().to_string();
+    let id = common::json_file(&dir.join("settings.json"))["connectorId"]
+        .as_str()
+        .unwrap()
+        .to_string();
     assert_eq!(w.fake.client_secret(&id).as_deref(), Some(OAUTH_SECRET));
     // update without settings.json and without -e/-c: both picked.
     std::fs::remove_file(dir.join("settings.json")).unwrap();

@@ -316,9 +316,14 @@ fn paconn_and_connector_publish_validate_create_and_update_with_the_same_request
         swagger["paths"]["/breweries/{obdb_id}"]["get"]["parameters"][0]["x-ms-url-encoding"] = json!("single");
         std::fs::write(dir.join("apiDefinition.swagger.json"), serde_json::to_vec_pretty(&swagger).unwrap()).unwrap();
     }
-    w.fake.set_certification_messages(&["Warning: BrandColorNotAllowed: the icon brand color is reserved."]);
+    w.fake
+        .set_certification_messages(&["Warning: BrandColorNotAllowed: the icon brand color is reserved."]);
     w.fake.clear_requests();
-    let theirs = run_paconn(&w, &theirs_dir, &["validate", "--api-def", "apiDefinition.swagger.json", "-u", &url]);
+    let theirs = run_paconn(
+        &w,
+        &theirs_dir,
+        &["validate", "--api-def", "apiDefinition.swagger.json", "-u", &url],
+    );
     let theirs_requests = changing(w.fake.requests());
     w.fake.clear_requests();
     let ours = run_ours(&w, &ours_dir, &["validate", ".", "--online"]);
@@ -335,7 +340,17 @@ fn paconn_and_connector_publish_validate_create_and_update_with_the_same_request
 
     // --- create, OAuth with a secret, no icon or script: every request the same.
     w.fake.clear_requests();
-    let create = ["create", "-e", env, "--api-prop", "apiProperties.json", "--api-def", "apiDefinition.swagger.json", "--secret", OAUTH_SECRET];
+    let create = [
+        "create",
+        "-e",
+        env,
+        "--api-prop",
+        "apiProperties.json",
+        "--api-def",
+        "apiDefinition.swagger.json",
+        "--secret",
+        OAUTH_SECRET,
+    ];
     let mut theirs_args = create.to_vec();
     theirs_args.extend(["-u", url.as_str()]);
     run_paconn(&w, &theirs_dir, &theirs_args);
@@ -408,25 +423,42 @@ fn paconn_and_connector_publish_validate_create_and_update_with_the_same_request
     let ours_requests = changing(w.fake.requests());
     let (puts, rest): (Vec<Recorded>, Vec<Recorded>) = ours_requests.into_iter().partition(|r| r.method == "PUT");
     assert_eq!(puts.len(), 2);
-    assert_eq!((puts[0].body_bytes.as_slice(), puts[0].header("x-ms-blob-content-type")), (ICON, Some("image/png")));
-    assert_eq!((puts[1].body_bytes.as_slice(), puts[1].header("x-ms-blob-content-type")), (SCRIPT, None));
-    assert!(puts.iter().all(|p| p.header("x-ms-blob-type") == Some("BlockBlob") && p.header("x-ms-version") == Some("2019-02-02")));
+    assert_eq!(
+        (puts[0].body_bytes.as_slice(), puts[0].header("x-ms-blob-content-type")),
+        (ICON, Some("image/png"))
+    );
+    assert_eq!(
+        (puts[1].body_bytes.as_slice(), puts[1].header("x-ms-blob-content-type")),
+        (SCRIPT, None)
+    );
+    assert!(puts
+        .iter()
+        .all(|p| p.header("x-ms-blob-type") == Some("BlockBlob") && p.header("x-ms-version") == Some("2019-02-02")));
     assert_eq!(
         rest.iter().map(|r| without_blob_urls(seen(r, None))).collect::<Vec<_>>(),
         theirs_requests.iter().map(|r| without_blob_urls(seen(r, None))).collect::<Vec<_>>(),
         "create with a script"
     );
     let theirs_body = theirs_requests.last().unwrap().json().unwrap();
-    assert_eq!(theirs_body["properties"]["scriptDefinitionUrl"], "", "paconn sends \"\" without a script");
+    assert_eq!(
+        theirs_body["properties"]["scriptDefinitionUrl"], "",
+        "paconn sends \"\" without a script"
+    );
     assert!(theirs_body["properties"].get("iconUri").is_none());
     let ours_body = rest.last().unwrap().json().unwrap();
-    assert!(ours_body["properties"]["scriptDefinitionUrl"].as_str().unwrap().contains("/script.csx?"));
+    assert!(ours_body["properties"]["scriptDefinitionUrl"]
+        .as_str()
+        .unwrap()
+        .contains("/script.csx?"));
     let mut theirs_settings = common::json_file(&theirs_dir.join("settings.json"));
     let ours_settings = common::json_file(&ours_dir.join("settings.json"));
     assert_eq!(theirs_settings["icon"], Value::Null);
     theirs_settings["icon"] = json!("icon.png");
     theirs_settings["script"] = json!("script.csx");
     theirs_settings["connectorId"] = ours_settings["connectorId"].clone();
-    assert_eq!(ours_settings, theirs_settings, "settings.json, but for the icon and script ours was given");
+    assert_eq!(
+        ours_settings, theirs_settings,
+        "settings.json, but for the icon and script ours was given"
+    );
     eprintln!("paconn compatibility: validate, create (OAuth + secret; icon + script), update: the same requests and bodies");
 }

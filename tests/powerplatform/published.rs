@@ -238,7 +238,8 @@ fn submit_online_validate_puts_the_services_verdict_in_the_pull_request_and_stop
     assert_eq!(w.fake.count("POST", VALIDATE), 1);
     // The config key does what the flag does; an error the service reports stops the run.
     std::fs::write(w.dir.path().join("config/config.toml"), "online-validate = \"true\"\n").unwrap();
-    w.fake.set_certification_messages(&["Error: IconNotAllowed: independent publishers do not submit an icon."]);
+    w.fake
+        .set_certification_messages(&["Error: IconNotAllowed: independent publishers do not submit an icon."]);
     let (code, stdout, stderr) = w.submit(&[]);
     assert_eq!(code, Some(1), "{stdout}\n{stderr}");
     assert!(stderr.contains("Power Platform's validator reported errors"), "{stderr}");

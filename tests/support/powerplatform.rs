@@ -1990,7 +1990,13 @@ fn check_oid(req: &Incoming, oid: &str) -> Result<(), Reply> {
 }
 
 fn json_body(req: &Incoming) -> Result<Value, Reply> {
-    serde_json::from_str(&req.body).map_err(|e| arm_error(400, "InvalidRequestContent", &format!("The request content was invalid and could not be deserialized: {e}")))
+    serde_json::from_str(&req.body).map_err(|e| {
+        arm_error(
+            400,
+            "InvalidRequestContent",
+            &format!("The request content was invalid and could not be deserialized: {e}"),
+        )
+    })
 }
 
 /// What the fake's validator finds in a swagger: a few of the Swagger Validator's real checks,
@@ -2004,16 +2010,20 @@ fn swagger_messages(swagger: &Value) -> Vec<String> {
                 continue;
             }
             match operation.get("operationId").and_then(Value::as_str) {
-                None => lines.push(format!("Error: OperationIdRequired: the operation '{method} {path}' has no operationId.")),
-                Some(id) if seen.iter().any(|s| s == id) => {
-                    lines.push(format!("Error: OperationIdNotUnique: the operationId '{id}' is used more than once."))
-                }
+                None => lines.push(format!(
+                    "Error: OperationIdRequired: the operation '{method} {path}' has no operationId."
+                )),
+                Some(id) if seen.iter().any(|s| s == id) => lines.push(format!(
+                    "Error: OperationIdNotUnique: the operationId '{id}' is used more than once."
+                )),
                 Some(id) => seen.push(id.to_string()),
             }
             for p in operation.get("parameters").and_then(Value::as_array).into_iter().flatten() {
                 if p.get("in").and_then(Value::as_str) == Some("path") && p.get("required").and_then(Value::as_bool) != Some(true) {
                     let name = p.get("name").and_then(Value::as_str).unwrap_or("");
-                    lines.push(format!("Error: PathParameterMustBeRequired: the path parameter '{name}' of '{method} {path}' must be required."));
+                    lines.push(format!(
+                        "Error: PathParameterMustBeRequired: the path parameter '{name}' of '{method} {path}' must be required."
+                    ));
                 }
             }
         }
@@ -2049,7 +2059,11 @@ fn generate_resource_storage(shared: &Shared, st: &mut State, req: &Incoming, oi
         Err(reply) => return reply,
     };
     let Some(env) = body.pointer("/environment/name").and_then(Value::as_str) else {
-        return arm_error(400, "MissingEnvironment", "The request must name the environment: {\"environment\": {\"name\": ...}}.");
+        return arm_error(
+            400,
+            "MissingEnvironment",
+            "The request must name the environment: {\"environment\": {\"name\": ...}}.",
+        );
     };
     let Some(env) = st.environment(env).map(|e| e.name.clone()) else {
         return arm_error(404, "EnvironmentNotFound", &format!("The environment '{env}' could not be found."));
@@ -2074,7 +2088,11 @@ fn put_blob(shared: &Shared, req: &Incoming, container: &str, name: &str) -> Rep
         return blob_error(404, "ContainerNotFound", "The specified container does not exist.");
     }
     if req.header("x-ms-blob-type") != Some("BlockBlob") {
-        return blob_error(400, "MissingRequiredHeader", "An HTTP header that's mandatory for this request is not specified: x-ms-blob-type.");
+        return blob_error(
+            400,
+            "MissingRequiredHeader",
+            "An HTTP header that's mandatory for this request is not specified: x-ms-blob-type.",
+        );
     }
     let bytes = req.body_bytes.clone();
     let content_type = req.header("x-ms-blob-content-type").map(str::to_string);
@@ -2137,13 +2155,28 @@ fn upsert_api(shared: &Shared, st: &mut State, req: &Incoming, id: Option<&str>)
         return arm_error(400, "InvalidRequestContent", "The request content must have 'properties'.");
     };
     let mut props = props.clone();
-    if props.get("environment").and_then(|e| e.get("name")).and_then(Value::as_str).map(str::to_ascii_lowercase) != Some(env.name.to_ascii_lowercase()) {
-        return arm_error(400, "EnvironmentMismatch", "properties.environment.name must be the environment of the $filter.");
+    if props
+        .get("environment")
+        .and_then(|e| e.get("name"))
+        .and_then(Value::as_str)
+        .map(str::to_ascii_lowercase)
+        != Some(env.name.to_ascii_lowercase())
+    {
+        return arm_error(
+            400,
+            "EnvironmentMismatch",
+            "properties.environment.name must be the environment of the $filter.",
+        );
     }
     let Some(swagger) = props.get("openApiDefinition").filter(|v| v.is_object()).cloned() else {
         return arm_error(400, "MissingApiDefinition", "properties.openApiDefinition is required.");
     };
-    if props.get("backendService").and_then(|b| b.get("serviceUrl")).and_then(Value::as_str).is_none() {
+    if props
+        .get("backendService")
+        .and_then(|b| b.get("serviceUrl"))
+        .and_then(Value::as_str)
+        .is_none()
+    {
         return arm_error(400, "MissingBackendService", "properties.backendService.serviceUrl is required.");
     }
     let existing = match id {
@@ -2169,7 +2202,11 @@ fn upsert_api(shared: &Shared, st: &mut State, req: &Incoming, id: Option<&str>)
         }
     };
     take_secret(props.get_mut("connectionParameters"));
-    if let Some(sets) = props.get_mut("connectionParameterSets").and_then(|s| s.get_mut("values")).and_then(Value::as_array_mut) {
+    if let Some(sets) = props
+        .get_mut("connectionParameterSets")
+        .and_then(|s| s.get_mut("values"))
+        .and_then(Value::as_array_mut)
+    {
         for set in sets {
             take_secret(set.get_mut("parameters"));
         }
@@ -2181,14 +2218,26 @@ fn upsert_api(shared: &Shared, st: &mut State, req: &Incoming, id: Option<&str>)
         None => existing.as_ref().and_then(|c| c.icon.clone()),
         Some(url) => match blob_of(st, &shared.url, url) {
             Some(bytes) => Some(bytes),
-            None => return arm_error(400, "InvalidIconUri", "properties.iconUri must be a blob of the generated resource storage."),
+            None => {
+                return arm_error(
+                    400,
+                    "InvalidIconUri",
+                    "properties.iconUri must be a blob of the generated resource storage.",
+                )
+            }
         },
     };
     let script = match props.get("scriptDefinitionUrl").and_then(Value::as_str) {
         None | Some("") => None,
         Some(url) => match blob_of(st, &shared.url, url) {
             Some(bytes) => Some(bytes),
-            None => return arm_error(400, "InvalidScriptDefinitionUrl", "properties.scriptDefinitionUrl must be a blob of the generated resource storage."),
+            None => {
+                return arm_error(
+                    400,
+                    "InvalidScriptDefinitionUrl",
+                    "properties.scriptDefinitionUrl must be a blob of the generated resource storage.",
+                )
+            }
         },
     };
     for key in ["openApiDefinition", "environment", "iconUri", "scriptDefinitionUrl"] {
@@ -2197,7 +2246,13 @@ fn upsert_api(shared: &Shared, st: &mut State, req: &Incoming, id: Option<&str>)
     let display_name = match (props.get("displayName").and_then(Value::as_str), &existing) {
         (Some(name), _) => name.to_string(),
         (None, Some(c)) => c.display_name(),
-        (None, None) => return arm_error(400, "MissingDisplayName", "properties.displayName is required to create a connector."),
+        (None, None) => {
+            return arm_error(
+                400,
+                "MissingDisplayName",
+                "properties.displayName is required to create a connector.",
+            )
+        }
     };
     props.insert("displayName".into(), json!(display_name));
     let id = match id {
