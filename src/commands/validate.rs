@@ -87,14 +87,19 @@ pub fn run(options: &ValidateOptions, out: &mut dyn Write) -> anyhow::Result<Exi
             );
         };
         let bytes = swagger.bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&swagger.bytes);
-        let swagger_value: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| {
-            anyhow::anyhow!(
-                "{}:{}:{}: not valid JSON ({e}), so the service cannot validate it; fix the findings above first",
-                swagger.name,
-                e.line(),
-                e.column()
-            )
-        })?;
+        let swagger_value: serde_json::Value = match serde_json::from_slice(bytes) {
+            Ok(value) => value,
+            Err(e) => {
+                // The offline findings first: they say what to fix.
+                report.write(options.json, out)?;
+                anyhow::bail!(
+                    "{}:{}:{}: not valid JSON ({e}), so the service cannot validate it; fix the findings above first",
+                    swagger.name,
+                    e.line(),
+                    e.column()
+                );
+            }
+        };
         let online = crate::commands::create::online_validation(settings, &swagger_value, &v.report.findings, options.json)?;
         report = report.with_online(online);
     }

@@ -539,3 +539,49 @@ fn on_a_terminal_the_secret_is_not_echoed_and_the_pickers_ask() {
     assert!(shown.contains("Pick the custom connector"), "{shown}");
     assert!(shown.contains(&format!("updated Open Brewery DB ({id})")), "{shown}");
 }
+
+/// A refused upload and a failing create: what to do, no storage signature shown, the create
+/// not sent twice, no settings.json.
+#[test]
+fn storage_and_service_failures_stop_cleanly() {
+    let w = World::new();
+    let dir = w.folder("Brewery");
+    common::write_clean_connector(&dir);
+    std::fs::write(dir.join("icon.png"), ICON).unwrap();
+    w.fake.push_fault(
+        "PUT /blobstore/*",
+        403,
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?><Error><Code>AuthenticationFailed</Code><Message>sig=SECRETSIG expired</Message></Error>",
+    );
+    let out = w.cmd(&["create", "Brewery", "-e", DEFAULT_ENVIRONMENT, "-vv"]).output().unwrap();
+    let shown = text(&out);
+    assert_eq!(out.status.code(), Some(3), "{shown}");
+    assert!(shown.contains("storage refused the upload of icon.png"), "{shown}");
+    assert!(!shown.contains("SECRETSIG"), "the storage signature was printed:\n{shown}");
+    assert_eq!(w.fake.count("POST", APIS), 0);
+    assert!(!dir.join("settings.json").exists());
+    // A 5xx on the create itself is not tried again: a second POST could make a second connector.
+    w.fake.push_fault(
+        &format!("POST {APIS}"),
+        503,
+        r#"{"error":{"code":"ServiceUnavailable","message":"busy"}}"#,
+    );
+    let out = w.cmd(&["create", "Brewery", "-e", DEFAULT_ENVIRONMENT]).output().unwrap();
+    assert_eq!(out.status.code(), Some(3), "{}", text(&out));
+    assert!(text(&out).contains("HTTP 503"), "{}", text(&out));
+    assert_eq!(w.fake.count("POST", APIS), 1);
+    assert!(w.fake.connectors_in(DEFAULT_ENVIRONMENT).is_empty());
+    assert!(!dir.join("settings.json").exists());
+    // generateResourceStorage's 5xx is tried again.
+    for _ in 0..2 {
+        w.fake.push_fault(
+            &format!("POST {STORAGE}"),
+            502,
+            r#"{"error":{"code":"BadGateway","message":"later"}}"#,
+        );
+    }
+    let out = w.cmd(&["create", "Brewery", "-e", DEFAULT_ENVIRONMENT]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert_eq!(w.fake.count("POST", STORAGE), 5);
+    assert_eq!(w.fake.connectors_in(DEFAULT_ENVIRONMENT).len(), 1);
+}
