@@ -200,10 +200,11 @@ fn paconn_and_connector_publish_download_the_same_folders() {
 //
 // Differences by design, named where they are compared (the README says why):
 // - paconn's blob uploader (azure-storage-blob 2.1) builds `https://{account}.blob.{suffix}` from
-//   the SAS URL, which a loopback fake cannot serve, so paconn is given no icon and no script; ours
-//   uploads them to the SAS URL as given, and its PUTs (bytes, `x-ms-blob-type: BlockBlob`,
-//   `x-ms-blob-content-type` as Python guesses it) are checked against the files instead, with
-//   `iconUri`/`scriptDefinitionUrl` (and settings.json's `icon`/`script`) the only body differences.
+//   the SAS URL (here `https://127.blob.127.0.0.1:PORT`), never the URL as given; ours uses the SAS
+//   URL as given. So paconn reaches the fake through an HTTPS proxy that ends TLS with a test
+//   certificate (`tests/support/tls_tunnel.py`, `HTTPS_PROXY`, `REQUESTS_CA_BUNDLE`), and the
+//   uploads are compared byte for byte with their headers; each tool has its own storage
+//   container, so `iconUri`/`scriptDefinitionUrl` are compared as shapes.
 // - `update` first reads what is deployed (GET apis/{id} and its storage files) to show breaking
 //   changes: GETs paconn does not make. The requests that change anything are the same.
 // - Each tool creates its own connector, so ids differ: compared as "the id the service gave".
@@ -402,63 +403,160 @@ fn paconn_and_connector_publish_validate_create_and_update_with_the_same_request
     assert_eq!(ours_requests.last().unwrap().method, "PATCH");
     assert!(!ours_requests.last().unwrap().body.contains(OAUTH_SECRET), "no --secret: none sent");
 
-    // --- create with an icon and a script: paconn without them (its uploader's host), ours with.
-    let theirs_dir = w.folder("theirs-script");
-    let ours_dir = w.folder("ours-script");
-    for dir in [&theirs_dir, &ours_dir] {
-        common::write_clean_connector(dir);
+    eprintln!("paconn compatibility: validate, create (OAuth + secret, no icon or script), update: the same requests and bodies");
+}
+
+/// A certificate for the host paconn's uploader builds from the fake's storage URL
+/// (`http://127.0.0.1:PORT/…`: account `127`, so `https://127.blob.127.0.0.1:PORT`), made with the
+/// openssl command line.
+fn blob_certificate(dir: &Path) -> (PathBuf, PathBuf) {
+    let (cert, key) = (dir.join("blob-cert.pem"), dir.join("blob-key.pem"));
+    let out = std::process::Command::new("openssl")
+        .args([
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "2",
+            "-subj",
+            "/CN=127.blob.127.0.0.1",
+        ])
+        .args(["-addext", "subjectAltName=DNS:127.blob.127.0.0.1"])
+        .arg("-keyout")
+        .arg(&key)
+        .arg("-out")
+        .arg(&cert)
+        .output()
+        .expect("the openssl command line makes the fake's blob certificate");
+    assert!(out.status.success(), "openssl: {}", String::from_utf8_lossy(&out.stderr));
+    (cert, key)
+}
+
+#[test]
+#[ignore = "needs paconn 0.0.21 (CONNECTOR_PUBLISH_PACONN) and the openssl command; .ci/run installs paconn"]
+fn paconn_and_connector_publish_upload_the_icon_and_script_alike() {
+    let w = World::new();
+    paconn_sign_in(&w);
+    // paconn's uploader reaches the fake's blob routes through an HTTPS proxy that ends TLS
+    // (tests/support/tls_tunnel.py, run by paconn's own Python) and passes the requests on.
+    let (cert, key) = blob_certificate(w.home.path());
+    let (env, url) = (DEFAULT_ENVIRONMENT, w.fake.url());
+    let python = paconn().parent().unwrap().join("python3");
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/tls_tunnel.py");
+    /// The tunnel's process, ended when the test ends (a failed assertion included).
+    struct Tunnel(std::process::Child);
+    impl Drop for Tunnel {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
     }
-    std::fs::write(ours_dir.join("icon.png"), ICON).unwrap();
-    std::fs::write(ours_dir.join("script.csx"), SCRIPT).unwrap();
+    let mut tunnel = Tunnel(
+        std::process::Command::new(&python)
+            .arg(&script)
+            .arg(&cert)
+            .arg(&key)
+            .arg(w.fake.addr().port().to_string())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("start the TLS tunnel with paconn's Python"),
+    );
+    let mut port = String::new();
+    std::io::BufRead::read_line(&mut std::io::BufReader::new(tunnel.0.stdout.take().unwrap()), &mut port).unwrap();
+    let proxy = format!("http://127.0.0.1:{}", port.trim());
+    let theirs_dir = w.folder("theirs");
+    let ours_dir = w.folder("ours");
+    for dir in [&theirs_dir, &ours_dir] {
+        oauth_connector(dir);
+        std::fs::write(dir.join("icon.png"), ICON).unwrap();
+        std::fs::write(dir.join("script.csx"), SCRIPT).unwrap();
+    }
+    let create = [
+        "create",
+        "-e",
+        env,
+        "-p",
+        "apiProperties.json",
+        "-d",
+        "apiDefinition.swagger.json",
+        "-i",
+        "icon.png",
+        "-x",
+        "script.csx",
+        "-r",
+        OAUTH_SECRET,
+    ];
     w.fake.clear_requests();
-    let create = ["create", "-e", env, "-p", "apiProperties.json", "-d", "apiDefinition.swagger.json"];
     let mut theirs_args = create.to_vec();
     theirs_args.extend(["-u", url.as_str()]);
-    run_paconn(&w, &theirs_dir, &theirs_args);
-    let theirs_requests = changing(w.fake.requests());
+    let out = std::process::Command::new(paconn())
+        .args(&theirs_args)
+        .current_dir(&theirs_dir)
+        .env("HOME", w.home.path())
+        .env("HTTPS_PROXY", &proxy)
+        .env("REQUESTS_CA_BUNDLE", &cert)
+        .env_remove("NO_PROXY")
+        .env_remove("no_proxy")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "paconn: {}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    drop(tunnel);
+    let theirs = changing(w.fake.requests());
     w.fake.clear_requests();
-    let mut ours_args = create.to_vec();
-    ours_args.extend(["-i", "icon.png", "-x", "script.csx"]);
-    run_ours(&w, &ours_dir, &ours_args);
-    let ours_requests = changing(w.fake.requests());
-    let (puts, rest): (Vec<Recorded>, Vec<Recorded>) = ours_requests.into_iter().partition(|r| r.method == "PUT");
-    assert_eq!(puts.len(), 2);
+    run_ours(&w, &ours_dir, &create);
+    let ours = changing(w.fake.requests());
+    assert_eq!(ours.len(), 5, "validate, storage, two uploads, create");
     assert_eq!(
-        (puts[0].body_bytes.as_slice(), puts[0].header("x-ms-blob-content-type")),
-        (ICON, Some("image/png"))
+        theirs.len(),
+        ours.len(),
+        "{:?}",
+        theirs.iter().map(Recorded::route).collect::<Vec<_>>()
     );
-    assert_eq!(
-        (puts[1].body_bytes.as_slice(), puts[1].header("x-ms-blob-content-type")),
-        (SCRIPT, None)
+    for (t, o) in theirs.iter().zip(&ours) {
+        if o.method == "PUT" {
+            // The blob: same name, bytes, blob type and content type; each tool's own container.
+            assert_eq!(t.path.rsplit('/').next(), o.path.rsplit('/').next());
+            assert_eq!(t.body_bytes, o.body_bytes, "{}", o.path);
+            for header in ["x-ms-blob-type", "x-ms-blob-content-type", "x-ms-version"] {
+                assert_eq!(t.header(header), o.header(header), "{header} of {}", o.path);
+            }
+            assert_eq!(t.query_param("sig"), o.query_param("sig"));
+        } else {
+            // iconUri and scriptDefinitionUrl name each tool's container: compared as shapes.
+            let (ts, os) = (seen(t, None), seen(o, None));
+            for (key, file) in [("iconUri", "icon.png"), ("scriptDefinitionUrl", "script.csx")] {
+                for s in [&ts, &os] {
+                    if let Some(uri) = s.body.as_ref().and_then(|b| b.pointer(&format!("/properties/{key}"))) {
+                        let uri = uri.as_str().unwrap();
+                        assert!(
+                            uri.starts_with(&format!("{url}/blobstore/connector-")) && uri.contains(&format!("/{file}?")),
+                            "{uri}"
+                        );
+                    }
+                }
+            }
+            assert_eq!(without_blob_urls(os), without_blob_urls(ts), "{}", o.route());
+        }
+    }
+    // The same settings.json, and the service holds the same icon and script for both.
+    let theirs_settings = common::json_file(&theirs_dir.join("settings.json"));
+    let mut ours_settings = common::json_file(&ours_dir.join("settings.json"));
+    let (theirs_id, ours_id) = (theirs_settings["connectorId"].clone(), ours_settings["connectorId"].clone());
+    ours_settings["connectorId"] = theirs_id.clone();
+    assert_eq!(ours_settings, theirs_settings);
+    let (a, b) = (
+        w.fake.connector(env, theirs_id.as_str().unwrap()).unwrap(),
+        w.fake.connector(env, ours_id.as_str().unwrap()).unwrap(),
     );
-    assert!(puts
-        .iter()
-        .all(|p| p.header("x-ms-blob-type") == Some("BlockBlob") && p.header("x-ms-version") == Some("2019-02-02")));
-    assert_eq!(
-        rest.iter().map(|r| without_blob_urls(seen(r, None))).collect::<Vec<_>>(),
-        theirs_requests.iter().map(|r| without_blob_urls(seen(r, None))).collect::<Vec<_>>(),
-        "create with a script"
-    );
-    let theirs_body = theirs_requests.last().unwrap().json().unwrap();
-    assert_eq!(
-        theirs_body["properties"]["scriptDefinitionUrl"], "",
-        "paconn sends \"\" without a script"
-    );
-    assert!(theirs_body["properties"].get("iconUri").is_none());
-    let ours_body = rest.last().unwrap().json().unwrap();
-    assert!(ours_body["properties"]["scriptDefinitionUrl"]
-        .as_str()
-        .unwrap()
-        .contains("/script.csx?"));
-    let mut theirs_settings = common::json_file(&theirs_dir.join("settings.json"));
-    let ours_settings = common::json_file(&ours_dir.join("settings.json"));
-    assert_eq!(theirs_settings["icon"], Value::Null);
-    theirs_settings["icon"] = json!("icon.png");
-    theirs_settings["script"] = json!("script.csx");
-    theirs_settings["connectorId"] = ours_settings["connectorId"].clone();
-    assert_eq!(
-        ours_settings, theirs_settings,
-        "settings.json, but for the icon and script ours was given"
-    );
-    eprintln!("paconn compatibility: validate, create (OAuth + secret; icon + script), update: the same requests and bodies");
+    assert_eq!((a.icon.as_deref(), a.script.as_deref()), (Some(ICON), Some(SCRIPT)));
+    assert_eq!((b.icon, b.script), (a.icon, a.script));
+    eprintln!("paconn compatibility: icon and script uploads byte for byte, with the same headers");
 }

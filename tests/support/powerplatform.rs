@@ -2099,6 +2099,8 @@ fn put_blob(shared: &Shared, req: &Incoming, container: &str, name: &str) -> Rep
     st.blobs.insert((container.to_string(), name.to_string()), (bytes, content_type));
     Reply::new(201, "application/octet-stream", Vec::new())
         .header("ETag", &format!("\"0x{:X}\"", bytes_hash(container, name)))
+        .header("Last-Modified", "Mon, 01 Jan 2024 00:00:00 GMT")
+        .header("x-ms-version", "2019-02-02")
         .header("x-ms-request-server-encrypted", "true")
 }
 
