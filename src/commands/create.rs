@@ -344,8 +344,17 @@ pub fn run(options: &DeployOptions, input: &mut dyn BufRead, out: &mut dyn Write
             resolved.settings_out.display()
         );
         if !confirm(&question, options.interactive, input, err)? {
+            // A settings.json that names a connector usually means: update that one.
+            let named = std::fs::read(&resolved.settings_out)
+                .ok()
+                .and_then(|b| serde_json::from_slice::<Value>(&b).ok())
+                .and_then(|v| v.get("connectorId").and_then(Value::as_str).map(str::to_string));
+            let hint = match named {
+                Some(id) => format!(" (it names connector {id}: to change that one, run `connector-publish update`)"),
+                None => String::new(),
+            };
             return Err(UsageError(format!(
-                "{} exists; nothing was sent: pass --overwrite-settings to replace it with the new connector's settings",
+                "{} exists{hint}; nothing was sent: pass --overwrite-settings to create a new connector and replace the file with its settings",
                 resolved.settings_out.display()
             ))
             .into());

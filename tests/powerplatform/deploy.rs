@@ -277,17 +277,16 @@ fn create_refuses_before_sending_anything() {
     assert_eq!(out.status.code(), Some(2), "{}", text(&out));
     assert!(text(&out).contains("--secret"), "{}", text(&out));
     // An existing settings.json is not replaced without --overwrite-settings.
-    std::fs::write(dir.join("settings.json"), b"{\"environment\": \"Default-x\"}").unwrap();
+    let existing: &[u8] = b"{\"environment\": \"Default-x\", \"connectorId\": \"shared_brewery-5f01\"}";
+    std::fs::write(dir.join("settings.json"), existing).unwrap();
     let out = w
         .cmd(&["create", "Brewery", "-e", DEFAULT_ENVIRONMENT, "-r", OAUTH_SECRET])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2), "{}", text(&out));
     assert!(text(&out).contains("--overwrite-settings"), "{}", text(&out));
-    assert_eq!(
-        std::fs::read(dir.join("settings.json")).unwrap(),
-        b"{\"environment\": \"Default-x\"}"
-    );
+    assert!(text(&out).contains("it names connector shared_brewery-5f01"), "{}", text(&out));
+    assert_eq!(std::fs::read(dir.join("settings.json")).unwrap(), existing);
     std::fs::remove_file(dir.join("settings.json")).unwrap();
     // Offline errors stop it (exit 1) unless --force.
     let mut swagger = common::json_file(&dir.join("apiDefinition.swagger.json"));
