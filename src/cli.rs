@@ -66,6 +66,12 @@ pub enum Command {
     /// Download a custom connector from a Power Platform environment, as `paconn download` does.
     #[command(after_help = DOWNLOAD_HELP)]
     Download(DownloadArgs),
+    /// Deploy a connector folder into a Power Platform environment as a new custom connector, as `paconn create` does.
+    #[command(after_help = CREATE_HELP)]
+    Create(Box<CreateArgs>),
+    /// Update a custom connector in its environment from a folder, as `paconn update` does (breaking changes are shown first).
+    #[command(after_help = UPDATE_HELP)]
+    Update(Box<UpdateArgs>),
     /// The certification package for Partner Center, after the pull request: check, intro, build.
     #[command(subcommand, after_help = PACKAGE_HELP)]
     Package(PackageCommand),
@@ -355,6 +361,116 @@ Exit status:
   2  usage error
   3  the download failed (a message says what to do next: sign in, check the ids, try again)";
 
+const CREATE_HELP: &str = "\
+The same requests as `paconn create` 0.0.21, in the same order and with the same bodies: the service
+validates the swagger, storage is generated, the icon and script are uploaded, the connector is
+created; then settings.json is written in paconn's format (never over an existing file without
+--overwrite-settings). The offline validation runs first and nothing is sent on an error (--force
+deploys anyway, for testing).
+
+paconn's flags work: -e, -d/--api-def, -p/--api-prop, -i, -x, -s, -r/--secret, -u/--pau, -w.
+paconn's -v (API version) is --powerapps-version here, because -v is --verbose. Files default to
+the folder's apiDefinition.swagger.json, apiProperties.json, icon.png and script.csx; a settings
+file's paths are relative to its folder.
+
+The OAuth client secret: --secret - reads it from standard input (a flag's value stays in your
+shell history), else --secret <value>, else CONNECTOR_PUBLISH_OAUTH_SECRET. It is sent in the
+create (or update) body only, and never printed, logged or written.
+
+Exit status:
+  0  created
+  1  the offline validation found errors: nothing was sent
+  2  usage error (a missing file, an OAuth connector without its secret, settings.json exists)
+  3  the service or the network failed (a message says what to do next)";
+
+const UPDATE_HELP: &str = "\
+The same requests as `paconn update` 0.0.21 (validation, storage, uploads, PATCH), after reading
+what is deployed now (in memory): changes that break flows and apps built on the connector are
+listed, and asked about (--yes: update anyway). The connector comes from --cid, the settings.json
+that `create` wrote, or a picker on a terminal. The secret, when given, replaces the deployed one;
+without it the service keeps it.
+
+Exit status:
+  0  updated
+  1  the offline validation found errors, or breaking changes were not confirmed: nothing was sent
+  2  usage error
+  3  the service or the network failed";
+
+/// What `create` and `update` deploy, and where to.
+#[derive(Debug, Args)]
+pub struct DeployArgs {
+    /// The connector folder: its files and settings.json are the defaults.
+    #[arg(default_value = ".")]
+    pub folder: PathBuf,
+
+    /// The environment's name (`Default-<tenant id>` or a GUID); picked on a terminal when missing.
+    #[arg(long = "env", short = 'e', value_name = "ENVIRONMENT")]
+    pub environment: Option<String>,
+
+    /// The swagger (default: <FOLDER>/apiDefinition.swagger.json).
+    #[arg(long = "api-definition", short = 'd', visible_alias = "api-def", value_name = "FILE")]
+    pub api_definition: Option<PathBuf>,
+
+    /// The properties (default: <FOLDER>/apiProperties.json).
+    #[arg(long = "api-properties", short = 'p', visible_alias = "api-prop", value_name = "FILE")]
+    pub api_properties: Option<PathBuf>,
+
+    /// The icon (default: <FOLDER>/icon.png when there is one).
+    #[arg(long, short = 'i', value_name = "FILE")]
+    pub icon: Option<PathBuf>,
+
+    /// The custom code (default: <FOLDER>/script.csx when there is one).
+    #[arg(long, short = 'x', value_name = "FILE")]
+    pub script: Option<PathBuf>,
+
+    /// paconn's settings.json to read (default: <FOLDER>/settings.json when there is one); flags win over it.
+    #[arg(long, short = 's', value_name = "FILE")]
+    pub settings: Option<PathBuf>,
+
+    /// The connector's OAuth client secret; `-` reads it from standard input (else CONNECTOR_PUBLISH_OAUTH_SECRET).
+    #[arg(long, short = 'r', value_name = "SECRET|-")]
+    pub secret: Option<String>,
+
+    /// The Power Apps API version (paconn's --pav; only 2016-11-01).
+    #[arg(long = "powerapps-version", visible_alias = "pav", value_name = "VERSION")]
+    pub powerapps_version: Option<String>,
+
+    /// Deploy although the offline validation found errors (to test a work in progress).
+    #[arg(long)]
+    pub force: bool,
+
+    /// Print the outcome as JSON (the secret is never in it).
+    #[arg(long)]
+    pub json: bool,
+
+    #[command(flatten)]
+    pub power_platform: PowerPlatformArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct CreateArgs {
+    #[command(flatten)]
+    pub deploy: DeployArgs,
+
+    /// Replace an existing settings.json with the new connector's.
+    #[arg(long, short = 'w')]
+    pub overwrite_settings: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct UpdateArgs {
+    #[command(flatten)]
+    pub deploy: DeployArgs,
+
+    /// The connector's id (`shared_…`; default: settings.json's connectorId); picked on a terminal when missing.
+    #[arg(long = "cid", short = 'c', visible_alias = "connector-id", value_name = "ID")]
+    pub connector_id: Option<String>,
+
+    /// Update without asking, even when it breaks what the connector's users built.
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+}
+
 /// Where the Power Platform services are (sovereign clouds; tests).
 #[derive(Debug, Clone, Args)]
 pub struct PowerPlatformArgs {
@@ -547,6 +663,11 @@ pub struct SubmitArgs {
     #[arg(long)]
     pub force_push: bool,
 
+    /// Have Power Platform validate the swagger first (as `validate --online`; needs `login`); its
+    /// errors stop the run, and the pull request says what it said and when (config: online-validate).
+    #[arg(long)]
+    pub online_validate: bool,
+
     /// Do not ask before pushing and opening the pull request.
     #[arg(long, short = 'y')]
     pub yes: bool,
@@ -727,9 +848,16 @@ pub struct ValidateArgs {
     /// --without-package` opens the pull request for review first.
     #[arg(long)]
     pub without_package: bool,
+    /// Also have Power Platform validate the swagger (certification rules on, as `paconn
+    /// validate`), and say where it and the offline rules disagree. Needs `connector-publish login`.
+    #[arg(long)]
+    pub online: bool,
 
     #[command(flatten)]
     pub upstream: UpstreamArgs,
+
+    #[command(flatten)]
+    pub power_platform: PowerPlatformArgs,
 }
 
 // The exit status and the usage error live on the ground floor (`crate::exit`); this re-export

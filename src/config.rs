@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 /// The keys a user may set, with what they mean.
-pub const KEYS: [(&str, &str); 5] = [
+pub const KEYS: [(&str, &str); 6] = [
     ("upstream", "the upstream repository: a git URL or a local path"),
     ("base-branch", "the branch contributions are based on"),
     ("fork-owner", "fork into this organization instead of your account"),
@@ -17,6 +17,10 @@ pub const KEYS: [(&str, &str); 5] = [
     (
         "category",
         "the category when --category is not given: certified, independent-publisher or custom",
+    ),
+    (
+        "online-validate",
+        "\"true\": submit has Power Platform validate the swagger first (--online-validate)",
     ),
 ];
 

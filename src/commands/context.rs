@@ -40,6 +40,11 @@ impl<'a> Context<'a> {
         matches!(self.matches.value_source(id), None | Some(clap::parser::ValueSource::DefaultValue))
     }
 
+    /// Whether the user gave `id` (on the command line or in the environment).
+    pub fn given(&self, id: &str) -> bool {
+        !self.defaulted(id)
+    }
+
     /// A config key's value where the flag `id` was left to its default.
     fn file_value(&self, key: &str, id: &str) -> Option<String> {
         self.config.get(key).filter(|_| self.defaulted(id)).map(str::to_owned)

@@ -5,6 +5,7 @@
 pub mod cleanup;
 pub mod config;
 pub mod context;
+pub mod create;
 pub mod download;
 pub mod fork;
 pub mod init;
@@ -53,5 +54,7 @@ pub fn run(cli: Cli, matches: &clap::ArgMatches) -> anyhow::Result<Exit> {
         Command::Fork(ForkCommand::Sync(args)) => fork::exec_sync(args, &ctx),
         Command::Cleanup(args) => cleanup::exec(args, &ctx),
         Command::Search(args) => search::exec(args, &ctx),
+        Command::Create(args) => create::exec_create(*args, &ctx),
+        Command::Update(args) => create::exec_update(*args, &ctx),
     }
 }

@@ -42,6 +42,9 @@ pub struct SubmitOptions {
     pub interactive: bool,
     /// `--strict`: errors the upstream version already has block too.
     pub strict: bool,
+    /// `--online-validate` (or the config key `online-validate`): Power Platform validates the
+    /// swagger before anything public; an error it reports stops the run.
+    pub online_validate: bool,
 }
 
 /// Source, then the same pipeline for a folder and for a download.
@@ -145,12 +148,26 @@ fn pipeline(
         sub.consider(published.candidates, allow);
     }
     let stop = sub.stop(options.strict, path);
-    let (title, body) = pr::for_submission(
+    let online = match options.online_validate {
+        true => Some(online_validate(options, &sub, err)?),
+        false => None,
+    };
+    let (title, body) = pr::for_submission_validated(
         &sub,
         options.title.as_deref(),
         options.request.allow_duplicate.as_deref(),
         &options.upstream.branch,
+        online.as_ref().map(|o| o.summary()),
     )?;
+    if let Some(online) = online.as_ref().filter(|o| o.has_errors()) {
+        online.human(err)?;
+        writeln!(
+            err,
+            "{} Power Platform's validator reported errors; nothing was done",
+            paint(ERROR, "stopped:")
+        )?;
+        return Ok(Exit::Findings);
+    }
 
     // Secrets never leave in what is printed or written (the check stops a real run on them).
     // What `source::folder` registered for this package: its secrets are scanned once.
@@ -256,6 +273,35 @@ fn pipeline(
         report.published(out)?;
     }
     Ok(Exit::Ok)
+}
+
+/// `--online-validate`: the service's validation of the swagger, before anything public.
+fn online_validate(
+    options: &SubmitOptions,
+    sub: &Submission,
+    err: &mut dyn Write,
+) -> anyhow::Result<crate::report::deploy::OnlineValidation> {
+    let swagger = sub
+        .validation
+        .package
+        .json_value(KnownFile::ApiDefinition)
+        .ok_or_else(|| anyhow!("--online-validate: the swagger is not JSON the service can read; fix the validation errors first"))?;
+    let online = crate::commands::create::online_validation(
+        &options.published.power_platform,
+        swagger,
+        &sub.validation.report.findings,
+        options.json,
+    )?;
+    if !options.json {
+        writeln!(
+            err,
+            "{} Power Platform validated the swagger at {}: {}",
+            paint(DIM, "online:"),
+            online.validated_at,
+            online.summary()
+        )?;
+    }
+    Ok(online)
 }
 
 /// `--generate-readme`, or a yes on a terminal.
@@ -399,6 +445,7 @@ pub fn exec(args: crate::cli::SubmitArgs, ctx: &super::Context) -> anyhow::Resul
         published,
         interactive: super::context::interactive_stdout(),
         strict: args.strict,
+        online_validate: args.online_validate || ctx.config.get("online-validate").is_some_and(|v| v.trim() == "true"),
     };
     run(&options, &mut crate::output::stdout(), &mut crate::output::stderr())
 }

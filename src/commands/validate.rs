@@ -26,6 +26,9 @@ pub struct ValidateOptions {
     /// stays offline.
     pub cache: PathBuf,
     pub upstream: crate::catalog::Upstream,
+    /// `--online`: also ask the Power Apps service to validate the swagger (certification rules
+    /// on), as `paconn validate` does, and compare.
+    pub online: Option<crate::source::environment::PowerPlatformSettings>,
 }
 
 /// `<category folder>/<Folder>` from the last two components of a path placed like upstream.
@@ -82,9 +85,33 @@ pub fn run(options: &ValidateOptions, out: &mut dyn Write) -> anyhow::Result<Exi
     v.report.findings.extend(package.findings);
     let mut report = ValidateReport::new(&options.path, &v, options.category.is_some(), options.strict);
     report.certification_package = package.package.map(|mut p| {
-        p.contact_email = p.contact_email.map(|e| crate::check::secrets::registered().text(&e).into_owned());
+        p.contact_email = p.contact_email.map(|e| crate::secrets::registered().text(&e).into_owned());
         p
     });
+    if let Some(settings) = &options.online {
+        let Some(swagger) = v.package.swagger_file() else {
+            anyhow::bail!(
+                "{}: there is no apiDefinition.swagger.json to send to the service",
+                options.path.display()
+            );
+        };
+        let bytes = swagger.bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&swagger.bytes);
+        let swagger_value: serde_json::Value = match serde_json::from_slice(bytes) {
+            Ok(value) => value,
+            Err(e) => {
+                // The offline findings first: they say what to fix.
+                report.write(options.json, out)?;
+                anyhow::bail!(
+                    "{}:{}:{}: not valid JSON ({e}), so the service cannot validate it; fix the findings above first",
+                    swagger.name,
+                    e.line(),
+                    e.column()
+                );
+            }
+        };
+        let online = crate::commands::create::online_validation(settings, &swagger_value, &v.report.findings, options.json)?;
+        report = report.with_online(online);
+    }
     report.write(options.json, out)?;
     Ok(report.exit())
 }
@@ -100,6 +127,11 @@ pub fn exec(args: crate::cli::ValidateArgs, ctx: &super::Context) -> anyhow::Res
         against_upstream: args.against_upstream,
         cache: ctx.cache()?,
         upstream: ctx.upstream(&args.upstream)?,
+        online: if args.online {
+            Some(ctx.power_platform(&args.power_platform)?)
+        } else {
+            None
+        },
     };
     run(&options, &mut crate::output::stdout())
 }

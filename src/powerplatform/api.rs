@@ -46,6 +46,16 @@ pub struct ApiError {
     pub message: String,
 }
 
+/// One request of [`PowerPlatform::call`].
+pub(crate) struct Call<'a> {
+    pub method: reqwest::Method,
+    pub url: &'a str,
+    pub json: Option<&'a Value>,
+    /// The `x-ms-origin` header, when one is sent.
+    pub origin: Option<&'a str>,
+    pub retry: crate::net::Retry,
+}
+
 /// The authenticated client. The token goes only to the configured Power Apps and Flow hosts;
 /// storage URLs are fetched without it, as paconn does.
 pub struct PowerPlatform {
@@ -56,7 +66,7 @@ pub struct PowerPlatform {
 
 /// `$filter=environment eq '<env>'`, percent-encoded the way paconn sends it (Python's
 /// `quote(safe='')`: everything but `A-Za-z0-9-._~`).
-fn environment_filter(environment: &str) -> String {
+pub(crate) fn environment_filter(environment: &str) -> String {
     const UNRESERVED: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
         .remove(b'-')
         .remove(b'.')
@@ -67,7 +77,7 @@ fn environment_filter(environment: &str) -> String {
 }
 
 /// An id that came from the user or an API answer, checked before it becomes part of a URL path.
-fn check_id(what: &str, id: &str) -> anyhow::Result<()> {
+pub(crate) fn check_id(what: &str, id: &str) -> anyhow::Result<()> {
     if id.is_empty() || !id.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c)) || id.starts_with('.') {
         bail!("`{id}` is not a valid {what}: it may hold only letters, digits, `-`, `_` and `.`");
     }
@@ -91,16 +101,38 @@ impl PowerPlatform {
     /// mid-run); 429 and 5xx are tried again by the shared policy (`crate::net::http`), waiting
     /// the service's Retry-After or a doubling pause.
     fn get_json(&mut self, url: &str) -> Result<Value, anyhow::Error> {
+        let body = self.call(&Call {
+            method: reqwest::Method::GET,
+            url,
+            json: None,
+            origin: Some("connector-publish"),
+            retry: self.endpoints.retry(),
+        })?;
+        serde_json::from_slice(&body).map_err(|e| anyhow!("{} answered with JSON this tool cannot read: {e}", redact_url(url)))
+    }
+
+    /// One authenticated request; the answer's body on a 2xx, else an [`ApiError`]. The token is
+    /// renewed once on a 401.
+    pub(crate) fn call(&mut self, call: &Call<'_>) -> Result<Vec<u8>, anyhow::Error> {
+        let url = call.url;
         let mut renewed = false;
         loop {
             let token = self.tokens.token(false)?;
             let header = token.header();
-            let sent = self.http.send(self.endpoints.retry(), Limits::api(), &|client| {
-                client
-                    .get(url)
+            let sent = self.http.send(call.retry, Limits::api(), &|client| {
+                let mut request = client
+                    .request(call.method.clone(), url)
                     .header("Authorization", &header)
-                    .header("Accept", "application/json")
-                    .header("x-ms-origin", "connector-publish")
+                    .header("Accept", "application/json");
+                if let Some(origin) = call.origin {
+                    request = request.header("x-ms-origin", origin);
+                }
+                if let Some(json) = call.json {
+                    request = request
+                        .header("Content-Type", "application/json")
+                        .body(serde_json::to_vec(json).unwrap_or_default());
+                }
+                request
             });
             let host = url.split('/').take(3).collect::<Vec<_>>().join("/");
             let reply = match sent {
@@ -122,12 +154,9 @@ impl PowerPlatform {
                 ),
             };
             match reply.status {
-                200..=299 => {
-                    return serde_json::from_slice(&reply.body)
-                        .map_err(|e| anyhow!("{} answered with JSON this tool cannot read: {e}", redact_url(url)))
-                }
+                200..=299 => return Ok(reply.body),
                 401 if !renewed => {
-                    tracing::debug!("GET {}: 401, renewing the token", redact_url(url));
+                    tracing::debug!("{} {}: 401, renewing the token", call.method, redact_url(url));
                     renewed = true;
                     self.tokens.token(true)?;
                     continue;
@@ -141,6 +170,16 @@ impl PowerPlatform {
                 }
             }
         }
+    }
+
+    /// The signed-in account's object id (`oid` in its token), which paconn puts in the path of
+    /// `validateApiSwagger` and `generateResourceStorage`.
+    pub fn object_id(&mut self) -> anyhow::Result<String> {
+        let token = self.tokens.token(false)?;
+        let oid = super::auth::claim_of(&token.access_token, "oid")
+            .ok_or_else(|| anyhow!("the Power Platform token carries no object id (oid); sign in again with `connector-publish login`"))?;
+        check_id("object id", &oid)?;
+        Ok(oid)
     }
 
     /// Every environment the signed-in account can see (Flow's list, as the maker portal uses).
@@ -293,7 +332,7 @@ fn service_message(body: &[u8]) -> Option<String> {
 }
 
 /// Add what to do next to an API error, by status.
-fn explain(e: anyhow::Error, doing: &str) -> anyhow::Error {
+pub(crate) fn explain(e: anyhow::Error, doing: &str) -> anyhow::Error {
     let Some(api) = e.downcast_ref::<ApiError>() else {
         return e.context(format!("while {doing}"));
     };

@@ -376,17 +376,27 @@ impl Identity<'_> {
     }
 }
 
-/// Who a token belongs to, read from its (unverified) JWT payload, for messages only.
-pub fn account_of(access_token: &str) -> Option<String> {
+/// The (unverified) JWT payload of a token.
+fn claims_of(access_token: &str) -> Option<serde_json::Value> {
     use base64::Engine;
     let payload = access_token.split('.').nth(1)?;
     let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
         .decode(payload.trim_end_matches('='))
         .ok()?;
-    let claims: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
+    serde_json::from_slice(&bytes).ok()
+}
+
+/// Who a token belongs to, read from its (unverified) JWT payload, for messages only.
+pub fn account_of(access_token: &str) -> Option<String> {
+    let claims = claims_of(access_token)?;
     ["upn", "unique_name", "preferred_username", "appid", "azp"]
         .iter()
         .find_map(|k| claims.get(*k).and_then(|v| v.as_str()).map(str::to_string))
+}
+
+/// One string claim of a token's payload (`oid`: the account's object id, as paconn reads it).
+pub fn claim_of(access_token: &str, claim: &str) -> Option<String> {
+    claims_of(access_token)?.get(claim)?.as_str().map(str::to_string)
 }
 
 /// Hands out a valid token to the API client: from the cache, renewed when close to expiry, or

@@ -1,12 +1,14 @@
 //! The source stage for connectors that live in a Power Platform environment: sign-in to the
 //! Microsoft identity platform (`auth`), the Power Apps and Flow APIs (`api`), and the download of
-//! a connector's files in the layout `paconn download` writes (`download`).
+//! a connector's files in the layout `paconn download` writes (`download`), and the deployment of
+//! a folder into an environment as `paconn create` and `paconn update` do (`deploy`).
 //!
 //! Every base URL is a setting so that sovereign clouds and the loopback test servers work; the
 //! defaults are the public cloud's.
 
 pub mod api;
 pub mod auth;
+pub mod deploy;
 pub mod download;
 
 use std::time::Duration;

@@ -31,6 +31,8 @@ pub struct Checks {
     pub base_branch: String,
     /// An independent publisher's certification package and what follows the review.
     pub certification: Option<crate::check::IpPackage>,
+    /// `submit --online-validate`: what the service said about the swagger, and when.
+    pub online_validation: Option<String>,
 }
 
 pub fn body(plan: &Plan, checks: &Checks) -> anyhow::Result<String> {
@@ -52,6 +54,7 @@ pub fn body(plan: &Plan, checks: &Checks) -> anyhow::Result<String> {
         allow_duplicate => checks.allow_duplicate.clone(),
         breaking => checks.breaking.clone(),
         base_branch => checks.base_branch.clone(),
+        online_validation => checks.online_validation.clone(),
         base_commit => plan.base_commit.to_string()[..12].to_string(),
         folder,
         files => plan.files.iter().map(|f| minijinja::context! { name => f.name.clone(), change => format!("{:?}", f.change).to_lowercase(), size => f.size }).collect::<Vec<_>>(),
@@ -65,7 +68,7 @@ pub fn body(plan: &Plan, checks: &Checks) -> anyhow::Result<String> {
             result => c.result.clone(),
             bot_answer => c.bot_answer.clone(),
             // Named, as the form and the identity check go there; masked if it looks like a secret.
-            contact_email => c.contact_email.as_deref().map(|e| crate::check::secrets::registered().text(e).into_owned()),
+            contact_email => c.contact_email.as_deref().map(|e| crate::secrets::registered().text(e).into_owned()),
         }),
         version => env!("CARGO_PKG_VERSION"),
     })?;
@@ -109,6 +112,17 @@ pub fn for_submission(
     allow_duplicate: Option<&str>,
     base_branch: &str,
 ) -> anyhow::Result<(String, String)> {
+    for_submission_validated(sub, title, allow_duplicate, base_branch, None)
+}
+
+/// [`for_submission`], saying what the service's validator said (`submit --online-validate`).
+pub fn for_submission_validated(
+    sub: &crate::plan::submission::Submission,
+    title: Option<&str>,
+    allow_duplicate: Option<&str>,
+    base_branch: &str,
+    online_validation: Option<String>,
+) -> anyhow::Result<(String, String)> {
     use crate::catalog::Verdict;
     let plan = &sub.plan;
     let title = title
@@ -135,6 +149,7 @@ pub fn for_submission(
         breaking: sub.breaking.clone(),
         base_branch: base_branch.to_string(),
         certification: sub.ip_package.clone(),
+        online_validation,
     };
     Ok((title, body(plan, &checks)?))
 }

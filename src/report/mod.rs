@@ -1,6 +1,7 @@
 //! One serializable report per command: the command builds it from its stages' results, and both
 //! its human output and its `--json` are drawn from it, so the two cannot disagree.
 
+pub mod deploy;
 pub mod fork;
 pub mod search;
 pub mod status;

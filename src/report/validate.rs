@@ -32,6 +32,9 @@ pub struct ValidateReport<'a> {
     /// would answer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub certification_package: Option<crate::check::IpPackage>,
+    /// `--online`: what the service said, and where it disagrees with the findings.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub online: Option<super::deploy::OnlineValidation>,
     #[serde(skip)]
     validation: &'a Validation,
     /// The category was given (`--category`), not inferred.
@@ -62,14 +65,21 @@ impl<'a> ValidateReport<'a> {
                 .collect(),
             validation_summary: ValidationSummary::new(&v.report, strict),
             certification_package: None,
+            online: None,
             validation: v,
             category_given,
             strict,
         }
     }
 
+    /// The service's validation (`validate --online`), shown after the findings.
+    pub fn with_online(mut self, online: super::deploy::OnlineValidation) -> Self {
+        self.online = Some(online);
+        self
+    }
+
     pub fn exit(&self) -> Exit {
-        if self.validation_summary.blocking > 0 {
+        if self.validation_summary.blocking > 0 || self.online.as_ref().is_some_and(|o| o.has_errors()) {
             Exit::Findings
         } else {
             Exit::Ok
@@ -136,6 +146,9 @@ impl<'a> ValidateReport<'a> {
             }
         }
         super::print_pre_existing(&v.report, self.strict, out)?;
+        if let Some(online) = &self.online {
+            online.human(out)?;
+        }
         writeln!(out)?;
         let style = match (self.validation_summary.blocking, v.report.findings.iter().any(|f| !f.pre_existing)) {
             (0, false) => GOOD,

@@ -51,6 +51,24 @@ impl Masker {
         }
     }
 
+    /// A masker for secrets the user gave (a connector's OAuth client secret): each value, and
+    /// the value as JSON writes it. Values shorter than 4 characters are masked too.
+    pub fn literals(values: &[&str]) -> Masker {
+        let mut literals: Vec<String> = Vec::new();
+        for value in values.iter().filter(|v| !v.is_empty()) {
+            literals.push(value.to_string());
+            if let Ok(quoted) = serde_json::to_string(value) {
+                literals.push(quoted[1..quoted.len() - 1].to_string());
+            }
+        }
+        literals.sort();
+        literals.dedup();
+        Masker {
+            literals,
+            automaton: Default::default(),
+        }
+    }
+
     /// This masker and `other` together: what either hides is hidden.
     pub fn with(mut self, other: Masker) -> Masker {
         self.literals.extend(other.literals);

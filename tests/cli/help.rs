@@ -43,6 +43,8 @@ fn help_texts() {
         ("login", &["login"][..]),
         ("logout", &["logout"][..]),
         ("download", &["download"][..]),
+        ("create", &["create"][..]),
+        ("update", &["update"][..]),
         ("package", &["package"][..]),
         ("package_check", &["package", "check"][..]),
         ("package_intro", &["package", "intro"][..]),

@@ -212,3 +212,39 @@ fn submit_stops_on_a_published_duplicate() {
     let (code, stdout, stderr) = w.submit(&["--allow-duplicate", "a different API of the same service"]);
     assert_eq!(code, Some(0), "{stdout}\n{stderr}");
 }
+
+#[test]
+fn submit_online_validate_puts_the_services_verdict_in_the_pull_request_and_stops_on_its_errors() {
+    let w = World::new();
+    std::fs::remove_dir_all(&w.connector).unwrap();
+    crate::common::write_clean_connector(&w.connector);
+    // Not signed in: it says how, and nothing goes on.
+    let (code, stdout, stderr) = w.submit(&["--online-validate"]);
+    assert_eq!(code, Some(3), "{stdout}\n{stderr}");
+    assert!(stderr.contains("connector-publish login"), "{stderr}");
+    w.sign_in();
+    let (code, stdout, stderr) = w.submit(&["--online-validate"]);
+    assert_eq!(code, Some(0), "{stdout}\n{stderr}");
+    assert!(
+        stdout.contains("**Power Platform's validator** (`validateApiSwagger`, certification rules on): validated, no messages ("),
+        "{stdout}"
+    );
+    const VALIDATE: &str = "/providers/Microsoft.PowerApps/objectIds/00000000-0000-4000-8000-0000000000aa/validateApiSwagger";
+    assert_eq!(w.fake.count("POST", VALIDATE), 1);
+    let sent = w.fake.requests_to(VALIDATE);
+    assert_eq!(sent[0].query_param("enableConnectorCertificationRules").as_deref(), Some("true"));
+    // Without the flag, nothing is asked and the body says nothing about it.
+    let (code, stdout, _) = w.submit(&[]);
+    assert_eq!(code, Some(0));
+    assert!(!stdout.contains("Power Platform's validator"));
+    assert_eq!(w.fake.count("POST", VALIDATE), 1);
+    // The config key does what the flag does; an error the service reports stops the run.
+    std::fs::write(w.dir.path().join("config/config.toml"), "online-validate = \"true\"\n").unwrap();
+    w.fake
+        .set_certification_messages(&["Error: IconNotAllowed: independent publishers do not submit an icon."]);
+    let (code, stdout, stderr) = w.submit(&[]);
+    assert_eq!(code, Some(1), "{stdout}\n{stderr}");
+    assert!(stderr.contains("Power Platform's validator reported errors"), "{stderr}");
+    assert!(stderr.contains("which no offline rule covers"), "{stderr}");
+    assert_eq!(w.fake.count("POST", VALIDATE), 2);
+}

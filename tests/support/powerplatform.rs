@@ -24,6 +24,11 @@
 //! | `GET /providers/Microsoft.ProcessSimple/environments` | `{"value":[environment…]}` |
 //! | `GET /providers/Microsoft.PowerApps/apis?$filter=environment eq '{env}'` | `{"value":[…]}`: the custom connectors of `{env}` plus the built-ins `shared_office365` and `shared_sharepointonline`; paged with `nextLink` (`$skiptoken`) when `page_size` is set; without `$filter`, the default environment; 404 `EnvironmentNotFound` |
 //! | `GET /providers/Microsoft.PowerApps/apis/{id}?$filter=environment eq '{env}'` | the connector: configured `properties` + storage URLs + output-only noise; 404 `EnvironmentNotFound` / `ApiResourceNotFound` |
+//! | `POST /providers/Microsoft.PowerApps/objectIds/{oid}/validateApiSwagger` | `{oid}` must be the token's (else 403 `AuthorizationFailed`); the body a Swagger 2.0 document (else 400); answers a JSON string of CRLF-separated lines, `""` when valid: what it finds itself (`OperationIdRequired`, `OperationIdNotUnique`, `PathParameterMustBeRequired`), plus [`FakePowerPlatform::set_certification_messages`] with `enableConnectorCertificationRules=true` |
+//! | `POST /providers/Microsoft.PowerApps/objectIds/{oid}/generateResourceStorage` | body `{"environment":{"name":…}}` → `{"sharedAccessSignature": "{url}/blobstore/{container}?…&sig=SECRETSIG…"}` (a new container each time) |
+//! | `PUT /blobstore/{container}/{name}` | `sig=SECRETSIG`, a container handed out, `x-ms-blob-type: BlockBlob` → 201; keeps the bytes and `x-ms-blob-content-type`; `GET` serves them back |
+//! | `POST /providers/Microsoft.PowerApps/apis?$filter=…` | create: checks `environment.name`, `openApiDefinition`, `backendService.serviceUrl`, `displayName`, an OAuth client secret, that `iconUri` and `scriptDefinitionUrl` are its blobs; stores a new connector `shared_{slug}-5f{hex}` (the secret kept apart, never answered) → 201 with the connector |
+//! | `PATCH /providers/Microsoft.PowerApps/apis/{id}?$filter=…` | update the same way (404 `ApiResourceNotFound`); the displayName, icon and secret stay when not sent |
 //! | `GET /storage/{env}/{id}/{file}` | `original.swagger.json` and `modified.swagger.json` (both the configured swagger bytes), `icon.png`, `script.csx`; no auth needed (an `Authorization` header is recorded, not checked); needs `sig=SECRETSIG` (else 403 `AuthenticationFailed`); 404 `BlobNotFound` (XML) |
 //!
 //! The Power Apps and Flow routes need `Authorization: Bearer <access token issued by this fake,
@@ -336,6 +341,8 @@ pub struct Recorded {
     pub headers: Vec<(String, String)>,
     /// The body (lossy UTF-8), e.g. the form of a token request.
     pub body: String,
+    /// The body byte for byte (a blob upload).
+    pub body_bytes: Vec<u8>,
     /// 0 when the connection was dropped without an answer.
     pub status: u16,
     /// false when no route of the fake matched.
@@ -366,6 +373,11 @@ impl Recorded {
     /// A decoded query parameter (`"$filter"` also finds `%24filter`).
     pub fn query_param(&self, name: &str) -> Option<String> {
         parse_form(&self.query).into_iter().find(|(k, _)| k == name).map(|(_, v)| v)
+    }
+
+    /// The body as JSON (`None` when it is not JSON).
+    pub fn json(&self) -> Option<Value> {
+        serde_json::from_slice(&self.body_bytes).ok()
     }
 
     /// A decoded `application/x-www-form-urlencoded` body field.
@@ -454,6 +466,14 @@ struct State {
     counter: u64,
     user_codes: u64,
     rng: u64,
+    /// `validateApiSwagger` with certification rules: extra lines after the computed ones.
+    certification_messages: Vec<String>,
+    /// Containers `generateResourceStorage` handed out, and their environment.
+    containers: HashMap<String, String>,
+    /// Blobs uploaded: (container, name) → (bytes, x-ms-blob-content-type).
+    blobs: HashMap<(String, String), (Vec<u8>, Option<String>)>,
+    /// The OAuth client secret each connector holds (write-only: never in an answer).
+    secrets: HashMap<String, String>,
 }
 
 impl State {
@@ -623,6 +643,10 @@ impl FakePowerPlatform {
             counter: 0,
             user_codes: 0,
             rng: seed,
+            certification_messages: Vec::new(),
+            containers: HashMap::new(),
+            blobs: HashMap::new(),
+            secrets: HashMap::new(),
         };
         let shared = Arc::new(Shared {
             url: url.clone(),
@@ -674,6 +698,32 @@ impl FakePowerPlatform {
             .connectors
             .retain(|c| !(c.environment.eq_ignore_ascii_case(&connector.environment) && c.id.eq_ignore_ascii_case(&connector.id)));
         st.config.connectors.push(connector);
+    }
+
+    /// The connector as the fake holds it now (after a create or update).
+    pub fn connector(&self, environment: &str, id: &str) -> Option<FakeConnector> {
+        self.shared.lock().connector(environment, id).cloned()
+    }
+
+    /// Every connector of an environment, in creation order.
+    pub fn connectors_in(&self, environment: &str) -> Vec<FakeConnector> {
+        let st = self.shared.lock();
+        st.config
+            .connectors
+            .iter()
+            .filter(|c| c.environment.eq_ignore_ascii_case(environment))
+            .cloned()
+            .collect()
+    }
+
+    /// The OAuth client secret the service holds for a connector (sent on create or update).
+    pub fn client_secret(&self, id: &str) -> Option<String> {
+        self.shared.lock().secrets.get(&id.to_ascii_lowercase()).cloned()
+    }
+
+    /// Lines `validateApiSwagger` adds, with certification rules on, after what it finds itself.
+    pub fn set_certification_messages(&self, lines: &[&str]) {
+        self.shared.lock().certification_messages = lines.iter().map(|l| l.to_string()).collect();
     }
 
     pub fn remove_connector(&self, environment: &str, id: &str) {
@@ -1105,6 +1155,7 @@ struct Incoming {
     query: Vec<(String, String)>,
     headers: Vec<(String, String)>,
     body: String,
+    body_bytes: Vec<u8>,
 }
 
 impl Incoming {
@@ -1161,6 +1212,7 @@ fn dispatch(shared: &Shared, raw: &RawRequest) -> Outcome {
         query: parse_form(query),
         headers: raw.headers.clone(),
         body: String::from_utf8_lossy(&raw.body).into_owned(),
+        body_bytes: raw.body.clone(),
     };
 
     let fault = shared.lock().take_fault(&incoming.method, &incoming.path);
@@ -1196,6 +1248,7 @@ fn dispatch(shared: &Shared, raw: &RawRequest) -> Outcome {
         query: query.to_string(),
         headers: incoming.headers,
         body: incoming.body,
+        body_bytes: raw.body.clone(),
         status,
         handled,
         injected,
@@ -1215,6 +1268,18 @@ fn route(shared: &Shared, req: &Incoming, at: Instant) -> Reply {
         ("GET", ["providers", "microsoft.powerapps", "apis"]) => api_call(shared, req, |st| list_apis(shared, st, req)),
         ("GET", ["providers", "microsoft.powerapps", "apis", _]) => api_call(shared, req, |st| get_api(shared, st, req, segs[3])),
         ("GET" | "HEAD", ["storage", _, _, _]) => storage(shared, req, segs[1], segs[2], segs[3]),
+        ("POST", ["providers", "microsoft.powerapps", "objectids", _, "validateapiswagger"]) => {
+            api_call(shared, req, |st| validate_api_swagger(st, req, segs[3]))
+        }
+        ("POST", ["providers", "microsoft.powerapps", "objectids", _, "generateresourcestorage"]) => {
+            api_call(shared, req, |st| generate_resource_storage(shared, st, req, segs[3]))
+        }
+        ("POST", ["providers", "microsoft.powerapps", "apis"]) => api_call(shared, req, |st| upsert_api(shared, st, req, None)),
+        ("PATCH", ["providers", "microsoft.powerapps", "apis", _]) => {
+            api_call(shared, req, |st| upsert_api(shared, st, req, Some(segs[3])))
+        }
+        ("PUT", ["blobstore", _, _]) => put_blob(shared, req, segs[1], segs[2]),
+        ("GET" | "HEAD", ["blobstore", _, _]) => get_blob(shared, req, segs[1], segs[2]),
         _ => {
             let mut reply = Reply::json(
                 404,
@@ -1899,4 +1964,318 @@ pub fn rich_connector(environment: &str, id: &str) -> FakeConnector {
         .swagger(swagger)
         .icon(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89\xff\xfe".to_vec())
         .script(b"public class Script : ScriptBase\r\n{\r\n    // Caf\xc3\xa9\r\n    public override Task<HttpResponseMessage> ExecuteAsync() => Context.SendAsync(Context.Request, CancellationToken);\r\n}\r\n".to_vec())
+}
+
+// --- deployment (paconn create / update / validate) -------------------------------------------
+
+/// The `oid` claim of the request's bearer token.
+fn token_oid(req: &Incoming) -> Option<String> {
+    let token = req.header("authorization")?.split_once(' ')?.1.trim();
+    let payload = token.split('.').nth(1)?;
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(payload).ok()?;
+    let claims: Value = serde_json::from_slice(&bytes).ok()?;
+    claims.get("oid")?.as_str().map(str::to_string)
+}
+
+/// The path's object id must be the caller's own.
+fn check_oid(req: &Incoming, oid: &str) -> Result<(), Reply> {
+    match token_oid(req) {
+        Some(own) if own.eq_ignore_ascii_case(oid) => Ok(()),
+        _ => Err(arm_error(
+            403,
+            "AuthorizationFailed",
+            &format!("The client does not have authorization to perform action on object id '{oid}'."),
+        )),
+    }
+}
+
+fn json_body(req: &Incoming) -> Result<Value, Reply> {
+    serde_json::from_str(&req.body).map_err(|e| {
+        arm_error(
+            400,
+            "InvalidRequestContent",
+            &format!("The request content was invalid and could not be deserialized: {e}"),
+        )
+    })
+}
+
+/// What the fake's validator finds in a swagger: a few of the Swagger Validator's real checks,
+/// each line naming its error as the validator does.
+fn swagger_messages(swagger: &Value) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut seen: Vec<String> = Vec::new();
+    for (path, item) in swagger.get("paths").and_then(Value::as_object).into_iter().flatten() {
+        for (method, operation) in item.as_object().into_iter().flatten() {
+            if !["get", "put", "post", "delete", "patch", "head", "options"].contains(&method.as_str()) {
+                continue;
+            }
+            match operation.get("operationId").and_then(Value::as_str) {
+                None => lines.push(format!(
+                    "Error: OperationIdRequired: the operation '{method} {path}' has no operationId."
+                )),
+                Some(id) if seen.iter().any(|s| s == id) => lines.push(format!(
+                    "Error: OperationIdNotUnique: the operationId '{id}' is used more than once."
+                )),
+                Some(id) => seen.push(id.to_string()),
+            }
+            for p in operation.get("parameters").and_then(Value::as_array).into_iter().flatten() {
+                if p.get("in").and_then(Value::as_str) == Some("path") && p.get("required").and_then(Value::as_bool) != Some(true) {
+                    let name = p.get("name").and_then(Value::as_str).unwrap_or("");
+                    lines.push(format!(
+                        "Error: PathParameterMustBeRequired: the path parameter '{name}' of '{method} {path}' must be required."
+                    ));
+                }
+            }
+        }
+    }
+    lines
+}
+
+fn validate_api_swagger(st: &mut State, req: &Incoming, oid: &str) -> Reply {
+    if let Err(reply) = check_oid(req, oid) {
+        return reply;
+    }
+    let swagger = match json_body(req) {
+        Ok(v) => v,
+        Err(reply) => return reply,
+    };
+    if swagger.get("swagger").and_then(Value::as_str) != Some("2.0") {
+        return arm_error(400, "InvalidApiDefinition", "The API definition must be a Swagger 2.0 document.");
+    }
+    let mut lines = swagger_messages(&swagger);
+    if req.param("enableConnectorCertificationRules") == Some("true") {
+        lines.extend(st.certification_messages.iter().cloned());
+    }
+    // A JSON string of the lines, CRLF-separated; "" when the swagger validated.
+    Reply::json(200, &Value::String(lines.join("\r\n")))
+}
+
+fn generate_resource_storage(shared: &Shared, st: &mut State, req: &Incoming, oid: &str) -> Reply {
+    if let Err(reply) = check_oid(req, oid) {
+        return reply;
+    }
+    let body = match json_body(req) {
+        Ok(v) => v,
+        Err(reply) => return reply,
+    };
+    let Some(env) = body.pointer("/environment/name").and_then(Value::as_str) else {
+        return arm_error(
+            400,
+            "MissingEnvironment",
+            "The request must name the environment: {\"environment\": {\"name\": ...}}.",
+        );
+    };
+    let Some(env) = st.environment(env).map(|e| e.name.clone()) else {
+        return arm_error(404, "EnvironmentNotFound", &format!("The environment '{env}' could not be found."));
+    };
+    let container = format!("connector-{}", st.guid());
+    st.containers.insert(container.clone(), env);
+    Reply::json(
+        200,
+        &json!({
+            "sharedAccessSignature": format!("{}/blobstore/{container}?sv=2018-03-28&sr=c&sig={STORAGE_SIG}&se=2099-01-01T00%3A00%3A00Z&sp=rw", shared.url),
+            "expirationTime": "2099-01-01T00:00:00Z"
+        }),
+    )
+}
+
+fn put_blob(shared: &Shared, req: &Incoming, container: &str, name: &str) -> Reply {
+    if req.param("sig") != Some(STORAGE_SIG) {
+        return blob_error(403, "AuthenticationFailed", "Server failed to authenticate the request.");
+    }
+    let mut st = shared.lock();
+    if !st.containers.contains_key(container) {
+        return blob_error(404, "ContainerNotFound", "The specified container does not exist.");
+    }
+    if req.header("x-ms-blob-type") != Some("BlockBlob") {
+        return blob_error(
+            400,
+            "MissingRequiredHeader",
+            "An HTTP header that's mandatory for this request is not specified: x-ms-blob-type.",
+        );
+    }
+    let bytes = req.body_bytes.clone();
+    let content_type = req.header("x-ms-blob-content-type").map(str::to_string);
+    st.blobs.insert((container.to_string(), name.to_string()), (bytes, content_type));
+    Reply::new(201, "application/octet-stream", Vec::new())
+        .header("ETag", &format!("\"0x{:X}\"", bytes_hash(container, name)))
+        .header("Last-Modified", "Mon, 01 Jan 2024 00:00:00 GMT")
+        .header("x-ms-version", "2019-02-02")
+        .header("x-ms-request-server-encrypted", "true")
+}
+
+fn get_blob(shared: &Shared, req: &Incoming, container: &str, name: &str) -> Reply {
+    if req.param("sig") != Some(STORAGE_SIG) {
+        return blob_error(403, "AuthenticationFailed", "Server failed to authenticate the request.");
+    }
+    let st = shared.lock();
+    match st.blobs.get(&(container.to_string(), name.to_string())) {
+        Some((bytes, content_type)) => Reply::new(200, content_type.as_deref().unwrap_or("application/octet-stream"), bytes.clone())
+            .header("x-ms-blob-type", "BlockBlob"),
+        None => blob_error(404, "BlobNotFound", "The specified blob does not exist."),
+    }
+}
+
+/// The bytes of a blob the fake holds, from a URL it handed out (`…/blobstore/{container}/{name}?…`).
+fn blob_of(st: &State, base: &str, url: &str) -> Option<Vec<u8>> {
+    let rest = url.strip_prefix(base)?.strip_prefix("/blobstore/")?;
+    let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
+    if !query.split('&').any(|kv| kv == format!("sig={STORAGE_SIG}")) {
+        return None;
+    }
+    let (container, name) = path.split_once('/')?;
+    st.blobs.get(&(container.to_string(), percent_decode(name))).map(|(b, _)| b.clone())
+}
+
+/// `shared_contoso-20api-5f…`: the service's id for a new custom connector.
+fn new_connector_id(st: &mut State, display_name: &str) -> String {
+    let mut slug = String::new();
+    for c in display_name.to_lowercase().chars() {
+        if c.is_ascii_alphanumeric() {
+            slug.push(c);
+        } else {
+            let mut buf = [0u8; 4];
+            for b in c.encode_utf8(&mut buf).bytes() {
+                slug.push_str(&format!("-{b:02x}"));
+            }
+        }
+    }
+    format!("shared_{slug}-5f{}", &st.random_hex()[..14])
+}
+
+/// `POST apis` (create) and `PATCH apis/{id}` (update), as the service takes them.
+fn upsert_api(shared: &Shared, st: &mut State, req: &Incoming, id: Option<&str>) -> Reply {
+    let env = match filtered_environment(st, req) {
+        Ok(env) => env,
+        Err(reply) => return reply,
+    };
+    let body = match json_body(req) {
+        Ok(v) => v,
+        Err(reply) => return reply,
+    };
+    let Some(props) = body.get("properties").and_then(Value::as_object) else {
+        return arm_error(400, "InvalidRequestContent", "The request content must have 'properties'.");
+    };
+    let mut props = props.clone();
+    if props
+        .get("environment")
+        .and_then(|e| e.get("name"))
+        .and_then(Value::as_str)
+        .map(str::to_ascii_lowercase)
+        != Some(env.name.to_ascii_lowercase())
+    {
+        return arm_error(
+            400,
+            "EnvironmentMismatch",
+            "properties.environment.name must be the environment of the $filter.",
+        );
+    }
+    let Some(swagger) = props.get("openApiDefinition").filter(|v| v.is_object()).cloned() else {
+        return arm_error(400, "MissingApiDefinition", "properties.openApiDefinition is required.");
+    };
+    if props
+        .get("backendService")
+        .and_then(|b| b.get("serviceUrl"))
+        .and_then(Value::as_str)
+        .is_none()
+    {
+        return arm_error(400, "MissingBackendService", "properties.backendService.serviceUrl is required.");
+    }
+    let existing = match id {
+        Some(id) => match st.connector(&env.name, id) {
+            Some(c) => Some(c.clone()),
+            None => return arm_error(404, "ApiResourceNotFound", &format!("Could not find api '{id}'.")),
+        },
+        None => None,
+    };
+    // The client secret: taken, kept apart, never answered.
+    let mut secret = None;
+    let mut oauth_without_secret = false;
+    let mut take_secret = |parameters: Option<&mut Value>| {
+        if let Some(oauth) = parameters
+            .and_then(|p| p.get_mut("token"))
+            .and_then(|t| t.get_mut("oAuthSettings"))
+            .and_then(Value::as_object_mut)
+        {
+            match oauth.shift_remove("clientSecret").and_then(|v| v.as_str().map(str::to_string)) {
+                Some(s) => secret = Some(s),
+                None => oauth_without_secret = true,
+            }
+        }
+    };
+    take_secret(props.get_mut("connectionParameters"));
+    if let Some(sets) = props
+        .get_mut("connectionParameterSets")
+        .and_then(|s| s.get_mut("values"))
+        .and_then(Value::as_array_mut)
+    {
+        for set in sets {
+            take_secret(set.get_mut("parameters"));
+        }
+    }
+    if oauth_without_secret && secret.is_none() && existing.is_none() {
+        return arm_error(400, "MissingClientSecret", "The OAuth 2.0 settings need a client secret.");
+    }
+    let icon = match props.get("iconUri").and_then(Value::as_str) {
+        None => existing.as_ref().and_then(|c| c.icon.clone()),
+        Some(url) => match blob_of(st, &shared.url, url) {
+            Some(bytes) => Some(bytes),
+            None => {
+                return arm_error(
+                    400,
+                    "InvalidIconUri",
+                    "properties.iconUri must be a blob of the generated resource storage.",
+                )
+            }
+        },
+    };
+    let script = match props.get("scriptDefinitionUrl").and_then(Value::as_str) {
+        None | Some("") => None,
+        Some(url) => match blob_of(st, &shared.url, url) {
+            Some(bytes) => Some(bytes),
+            None => {
+                return arm_error(
+                    400,
+                    "InvalidScriptDefinitionUrl",
+                    "properties.scriptDefinitionUrl must be a blob of the generated resource storage.",
+                )
+            }
+        },
+    };
+    for key in ["openApiDefinition", "environment", "iconUri", "scriptDefinitionUrl"] {
+        props.shift_remove(key);
+    }
+    let display_name = match (props.get("displayName").and_then(Value::as_str), &existing) {
+        (Some(name), _) => name.to_string(),
+        (None, Some(c)) => c.display_name(),
+        (None, None) => {
+            return arm_error(
+                400,
+                "MissingDisplayName",
+                "properties.displayName is required to create a connector.",
+            )
+        }
+    };
+    props.insert("displayName".into(), json!(display_name));
+    let id = match id {
+        Some(id) => existing.as_ref().map_or_else(|| id.to_string(), |c| c.id.clone()),
+        None => new_connector_id(st, &display_name),
+    };
+    if let Some(secret) = secret {
+        st.secrets.insert(id.to_ascii_lowercase(), secret);
+    }
+    let connector = FakeConnector {
+        environment: env.name.clone(),
+        id: id.clone(),
+        properties: Value::Object(props),
+        swagger: serde_json::to_vec_pretty(&swagger).expect("serialize swagger"),
+        icon,
+        script,
+    };
+    st.config
+        .connectors
+        .retain(|c| !(c.environment.eq_ignore_ascii_case(&env.name) && c.id.eq_ignore_ascii_case(&id)));
+    st.config.connectors.push(connector.clone());
+    let answer = connector_json(&shared.url, &env.name, &st.config.tenant_id, &st.config.user_upn, &connector);
+    Reply::json(if existing.is_some() { 200 } else { 201 }, &answer)
 }
