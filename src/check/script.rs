@@ -665,25 +665,23 @@ fn analyse(tokens: &[Token]) -> Uses {
                     continue;
                 }
             }
-            Some("class") if !after_dot => {
-                if tokens.get(i + 1).and_then(Token::ident) == Some("Script") {
-                    let mut j = i + 2;
-                    // Generic parameters would make it another class; the base list follows `:`.
-                    let base = tokens.get(j).is_some_and(|t| t.is(b':')) && {
-                        j += 1;
-                        let mut found = false;
-                        while j < tokens.len() && !tokens[j].is(b'{') && !tokens[j].is(b';') {
-                            let (segments, next) = dotted(tokens, j);
-                            if segments.last() == Some(&"ScriptBase") {
-                                found = true;
-                            }
-                            j = next.max(j + 1);
+            Some("class") if !after_dot && tokens.get(i + 1).and_then(Token::ident) == Some("Script") => {
+                let mut j = i + 2;
+                // Generic parameters would make it another class; the base list follows `:`.
+                let base = tokens.get(j).is_some_and(|t| t.is(b':')) && {
+                    j += 1;
+                    let mut found = false;
+                    while j < tokens.len() && !tokens[j].is(b'{') && !tokens[j].is(b';') {
+                        let (segments, next) = dotted(tokens, j);
+                        if segments.last() == Some(&"ScriptBase") {
+                            found = true;
                         }
-                        found
-                    };
-                    if !matches!(uses.class, ClassFound::Script { base: true, .. }) {
-                        uses.class = ClassFound::Script { offset: t.offset, base };
+                        j = next.max(j + 1);
                     }
+                    found
+                };
+                if !matches!(uses.class, ClassFound::Script { base: true, .. }) {
+                    uses.class = ClassFound::Script { offset: t.offset, base };
                 }
             }
             Some("ExecuteAsync") if !after_dot => {
