@@ -16,6 +16,9 @@ use serde_json::Value;
 /// so a file is refused only when it is over 1 MB whichever way the megabyte is counted.
 pub const MAX_SCRIPT_BYTES: usize = 1024 * 1024;
 
+/// Scripts up to this size are read for the other rules; larger ones only get script-size.
+const MAX_READ_BYTES: usize = 4 * MAX_SCRIPT_BYTES;
+
 /// write-code.md, "Supported namespaces": the only namespaces custom code may use.
 pub const SUPPORTED_NAMESPACES: &[&str] = &[
     "System",
@@ -183,6 +186,11 @@ fn check_file(file: &PackageFile, sink: &mut Sink) {
             None,
         );
     }
+    // A file far over the limit is said to be too large and not read further: its tokens
+    // would take memory in proportion (the folder allows files up to 100 MiB).
+    if file.bytes.len() > MAX_READ_BYTES {
+        return;
+    }
     let bytes = file.bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&file.bytes);
     // UTF-16 is text-encoding's (files.rs); nothing sensible can be read from it here.
     if crate::package::json::wide_encoding(&file.bytes).is_some() {
@@ -349,7 +357,16 @@ struct Lexer<'a> {
     s: &'a [u8],
     i: usize,
     out: Vec<Token<'a>>,
+    /// Interpolated strings open within holes of interpolated strings: bounded, so hostile
+    /// nesting cannot exhaust the stack.
+    depth: usize,
 }
+
+/// How deep interpolated strings are read within each other's holes; deeper holes are skipped as
+/// text.
+const MAX_HOLE_DEPTH: usize = 32;
+/// How far a directive's end (`;`) or a class's base list is looked for, in tokens.
+const MAX_LOOKAHEAD: usize = 256;
 
 /// The code tokens of C# source: identifiers (`@` of verbatim identifiers dropped), numbers and
 /// punctuation; comments, preprocessor lines and literals are skipped, but the holes of
@@ -360,6 +377,7 @@ fn lex(text: &str) -> Vec<Token<'_>> {
         s: text.as_bytes(),
         i: 0,
         out: Vec::new(),
+        depth: 0,
     };
     lexer.code(false);
     lexer.out
@@ -522,9 +540,11 @@ impl<'a> Lexer<'a> {
                 }
                 b'\n' if !verbatim => return true,
                 b'{' if interpolated && self.peek(1) == b'{' => self.i += 2,
-                b'{' if interpolated => {
+                b'{' if interpolated && self.depth < MAX_HOLE_DEPTH => {
                     self.i += 1;
+                    self.depth += 1;
                     self.code(true);
+                    self.depth -= 1;
                 }
                 _ => self.i += 1,
             }
@@ -671,12 +691,11 @@ fn analyse(tokens: &[Token]) -> Uses {
                 let base = tokens.get(j).is_some_and(|t| t.is(b':')) && {
                     j += 1;
                     let mut found = false;
-                    while j < tokens.len() && !tokens[j].is(b'{') && !tokens[j].is(b';') {
-                        let (segments, next) = dotted(tokens, j);
-                        if segments.last() == Some(&"ScriptBase") {
-                            found = true;
-                        }
-                        j = next.max(j + 1);
+                    let stop = (j + MAX_LOOKAHEAD).min(tokens.len());
+                    // `ScriptBase`, or the last segment of a full name ending in it.
+                    while j < stop && !tokens[j].is(b'{') && !tokens[j].is(b';') {
+                        found |= tokens[j].ident() == Some("ScriptBase") && !tokens.get(j + 1).is_some_and(|n| n.is(b'.'));
+                        j += 1;
                     }
                     found
                 };
@@ -749,7 +768,7 @@ fn using_directive(tokens: &[Token], i: usize, out: &mut Vec<NamespaceUse>) -> O
     let end_at = if end.is(b';') {
         next
     } else if alias.is_some() && end.is(b'<') {
-        (next..tokens.len()).find(|&k| tokens[k].is(b';'))?
+        (next..(next + MAX_LOOKAHEAD).min(tokens.len())).find(|&k| tokens[k].is(b';'))?
     } else {
         return None;
     };
@@ -846,6 +865,19 @@ mod tests {
         );
         // Member access is not a full name.
         assert_eq!(found("x.System.Reflection = 1;"), []);
+    }
+
+    /// Hostile code is read in one pass: nested interpolations do not recurse without bound,
+    /// and directives or base lists that never end are not searched to the end of the file again
+    /// for each of them.
+    #[test]
+    fn hostile_code_is_bounded() {
+        let nested = "$\"{".repeat(200_000);
+        lex(&nested);
+        let aliases = "using a = b<".repeat(200_000);
+        analyse(&lex(&aliases));
+        let classes = "class Script : ".repeat(200_000);
+        analyse(&lex(&classes));
     }
 
     #[test]
