@@ -7,10 +7,12 @@
 //! table is the one place to review, document and measure the rules.
 
 mod files;
+mod policies;
 mod properties;
 mod readme;
 pub mod rules;
 pub mod schemas;
+mod script;
 pub mod secrets;
 pub mod validation;
 mod validator;
@@ -494,6 +496,7 @@ pub fn check_with(package: &ConnectorPackage, category: Category, schemas: &sche
             bytes: &file.bytes,
         };
         properties::check(&file, &mut sink);
+        policies::check(&file, &schemas.policy_templates, &mut sink);
         schemas::check(schemas, schemas::Which::Properties, &file, &mut sink);
         secrets::scan_properties(&file, &mut sink);
     }
@@ -508,6 +511,16 @@ pub fn check_with(package: &ConnectorPackage, category: Category, schemas: &sche
     }
     if let Some(file) = package.file(KnownFile::Readme) {
         readme::check(file, swagger.map(|d| &d.value), &mut sink);
+    }
+    let scripts: Vec<&crate::connector::PackageFile> = package.files.iter().filter(|f| script::is_script(&f.name)).collect();
+    script::check(&scripts, &mut sink);
+    if let (Some(swagger), Some(props), Some(file)) = (swagger, properties, package.file(KnownFile::ApiProperties)) {
+        let file = JsonFile {
+            name: &file.name,
+            doc: props,
+            bytes: &file.bytes,
+        };
+        script::check_operations(&file, &swagger.value, &mut sink);
     }
 
     let mut findings = sink.into_findings();

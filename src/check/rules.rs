@@ -45,6 +45,9 @@ const REPO_SCHEMA: &str = "https://github.com/microsoft/PowerPlatformConnectors/
 const README_TEMPLATES: &str = "https://github.com/microsoft/PowerPlatformConnectors/tree/dev/templates";
 const SWAGGER_2: &str = "https://swagger.io/specification/v2/";
 const CODING_STANDARDS: &str = "https://learn.microsoft.com/en-us/connectors/custom-connectors/coding-standards";
+const WRITE_CODE: &str = "https://learn.microsoft.com/en-us/connectors/custom-connectors/write-code";
+const WEBHOOKS: &str = "https://learn.microsoft.com/en-us/connectors/custom-connectors/create-webhook-trigger";
+const POLICIES: &str = "https://learn.microsoft.com/en-us/connectors/custom-connectors/policy-templates";
 const PACONN: &str = "https://learn.microsoft.com/en-us/connectors/custom-connectors/paconn-cli";
 
 macro_rules! rule {
@@ -125,7 +128,7 @@ pub static RULES: &[Rule] = &[
     rule!("title-missing", Error, ALL, "`info.title` is missing", "add a title of at most 30 characters", CERTIFICATION, "RequiredPropertyMissing"),
     rule!("title-length", Error, PUBLISHED, "`info.title` is longer than 30 characters", "shorten the title to 30 characters or fewer", CERTIFICATION, "FieldLengthExceeded"),
     rule!("title-words", Error, PUBLISHED, "`info.title` contains a restricted word", "remove the words \"API\", \"Connector\" and Power Platform product names from the title", CERTIFICATION, "ValueContainsRestrictedWords"),
-    rule!("title-ending", Warning, PUBLISHED, "`info.title` must end with a letter or digit", "remove the trailing punctuation or space", VALIDATOR, "ValueMustEndWithAlphanumeric"),
+    rule!("title-ending", Error, PUBLISHED, "`info.title` must end with a letter or digit", "remove the trailing punctuation or space", VALIDATOR, "ValueMustEndWithAlphanumeric"),
     rule!("description-length", Error, PUBLISHED, "`info.description` must be 30 to 500 characters", "write one to three sentences about the service, 30 to 500 characters", CERTIFICATION, "FieldLengthNotInRange"),
     rule!("description-words", Error, PUBLISHED, "`info.description` contains a Power Platform product name", "describe the service without naming Power Apps, Power Automate, Logic Apps or other product names", CERTIFICATION, "ValueContainsRestrictedWords"),
     rule!("contact-email", Error, PUBLISHED, "`info.contact` needs a valid support email", "add \"contact\": {\"name\": ..., \"url\": ..., \"email\": \"support@your-company.com\"}", VALIDATOR, "ContactEmailNotValid"),
@@ -149,6 +152,16 @@ pub static RULES: &[Rule] = &[
     rule!("publisher-stack-owner", Error, &[I], "independent publishers must give `publisher`: you, the independent publisher", "add \"publisher\": \"Your Name\" under `properties`", INDEPENDENT),
     rule!("stack-owner-missing", Warning, &[I], "independent publishers should give `stackOwner`: the company behind the API", "add \"stackOwner\": \"Company behind the API\" under `properties`", INDEPENDENT),
     rule!("connection-parameter-name", Error, ALL, "connection parameter names must be letters, digits and `_`", "rename the parameter (and every reference to it in script.csx and policies)", REPO_SCHEMA),
+    // Custom code (script.csx, src/check/script.rs).
+    rule!("script-namespace", Error, ALL, "custom code uses a namespace it does not support", "use only the namespaces write-code.md lists (System, System.Collections(.Generic), System.Diagnostics, System.IO(.Compression), System.Linq, System.Net(.Http(.Headers), .Security), System.Security.Authentication, System.Security.Cryptography, System.Text(.RegularExpressions), System.Threading(.Tasks), System.Web, System.Xml(.Linq), System.Drawing(.Drawing2D, .Imaging), Microsoft.Extensions.Logging, Newtonsoft.Json(.Linq)), whether with `using` or by full name", WRITE_CODE),
+    rule!("script-class", Error, ALL, "custom code must be a class `Script` deriving from `ScriptBase` with an `ExecuteAsync` method", "write `public class Script : ScriptBase` with `public override async Task<HttpResponseMessage> ExecuteAsync()`", WRITE_CODE),
+    rule!("script-size", Error, ALL, "the script file is larger than 1 MB", "shrink the script to 1 MB or less (move work to the service, drop unused code)", WRITE_CODE),
+    rule!("script-multiple", Warning, ALL, "a connector has one script file", "merge the scripts into script.csx, or remove the others from the folder", WRITE_CODE),
+    rule!("script-http-client", Warning, ALL, "custom code makes an HttpClient of its own, which Microsoft says it will block", "send requests with `this.Context.SendAsync(request, this.CancellationToken)`", WRITE_CODE),
+    rule!("script-operations", Warning, ALL, "`scriptOperations` names an operation the swagger does not have", "list the operationIds the script handles, as the swagger spells them (case-sensitive)", WRITE_CODE),
+    // Policy templates (apiProperties.json, src/check/policies.rs).
+    rule!("policy-template-unknown", Warning, ALL, "a policy template instance names no policy template the repository's schema defines", "use a template id of schemas/paconn-apiProperties.schema.json (set the policy up in the portal's policy editor and download the connector)", POLICIES),
+    rule!("policy-template-parameter", Warning, ALL, "a policy template instance lacks a parameter its template requires", "add the parameter under `parameters` (the portal's policy editor writes them)", POLICIES),
     // readme.
     rule!("readme-sections", Warning, PUBLISHED, "the readme lacks a required section", "add the section with the heading the repository's readme template uses (`connector-publish init` writes a readme)", README_TEMPLATES),
     rule!("readme-sections-template", Warning, &[C], "the readme lacks a section of the certified template that reviewers often let pass", "add the section with the heading the repository's readme template uses", README_TEMPLATES),
@@ -179,7 +192,7 @@ pub static RULES: &[Rule] = &[
     rule!("ip-package-advice", Warning, &[I], "the certification package has something reviewers ask to change (intro.md sections, names)", "fix what the message says (`connector-publish package check <zip>` shows it in full)", POLICY_ERRORS),
     rule!("ip-package-certified", Error, &[C], "a certified connector's pull request carries no package: the package goes to Partner Center", "remove the .zip from the folder and upload it in Partner Center after the pull request is merged (`connector-publish package check` checks it)", CERTIFICATION),
     // Swagger Validator catalogue: Operations, Arrays, Not supported, Parameters
-    // (src/check/catalogue/{operations,parameters}.rs).
+    // (src/check/validator/{operations,parameters}.rs).
     // Operations.
     rule!("operation-id-required", Error, ALL, "every operation needs an operationId", "add an operationId of letters and digits in PascalCase, e.g. \"ListContacts\"", VALIDATOR, "OperationIdRequired"),
     rule!("operation-id-sanitized", Error, ALL, "an operationId must be letters and digits only", "remove the other characters (spaces, dots, slashes) from the operationId, e.g. \"ListContacts\"", VALIDATOR, "OperationIdSanitized"),
@@ -213,6 +226,7 @@ pub static RULES: &[Rule] = &[
     rule!("form-data-parameter-name", Error, ALL, "a formData parameter name must be US-ASCII", "rename the parameter with ASCII characters only", VALIDATOR, "InvalidFormDataParameterName"),
     rule!("next-link-name", Warning, ALL, "`x-ms-pageable.nextLinkName` should be nextLink or @odata.nextLink", "set \"nextLinkName\" to \"nextLink\" or \"@odata.nextLink\" (the property of the response that holds the next page's URL)", VALIDATOR, "InvalidNextLinkNameValue"),
     rule!("enum-value-type", Error, ALL, "an enum value is not of the schema's type", "write the value with the declared type (e.g. 5, not \"5\", for an integer), or fix `type`", VALIDATOR, "InvalidEnumValue"),
+    rule!("enum-value-text", Warning, ALL, "an enum value is a string where the schema's type is integer, number or boolean", "write the value without quotes (5, not \"5\"; true, not \"true\"), or make the type string", VALIDATOR, "InvalidEnumValue"),
     rule!("enum-values-duplicate", Error, ALL, "`x-ms-enum-values` maps one value more than once", "keep one display name per value", VALIDATOR, "DuplicateEnumValuesInExtension"),
     rule!("enum-values-not-in-enum", Error, ALL, "an `x-ms-enum-values` value is not in `enum`", "add the value to `enum`, or correct it", VALIDATOR, "InvalidEnumValuesExtensionValue"),
     rule!("array-duplicate-value", Error, ALL, "an array of enum values, required names, MIME types or schemes lists a value twice", "remove the duplicate", VALIDATOR, "ArrayDuplicateValue"),
@@ -223,14 +237,15 @@ pub static RULES: &[Rule] = &[
     rule!("api-annotation-replacement-operation-id", Error, ALL, "`x-ms-api-annotation.replacement` must name the `operationId`", "add the replacing operation's \"operationId\" to `replacement`", VALIDATOR, "ApiAnnotationExtensionReplacementInfoMissingOperationIdProperty"),
     rule!("family-duplicate-revisions", Error, ALL, "two operations of one family have the same revision", "give each operation of the family its own `revision`", VALIDATOR, "OperationFamilyHasDuplicateRevisions"),
     rule!("family-active-operations", Error, ALL, "an operation family has more than two operations that are not deprecated", "mark the older revisions \"deprecated\": true", VALIDATOR, "OperationFamilyHasManyActiveOperations"),
-    rule!("family-active-production", Warning, ALL, "an operation family has several operations in Production that are not deprecated", "deprecate the previous revisions", VALIDATOR, "OperationFamilyHasManyActiveProductionOperations"),
+    rule!("family-active-production", Error, ALL, "an operation family has several operations in Production that are not deprecated", "deprecate the previous revisions", VALIDATOR, "OperationFamilyHasManyActiveProductionOperations"),
     rule!("family-empty-revisions", Error, ALL, "only one operation of a family may have no revision", "give the other operations of the family a `revision`", VALIDATOR, "OperationFamilyHasManyEmptyRevisions"),
     rule!("operation-revision-empty", Error, ALL, "an operation of a family must give its revision as a number", "set \"revision\": 1 (2, 3...) in `x-ms-api-annotation`", VALIDATOR, "OperationRevisionEmpty"),
     rule!("operation-status-ahead", Error, ALL, "an operation cannot be in Production while the connector is in Preview", "set the operation's status to Preview, or the connector's (info.x-ms-api-annotation) to Production", VALIDATOR, "OperationStatusAheadOfConnector"),
     rule!("notification-in-webhook", Error, ALL, "a webhook operation cannot have `x-ms-notification`", "remove `x-ms-notification` from the webhook; put it on the polling trigger that points to the webhook", VALIDATOR, "NotificationExtensionNotSupportedInWebhookOperation"),
     rule!("notification-trigger-only", Error, ALL, "`x-ms-notification` is supported on triggers only", "add `x-ms-trigger` to the operation, or remove `x-ms-notification`", VALIDATOR, "NotificationExtensionSupportedForTriggerOnly"),
     rule!("notification-operation-webhook", Error, ALL, "`x-ms-notification.operationId` must name a webhook trigger", "point it at the trigger whose body has the `x-ms-notification-url` property", VALIDATOR, "NotificationOperationMustBeWebhook"),
-    rule!("notification-content-missing", Warning, ALL, "a webhook trigger with a notification URL should describe what it receives with `x-ms-notification-content`", "add \"x-ms-notification-content\": {\"schema\": ...} to the operation", VALIDATOR, "OperationMustHaveNotificationContentExtension"),
+    rule!("notification-content-missing", Error, ALL, "a webhook trigger with a notification URL should describe what it receives with `x-ms-notification-content`", "add \"x-ms-notification-content\": {\"description\": ..., \"schema\": ...} to the path item, beside the webhook's `post` (create-webhook-trigger.md)", VALIDATOR, "OperationMustHaveNotificationContentExtension"),
+    rule!("webhook-notification-url-missing", Error, ALL, "a webhook trigger must mark the parameter or body property that carries the callback URL with `x-ms-notification-url`", "add \"x-ms-notification-url\": true, \"x-ms-visibility\": \"internal\" and \"required\" to the property that takes the callback URL (create-webhook-trigger.md)", WEBHOOKS, "WebhookOperationsMissingNotificationUrlProperty"),
     rule!("dynamic-list-required-non-parameter", Error, ALL, "`x-ms-dynamic-values` refers to a property within a parameter and needs `x-ms-dynamic-list`", "add `x-ms-dynamic-list` next to it, with `parameterReference` paths", VALIDATOR, "DynamicListExtensionRequiredForNonParameterReferences"),
     rule!("dynamic-list-required-ambiguous", Error, ALL, "`x-ms-dynamic-values` refers to a name that is both a parameter and a body property, and needs `x-ms-dynamic-list`", "add `x-ms-dynamic-list` next to it, with unambiguous `parameterReference` paths", VALIDATOR, "DynamicListExtensionRequiredForAmbiguousReferences"),
     rule!("dynamic-properties-required-non-parameter", Error, ALL, "`x-ms-dynamic-schema` refers to a property within a parameter and needs `x-ms-dynamic-properties`", "add `x-ms-dynamic-properties` next to it, with `parameterReference` paths", VALIDATOR, "DynamicPropertiesExtensionRequiredForNonParameterReferences"),
@@ -241,7 +256,7 @@ pub static RULES: &[Rule] = &[
     rule!("invoked-operation-property", Warning, ALL, "the operation a dynamic schema invokes must return the property at `value-path`", "correct `value-path`, or declare the property in the invoked operation's success response", VALIDATOR, "InvokedOperationShouldProduceProperty"),
     rule!("operation-missing-required-parameter", Error, ALL, "a dynamic extension does not pass a parameter the invoked operation requires", "add the parameter to the extension's `parameters` ({\"parameter\": ...} or {\"value\": ...})", VALIDATOR, "OperationMissingRequiredProperty"),
     rule!("parameter-name-not-found", Warning, ALL, "a dynamic extension names a parameter the operation does not have", "correct the name (case-sensitive) to a parameter of the operation", VALIDATOR, "OperationParameterNameNotFound"),
-    rule!("parameter-name-ambiguous", Warning, ALL, "a dynamic extension passes a name that is both a parameter of the invoked operation and a property of its body", "rename the parameter or the body property", VALIDATOR, "OperationParameterNameIsAmbiguous"),
+    rule!("parameter-name-ambiguous", Error, ALL, "a dynamic extension passes a name that is both a parameter of the invoked operation and a property of its body", "rename the parameter or the body property", VALIDATOR, "OperationParameterNameIsAmbiguous"),
     rule!("parameter-required-mismatch", Warning, ALL, "a dynamic extension passes an optional parameter where the invoked operation requires one", "make the source parameter required (or give it a default), or pass a static value", VALIDATOR, "OperationParameterRequiredMismatch"),
     rule!("parameter-type-mismatch", Error, ALL, "a dynamic extension passes a parameter of another type than the invoked operation takes", "make the two parameters' types agree", VALIDATOR, "OperationParameterTypeMismatch"),
     rule!("parameter-static-type-mismatch", Error, ALL, "a dynamic extension passes a static value of another type than the invoked operation takes", "write the value with the parameter's type (e.g. 5, not \"5\", for an integer)", VALIDATOR, "OperationParameterStaticTypeMismatch"),
@@ -267,7 +282,7 @@ pub static RULES: &[Rule] = &[
     rule!("query-parameter-encoding", Warning, ALL, "query parameters cannot set `x-ms-url-encoding`: they are always encoded once", "remove `x-ms-url-encoding` from the query parameter", VALIDATOR, "QueryParameterEncodingNotSupported"),
     // -- end of Operations, Arrays, Not supported, Parameters --
     // Swagger Validator catalogue: Properties, Response, Security, Webhooks, Metadata
-    // (src/check/catalogue/{schema,security}.rs).
+    // (src/check/validator/{schema,security}.rs).
     rule!("metadata-categories-count", Error, PUBLISHED, "Categories may list at most two values", "keep the one or two categories that fit best, separated by `;`", VALIDATOR, "TooManyConnectorCategories"),
     rule!("schema-unknown-keyword", Error, ALL, "a schema uses a keyword that OpenAPI 2.0 schemas do not have", "remove it, or rename it to an `x-` extension (OpenAPI 3 keywords such as nullable, oneOf, anyOf do not exist in 2.0)", VALIDATOR, "AdditionalPropertyNotAllowed"),
     rule!("ref-siblings", Warning, ALL, "a schema with `$ref` has other properties next to it", "keep only `$ref`: move the other properties into the referenced definition", VALIDATOR, "AdditionalPropertyNotAllowedAdjacentToRef"),
@@ -336,7 +351,7 @@ pub static RULES: &[Rule] = &[
     rule!("required-value-empty", Error, ALL, "a required property has an empty value", "fill in the value", VALIDATOR, "RequiredValueEmpty"),
     rule!("value-english", Error, PUBLISHED, "text makers see is not in English", "write titles, summaries and descriptions in English", VALIDATOR, "ValueMustBeInEnglish"),
     // -- end of Properties, Response, Security, Webhooks, Metadata --
-    // Coding standards (src/check/catalogue/standards.rs): warnings.
+    // Coding standards (src/check/validator/standards.rs): warnings.
     rule!("standard-indentation", Warning, ALL, "the swagger is indented with hard tabs", "indent with four spaces (your editor's \"convert indentation to spaces\")", CODING_STANDARDS),
     rule!("standard-trailing-space", Warning, ALL, "lines of the swagger end with spaces or tabs", "remove trailing whitespace (most editors can trim it on save)", CODING_STANDARDS),
     rule!("standard-section-order", Warning, ALL, "the swagger's sections are out of the standard order", "order the top level: swagger, info, host and schemes, consumes and produces, paths, definitions, parameters", CODING_STANDARDS),
@@ -362,6 +377,18 @@ pub static CALIBRATION: &[(&str, &str)] = &[
     ("invoked-operation-property", "warning: a recent merged update (Emigo) has a value-path its invoked operation does not declare; the response schema is often dynamic"),
     ("parameter-name-not-found", "warning: a recent merged update (Tikit) names a dynamic parameter the operation lacks, and was accepted"),
     ("array-items", "warning: a recent merged update (PartnerCenterReferrals) added an array without items, and was accepted"),
+    ("enum-value-text", "warning: the validator's InvalidEnumValue, yet 19 upstream connectors and 1 of 290 recent merges (4a81c2244f) quote numbers or booleans in an enum (\"true\", \"5\"), and were accepted; any other value of the wrong type is enum-value-type, an error"),
+    ("script-namespace", "error: write-code.md says custom code can use functions from the listed namespaces \"only\". The corpus holds no script.csx (its code files were left out), so this severity rests on the page's wording, not on merges"),
+    ("script-class", "error: write-code.md: \"The class name must be Script and it must implement ScriptBase\", with ExecuteAsync, \"which is called during runtime\" (no corpus evidence: code files were left out)"),
+    ("script-size", "error: write-code.md: \"the size of your script file can't be more than 1 MB\"; read as 1,048,576 bytes, so only a file over 1 MB however counted is refused (no corpus evidence: code files were left out)"),
+    ("script-http-client", "warning: write-code.md: \"Currently yes, but we'll block this in the future\": allowed today"),
+    ("script-multiple", "warning: write-code.md supports one script file per connector, yet upstream custom-connectors/AzureOpenAIService keeps two .csx files (paconn uploads the one it is given)"),
+    ("script-operations", "warning: paconn and the portal write scriptOperations; no page says an unknown name is refused"),
+    ("schema-properties", "warning; and `scriptOperations` is not reported: the repository's schema (2024-02-28) does not know it, yet 44 merged connectors carry it (12 independent publishers), as paconn and the portal write it beside script.csx: the schema is older than the practice. Policy template instances are left to policy-template-unknown and policy-template-parameter"),
+    ("title-ending", "error (was a warning): the validator's catalogue lists ValueMustEndWithAlphanumeric as an error, and no connector upstream or among the 290 recent merges has a title ending otherwise"),
+    ("family-active-production", "error (was a warning): an error in the validator's catalogue (OperationFamilyHasManyActiveProductionOperations); no merged connector has it"),
+    ("notification-content-missing", "error (was a warning): an error in the validator's catalogue; read on the path item as merged connectors write it, it fires on none of the 188 upstream webhooks (it warned on 185 when it looked on the operation)"),
+    ("parameter-name-ambiguous", "error (was a warning): an error in the validator's catalogue (OperationParameterNameIsAmbiguous); no merged connector has it"),
     ("brand-color-certified", "error although 2 of 290 recent merges use a default color: the repository's pull request template states it explicitly"),
     ("title-words", "error although 1 of 290 recent merges has \"API\" in its title: the certification page states it explicitly"),
     ("description-words", "error although 2 of 290 recent merges name a product: the certification page states it explicitly"),

@@ -200,11 +200,14 @@ fn certified(f: &mut Fixture) {
 mod catalogue_operations;
 #[path = "rules/catalogue_schema.rs"]
 mod catalogue_schema;
+#[path = "rules/script.rs"]
+mod script;
 
 fn cases() -> Vec<Case> {
     let mut all = base_cases();
     all.extend(catalogue_operations::cases());
     all.extend(catalogue_schema::cases());
+    all.extend(script::cases());
     all
 }
 

@@ -2,7 +2,7 @@
 //! (`x-ms-dynamic-values`, `-schema`, `-list`, `-properties`, `-tree`) and of `x-ms-notification`:
 //! the operation they invoke, the parameters they pass, and the response they read.
 
-use super::model::{json_type, lookup, matches_type, Lookup, Model, Op, Param};
+use super::model::{json_type, lookup, lookup_ignoring_case, matches_type, Lookup, Model, Op, Param};
 use crate::check::Sink;
 use crate::connector::json::walk;
 use serde_json::{Map, Value};
@@ -39,6 +39,14 @@ pub(super) fn check(model: &Model, sink: &mut Sink) {
             "/x-ms-capabilities/file-picker",
             "`x-ms-capabilities` declares a file picker, but no parameter has `x-ms-dynamic-tree`".into(),
         );
+    }
+    // The connector's test connection (`x-ms-capabilities.testConnection`) invokes an operation.
+    if let Some(id) = model
+        .root
+        .pointer("/x-ms-capabilities/testConnection/operationId")
+        .and_then(Value::as_str)
+    {
+        not_found(model, "/x-ms-capabilities/testConnection/operationId", id, sink);
     }
     let mut found: Vec<Found> = Vec::new();
     for at in &holders {
@@ -78,6 +86,9 @@ pub(super) fn check(model: &Model, sink: &mut Sink) {
             continue;
         };
         let siblings = |name: &str| holder.is_some_and(|h| h.contains_key(name));
+        if ext != "x-ms-notification" {
+            required_arguments(model, &at, target, e.get("parameters"), sink);
+        }
         match ext {
             "x-ms-dynamic-values" | "x-ms-dynamic-schema" => {
                 let (list, rules) = if ext == "x-ms-dynamic-values" {
@@ -95,9 +106,28 @@ pub(super) fn check(model: &Model, sink: &mut Sink) {
                     arguments(model, &at, source, target, params, !siblings(list), rules, sink);
                 }
                 if ext == "x-ms-dynamic-values" {
-                    collection(model, &at, e, target, sink);
+                    collection(model, &at, e, "value-collection", target, sink);
+                    item_paths(model, &at, e, "value-collection", &["value-path", "value-title"], target, sink);
                 } else {
                     value_path(model, &at, e, target, holder, sink);
+                }
+            }
+            "x-ms-dynamic-list" => {
+                collection(model, &at, e, "itemsPath", target, sink);
+                item_paths(model, &at, e, "itemsPath", &["itemValuePath", "itemTitlePath"], target, sink);
+            }
+            "x-ms-dynamic-properties" => {
+                if let Some(path) = e.get("itemValuePath").and_then(Value::as_str) {
+                    if let Some(schema) = target.success_schema(model.root) {
+                        if let Lookup::Missing = lookup_ignoring_case(model.root, schema, &segments(path)) {
+                            sink.at(
+                                "invoked-operation-property",
+                                model.file,
+                                &format!("{at}/itemValuePath"),
+                                format!("the response of {} has no property at \"{path}\" (`itemValuePath`)", target.label),
+                            );
+                        }
+                    }
                 }
             }
             _ => {}
@@ -256,14 +286,31 @@ fn arguments(
             }
         }
     }
-    // Every required parameter of the invoked operation must be given.
+}
+
+/// Every required parameter of the invoked operation must be passed (a default or an internal
+/// value stands in for one), whether or not the extension has `parameters` at all.
+fn required_arguments(model: &Model, at: &str, target: &Op, params: Option<&Value>, sink: &mut Sink) {
+    let given = params.and_then(Value::as_object);
+    if params.is_some() && given.is_none() {
+        return; // json-type says what `parameters` should be.
+    }
     for p in target.effective() {
-        if p.required() && p.get("default").is_none() && p.location() != "body" && p.def.is_some() && !params.contains_key(p.name()) {
+        if p.required()
+            && p.get("default").is_none()
+            && p.location() != "body"
+            && p.def.is_some()
+            && !given.is_some_and(|g| g.contains_key(p.name()))
+        {
+            let (here, how) = match given {
+                Some(_) => (format!("{at}/parameters"), "which is not passed"),
+                None => (at.to_string(), "and the extension has no `parameters`"),
+            };
             sink.at(
                 "operation-missing-required-parameter",
-                file,
-                &at_params,
-                format!("{} requires the parameter \"{}\", which is not passed", target.label, p.name()),
+                model.file,
+                &here,
+                format!("{} requires the parameter \"{}\", {how}", target.label, p.name()),
             );
         }
     }
@@ -273,14 +320,56 @@ fn segments(path: &str) -> Vec<&str> {
     path.split('/').filter(|s| !s.is_empty()).collect()
 }
 
-/// `x-ms-dynamic-values`: `value-collection` must be an array in the invoked operation's response.
-fn collection(model: &Model, at: &str, e: &Map<String, Value>, target: &Op, sink: &mut Sink) {
+/// The schema of one item of the list an extension reads: the items of the array at `key`
+/// (`value-collection`, `itemsPath`) of the invoked operation's response, or of the response
+/// itself when it is an array. `None` when the schema does not say.
+fn item_schema<'a>(model: &Model<'a>, e: &Map<String, Value>, key: &str, target: &Op<'a>) -> Option<&'a Value> {
+    let root = model.root;
+    let response = target.success_schema(root)?;
+    let list = match e.get(key).and_then(Value::as_str) {
+        Some(path) => match lookup(root, response, &segments(path)) {
+            Lookup::Found(s) => super::model::deref(root, s)?,
+            _ => return None,
+        },
+        None => response,
+    };
+    if list.get("type").and_then(Value::as_str) != Some("array") {
+        return None;
+    }
+    super::model::deref(root, list.get("items")?)
+}
+
+/// `value-path` and `value-title` (`itemValuePath`, `itemTitlePath`) must be properties of the
+/// items the invoked operation returns.
+fn item_paths(model: &Model, at: &str, e: &Map<String, Value>, collection_key: &str, keys: &[&str], target: &Op, sink: &mut Sink) {
+    let Some(item) = item_schema(model, e, collection_key, target) else {
+        return;
+    };
+    for key in keys {
+        let Some(path) = e.get(*key).and_then(Value::as_str) else {
+            continue;
+        };
+        // Names that differ only in case are let pass: an accepted connector (Dime.Scheduler)
+        // reads "Name" from items that declare "name".
+        if let Lookup::Missing = lookup_ignoring_case(model.root, item, &segments(path)) {
+            sink.at(
+                "invoked-operation-property",
+                model.file,
+                &format!("{at}/{key}"),
+                format!("the items {} returns have no property at \"{path}\" (`{key}`)", target.label),
+            );
+        }
+    }
+}
+
+/// `value-collection` (`itemsPath`) must be an array in the invoked operation's response.
+fn collection(model: &Model, at: &str, e: &Map<String, Value>, key: &str, target: &Op, sink: &mut Sink) {
     let Some(schema) = target.success_schema(model.root) else {
         return;
     };
     // Without `value-collection` the response itself is the list; accepted connectors return
     // strings and objects there, so only an explicit path is checked.
-    let Some(path) = e.get("value-collection").and_then(Value::as_str) else {
+    let Some(path) = e.get(key).and_then(Value::as_str) else {
         return;
     };
     let found = lookup(model.root, schema, &segments(path));
@@ -296,7 +385,7 @@ fn collection(model: &Model, at: &str, e: &Map<String, Value>, target: &Op, sink
         Lookup::Unknown => None,
     };
     if let Some(problem) = problem {
-        let at = format!("{at}/value-collection");
+        let at = format!("{at}/{key}");
         sink.at(
             "invoked-operation-array",
             model.file,

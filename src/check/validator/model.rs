@@ -71,6 +71,8 @@ pub(super) struct Op<'a> {
     /// "GET /path" with the operationId when it has one.
     pub label: String,
     pub obj: &'a Map<String, Value>,
+    /// The path item the operation is in.
+    pub item: &'a Map<String, Value>,
     pub id: Option<&'a str>,
     /// Path-level parameters first, then the operation's own.
     pub params: Vec<Param<'a>>,
@@ -88,6 +90,13 @@ impl<'a> Op<'a> {
     }
     pub fn ext(&self, key: &str) -> Option<&'a Value> {
         self.obj.get(key)
+    }
+    /// `x-ms-notification-content`: on the path item, where Microsoft's webhook doc, the
+    /// repository's swagger schema and every merged connector put it, or on the operation.
+    pub fn notification_content(&self) -> Option<&'a Value> {
+        self.item
+            .get("x-ms-notification-content")
+            .or_else(|| self.obj.get("x-ms-notification-content"))
     }
     pub fn is_trigger(&self) -> bool {
         self.obj.get("x-ms-trigger").is_some_and(|t| !t.is_null())
@@ -172,6 +181,7 @@ impl<'a> Model<'a> {
                         at: pointer(&["paths", path, method]),
                         label,
                         obj,
+                        item,
                         id,
                         params,
                         overridden,
@@ -346,6 +356,15 @@ pub(super) enum Lookup<'a> {
 
 /// Follow `segments` through `properties` (and `allOf`) of `schema`.
 pub(super) fn lookup<'a>(root: &'a Value, schema: &'a Value, segments: &[&str]) -> Lookup<'a> {
+    lookup_with(root, schema, segments, false)
+}
+
+/// [`lookup`] with property names compared ignoring case.
+pub(super) fn lookup_ignoring_case<'a>(root: &'a Value, schema: &'a Value, segments: &[&str]) -> Lookup<'a> {
+    lookup_with(root, schema, segments, true)
+}
+
+fn lookup_with<'a>(root: &'a Value, schema: &'a Value, segments: &[&str], ci: bool) -> Lookup<'a> {
     let Some(mut current) = deref(root, schema) else {
         return Lookup::Unknown;
     };
@@ -353,7 +372,7 @@ pub(super) fn lookup<'a>(root: &'a Value, schema: &'a Value, segments: &[&str]) 
         if depth > MAX_SCHEMA_DEPTH {
             return Lookup::Unknown;
         }
-        match property(root, current, segment, 0) {
+        match property(root, current, segment, 0, ci) {
             Lookup::Found(next) => match deref(root, next) {
                 Some(next) => current = next,
                 None => return Lookup::Unknown,
@@ -364,13 +383,16 @@ pub(super) fn lookup<'a>(root: &'a Value, schema: &'a Value, segments: &[&str]) 
     Lookup::Found(current)
 }
 
-fn property<'a>(root: &'a Value, schema: &'a Value, name: &str, depth: usize) -> Lookup<'a> {
+fn property<'a>(root: &'a Value, schema: &'a Value, name: &str, depth: usize, ci: bool) -> Lookup<'a> {
     if depth > 8 {
         return Lookup::Unknown;
     }
     let mut known = false;
     if let Some(props) = schema.get("properties").and_then(Value::as_object) {
         if let Some(p) = props.get(name) {
+            return Lookup::Found(p);
+        }
+        if let Some((_, p)) = props.iter().find(|(k, _)| ci && k.eq_ignore_ascii_case(name)) {
             return Lookup::Found(p);
         }
         known = true;
@@ -380,7 +402,7 @@ fn property<'a>(root: &'a Value, schema: &'a Value, name: &str, depth: usize) ->
             let Some(part) = deref(root, part) else {
                 return Lookup::Unknown;
             };
-            match property(root, part, name, depth + 1) {
+            match property(root, part, name, depth + 1, ci) {
                 Lookup::Found(p) => return Lookup::Found(p),
                 Lookup::Unknown => return Lookup::Unknown,
                 Lookup::Missing => known = true,

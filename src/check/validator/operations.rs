@@ -672,15 +672,35 @@ fn families(model: &Model, sink: &mut Sink) {
 fn notification(model: &Model, op: &Op, sink: &mut Sink) {
     let file = model.file;
     let webhook = model.is_webhook(op);
-    if let Some(url_at) = model.notification_url(op) {
-        if op.ext("x-ms-notification-content").is_none() && op.is_trigger() {
+    // A webhook as create-webhook-trigger.md writes it: a trigger whose input carries the
+    // notification URL, in a path item whose `x-ms-notification-content` describes what arrives.
+    match (model.notification_url(op), op.notification_content()) {
+        (Some(url_at), None) if op.is_trigger() => sink.at(
+            "notification-content-missing",
+            file,
+            &url_at,
+            format!(
+                "{} has a notification URL but its path has no `x-ms-notification-content`",
+                op.label
+            ),
+        ),
+        (None, Some(_)) if op.is_trigger() && !op.is_get() => {
+            let content_at = if op.item.contains_key("x-ms-notification-content") {
+                format!("{}/x-ms-notification-content", op.at.rsplit_once('/').map_or("", |(item, _)| item))
+            } else {
+                format!("{}/x-ms-notification-content", op.at)
+            };
             sink.at(
-                "notification-content-missing",
+                "webhook-notification-url-missing",
                 file,
-                &url_at,
-                format!("{} has a notification URL but no `x-ms-notification-content`", op.label),
+                &content_at,
+                format!(
+                    "{} is a webhook trigger (its path has `x-ms-notification-content`), but no parameter or body property is marked `x-ms-notification-url`",
+                    op.label
+                ),
             );
         }
+        _ => {}
     }
     let Some(n) = op.ext("x-ms-notification") else {
         return;

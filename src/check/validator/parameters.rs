@@ -226,16 +226,24 @@ fn values(model: &Model, sink: &mut Sink) {
         }
         if let (Some(Value::Array(values)), Some(t)) = (obj.get("enum"), kind) {
             for (i, e) in values.iter().enumerate() {
-                // A string that reads as the type ("true", "5") is taken as one.
-                let coerced = e.as_str().and_then(|s| serde_json::from_str::<Value>(s.trim()).ok());
-                if !e.is_null() && !matches_type(e, t) && !coerced.is_some_and(|c| matches_type(&c, t)) {
-                    sink.at(
-                        "enum-value-type",
-                        file,
-                        &format!("{at}/enum/{i}"),
-                        format!("the enum value {e} is of type {} but the schema's type is {t}", json_type(e)),
-                    );
+                if e.is_null() || matches_type(e, t) {
+                    continue;
                 }
+                // A string that reads as the type ("true", "5"): the validator's error, but
+                // accepted merges have it (enum-value-text, a warning).
+                let coerced = e.as_str().and_then(|s| serde_json::from_str::<Value>(s.trim()).ok());
+                let (rule, detail) = if coerced.is_some_and(|c| matches_type(&c, t) && !c.is_string()) {
+                    (
+                        "enum-value-text",
+                        format!("the enum value {e} is a string, but the schema's type is {t}: write it without quotes"),
+                    )
+                } else {
+                    (
+                        "enum-value-type",
+                        format!("the enum value {e} is of type {} but the schema's type is {t}", json_type(e)),
+                    )
+                };
+                sink.at(rule, file, &format!("{at}/enum/{i}"), detail);
             }
         }
         if let Some(Value::Array(entries)) = obj.get("x-ms-enum-values") {

@@ -586,6 +586,15 @@ fn operation(cx: &mut Cx, op: &Operation, root_produces: &Option<Vec<String>>, u
     {
         let item_at = pointer(&["paths", op.path]);
         unknown_keys(cx, op.item, &item_at, PATH_ITEM_KEYS, &format!("the path {}", op.path));
+        types(cx, op.item, &item_at, &[("x-ms-notification-content", Kind::Obj)]);
+        // The path item's notification content (where merged connectors put it): its schema is
+        // an output schema. One without a schema is not an error here: the repository's schema
+        // does not require it, and an accepted connector (StaffCircle) has one; the trigger then
+        // has no outputs, which trigger-output-schema says.
+        if let Some(s) = op.item.pointer_get("/x-ms-notification-content/schema") {
+            let content_at = child(&item_at, "x-ms-notification-content");
+            schema(cx, s, &child(&content_at, "schema"), 0, Place::Output, true);
+        }
         if let Some(params) = op.item.get("parameters").and_then(Value::as_array) {
             for (i, p) in params.iter().enumerate() {
                 parameter(cx, p, &child(&child(&item_at, "parameters"), &i.to_string()), urls);
@@ -664,7 +673,8 @@ fn operation(cx: &mut Cx, op: &Operation, root_produces: &Option<Vec<String>>, u
                     None => r,
                 })
                 .is_some_and(|r| r.get("schema").is_some())
-        }) || op.op.pointer_get("/x-ms-notification-content/schema").is_some();
+        }) || op.op.pointer_get("/x-ms-notification-content/schema").is_some()
+            || op.item.pointer_get("/x-ms-notification-content/schema").is_some();
         if !has_output {
             cx.at(
                 "trigger-output-schema",

@@ -39,8 +39,9 @@ fn form(f: &mut Fixture, param: Value, consumes: Value) {
     ext(&mut f.swagger, POST, "consumes", consumes);
 }
 
-/// A webhook trigger, OnHook, at POST /hooks.
-fn webhook(f: &mut Fixture) {
+/// A webhook trigger, OnHook, at POST /hooks, written as create-webhook-trigger.md and merged
+/// connectors write it: `x-ms-notification-content` on the path item, beside `post`.
+pub(super) fn webhook(f: &mut Fixture) {
     add_op(
         f,
         "/hooks",
@@ -48,13 +49,17 @@ fn webhook(f: &mut Fixture) {
         "OnHook",
         json!({
             "x-ms-trigger": "single",
-            "parameters": [{"name": "body", "in": "body", "schema": {"type": "object", "required": ["url"], "properties": {
+            "parameters": [{"name": "body", "in": "body", "required": true, "schema": {"type": "object", "required": ["url"], "properties": {
                 "url": {"type": "string", "x-ms-notification-url": true, "x-ms-visibility": "internal"}
             }}}],
-            "x-ms-notification-content": {"schema": {"type": "object"}}
         }),
     );
+    f.swagger["paths"]["/hooks"]["x-ms-notification-content"] =
+        json!({"description": "An event", "schema": {"type": "object", "properties": {"id": {"type": "string"}}}});
 }
+
+/// The body property of OnHook that carries the callback URL.
+pub(super) const HOOK_URL: &str = "/paths/~1hooks/post/parameters/0/schema/properties/url";
 
 /// A dynamic-values lookup on api_key invoking GetBrewery with `parameters`.
 fn lookup(f: &mut Fixture, parameters: Value) {
@@ -88,6 +93,46 @@ fn dynamic_schema(f: &mut Fixture, value_path: &str, properties: Option<Value>) 
     if let Some(p) = properties {
         ext(&mut f.swagger, KEY, "x-ms-dynamic-properties", p);
     }
+}
+
+/// An optional integer query parameter with the given enum.
+fn page_size(values: Value) -> Value {
+    json!({"name": "size", "in": "query", "type": "integer", "enum": values, "x-ms-summary": "Size", "description": "Page size."})
+}
+
+/// GET's response: a definition whose nested property is a number with the given enum.
+fn nested_enum(f: &mut Fixture, values: Value) {
+    f.swagger["definitions"] = json!({"Out": {"type": "object", "properties": {"score": {"type": "object", "properties": {
+        "level": {"type": "number", "enum": values}
+    }}}}});
+    get_schema(f, json!({"$ref": "#/definitions/Out"}));
+}
+
+/// GET's response: {"value": [{"id", "name"}]}.
+fn list_of_breweries() -> Value {
+    json!({"type": "object", "properties": {"value": {"type": "array", "items": {"type": "object", "properties": {
+        "id": {"type": "string"}, "name": {"type": "string"}
+    }}}}})
+}
+
+/// A dynamic-values lookup on api_key reading `value` of GetBrewery's response.
+fn lookup_paths(f: &mut Fixture, path: &str, title: &str) {
+    ext(
+        &mut f.swagger,
+        KEY,
+        "x-ms-dynamic-values",
+        json!({"operationId": "GetBrewery", "parameters": {"obdb_id": {"value": "x"}}, "value-collection": "value", "value-path": path, "value-title": title}),
+    );
+}
+
+/// A dynamic list on api_key reading GetBrewery's response.
+fn dynamic_list(f: &mut Fixture, items: &str, value: &str, title: &str) {
+    ext(
+        &mut f.swagger,
+        KEY,
+        "x-ms-dynamic-list",
+        json!({"operationId": "GetBrewery", "parameters": {"obdb_id": {"value": "x"}}, "itemsPath": items, "itemValuePath": value, "itemTitlePath": title}),
+    );
 }
 
 pub(super) fn cases() -> Vec<Case> {
@@ -460,6 +505,26 @@ pub(super) fn cases() -> Vec<Case> {
             fails: |f| ext(&mut f.swagger, ID, "enum", json!(["a", 1])),
             passes: |f| ext(&mut f.swagger, ID, "enum", json!(["a", "1"])),
         },
+        // A top-level query parameter: a string in an integer enum.
+        Case {
+            rule: "enum-value-type",
+            category: U,
+            fails: |f| push(&mut f.swagger, &format!("{GET}/parameters"), page_size(json!([10, "all"]))),
+            passes: |f| push(&mut f.swagger, &format!("{GET}/parameters"), page_size(json!([10, 50]))),
+        },
+        // Deep in a response schema, through a definition.
+        Case {
+            rule: "enum-value-type",
+            category: U,
+            fails: |f| nested_enum(f, json!(["high", 2.5])),
+            passes: |f| nested_enum(f, json!([1.5, 2.5])),
+        },
+        Case {
+            rule: "enum-value-text",
+            category: U,
+            fails: |f| push(&mut f.swagger, &format!("{GET}/parameters"), page_size(json!([10, "50"]))),
+            passes: |f| push(&mut f.swagger, &format!("{GET}/parameters"), page_size(json!([10, 50]))),
+        },
         Case {
             rule: "enum-values-duplicate",
             category: U,
@@ -763,9 +828,27 @@ pub(super) fn cases() -> Vec<Case> {
             category: U,
             fails: |f| {
                 webhook(f);
-                remove(&mut f.swagger, "/paths/~1hooks/post/x-ms-notification-content");
+                remove(&mut f.swagger, "/paths/~1hooks/x-ms-notification-content");
             },
             passes: webhook,
+        },
+        Case {
+            rule: "webhook-notification-url-missing",
+            category: U,
+            fails: |f| {
+                webhook(f);
+                remove(&mut f.swagger, &format!("{HOOK_URL}/x-ms-notification-url"));
+            },
+            // The content written on the operation, as some older files do, is read too.
+            passes: |f| {
+                webhook(f);
+                let content = f.swagger["paths"]["/hooks"]
+                    .as_object_mut()
+                    .unwrap()
+                    .shift_remove("x-ms-notification-content")
+                    .unwrap();
+                f.swagger["paths"]["/hooks"]["post"]["x-ms-notification-content"] = content;
+            },
         },
         Case {
             rule: "notification-parameters-match",
@@ -956,11 +1039,65 @@ pub(super) fn cases() -> Vec<Case> {
                 dynamic_schema(f, "schema", None);
             },
         },
+        // value-path and value-title of a dynamic list must be properties of the items the
+        // invoked operation returns.
+        Case {
+            rule: "invoked-operation-property",
+            category: U,
+            fails: |f| {
+                get_schema(f, list_of_breweries());
+                lookup_paths(f, "id", "title");
+            },
+            passes: |f| {
+                get_schema(f, list_of_breweries());
+                lookup_paths(f, "id", "name");
+            },
+        },
+        Case {
+            rule: "invoked-operation-property",
+            category: U,
+            fails: |f| {
+                get_schema(f, list_of_breweries());
+                dynamic_list(f, "value", "brewery_id", "name");
+            },
+            passes: |f| {
+                get_schema(f, list_of_breweries());
+                dynamic_list(f, "value", "id", "name");
+            },
+        },
         Case {
             rule: "operation-missing-required-parameter",
             category: U,
             fails: |f| lookup(f, json!({})),
             passes: |f| lookup(f, json!({"obdb_id": {"value": "x"}})),
+        },
+        // No `parameters` at all, on x-ms-dynamic-list as on x-ms-dynamic-values.
+        Case {
+            rule: "operation-missing-required-parameter",
+            category: U,
+            fails: |f| {
+                ext(
+                    &mut f.swagger,
+                    KEY,
+                    "x-ms-dynamic-list",
+                    json!({"operationId": "GetBrewery", "itemValuePath": "id"}),
+                )
+            },
+            passes: |f| {
+                ext(
+                    &mut f.swagger,
+                    KEY,
+                    "x-ms-dynamic-list",
+                    json!({"operationId": "GetBrewery", "itemValuePath": "id", "parameters": {"obdb_id": {"value": "x"}}}),
+                )
+            },
+        },
+        // The connector's test connection names an operation.
+        Case {
+            rule: "operation-id-not-found",
+            category: U,
+            fails: |f| f.swagger["x-ms-capabilities"] = json!({"testConnection": {"operationId": "ListBreweries"}}),
+            passes: |f| f.swagger["x-ms-capabilities"] = json!({"testConnection": {"operationId": "SearchBreweries"}}),
         },
         Case {
             rule: "parameter-name-not-found",
@@ -1267,4 +1404,42 @@ fn findings_name_the_operation_and_point_at_the_value() {
     let text = std::fs::read_to_string(dir.path().join("apiDefinition.swagger.json")).unwrap();
     let line = text.lines().position(|l| l.contains("\"brewery\": {")).unwrap() + 1;
     assert_eq!(finding.position.unwrap().line, line);
+}
+
+/// The notification rules, as they fire on a folder.
+fn notification_findings(fixture: &Fixture) -> BTreeSet<&'static str> {
+    fixture
+        .fired(U)
+        .into_iter()
+        .filter(|r| r.starts_with("notification") || r.starts_with("webhook") || *r == "trigger-output-schema")
+        .collect()
+}
+
+/// A webhook written the way merged connectors write it (create-webhook-trigger.md: the
+/// notification content on the path item, the callback URL an internal, required body property)
+/// gets no notification finding; one missing its content, or its URL, does.
+#[test]
+fn a_webhook_as_merged_connectors_write_it_gets_no_notification_finding() {
+    assert_eq!(notification_findings(&clean().with(webhook)), BTreeSet::new());
+    let no_content = clean().with(|f| {
+        webhook(f);
+        remove(&mut f.swagger, "/paths/~1hooks/x-ms-notification-content");
+    });
+    assert_eq!(
+        notification_findings(&no_content),
+        BTreeSet::from(["notification-content-missing", "trigger-output-schema"])
+    );
+    let no_url = clean().with(|f| {
+        webhook(f);
+        remove(&mut f.swagger, &format!("{HOOK_URL}/x-ms-notification-url"));
+    });
+    assert_eq!(notification_findings(&no_url), BTreeSet::from(["webhook-notification-url-missing"]));
+    // The URL as a query parameter instead of a body property is a webhook too.
+    let query_url = clean().with(|f| {
+        webhook(f);
+        f.swagger["paths"]["/hooks"]["post"]["parameters"] = json!([
+            {"name": "callback", "in": "query", "type": "string", "required": true, "x-ms-notification-url": true, "x-ms-visibility": "internal"}
+        ]);
+    });
+    assert_eq!(notification_findings(&query_url), BTreeSet::new());
 }

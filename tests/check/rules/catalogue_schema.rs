@@ -510,12 +510,13 @@ pub(super) fn cases() -> Vec<Case> {
             category: U,
             fails: |f| add(&mut f.swagger, POST, "x-ms-trigger", json!("single")),
             passes: |f| {
+                // Where merged connectors put it: on the path item, beside the operation.
                 add(&mut f.swagger, POST, "x-ms-trigger", json!("single"));
                 add(
                     &mut f.swagger,
-                    POST,
+                    "/paths/~1breweries",
                     "x-ms-notification-content",
-                    json!({"schema": {"type": "object"}}),
+                    json!({"description": "Breweries", "schema": {"type": "object"}}),
                 );
             },
         },
