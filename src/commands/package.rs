@@ -241,20 +241,68 @@ fn check_output(output: &Path, force: bool) -> anyhow::Result<()> {
     }
 }
 
-pub fn build(options: &BuildOptions, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<Exit> {
-    check_output(&options.output, options.force)?;
-    let package_name = options
-        .package
+/// The Package Deployer package's file name, which must be a .zip's.
+fn package_zip_name(path: &Path) -> anyhow::Result<String> {
+    let name = path
         .file_name()
         .and_then(|n| n.to_str())
-        .ok_or_else(|| anyhow!("{}: give the package zip's path", options.package.display()))?
+        .ok_or_else(|| anyhow!("{}: give the package zip's path", path.display()))?
         .to_string();
-    if !package_name.to_ascii_lowercase().ends_with(".zip") {
+    if !name.to_ascii_lowercase().ends_with(".zip") {
         bail!(
             "{}: the Package Deployer package is a .zip (build it with `pac package`)",
-            options.package.display()
+            path.display()
         );
     }
+    Ok(name)
+}
+
+/// The package zip, opened to be streamed: refused when a folder or bigger than `limit`.
+fn open_capped(path: &Path, limit: u64) -> anyhow::Result<std::fs::File> {
+    let package = std::fs::File::open(path).with_context(|| format!("{}: cannot open the package zip", path.display()))?;
+    let meta = package.metadata().with_context(|| format!("{}: cannot read", path.display()))?;
+    if meta.is_dir() {
+        bail!("{} is a folder; give the package zip file", path.display());
+    }
+    if meta.len() > limit {
+        bail!(
+            "{} is {}, more than the {} a package zip can reasonably be",
+            path.display(),
+            size(meta.len()),
+            size(limit)
+        );
+    }
+    Ok(package)
+}
+
+/// Put the checked package at `output`: replacing what is there only with `--force`, and never
+/// something that appeared there while it was being built.
+fn persist(tmp: tempfile::NamedTempFile, output: &Path, force: bool) -> anyhow::Result<()> {
+    if force {
+        tmp.persist(output)
+            .map_err(|e| e.error)
+            .with_context(|| format!("writing {}", output.display()))?;
+        return Ok(());
+    }
+    tmp.persist_noclobber(output).map_err(|e| {
+        let what = match std::fs::symlink_metadata(output) {
+            Ok(m) if m.file_type().is_symlink() => "a symbolic link named so",
+            Ok(m) if m.is_dir() => "a folder named so",
+            Ok(_) => "a file named so",
+            Err(_) => "something",
+        };
+        anyhow!(
+            "{}: {what} appeared while the package was being built ({}); nothing was written: pass --force to replace it, or give another path",
+            output.display(),
+            e.error
+        )
+    })?;
+    Ok(())
+}
+
+pub fn build(options: &BuildOptions, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<Exit> {
+    check_output(&options.output, options.force)?;
+    let package_name = package_zip_name(&options.package)?;
     let comparison = options
         .compare
         .as_ref()
@@ -262,22 +310,7 @@ pub fn build(options: &BuildOptions, out: &mut dyn Write, err: &mut dyn Write) -
         .transpose()?;
     let intro = read_capped(&options.intro, MAX_INTRO_BYTES, "intro.md")?;
     let limit = Limits::default().max_file_bytes - MAX_INTRO_BYTES - (64 << 10);
-    let package =
-        std::fs::File::open(&options.package).with_context(|| format!("{}: cannot open the package zip", options.package.display()))?;
-    let meta = package
-        .metadata()
-        .with_context(|| format!("{}: cannot read", options.package.display()))?;
-    if meta.is_dir() {
-        bail!("{} is a folder; give the package zip file", options.package.display());
-    }
-    if meta.len() > limit {
-        bail!(
-            "{} is {}, more than the {} a package zip can reasonably be",
-            options.package.display(),
-            size(meta.len()),
-            size(limit)
-        );
-    }
+    let package = open_capped(&options.package, limit)?;
     let dir = match options.output.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
@@ -309,25 +342,7 @@ pub fn build(options: &BuildOptions, out: &mut dyn Write, err: &mut dyn Write) -
     tmp.as_file()
         .sync_all()
         .with_context(|| format!("writing {}", options.output.display()))?;
-    if options.force {
-        tmp.persist(&options.output)
-            .map_err(|e| e.error)
-            .with_context(|| format!("writing {}", options.output.display()))?;
-    } else {
-        tmp.persist_noclobber(&options.output).map_err(|e| {
-            let what = match std::fs::symlink_metadata(&options.output) {
-                Ok(m) if m.file_type().is_symlink() => "a symbolic link named so",
-                Ok(m) if m.is_dir() => "a folder named so",
-                Ok(_) => "a file named so",
-                Err(_) => "something",
-            };
-            anyhow!(
-                "{}: {what} appeared while the package was being built ({}); nothing was written: pass --force to replace it, or give another path",
-                options.output.display(),
-                e.error
-            )
-        })?;
-    }
+    persist(tmp, &options.output, options.force)?;
     print(&inspection.report, options.json, Some((&options.output, true, written)), out)?;
     Ok(Exit::Ok)
 }
@@ -361,6 +376,15 @@ fn print(report: &Report, json: bool, built: Option<(&Path, bool, usize)>, out: 
     writeln!(out, "  intro:     {}", show(&report.intro))?;
     writeln!(out, "  package:   {}", show(&report.deployer_package))?;
     writeln!(out, "  assets:    {}", show(&report.asset_folder))?;
+    write_solutions(report, out)?;
+    write_findings(report, out)?;
+    write_comparison(report, out)?;
+    writeln!(out)?;
+    write_verdict(report, built, out)
+}
+
+/// The solutions in the package, one line each: their kind, connectors and flows.
+fn write_solutions(report: &Report, out: &mut dyn Write) -> anyhow::Result<()> {
     for (i, s) in report.solutions.iter().enumerate() {
         let kind = s.kind.map_or("unclassified".to_string(), |k| k.describe().to_string());
         let mut detail = Vec::new();
@@ -382,6 +406,11 @@ fn print(report: &Report, json: bool, built: Option<(&Path, bool, usize)>, out: 
             crate::connector::name::printable(&s.file)
         )?;
     }
+    Ok(())
+}
+
+/// The findings, grouped by file in the order the files first come.
+fn write_findings(report: &Report, out: &mut dyn Write) -> anyhow::Result<()> {
     let mut files: Vec<&str> = report.findings.iter().map(|f| f.file.as_str()).collect();
     files.dedup();
     let mut seen = std::collections::BTreeSet::new();
@@ -402,6 +431,12 @@ fn print(report: &Report, json: bool, built: Option<(&Path, bool, usize)>, out: 
             writeln!(out, "    {} {}", paint(DIM, "fix:"), f.fix)?;
         }
     }
+    Ok(())
+}
+
+/// Whether the connector solution's connector matches the folder it was compared with, and the
+/// diff when it does not.
+fn write_comparison(report: &Report, out: &mut dyn Write) -> anyhow::Result<()> {
     if let Some(with) = &report.compared_with {
         writeln!(out)?;
         if report.diff.is_empty() {
@@ -423,7 +458,11 @@ fn print(report: &Report, json: bool, built: Option<(&Path, bool, usize)>, out: 
             }
         }
     }
-    writeln!(out)?;
+    Ok(())
+}
+
+/// The last line: the counts, and what was written or what to do next.
+fn write_verdict(report: &Report, built: Option<(&Path, bool, usize)>, out: &mut dyn Write) -> anyhow::Result<()> {
     let summary = format!(
         "{} error{}, {} warning{}",
         report.errors(),
