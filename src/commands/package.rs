@@ -7,10 +7,10 @@
 use crate::catalog::open::{self as catalog, Freshness};
 use crate::catalog::Upstream;
 use crate::certification::{self, archive::Limits, Inspection, Options, Report};
-use crate::check::Severity;
 use crate::connector::{ConnectorPackage, KnownFile};
 use crate::exit::Exit;
-use crate::output::{paint, DIM, EMPHASIS, ERROR, GOOD, HEADER, WARNING};
+use crate::output::{paint, DIM, GOOD, WARNING};
+use crate::report::package::{Output, PackageReport};
 use anyhow::{anyhow, bail, Context};
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -349,154 +349,13 @@ pub fn build(options: &BuildOptions, out: &mut dyn Write, err: &mut dyn Write) -
 
 /// The report, for people or as JSON. `built`: the output path, whether it was written, its size.
 fn print(report: &Report, json: bool, built: Option<(&Path, bool, usize)>, out: &mut dyn Write) -> anyhow::Result<()> {
+    let output = built.map(|(path, written, bytes)| Output { path, written, bytes });
+    let report = PackageReport::new(report, output);
     if json {
-        let mut doc = serde_json::to_value(report)?;
-        if let Some(map) = doc.as_object_mut() {
-            map.insert("valid".into(), (report.errors() == 0).into());
-            map.insert("errors".into(), report.errors().into());
-            map.insert("warnings".into(), report.warnings().into());
-            if let Some((path, written, size)) = built {
-                map.insert(
-                    "output".into(),
-                    serde_json::json!({"path": path, "written": written, "bytes": size}),
-                );
-            }
-        }
-        serde_json::to_writer_pretty(&mut *out, &doc).context("writing JSON")?;
-        writeln!(out)?;
-        return Ok(());
-    }
-    let what = if report.plugin {
-        "connector, flow and AI plugin solutions"
+        crate::report::write_json(&report, out).context("writing JSON")
     } else {
-        "connector and flow solutions"
-    };
-    writeln!(out, "Checked {} ({what})", paint(EMPHASIS, &report.package))?;
-    let show = |v: &Option<String>| v.clone().unwrap_or_else(|| "-".into());
-    writeln!(out, "  intro:     {}", show(&report.intro))?;
-    writeln!(out, "  package:   {}", show(&report.deployer_package))?;
-    writeln!(out, "  assets:    {}", show(&report.asset_folder))?;
-    write_solutions(report, out)?;
-    write_findings(report, out)?;
-    write_comparison(report, out)?;
-    writeln!(out)?;
-    write_verdict(report, built, out)
-}
-
-/// The solutions in the package, one line each: their kind, connectors and flows.
-fn write_solutions(report: &Report, out: &mut dyn Write) -> anyhow::Result<()> {
-    for (i, s) in report.solutions.iter().enumerate() {
-        let kind = s.kind.map_or("unclassified".to_string(), |k| k.describe().to_string());
-        let mut detail = Vec::new();
-        if !s.connectors.is_empty() {
-            detail.push(format!("connectors: {}", s.connectors.join(", ")));
-        }
-        if s.workflows > 0 {
-            detail.push(format!("{} workflow{}", s.workflows, if s.workflows == 1 { "" } else { "s" }));
-        }
-        let detail = if detail.is_empty() {
-            String::new()
-        } else {
-            format!(" ({})", detail.join("; "))
-        };
-        writeln!(
-            out,
-            "  {} {:<32} {kind}{detail}",
-            if i == 0 { "solutions:" } else { "          " },
-            crate::connector::name::printable(&s.file)
-        )?;
+        report.human(out)
     }
-    Ok(())
-}
-
-/// The findings, grouped by file in the order the files first come.
-fn write_findings(report: &Report, out: &mut dyn Write) -> anyhow::Result<()> {
-    let mut files: Vec<&str> = report.findings.iter().map(|f| f.file.as_str()).collect();
-    files.dedup();
-    let mut seen = std::collections::BTreeSet::new();
-    for file in files.into_iter().filter(|f| seen.insert(*f)) {
-        writeln!(out)?;
-        // Names from an archive can hold line breaks: never a line of output of their own.
-        writeln!(out, "{}", paint(HEADER, crate::connector::name::printable(file)))?;
-        for f in report.findings.iter().filter(|f| f.file == file) {
-            let (label, style) = match f.severity {
-                Severity::Error => ("error", ERROR),
-                Severity::Warning => ("warning", WARNING),
-            };
-            let location = match f.position {
-                Some(p) => format!("line {}, column {}: ", p.line, p.column),
-                None => String::new(),
-            };
-            writeln!(out, "  {location}{}[{}] {}", paint(style, label), f.rule, f.message)?;
-            writeln!(out, "    {} {}", paint(DIM, "fix:"), f.fix)?;
-        }
-    }
-    Ok(())
-}
-
-/// Whether the connector solution's connector matches the folder it was compared with, and the
-/// diff when it does not.
-fn write_comparison(report: &Report, out: &mut dyn Write) -> anyhow::Result<()> {
-    if let Some(with) = &report.compared_with {
-        writeln!(out)?;
-        if report.diff.is_empty() {
-            writeln!(
-                out,
-                "{} the connector solution's connector matches {with} (host, base path, operations, connection parameters)",
-                paint(HEADER, "Compared:")
-            )?;
-        } else {
-            writeln!(
-                out,
-                "{} the connector solution's connector differs from {with}; the reviewers ask for the two to match",
-                paint(HEADER, "Compared:")
-            )?;
-            for d in &report.diff {
-                if let Some(text) = &d.unified {
-                    crate::output::write_diff(out, text)?;
-                }
-            }
-        }
-    }
-    Ok(())
-}
-
-/// The last line: the counts, and what was written or what to do next.
-fn write_verdict(report: &Report, built: Option<(&Path, bool, usize)>, out: &mut dyn Write) -> anyhow::Result<()> {
-    let summary = format!(
-        "{} error{}, {} warning{}",
-        report.errors(),
-        if report.errors() == 1 { "" } else { "s" },
-        report.warnings(),
-        if report.warnings() == 1 { "" } else { "s" }
-    );
-    match built {
-        Some((path, false, _)) => writeln!(
-            out,
-            "{} ({summary}): {} was not written; fix the files named above and build again",
-            paint(ERROR, "The package is not valid"),
-            path.display()
-        )?,
-        Some((path, true, bytes)) => writeln!(
-            out,
-            "{} {} ({}; {summary}). Next: upload it in Partner Center.",
-            paint(GOOD, "Wrote"),
-            path.display(),
-            size(bytes as u64)
-        )?,
-        None if report.errors() > 0 => writeln!(
-            out,
-            "{} ({summary}). See {}",
-            paint(ERROR, "The package is not valid"),
-            certification::rules::LEARN
-        )?,
-        None => writeln!(
-            out,
-            "{} ({summary}). Next: upload it in Partner Center.",
-            paint(GOOD, "The package is valid")
-        )?,
-    }
-    Ok(())
 }
 
 /// `package check`, `intro` and `build` from their flags, the environment and the config file.

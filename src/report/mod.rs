@@ -1,10 +1,14 @@
 //! One serializable report per command: the command builds it from its stages' results, and both
 //! its human output and its `--json` are drawn from it, so the two cannot disagree.
 
+pub mod download;
 pub mod fork;
+pub mod login;
+pub mod package;
 pub mod search;
 pub mod status;
 pub mod submit;
+pub mod sync;
 pub mod validate;
 
 use crate::check::{Report, Severity};
