@@ -212,12 +212,10 @@ pub fn create_new(path: &std::path::Path, bytes: &[u8]) -> anyhow::Result<bool> 
 /// What `init` writes around the connector in `path` (created when missing) for `category`
 /// (inferred when not given): only missing files, and what a person must still write.
 pub fn init(path: &std::path::Path, category: Option<Category>) -> anyhow::Result<InitOutcome> {
-    use crate::connector::category::{self, INDEPENDENT_PUBLISHER_COLOR};
-    use crate::connector::{name, KnownFile};
-    use anyhow::Context;
+    use crate::connector::category;
+    use crate::connector::KnownFile;
     std::fs::create_dir_all(path).with_context(|| format!("creating {}", path.display()))?;
     let package = crate::source::folder(path)?;
-    let swagger = package.swagger_value().cloned();
     let properties = package.json_value(KnownFile::ApiProperties).cloned();
     let category = category.unwrap_or_else(|| category::infer(properties.as_ref()).category);
     let folder_title = package.folder_name().unwrap_or_else(|| "My Connector".into());
@@ -225,71 +223,8 @@ pub fn init(path: &std::path::Path, category: Option<Category>) -> anyhow::Resul
         category: Some(category),
         ..Default::default()
     };
-
-    let mut swagger = swagger;
-    if package.swagger_file().is_none() {
-        let title = name::safe_folder_name(&folder_title).unwrap_or_else(|_| "My Connector".into());
-        let skeleton = swagger_skeleton(&title);
-        let bytes = serde_json::to_vec_pretty(&skeleton)?;
-        if create_new(&path.join("apiDefinition.swagger.json"), &bytes)? {
-            outcome.created.push("apiDefinition.swagger.json".into());
-            outcome
-                .todo
-                .push("apiDefinition.swagger.json: the host, the operations, and every TODO value".into());
-        }
-        swagger = Some(skeleton);
-    } else {
-        outcome
-            .kept
-            .push(package.swagger_file().map(|f| f.name.clone()).unwrap_or_default());
-    }
-
-    let mut properties = properties;
-    match package.file(KnownFile::ApiProperties) {
-        None => {
-            let publisher = swagger
-                .as_ref()
-                .and_then(|s| s.pointer("/info/contact/name"))
-                .and_then(Value::as_str)
-                .filter(|n| !n.contains(TODO));
-            let skeleton = properties_skeleton(category, publisher, None);
-            if create_new(&path.join("apiProperties.json"), &serde_json::to_vec_pretty(&skeleton)?)? {
-                outcome.created.push("apiProperties.json".into());
-                outcome.todo.extend(
-                    todos(&serde_json::to_string_pretty(&skeleton)?)
-                        .into_iter()
-                        .map(|t| format!("apiProperties.json: {t}")),
-                );
-            }
-            properties = Some(skeleton);
-        }
-        Some(f) => {
-            outcome.kept.push(f.name.clone());
-            // Never rewritten: say what the category needs changed.
-            let props = properties.as_ref().and_then(|p| p.get("properties"));
-            if category == Category::IndependentPublisher {
-                let color = props
-                    .and_then(|p| p.get("iconBrandColor"))
-                    .and_then(Value::as_str)
-                    .map(str::to_ascii_lowercase);
-                if color.as_deref() != Some(INDEPENDENT_PUBLISHER_COLOR) {
-                    outcome
-                        .todo
-                        .push(format!("{}: set \"iconBrandColor\": \"{INDEPENDENT_PUBLISHER_COLOR}\"", f.name));
-                }
-                for field in ["publisher", "stackOwner"] {
-                    if props
-                        .and_then(|p| p.get(field))
-                        .and_then(Value::as_str)
-                        .is_none_or(|v| v.trim().is_empty())
-                    {
-                        outcome.todo.push(format!("{}: add \"{field}\" under \"properties\"", f.name));
-                    }
-                }
-            }
-        }
-    }
-
+    let swagger = init_swagger(path, &package, &folder_title, &mut outcome)?;
+    let properties = init_properties(path, &package, category, swagger.as_ref(), properties, &mut outcome)?;
     match package.file(KnownFile::Readme) {
         Some(f) => outcome.kept.push(f.name.clone()),
         None => {
@@ -309,4 +244,85 @@ pub fn init(path: &std::path::Path, category: Option<Category>) -> anyhow::Resul
         }
     }
     Ok(outcome)
+}
+
+/// The swagger `init` works from: the folder's own (kept), or a skeleton titled after the folder
+/// (written when missing).
+fn init_swagger(
+    path: &std::path::Path,
+    package: &crate::connector::ConnectorPackage,
+    folder_title: &str,
+    outcome: &mut InitOutcome,
+) -> anyhow::Result<Option<Value>> {
+    if let Some(file) = package.swagger_file() {
+        outcome.kept.push(file.name.clone());
+        return Ok(package.swagger_value().cloned());
+    }
+    let title = crate::connector::name::safe_folder_name(folder_title).unwrap_or_else(|_| "My Connector".into());
+    let skeleton = swagger_skeleton(&title);
+    let bytes = serde_json::to_vec_pretty(&skeleton)?;
+    if create_new(&path.join("apiDefinition.swagger.json"), &bytes)? {
+        outcome.created.push("apiDefinition.swagger.json".into());
+        outcome
+            .todo
+            .push("apiDefinition.swagger.json: the host, the operations, and every TODO value".into());
+    }
+    Ok(Some(skeleton))
+}
+
+/// The properties `init` works from: the folder's own (kept, never rewritten: what the category
+/// needs changed is said), or a skeleton for `category` (written when missing).
+fn init_properties(
+    path: &std::path::Path,
+    package: &crate::connector::ConnectorPackage,
+    category: Category,
+    swagger: Option<&Value>,
+    properties: Option<Value>,
+    outcome: &mut InitOutcome,
+) -> anyhow::Result<Option<Value>> {
+    let Some(f) = package.file(crate::connector::KnownFile::ApiProperties) else {
+        let publisher = swagger
+            .and_then(|s| s.pointer("/info/contact/name"))
+            .and_then(Value::as_str)
+            .filter(|n| !n.contains(TODO));
+        let skeleton = properties_skeleton(category, publisher, None);
+        if create_new(&path.join("apiProperties.json"), &serde_json::to_vec_pretty(&skeleton)?)? {
+            outcome.created.push("apiProperties.json".into());
+            outcome.todo.extend(
+                todos(&serde_json::to_string_pretty(&skeleton)?)
+                    .into_iter()
+                    .map(|t| format!("apiProperties.json: {t}")),
+            );
+        }
+        return Ok(Some(skeleton));
+    };
+    outcome.kept.push(f.name.clone());
+    if category == Category::IndependentPublisher {
+        let props = properties.as_ref().and_then(|p| p.get("properties"));
+        outcome.todo.extend(independent_publisher_todos(&f.name, props));
+    }
+    Ok(properties)
+}
+
+/// What an independent publisher's existing properties (`props`, the `properties` object of
+/// `file`) still need: the brand colour, a publisher and a stack owner.
+fn independent_publisher_todos(file: &str, props: Option<&Value>) -> Vec<String> {
+    let mut todo = Vec::new();
+    let color = props
+        .and_then(|p| p.get("iconBrandColor"))
+        .and_then(Value::as_str)
+        .map(str::to_ascii_lowercase);
+    if color.as_deref() != Some(INDEPENDENT_PUBLISHER_COLOR) {
+        todo.push(format!("{file}: set \"iconBrandColor\": \"{INDEPENDENT_PUBLISHER_COLOR}\""));
+    }
+    for field in ["publisher", "stackOwner"] {
+        if props
+            .and_then(|p| p.get(field))
+            .and_then(Value::as_str)
+            .is_none_or(|v| v.trim().is_empty())
+        {
+            todo.push(format!("{file}: add \"{field}\" under \"properties\""));
+        }
+    }
+    todo
 }

@@ -178,37 +178,21 @@ fn save(mirror_path: &Path, index: &Index) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// A connector folder to index: (folder, category, the swagger file's name and blob, the
+/// apiProperties.json blob).
+type Work = (String, Category, Option<(String, Oid)>, Option<Oid>);
+
+/// Fingerprints of the previous index, keyed by both blobs: the swagger's and
+/// apiProperties.json's (the publisher).
+type Reusable<'a> = HashMap<(&'a str, Option<&'a str>), &'a Fingerprint>;
+
 /// Build the index from the commit's tree. `previous` lends fingerprints for unchanged blobs.
 pub fn build(mirror_path: &Path, commit: Oid, previous: Option<&Index>) -> anyhow::Result<(Index, IndexStats)> {
     let repo = Repository::open_bare(mirror_path).with_context(|| format!("opening the mirror {}", mirror_path.display()))?;
     let tree = repo.find_commit(commit)?.tree()?;
-
     // Walk trees (cheap) on this thread; collect the blobs to read.
-    // (folder, category, the swagger file's name and blob, the apiProperties.json blob)
-    type Work = (String, Category, Option<(String, Oid)>, Option<Oid>);
-    let mut work: Vec<Work> = Vec::new();
-    for category in Category::ALL {
-        let Some(entry) = tree.get_name(category.folder()) else { continue };
-        let Ok(category_tree) = repo.find_tree(entry.id()) else { continue };
-        for connector in category_tree.iter() {
-            if connector.kind() != Some(ObjectType::Tree) {
-                continue;
-            }
-            let Ok(name) = connector.name() else { continue };
-            let folder_tree = repo.find_tree(connector.id())?;
-            let names: Vec<String> = folder_tree
-                .iter()
-                .filter(|e| e.kind() == Some(ObjectType::Blob))
-                .filter_map(|e| e.name().ok().map(str::to_owned))
-                .collect();
-            let swagger = pick_swagger(&names).and_then(|n| folder_tree.get_name(&n).map(|e| (n.clone(), e.id())));
-            let properties = folder_tree.get_name("apiProperties.json").map(|e| e.id());
-            work.push((format!("{}/{name}", category.folder()), category, swagger, properties));
-        }
-    }
-
-    // Keyed by both blobs: the swagger's and apiProperties.json's (the publisher).
-    let reusable: HashMap<(&str, Option<&str>), &Fingerprint> = previous
+    let work = connector_folders(&repo, &tree)?;
+    let reusable: Reusable = previous
         .map(|p| {
             p.connectors
                 .iter()
@@ -223,64 +207,7 @@ pub fn build(mirror_path: &Path, commit: Oid, previous: Option<&Index>) -> anyho
         .into_par_iter()
         .map_init(
             || Repository::open_bare(&path).ok(),
-            |repo, (folder, category, swagger, properties)| {
-                let properties_blob = properties.map(|p| p.to_string());
-                let Some((name, blob)) = swagger else {
-                    return (
-                        IndexedConnector {
-                            folder,
-                            category,
-                            swagger: None,
-                            blob: None,
-                            properties_blob,
-                            fingerprint: None,
-                            error: Some("no swagger file".into()),
-                        },
-                        false,
-                    );
-                };
-                let blob_id = blob.to_string();
-                if let Some(fp) = reusable.get(&(blob_id.as_str(), properties_blob.as_deref())).copied() {
-                    return (
-                        IndexedConnector {
-                            folder,
-                            category,
-                            swagger: Some(name),
-                            blob: Some(blob_id),
-                            properties_blob,
-                            fingerprint: Some(fp.clone()),
-                            error: None,
-                        },
-                        false,
-                    );
-                }
-                let result = repo
-                    .as_ref()
-                    .ok_or_else(|| "cannot open the mirror".to_string())
-                    .and_then(|r| r.find_blob(blob).map_err(|e| e.to_string()))
-                    .and_then(|b| Fingerprint::from_swagger_bytes(b.content()).map_err(|e| e.to_string()));
-                let publisher = properties
-                    .zip(repo.as_ref())
-                    .and_then(|(p, r)| r.find_blob(p).ok())
-                    .and_then(|b| crate::connector::json::parse(b.content()).ok())
-                    .and_then(|doc| crate::connector::fingerprint::publisher_of(&doc.value));
-                let (fingerprint, error) = match result {
-                    Ok(fp) => (Some(Fingerprint { publisher, ..fp }), None),
-                    Err(e) => (None, Some(e)),
-                };
-                (
-                    IndexedConnector {
-                        folder,
-                        category,
-                        swagger: Some(name),
-                        blob: Some(blob_id),
-                        properties_blob,
-                        fingerprint,
-                        error,
-                    },
-                    true,
-                )
-            },
+            |repo, work| index_connector(repo.as_ref(), &reusable, work),
         )
         .collect();
 
@@ -303,6 +230,96 @@ pub fn build(mirror_path: &Path, commit: Oid, previous: Option<&Index>) -> anyho
             rebuilt_damaged: false,
         },
     ))
+}
+
+/// Every connector folder in the commit's category folders, with the blobs to read.
+fn connector_folders(repo: &Repository, tree: &git2::Tree) -> anyhow::Result<Vec<Work>> {
+    let mut work: Vec<Work> = Vec::new();
+    for category in Category::ALL {
+        let Some(entry) = tree.get_name(category.folder()) else { continue };
+        let Ok(category_tree) = repo.find_tree(entry.id()) else { continue };
+        for connector in category_tree.iter() {
+            if connector.kind() != Some(ObjectType::Tree) {
+                continue;
+            }
+            let Ok(name) = connector.name() else { continue };
+            let folder_tree = repo.find_tree(connector.id())?;
+            let names: Vec<String> = folder_tree
+                .iter()
+                .filter(|e| e.kind() == Some(ObjectType::Blob))
+                .filter_map(|e| e.name().ok().map(str::to_owned))
+                .collect();
+            let swagger = pick_swagger(&names).and_then(|n| folder_tree.get_name(&n).map(|e| (n.clone(), e.id())));
+            let properties = folder_tree.get_name("apiProperties.json").map(|e| e.id());
+            work.push((format!("{}/{name}", category.folder()), category, swagger, properties));
+        }
+    }
+    Ok(work)
+}
+
+/// One folder's entry: its fingerprint reused from the previous index when both blobs are
+/// unchanged, else computed from the blobs (`repo`: this thread's, if it opened). Whether it was
+/// computed.
+fn index_connector(
+    repo: Option<&Repository>,
+    reusable: &Reusable,
+    (folder, category, swagger, properties): Work,
+) -> (IndexedConnector, bool) {
+    let properties_blob = properties.map(|p| p.to_string());
+    let Some((name, blob)) = swagger else {
+        return (
+            IndexedConnector {
+                folder,
+                category,
+                swagger: None,
+                blob: None,
+                properties_blob,
+                fingerprint: None,
+                error: Some("no swagger file".into()),
+            },
+            false,
+        );
+    };
+    let blob_id = blob.to_string();
+    if let Some(fp) = reusable.get(&(blob_id.as_str(), properties_blob.as_deref())).copied() {
+        return (
+            IndexedConnector {
+                folder,
+                category,
+                swagger: Some(name),
+                blob: Some(blob_id),
+                properties_blob,
+                fingerprint: Some(fp.clone()),
+                error: None,
+            },
+            false,
+        );
+    }
+    let result = repo
+        .ok_or_else(|| "cannot open the mirror".to_string())
+        .and_then(|r| r.find_blob(blob).map_err(|e| e.to_string()))
+        .and_then(|b| Fingerprint::from_swagger_bytes(b.content()).map_err(|e| e.to_string()));
+    let publisher = properties
+        .zip(repo)
+        .and_then(|(p, r)| r.find_blob(p).ok())
+        .and_then(|b| crate::connector::json::parse(b.content()).ok())
+        .and_then(|doc| crate::connector::fingerprint::publisher_of(&doc.value));
+    let (fingerprint, error) = match result {
+        Ok(fp) => (Some(Fingerprint { publisher, ..fp }), None),
+        Err(e) => (None, Some(e)),
+    };
+    (
+        IndexedConnector {
+            folder,
+            category,
+            swagger: Some(name),
+            blob: Some(blob_id),
+            properties_blob,
+            fingerprint,
+            error,
+        },
+        true,
+    )
 }
 
 /// The swagger file among a folder's file names (see `ConnectorPackage::swagger_file`).

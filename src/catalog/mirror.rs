@@ -410,71 +410,20 @@ impl Mirror {
         let _lock = self.lock(notice)?;
         crate::net::git_http::install();
         let removed_leftovers = self.remove_leftovers();
-        let mut repaired = None;
-        let mut repo = match Repository::open_bare(&self.path) {
-            Ok(r) => r,
-            Err(_) if self.path.exists() => {
-                repaired = Some(format!("{} is not a git repository", self.path.display()));
-                self.recreate()?
-            }
-            Err(_) => Repository::init_bare(&self.path).with_context(|| format!("creating the mirror {}", self.path.display()))?,
-        };
-        if let Ok(tip) = repo.refname_to_id(&self.branch_ref()) {
-            if let Some(why) = self.damage(&repo, tip) {
-                tracing::warn!("the mirror is damaged: {why}; fetching it again");
-                repaired = Some(why);
-                drop(repo);
-                repo = self.recreate()?;
-            }
-        }
+        let (repo, repaired) = self.open_or_repair()?;
         let local = repo.refname_to_id(&self.branch_ref()).ok();
         let url = &self.upstream.url;
         let mut remote = repo
             .remote_anonymous(url)
             .with_context(|| format!("bad upstream URL {}", self.upstream.display_url()))?;
-
-        // Ask where upstream's branch is; a few hundred bytes, and often all a sync needs.
-        let remote_tip = {
-            let connection = remote
-                .connect_auth(Direction::Fetch, None, None)
-                .map_err(crate::net::git_error)
-                .with_context(|| format!("cannot reach {}", self.upstream.display_url()))?;
-            let heads = connection.list()?;
-            heads.iter().find(|h| h.name() == self.branch_ref()).map(|h| h.oid())
-        };
-        let Some(remote_tip) = remote_tip else {
-            return Err(anyhow!(
-                "{} has no branch `{}`; choose one with --base-branch",
-                self.upstream.display_url(),
-                self.upstream.branch
-            ));
-        };
+        let remote_tip = self.remote_tip(&mut remote)?;
 
         tracing::debug!(upstream = %self.upstream.display_url(), local = ?local, remote = %remote_tip, "sync");
-        let mut stats = (0usize, 0usize);
         let fetched = local != Some(remote_tip);
-        if fetched {
-            let mut cb = RemoteCallbacks::new();
-            cb.transfer_progress(|p| {
-                stats = (p.received_objects(), p.received_bytes());
-                progress(FetchProgress {
-                    received_objects: p.received_objects(),
-                    total_objects: p.total_objects(),
-                    received_bytes: p.received_bytes(),
-                });
-                true
-            });
-            let mut options = FetchOptions::new();
-            options.remote_callbacks(cb);
-            if !self.upstream.is_local() {
-                options.depth(1);
-            }
-            let refspec = format!("+{}:{}", self.branch_ref(), self.branch_ref());
-            remote
-                .fetch(&[&refspec], Some(&mut options), None)
-                .map_err(crate::net::git_error)
-                .with_context(|| format!("fetching {} from {}", self.upstream.branch, self.upstream.display_url()))?;
-        }
+        let stats = match fetched {
+            true => self.fetch(&mut remote, progress)?,
+            false => (0, 0),
+        };
         let commit = repo.find_commit(remote_tip).context("the fetched commit is not in the mirror")?;
         let commit_time = commit.time().seconds();
         // Unset HEAD would make libgit2 guess; point it at the mirrored branch.
@@ -494,6 +443,74 @@ impl Mirror {
             repaired,
             removed_leftovers,
         })
+    }
+
+    /// The mirror's repository, created when missing, made again when it is not a repository or
+    /// is damaged; and why it was made again, if it was.
+    fn open_or_repair(&self) -> anyhow::Result<(Repository, Option<String>)> {
+        let mut repaired = None;
+        let mut repo = match Repository::open_bare(&self.path) {
+            Ok(r) => r,
+            Err(_) if self.path.exists() => {
+                repaired = Some(format!("{} is not a git repository", self.path.display()));
+                self.recreate()?
+            }
+            Err(_) => Repository::init_bare(&self.path).with_context(|| format!("creating the mirror {}", self.path.display()))?,
+        };
+        if let Ok(tip) = repo.refname_to_id(&self.branch_ref()) {
+            if let Some(why) = self.damage(&repo, tip) {
+                tracing::warn!("the mirror is damaged: {why}; fetching it again");
+                repaired = Some(why);
+                drop(repo);
+                repo = self.recreate()?;
+            }
+        }
+        Ok((repo, repaired))
+    }
+
+    /// Where upstream's branch is: a few hundred bytes, and often all a sync needs.
+    fn remote_tip(&self, remote: &mut git2::Remote) -> anyhow::Result<Oid> {
+        let connection = remote
+            .connect_auth(Direction::Fetch, None, None)
+            .map_err(crate::net::git_error)
+            .with_context(|| format!("cannot reach {}", self.upstream.display_url()))?;
+        let heads = connection.list()?;
+        match heads.iter().find(|h| h.name() == self.branch_ref()) {
+            Some(head) => Ok(head.oid()),
+            None => Err(anyhow!(
+                "{} has no branch `{}`; choose one with --base-branch",
+                self.upstream.display_url(),
+                self.upstream.branch
+            )),
+        }
+    }
+
+    /// Fetch upstream's branch into the mirror (only its tip, from a remote upstream); the
+    /// objects and bytes received.
+    fn fetch(&self, remote: &mut git2::Remote, progress: &mut dyn FnMut(FetchProgress)) -> anyhow::Result<(usize, usize)> {
+        let mut stats = (0usize, 0usize);
+        let mut cb = RemoteCallbacks::new();
+        cb.transfer_progress(|p| {
+            stats = (p.received_objects(), p.received_bytes());
+            progress(FetchProgress {
+                received_objects: p.received_objects(),
+                total_objects: p.total_objects(),
+                received_bytes: p.received_bytes(),
+            });
+            true
+        });
+        let mut options = FetchOptions::new();
+        options.remote_callbacks(cb);
+        if !self.upstream.is_local() {
+            options.depth(1);
+        }
+        let refspec = format!("+{}:{}", self.branch_ref(), self.branch_ref());
+        remote
+            .fetch(&[&refspec], Some(&mut options), None)
+            .map_err(crate::net::git_error)
+            .with_context(|| format!("fetching {} from {}", self.upstream.branch, self.upstream.display_url()))?;
+        drop(options);
+        Ok(stats)
     }
 }
 

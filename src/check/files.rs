@@ -8,6 +8,45 @@ const PNG_MAGIC: &[u8] = b"\x89PNG\r\n\x1a\n";
 
 /// Files every connector needs, and the files a category must not submit.
 pub(super) fn check_layout(package: &ConnectorPackage, sink: &mut Sink) {
+    let said = check_required(package, sink);
+    if let Some(icon) = package.file(KnownFile::Icon) {
+        sink.emit("file-icon-independent", &icon.name, None, None, String::new(), None);
+    }
+    if let Some(settings) = package.file(KnownFile::Settings) {
+        sink.emit("file-settings", &settings.name, None, None, String::new(), None);
+    }
+    for notice in &package.notices {
+        sink.emit(
+            "file-name",
+            &notice.name,
+            None,
+            None,
+            notice.message.clone(),
+            Some(notice.fix.clone()),
+        );
+    }
+    check_left_out(package, &said, sink);
+    check_names(package, sink);
+    check_icon(package, sink);
+    check_text_encodings(package, sink);
+    if let Some(swagger) = package.swagger_file() {
+        if swagger.bytes.len() > 1_000_000 {
+            let size = swagger.bytes.len() as f64 / 1e6;
+            sink.emit(
+                "swagger-size",
+                &swagger.name,
+                None,
+                None,
+                format!("the swagger file is {size:.1} MB; the limit is 1 MB"),
+                None,
+            );
+        }
+    }
+}
+
+/// The swagger, apiProperties.json and readme.md every connector needs: each missing one said,
+/// at a folder or link of its name when there is one. The names of those said so.
+fn check_required<'p>(package: &'p ConnectorPackage, sink: &mut Sink) -> Vec<&'p str> {
     let missing = [
         (KnownFile::ApiDefinition, "file-swagger-missing"),
         (KnownFile::ApiProperties, "file-properties-missing"),
@@ -35,22 +74,12 @@ pub(super) fn check_layout(package: &ConnectorPackage, sink: &mut Sink) {
             None => sink.emit(rule, kind.canonical_name(), None, None, String::new(), None),
         }
     }
-    if let Some(icon) = package.file(KnownFile::Icon) {
-        sink.emit("file-icon-independent", &icon.name, None, None, String::new(), None);
-    }
-    if let Some(settings) = package.file(KnownFile::Settings) {
-        sink.emit("file-settings", &settings.name, None, None, String::new(), None);
-    }
-    for notice in &package.notices {
-        sink.emit(
-            "file-name",
-            &notice.name,
-            None,
-            None,
-            notice.message.clone(),
-            Some(notice.fix.clone()),
-        );
-    }
+    said
+}
+
+/// What the folder holds that is not submitted: skipped entries (but those `said` already) and
+/// files too large for GitHub.
+fn check_left_out(package: &ConnectorPackage, said: &[&str], sink: &mut Sink) {
     for skipped in package.skipped.iter().filter(|s| !said.contains(&s.name.as_str())) {
         sink.emit(
             "file-skipped",
@@ -76,8 +105,10 @@ pub(super) fn check_layout(package: &ConnectorPackage, sink: &mut Sink) {
             None,
         );
     }
-    check_names(package, sink);
-    check_icon(package, sink);
+}
+
+/// Text files (readme, script, intro, unknown files) saved in a wide encoding.
+fn check_text_encodings(package: &ConnectorPackage, sink: &mut Sink) {
     for file in &package.files {
         if file.kind.is_none() || matches!(file.kind, Some(KnownFile::Readme | KnownFile::Script | KnownFile::Intro)) {
             if let Some(encoding) = json::wide_encoding(&file.bytes) {
@@ -90,19 +121,6 @@ pub(super) fn check_layout(package: &ConnectorPackage, sink: &mut Sink) {
                     None,
                 );
             }
-        }
-    }
-    if let Some(swagger) = package.swagger_file() {
-        if swagger.bytes.len() > 1_000_000 {
-            let size = swagger.bytes.len() as f64 / 1e6;
-            sink.emit(
-                "swagger-size",
-                &swagger.name,
-                None,
-                None,
-                format!("the swagger file is {size:.1} MB; the limit is 1 MB"),
-                None,
-            );
         }
     }
 }
@@ -241,6 +259,24 @@ pub(super) fn parse_json<'p>(package: &'p ConnectorPackage, kind: KnownFile, sin
     } else {
         package.file(kind)?
     };
+    if refused_unread(file, sink) {
+        return None;
+    }
+    match file.json() {
+        Ok(doc) => {
+            report_not_strict(&file.name, doc, sink);
+            Some(doc)
+        }
+        Err(e) => {
+            report_unparsed(&file.name, e, sink);
+            None
+        }
+    }
+}
+
+/// A JSON file too large to read, or saved in a wide encoding (UTF-16 or UTF-32), is not read:
+/// said, and true.
+fn refused_unread(file: &crate::connector::PackageFile, sink: &mut Sink) -> bool {
     if file.bytes.len() > json::MAX_PARSE_BYTES {
         sink.emit(
             "json-too-large",
@@ -255,7 +291,7 @@ pub(super) fn parse_json<'p>(package: &'p ConnectorPackage, kind: KnownFile, sin
             ),
             None,
         );
-        return None;
+        return true;
     }
     if let Some(encoding) = json::wide_encoding(&file.bytes) {
         sink.emit(
@@ -269,93 +305,96 @@ pub(super) fn parse_json<'p>(package: &'p ConnectorPackage, kind: KnownFile, sin
             ),
             None,
         );
-        return None;
+        return true;
     }
-    match file.json() {
-        Ok(doc) => {
-            if let Some(at) = doc.invalid_utf8_at {
-                sink.emit(
-                    "json-encoding",
-                    &file.name,
-                    Some(at),
-                    None,
-                    "the file holds bytes that are not UTF-8 (read as U+FFFD)".into(),
-                    None,
-                );
-            }
-            if let Some(strict) = &doc.strict_error {
-                // The UTF-8 problem is reported above; report the first syntax problem here.
-                let first_syntax = doc.repairs.iter().find(|r| !r.message.contains("UTF-8"));
-                if let Some(repair) = first_syntax {
-                    // Counted in all, though only the first ones are kept.
-                    let more = doc.repair_count - usize::from(doc.invalid_utf8_at.is_some()) - 1;
-                    let more = if more > 0 {
-                        format!(" (and {more} more like it)")
-                    } else {
-                        String::new()
-                    };
-                    sink.emit(
-                        "json-not-strict",
-                        &file.name,
-                        Some(repair.position),
-                        None,
-                        format!(
-                            "not strict JSON: {}{more}; a strict parser says: {}",
-                            repair.message, strict.message
-                        ),
-                        None,
-                    );
-                } else if doc.invalid_utf8_at.is_none() {
-                    sink.emit(
-                        "json-not-strict",
-                        &file.name,
-                        Some(strict.position),
-                        None,
-                        format!("not strict JSON: {}", strict.message),
-                        None,
-                    );
-                }
-            }
-            Some(doc)
-        }
-        Err(e) if e.kind == json::JsonErrorKind::TooManyValues => {
+    false
+}
+
+/// What in a file that was read is not strict JSON: bytes that are not UTF-8, and the first
+/// syntax problem (with how many more like it).
+fn report_not_strict(name: &str, doc: &JsonDocument, sink: &mut Sink) {
+    if let Some(at) = doc.invalid_utf8_at {
+        sink.emit(
+            "json-encoding",
+            name,
+            Some(at),
+            None,
+            "the file holds bytes that are not UTF-8 (read as U+FFFD)".into(),
+            None,
+        );
+    }
+    let Some(strict) = &doc.strict_error else { return };
+    // The UTF-8 problem is reported above; report the first syntax problem here.
+    let first_syntax = doc.repairs.iter().find(|r| !r.message.contains("UTF-8"));
+    if let Some(repair) = first_syntax {
+        // Counted in all, though only the first ones are kept.
+        let more = doc.repair_count - usize::from(doc.invalid_utf8_at.is_some()) - 1;
+        let more = if more > 0 {
+            format!(" (and {more} more like it)")
+        } else {
+            String::new()
+        };
+        sink.emit(
+            "json-not-strict",
+            name,
+            Some(repair.position),
+            None,
+            format!(
+                "not strict JSON: {}{more}; a strict parser says: {}",
+                repair.message, strict.message
+            ),
+            None,
+        );
+    } else if doc.invalid_utf8_at.is_none() {
+        sink.emit(
+            "json-not-strict",
+            name,
+            Some(strict.position),
+            None,
+            format!("not strict JSON: {}", strict.message),
+            None,
+        );
+    }
+}
+
+/// Why a file could not be read as JSON at all: a limit it passed, or nothing to recover.
+fn report_unparsed(name: &str, e: &json::JsonError, sink: &mut Sink) {
+    match e.kind {
+        json::JsonErrorKind::TooManyValues => {
             let n = json::MAX_VALUES;
             sink.emit(
                 "json-too-many-values",
-                &file.name,
+                name,
                 Some(e.issue.position),
                 None,
                 format!(
                     "`{}` holds more than {},{:03} values (reading stopped here), more than any connector needs; it is not checked further",
-                    printable(&file.name),
+                    printable(name),
                     n / 1000,
                     n % 1000
                 ),
                 None,
             );
-            None
         }
-        Err(e) if e.kind == json::JsonErrorKind::KeyTooLong => {
+        json::JsonErrorKind::KeyTooLong => {
             sink.emit(
                 "json-key-too-long",
-                &file.name,
+                name,
                 Some(e.issue.position),
                 None,
-                format!("`{}` has {}; it is not checked further", printable(&file.name), e.issue.message),
+                format!("`{}` has {}; it is not checked further", printable(name), e.issue.message),
                 None,
             );
-            None
         }
-        Err(e) => {
+        _ => {
             sink.emit(
                 "json-invalid",
-                &file.name,
+                name,
                 Some(e.issue.position),
                 None,
                 format!("not JSON, and nothing could be recovered: {}", e.issue.message),
                 None,
             );
-            None
         }
     }
 }

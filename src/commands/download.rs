@@ -2,12 +2,11 @@
 //! folder, as `paconn download` lays it out. `submit --from-environment` uses the same steps.
 
 use crate::exit::Exit;
-use crate::output::{paint, GOOD};
 use crate::powerplatform::download;
+use crate::report::download::{DownloadReport, ListReport};
 use crate::source::environment::{self, Request};
-use anyhow::Context;
 use std::io::{BufRead, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 #[derive(Debug, Clone)]
 pub struct DownloadOptions {
@@ -41,69 +40,23 @@ pub fn run(options: &DownloadOptions, input: &mut dyn BufRead, out: &mut dyn Wri
 pub fn list(options: &DownloadOptions, out: &mut dyn Write) -> anyhow::Result<Exit> {
     let options = &options.request;
     let (mut pp, _) = options.power_platform.connect()?;
-    match &options.environment {
+    let (environments, connectors);
+    let report = match &options.environment {
         None => {
-            let environments = pp.environments()?;
-            if options.json {
-                writeln!(out, "{}", serde_json::to_string_pretty(&environments)?)?;
-            } else {
-                for e in &environments {
-                    writeln!(
-                        out,
-                        "{}\t{}{}",
-                        e.name,
-                        e.display_name,
-                        if e.is_default { " [default]" } else { "" }
-                    )?;
-                }
-            }
+            environments = pp.environments()?;
+            ListReport::Environments(&environments)
         }
         Some(environment) => {
-            let connectors = pp.custom_connectors(environment)?;
-            if options.json {
-                writeln!(out, "{}", serde_json::to_string_pretty(&connectors)?)?;
-            } else {
-                for c in &connectors {
-                    writeln!(out, "{}\t{}", c.name, c.display_name)?;
-                }
-            }
+            connectors = pp.custom_connectors(environment)?;
+            ListReport::Connectors(&connectors)
         }
+    };
+    if options.json {
+        crate::report::write_json(&report, out)?;
+    } else {
+        report.human(out)?;
     }
     Ok(Exit::Ok)
-}
-
-/// What `download` reports.
-#[derive(Debug, serde::Serialize)]
-struct DownloadReport<'a> {
-    environment: &'a str,
-    connector_id: &'a str,
-    display_name: &'a str,
-    folder: &'a Path,
-    files: &'a [PathBuf],
-}
-
-impl DownloadReport<'_> {
-    fn human(&self, out: &mut dyn Write) -> anyhow::Result<()> {
-        let dest = self.folder.display();
-        writeln!(
-            out,
-            "{} downloaded {} ({}) into {dest}",
-            paint(GOOD, "✓"),
-            self.display_name,
-            self.connector_id,
-        )?;
-        for path in self.files {
-            let size = std::fs::metadata(path)
-                .with_context(|| format!("reading {}", path.display()))?
-                .len();
-            writeln!(out, "  {}  {size} bytes", path.file_name().unwrap_or_default().to_string_lossy())?;
-        }
-        writeln!(
-            out,
-            "next: `connector-publish validate {dest}`, then `connector-publish submit {dest} --dry-run`"
-        )?;
-        Ok(())
-    }
 }
 
 /// `download`'s options from its flags and the environment.

@@ -2,9 +2,10 @@
 //! `submit --from-environment` use.
 
 use crate::exit::Exit;
-use crate::output::{paint, EMPHASIS, GOOD};
+use crate::output::{paint, EMPHASIS};
 use crate::powerplatform::auth::{self, Identity, CLIENT_SECRET_ENV};
 use crate::powerplatform::http_client;
+use crate::report::login::SessionReport;
 use crate::source::environment::PowerPlatformSettings;
 use anyhow::bail;
 use std::io::Write;
@@ -61,28 +62,19 @@ pub fn run(options: &LoginOptions, out: &mut dyn Write, err: &mut dyn Write) -> 
     if options.json {
         crate::report::write_json(&report, out)?;
     } else {
-        writeln!(
-            out,
-            "{} signed in to Power Platform as {token}; the token is cached in {}",
-            paint(GOOD, "✓"),
-            options.power_platform.token_cache.display()
-        )?;
+        report.human(out)?;
     }
     Ok(Exit::Ok)
 }
 
 pub fn logout(token_cache: &std::path::Path, json: bool, out: &mut dyn Write) -> anyhow::Result<Exit> {
     let removed = auth::remove(token_cache)?;
-    let report = SessionReport {
-        signed_out: Some(removed),
-        ..SessionReport::new(token_cache)
-    };
+    let report = SessionReport::signed_out(removed, token_cache);
     if json {
+        // One line, as `logout --json` has always written it.
         writeln!(out, "{}", serde_json::to_string(&report)?)?;
-    } else if removed {
-        writeln!(out, "signed out of Power Platform (removed {})", token_cache.display())?;
     } else {
-        writeln!(out, "not signed in to Power Platform (no {})", token_cache.display())?;
+        report.human(out)?;
     }
     Ok(Exit::Ok)
 }
@@ -90,90 +82,13 @@ pub fn logout(token_cache: &std::path::Path, json: bool, out: &mut dyn Write) ->
 /// `login --status`: who is signed in and for how long; never the token.
 pub fn status(token_cache: &std::path::Path, json: bool, out: &mut dyn Write) -> anyhow::Result<Exit> {
     let token = auth::load(token_cache)?;
-    let report = match &token {
-        None => SessionReport::new(token_cache),
-        Some(t) => SessionReport {
-            renewable: Some(t.refresh_token.is_some() || t.grant == auth::Grant::ClientCredentials),
-            ..SessionReport::of(t, token_cache)
-        },
-    };
-    let report = SessionReport {
-        signed_in: Some(token.is_some()),
-        ..report
-    };
+    let report = SessionReport::status(token.as_ref(), token_cache);
     if json {
         crate::report::write_json(&report, out)?;
     } else {
-        match &token {
-            None => writeln!(out, "not signed in to Power Platform: run `connector-publish login`")?,
-            Some(t) => {
-                let left = t.expires_on as i64 - auth::now() as i64;
-                let validity = if left > 0 {
-                    format!("the token is valid for {} more minutes", left / 60)
-                } else {
-                    "the token has expired".to_string()
-                };
-                let renewal = match (t.grant, &t.refresh_token) {
-                    (auth::Grant::DeviceCode, Some(_)) => "and is renewed by itself",
-                    (auth::Grant::ClientCredentials, _) => "and is renewed from CONNECTOR_PUBLISH_CLIENT_SECRET",
-                    (auth::Grant::DeviceCode, None) => "and cannot be renewed: sign in again when it runs out",
-                };
-                writeln!(
-                    out,
-                    "signed in to Power Platform as {t}; {validity} {renewal} ({})",
-                    token_cache.display()
-                )?;
-            }
-        }
+        report.human(out)?;
     }
     Ok(if token.is_some() { Exit::Ok } else { Exit::Findings })
-}
-
-/// What `login`, `logout` and `login --status` report about the sign-in (never the token).
-#[derive(Debug, serde::Serialize)]
-struct SessionReport<'a> {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    signed_out: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    signed_in: Option<bool>,
-    #[serde(flatten)]
-    token: Option<TokenFacts<'a>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    renewable: Option<bool>,
-    token_cache: &'a std::path::Path,
-}
-
-/// Who the token is for and until when.
-#[derive(Debug, serde::Serialize)]
-struct TokenFacts<'a> {
-    account: Option<&'a str>,
-    tenant: &'a str,
-    grant: auth::Grant,
-    expires_on: u64,
-}
-
-impl<'a> SessionReport<'a> {
-    fn new(token_cache: &'a std::path::Path) -> Self {
-        SessionReport {
-            signed_out: None,
-            signed_in: None,
-            token: None,
-            renewable: None,
-            token_cache,
-        }
-    }
-
-    fn of(token: &'a auth::CachedToken, token_cache: &'a std::path::Path) -> Self {
-        SessionReport {
-            token: Some(TokenFacts {
-                account: token.account.as_deref(),
-                tenant: &token.tenant,
-                grant: token.grant,
-                expires_on: token.expires_on,
-            }),
-            ..SessionReport::new(token_cache)
-        }
-    }
 }
 
 /// `login`'s options from its flags and the environment.

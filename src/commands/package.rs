@@ -7,10 +7,10 @@
 use crate::catalog::open::{self as catalog, Freshness};
 use crate::catalog::Upstream;
 use crate::certification::{self, archive::Limits, Inspection, Options, Report};
-use crate::check::Severity;
 use crate::connector::{ConnectorPackage, KnownFile};
 use crate::exit::Exit;
-use crate::output::{paint, DIM, EMPHASIS, ERROR, GOOD, HEADER, WARNING};
+use crate::output::{paint, DIM, GOOD, WARNING};
+use crate::report::package::{Output, PackageReport};
 use anyhow::{anyhow, bail, Context};
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -241,20 +241,68 @@ fn check_output(output: &Path, force: bool) -> anyhow::Result<()> {
     }
 }
 
-pub fn build(options: &BuildOptions, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<Exit> {
-    check_output(&options.output, options.force)?;
-    let package_name = options
-        .package
+/// The Package Deployer package's file name, which must be a .zip's.
+fn package_zip_name(path: &Path) -> anyhow::Result<String> {
+    let name = path
         .file_name()
         .and_then(|n| n.to_str())
-        .ok_or_else(|| anyhow!("{}: give the package zip's path", options.package.display()))?
+        .ok_or_else(|| anyhow!("{}: give the package zip's path", path.display()))?
         .to_string();
-    if !package_name.to_ascii_lowercase().ends_with(".zip") {
+    if !name.to_ascii_lowercase().ends_with(".zip") {
         bail!(
             "{}: the Package Deployer package is a .zip (build it with `pac package`)",
-            options.package.display()
+            path.display()
         );
     }
+    Ok(name)
+}
+
+/// The package zip, opened to be streamed: refused when a folder or bigger than `limit`.
+fn open_capped(path: &Path, limit: u64) -> anyhow::Result<std::fs::File> {
+    let package = std::fs::File::open(path).with_context(|| format!("{}: cannot open the package zip", path.display()))?;
+    let meta = package.metadata().with_context(|| format!("{}: cannot read", path.display()))?;
+    if meta.is_dir() {
+        bail!("{} is a folder; give the package zip file", path.display());
+    }
+    if meta.len() > limit {
+        bail!(
+            "{} is {}, more than the {} a package zip can reasonably be",
+            path.display(),
+            size(meta.len()),
+            size(limit)
+        );
+    }
+    Ok(package)
+}
+
+/// Put the checked package at `output`: replacing what is there only with `--force`, and never
+/// something that appeared there while it was being built.
+fn persist(tmp: tempfile::NamedTempFile, output: &Path, force: bool) -> anyhow::Result<()> {
+    if force {
+        tmp.persist(output)
+            .map_err(|e| e.error)
+            .with_context(|| format!("writing {}", output.display()))?;
+        return Ok(());
+    }
+    tmp.persist_noclobber(output).map_err(|e| {
+        let what = match std::fs::symlink_metadata(output) {
+            Ok(m) if m.file_type().is_symlink() => "a symbolic link named so",
+            Ok(m) if m.is_dir() => "a folder named so",
+            Ok(_) => "a file named so",
+            Err(_) => "something",
+        };
+        anyhow!(
+            "{}: {what} appeared while the package was being built ({}); nothing was written: pass --force to replace it, or give another path",
+            output.display(),
+            e.error
+        )
+    })?;
+    Ok(())
+}
+
+pub fn build(options: &BuildOptions, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<Exit> {
+    check_output(&options.output, options.force)?;
+    let package_name = package_zip_name(&options.package)?;
     let comparison = options
         .compare
         .as_ref()
@@ -262,22 +310,7 @@ pub fn build(options: &BuildOptions, out: &mut dyn Write, err: &mut dyn Write) -
         .transpose()?;
     let intro = read_capped(&options.intro, MAX_INTRO_BYTES, "intro.md")?;
     let limit = Limits::default().max_file_bytes - MAX_INTRO_BYTES - (64 << 10);
-    let package =
-        std::fs::File::open(&options.package).with_context(|| format!("{}: cannot open the package zip", options.package.display()))?;
-    let meta = package
-        .metadata()
-        .with_context(|| format!("{}: cannot read", options.package.display()))?;
-    if meta.is_dir() {
-        bail!("{} is a folder; give the package zip file", options.package.display());
-    }
-    if meta.len() > limit {
-        bail!(
-            "{} is {}, more than the {} a package zip can reasonably be",
-            options.package.display(),
-            size(meta.len()),
-            size(limit)
-        );
-    }
+    let package = open_capped(&options.package, limit)?;
     let dir = match options.output.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
@@ -309,155 +342,20 @@ pub fn build(options: &BuildOptions, out: &mut dyn Write, err: &mut dyn Write) -
     tmp.as_file()
         .sync_all()
         .with_context(|| format!("writing {}", options.output.display()))?;
-    if options.force {
-        tmp.persist(&options.output)
-            .map_err(|e| e.error)
-            .with_context(|| format!("writing {}", options.output.display()))?;
-    } else {
-        tmp.persist_noclobber(&options.output).map_err(|e| {
-            let what = match std::fs::symlink_metadata(&options.output) {
-                Ok(m) if m.file_type().is_symlink() => "a symbolic link named so",
-                Ok(m) if m.is_dir() => "a folder named so",
-                Ok(_) => "a file named so",
-                Err(_) => "something",
-            };
-            anyhow!(
-                "{}: {what} appeared while the package was being built ({}); nothing was written: pass --force to replace it, or give another path",
-                options.output.display(),
-                e.error
-            )
-        })?;
-    }
+    persist(tmp, &options.output, options.force)?;
     print(&inspection.report, options.json, Some((&options.output, true, written)), out)?;
     Ok(Exit::Ok)
 }
 
 /// The report, for people or as JSON. `built`: the output path, whether it was written, its size.
 fn print(report: &Report, json: bool, built: Option<(&Path, bool, usize)>, out: &mut dyn Write) -> anyhow::Result<()> {
+    let output = built.map(|(path, written, bytes)| Output { path, written, bytes });
+    let report = PackageReport::new(report, output);
     if json {
-        let mut doc = serde_json::to_value(report)?;
-        if let Some(map) = doc.as_object_mut() {
-            map.insert("valid".into(), (report.errors() == 0).into());
-            map.insert("errors".into(), report.errors().into());
-            map.insert("warnings".into(), report.warnings().into());
-            if let Some((path, written, size)) = built {
-                map.insert(
-                    "output".into(),
-                    serde_json::json!({"path": path, "written": written, "bytes": size}),
-                );
-            }
-        }
-        serde_json::to_writer_pretty(&mut *out, &doc).context("writing JSON")?;
-        writeln!(out)?;
-        return Ok(());
-    }
-    let what = if report.plugin {
-        "connector, flow and AI plugin solutions"
+        crate::report::write_json(&report, out).context("writing JSON")
     } else {
-        "connector and flow solutions"
-    };
-    writeln!(out, "Checked {} ({what})", paint(EMPHASIS, &report.package))?;
-    let show = |v: &Option<String>| v.clone().unwrap_or_else(|| "-".into());
-    writeln!(out, "  intro:     {}", show(&report.intro))?;
-    writeln!(out, "  package:   {}", show(&report.deployer_package))?;
-    writeln!(out, "  assets:    {}", show(&report.asset_folder))?;
-    for (i, s) in report.solutions.iter().enumerate() {
-        let kind = s.kind.map_or("unclassified".to_string(), |k| k.describe().to_string());
-        let mut detail = Vec::new();
-        if !s.connectors.is_empty() {
-            detail.push(format!("connectors: {}", s.connectors.join(", ")));
-        }
-        if s.workflows > 0 {
-            detail.push(format!("{} workflow{}", s.workflows, if s.workflows == 1 { "" } else { "s" }));
-        }
-        let detail = if detail.is_empty() {
-            String::new()
-        } else {
-            format!(" ({})", detail.join("; "))
-        };
-        writeln!(
-            out,
-            "  {} {:<32} {kind}{detail}",
-            if i == 0 { "solutions:" } else { "          " },
-            crate::connector::name::printable(&s.file)
-        )?;
+        report.human(out)
     }
-    let mut files: Vec<&str> = report.findings.iter().map(|f| f.file.as_str()).collect();
-    files.dedup();
-    let mut seen = std::collections::BTreeSet::new();
-    for file in files.into_iter().filter(|f| seen.insert(*f)) {
-        writeln!(out)?;
-        // Names from an archive can hold line breaks: never a line of output of their own.
-        writeln!(out, "{}", paint(HEADER, crate::connector::name::printable(file)))?;
-        for f in report.findings.iter().filter(|f| f.file == file) {
-            let (label, style) = match f.severity {
-                Severity::Error => ("error", ERROR),
-                Severity::Warning => ("warning", WARNING),
-            };
-            let location = match f.position {
-                Some(p) => format!("line {}, column {}: ", p.line, p.column),
-                None => String::new(),
-            };
-            writeln!(out, "  {location}{}[{}] {}", paint(style, label), f.rule, f.message)?;
-            writeln!(out, "    {} {}", paint(DIM, "fix:"), f.fix)?;
-        }
-    }
-    if let Some(with) = &report.compared_with {
-        writeln!(out)?;
-        if report.diff.is_empty() {
-            writeln!(
-                out,
-                "{} the connector solution's connector matches {with} (host, base path, operations, connection parameters)",
-                paint(HEADER, "Compared:")
-            )?;
-        } else {
-            writeln!(
-                out,
-                "{} the connector solution's connector differs from {with}; the reviewers ask for the two to match",
-                paint(HEADER, "Compared:")
-            )?;
-            for d in &report.diff {
-                if let Some(text) = &d.unified {
-                    crate::output::write_diff(out, text)?;
-                }
-            }
-        }
-    }
-    writeln!(out)?;
-    let summary = format!(
-        "{} error{}, {} warning{}",
-        report.errors(),
-        if report.errors() == 1 { "" } else { "s" },
-        report.warnings(),
-        if report.warnings() == 1 { "" } else { "s" }
-    );
-    match built {
-        Some((path, false, _)) => writeln!(
-            out,
-            "{} ({summary}): {} was not written; fix the files named above and build again",
-            paint(ERROR, "The package is not valid"),
-            path.display()
-        )?,
-        Some((path, true, bytes)) => writeln!(
-            out,
-            "{} {} ({}; {summary}). Next: upload it in Partner Center.",
-            paint(GOOD, "Wrote"),
-            path.display(),
-            size(bytes as u64)
-        )?,
-        None if report.errors() > 0 => writeln!(
-            out,
-            "{} ({summary}). See {}",
-            paint(ERROR, "The package is not valid"),
-            certification::rules::LEARN
-        )?,
-        None => writeln!(
-            out,
-            "{} ({summary}). Next: upload it in Partner Center.",
-            paint(GOOD, "The package is valid")
-        )?,
-    }
-    Ok(())
 }
 
 /// `package check`, `intro` and `build` from their flags, the environment and the config file.

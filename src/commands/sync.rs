@@ -3,6 +3,7 @@
 use crate::catalog::open::{self as catalog, Freshness};
 use crate::catalog::Upstream;
 use crate::exit::Exit;
+use crate::report::sync::SyncReport;
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -43,61 +44,6 @@ pub fn run(options: &SyncOptions, out: &mut dyn Write, err: &mut dyn Write) -> a
         report.human(out)?;
     }
     Ok(Exit::Ok)
-}
-
-/// What `sync` reports.
-#[derive(Debug, serde::Serialize)]
-struct SyncReport<'a> {
-    upstream: String,
-    branch: &'a str,
-    commit: &'a str,
-    date: String,
-    fetched: Option<bool>,
-    repaired: Option<&'a str>,
-    index_rebuilt_damaged: bool,
-    removed_leftovers: Option<usize>,
-    received_bytes: Option<usize>,
-    connectors: usize,
-    indexed: usize,
-    fingerprinted: usize,
-    reused: usize,
-    mirror: &'a std::path::Path,
-    #[serde(skip)]
-    received_objects: Option<usize>,
-    #[serde(skip)]
-    index_loaded: bool,
-}
-
-impl SyncReport<'_> {
-    fn human(&self, out: &mut dyn Write) -> anyhow::Result<()> {
-        let what = match (self.fetched, self.received_objects, self.received_bytes) {
-            (Some(true), Some(objects), Some(bytes)) => format!(
-                "{}fetched {objects} objects, {}",
-                if self.repaired.is_some() {
-                    "repaired the damaged mirror: "
-                } else {
-                    ""
-                },
-                indicatif::BinaryBytes(bytes as u64)
-            ),
-            _ => "already up to date".to_string(),
-        };
-        let indexing = if self.index_loaded {
-            String::new()
-        } else {
-            format!(" ({} read, {} unchanged)", self.fingerprinted, self.reused)
-        };
-        writeln!(
-            out,
-            "Synced {} {} at {} ({}): {what}; {} connectors indexed{indexing}",
-            self.upstream,
-            self.branch,
-            &self.commit[..12],
-            self.date,
-            self.connectors,
-        )?;
-        Ok(())
-    }
 }
 
 /// `sync`'s options from its flags, the environment and the config file.

@@ -273,18 +273,7 @@ fn within_value_budget(body: &[u8]) -> bool {
 /// when the file is larger than [`MAX_PARSE_BYTES`].
 pub fn parse(bytes: &[u8]) -> Result<JsonDocument, JsonError> {
     if bytes.len() > MAX_PARSE_BYTES {
-        return Err(JsonError {
-            issue: JsonIssue {
-                message: format!(
-                    "the file is {:.1} MiB; JSON files over {} MiB are not read",
-                    bytes.len() as f64 / (1024.0 * 1024.0),
-                    MAX_PARSE_BYTES / (1024 * 1024)
-                ),
-                position: Position { line: 1, column: 1 },
-            },
-            strict_error: None,
-            kind: JsonErrorKind::TooLarge,
-        });
+        return Err(too_large(bytes.len()));
     }
     let has_bom = bytes.starts_with(b"\xEF\xBB\xBF");
     let body = if has_bom { &bytes[3..] } else { bytes };
@@ -294,28 +283,9 @@ pub fn parse(bytes: &[u8]) -> Result<JsonDocument, JsonError> {
         Err(e) => (String::from_utf8_lossy(body), Some(e.valid_up_to())),
     };
 
-    let strict_error = match serde_json::from_slice::<serde::de::IgnoredAny>(body) {
-        Ok(_) => None,
-        Err(e) => Some(JsonIssue {
-            message: strict_message(&e),
-            position: Position {
-                line: e.line().max(1),
-                column: e.column().max(1),
-            },
-        }),
-    };
+    let strict_error = strict_issue(body);
 
-    let mut parser = Parser {
-        text: &text,
-        bytes: text.as_bytes(),
-        pos: 0,
-        repairs: Vec::new(),
-        repair_count: 0,
-        positions: PositionMap::default(),
-        cursor: (0, 1, 1),
-        values: 0,
-        limit: None,
-    };
+    let mut parser = Parser::new(&text);
     let result = parser.document();
     let Parser {
         pos,
@@ -379,6 +349,36 @@ pub fn parse(bytes: &[u8]) -> Result<JsonDocument, JsonError> {
         values,
         positions,
     })
+}
+
+/// The error for a file over `MAX_PARSE_BYTES`, which is not read at all.
+fn too_large(len: usize) -> JsonError {
+    JsonError {
+        issue: JsonIssue {
+            message: format!(
+                "the file is {:.1} MiB; JSON files over {} MiB are not read",
+                len as f64 / (1024.0 * 1024.0),
+                MAX_PARSE_BYTES / (1024 * 1024)
+            ),
+            position: Position { line: 1, column: 1 },
+        },
+        strict_error: None,
+        kind: JsonErrorKind::TooLarge,
+    }
+}
+
+/// What a strict parser (serde_json) says about `body`, if it refuses it.
+fn strict_issue(body: &[u8]) -> Option<JsonIssue> {
+    match serde_json::from_slice::<serde::de::IgnoredAny>(body) {
+        Ok(_) => None,
+        Err(e) => Some(JsonIssue {
+            message: strict_message(&e),
+            position: Position {
+                line: e.line().max(1),
+                column: e.column().max(1),
+            },
+        }),
+    }
 }
 
 /// serde_json's message without its trailing " at line X column Y" (we print our own).
@@ -498,7 +498,22 @@ struct Parser<'a> {
     limit: Option<JsonErrorKind>,
 }
 
-impl Parser<'_> {
+impl<'a> Parser<'a> {
+    /// A parser at the start of `text`, nothing read yet.
+    fn new(text: &'a str) -> Self {
+        Parser {
+            text,
+            bytes: text.as_bytes(),
+            pos: 0,
+            repairs: Vec::new(),
+            repair_count: 0,
+            positions: PositionMap::default(),
+            cursor: (0, 1, 1),
+            values: 0,
+            limit: None,
+        }
+    }
+
     fn document(&mut self) -> Result<Value, String> {
         self.skip_trivia();
         if self.pos >= self.bytes.len() {

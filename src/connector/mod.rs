@@ -226,50 +226,11 @@ impl ConnectorPackage {
                 continue;
             };
             let path = entry.path();
-            if name.starts_with('.') {
+            if let Some((kind, reason)) = why_skipped(&name, &path, &root_real)? {
                 package.skipped.push(Skipped {
                     name,
-                    reason: "hidden file".into(),
-                    kind: SkipKind::Hidden,
-                });
-                continue;
-            }
-            let link_meta = fs::symlink_metadata(&path).map_err(io(&path))?;
-            let file_type = link_meta.file_type();
-            if file_type.is_symlink() {
-                let kind = match fs::canonicalize(&path) {
-                    Ok(target) if target.starts_with(&root_real) && target.is_file() => None,
-                    Ok(target) if target.is_dir() => Some(SkipKind::LinkToFolder),
-                    Ok(target) if !target.starts_with(&root_real) => Some(SkipKind::LinkOutside),
-                    Ok(_) => Some(SkipKind::Special),
-                    Err(_) => Some(SkipKind::LinkBroken),
-                };
-                if let Some(kind) = kind {
-                    package.skipped.push(Skipped {
-                        name,
-                        reason: match kind {
-                            SkipKind::LinkOutside => "symbolic link that leads outside the folder",
-                            SkipKind::LinkToFolder => "symbolic link to a folder (only top-level files are submitted)",
-                            SkipKind::LinkBroken => "symbolic link that leads to nothing",
-                            _ => "symbolic link to something that is not a regular file",
-                        }
-                        .into(),
-                        kind,
-                    });
-                    continue;
-                }
-            } else if file_type.is_dir() {
-                package.skipped.push(Skipped {
-                    name,
-                    reason: "subfolder (only top-level files are submitted)".into(),
-                    kind: SkipKind::Folder,
-                });
-                continue;
-            } else if !file_type.is_file() {
-                package.skipped.push(Skipped {
-                    name,
-                    reason: "not a regular file".into(),
-                    kind: SkipKind::Special,
+                    reason: reason.into(),
+                    kind,
                 });
                 continue;
             }
@@ -412,6 +373,43 @@ fn looks_like_misspelling(name: &str) -> Option<KnownFile> {
         return Some(KnownFile::ApiDefinition);
     }
     None
+}
+
+/// Why the folder's entry `name` (at `path`) is not taken as one of the package's files, if it
+/// is not: hidden, a folder, a link that leads outside the folder or to no regular file, or not a
+/// regular file. A link to a regular file inside the folder is taken.
+fn why_skipped(name: &str, path: &Path, root_real: &Path) -> Result<Option<(SkipKind, &'static str)>, PackageError> {
+    if name.starts_with('.') {
+        return Ok(Some((SkipKind::Hidden, "hidden file")));
+    }
+    let link_meta = fs::symlink_metadata(path).map_err(|source| PackageError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let file_type = link_meta.file_type();
+    if file_type.is_symlink() {
+        let kind = match fs::canonicalize(path) {
+            Ok(target) if target.starts_with(root_real) && target.is_file() => return Ok(None),
+            Ok(target) if target.is_dir() => SkipKind::LinkToFolder,
+            Ok(target) if !target.starts_with(root_real) => SkipKind::LinkOutside,
+            Ok(_) => SkipKind::Special,
+            Err(_) => SkipKind::LinkBroken,
+        };
+        let reason = match kind {
+            SkipKind::LinkOutside => "symbolic link that leads outside the folder",
+            SkipKind::LinkToFolder => "symbolic link to a folder (only top-level files are submitted)",
+            SkipKind::LinkBroken => "symbolic link that leads to nothing",
+            _ => "symbolic link to something that is not a regular file",
+        };
+        return Ok(Some((kind, reason)));
+    }
+    if file_type.is_dir() {
+        return Ok(Some((SkipKind::Folder, "subfolder (only top-level files are submitted)")));
+    }
+    if !file_type.is_file() {
+        return Ok(Some((SkipKind::Special, "not a regular file")));
+    }
+    Ok(None)
 }
 
 #[cfg(test)]

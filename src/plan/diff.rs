@@ -53,94 +53,32 @@ pub fn write_patch<'p>(
     out: &mut dyn std::io::Write,
 ) -> anyhow::Result<usize> {
     let diff = folder_diff(repo, plan)?;
-    let mut text: Vec<u8> = Vec::new();
+    let mut text = PendingText {
+        text: Vec::new(),
+        masker,
+        masked: 0,
+    };
     // The current file's header (`diff --git a/… b/…`, mode and index lines).
     let mut header: Vec<u8> = Vec::new();
-    let mut masked = 0;
     let mut failed: Option<anyhow::Error> = None;
-    // Write what of `text` no secret can still continue from (all of it at a file's end).
-    let mut flush = |text: &mut Vec<u8>, out: &mut dyn std::io::Write, all: bool| -> std::io::Result<()> {
-        let cut = if all { text.len() } else { safe_cut(text, &masker.spans(text)) };
-        let (shown, count) = masked_patch(&text[..cut], masker);
-        masked += count;
-        out.write_all(&shown)?;
-        text.drain(..cut);
-        Ok(())
-    };
     diff.print(DiffFormat::Patch, |delta, _hunk, line| {
         let written: anyhow::Result<()> = (|| {
             match line.origin() {
                 // A file's header starts the next file: what came before is complete.
                 'F' => {
-                    flush(&mut text, out, true)?;
+                    text.flush(out, true)?;
                     header.clear();
                     header.extend_from_slice(line.content());
-                    text.extend_from_slice(line.content());
+                    text.text.extend_from_slice(line.content());
                 }
-                // "Binary files differ" (binary, or too large for libgit2 to read): a large text
-                // file as one hunk, else git's own binary patch, from the package's bytes.
-                'B' => {
-                    let path = delta.new_file().path().and_then(|p| p.to_str()).unwrap_or_default();
-                    let deleted = delta.status() == git2::Delta::Deleted;
-                    let new = match deleted {
-                        true => &[][..],
-                        false => new_content(path).ok_or_else(|| anyhow::anyhow!("{path}: not in the package"))?,
-                    };
-                    let old_id = delta.old_file().id();
-                    let old_size = match old_id.is_zero() {
-                        true => 0,
-                        false => repo.odb()?.read_header(old_id)?.0,
-                    };
-                    let large = old_size.max(new.len()) > LINE_DIFF_LIMIT;
-                    let old = match large && !new.contains(&0) && !old_id.is_zero() {
-                        true => Some(repo.find_blob(old_id)?),
-                        false => None,
-                    };
-                    let old_bytes = old.as_ref().map_or(&[][..], |b| b.content());
-                    let paths = header_paths(&header);
-                    match paths {
-                        Some((a, b)) if large && !new.contains(&0) && !old_bytes.contains(&0) => {
-                            let status = delta.status();
-                            let a: &[u8] = if status == git2::Delta::Added { b"/dev/null" } else { a };
-                            let b: &[u8] = if deleted { b"/dev/null" } else { b };
-                            for part in [&b"--- "[..], a, b"\n+++ ", b, b"\n"] {
-                                text.extend_from_slice(part);
-                            }
-                            let hunk = format!("@@ -{} +{} @@\n", hunk_range(old_bytes), hunk_range(new));
-                            text.extend_from_slice(hunk.as_bytes());
-                            for (sign, bytes) in [(b'-', old_bytes), (b'+', new)] {
-                                for line in bytes.split_inclusive(|c| *c == b'\n') {
-                                    text.push(sign);
-                                    // A line longer than a chunk (a minified swagger) in pieces.
-                                    for piece in line.chunks(TEXT_CHUNK) {
-                                        text.extend_from_slice(piece);
-                                        if text.len() > TEXT_CHUNK {
-                                            flush(&mut text, out, false)?;
-                                        }
-                                    }
-                                    if !line.ends_with(b"\n") {
-                                        text.extend_from_slice(b"\n\\ No newline at end of file\n");
-                                    }
-                                    if text.len() > TEXT_CHUNK {
-                                        flush(&mut text, out, false)?;
-                                    }
-                                }
-                            }
-                        }
-                        _ => {
-                            flush(&mut text, out, true)?;
-                            write_binary_literal(new, out)?;
-                        }
-                    }
-                }
+                // "Binary files differ" (binary, or too large for libgit2 to read).
+                'B' => write_unread_file(repo, &delta, &header, new_content, &mut text, out)?,
                 origin => {
                     if matches!(origin, '+' | '-' | ' ') {
-                        text.push(origin as u8);
+                        text.text.push(origin as u8);
                     }
-                    text.extend_from_slice(line.content());
-                    if text.len() > TEXT_CHUNK {
-                        flush(&mut text, out, false)?;
-                    }
+                    text.text.extend_from_slice(line.content());
+                    text.flush_if_full(out)?;
                 }
             }
             Ok(())
@@ -154,8 +92,114 @@ pub fn write_patch<'p>(
         }
     })
     .map_err(|e| failed.take().unwrap_or_else(|| e.into()))?;
-    flush(&mut text, out, true)?;
-    Ok(masked)
+    text.flush(out, true)?;
+    Ok(text.masked)
+}
+
+/// The patch's text on its way out: held until no secret can still continue from it, then
+/// masked and written.
+struct PendingText<'m> {
+    text: Vec<u8>,
+    masker: &'m Masker,
+    /// Secrets masked so far.
+    masked: usize,
+}
+
+impl PendingText<'_> {
+    /// Write what of the text no secret can still continue from (all of it at a file's end).
+    fn flush(&mut self, out: &mut dyn std::io::Write, all: bool) -> std::io::Result<()> {
+        let text = &mut self.text;
+        let cut = if all {
+            text.len()
+        } else {
+            safe_cut(text, &self.masker.spans(text))
+        };
+        let (shown, count) = masked_patch(&text[..cut], self.masker);
+        self.masked += count;
+        out.write_all(&shown)?;
+        text.drain(..cut);
+        Ok(())
+    }
+
+    /// Write what can be written once more than a chunk is held.
+    fn flush_if_full(&mut self, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        if self.text.len() > TEXT_CHUNK {
+            self.flush(out, false)?;
+        }
+        Ok(())
+    }
+}
+
+/// A file libgit2 did not read ("Binary files differ": binary, or too large for it), from the
+/// package's bytes: a large text file as one hunk, else git's own binary patch.
+fn write_unread_file<'p>(
+    repo: &Repository,
+    delta: &git2::DiffDelta,
+    header: &[u8],
+    new_content: &dyn Fn(&str) -> Option<&'p [u8]>,
+    text: &mut PendingText,
+    out: &mut dyn std::io::Write,
+) -> anyhow::Result<()> {
+    let path = delta.new_file().path().and_then(|p| p.to_str()).unwrap_or_default();
+    let deleted = delta.status() == git2::Delta::Deleted;
+    let new = match deleted {
+        true => &[][..],
+        false => new_content(path).ok_or_else(|| anyhow::anyhow!("{path}: not in the package"))?,
+    };
+    let old_id = delta.old_file().id();
+    let old_size = match old_id.is_zero() {
+        true => 0,
+        false => repo.odb()?.read_header(old_id)?.0,
+    };
+    let large = old_size.max(new.len()) > LINE_DIFF_LIMIT;
+    let old = match large && !new.contains(&0) && !old_id.is_zero() {
+        true => Some(repo.find_blob(old_id)?),
+        false => None,
+    };
+    let old_bytes = old.as_ref().map_or(&[][..], |b| b.content());
+    match header_paths(header) {
+        Some((a, b)) if large && !new.contains(&0) && !old_bytes.contains(&0) => {
+            let a: &[u8] = if delta.status() == git2::Delta::Added { b"/dev/null" } else { a };
+            let b: &[u8] = if deleted { b"/dev/null" } else { b };
+            write_whole_file_hunk(text, (a, b), old_bytes, new, out)?;
+        }
+        _ => {
+            text.flush(out, true)?;
+            write_binary_literal(new, out)?;
+        }
+    }
+    Ok(())
+}
+
+/// A text file's change as one hunk from its bytes (`---`/`+++` lines with `paths`, every old
+/// line removed and every new one added), streamed a chunk at a time.
+fn write_whole_file_hunk(
+    text: &mut PendingText,
+    (a, b): (&[u8], &[u8]),
+    old: &[u8],
+    new: &[u8],
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    for part in [&b"--- "[..], a, b"\n+++ ", b, b"\n"] {
+        text.text.extend_from_slice(part);
+    }
+    let hunk = format!("@@ -{} +{} @@\n", hunk_range(old), hunk_range(new));
+    text.text.extend_from_slice(hunk.as_bytes());
+    for (sign, bytes) in [(b'-', old), (b'+', new)] {
+        for line in bytes.split_inclusive(|c| *c == b'\n') {
+            text.text.push(sign);
+            // A line longer than a chunk (a minified swagger) in pieces.
+            for piece in line.chunks(TEXT_CHUNK) {
+                text.text.extend_from_slice(piece);
+                text.flush_if_full(out)?;
+            }
+            if !line.ends_with(b"\n") {
+                text.text.extend_from_slice(b"\n\\ No newline at end of file\n");
+            }
+            text.flush_if_full(out)?;
+        }
+    }
+    Ok(())
 }
 
 /// The two paths of a `diff --git <a> <b>` header line as libgit2 wrote them (quoted when

@@ -235,41 +235,7 @@ fn pkt_lines(mut body: &[u8]) -> Vec<Vec<u8>> {
 impl ThinPush<'_> {
     pub fn run(&self) -> anyhow::Result<Pushed> {
         let base_url = self.url.trim_end_matches('/');
-        // The advertisement says what the server can do, and where the ref is now.
-        let refs_url = format!("{base_url}/info/refs?service=git-receive-pack");
-        let advert = self
-            .http
-            .send(self.retry, Limits::api(), &|client| {
-                client
-                    .get(&refs_url)
-                    .basic_auth("x-access-token", Some(self.token))
-                    .header("User-Agent", USER_AGENT)
-            })
-            .map_err(|e| anyhow!("asking the fork for its refs: {e}"))?;
-        if !advert.is_success() {
-            bail!("the fork answered {} to the push", advert.status_text());
-        }
-        let lines = pkt_lines(&advert.body);
-        let first_ref = lines
-            .iter()
-            .find(|l| !l.starts_with(b"#"))
-            .ok_or_else(|| anyhow!("the fork sent no ref advertisement"))?;
-        let caps = first_ref
-            .split(|b| *b == 0)
-            .nth(1)
-            .map(|c| String::from_utf8_lossy(c).into_owned())
-            .unwrap_or_default();
-        if !caps.split_whitespace().any(|c| c == "report-status") {
-            bail!("the fork does not report push status");
-        }
-        let current = lines.iter().find_map(|l| {
-            let text = String::from_utf8_lossy(l.split(|b| *b == 0).next().unwrap_or(l))
-                .trim_end()
-                .to_string();
-            let (oid, name) = text.split_once(' ')?;
-            (name == self.refname).then(|| Oid::from_str(oid).ok()).flatten()
-        });
-        if current != self.old {
+        if self.advertised_ref(base_url)? != self.old {
             bail!("the branch on the fork moved while pushing; run again");
         }
         let mut body = pkt_line(&format!(
@@ -303,18 +269,62 @@ impl ThinPush<'_> {
         if !response.is_success() {
             bail!("the fork answered {} to the push", response.status_text());
         }
-        let report: Vec<String> = pkt_lines(&response.body)
-            .iter()
-            .map(|l| String::from_utf8_lossy(l).trim_end().to_string())
-            .collect();
-        if !report.iter().any(|l| l == "unpack ok") {
-            bail!("the fork could not unpack the push: {}", report.join("; "));
-        }
-        if let Some(ng) = report.iter().find(|l| l.starts_with("ng ")) {
-            bail!("the fork rejected the push: {ng}");
-        }
+        check_status_report(&response.body)?;
         Ok(Pushed { bytes })
     }
+
+    /// Where the fork's ref is now, from its advertisement (which also says what the server can
+    /// do: it must report the push's status).
+    fn advertised_ref(&self, base_url: &str) -> anyhow::Result<Option<Oid>> {
+        let refs_url = format!("{base_url}/info/refs?service=git-receive-pack");
+        let advert = self
+            .http
+            .send(self.retry, Limits::api(), &|client| {
+                client
+                    .get(&refs_url)
+                    .basic_auth("x-access-token", Some(self.token))
+                    .header("User-Agent", USER_AGENT)
+            })
+            .map_err(|e| anyhow!("asking the fork for its refs: {e}"))?;
+        if !advert.is_success() {
+            bail!("the fork answered {} to the push", advert.status_text());
+        }
+        let lines = pkt_lines(&advert.body);
+        let first_ref = lines
+            .iter()
+            .find(|l| !l.starts_with(b"#"))
+            .ok_or_else(|| anyhow!("the fork sent no ref advertisement"))?;
+        let caps = first_ref
+            .split(|b| *b == 0)
+            .nth(1)
+            .map(|c| String::from_utf8_lossy(c).into_owned())
+            .unwrap_or_default();
+        if !caps.split_whitespace().any(|c| c == "report-status") {
+            bail!("the fork does not report push status");
+        }
+        Ok(lines.iter().find_map(|l| {
+            let text = String::from_utf8_lossy(l.split(|b| *b == 0).next().unwrap_or(l))
+                .trim_end()
+                .to_string();
+            let (oid, name) = text.split_once(' ')?;
+            (name == self.refname).then(|| Oid::from_str(oid).ok()).flatten()
+        }))
+    }
+}
+
+/// The fork's status report on a push: an error unless it unpacked the pack and took the ref.
+fn check_status_report(body: &[u8]) -> anyhow::Result<()> {
+    let report: Vec<String> = pkt_lines(body)
+        .iter()
+        .map(|l| String::from_utf8_lossy(l).trim_end().to_string())
+        .collect();
+    if !report.iter().any(|l| l == "unpack ok") {
+        bail!("the fork could not unpack the push: {}", report.join("; "));
+    }
+    if let Some(ng) = report.iter().find(|l| l.starts_with("ng ")) {
+        bail!("the fork rejected the push: {ng}");
+    }
+    Ok(())
 }
 
 #[cfg(test)]

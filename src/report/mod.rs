@@ -2,10 +2,14 @@
 //! its human output and its `--json` are drawn from it, so the two cannot disagree.
 
 pub mod deploy;
+pub mod download;
 pub mod fork;
+pub mod login;
+pub mod package;
 pub mod search;
 pub mod status;
 pub mod submit;
+pub mod sync;
 pub mod validate;
 
 use crate::check::{Report, Severity};

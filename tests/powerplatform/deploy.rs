@@ -12,7 +12,9 @@ use support::powerplatform::{FakePowerPlatform, FakePowerPlatformConfig, Recorde
 
 pub const OAUTH_SECRET: &str = "oauth-Secret-Value-7f3a9c2e";
 pub const ICON: &[u8] = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01icon-bytes\xff\xfe";
-pub const SCRIPT: &[u8] = b"public class Script : ScriptBase\r\n{\r\n    // Caf\xc3\xa9\r\n}\r\n";
+/// A script as write-code.md asks for it (the gate's script rules pass it), with CRLF line ends and
+/// a non-ASCII byte, which the upload must keep as they are.
+pub const SCRIPT: &[u8] = b"public class Script : ScriptBase\r\n{\r\n    // Caf\xc3\xa9\r\n    public override async Task<HttpResponseMessage> ExecuteAsync()\r\n    {\r\n        return await this.Context.SendAsync(this.Context.Request, this.CancellationToken).ConfigureAwait(false);\r\n    }\r\n}\r\n";
 
 /// The clean connector of the CLI tests, with OAuth on its `token` parameter (and a parameter set).
 pub fn oauth_connector(dir: &Path) {

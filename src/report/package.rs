@@ -1,0 +1,182 @@
+//! `package check` and `package build`: the certification package's report, for the terminal and
+//! for `--json`.
+
+use crate::certification::{self, archive::size, Report};
+use crate::check::Severity;
+use crate::output::{paint, DIM, EMPHASIS, ERROR, GOOD, HEADER, WARNING};
+use serde::Serialize;
+use std::io::Write;
+use std::path::Path;
+
+/// What `package check` and `package build` report: the certification package's checks, the
+/// counts, and for `build` the file it wrote or would have written. `--json` is the checks'
+/// fields followed by `valid`, `errors`, `warnings` and `output`.
+#[derive(Debug, Serialize)]
+pub struct PackageReport<'a> {
+    #[serde(flatten)]
+    pub report: &'a Report,
+    pub valid: bool,
+    pub errors: usize,
+    pub warnings: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub output: Option<Output<'a>>,
+}
+
+/// The certification package `build` wrote (or, when it is not valid, did not write).
+#[derive(Debug, Serialize)]
+pub struct Output<'a> {
+    pub path: &'a Path,
+    pub written: bool,
+    pub bytes: usize,
+}
+
+impl<'a> PackageReport<'a> {
+    pub fn new(report: &'a Report, output: Option<Output<'a>>) -> Self {
+        PackageReport {
+            report,
+            valid: report.errors() == 0,
+            errors: report.errors(),
+            warnings: report.warnings(),
+            output,
+        }
+    }
+
+    pub fn human(&self, out: &mut dyn Write) -> anyhow::Result<()> {
+        let report = self.report;
+        let what = if report.plugin {
+            "connector, flow and AI plugin solutions"
+        } else {
+            "connector and flow solutions"
+        };
+        writeln!(out, "Checked {} ({what})", paint(EMPHASIS, &report.package))?;
+        let show = |v: &Option<String>| v.clone().unwrap_or_else(|| "-".into());
+        writeln!(out, "  intro:     {}", show(&report.intro))?;
+        writeln!(out, "  package:   {}", show(&report.deployer_package))?;
+        writeln!(out, "  assets:    {}", show(&report.asset_folder))?;
+        write_solutions(report, out)?;
+        write_findings(report, out)?;
+        write_comparison(report, out)?;
+        writeln!(out)?;
+        write_verdict(report, self.output.as_ref(), out)
+    }
+}
+
+/// The solutions in the package, one line each: their kind, connectors and flows.
+fn write_solutions(report: &Report, out: &mut dyn Write) -> anyhow::Result<()> {
+    for (i, s) in report.solutions.iter().enumerate() {
+        let kind = s.kind.map_or("unclassified".to_string(), |k| k.describe().to_string());
+        let mut detail = Vec::new();
+        if !s.connectors.is_empty() {
+            detail.push(format!("connectors: {}", s.connectors.join(", ")));
+        }
+        if s.workflows > 0 {
+            detail.push(format!("{} workflow{}", s.workflows, if s.workflows == 1 { "" } else { "s" }));
+        }
+        let detail = if detail.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", detail.join("; "))
+        };
+        writeln!(
+            out,
+            "  {} {:<32} {kind}{detail}",
+            if i == 0 { "solutions:" } else { "          " },
+            crate::connector::name::printable(&s.file)
+        )?;
+    }
+    Ok(())
+}
+
+/// The findings, grouped by file in the order the files first come.
+fn write_findings(report: &Report, out: &mut dyn Write) -> anyhow::Result<()> {
+    let mut files: Vec<&str> = report.findings.iter().map(|f| f.file.as_str()).collect();
+    files.dedup();
+    let mut seen = std::collections::BTreeSet::new();
+    for file in files.into_iter().filter(|f| seen.insert(*f)) {
+        writeln!(out)?;
+        // Names from an archive can hold line breaks: never a line of output of their own.
+        writeln!(out, "{}", paint(HEADER, crate::connector::name::printable(file)))?;
+        for f in report.findings.iter().filter(|f| f.file == file) {
+            let (label, style) = match f.severity {
+                Severity::Error => ("error", ERROR),
+                Severity::Warning => ("warning", WARNING),
+            };
+            let location = match f.position {
+                Some(p) => format!("line {}, column {}: ", p.line, p.column),
+                None => String::new(),
+            };
+            writeln!(out, "  {location}{}[{}] {}", paint(style, label), f.rule, f.message)?;
+            writeln!(out, "    {} {}", paint(DIM, "fix:"), f.fix)?;
+        }
+    }
+    Ok(())
+}
+
+/// Whether the connector solution's connector matches the folder it was compared with, and the
+/// diff when it does not.
+fn write_comparison(report: &Report, out: &mut dyn Write) -> anyhow::Result<()> {
+    if let Some(with) = &report.compared_with {
+        writeln!(out)?;
+        if report.diff.is_empty() {
+            writeln!(
+                out,
+                "{} the connector solution's connector matches {with} (host, base path, operations, connection parameters)",
+                paint(HEADER, "Compared:")
+            )?;
+        } else {
+            writeln!(
+                out,
+                "{} the connector solution's connector differs from {with}; the reviewers ask for the two to match",
+                paint(HEADER, "Compared:")
+            )?;
+            for d in &report.diff {
+                if let Some(text) = &d.unified {
+                    crate::output::write_diff(out, text)?;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The last line: the counts, and what was written or what to do next.
+fn write_verdict(report: &Report, built: Option<&Output>, out: &mut dyn Write) -> anyhow::Result<()> {
+    let summary = format!(
+        "{} error{}, {} warning{}",
+        report.errors(),
+        if report.errors() == 1 { "" } else { "s" },
+        report.warnings(),
+        if report.warnings() == 1 { "" } else { "s" }
+    );
+    match built {
+        Some(Output { path, written: false, .. }) => writeln!(
+            out,
+            "{} ({summary}): {} was not written; fix the files named above and build again",
+            paint(ERROR, "The package is not valid"),
+            path.display()
+        )?,
+        Some(Output {
+            path,
+            written: true,
+            bytes,
+        }) => writeln!(
+            out,
+            "{} {} ({}; {summary}). Next: upload it in Partner Center.",
+            paint(GOOD, "Wrote"),
+            path.display(),
+            size(*bytes as u64)
+        )?,
+        None if report.errors() > 0 => writeln!(
+            out,
+            "{} ({summary}). See {}",
+            paint(ERROR, "The package is not valid"),
+            certification::rules::LEARN
+        )?,
+        None => writeln!(
+            out,
+            "{} ({summary}). Next: upload it in Partner Center.",
+            paint(GOOD, "The package is valid")
+        )?,
+    }
+    Ok(())
+}
