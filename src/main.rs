@@ -214,6 +214,7 @@ fn run(cli: Cli, matches: &clap::ArgMatches) -> anyhow::Result<Exit> {
                 published,
                 interactive: std::io::stdin().is_terminal() && std::io::stdout().is_terminal(),
                 strict: args.strict,
+                allow_unchecked_prs: args.allow_unchecked_prs,
             };
             submit::run(&options, &mut stdout, &mut connector_publish::output::stderr())
         }

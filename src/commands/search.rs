@@ -107,6 +107,7 @@ pub fn run(options: &SearchOptions, out: &mut dyn Write, err: &mut dyn Write) ->
             looked: p.looked.is_some(),
             not_looked: p.not_looked.clone(),
             open: p.looked.as_ref().map(|l| l.open),
+            unread: p.looked.as_ref().map(|l| l.unread.clone()).unwrap_or_default(),
             notes: p.looked.as_ref().map(|l| l.notes.clone()).unwrap_or_default(),
             seconds: p.elapsed.as_secs_f64(),
         }),

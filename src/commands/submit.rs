@@ -42,6 +42,8 @@ pub struct SubmitOptions {
     pub interactive: bool,
     /// `--strict`: errors the upstream version already has block too.
     pub strict: bool,
+    /// `--allow-unchecked-prs`: a real run goes on when some open pull requests could not be read.
+    pub allow_unchecked_prs: bool,
 }
 
 /// Source, then the same pipeline for a folder and for a download.
@@ -130,17 +132,26 @@ fn pipeline(
     )?;
     // Someone may be submitting the same API already, or it may be published without a folder
     // upstream: open pull requests and published connectors stop a run like a duplicate.
+    let mut unchecked = None;
     if let Some(fp) = sub.validation.package.fingerprint().and_then(Result::ok) {
         let offline = matches!(options.freshness, Freshness::Offline);
         let allow = options.request.allow_duplicate.is_some();
         let lookup = github::pull_requests(&options.github, offline, &options.cache, &options.upstream.branch, &fp);
         lookup.print(err)?;
         sub.consider(lookup.candidates(), allow);
+        unchecked = lookup.unchecked();
         let published = published_connectors(&options.published, offline, &options.cache, &fp, &catalog.index);
         published.print(err)?;
         sub.consider(published.candidates, allow);
     }
-    let stop = sub.stop(options.strict, path);
+    // A real run does not open a pull request beside one it could not compare, unless told to.
+    let stop = sub.stop(options.strict, path).or_else(|| match &unchecked {
+        Some(why) if !options.dry_run && !options.allow_unchecked_prs => Some(submission::Stop {
+            exit: Exit::Failure,
+            why: format!("{why}; run again later, or pass --allow-unchecked-prs to submit without comparing them"),
+        }),
+        _ => None,
+    });
     let (title, body) = pr::for_submission(
         &sub,
         options.title.as_deref(),
