@@ -406,18 +406,16 @@ pub fn search(
     Ok(looked)
 }
 
+/// The folders a pull request adds or changes, each with its swagger's fingerprint.
+type Folders = Vec<(String, Fingerprint)>;
+
 /// Read `pulls`, [`Bounds::readers`] at a time: for each, its folders, its error, or `None` when
 /// it was not started (the rate limit ran out first).
-fn read_all(
-    source: &dyn PullRequestSource,
-    pulls: &[&PullInfo],
-    bounds: &Bounds,
-) -> Vec<Option<anyhow::Result<Vec<(String, Fingerprint)>>>> {
+fn read_all(source: &dyn PullRequestSource, pulls: &[&PullInfo], bounds: &Bounds) -> Vec<Option<anyhow::Result<Folders>>> {
     use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
     let next = AtomicUsize::new(0);
     let stop = AtomicBool::new(false);
-    let slots: Vec<std::sync::Mutex<Option<anyhow::Result<Vec<(String, Fingerprint)>>>>> =
-        pulls.iter().map(|_| std::sync::Mutex::new(None)).collect();
+    let slots: Vec<std::sync::Mutex<Option<anyhow::Result<Folders>>>> = pulls.iter().map(|_| std::sync::Mutex::new(None)).collect();
     let work = || loop {
         if stop.load(Ordering::SeqCst) {
             break;
@@ -449,7 +447,7 @@ fn read_all(
 }
 
 /// The folders a pull request adds or changes, each fingerprinted from its swagger at the head.
-fn read_pull(source: &dyn PullRequestSource, pull: &PullInfo, bounds: &Bounds) -> anyhow::Result<Vec<(String, Fingerprint)>> {
+fn read_pull(source: &dyn PullRequestSource, pull: &PullInfo, bounds: &Bounds) -> anyhow::Result<Folders> {
     let files = source.pull_files(pull.number, bounds.file_pages)?;
     let mut out = Vec::new();
     for (folder, path) in swaggers(&files) {

@@ -35,11 +35,13 @@ pub fn stall_deadline() -> Duration {
     super::timeout() * 2
 }
 
-/// Peers (scheme, host and port) that used up a call's deadline, until when they are not asked
-/// again, and what that call waited.
-static SILENT: OnceLock<Mutex<HashMap<String, (Instant, Duration, u32)>>> = OnceLock::new();
+/// Peers (scheme, host and port) that used up a call's deadline: until when they are not asked
+/// again, what that call waited, and its tries.
+type Silent = HashMap<String, (Instant, Duration, u32)>;
 
-fn silent_peers() -> std::sync::MutexGuard<'static, HashMap<String, (Instant, Duration, u32)>> {
+static SILENT: OnceLock<Mutex<Silent>> = OnceLock::new();
+
+fn silent_peers() -> std::sync::MutexGuard<'static, Silent> {
     SILENT
         .get_or_init(Default::default)
         .lock()

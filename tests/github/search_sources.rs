@@ -478,7 +478,7 @@ fn with_131_open_pull_requests_the_first_run_finds_the_one_listed_last() {
 
     let out = bin(&cache, &gh)
         .args(["search", "--json", "--upstream", &url])
-        .arg(&mine)
+        .arg(mine)
         .env("GH_TOKEN", TOKEN)
         .output()
         .unwrap();
@@ -501,7 +501,7 @@ fn with_131_open_pull_requests_the_first_run_finds_the_one_listed_last() {
 
     let out = bin(&cache, &gh)
         .args(["submit", "--dry-run", "--upstream", &url, "--upstream-repo", UPSTREAM])
-        .arg(&mine)
+        .arg(mine)
         .env("GH_TOKEN", TOKEN)
         .output()
         .unwrap();
