@@ -128,5 +128,10 @@ pub fn run(options: &SearchOptions, out: &mut dyn Write, err: &mut dyn Write) ->
     } else {
         report.human(out)?;
     }
+    // The process ends right after: freeing the index's ~40,000 strings and sets one by one took
+    // a tenth of a warm search's time (measured with perf), and the system takes the memory back
+    // at once. (The catalog holds no file or lock that would need closing.)
+    drop(report);
+    std::mem::forget(c);
     Ok(code)
 }
