@@ -632,6 +632,11 @@ pub struct SubmitArgs {
     #[arg(long, value_name = "REASON")]
     pub allow_duplicate: Option<String>,
 
+    /// Submit although some open pull requests upstream could not be read (GitHub's rate limit ran
+    /// out, or it did not answer), so the duplicate search could not compare them.
+    #[arg(long)]
+    pub allow_unchecked_prs: bool,
+
     /// The branch on your fork (default: add-<name> or update-<name>).
     #[arg(long, value_name = "NAME")]
     pub branch: Option<String>,

@@ -1,11 +1,20 @@
 //! Open pull requests against upstream `dev`: "someone is already submitting this", the commonest
 //! duplicate verdict a reviewer gives, which no local mirror can know.
 //!
-//! The pull requests come from a [`PullRequestSource`] (GitHub's pulls and pull-files endpoints;
-//! the implementation is in `publish::github`, so this stage imports no later one). Each pull
-//! request's folders are fingerprinted from the swagger at its head and cached by the pull
-//! request's `updated_at`: a warm run makes one call per page of the list (two or three), and only
-//! pull requests that changed since are read again, at most [`Bounds::max_read`] of them per run.
+//! The pull requests come from a [`PullRequestSource`] (GitHub's pulls, pull-files and contents
+//! endpoints; the implementation is in `publish::github`, so this stage imports no later one).
+//! Every open pull request is looked at on every run, none left for later:
+//!
+//! - The list is read 100 a page, each page asked with the ETag of its last answer: a page that
+//!   did not change is a 304, which GitHub does not count against the rate limit.
+//! - Each pull request's folders are fingerprinted from the swagger at its head, read from the
+//!   base repository (every head is `refs/pull/N/head` there, so a deleted fork, `head.repo:
+//!   null`, does not matter), and cached by the head's commit: a pull request whose head did not
+//!   move is not read again.
+//! - The pull requests to read are read [`READERS`] at a time (GitHub's secondary limits allow
+//!   100 concurrent requests and 900 points a minute; a GET is one point).
+//! - When the rate limit runs out part way, no further read is started, and [`Looked::unread`] names
+//!   every open pull request that was not read (`submit` stops on them unless told otherwise).
 
 use super::search::{compare, judge, Candidate, Source, Verdict, THRESHOLDS};
 use crate::connector::{Category, ConnectorPackage, Fingerprint};
@@ -14,7 +23,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// A pull request as the list shows it.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct PullInfo {
     pub number: u64,
     pub title: String,
@@ -38,54 +47,95 @@ pub struct ChangedFile {
     pub removed: bool,
 }
 
-/// Where pull requests are read from (GitHub, or a test's stand-in).
-pub trait PullRequestSource {
-    /// Pull requests against `base` in `state` (`open` or `closed`), most recently updated first,
-    /// at most `max_pages` pages, and whether more were left out.
-    fn pulls(&self, state: &str, base: &str, max_pages: usize) -> anyhow::Result<(Vec<PullInfo>, bool)>;
+/// One page of the pull request list, as asked with an ETag.
+#[derive(Debug)]
+pub enum Page {
+    /// 304: the page is what it was when it had this ETag.
+    NotModified,
+    /// The page, its ETag, and whether another page follows.
+    Modified {
+        pulls: Vec<PullInfo>,
+        etag: Option<String>,
+        next: bool,
+    },
+}
+
+/// Where pull requests are read from (GitHub, or a test's stand-in). Reads run on several
+/// threads at once.
+pub trait PullRequestSource: Sync {
+    /// Page `page` (from 1, 100 a page) of the pull requests against `base` in `state` (`open`
+    /// or `closed`), most recently updated first, asked with `If-None-Match: etag`.
+    fn pulls_page(&self, state: &str, base: &str, page: usize, etag: Option<&str>) -> anyhow::Result<Page>;
     /// The files pull request `number` changes, at most `max_pages` pages.
     fn pull_files(&self, number: u64, max_pages: usize) -> anyhow::Result<Vec<ChangedFile>>;
-    /// A file's bytes in `repo` at commit `sha`.
-    fn file_at(&self, repo: &str, path: &str, sha: &str) -> anyhow::Result<Vec<u8>>;
+    /// A file's bytes at commit `sha` of the base repository (a pull request's head is there as
+    /// `refs/pull/N/head`, whatever became of its fork).
+    fn file_at(&self, path: &str, sha: &str) -> anyhow::Result<Vec<u8>>;
+    /// Whether `error` means that no further read can succeed now (the rate limit ran out).
+    fn exhausted(&self, _error: &anyhow::Error) -> bool {
+        false
+    }
 }
 
 /// How many calls one search may make.
 #[derive(Debug, Clone, Copy)]
 pub struct Bounds {
-    /// Pages of open pull requests (100 each).
+    /// Pages of open pull requests (100 each); beyond them the oldest are left out, said in a note.
     pub open_pages: usize,
     /// Pages of recently closed pull requests (for the notes about unmerged ones).
     pub closed_pages: usize,
     /// Pages of one pull request's files (GitHub lists at most 3,000 files, 30 pages).
     pub file_pages: usize,
-    /// Pull requests read (files and swaggers) in one run; the rest wait for the next run.
-    pub max_read: usize,
+    /// Pull requests read at the same time.
+    pub readers: usize,
 }
 
+/// Pull requests read at the same time.
+pub const READERS: usize = 8;
+
 pub const BOUNDS: Bounds = Bounds {
-    open_pages: 5,
+    open_pages: 30,
     closed_pages: 1,
     file_pages: 30,
-    max_read: 25,
+    readers: READERS,
 };
 
-/// What one pull request adds or changes, as cached.
+/// What one pull request adds or changes at one head, as cached.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 struct CachedPull {
-    updated_at: String,
-    title: String,
-    #[serde(default)]
-    url: Option<String>,
-    user: String,
-    state: String,
-    merged: bool,
+    head_sha: String,
     /// (`category/Folder`, its swagger's fingerprint at the head).
     folders: Vec<(String, Fingerprint)>,
 }
 
+/// A page of the list as last answered.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+struct CachedPage {
+    etag: String,
+    pulls: Vec<PullInfo>,
+    next: bool,
+}
+
 #[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
 struct Cache {
+    /// The format; a cache of another format is read as empty.
+    #[serde(default)]
+    version: u32,
+    /// The list's pages by `state base`.
+    #[serde(default)]
+    pages: BTreeMap<String, Vec<CachedPage>>,
+    #[serde(default)]
     pulls: BTreeMap<u64, CachedPull>,
+}
+
+const CACHE_VERSION: u32 = 2;
+
+/// An open pull request that was not read, and why.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Unread {
+    pub number: u64,
+    pub title: String,
+    pub why: String,
 }
 
 /// What the search of pull requests found.
@@ -99,6 +149,18 @@ pub struct Looked {
     pub open: usize,
     /// Pull requests read in this run (the others came from the cache).
     pub read: usize,
+    /// Open pull requests that could not be read (the rate limit ran out, a file could not be
+    /// had): the search does not know what they submit.
+    pub unread: Vec<Unread>,
+    /// Open pull requests left out because the list is longer than [`Bounds::open_pages`].
+    pub left_out: usize,
+}
+
+impl Looked {
+    /// Whether every open pull request was looked at.
+    pub fn complete(&self) -> bool {
+        self.unread.is_empty() && self.left_out == 0
+    }
 }
 
 /// The cache file for `repo` (`owner/name`).
@@ -133,6 +195,54 @@ fn swaggers(files: &[ChangedFile]) -> Vec<(String, String)> {
         .collect()
 }
 
+/// The whole list of pull requests in `state` against `base` (at most `max_pages` pages), each
+/// page asked with its cached ETag; `pages` gets the pages as answered now. Returns the pull
+/// requests and whether more were left out.
+fn list(
+    source: &dyn PullRequestSource,
+    state: &str,
+    base: &str,
+    max_pages: usize,
+    cached: &[CachedPage],
+    pages: &mut Vec<CachedPage>,
+) -> anyhow::Result<(Vec<PullInfo>, bool)> {
+    let mut pulls = Vec::new();
+    let mut next = true;
+    for page in 1..=max_pages.max(1) {
+        let known = cached.get(page - 1);
+        match source.pulls_page(state, base, page, known.map(|c| c.etag.as_str()))? {
+            Page::NotModified => {
+                let known = known.ok_or_else(|| anyhow::anyhow!("GitHub answered 304 Not Modified to a request without an ETag"))?;
+                pulls.extend(known.pulls.iter().cloned());
+                next = known.next;
+                pages.push(known.clone());
+            }
+            Page::Modified {
+                pulls: listed,
+                etag,
+                next: more,
+            } => {
+                pulls.extend(listed.iter().cloned());
+                next = more;
+                if let Some(etag) = etag {
+                    pages.push(CachedPage {
+                        etag,
+                        pulls: listed,
+                        next: more,
+                    });
+                }
+            }
+        }
+        if !next {
+            break;
+        }
+    }
+    // A pull request updated while the pages were read can show on two of them.
+    let mut seen = std::collections::HashSet::new();
+    pulls.retain(|p| seen.insert(p.number));
+    Ok((pulls, next))
+}
+
 /// Look at the open (and recently closed) pull requests against `base` for `query`. `viewer` (the
 /// token's login) is left out: your own pull request is not someone else's submission.
 pub fn search(
@@ -145,15 +255,31 @@ pub fn search(
     bounds: &Bounds,
 ) -> anyhow::Result<Looked> {
     let path = cache_path(cache_dir, repo);
-    let mut cache: Cache = std::fs::read(&path)
+    let cache: Cache = std::fs::read(&path)
         .ok()
-        .and_then(|b| serde_json::from_slice(&b).ok())
+        .and_then(|b| serde_json::from_slice::<Cache>(&b).ok())
+        .filter(|c| c.version == CACHE_VERSION)
         .unwrap_or_default();
     let mut looked = Looked::default();
-    let (open, more) = source
-        .pulls("open", base, bounds.open_pages)
-        .context("listing open pull requests")?;
+    let mut fresh = Cache {
+        version: CACHE_VERSION,
+        ..Default::default()
+    };
+    let no_pages = Vec::new();
+    let key = |state: &str| format!("{state} {base}");
+    let mut pages = Vec::new();
+    let (open, more) = list(
+        source,
+        "open",
+        base,
+        bounds.open_pages,
+        cache.pages.get(&key("open")).unwrap_or(&no_pages),
+        &mut pages,
+    )
+    .context("listing open pull requests")?;
+    fresh.pages.insert(key("open"), pages);
     if more {
+        looked.left_out = 1;
         looked.notes.push(format!(
             "more than {} open pull requests: looked at the {} most recently updated",
             open.len(),
@@ -161,56 +287,80 @@ pub fn search(
         ));
     }
     let closed = if bounds.closed_pages > 0 {
-        source
-            .pulls("closed", base, bounds.closed_pages)
-            .context("listing closed pull requests")?
-            .0
+        let mut pages = Vec::new();
+        let closed = list(
+            source,
+            "closed",
+            base,
+            bounds.closed_pages,
+            cache.pages.get(&key("closed")).unwrap_or(&no_pages),
+            &mut pages,
+        )
+        .context("listing closed pull requests")?
+        .0;
+        fresh.pages.insert(key("closed"), pages);
+        closed
     } else {
         Vec::new()
     };
     looked.open = open.len();
-    let mut pending = 0;
-    let mut fresh = Cache::default();
-    for pull in open.iter().chain(closed.iter().filter(|p| !p.merged)) {
-        if viewer.is_some_and(|v| v.eq_ignore_ascii_case(&pull.user)) {
-            continue;
-        }
-        let cached = cache
-            .pulls
-            .remove(&pull.number)
-            .filter(|c| c.updated_at == pull.updated_at && c.state == pull.state);
-        let entry = match cached {
-            Some(c) => c,
-            None if looked.read >= bounds.max_read => {
-                pending += 1;
-                continue;
+    let wanted: Vec<&PullInfo> = open
+        .iter()
+        .chain(closed.iter().filter(|p| !p.merged))
+        .filter(|p| !viewer.is_some_and(|v| v.eq_ignore_ascii_case(&p.user)))
+        .collect();
+    let mut to_read = Vec::new();
+    for pull in &wanted {
+        match cache.pulls.get(&pull.number) {
+            Some(c) if c.head_sha == pull.head_sha && !pull.head_sha.is_empty() => {
+                fresh.pulls.insert(pull.number, c.clone());
             }
-            None => {
+            _ => to_read.push(*pull),
+        }
+    }
+    let outcomes = read_all(source, &to_read, bounds);
+    for (pull, outcome) in to_read.iter().zip(outcomes) {
+        match outcome {
+            Some(Ok(folders)) => {
                 looked.read += 1;
-                match read_pull(source, pull, bounds) {
-                    Ok(folders) => CachedPull {
-                        updated_at: pull.updated_at.clone(),
-                        title: pull.title.clone(),
-                        url: pull.url.clone(),
-                        user: pull.user.clone(),
-                        state: pull.state.clone(),
-                        merged: pull.merged,
+                fresh.pulls.insert(
+                    pull.number,
+                    CachedPull {
+                        head_sha: pull.head_sha.clone(),
                         folders,
                     },
-                    Err(e) => {
-                        looked.notes.push(format!("pull request #{} could not be read: {e:#}", pull.number));
-                        continue;
-                    }
-                }
+                );
             }
-        };
-        fresh.pulls.insert(pull.number, entry);
+            failed if pull.state == "open" => {
+                if failed.is_some() {
+                    looked.read += 1;
+                }
+                looked.unread.push(Unread {
+                    number: pull.number,
+                    title: pull.title.clone(),
+                    why: match failed {
+                        Some(Err(e)) => format!("{e:#}"),
+                        _ => "not read: GitHub's rate limit ran out before it".into(),
+                    },
+                });
+            }
+            Some(Err(e)) => {
+                looked.read += 1;
+                tracing::debug!("closed pull request #{} could not be read: {e:#}", pull.number);
+            }
+            None => {}
+        }
     }
-    if pending > 0 {
+    if !looked.unread.is_empty() {
+        let numbers: Vec<String> = looked.unread.iter().map(|u| format!("#{}", u.number)).collect();
         looked.notes.push(format!(
-            "{pending} pull request(s) not looked at yet (at most {} are read per run; run again to read the rest)",
-            bounds.max_read
+            "{} open pull request(s) could not be read, so they were not compared: {} (run again later to read them)",
+            looked.unread.len(),
+            numbers.join(", ")
         ));
+        for u in &looked.unread {
+            looked.notes.push(format!("  #{} {}: {}", u.number, u.title, u.why));
+        }
     }
     // What is listed no more (merged, closed long ago) is dropped from the cache.
     if let Ok(bytes) = serde_json::to_vec(&fresh) {
@@ -219,16 +369,19 @@ pub fn search(
             std::fs::rename(&tmp, &path).ok();
         }
     }
-    for (number, pull) in &fresh.pulls {
-        for (folder, fp) in &pull.folders {
+    for pull in &wanted {
+        let Some(cached) = fresh.pulls.get(&pull.number) else {
+            continue;
+        };
+        for (folder, fp) in &cached.folders {
             let Some((verdict, score, evidence)) = judge(&compare(query, fp), fp, &THRESHOLDS) else {
                 continue;
             };
             if pull.state != "open" {
                 if verdict == Verdict::Duplicate {
                     looked.notes.push(format!(
-                        "closed pull request #{number} by @{}: {} ({folder}) was for the same API and was not merged",
-                        pull.user, pull.title
+                        "closed pull request #{} by @{}: {} ({folder}) was for the same API and was not merged",
+                        pull.number, pull.user, pull.title
                     ));
                 }
                 continue;
@@ -237,7 +390,7 @@ pub fn search(
                 folder: folder.clone(),
                 category: folder.split('/').next().and_then(Category::from_folder).unwrap_or(Category::Custom),
                 source: Source::OpenPullRequest {
-                    number: *number,
+                    number: pull.number,
                     user: pull.user.clone(),
                     title: pull.title.clone(),
                 },
@@ -253,15 +406,55 @@ pub fn search(
     Ok(looked)
 }
 
+/// The folders a pull request adds or changes, each with its swagger's fingerprint.
+type Folders = Vec<(String, Fingerprint)>;
+
+/// Read `pulls`, [`Bounds::readers`] at a time: for each, its folders, its error, or `None` when
+/// it was not started (the rate limit ran out first).
+fn read_all(source: &dyn PullRequestSource, pulls: &[&PullInfo], bounds: &Bounds) -> Vec<Option<anyhow::Result<Folders>>> {
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+    let next = AtomicUsize::new(0);
+    let stop = AtomicBool::new(false);
+    let slots: Vec<std::sync::Mutex<Option<anyhow::Result<Folders>>>> = pulls.iter().map(|_| std::sync::Mutex::new(None)).collect();
+    let work = || loop {
+        if stop.load(Ordering::SeqCst) {
+            break;
+        }
+        let i = next.fetch_add(1, Ordering::SeqCst);
+        let Some(pull) = pulls.get(i) else { break };
+        let outcome = read_pull(source, pull, bounds);
+        if let Err(e) = &outcome {
+            if source.exhausted(e) {
+                stop.store(true, Ordering::SeqCst);
+            }
+        }
+        *slots[i].lock().unwrap_or_else(|p| p.into_inner()) = Some(outcome);
+    };
+    let readers = bounds.readers.clamp(1, 32).min(pulls.len());
+    if readers <= 1 {
+        work();
+    } else {
+        std::thread::scope(|scope| {
+            for _ in 0..readers {
+                scope.spawn(work);
+            }
+        });
+    }
+    slots
+        .into_iter()
+        .map(|s| s.into_inner().unwrap_or_else(|p| p.into_inner()))
+        .collect()
+}
+
 /// The folders a pull request adds or changes, each fingerprinted from its swagger at the head.
-fn read_pull(source: &dyn PullRequestSource, pull: &PullInfo, bounds: &Bounds) -> anyhow::Result<Vec<(String, Fingerprint)>> {
+fn read_pull(source: &dyn PullRequestSource, pull: &PullInfo, bounds: &Bounds) -> anyhow::Result<Folders> {
     let files = source.pull_files(pull.number, bounds.file_pages)?;
     let mut out = Vec::new();
     for (folder, path) in swaggers(&files) {
-        let Some(repo) = &pull.head_repo else {
-            anyhow::bail!("its fork was deleted");
-        };
-        let bytes = source.file_at(repo, &path, &pull.head_sha)?;
+        if pull.head_sha.is_empty() {
+            anyhow::bail!("GitHub gave no head commit");
+        }
+        let bytes = source.file_at(&path, &pull.head_sha)?;
         if let Ok(fp) = Fingerprint::from_swagger_bytes(&bytes) {
             out.push((folder, fp));
         }

@@ -107,6 +107,7 @@ pub fn run(options: &SearchOptions, out: &mut dyn Write, err: &mut dyn Write) ->
             looked: p.looked.is_some(),
             not_looked: p.not_looked.clone(),
             open: p.looked.as_ref().map(|l| l.open),
+            unread: p.looked.as_ref().map(|l| l.unread.clone()).unwrap_or_default(),
             notes: p.looked.as_ref().map(|l| l.notes.clone()).unwrap_or_default(),
             seconds: p.elapsed.as_secs_f64(),
         }),
@@ -127,6 +128,11 @@ pub fn run(options: &SearchOptions, out: &mut dyn Write, err: &mut dyn Write) ->
     } else {
         report.human(out)?;
     }
+    // The process ends right after: freeing the index's ~40,000 strings and sets one by one took
+    // a tenth of a warm search's time (measured with perf), and the system takes the memory back
+    // at once. (The catalog holds no file or lock that would need closing.)
+    drop(report);
+    std::mem::forget(c);
     Ok(code)
 }
 

@@ -45,6 +45,8 @@ pub struct SubmitOptions {
     /// `--online-validate` (or the config key `online-validate`): Power Platform validates the
     /// swagger before anything public; an error it reports stops the run.
     pub online_validate: bool,
+    /// `--allow-unchecked-prs`: a real run goes on when some open pull requests could not be read.
+    pub allow_unchecked_prs: bool,
 }
 
 /// Source, then the same pipeline for a folder and for a download.
@@ -137,17 +139,26 @@ fn pipeline(
     sub.add_package_check(package.findings, package.package);
     // Someone may be submitting the same API already, or it may be published without a folder
     // upstream: open pull requests and published connectors stop a run like a duplicate.
+    let mut unchecked = None;
     if let Some(fp) = sub.validation.package.fingerprint().and_then(Result::ok) {
         let offline = matches!(options.freshness, Freshness::Offline);
         let allow = options.request.allow_duplicate.is_some();
         let lookup = github::pull_requests(&options.github, offline, &options.cache, &options.upstream.branch, &fp);
         lookup.print(err)?;
         sub.consider(lookup.candidates(), allow);
+        unchecked = lookup.unchecked();
         let published = published_connectors(&options.published, offline, &options.cache, &fp, &catalog.index);
         published.print(err)?;
         sub.consider(published.candidates, allow);
     }
-    let stop = sub.stop(options.strict, path);
+    // A real run does not open a pull request beside one it could not compare, unless told to.
+    let stop = sub.stop(options.strict, path).or_else(|| match &unchecked {
+        Some(why) if !options.dry_run && !options.allow_unchecked_prs => Some(submission::Stop {
+            kind: StopKind::UncheckedPullRequests,
+            why: format!("{why}; run again later, or pass --allow-unchecked-prs to submit without comparing them"),
+        }),
+        _ => None,
+    });
     let online = match options.online_validate {
         true => Some(online_validate(options, &sub, err)?),
         false => None,
@@ -336,6 +347,7 @@ fn exit_of_stop(kind: StopKind) -> Exit {
         StopKind::Findings => Exit::Findings,
         StopKind::Duplicate => Exit::Duplicate,
         StopKind::NothingToSubmit => Exit::Ok,
+        StopKind::UncheckedPullRequests => Exit::Failure,
     }
 }
 
@@ -446,6 +458,7 @@ pub fn exec(args: crate::cli::SubmitArgs, ctx: &super::Context) -> anyhow::Resul
         interactive: super::context::interactive_stdout(),
         strict: args.strict,
         online_validate: args.online_validate || ctx.config.get("online-validate").is_some_and(|v| v.trim() == "true"),
+        allow_unchecked_prs: args.allow_unchecked_prs,
     };
     run(&options, &mut crate::output::stdout(), &mut crate::output::stderr())
 }

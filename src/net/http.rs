@@ -11,14 +11,52 @@
 //! GitHub's rate limits (403 with `Retry-After`, with `x-ratelimit-remaining: 0`, or with a
 //! "rate limit" message). The wait is what the peer asks (`Retry-After`, `x-ratelimit-reset`),
 //! else the caller's base delay doubling each time, for a bounded number of tries; a wait over
-//! [`MAX_WAIT`] is refused ([`Failure::WaitTooLong`]: "run again later"). A peer that does not
-//! answer in time is never asked again: each wait is bounded, and so is the whole command.
+//! [`MAX_WAIT`] is refused ([`Failure::WaitTooLong`]: "run again later").
+//!
+//! A peer that does not answer (no headers within the timeout) is tried again only for an API
+//! answer to an idempotent request (not a POST, which may have been acted on), at most
+//! [`STALL_TRIES`] times, all within one deadline of twice the timeout: the first try waits the
+//! timeout, the others share what is left. A peer that used up its deadline is not asked again by
+//! this process for as long ([`Failure::TimedOut`] at once), so a command that makes many calls to a
+//! dead peer still ends within one deadline.
 
 use super::{read_capped, timeout, BodyError, Pace};
 use reqwest::blocking::{Client, RequestBuilder};
 use reqwest::header::HeaderMap;
-use std::sync::OnceLock;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::collections::HashMap;
+use std::sync::{Mutex, OnceLock};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+/// How many times a request whose peer does not answer is sent, within [`stall_deadline`].
+pub const STALL_TRIES: u32 = 3;
+
+/// One call's deadline for a peer that does not answer, retries included: twice the timeout.
+pub fn stall_deadline() -> Duration {
+    super::timeout() * 2
+}
+
+/// Peers (scheme, host and port) that used up a call's deadline: until when they are not asked
+/// again, what that call waited, and its tries.
+type Silent = HashMap<String, (Instant, Duration, u32)>;
+
+static SILENT: OnceLock<Mutex<Silent>> = OnceLock::new();
+
+fn silent_peers() -> std::sync::MutexGuard<'static, Silent> {
+    SILENT
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// `https://api.github.com:443`: what a silent peer is remembered by.
+fn origin(url: &reqwest::Url) -> String {
+    format!(
+        "{}://{}:{}",
+        url.scheme(),
+        url.host_str().unwrap_or(""),
+        url.port_or_known_default().unwrap_or(0)
+    )
+}
 
 /// The longest wait a peer may ask for; beyond it the command stops and says to run again later.
 pub const MAX_WAIT: Duration = Duration::from_secs(60);
@@ -76,9 +114,9 @@ impl Reply {
 /// Why a request got no usable answer.
 #[derive(Debug, thiserror::Error)]
 pub enum Failure {
-    /// No answer's headers within the timeout (never tried again).
-    #[error("{}", super::timeout_hint())]
-    TimedOut,
+    /// No answer's headers within the call's deadline (`waited`), over `tries` tries.
+    #[error("{}", super::did_not_answer(*.waited, *.tries))]
+    TimedOut { waited: Duration, tries: u32 },
     /// The connection could not be made or broke before an answer, on every try. The error
     /// carries no URL: a storage URL's signature must never be printed.
     #[error("{}", chain(.0))]
@@ -151,15 +189,50 @@ impl Http {
     /// the caller words the error.
     pub fn send(&self, retry: Retry, limits: Limits, build: &dyn Fn(&Client) -> RequestBuilder) -> Result<Reply, Failure> {
         let cap = super::body_cap(limits.cap);
+        let started = Instant::now();
         let mut attempt = 0;
+        let mut stalls = 0;
         loop {
             attempt += 1;
             let last = attempt >= retry.attempts;
-            let request = build(&self.client).build().map_err(|e| Failure::Unreachable(e.without_url()))?;
+            let mut request = build(&self.client).build().map_err(|e| Failure::Unreachable(e.without_url()))?;
             let shown = format!("{} {}", request.method(), shown_url(request.url()));
+            let peer = origin(request.url());
+            // An API answer to a request that can be sent twice is worth another try after a
+            // stall; a POST may have been acted on, and a download's body has its own pace.
+            let stall_tries = if request.method() != reqwest::Method::POST && matches!(limits.pace, super::Pace::Within(_)) {
+                STALL_TRIES
+            } else {
+                1
+            };
+            let deadline = if stall_tries > 1 { stall_deadline() } else { super::timeout() };
+            if attempt == 1 {
+                if let Some(&(until, waited, tries)) = silent_peers().get(&peer) {
+                    if Instant::now() < until {
+                        tracing::debug!(request = %shown, "{peer} did not answer a call ago; not asked again");
+                        return Err(Failure::TimedOut { waited, tries });
+                    }
+                }
+            }
+            if stalls > 0 {
+                // The tries after a stall share what is left of the deadline.
+                let left = deadline.saturating_sub(started.elapsed());
+                *request.timeout_mut() = Some(left / (stall_tries - stalls).max(1));
+            }
             let response = match self.client.execute(request) {
                 Ok(r) => r,
-                Err(e) if e.is_timeout() || super::is_timeout(&e) => return Err(Failure::TimedOut),
+                Err(e) if e.is_timeout() || super::is_timeout(&e) => {
+                    stalls += 1;
+                    if stalls < stall_tries && !last && started.elapsed() < deadline {
+                        tracing::debug!(request = %shown, attempt, "no answer in time; trying again");
+                        continue;
+                    }
+                    silent_peers().insert(peer, (Instant::now() + deadline, deadline, attempt));
+                    return Err(Failure::TimedOut {
+                        waited: deadline,
+                        tries: attempt,
+                    });
+                }
                 Err(e) if !last => {
                     tracing::debug!(request = %shown, attempt, "{}; trying again", e.without_url());
                     std::thread::sleep(retry.backoff(attempt));

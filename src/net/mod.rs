@@ -155,6 +155,16 @@ pub fn timeout_hint() -> String {
     )
 }
 
+/// What a call whose peer never answered ends with: "did not answer in 60 s (3 tries); check
+/// your network or set CONNECTOR_PUBLISH_TIMEOUT" (the peer's name goes before it).
+pub fn did_not_answer(waited: Duration, tries: u32) -> String {
+    format!(
+        "did not answer in {} ({tries} {}); check your network or set {TIMEOUT_ENV}",
+        seconds(waited),
+        if tries == 1 { "try" } else { "tries" }
+    )
+}
+
 /// Why reading an answer stopped.
 #[derive(Debug, thiserror::Error)]
 pub enum BodyError {

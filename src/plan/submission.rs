@@ -71,6 +71,8 @@ pub enum StopKind {
     Duplicate,
     /// Upstream already holds exactly these files.
     NothingToSubmit,
+    /// Some open pull requests could not be read, so the duplicate search is incomplete.
+    UncheckedPullRequests,
 }
 
 /// Decide everything on `base` (the mirrored upstream commit) in `repo`; `generate_readme` is

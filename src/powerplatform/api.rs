@@ -139,9 +139,9 @@ impl PowerPlatform {
                 Ok(reply) => reply,
                 // A peer that does not answer in time is not asked again: each wait is bounded, and
                 // so is the whole command.
-                Err(Failure::TimedOut) => bail!(
-                    "{host} did not answer: {}; check the network, or the URL settings (--powerapps-url, --flow-url)",
-                    crate::net::timeout_hint()
+                Err(Failure::TimedOut { waited, tries }) => bail!(
+                    "{host} {}, or the URL settings (--powerapps-url, --flow-url)",
+                    crate::net::did_not_answer(waited, tries)
                 ),
                 Err(Failure::Unreachable(e)) => bail!(
                     "cannot reach {host}: {}; check the network, or the URL settings (--powerapps-url, --flow-url)",

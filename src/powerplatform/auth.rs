@@ -220,7 +220,7 @@ impl Identity<'_> {
         self.http
             .send(retry, Limits::api(), &|client| client.post(&url).form(form))
             .map_err(|e| match e {
-                Failure::TimedOut => anyhow!(
+                Failure::TimedOut { .. } => anyhow!(
                     "the sign-in service at {} did not answer: {}; check the network or --authority",
                     self.authority,
                     crate::net::timeout_hint()

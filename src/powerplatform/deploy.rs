@@ -368,7 +368,7 @@ pub fn upload(storage: &Http, retry: Retry, sas_url: &str, file_name: &str, byte
     });
     let reply = match reply {
         Ok(reply) => reply,
-        Err(Failure::TimedOut | Failure::Body(BodyError::TimedOut)) => {
+        Err(Failure::TimedOut { .. } | Failure::Body(BodyError::TimedOut)) => {
             bail!("uploading {file_name} to {shown}: {}", crate::net::timeout_hint())
         }
         Err(e) => bail!("uploading {file_name} to {shown}: {e}"),

@@ -240,7 +240,7 @@ fn fetch_storage(http: &Http, url: &str, what: &str, endpoints: &Endpoints) -> a
         let target = current.clone();
         let reply = match http.send(retry, Limits::storage(), &|client| client.get(&target)) {
             Ok(reply) => reply,
-            Err(Failure::TimedOut | Failure::Body(BodyError::TimedOut)) => bail!(
+            Err(Failure::TimedOut { .. } | Failure::Body(BodyError::TimedOut)) => bail!(
                 "could not fetch {what} from {shown}: {}; nothing was written",
                 crate::net::timeout_hint()
             ),

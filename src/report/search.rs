@@ -10,6 +10,8 @@ pub struct PullsSummary {
     pub looked: bool,
     pub not_looked: Option<String>,
     pub open: Option<usize>,
+    /// Open pull requests that could not be read (the rate limit ran out, a file could not be had).
+    pub unread: Vec<crate::catalog::open_prs::Unread>,
     pub notes: Vec<String>,
     pub seconds: f64,
 }

@@ -1,7 +1,8 @@
 //! `status`'s report: one pull request as GitHub tells it (state and mergeability, the CLA,
 //! each check and status with the first lines of a failure, reviews, the review comments still on
 //! the diff, labels) and what to do next; or the list of the user's open pull requests. The human
-//! output is a list of lines, so `--watch` can print only the lines that changed.
+//! output is a list of lines, so `--watch` can print only the lines that changed. A section whose
+//! call failed says "could not be read: why" where it would be, and the rest stands.
 
 use crate::check::rules::RULES;
 use crate::output::{paint, DIM, ERROR, GOOD, HEADER, WARNING};
@@ -41,7 +42,17 @@ pub struct StatusReport {
     /// An independent publisher's certification (the certification bot's answers), when the pull
     /// request is one or the conversation is about it.
     pub certification: Option<crate::follow::certification::Certification>,
+    /// Sections whose own call failed, with why; everything else above stands.
+    pub unread: Vec<UnreadSection>,
     pub next: Vec<String>,
+}
+
+/// A section of the report that could not be read (its call failed).
+#[derive(Debug, Clone, Serialize)]
+pub struct UnreadSection {
+    /// `compare`, `checks`, `statuses`, `reviews`, `review comments`, `comments`, `annotations`.
+    pub section: String,
+    pub reason: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -143,6 +154,14 @@ impl StatusReport {
                 &pull.labels.iter().map(|l| l.name.clone()).collect::<Vec<_>>(),
                 pull.title.as_deref().unwrap_or_default(),
             ),
+            unread: snapshot
+                .unread
+                .iter()
+                .map(|(section, reason)| UnreadSection {
+                    section: section.to_string(),
+                    reason: clean(reason),
+                })
+                .collect(),
             next: Vec::new(),
         };
         report.next = report.next_steps();
@@ -180,6 +199,14 @@ impl StatusReport {
         if self.mergeability.conflicts {
             next.push("the branch conflicts with the base branch: someone changed the same files upstream; merge the base branch into your branch (GitHub's \"Resolve conflicts\", or git), or ask the maintainers".into());
         }
+        if !self.unread.is_empty() {
+            let sections: Vec<&str> = self.unread.iter().map(|u| u.section.as_str()).collect();
+            next.push(format!(
+                "{} could not be read (above); run `connector-publish status {}` again later to see them",
+                sections.join(", "),
+                self.number
+            ));
+        }
         if next.is_empty() {
             next.push("nothing to do but wait for the reviewers (`--watch` follows it)".into());
         }
@@ -215,6 +242,9 @@ impl StatusReport {
                 }
             };
             lines.push(format!("  mergeable: {merge}"));
+            if let Some(why) = self.unread_reason("compare") {
+                lines.push(format!("  how far the base branch moved on: {}", paint(WARNING, why)));
+            }
             if let Some(n) = m.base_moved_by.filter(|n| *n > 0) {
                 lines.push(format!(
                     "  the base branch moved on by {n} commit{} since this branch was made",
@@ -222,10 +252,12 @@ impl StatusReport {
                 ));
             }
         }
+        let cla_sources_unread = ["checks", "statuses", "comments"].iter().any(|s| self.unread_reason(s).is_some());
         let cla = match self.cla.state.as_str() {
             "signed" => paint(GOOD, "signed"),
             "pending" => paint(WARNING, "pending"),
             "failed" => paint(ERROR, "not signed"),
+            _ if cla_sources_unread => paint(WARNING, "not known (what reports it could not be read)"),
             _ => "not reported yet".into(),
         };
         lines.push(format!(
@@ -235,8 +267,18 @@ impl StatusReport {
         if let Some(reply) = &self.cla.reply {
             lines.push(format!("    reply on the pull request: {reply}"));
         }
-        if !self.checks.is_empty() {
+        if let Some(why) = self.unread_reason("comments") {
+            lines.push(format!("  conversation: {}", paint(WARNING, why)));
+        }
+        let checks_unread = [("checks", "check runs"), ("statuses", "statuses"), ("annotations", "annotations")]
+            .into_iter()
+            .filter_map(|(section, name)| self.unread_reason(section).map(|why| (name, why)))
+            .collect::<Vec<_>>();
+        if !self.checks.is_empty() || !checks_unread.is_empty() {
             lines.push(paint(HEADER, "Checks"));
+        }
+        for (name, why) in checks_unread {
+            lines.push(format!("  {name}: {}", paint(WARNING, why)));
         }
         for check in &self.checks {
             let state = match check.state.as_str() {
@@ -256,8 +298,11 @@ impl StatusReport {
                 ));
             }
         }
-        if !self.reviews.is_empty() {
+        if !self.reviews.is_empty() || self.unread_reason("reviews").is_some() {
             lines.push(paint(HEADER, "Reviews"));
+        }
+        if let Some(why) = self.unread_reason("reviews") {
+            lines.push(format!("  {}", paint(WARNING, why)));
         }
         for review in &self.reviews {
             lines.push(format!("  {} {}", review.user, review.state.to_lowercase().replace('_', " ")));
@@ -278,6 +323,9 @@ impl StatusReport {
                     }
                 ),
             ));
+        }
+        if let Some(why) = self.unread_reason("review comments") {
+            lines.push(format!("{} {}", paint(HEADER, "Review comments:"), paint(WARNING, why)));
         }
         for c in self.comments.iter().take(SHOWN_COMMENTS) {
             let at = c.line.map(|l| format!(":{l}")).unwrap_or_default();
@@ -305,6 +353,14 @@ impl StatusReport {
             lines.push(format!("  {n}"));
         }
         lines
+    }
+
+    /// "could not be read: why", when `section`'s call failed.
+    fn unread_reason(&self, section: &str) -> Option<String> {
+        self.unread
+            .iter()
+            .find(|u| u.section == section)
+            .map(|u| format!("could not be read: {}", u.reason))
     }
 
     pub fn human(&self, out: &mut dyn Write) -> anyhow::Result<()> {
@@ -360,7 +416,11 @@ fn checks(snapshot: &PullSnapshot) -> Vec<Check> {
             for a in snapshot.annotations.get(&run.id).into_iter().flatten().take(OUTPUT_LINES) {
                 let at = a.start_line.map(|l| format!(":{l}")).unwrap_or_default();
                 let title = a.title.as_deref().map(|t| format!("{} ", clean(t))).unwrap_or_default();
-                details.push(format!("{}{at}: {title}{}", clean(&a.path), first_lines(&a.message, 1).join("")));
+                details.push(format!(
+                    "{}{at}: {title}{}",
+                    clean(&a.path),
+                    first_lines(a.message.as_deref().unwrap_or_default(), 1).join("")
+                ));
             }
         }
         let rules = if state == "failure" {
@@ -370,7 +430,7 @@ fn checks(snapshot: &PullSnapshot) -> Vec<Check> {
                 all.push('\n');
             }
             for a in snapshot.annotations.get(&run.id).into_iter().flatten() {
-                all.push_str(&a.message);
+                all.push_str(a.message.as_deref().unwrap_or_default());
                 all.push('\n');
                 all.push_str(a.title.as_deref().unwrap_or_default());
                 all.push('\n');

@@ -11,10 +11,10 @@ use crate::support::github::{bot_failure, bot_failure_2025, BOT_SUCCESS, BOT_SUC
 use serde_json::Value;
 use std::path::Path;
 
-const FOLDER: &str = "independent-publisher-connectors/Open Brewery DB";
+pub(crate) const FOLDER: &str = "independent-publisher-connectors/Open Brewery DB";
 
 /// The clean connector in a fresh folder, with `zips` beside it.
-fn folder_with(zips: &[(&str, Vec<u8>)]) -> tempfile::TempDir {
+pub(crate) fn folder_with(zips: &[(&str, Vec<u8>)]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     common::write_clean_connector(dir.path());
     for (name, bytes) in zips {
@@ -31,7 +31,7 @@ fn swagger_with(change: impl FnOnce(&mut Value)) -> Vec<u8> {
 }
 
 /// `submit --dry-run --json` on `folder`: exit code and document.
-fn dry_run(w: &World, folder: &Path, extra: &[&str]) -> (i32, Value, String) {
+pub(crate) fn dry_run(w: &World, folder: &Path, extra: &[&str]) -> (i32, Value, String) {
     let out = w
         .submit_with_package(folder)
         .args(["--dry-run", "--json"])
@@ -359,7 +359,7 @@ fn a_real_submit_pushes_the_package_byte_for_byte() {
 
 /// The upstream gets `FOLDER`, as merged long ago from @brewer's pull request #1500, and 120 later
 /// commits to it by others (so the oldest is on the second page of GitHub's list).
-fn upstream_with_the_folder(w: &World) {
+pub(crate) fn upstream_with_the_folder(w: &World) {
     let work = tempfile::tempdir().unwrap();
     let upstream = w.served.join("microsoft/PowerPlatformConnectors.git");
     git(work.path(), &["clone", "-q", upstream.to_str().unwrap(), "up"]);

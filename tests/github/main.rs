@@ -8,6 +8,7 @@ mod common;
 mod support;
 
 mod catalog;
+mod contract;
 mod fork_cleanup;
 mod git_http_server;
 mod github_fake;

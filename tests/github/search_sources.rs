@@ -1,7 +1,8 @@
 //! The duplicate search's other source: open pull requests against upstream `dev`, read from the
-//! fake GitHub (the pulls list and its pages, a pull request's files over several pages, the
-//! swagger at the head), the cache by `updated_at`, the rate limit, and `search`/`submit` with no
-//! token, offline, and with an open pull request for the same API.
+//! fake GitHub (the pulls list and its pages with ETags, a pull request's files over several pages,
+//! the swagger at the head from the base repository), the cache by head commit, the rate limit
+//! running out part way, and `search`/`submit` with no token, offline, with an open pull request
+//! for the same API, and with 131 open ones.
 
 use crate::common;
 use crate::common::git;
@@ -96,7 +97,7 @@ fn alice_adds_weather(gh: &FakeGitHub) {
 }
 
 #[test]
-fn an_open_pull_request_for_the_same_api_is_found_and_cached_by_its_update_time() {
+fn an_open_pull_request_for_the_same_api_is_found_and_cached_by_its_head_commit() {
     let gh = fake();
     alice_adds_weather(&gh);
     // Bob's is another API; the reviewer's own pull request is not someone else's submission.
@@ -136,16 +137,57 @@ fn an_open_pull_request_for_the_same_api_is_found_and_cached_by_its_update_time(
     let looked = look(&gh, cache.path(), &air, &BOUNDS).unwrap();
     assert_eq!(looked.candidates.len(), 1);
     assert_eq!(looked.candidates[0].verdict, Verdict::Related);
-    // ... and, nothing having changed, read from the cache: the list only.
+    // ... and, nothing having changed, read from the cache: the list only, each page a 304.
     assert_eq!(looked.read, 0);
     assert_eq!(gh.count("GET /repos/microsoft/PowerPlatformConnectors/pulls/7/files"), 0);
     assert_eq!(gh.count(PULLS), 2, "one page of open and one of closed pull requests");
+    let pages: Vec<u16> = gh
+        .requests()
+        .iter()
+        .filter(|r| r.path.ends_with("/pulls"))
+        .map(|r| r.status)
+        .collect();
+    assert_eq!(pages, [304, 304], "the pages were asked with their ETags");
+    assert!(gh
+        .requests()
+        .iter()
+        .all(|r| r.path.ends_with("/pulls") || r.path == "/user" || r.status == 304));
 
-    // A push to the pull request changes its update time: read again.
+    // A comment changes the update time, not the head: not read again.
     gh.touch_pr(7, "2024-03-01T10:00:00Z");
+    let looked = look(&gh, cache.path(), &current_weather(), &BOUNDS).unwrap();
+    assert_eq!(looked.read, 0);
+    // A push moves the head: read again, from the upstream repository.
+    gh.update_pr(7, |p| p.head_sha = "1".repeat(40));
+    gh.clear_requests();
     let looked = look(&gh, cache.path(), &current_weather(), &BOUNDS).unwrap();
     assert_eq!(looked.read, 1);
     assert_eq!(gh.count("GET /repos/microsoft/PowerPlatformConnectors/pulls/7/files"), 1);
+    assert_eq!(looked.candidates[0].verdict, Verdict::Duplicate);
+    let contents: Vec<String> = gh
+        .requests()
+        .iter()
+        .filter(|r| r.path.contains("/contents/"))
+        .map(|r| format!("{}?{}", r.path, r.raw_query))
+        .collect();
+    assert_eq!(
+        contents,
+        [format!("/repos/{UPSTREAM}/contents/{WEATHER}?ref={}", "1".repeat(40))],
+        "read from the base repository at the head commit"
+    );
+}
+
+/// A pull request whose fork was deleted (`head.repo: null`) is read from the base repository,
+/// where its head stays as `refs/pull/N/head`.
+#[test]
+fn a_pull_request_from_a_deleted_fork_is_still_read() {
+    let gh = fake();
+    alice_adds_weather(&gh);
+    gh.remove_repo("alice/PowerPlatformConnectors");
+    let cache = tempfile::tempdir().unwrap();
+    let looked = look(&gh, cache.path(), &current_weather(), &BOUNDS).unwrap();
+    assert!(looked.complete(), "{:?}", looked.unread);
+    assert_eq!(looked.candidates.len(), 1, "{:?}", looked.notes);
     assert_eq!(looked.candidates[0].verdict, Verdict::Duplicate);
 }
 
@@ -170,7 +212,7 @@ fn closed_pull_requests_are_notes_only_when_not_merged() {
 }
 
 #[test]
-fn lists_and_files_over_several_pages_within_the_bounds() {
+fn every_open_pull_request_is_read_on_the_first_run_over_several_pages() {
     let gh = fake();
     // 105 open pull requests: the list takes two pages of 100.
     for n in 1..=105 {
@@ -192,39 +234,30 @@ fn lists_and_files_over_several_pages_within_the_bounds() {
     gh.set_pr_files(3, &files);
     let cache = tempfile::tempdir().unwrap();
 
-    let all = Bounds { max_read: 200, ..BOUNDS };
-    let looked = look(&gh, cache.path(), &current_weather(), &all).unwrap();
+    let looked = look(&gh, cache.path(), &current_weather(), &BOUNDS).unwrap();
     assert_eq!(looked.open, 105);
+    assert_eq!(looked.read, 105, "all of them on the first run");
+    assert!(looked.complete());
     assert_eq!(gh.count("GET /repos/microsoft/PowerPlatformConnectors/pulls/3/files"), 2);
     assert_eq!(looked.candidates.len(), 1);
     assert_eq!(looked.candidates[0].label(), "open pull request #3 by @bob: Change 3");
     assert!(looked.notes.is_empty(), "{:?}", looked.notes);
+    let files_calls = gh.requests().iter().filter(|r| r.path.ends_with("/files")).count();
+    assert_eq!(files_calls, 106, "one per pull request, two for #3");
 
-    // Bounded: one page of the list, and at most 10 pull requests read in a run.
+    // Bounded to one page of the list: the left-out ones are said, and the look is not complete.
     let cold = tempfile::tempdir().unwrap();
     gh.clear_requests();
-    let few = Bounds {
-        open_pages: 1,
-        max_read: 10,
-        ..BOUNDS
-    };
+    let few = Bounds { open_pages: 1, ..BOUNDS };
     let looked = look(&gh, cold.path(), &current_weather(), &few).unwrap();
     assert_eq!(looked.open, 100);
-    assert_eq!(looked.read, 10);
+    assert!(!looked.complete());
     assert!(
         looked.notes.iter().any(|n| n.contains("more than 100 open pull requests")),
         "{:?}",
         looked.notes
     );
-    assert!(
-        looked.notes.iter().any(|n| n.contains("90 pull request(s) not looked at yet")),
-        "{:?}",
-        looked.notes
-    );
     assert_eq!(gh.count(PULLS), 2);
-    // The files calls are bounded too: one per pull request read.
-    let files_calls = gh.requests().iter().filter(|r| r.path.ends_with("/files")).count();
-    assert_eq!(files_calls, 10);
 }
 
 #[test]
@@ -242,6 +275,39 @@ fn a_rate_limit_is_waited_out_when_short_and_reported_when_long() {
     let text = format!("{error:#}");
     assert!(text.contains("rate limit") && text.contains("run again later"), "{text}");
     assert!(!text.contains(TOKEN));
+}
+
+/// The rate limit runs out after some pull requests were read: no further read is started, and
+/// every open pull request that was not read is named; the next run reads just those.
+#[test]
+fn when_the_rate_limit_runs_out_part_way_the_unread_pull_requests_are_named() {
+    let gh = fake();
+    // Alice's #7 and bob's #8 to #47: listed #47 first, #7 last.
+    alice_adds_weather(&gh);
+    for n in 8..=47 {
+        gh.add_open_pr("microsoft", "PowerPlatformConnectors", &format!("bob:branch-{n}"), n);
+    }
+    let cache = tempfile::tempdir().unwrap();
+    // Read one at a time, in the list's order: #47 to #40 are read, then #39's files call finds
+    // the limit spent for an hour.
+    gh.primary_rate_limit_next(&format!("GET /repos/{UPSTREAM}/pulls/39/files"), 3600);
+    let one_reader = Bounds { readers: 1, ..BOUNDS };
+    let looked = look(&gh, cache.path(), &current_weather(), &one_reader).unwrap();
+    assert!(!looked.complete());
+    let unread: Vec<u64> = looked.unread.iter().map(|u| u.number).collect();
+    assert_eq!(unread.len(), 41 - 8, "eight read, then nothing: {unread:?}");
+    assert_eq!(unread.first(), Some(&39));
+    let note = looked.notes.iter().find(|n| n.contains("could not be read")).unwrap();
+    for n in &unread {
+        assert!(note.contains(&format!("#{n}")), "{note}");
+    }
+    assert!(looked.unread.iter().any(|u| u.why.contains("rate limit")), "{:?}", looked.unread);
+    // The next run reads only those.
+    gh.clear_requests();
+    let looked = look(&gh, cache.path(), &current_weather(), &BOUNDS).unwrap();
+    assert!(looked.complete(), "{:?}", looked.unread);
+    assert_eq!(looked.read, unread.len());
+    assert_eq!(looked.candidates.len(), 1);
 }
 
 // --- Through the binary ----------------------------------------------------------------------
@@ -376,4 +442,145 @@ fn search_and_submit_look_at_open_pull_requests_with_a_token_only() {
     assert!(stdout.contains("open pull request #11 by @bob: Add Open Brewery DB"), "{stdout}");
     let out = submit(&["--allow-duplicate", "the pull request was abandoned"]);
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+/// 131 open pull requests, each adding a connector, and the duplicate listed last (the least
+/// recently updated): the first `search` with a token finds it, and `submit --dry-run` stops on
+/// it. When the rate limit runs out part way, a real `submit` stops and names the pull requests it
+/// could not read, unless `--allow-unchecked-prs`.
+#[test]
+fn with_131_open_pull_requests_the_first_run_finds_the_one_listed_last() {
+    let gh = fake();
+    let dir = tempfile::tempdir().unwrap();
+    // Alice's #7 submits the same API as the clean connector (Open Brewery DB).
+    let clean = dir.path().join("Clean");
+    common::write_clean_connector(&clean);
+    let brewery = std::fs::read_to_string(clean.join("apiDefinition.swagger.json")).unwrap();
+    gh.add_open_pr("microsoft", "PowerPlatformConnectors", "alice:add-brewery", 7);
+    gh.set_pr_title(7, "Add Open Brewery DB", "alice");
+    gh.set_pr_files(
+        7,
+        &[(
+            "independent-publisher-connectors/Brewery/apiDefinition.swagger.json",
+            Some(brewery.as_str()),
+        )],
+    );
+    gh.touch_pr(7, "2023-01-01T00:00:00Z");
+    for n in 100..230 {
+        gh.add_open_pr("microsoft", "PowerPlatformConnectors", &format!("bob:add-{n}"), n);
+        gh.set_pr_title(n, &format!("Add Service {n}"), "bob");
+        let body = swagger(
+            &format!("Service {n}"),
+            &format!("api{n}.example.com"),
+            "/v1",
+            &["/items", "/items/{id}"],
+        );
+        let path = format!("independent-publisher-connectors/Service {n}/apiDefinition.swagger.json");
+        gh.set_pr_files(n, &[(path.as_str(), Some(body.as_str()))]);
+        gh.touch_pr(n, &format!("2024-02-{:02}T10:{:02}:00Z", 1 + n % 28, n % 60));
+    }
+    assert_eq!(gh.prs().len(), 131);
+    let url = upstream(dir.path());
+    let cache = dir.path().join("cache");
+    let mine = &clean;
+
+    let out = bin(&cache, &gh)
+        .args(["search", "--json", "--upstream", &url])
+        .arg(mine)
+        .env("GH_TOKEN", TOKEN)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(5), "{stderr}");
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["pull_requests"]["open"], 131);
+    assert_eq!(doc["pull_requests"]["unread"], json!([]));
+    assert_eq!(doc["candidates"][0]["source"]["number"], 7, "{doc}");
+    assert_eq!(doc["candidates"][0]["verdict"], "duplicate", "{doc}");
+    // The list came in two pages, sorted by update; alice's pull request was on the last one.
+    let listed: Vec<String> = gh
+        .requests()
+        .iter()
+        .filter(|r| r.path.ends_with("/pulls") && r.query_param("state") == Some("open"))
+        .map(|r| r.raw_query.clone())
+        .collect();
+    assert_eq!(listed.len(), 2, "{listed:?}");
+    assert!(listed.iter().all(|q| q.contains("sort=updated") && q.contains("per_page=100")));
+
+    let out = bin(&cache, &gh)
+        // An independent publisher's folder without its certification package: the duplicate
+        // is what stops it here.
+        .args([
+            "submit",
+            "--dry-run",
+            "--without-package",
+            "--upstream",
+            &url,
+            "--upstream-repo",
+            UPSTREAM,
+        ])
+        .arg(mine)
+        .env("GH_TOKEN", TOKEN)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(5), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.contains("open pull request #7 by @alice: Add Open Brewery DB"), "{stdout}");
+
+    // A first run, for another API, whose rate limit runs out at #150's files.
+    let other = dir.path().join("Other");
+    common::write_clean_connector(&other);
+    let swagger_path = other.join("apiDefinition.swagger.json");
+    let text = std::fs::read_to_string(&swagger_path).unwrap();
+    std::fs::write(&swagger_path, text.replace("api.openbrewerydb.org", "api.brewery-other.example")).unwrap();
+    let clean = other;
+    let fresh = dir.path().join("fresh-cache");
+    let limited = || {
+        gh.primary_rate_limit_next(&format!("GET /repos/{UPSTREAM}/pulls/150/files"), 3600);
+    };
+    limited();
+    let out = bin(&fresh, &gh)
+        .args([
+            "submit",
+            "--yes",
+            "--without-package",
+            "--upstream",
+            &url,
+            "--upstream-repo",
+            UPSTREAM,
+        ])
+        .arg(&clean)
+        .env("GH_TOKEN", TOKEN)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{stderr}");
+    assert!(stderr.contains("could not be read") && stderr.contains("#150"), "{stderr}");
+    assert!(stderr.contains("stopped:") && stderr.contains("--allow-unchecked-prs"), "{stderr}");
+    assert!(gh.write_requests().is_empty(), "nothing was written on GitHub");
+    assert!(gh.prs().len() == 131);
+
+    // With --allow-unchecked-prs it goes on past that stop (to the fork, which this test does
+    // not serve).
+    limited();
+    let fresh = dir.path().join("fresh-cache-2");
+    let out = bin(&fresh, &gh)
+        .args([
+            "submit",
+            "--yes",
+            "--without-package",
+            "--allow-unchecked-prs",
+            "--upstream",
+            &url,
+            "--upstream-repo",
+            UPSTREAM,
+        ])
+        .arg(&clean)
+        .env("GH_TOKEN", TOKEN)
+        .env("CONNECTOR_PUBLISH_TIMEOUT", "2")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("#150"), "the unread pull request is still named: {stderr}");
+    assert!(!stderr.contains("stopped:"), "{stderr}");
 }

@@ -353,3 +353,117 @@ fn a_bad_token_or_a_missing_pull_request_gets_a_hint() {
     assert_eq!(out.status.code(), Some(3));
     assert!(String::from_utf8_lossy(&out.stderr).contains("404"));
 }
+
+/// Each section that comes from its own call (compare, check runs, statuses, annotations,
+/// reviews, review comments, the conversation) failing with a 404 or a 403 is named with why, and
+/// the rest stands; the command exits 0, as the pull request itself was read. A deleted fork
+/// (`head.repo: null`) with a failing side call too.
+#[test]
+fn a_side_call_that_fails_leaves_the_rest_of_the_report_standing() {
+    let github = fake();
+    let sha = open_pr(&github);
+    github.update_pr(7, |p| p.labels = vec!["Independent Publisher".into()]);
+    github.set_compare(&sha, 1, 3);
+    let failed = github.add_check_run(&sha, "Swagger Validator", Some("failure"), "1 error", "OperationIdNotUnique", "");
+    github.add_annotation(
+        failed,
+        "apiDefinition.swagger.json",
+        12,
+        "OperationIdNotUnique",
+        "GetBrewery is used twice",
+    );
+    github.add_status(&sha, "license/cla", "success", "Signed.");
+    github.add_review(7, "maintainer", "CHANGES_REQUESTED", "Please add response schemas.");
+    github.add_review_comment(7, "maintainer", "apiDefinition.swagger.json", Some(3), "A schema here.", None);
+    github.add_issue_comment(7, "someone", "Looks useful.");
+    let sections = [
+        ("compare", format!("GET /repos/{UPSTREAM}/compare/dev...{sha}")),
+        ("checks", format!("GET /repos/{UPSTREAM}/commits/{sha}/check-runs")),
+        ("statuses", format!("GET /repos/{UPSTREAM}/commits/{sha}/status")),
+        ("annotations", format!("GET /repos/{UPSTREAM}/check-runs/{failed}/annotations")),
+        ("reviews", format!("GET /repos/{UPSTREAM}/pulls/7/reviews")),
+        ("review comments", format!("GET /repos/{UPSTREAM}/pulls/7/comments")),
+        ("comments", format!("GET /repos/{UPSTREAM}/issues/7/comments")),
+    ];
+    let refusals = [
+        (
+            404,
+            serde_json::json!({"message": "Not Found", "documentation_url": "https://docs.github.com/rest"}),
+        ),
+        (
+            403,
+            serde_json::json!({"message": "Resource not accessible by integration", "documentation_url": "https://docs.github.com/rest"}),
+        ),
+    ];
+    for (section, route) in &sections {
+        for (status, body) in &refusals {
+            github.fail_next(route, *status, body.clone());
+            let doc = json_of(&command(&github, &["status", "7", "--json"]).output().unwrap());
+            assert_eq!(github.pending_faults(), 0, "{section}: the failing call was made");
+            let unread = doc["unread"].as_array().unwrap();
+            assert_eq!(unread.len(), 1, "{section} {status}: {unread:?}");
+            assert_eq!(unread[0]["section"], *section);
+            let reason = unread[0]["reason"].as_str().unwrap();
+            assert!(reason.contains(&status.to_string()), "{section}: {reason}");
+            // The rest stands.
+            assert_eq!(doc["number"], 7);
+            assert_eq!(doc["labels"], serde_json::json!(["Independent Publisher"]));
+            assert_eq!(
+                doc["mergeability"]["base_moved_by"],
+                if *section == "compare" { Value::Null } else { 3.into() }
+            );
+            let checks = doc["checks"].as_array().unwrap();
+            let expected_checks = match *section {
+                "checks" => 1,
+                "statuses" => 1,
+                _ => 2,
+            };
+            assert_eq!(checks.len(), expected_checks, "{section}: {checks:?}");
+            assert_eq!(
+                doc["reviews"].as_array().unwrap().len(),
+                usize::from(*section != "reviews"),
+                "{section}"
+            );
+            assert_eq!(
+                doc["comments"].as_array().unwrap().len(),
+                usize::from(*section != "review comments"),
+                "{section}"
+            );
+            let validator = checks.iter().find(|c| c["name"] == "Swagger Validator");
+            if *section == "annotations" {
+                let details = validator.unwrap()["details"].to_string();
+                assert!(!details.contains("GetBrewery is used twice"), "{details}");
+            } else if *section != "checks" {
+                let details = validator.unwrap()["details"].to_string();
+                assert!(details.contains("GetBrewery is used twice"), "{section}: {details}");
+            }
+            assert!(
+                doc["next"].to_string().contains(&format!("{section} could not be read")),
+                "{section}: {}",
+                doc["next"]
+            );
+        }
+        // The human report says it where the section would be.
+        github.fail_next(route, 404, refusals[0].1.clone());
+        let out = command(&github, &["status", "7"]).env("NO_COLOR", "1").output().unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(out.status.code(), Some(0), "{section}: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(stdout.contains("could not be read: GET /repos/"), "{section}: {stdout}");
+        assert!(stdout.contains("404 Not Found"), "{section}: {stdout}");
+        assert!(stdout.contains("#7 Existing pull request #7"), "{stdout}");
+    }
+
+    // The fork deleted (`head.repo: null`), and the check runs refused: the rest still stands.
+    github.remove_repo(FORK);
+    github.fail_next(&sections[1].1, 403, refusals[1].1.clone());
+    let doc = json_of(&command(&github, &["status", "7", "--json"]).output().unwrap());
+    assert_eq!(doc["fork_deleted"], true);
+    assert_eq!(doc["unread"][0]["section"], "checks");
+    assert_eq!(doc["reviews"].as_array().unwrap().len(), 1);
+    assert_eq!(doc["cla"]["state"], "signed", "from the status, which was read");
+
+    // The pull request itself failing is still an error.
+    github.fail_next(&format!("GET /repos/{UPSTREAM}/pulls/7"), 404, refusals[0].1.clone());
+    let out = command(&github, &["status", "7"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(3));
+}

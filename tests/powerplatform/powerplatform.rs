@@ -853,9 +853,9 @@ fn silent_slow_and_endless_endpoints_end_within_the_timeout() {
     for (misbehaviour, says) in [
         (
             Misbehaviour::Silent,
-            "did not answer: no answer within 1 s (set CONNECTOR_PUBLISH_TIMEOUT",
+            "did not answer in 2 s (3 tries); check your network or set CONNECTOR_PUBLISH_TIMEOUT",
         ),
-        (Misbehaviour::SlowHeaders, "did not answer: no answer within 1 s"),
+        (Misbehaviour::SlowHeaders, "did not answer in 2 s (3 tries)"),
         (Misbehaviour::EndlessBody, "larger than 1 MiB"),
     ] {
         let server = HostileServer::start(misbehaviour);
@@ -868,14 +868,19 @@ fn silent_slow_and_endless_endpoints_end_within_the_timeout() {
         let stderr = text(&out.stderr);
         assert_eq!(out.status.code(), Some(3), "{misbehaviour:?}: {stderr}");
         assert!(stderr.contains(says), "{misbehaviour:?}: {stderr}");
-        // A timeout is not retried: one wait, not three.
+        // The tries after a stall share one deadline (twice the timeout), and the peer is not
+        // asked again by later calls.
         assert!(
             started.elapsed() < std::time::Duration::from_secs(15),
             "{misbehaviour:?} took {:?}",
             started.elapsed()
         );
         if misbehaviour != Misbehaviour::EndlessBody {
-            assert_eq!(server.accepted(), 1, "{misbehaviour:?}: a timed-out call was retried");
+            assert_eq!(
+                server.accepted(),
+                3,
+                "{misbehaviour:?}: a timed-out call is tried three times in all"
+            );
         }
         assert!(!dest.exists());
 

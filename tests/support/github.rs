@@ -13,10 +13,10 @@
 //! | `GET /repos/{o}/{r}` | full repository JSON (with `parent`/`source` for forks, `permissions` for the caller) or 404 |
 //! | `POST /repos/{o}/{r}/forks` | 202 + the fork; a new fork stays 404 for `fork_polls_before_visible` GETs; an existing fork is returned again |
 //! | `POST /repos/{o}/{r}/merge-upstream` | 200 `{message, merge_type, base_branch}`; 409 on conflict; 422 otherwise |
-//! | `GET /repos/{o}/{r}/pulls` | filters `state` (default open), `head` (`user:ref` or `user`), `base`; `per_page`/`page` |
+//! | `GET /repos/{o}/{r}/pulls` | filters `state` (default open), `head` (`user:ref` or `user`), `base`; `sort=updated`, `direction`; `per_page`/`page` |
 //! | `POST /repos/{o}/{r}/pulls` | 201 + the pull request; 422 when one is already open for the same head and base |
 //! | `GET /repos/{o}/{r}/pulls/{n}/files` | the files set with `set_pr_files` (diff-entry), `per_page`/`page` and `Link` |
-//! | `GET /repos/{o}/{r}/contents/{path}?ref=` | a file of a pull request whose head is `{o}/{r}` at `ref` (content-file, base64) |
+//! | `GET /repos/{o}/{r}/contents/{path}?ref=` | a file of a pull request at its head commit `ref`, from its head or its base repository (content-file, base64) |
 //! | `GET/PATCH /repos/{o}/{r}/pulls/{n}` | the single-PR shape (`merged`, `mergeable`, `mergeable_state`); PATCH sets title, body, state |
 //! | `GET /repos/{o}/{r}/commits/{sha}/check-runs` | `{total_count, check_runs}`, paged |
 //! | `GET /repos/{o}/{r}/commits/{sha}/status` | the combined status (latest per context), paged |
@@ -283,6 +283,8 @@ pub struct RecordedRequest {
     pub handled: bool,
     /// true when the answer came from the fault queue.
     pub injected: bool,
+    /// The answer's JSON body as served (`Null` for none: a 204, a 304).
+    pub answer: Value,
 }
 
 impl RecordedRequest {
@@ -509,6 +511,8 @@ struct Shared {
     on_merge_upstream: Option<MergeUpstreamHook>,
     branch_sha: Option<BranchShaHook>,
     state: Mutex<State>,
+    /// Added to every answer (microseconds), as a network's round trip would.
+    latency_us: std::sync::atomic::AtomicU64,
 }
 
 impl Shared {
@@ -578,6 +582,7 @@ impl FakeGitHub {
             on_merge_upstream: config.on_merge_upstream,
             branch_sha: config.branch_sha,
             state: Mutex::new(state),
+            latency_us: std::sync::atomic::AtomicU64::new(0),
         });
 
         let stopping = Arc::new(AtomicBool::new(false));
@@ -651,6 +656,12 @@ impl FakeGitHub {
         if let Some(i) = full_name.split_once('/').and_then(|(o, n)| st.repo_index(o, n)) {
             st.repos[i].hidden_polls = 0;
         }
+    }
+
+    /// Add `latency` to every answer from now on (a network's round trip; requests still run
+    /// side by side).
+    pub fn set_latency(&self, latency: Duration) {
+        self.shared.latency_us.store(latency.as_micros() as u64, Ordering::SeqCst);
     }
 
     /// Change how many GETs a fork created from now on stays hidden.
@@ -762,6 +773,7 @@ impl FakeGitHub {
         st.next_id += 1;
         let id = st.next_id;
         let api = self.url.clone();
+        let app_owner = account_json(&self.shared, &mut st, "microsoft");
         let run = json!({
             "id": id,
             "head_sha": sha,
@@ -783,7 +795,21 @@ impl FakeGitHub {
             },
             "name": name,
             "check_suite": {"id": id + 500_000},
-            "app": {"id": 15368, "slug": "azure-pipelines", "name": "Azure Pipelines"},
+            "app": {
+                "id": 15368,
+                "slug": "azure-pipelines",
+                "node_id": "MDM6QXBwMTUzNjg=",
+                "client_id": "Iv1.0000000000000000",
+                "owner": app_owner,
+                "name": "Azure Pipelines",
+                "description": "Continuously build, test, and deploy to any platform and cloud",
+                "external_url": "https://azure.microsoft.com/services/devops/pipelines/",
+                "html_url": "https://github.com/apps/azure-pipelines",
+                "created_at": FIXED_TIME,
+                "updated_at": FIXED_TIME,
+                "permissions": {"checks": "write", "metadata": "read", "pull_requests": "write"},
+                "events": ["check_run", "pull_request", "push"]
+            },
             "pull_requests": []
         });
         st.check_runs.entry(sha.to_string()).or_default().push(run);
@@ -853,6 +879,10 @@ impl FakeGitHub {
             "state": state,
             "html_url": format!("https://github.com/pull/{number}#pullrequestreview-{id}"),
             "pull_request_url": format!("{}/pulls/{number}", self.url),
+            "_links": {
+                "html": {"href": format!("https://github.com/pull/{number}#pullrequestreview-{id}")},
+                "pull_request": {"href": format!("{}/pulls/{number}", self.url)}
+            },
             "author_association": "MEMBER",
             "submitted_at": FIXED_TIME,
             "commit_id": sha
@@ -881,6 +911,12 @@ impl FakeGitHub {
             "created_at": FIXED_TIME,
             "updated_at": format!("2024-01-01T00:{:02}:{:02}Z", (id / 60) % 60, id % 60),
             "html_url": format!("https://github.com/pull/{number}#discussion_r{id}"),
+            "pull_request_url": format!("{}/pulls/{number}", self.url),
+            "_links": {
+                "self": {"href": format!("{}/pulls/comments/{id}", self.url)},
+                "html": {"href": format!("https://github.com/pull/{number}#discussion_r{id}")},
+                "pull_request": {"href": format!("{}/pulls/{number}", self.url)}
+            },
             "author_association": "MEMBER",
             "line": line,
             "original_line": 1,
@@ -904,6 +940,7 @@ impl FakeGitHub {
             "node_id": format!("IC_kwDO{id}"),
             "url": format!("{}/issues/comments/{id}", self.url),
             "html_url": format!("https://github.com/pull/{number}#issuecomment-{id}"),
+            "issue_url": format!("{}/issues/{number}", self.url),
             "body": body,
             "user": user_json,
             "created_at": FIXED_TIME,
@@ -933,7 +970,7 @@ impl FakeGitHub {
                 "message": message,
                 "tree": {"url": format!("{}/repos/git/trees/{sha}", self.url), "sha": fake_sha(&format!("tree {sha}"))},
                 "comment_count": 0,
-                "verification": {"verified": false, "reason": "unsigned", "signature": null, "payload": null}
+                "verification": {"verified": false, "reason": "unsigned", "signature": null, "payload": null, "verified_at": null}
             },
             "author": user,
             "committer": null,
@@ -1145,6 +1182,10 @@ impl Incoming {
 }
 
 fn serve(shared: &Shared, mut request: tiny_http::Request) {
+    let latency = shared.latency_us.load(Ordering::SeqCst);
+    if latency > 0 {
+        std::thread::sleep(Duration::from_micros(latency));
+    }
     let mut raw = Vec::new();
     let _ = request.as_reader().read_to_end(&mut raw);
     let method = request.method().as_str().to_ascii_uppercase();
@@ -1207,6 +1248,7 @@ fn serve(shared: &Shared, mut request: tiny_http::Request) {
             status: reply.status,
             handled: reply.handled,
             injected: reply.injected,
+            answer: reply.body.clone(),
         });
         let scopes = match &auth {
             Auth::User(u) => u.scopes.clone(),
@@ -1559,8 +1601,20 @@ fn list_pulls(shared: &Shared, viewer: Option<&FakeUser>, owner: &str, name: &st
         .filter(|p| base.is_none_or(|b| p.base_ref == b))
         .cloned()
         .collect();
-    // GitHub's default: sort=created, direction=desc.
+    // GitHub's default: sort=created, direction=desc; `sort=updated` orders by `updated_at`.
     matching.sort_by_key(|p| std::cmp::Reverse(p.number));
+    if req.param("sort") == Some("updated") {
+        let updated = |p: &FakePullRequest| {
+            st.pr_extras
+                .get(&p.number)
+                .and_then(|e| e.updated_at.clone())
+                .unwrap_or_else(|| FIXED_TIME.to_string())
+        };
+        matching.sort_by_cached_key(|p| std::cmp::Reverse(updated(p)));
+    }
+    if req.param("direction") == Some("asc") {
+        matching.reverse();
+    }
     let (per_page, page) = paging(req);
     let items: Vec<Value> = matching
         .iter()
@@ -1814,11 +1868,18 @@ fn compare(shared: &Shared, owner: &str, name: &str, basehead: &str) -> Reply {
         _ => "diverged",
     };
     let api = format!("{}/repos/{}", shared.api, repo.full_name());
+    let html = format!("{}/{}", shared.html, repo.full_name());
+    let base_sha = fake_sha(&format!("{}:{base}", repo.full_name()));
     Reply::json(
         200,
         json!({
             "url": format!("{api}/compare/{base}...{head}"),
-            "html_url": format!("{}/{}/compare/{base}...{head}", shared.html, repo.full_name()),
+            "html_url": format!("{html}/compare/{base}...{head}"),
+            "permalink_url": format!("{html}/compare/{}...{head}", &base_sha[..7]),
+            "diff_url": format!("{html}/compare/{base}...{head}.diff"),
+            "patch_url": format!("{html}/compare/{base}...{head}.patch"),
+            "base_commit": commit_json(&api, &html, &base_sha),
+            "merge_base_commit": commit_json(&api, &html, &base_sha),
             "status": status,
             "ahead_by": ahead,
             "behind_by": behind,
@@ -1827,6 +1888,30 @@ fn compare(shared: &Shared, owner: &str, name: &str, basehead: &str) -> Reply {
             "files": []
         }),
     )
+}
+
+/// A commit as GitHub names it in an answer (commit): no author account, as for a commit whose
+/// author's email is not on GitHub.
+fn commit_json(api: &str, html: &str, sha: &str) -> Value {
+    let person = json!({"name": "A Contributor", "email": "contributor@example.com", "date": FIXED_TIME});
+    json!({
+        "url": format!("{api}/commits/{sha}"),
+        "sha": sha,
+        "node_id": format!("C_kwDO{}", &sha[..8]),
+        "html_url": format!("{html}/commit/{sha}"),
+        "comments_url": format!("{api}/commits/{sha}/comments"),
+        "commit": {
+            "url": format!("{api}/git/commits/{sha}"),
+            "author": person,
+            "committer": person,
+            "message": "A commit",
+            "comment_count": 0,
+            "tree": {"sha": sha, "url": format!("{api}/git/trees/{sha}")},
+        },
+        "author": null,
+        "committer": null,
+        "parents": []
+    })
 }
 
 fn list_branches(shared: &Shared, owner: &str, name: &str, req: &Incoming) -> Reply {
@@ -1935,10 +2020,12 @@ fn contents(shared: &Shared, owner: &str, name: &str, path: &str, req: &Incoming
     let st = shared.lock();
     let full = format!("{owner}/{name}");
     let reference = req.param("ref").unwrap_or("");
+    // Like GitHub: a pull request's head is in its fork and, as `refs/pull/N/head`, in the base
+    // repository (which keeps it when the fork is deleted).
     let found = st
         .prs
         .iter()
-        .filter(|p| p.head_repo.eq_ignore_ascii_case(&full) && p.head_sha == reference)
+        .filter(|p| (p.head_repo.eq_ignore_ascii_case(&full) || p.base_repo.eq_ignore_ascii_case(&full)) && p.head_sha == reference)
         .find_map(|p| {
             st.pr_extras
                 .get(&p.number)?
@@ -1957,6 +2044,11 @@ fn contents(shared: &Shared, owner: &str, name: &str, path: &str, req: &Incoming
         .chunks(60)
         .map(|c| String::from_utf8_lossy(c).into_owned())
         .collect();
+    let sha = fake_sha(&content);
+    let encoded_path: String = path.split('/').map(|s| s.replace(' ', "%20")).collect::<Vec<_>>().join("/");
+    let url = format!("{}/repos/{full}/contents/{encoded_path}?ref={reference}", shared.api);
+    let git_url = format!("{}/repos/{full}/git/blobs/{sha}", shared.api);
+    let html_url = format!("{}/{full}/blob/{reference}/{encoded_path}", shared.html);
     Reply::json(
         200,
         json!({
@@ -1966,7 +2058,12 @@ fn contents(shared: &Shared, owner: &str, name: &str, path: &str, req: &Incoming
             "name": path.rsplit('/').next().unwrap_or(path),
             "path": path,
             "content": wrapped.join("\n") + "\n",
-            "sha": fake_sha(&content),
+            "sha": sha,
+            "url": url,
+            "git_url": git_url,
+            "html_url": html_url,
+            "download_url": format!("https://raw.githubusercontent.com/{full}/{reference}/{encoded_path}"),
+            "_links": {"self": url, "git": git_url, "html": html_url}
         }),
     )
 }

@@ -63,6 +63,11 @@ impl Client {
         })
     }
 
+    /// The API base, without a trailing slash.
+    pub fn api_base(&self) -> &str {
+        &self.api
+    }
+
     /// The retry policy of every GitHub call (and of the thin push to the fork).
     pub fn retry(&self) -> Retry {
         Retry::new(ATTEMPTS, self.settings.poll_interval)
@@ -99,7 +104,12 @@ impl Client {
             request
         });
         sent.map_err(|e| match e {
-            Failure::TimedOut | Failure::Body(crate::net::BodyError::TimedOut) => anyhow!(
+            Failure::TimedOut { waited, tries } => anyhow!(
+                "GitHub {} to wait longer ({method} {shown} at {})",
+                crate::net::did_not_answer(waited, tries),
+                self.settings.api
+            ),
+            Failure::Body(crate::net::BodyError::TimedOut) => anyhow!(
                 "GitHub at {} did not answer {method} {shown}: {}",
                 self.settings.api,
                 crate::net::timeout_hint()
@@ -209,6 +219,22 @@ impl Client {
             next = reply.header("link").and_then(next_link).map(str::to_string);
         }
         Ok((items, next.is_some()))
+    }
+
+    /// One page of a list, asked with `If-None-Match: etag`: [`Conditional::NotModified`] on 304,
+    /// else its items, its ETag, and whether a `Link: rel="next"` page follows.
+    pub fn get_page_conditional<T: DeserializeOwned>(&self, path: &str, etag: Option<&str>) -> anyhow::Result<Conditional<(Vec<T>, bool)>> {
+        let what = format!("GET {}", path.split('?').next().unwrap_or(path));
+        let reply = self.send(Method::GET, path, None, etag)?;
+        match reply.status {
+            304 => Ok(Conditional::NotModified),
+            200 => {
+                let next = reply.header("link").and_then(next_link).is_some();
+                let etag = reply.header("etag").map(str::to_string);
+                Ok(Conditional::Modified((self.decode(&reply, &what)?, next), etag))
+            }
+            _ => Err(self.fail(&what, &reply)),
+        }
     }
 
     /// GET with `If-None-Match`: [`Conditional::NotModified`] on 304, else the document and its

@@ -138,22 +138,10 @@ pub enum Head {
 
 /// Read the branch's head again (just before deleting it).
 pub fn head(client: &Client, repo: &str, branch: &str) -> anyhow::Result<Head> {
-    #[derive(serde::Deserialize, Default)]
-    struct Object {
-        #[serde(default)]
-        sha: String,
-    }
-    #[derive(serde::Deserialize)]
-    struct Reference {
-        #[serde(rename = "ref", default)]
-        name: String,
-        #[serde(default)]
-        object: Object,
-    }
     let reply = client.request(Method::GET, &format!("/repos/{repo}/git/ref/heads/{}", encode_branch(branch)), None)?;
     match reply.status {
         200 => {
-            let reference: Reference = client.decode(&reply, &format!("reading {repo}:{branch}"))?;
+            let reference: super::types::GitRef = client.decode(&reply, &format!("reading {repo}:{branch}"))?;
             if reference.name != format!("refs/heads/{branch}") || reference.object.sha.is_empty() {
                 bail!(
                     "reading {repo}:{branch}: GitHub answered with `{}`, not the branch; nothing was deleted for it",

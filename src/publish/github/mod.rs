@@ -340,11 +340,11 @@ struct Pushed {
 }
 
 fn open_pr(client: &Client, upstream: &str, head: &str, base: &str) -> anyhow::Result<Option<PullRequest>> {
-    let open: Vec<PullRequest> = client.get_as(
+    let open: Vec<types::PullRequestSimple> = client.get_as(
         &format!("/repos/{upstream}/pulls?head={}&base={base}&state=open", head.replace(' ', "%20")),
         "looking for an open pull request",
     )?;
-    Ok(open.into_iter().next())
+    Ok(open.into_iter().next().map(PullRequest::from))
 }
 
 /// The fork's repository, creating the fork and waiting for it when it is missing.

@@ -43,19 +43,7 @@ struct Cached {
     login: String,
 }
 
-/// `GET /repos/{o}/{r}/commits` (commit list): only what is read.
-#[derive(Debug, Clone, Deserialize)]
-struct CommitItem {
-    #[serde(default)]
-    sha: String,
-    commit: CommitDetail,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-struct CommitDetail {
-    #[serde(default)]
-    message: String,
-}
+use super::types::CommitItem;
 
 /// The pull request number a merge commit's message names: "Title (#123)" (a squash merge, on its
 /// first line) or "Merge pull request #123 from …".

@@ -1,9 +1,11 @@
-//! The duplicate search's view of upstream pull requests (`catalog::open_prs`): the pulls list,
-//! each pull request's files, and a file at the pull request's head, through [`Client`].
+//! The duplicate search's view of upstream pull requests (`catalog::open_prs`): the pulls list
+//! (a page at a time, with ETags), each pull request's files, and a file at the pull request's
+//! head, read from the upstream repository itself (where every head is `refs/pull/N/head`), through
+//! [`Client`].
 
 use super::types::{FileContent, PullFile, PullListed};
-use super::Client;
-use crate::catalog::open_prs::{ChangedFile, PullInfo, PullRequestSource};
+use super::{ApiError, Client, Conditional};
+use crate::catalog::open_prs::{ChangedFile, Page, PullInfo, PullRequestSource};
 use anyhow::{anyhow, bail};
 use base64::Engine;
 
@@ -34,15 +36,17 @@ fn check_repo(repo: &str) -> anyhow::Result<()> {
 }
 
 impl PullRequestSource for UpstreamPulls<'_> {
-    fn pulls(&self, state: &str, base: &str, max_pages: usize) -> anyhow::Result<(Vec<PullInfo>, bool)> {
+    fn pulls_page(&self, state: &str, base: &str, page: usize, etag: Option<&str>) -> anyhow::Result<Page> {
         check_repo(&self.repo)?;
         let base = percent_encoding::utf8_percent_encode(base, PATH).to_string();
         let path = format!(
-            "/repos/{}/pulls?state={state}&base={base}&sort=updated&direction=desc&per_page=100",
+            "/repos/{}/pulls?state={state}&base={base}&sort=updated&direction=desc&per_page=100&page={page}",
             self.repo
         );
-        // The list is long (hundreds open): the most recently updated count, the rest are left out.
-        let (listed, more): (Vec<PullListed>, bool) = self.client.get_first_pages(&path, max_pages)?;
+        let (listed, next, etag): (Vec<PullListed>, bool, Option<String>) = match self.client.get_page_conditional(&path, etag)? {
+            Conditional::NotModified => return Ok(Page::NotModified),
+            Conditional::Modified((listed, next), etag) => (listed, next, etag),
+        };
         let pulls = listed
             .into_iter()
             .map(|p| PullInfo {
@@ -57,7 +61,7 @@ impl PullRequestSource for UpstreamPulls<'_> {
                 head_sha: p.head.and_then(|h| h.sha).unwrap_or_default(),
             })
             .collect();
-        Ok((pulls, more))
+        Ok(Page::Modified { pulls, etag, next })
     }
 
     fn pull_files(&self, number: u64, max_pages: usize) -> anyhow::Result<Vec<ChangedFile>> {
@@ -74,7 +78,8 @@ impl PullRequestSource for UpstreamPulls<'_> {
             .collect())
     }
 
-    fn file_at(&self, repo: &str, path: &str, sha: &str) -> anyhow::Result<Vec<u8>> {
+    fn file_at(&self, path: &str, sha: &str) -> anyhow::Result<Vec<u8>> {
+        let repo = &self.repo;
         check_repo(repo)?;
         if !sha.chars().all(|c| c.is_ascii_hexdigit()) || sha.is_empty() {
             bail!("`{sha}` is not a commit id");
@@ -94,6 +99,13 @@ impl PullRequestSource for UpstreamPulls<'_> {
             ),
         }
     }
+
+    fn exhausted(&self, error: &anyhow::Error) -> bool {
+        let api = error
+            .downcast_ref::<ApiError>()
+            .is_some_and(|e| e.status == 429 || (e.status == 403 && e.message.to_ascii_lowercase().contains("rate limit")));
+        api || format!("{error:#}").contains("rate limit")
+    }
 }
 
 /// The look at open pull requests against upstream: what was found, or why it was not looked at.
@@ -102,6 +114,8 @@ pub struct PullLookup {
     pub looked: Option<crate::catalog::open_prs::Looked>,
     /// Why there was no look (no token, offline), or why it stopped short.
     pub not_looked: Option<String>,
+    /// The look was tried and failed (GitHub refused or did not answer): `not_looked` says why.
+    pub failed: bool,
     pub elapsed: std::time::Duration,
     pub repo: String,
 }
@@ -109,6 +123,37 @@ pub struct PullLookup {
 impl PullLookup {
     pub fn candidates(&self) -> Vec<crate::catalog::Candidate> {
         self.looked.as_ref().map(|l| l.candidates.clone()).unwrap_or_default()
+    }
+
+    /// Why open pull requests the search should have compared were not, when some were not: the
+    /// look failed, or some could not be read (named), or the list was longer than the bound.
+    /// (No look without a token or offline is not a failure: the user chose it.)
+    pub fn unchecked(&self) -> Option<String> {
+        if self.failed {
+            return Some(format!(
+                "the open pull requests on {} could not be looked at ({})",
+                self.repo,
+                self.not_looked.as_deref().unwrap_or("unknown error")
+            ));
+        }
+        let looked = self.looked.as_ref()?;
+        if looked.complete() {
+            return None;
+        }
+        let mut parts = Vec::new();
+        if !looked.unread.is_empty() {
+            let numbers: Vec<String> = looked.unread.iter().map(|u| format!("#{}", u.number)).collect();
+            parts.push(format!(
+                "{} open pull request(s) on {} could not be read: {}",
+                looked.unread.len(),
+                self.repo,
+                numbers.join(", ")
+            ));
+        }
+        if looked.left_out > 0 {
+            parts.push(format!("the oldest open pull requests on {} were left out", self.repo));
+        }
+        Some(parts.join("; "))
     }
 
     /// One line on what was looked at and how long it took, then the notes.
@@ -159,7 +204,7 @@ pub fn pull_requests(
         return lookup;
     };
     let result = super::Client::new(settings, token).and_then(|client| {
-        let viewer = client.get::<super::types::User>("/user").map(|u| u.login).ok();
+        let viewer = viewer(&client, cache);
         let source = UpstreamPulls {
             client: &client,
             repo: settings.upstream_repo.clone(),
@@ -176,8 +221,48 @@ pub fn pull_requests(
     });
     match result {
         Ok(looked) => lookup.looked = Some(looked),
-        Err(e) => lookup.not_looked = Some(format!("{e:#}")),
+        Err(e) => {
+            lookup.failed = true;
+            lookup.not_looked = Some(format!("{e:#}"));
+        }
     }
     lookup.elapsed = started.elapsed();
     lookup
+}
+
+/// The token's login, asked with the ETag of the last answer (kept in the cache folder): a 304
+/// costs no rate limit. `None` when GitHub does not say.
+fn viewer(client: &super::Client, cache: &std::path::Path) -> Option<String> {
+    #[derive(serde::Serialize, serde::Deserialize)]
+    struct Known {
+        etag: String,
+        login: String,
+    }
+    let path = cache.join(format!(
+        "github-viewer-{:016x}.json",
+        crate::catalog::mirror::fnv1a(client.api_base().as_bytes())
+    ));
+    let known: Option<Known> = std::fs::read(&path).ok().and_then(|b| serde_json::from_slice(&b).ok());
+    match client.get_conditional::<super::types::User>("/user", known.as_ref().map(|k| k.etag.as_str())) {
+        Ok(Conditional::NotModified) => known.map(|k| k.login),
+        Ok(Conditional::Modified(user, etag)) => {
+            if let Some(etag) = etag {
+                let known = Known {
+                    etag,
+                    login: user.login.clone(),
+                };
+                if let Ok(bytes) = serde_json::to_vec(&known) {
+                    let tmp = path.with_extension(format!("tmp{}", std::process::id()));
+                    if std::fs::create_dir_all(cache).is_ok() && std::fs::write(&tmp, bytes).is_ok() {
+                        std::fs::rename(&tmp, &path).ok();
+                    }
+                }
+            }
+            Some(user.login)
+        }
+        Err(e) => {
+            tracing::debug!("the token's login could not be read: {e:#}");
+            None
+        }
+    }
 }

@@ -4,12 +4,16 @@
 //! conditional (ETag) on a refresh, so `status --watch` costs one 304 per source when nothing
 //! changed (304s do not count against GitHub's rate limit).
 //!
+//! Only the pull request itself must be read: every other section comes from its own call, and a
+//! section whose call fails is named in [`PullSnapshot::unread`] with why, the others standing.
+//!
 //! Calls for one pull request: 1 (pull) + 1 per 100 check runs + 1 per 100 statuses + 1 per 100
 //! reviews + 1 per 100 review comments + 1 per 100 comments + 1 (compare) + 1 per failed check
 //! (annotations, at most [`MAX_ANNOTATED`]).
 
 use super::types::{
-    Annotation, CheckRun, CheckRuns, CombinedStatus, CommitStatus, Comparison, IssueComment, PullRequest, Review, ReviewComment,
+    Annotation, CheckRun, CheckRuns, CombinedStatus, CommitStatus, Comparison, IssueComment, PullRequest, PullRequestSimple, Review,
+    ReviewComment,
 };
 use super::{Client, Conditional, MAX_PAGES};
 use std::collections::{BTreeMap, HashMap};
@@ -30,6 +34,9 @@ pub struct PullSnapshot {
     pub comments: Vec<IssueComment>,
     /// The base branch against the head (open pull requests only).
     pub comparison: Option<Comparison>,
+    /// The sections whose own call failed on the last refresh, and why (`compare`, `checks`,
+    /// `statuses`, `reviews`, `review comments`, `comments`, `annotations`): the rest stands.
+    pub unread: BTreeMap<&'static str, String>,
 }
 
 /// One pull request, refreshed with conditional requests.
@@ -55,6 +62,7 @@ impl PullWatch {
     pub fn refresh(&mut self, client: &Client) -> anyhow::Result<bool> {
         let (up, n) = (self.upstream.clone(), self.number);
         let mut changed = false;
+        let unread_before = std::mem::take(&mut self.snapshot.unread);
         if let Some(pull) = self.one::<PullRequest>(client, &format!("/repos/{up}/pulls/{n}"))? {
             self.snapshot.pull = pull;
             changed = true;
@@ -62,37 +70,43 @@ impl PullWatch {
         let sha = self.snapshot.pull.head.as_ref().and_then(|h| h.sha.clone()).unwrap_or_default();
         if !sha.is_empty() {
             let path = format!("/repos/{up}/commits/{sha}/check-runs?per_page=100");
-            if let Some(checks) = self.list(client, &path, |p: CheckRuns| p.check_runs)? {
+            let read = self.list(client, &path, |p: CheckRuns| p.check_runs);
+            if let Some(checks) = self.section("checks", read) {
                 self.snapshot.checks = checks;
                 changed = true;
             }
             let path = format!("/repos/{up}/commits/{sha}/status?per_page=100");
-            if let Some(statuses) = self.list(client, &path, |p: CombinedStatus| p.statuses)? {
+            let read = self.list(client, &path, |p: CombinedStatus| p.statuses);
+            if let Some(statuses) = self.section("statuses", read) {
                 self.snapshot.statuses = statuses;
                 changed = true;
             }
         }
-        if let Some(reviews) = self.list(client, &format!("/repos/{up}/pulls/{n}/reviews?per_page=100"), |p: Vec<Review>| p)? {
+        let read = self.list(client, &format!("/repos/{up}/pulls/{n}/reviews?per_page=100"), |p: Vec<Review>| p);
+        if let Some(reviews) = self.section("reviews", read) {
             self.snapshot.reviews = reviews;
             changed = true;
         }
         // Newest first, so that any new or edited comment changes the first page's ETag.
         let path = format!("/repos/{up}/pulls/{n}/comments?per_page=100&sort=updated&direction=desc");
-        if let Some(comments) = self.list(client, &path, |p: Vec<ReviewComment>| p)? {
+        let read = self.list(client, &path, |p: Vec<ReviewComment>| p);
+        if let Some(comments) = self.section("review comments", read) {
             self.snapshot.review_comments = comments;
             changed = true;
         }
-        if let Some(comments) = self.list(
+        let read = self.list(
             client,
             &format!("/repos/{up}/issues/{n}/comments?per_page=100"),
             |p: Vec<IssueComment>| p,
-        )? {
+        );
+        if let Some(comments) = self.section("comments", read) {
             self.snapshot.comments = comments;
             changed = true;
         }
         let base = self.snapshot.pull.base.as_ref().and_then(|b| b.name.clone());
         if let (Some(base), false, "open" | "draft") = (base, sha.is_empty(), self.snapshot.pull.state_word()) {
-            if let Some(comparison) = self.one::<Comparison>(client, &format!("/repos/{up}/compare/{base}...{sha}"))? {
+            let read = self.one::<Comparison>(client, &format!("/repos/{up}/compare/{base}...{sha}"));
+            if let Some(comparison) = self.section("compare", read) {
                 self.snapshot.comparison = Some(comparison);
                 changed = true;
             }
@@ -108,13 +122,29 @@ impl PullWatch {
             .collect();
         self.snapshot.annotations.retain(|id, _| failed.contains(id));
         for id in failed {
-            if let std::collections::btree_map::Entry::Vacant(slot) = self.snapshot.annotations.entry(id) {
-                let annotations: Vec<Annotation> = client.get(&format!("/repos/{up}/check-runs/{id}/annotations?per_page=50"))?;
-                slot.insert(annotations);
+            if self.snapshot.annotations.contains_key(&id) {
+                continue;
+            }
+            let read = client.get::<Vec<Annotation>>(&format!("/repos/{up}/check-runs/{id}/annotations?per_page=50"));
+            if let Some(annotations) = self.section("annotations", read.map(Some)) {
+                self.snapshot.annotations.insert(id, annotations);
                 changed = true;
             }
         }
-        Ok(changed)
+        Ok(changed || self.snapshot.unread != unread_before)
+    }
+
+    /// A section's answer: its value (`None`: unchanged), or, when its call failed, `None` and
+    /// the reason in [`PullSnapshot::unread`].
+    fn section<T>(&mut self, name: &'static str, read: anyhow::Result<Option<T>>) -> Option<T> {
+        match read {
+            Ok(value) => value,
+            Err(e) => {
+                tracing::debug!("{name} could not be read: {e:#}");
+                self.snapshot.unread.insert(name, format!("{e:#}"));
+                None
+            }
+        }
     }
 
     fn one<T: serde::de::DeserializeOwned>(&mut self, client: &Client, path: &str) -> anyhow::Result<Option<T>> {
@@ -160,10 +190,11 @@ pub fn is_failure(conclusion: Option<&str>) -> bool {
 
 /// The open pull requests on `upstream` opened by `login` (every page of the open list).
 pub fn open_by(client: &Client, upstream: &str, login: &str) -> anyhow::Result<Vec<PullRequest>> {
-    let all: Vec<PullRequest> = client.get_all(&format!("/repos/{upstream}/pulls?state=open&per_page=100"), MAX_PAGES)?;
+    let all: Vec<PullRequestSimple> = client.get_all(&format!("/repos/{upstream}/pulls?state=open&per_page=100"), MAX_PAGES)?;
     Ok(all
         .into_iter()
         .filter(|p| p.user.as_ref().is_some_and(|u| u.login.eq_ignore_ascii_case(login)))
+        .map(PullRequest::from)
         .collect())
 }
 
@@ -171,7 +202,9 @@ pub fn open_by(client: &Client, upstream: &str, login: &str) -> anyhow::Result<V
 pub fn for_head(client: &Client, upstream: &str, owner: &str, branch: &str) -> anyhow::Result<Vec<PullRequest>> {
     let head = format!("{owner}:{branch}");
     let encoded = percent_encoding::utf8_percent_encode(&head, percent_encoding::NON_ALPHANUMERIC).to_string();
-    client.get_all(&format!("/repos/{upstream}/pulls?state=all&head={encoded}&per_page=100"), MAX_PAGES)
+    let all: Vec<PullRequestSimple> =
+        client.get_all(&format!("/repos/{upstream}/pulls?state=all&head={encoded}&per_page=100"), MAX_PAGES)?;
+    Ok(all.into_iter().map(PullRequest::from).collect())
 }
 
 /// The pull request's number from what was given.

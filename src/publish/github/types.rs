@@ -41,7 +41,8 @@ pub struct RepositoryRef {
     pub full_name: String,
 }
 
-/// `GET/POST /repos/{owner}/{repo}/pulls` (pull-request, pull-request-simple).
+/// `GET/PATCH /repos/{owner}/{repo}/pulls/{n}`, `POST /repos/{owner}/{repo}/pulls` (pull-request);
+/// lists are read as [`PullRequestSimple`].
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct PullRequest {
     #[serde(default)]
@@ -77,6 +78,59 @@ pub struct PullRequest {
     pub user: Option<Account>,
     #[serde(default)]
     pub updated_at: Option<String>,
+}
+
+/// A pull request as a list shows it (`GET /repos/{owner}/{repo}/pulls`: pull-request-simple),
+/// without the single-PR fields (`merged`, `mergeable`, `mergeable_state`), which the list does not
+/// have. Read lists as this, then use it as a [`PullRequest`].
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct PullRequestSimple {
+    #[serde(default)]
+    pub number: u64,
+    #[serde(default)]
+    pub html_url: String,
+    #[serde(default)]
+    pub state: Option<String>,
+    #[serde(default)]
+    pub title: Option<String>,
+    #[serde(default)]
+    pub head: Option<Branch>,
+    #[serde(default)]
+    pub base: Option<Branch>,
+    #[serde(default)]
+    pub body: Option<String>,
+    #[serde(default)]
+    pub draft: bool,
+    #[serde(default)]
+    pub merged_at: Option<String>,
+    #[serde(default)]
+    pub labels: Vec<Label>,
+    #[serde(default)]
+    pub user: Option<Account>,
+    #[serde(default)]
+    pub updated_at: Option<String>,
+}
+
+impl From<PullRequestSimple> for PullRequest {
+    fn from(p: PullRequestSimple) -> PullRequest {
+        PullRequest {
+            number: p.number,
+            html_url: p.html_url,
+            state: p.state,
+            title: p.title,
+            head: p.head,
+            base: p.base,
+            body: p.body,
+            draft: p.draft,
+            merged: None,
+            merged_at: p.merged_at,
+            mergeable: None,
+            mergeable_state: None,
+            labels: p.labels,
+            user: p.user,
+            updated_at: p.updated_at,
+        }
+    }
 }
 
 impl PullRequest {
@@ -162,8 +216,9 @@ pub struct Annotation {
     pub annotation_level: Option<String>,
     #[serde(default)]
     pub title: Option<String>,
+    /// `null` in GitHub's description (an annotation may have only a title).
     #[serde(default)]
-    pub message: String,
+    pub message: Option<String>,
 }
 
 /// `GET /repos/{o}/{r}/commits/{ref}/status` (combined-commit-status).
@@ -431,4 +486,33 @@ mod tests {
         .unwrap();
         assert_eq!(error.messages(), ["A pull request already exists"]);
     }
+}
+
+/// `GET /repos/{o}/{r}/git/ref/{ref}`: a reference and the object it points at.
+#[derive(Debug, Clone, Deserialize)]
+pub struct GitRef {
+    #[serde(rename = "ref", default)]
+    pub name: String,
+    #[serde(default)]
+    pub object: GitObject,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct GitObject {
+    #[serde(default)]
+    pub sha: String,
+}
+
+/// `GET /repos/{o}/{r}/commits` (commit list): only what is read.
+#[derive(Debug, Clone, Deserialize)]
+pub struct CommitItem {
+    #[serde(default)]
+    pub sha: String,
+    pub commit: CommitDetail,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct CommitDetail {
+    #[serde(default)]
+    pub message: String,
 }
