@@ -118,8 +118,50 @@ fn main() {
     );
 
     // Warm search as a whole process: the index is on disk, the mirror fresh.
-    index::load_or_build(&mirror.path, &first.commit).unwrap();
+    let (warm_index, _) = index::load_or_build(&mirror.path, &first.commit).unwrap();
     let deepl = corpus.join("certified-connectors/DeepL");
+
+    // The matching itself, paired in one run (interleaved, so the machine's load weighs on each
+    // alike): a folder's search under the rules before issue 25 and under today's, against
+    // `git grep -l` over the same objects.
+    {
+        use connector_publish::catalog::search::{search_with, Query, Thresholds, THRESHOLDS};
+        let before = Thresholds {
+            extended: false,
+            ..THRESHOLDS
+        };
+        let fp = connector_publish::connector::ConnectorPackage::load(&deepl)
+            .unwrap()
+            .fingerprint()
+            .unwrap()
+            .unwrap();
+        let query = Query::Connector(fp, Some("DeepL".into()));
+        let (mut old, mut new, mut grep) = (Vec::new(), Vec::new(), Vec::new());
+        for _ in 0..30 {
+            let t = Instant::now();
+            std::hint::black_box(search_with(&warm_index, &query, None, &|_| None, &before));
+            old.push(t.elapsed());
+            let t = Instant::now();
+            std::hint::black_box(search_with(&warm_index, &query, None, &|_| None, &THRESHOLDS));
+            new.push(t.elapsed());
+            let t = Instant::now();
+            Command::new("git")
+                .args(["-C", mirror.path.to_str().unwrap(), "grep", "-l", "api.deepl.com", &first.commit])
+                .output()
+                .unwrap();
+            grep.push(t.elapsed());
+        }
+        let (old, new, grep) = (median(old), median(new), median(grep));
+        let ms = |d: Duration| d.as_secs_f64() * 1e3;
+        println!(
+            "folder search's matching (DeepL, warm index, in process), median of 30 paired: rules before issue 25 {:.2} ms ({:.3} of git grep), today's {:.2} ms ({:.3} of git grep), git grep -l {:.1} ms",
+            ms(old),
+            ms(old) / ms(grep),
+            ms(new),
+            ms(new) / ms(grep),
+            ms(grep)
+        );
+    }
     for (label, query) in [("title", "DeepL".to_string()), ("connector folder", deepl.display().to_string())] {
         let runs: Vec<Duration> = (0..30)
             .map(|_| {
