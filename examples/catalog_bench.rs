@@ -184,6 +184,46 @@ fn main() {
         );
     }
 
+    // A paired whole-process run against another build (`CATALOG_BENCH_BEFORE=path/to/connector-publish`,
+    // e.g. the commit before a change): interleaved with this one and `git grep -l`, so the load
+    // weighs on each alike; the ratios to git grep are what compares across machines.
+    if let Some(before) = std::env::var_os("CATALOG_BENCH_BEFORE") {
+        let run = |bin: &Path| {
+            let t = Instant::now();
+            let out = Command::new(bin)
+                .args(["search", "--upstream", &url])
+                .arg(&deepl)
+                .env("CONNECTOR_PUBLISH_CACHE", cache.path())
+                .env("CONNECTOR_PUBLISH_CONFIG", cache.path().join("no-config.toml"))
+                .env_remove("GH_TOKEN")
+                .env_remove("GITHUB_TOKEN")
+                .output()
+                .unwrap();
+            assert!(matches!(out.status.code(), Some(4 | 5)), "{}", String::from_utf8_lossy(&out.stderr));
+            t.elapsed()
+        };
+        let before = PathBuf::from(before);
+        run(&before); // its own index format, built once
+        let (mut old, mut new, mut grep) = (Vec::new(), Vec::new(), Vec::new());
+        for _ in 0..30 {
+            old.push(run(&before));
+            new.push(run(&binary));
+            let t = Instant::now();
+            Command::new("git")
+                .args(["-C", mirror.path.to_str().unwrap(), "grep", "-l", "api.deepl.com", &first.commit])
+                .output()
+                .unwrap();
+            grep.push(t.elapsed());
+        }
+        let ms = |d: Duration| d.as_secs_f64() * 1e3;
+        let (old, new, grep) = (ms(median(old)), ms(median(new)), ms(median(grep)));
+        println!(
+            "warm `search` of a folder, whole CLI process, median of 30 paired: before {old:.1} ms ({:.3} of git grep), this build {new:.1} ms ({:.3} of git grep), git grep -l {grep:.1} ms",
+            old / grep,
+            new / grep
+        );
+    }
+
     // With GitHub: 150 open pull requests, each adding a connector, on the fake GitHub (loopback,
     // so this is the tool's own time and its number of calls; each call to api.github.com adds
     // its round trip). The first runs read at most 25 pull requests each; then the cache is warm.

@@ -194,7 +194,6 @@ struct Routes<'a> {
     host: Option<&'a str>,
     placeholder: bool,
     keys: std::borrow::Cow<'a, Keys>,
-    routed: bool,
 }
 
 impl<'a> Routes<'a> {
@@ -203,7 +202,6 @@ impl<'a> Routes<'a> {
             host: f.host.as_deref(),
             placeholder: f.host_is_placeholder,
             keys: std::borrow::Cow::Borrowed(keys),
-            routed: false,
         }
     }
 
@@ -212,7 +210,6 @@ impl<'a> Routes<'a> {
             host: r.host.as_deref(),
             placeholder: r.host_is_placeholder,
             keys: std::borrow::Cow::Owned(r.operations.iter().map(|o| (o.method.clone(), o.path.to_lowercase())).collect()),
-            routed: true,
         })
     }
 }
@@ -318,27 +315,53 @@ fn compare_keyed(q: &Fingerprint, qo: &Keys, c: &Fingerprint, t: &Thresholds) ->
     let q_written = Routes::written(q, qo);
     let c_written = Routes::written(c, &co);
     let mut best = (measure(&q_written, &c_written, t), false);
-    if t.extended && (q.routed.is_some() || c.routed.is_some()) {
-        let (qr, cr) = (Routes::routed(q), Routes::routed(c));
-        let qs = [Some(&q_written), qr.as_ref()];
-        let cs = [Some(&c_written), cr.as_ref()];
-        for a in qs.iter().flatten() {
-            for b in cs.iter().flatten() {
-                if !a.routed && !b.routed {
-                    continue;
-                }
-                let m = measure(a, b, t);
-                if m.rank() > best.0.rank() {
-                    best = (m, true);
-                }
-            }
-        }
-    }
-    let (m, routed) = best;
     let title = match (&q.title, &c.title) {
         (Some(a), Some(b)) => title_similarity(a, b),
         _ => 0.0,
     };
+    // The routes a policy rewrote, read only where they can weigh: a host of the same vendor,
+    // or a similar title (the operations alone, elsewhere, make nothing the same).
+    if t.extended && (q.routed.is_some() || c.routed.is_some()) {
+        fn host_of(f: &Fingerprint, routed: bool) -> (Option<&str>, bool) {
+            match (&f.routed, routed) {
+                (Some(r), true) => (r.host.as_deref(), r.host_is_placeholder),
+                _ => (f.host.as_deref(), f.host_is_placeholder),
+            }
+        }
+        let worth = |qr: bool, cr: bool| {
+            let ((qh, qp), (ch, cp)) = (host_of(q, qr), host_of(c, cr));
+            title >= t.related_title
+                || match (qh, ch) {
+                    (Some(a), Some(b)) => {
+                        a == b && !qp && !cp
+                            || qp && cp && tenant_domain(a).is_some_and(|d| tenant_domain(b) == Some(d))
+                            || host_kin(a, qp, b, cp).is_some()
+                    }
+                    _ => false,
+                }
+        };
+        let (mut qr, mut cr) = (None, None);
+        for (use_q, use_c) in [(true, false), (false, true), (true, true)] {
+            if use_q && q.routed.is_none() || use_c && c.routed.is_none() || !worth(use_q, use_c) {
+                continue;
+            }
+            let a = if use_q {
+                qr.get_or_insert_with(|| Routes::routed(q).unwrap_or_else(|| Routes::written(q, qo)))
+            } else {
+                &q_written
+            };
+            let b = if use_c {
+                cr.get_or_insert_with(|| Routes::routed(c).unwrap_or_else(|| Routes::written(c, &co)))
+            } else {
+                &c_written
+            };
+            let m = measure(a, b, t);
+            if m.rank() > best.0.rank() {
+                best = (m, true);
+            }
+        }
+    }
+    let (m, routed) = best;
     let same_real_host = q.host.is_some() && q.host == c.host && !q.host_is_placeholder && !c.host_is_placeholder;
     let identical = q.title == c.title
         && q.host == c.host
@@ -374,7 +397,9 @@ pub fn judge(cmp: &Comparison, c: &Fingerprint, t: &Thresholds) -> Option<(Verdi
             cmp.containment * 100.0
         ));
     }
-    if cmp.same_real_host {
+    if cmp.same_real_host && cmp.routed {
+        evidence.push("the same host once the policies route the requests".into());
+    } else if cmp.same_real_host {
         let host = c.host.as_deref().unwrap_or("");
         evidence.push(if cmp.same_base_path {
             format!("the same host and base path ({host}{})", c.base_path)
@@ -383,7 +408,13 @@ pub fn judge(cmp: &Comparison, c: &Fingerprint, t: &Thresholds) -> Option<(Verdi
         });
     }
     if cmp.same_tenant_domain {
-        let domain = c.host.as_deref().and_then(tenant_domain).unwrap_or("");
+        // The tenant host compared may be the one the policies route to.
+        let host = c
+            .routed
+            .as_ref()
+            .filter(|_| cmp.routed)
+            .map_or(c.host.as_deref(), |r| r.host.as_deref());
+        let domain = host.and_then(tenant_domain).unwrap_or("");
         evidence.push(format!("the same vendor domain behind a tenant host ({domain})"));
     }
     if let Some(kin) = cmp.host_kin {

@@ -440,7 +440,9 @@ fn registrable(host: &str) -> Option<&str> {
 }
 
 fn shared_hosting(host: &str) -> bool {
-    SHARED_HOSTING.iter().any(|s| host == *s || host.ends_with(&format!(".{s}")))
+    SHARED_HOSTING
+        .iter()
+        .any(|s| host.strip_suffix(s).is_some_and(|rest| rest.is_empty() || rest.ends_with('.')))
 }
 
 /// `www.api-sandbox.vendor.com` -> `api.vendor.com`: the host with `www.` and environment words
@@ -474,10 +476,9 @@ pub fn host_kin(a: &str, a_placeholder: bool, b: &str, b_placeholder: bool) -> O
         return None;
     }
     // Every kin shares the last two labels: a cheap test before anything is allocated.
-    let tail = |h: &str| {
-        let mut dots = h.rmatch_indices('.');
-        dots.nth(1).map_or(h, |(i, _)| &h[i + 1..]).to_string()
-    };
+    fn tail(h: &str) -> &str {
+        h.rmatch_indices('.').nth(1).map_or(h, |(i, _)| &h[i + 1..])
+    }
     let (ta, tb) = (tail(a), tail(b));
     if ta != tb || !ta.contains('.') || shared_hosting(a) || shared_hosting(b) {
         return None;
