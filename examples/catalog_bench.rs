@@ -188,13 +188,23 @@ fn main() {
     // e.g. the commit before a change): interleaved with this one and `git grep -l`, so the load
     // weighs on each alike; the ratios to git grep are what compares across machines.
     if let Some(before) = std::env::var_os("CATALOG_BENCH_BEFORE") {
-        let run = |bin: &Path| {
+        // Its own copy of the cache: the two builds' index formats may differ, and each would
+        // rebuild the other's on every run.
+        let before_cache = tempfile::tempdir().unwrap();
+        let copied = Command::new("cp")
+            .arg("-a")
+            .arg(cache.path().join("."))
+            .arg(before_cache.path())
+            .status()
+            .unwrap();
+        assert!(copied.success());
+        let run = |bin: &Path, cache: &Path| {
             let t = Instant::now();
             let out = Command::new(bin)
                 .args(["search", "--upstream", &url])
                 .arg(&deepl)
-                .env("CONNECTOR_PUBLISH_CACHE", cache.path())
-                .env("CONNECTOR_PUBLISH_CONFIG", cache.path().join("no-config.toml"))
+                .env("CONNECTOR_PUBLISH_CACHE", cache)
+                .env("CONNECTOR_PUBLISH_CONFIG", cache.join("no-config.toml"))
                 .env_remove("GH_TOKEN")
                 .env_remove("GITHUB_TOKEN")
                 .output()
@@ -203,11 +213,11 @@ fn main() {
             t.elapsed()
         };
         let before = PathBuf::from(before);
-        run(&before); // its own index format, built once
+        run(&before, before_cache.path()); // its own index, built once
         let (mut old, mut new, mut grep) = (Vec::new(), Vec::new(), Vec::new());
         for _ in 0..30 {
-            old.push(run(&before));
-            new.push(run(&binary));
+            old.push(run(&before, before_cache.path()));
+            new.push(run(&binary, cache.path()));
             let t = Instant::now();
             Command::new("git")
                 .args(["-C", mirror.path.to_str().unwrap(), "grep", "-l", "api.deepl.com", &first.commit])
