@@ -205,11 +205,16 @@ impl<'a> Routes<'a> {
         }
     }
 
-    fn routed(f: &'a Fingerprint) -> Option<Routes<'a>> {
+    /// `written_keys`: the written operations' keys, which are the routes when only the host moved.
+    fn routed(f: &'a Fingerprint, written_keys: &'a Keys) -> Option<Routes<'a>> {
         f.routed.as_ref().map(|r| Routes {
             host: r.host.as_deref(),
             placeholder: r.host_is_placeholder,
-            keys: std::borrow::Cow::Owned(r.operations.iter().map(|o| (o.method.clone(), o.path.to_lowercase())).collect()),
+            keys: if r.operations.is_empty() {
+                std::borrow::Cow::Borrowed(written_keys)
+            } else {
+                std::borrow::Cow::Owned(r.operations.iter().map(|o| (o.method.clone(), o.path.to_lowercase())).collect())
+            },
         })
     }
 }
@@ -346,12 +351,12 @@ fn compare_keyed(q: &Fingerprint, qo: &Keys, c: &Fingerprint, t: &Thresholds) ->
                 continue;
             }
             let a = if use_q {
-                qr.get_or_insert_with(|| Routes::routed(q).unwrap_or_else(|| Routes::written(q, qo)))
+                qr.get_or_insert_with(|| Routes::routed(q, qo).unwrap_or_else(|| Routes::written(q, qo)))
             } else {
                 &q_written
             };
             let b = if use_c {
-                cr.get_or_insert_with(|| Routes::routed(c).unwrap_or_else(|| Routes::written(c, &co)))
+                cr.get_or_insert_with(|| Routes::routed(c, &co).unwrap_or_else(|| Routes::written(c, &co)))
             } else {
                 &c_written
             };
@@ -896,6 +901,25 @@ mod tests {
         let r = whole.routed.as_deref().unwrap();
         assert_eq!(r.host.as_deref(), Some("api.hyas.com"));
         assert_eq!(r.operations.iter().next().unwrap().path, "/api/a");
+        // Only the host moved: the routes are the written operations (not stored twice), on the
+        // vendor's tenant host, so a copy on a real tenant with the same operations is found.
+        let host_only = with_properties(
+            swagger("definedinconnectionparameters", "/", &[("/api/tickets", "T"), ("/api/users", "U")]),
+            serde_json::json!({"properties": {"policyTemplateInstances": [
+                {"templateId": "dynamichosturl", "parameters": {"x-ms-apimTemplateParameter.urlTemplate": "https://@connectionParameters('subdomain').inserve.nl"}}
+            ]}}),
+        );
+        let r = host_only.routed.as_deref().unwrap();
+        assert_eq!((r.host.as_deref(), r.operations.len()), (Some("{}.inserve.nl"), 0));
+        let tenant = swagger_fp("Inserve", "acme.inserve.nl", "/", &["/api/tickets", "/api/users"]);
+        assert_eq!(verdict(&tenant, &host_only), Some(Verdict::Duplicate));
+        assert_eq!(
+            verdict(
+                &swagger_fp("Inserve", "acme.inserve.nl", "/", &["/api/tickets", "/api/other"]),
+                &host_only
+            ),
+            Some(Verdict::Related)
+        );
     }
 
     #[test]

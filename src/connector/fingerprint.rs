@@ -75,7 +75,8 @@ pub struct Routed {
     /// when the expression is the whole host (`@connectionParameters('instanceUrl')/api`).
     pub host: Option<String>,
     pub host_is_placeholder: bool,
-    /// Every operation, rewritten where a policy applies to it (same normalization as `operations`).
+    /// Every operation, rewritten where a policy applies to it (same normalization as
+    /// `operations`); empty when only the host moved (the written operations, not stored twice).
     pub operations: BTreeSet<Operation>,
 }
 
@@ -191,7 +192,7 @@ impl Fingerprint {
             Box::new(Routed {
                 host_is_placeholder: routed_host.as_deref().is_none_or(is_placeholder_host),
                 host: routed_host,
-                operations: routed_ops,
+                operations: if routed_ops == operations { BTreeSet::new() } else { routed_ops },
             })
         });
         Fingerprint {
