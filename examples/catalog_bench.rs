@@ -119,8 +119,50 @@ fn main() {
     );
 
     // Warm search as a whole process: the index is on disk, the mirror fresh.
-    index::load_or_build(&mirror.path, &first.commit).unwrap();
+    let (warm_index, _) = index::load_or_build(&mirror.path, &first.commit).unwrap();
     let deepl = corpus.join("certified-connectors/DeepL");
+
+    // The matching itself, paired in one run (interleaved, so the machine's load weighs on each
+    // alike): a folder's search under the rules before issue 25 and under today's, against
+    // `git grep -l` over the same objects.
+    {
+        use connector_publish::catalog::search::{search_with, Query, Thresholds, THRESHOLDS};
+        let before = Thresholds {
+            extended: false,
+            ..THRESHOLDS
+        };
+        let fp = connector_publish::connector::ConnectorPackage::load(&deepl)
+            .unwrap()
+            .fingerprint()
+            .unwrap()
+            .unwrap();
+        let query = Query::Connector(fp, Some("DeepL".into()));
+        let (mut old, mut new, mut grep) = (Vec::new(), Vec::new(), Vec::new());
+        for _ in 0..30 {
+            let t = Instant::now();
+            std::hint::black_box(search_with(&warm_index, &query, None, &|_| None, &before));
+            old.push(t.elapsed());
+            let t = Instant::now();
+            std::hint::black_box(search_with(&warm_index, &query, None, &|_| None, &THRESHOLDS));
+            new.push(t.elapsed());
+            let t = Instant::now();
+            Command::new("git")
+                .args(["-C", mirror.path.to_str().unwrap(), "grep", "-l", "api.deepl.com", &first.commit])
+                .output()
+                .unwrap();
+            grep.push(t.elapsed());
+        }
+        let (old, new, grep) = (median(old), median(new), median(grep));
+        let ms = |d: Duration| d.as_secs_f64() * 1e3;
+        println!(
+            "folder search's matching (DeepL, warm index, in process), median of 30 paired: rules before issue 25 {:.2} ms ({:.3} of git grep), today's {:.2} ms ({:.3} of git grep), git grep -l {:.1} ms",
+            ms(old),
+            ms(old) / ms(grep),
+            ms(new),
+            ms(new) / ms(grep),
+            ms(grep)
+        );
+    }
     for (label, query) in [("title", "DeepL".to_string()), ("connector folder", deepl.display().to_string())] {
         let runs: Vec<Duration> = (0..30)
             .map(|_| {
@@ -175,6 +217,55 @@ fn main() {
         "warm `search api.openai.com --offline` {search_ms:.1} ms against `git grep -l api.openai.com dev` {grep_ms:.0} ms, medians of 15 paired runs: ratio {:.3} (goal: <= 15 ms or <= 0.05)",
         search_ms / grep_ms
     );
+    // A paired whole-process run against another build (`CATALOG_BENCH_BEFORE=path/to/connector-publish`,
+    // e.g. the commit before a change): interleaved with this one and `git grep -l`, so the load
+    // weighs on each alike; the ratios to git grep are what compares across machines.
+    if let Some(before) = std::env::var_os("CATALOG_BENCH_BEFORE") {
+        // Its own copy of the cache: the two builds' index formats may differ, and each would
+        // rebuild the other's on every run.
+        let before_cache = tempfile::tempdir().unwrap();
+        let copied = Command::new("cp")
+            .arg("-a")
+            .arg(cache.path().join("."))
+            .arg(before_cache.path())
+            .status()
+            .unwrap();
+        assert!(copied.success());
+        let run = |bin: &Path, cache: &Path| {
+            let t = Instant::now();
+            let out = Command::new(bin)
+                .args(["search", "--upstream", &url])
+                .arg(&deepl)
+                .env("CONNECTOR_PUBLISH_CACHE", cache)
+                .env("CONNECTOR_PUBLISH_CONFIG", cache.join("no-config.toml"))
+                .env_remove("GH_TOKEN")
+                .env_remove("GITHUB_TOKEN")
+                .output()
+                .unwrap();
+            assert!(matches!(out.status.code(), Some(4 | 5)), "{}", String::from_utf8_lossy(&out.stderr));
+            t.elapsed()
+        };
+        let before = PathBuf::from(before);
+        run(&before, before_cache.path()); // its own index, built once
+        let (mut old, mut new, mut grep) = (Vec::new(), Vec::new(), Vec::new());
+        for _ in 0..30 {
+            old.push(run(&before, before_cache.path()));
+            new.push(run(&binary, cache.path()));
+            let t = Instant::now();
+            Command::new("git")
+                .args(["-C", mirror.path.to_str().unwrap(), "grep", "-l", "api.deepl.com", &first.commit])
+                .output()
+                .unwrap();
+            grep.push(t.elapsed());
+        }
+        let ms = |d: Duration| d.as_secs_f64() * 1e3;
+        let (old, new, grep) = (ms(median(old)), ms(median(new)), ms(median(grep)));
+        println!(
+            "warm `search` of a folder, whole CLI process, median of 30 paired: before {old:.1} ms ({:.3} of git grep), this build {new:.1} ms ({:.3} of git grep), git grep -l {grep:.1} ms",
+            old / grep,
+            new / grep
+        );
+    }
 
     // With GitHub: 150 open pull requests, each adding a connector, on the fake GitHub (loopback,
     // so this is the tool's own time and its number of calls; each call to api.github.com adds

@@ -8,6 +8,7 @@ use connector_publish::catalog::search::{self, compare, Query, Verdict};
 use connector_publish::catalog::{Index, IndexedConnector};
 use connector_publish::connector::{Category, ConnectorPackage};
 use rayon::prelude::*;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
 fn main() {
@@ -50,49 +51,99 @@ fn main() {
     };
     let n = index.connectors.len();
 
-    // Self-search: every connector must find itself first, as a duplicate.
-    let self_misses: Vec<String> = index
-        .connectors
-        .par_iter()
-        .filter_map(|c| {
-            let fp = c.fingerprint.clone()?;
-            let found = search::search(&index, &Query::Connector(fp, Some(c.folder.clone())), None, &|_| None);
-            match found.first() {
-                Some(first) if first.folder == c.folder && first.verdict == Verdict::Duplicate => None,
-                Some(first) => Some(format!("{} -> first {} ({:?})", c.folder, first.folder, first.verdict)),
-                None => Some(format!("{} -> nothing", c.folder)),
-            }
-        })
-        .collect();
-    println!("Self-search: {}/{} find themselves first as duplicate", n - self_misses.len(), n);
-    for m in &self_misses {
-        println!("  miss: {m}");
+    let before = search::Thresholds {
+        extended: false,
+        ..search::THRESHOLDS
+    };
+    let after = search::THRESHOLDS;
+    let mut loo_by_rules = Vec::new();
+    for (name, t) in [("before (issue 25's rules off)", &before), ("after", &after)] {
+        println!("== Rules {name} ==");
+        // Self-search: every connector must find itself first, as a duplicate.
+        let self_misses: Vec<String> = index
+            .connectors
+            .par_iter()
+            .filter_map(|c| {
+                let fp = c.fingerprint.clone()?;
+                let found = search::search_with(&index, &Query::Connector(fp, Some(c.folder.clone())), None, &|_| None, t);
+                match found.first() {
+                    Some(first) if first.folder == c.folder && first.verdict == Verdict::Duplicate => None,
+                    Some(first) => Some(format!("{} -> first {} ({:?})", c.folder, first.folder, first.verdict)),
+                    None => Some(format!("{} -> nothing", c.folder)),
+                }
+            })
+            .collect();
+        println!("Self-search: {}/{} find themselves first as duplicate", n - self_misses.len(), n);
+        for m in &self_misses {
+            println!("  miss: {m}");
+        }
+
+        // Leave-one-out: with its own folder removed, how many connectors still get a duplicate?
+        let results: Vec<(String, Vec<search::Candidate>)> = index
+            .connectors
+            .par_iter()
+            .filter_map(|c| {
+                let fp = c.fingerprint.clone()?;
+                Some((
+                    c.folder.clone(),
+                    search::search_with(&index, &Query::Connector(fp, None), Some(&c.folder), &|_| None, t),
+                ))
+            })
+            .collect();
+        let mut loo: Vec<(String, String, f64, String)> = results
+            .iter()
+            .filter_map(|(folder, found)| {
+                let first = found.first()?;
+                (first.verdict == Verdict::Duplicate)
+                    .then(|| (folder.clone(), first.folder.clone(), first.score, first.evidence.join("; ")))
+            })
+            .collect();
+        loo.sort_by(|a, b| a.0.cmp(&b.0));
+        println!();
+        println!(
+            "Leave-one-out: {} of {} connectors ({:.1}%) get a duplicate verdict",
+            loo.len(),
+            n,
+            100.0 * loo.len() as f64 / n as f64
+        );
+        println!("| connector | duplicate of | score | evidence |");
+        println!("| --- | --- | ---: | --- |");
+        for (a, b, score, why) in &loo {
+            println!("| {a} | {b} | {score:.2} | {why} |");
+        }
+        println!();
+        loo_by_rules.push(results);
     }
 
-    // Leave-one-out: with its own folder removed, how many connectors still get a duplicate?
-    let mut loo: Vec<(String, String, f64, String)> = index
-        .connectors
-        .par_iter()
-        .filter_map(|c| {
-            let fp = c.fingerprint.clone()?;
-            let found = search::search(&index, &Query::Connector(fp, None), Some(&c.folder), &|_| None);
-            let first = found.into_iter().next()?;
-            (first.verdict == Verdict::Duplicate).then(|| (c.folder.clone(), first.folder, first.score, first.evidence.join("; ")))
-        })
+    // Every verdict the new rules changed, over every (connector, candidate) pair of leave-one-out.
+    let verdicts = |results: &[(String, Vec<search::Candidate>)]| -> BTreeMap<(String, String), (Verdict, String)> {
+        results
+            .iter()
+            .flat_map(|(q, found)| {
+                found
+                    .iter()
+                    .map(move |c| ((q.clone(), c.folder.clone()), (c.verdict, c.evidence.join("; "))))
+            })
+            .collect()
+    };
+    let (old, new) = (verdicts(&loo_by_rules[0]), verdicts(&loo_by_rules[1]));
+    let keys: BTreeSet<&(String, String)> = old.keys().chain(new.keys()).collect();
+    let show = |v: Option<&(Verdict, String)>| v.map_or("not listed".to_string(), |(v, _)| format!("{v:?}").to_lowercase());
+    let changed: Vec<_> = keys
+        .into_iter()
+        .filter(|k| old.get(*k).map(|v| v.0) != new.get(*k).map(|v| v.0))
         .collect();
-    loo.sort_by(|a, b| a.0.cmp(&b.0));
-    println!();
     println!(
-        "Leave-one-out: {} of {} connectors ({:.1}%) get a duplicate verdict",
-        loo.len(),
-        n,
-        100.0 * loo.len() as f64 / n as f64
+        "Verdicts changed by the new rules (leave-one-out, every listed pair): {}",
+        changed.len()
     );
-    println!("| connector | duplicate of | score | evidence |");
-    println!("| --- | --- | ---: | --- |");
-    for (a, b, score, why) in &loo {
-        println!("| {a} | {b} | {score:.2} | {why} |");
+    println!("| connector | candidate | before | after | why (after) |");
+    println!("| --- | --- | --- | --- | --- |");
+    for k in changed {
+        let why = new.get(k).or(old.get(k)).map_or("", |v| v.1.as_str());
+        println!("| {} | {} | {} | {} | {why} |", k.0, k.1, show(old.get(k)), show(new.get(k)));
     }
+    println!();
 
     // Distributions over every pair on the same real host: the neighbours the thresholds must
     // keep apart, and the duplicates they must catch.

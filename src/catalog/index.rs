@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 /// The file is `MAGIC`, the SHA-1 of the rest, then postcard (compact binary): a warm `search`
 /// loads and checks it in a few milliseconds, and a damaged file is never used.
 /// Format 3: the publisher (from `apiProperties.json`) joined the fingerprint.
-const FORMAT: u32 = 3;
+const FORMAT: u32 = 4;
 const MAGIC: &[u8; 8] = b"CPINDEX3";
 
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
@@ -295,17 +295,19 @@ fn index_connector(
             false,
         );
     }
+    // apiProperties.json first: its publisher and its policies' routes are in the fingerprint.
+    let api_properties = properties
+        .zip(repo)
+        .and_then(|(p, r)| r.find_blob(p).ok())
+        .and_then(|b| crate::connector::json::parse(b.content()).ok());
     let result = repo
         .ok_or_else(|| "cannot open the mirror".to_string())
         .and_then(|r| r.find_blob(blob).map_err(|e| e.to_string()))
-        .and_then(|b| Fingerprint::from_swagger_bytes(b.content()).map_err(|e| e.to_string()));
-    let publisher = properties
-        .zip(repo)
-        .and_then(|(p, r)| r.find_blob(p).ok())
-        .and_then(|b| crate::connector::json::parse(b.content()).ok())
-        .and_then(|doc| crate::connector::fingerprint::publisher_of(&doc.value));
+        .and_then(|b| {
+            Fingerprint::from_swagger_bytes_with_policies(b.content(), api_properties.as_ref().map(|d| &d.value)).map_err(|e| e.to_string())
+        });
     let (fingerprint, error) = match result {
-        Ok(fp) => (Some(Fingerprint { publisher, ..fp }), None),
+        Ok(fp) => (Some(fp), None),
         Err(e) => (None, Some(e)),
     };
     (

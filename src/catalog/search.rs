@@ -6,7 +6,7 @@
 //! measured on the corpus (`examples/search_eval.rs`); see [`Thresholds`].
 
 use super::index::{Index, IndexedConnector};
-use crate::connector::fingerprint::tenant_domain;
+use crate::connector::fingerprint::{host_kin, tenant_domain, HostKin};
 use crate::connector::{Category, Fingerprint};
 use std::collections::BTreeSet;
 
@@ -97,6 +97,10 @@ pub struct Thresholds {
     pub same_title: f64,
     /// Title similarity that makes a neighbour worth listing.
     pub related_title: f64,
+    /// The second round of rules (issue 25): hosts that are one vendor's one API though written
+    /// differently ([`HostKin`]), the routes policies rewrite, and path suffixes after a leading
+    /// version segment. Off gives the rules before, which `search_eval` compares against.
+    pub extended: bool,
 }
 
 /// Measured over the 331 pairs of corpus connectors that share a real host (`search_eval`): 265
@@ -111,6 +115,7 @@ pub const THRESHOLDS: Thresholds = Thresholds {
     min_common: 3,
     same_title: 0.999,
     related_title: 0.8,
+    extended: true,
 };
 
 /// Lower-case, drop `(Independent Publisher)`, version suffixes (`V2`), and words that every
@@ -159,6 +164,14 @@ pub struct Comparison {
     pub identical: bool,
     /// Both folders name the same publisher in `apiProperties.json` (normalized).
     pub same_publisher: bool,
+    /// Different hosts that are one vendor's one API (`www.`, sandbox, tenant): the operations
+    /// decide as on one real host.
+    pub host_kin: Option<HostKin>,
+    /// The routes compared are the ones a policy rewrote (`apiProperties.json`), on this side or both.
+    pub routed: bool,
+    /// The operations line up only after a leading version segment (`/v2/v1.0/planner/...` and
+    /// `/v1.0/planner/...`): every operation of the smaller connector, on the same vendor's host.
+    pub suffix: bool,
 }
 
 fn operation_keys(fp: &Fingerprint) -> BTreeSet<(String, String)> {
@@ -166,27 +179,195 @@ fn operation_keys(fp: &Fingerprint) -> BTreeSet<(String, String)> {
 }
 
 pub fn compare(q: &Fingerprint, c: &Fingerprint) -> Comparison {
-    compare_keyed(q, &operation_keys(q), c)
+    compare_with(q, c, &THRESHOLDS)
+}
+
+/// [`compare`] under other rules (`search_eval` measures the rules before against these).
+pub fn compare_with(q: &Fingerprint, c: &Fingerprint, t: &Thresholds) -> Comparison {
+    compare_keyed(q, &operation_keys(q), c, t)
+}
+
+type Keys = BTreeSet<(String, String)>;
+
+/// One way of reading a connector's routes: as written, or with its policies applied.
+struct Routes<'a> {
+    host: Option<&'a str>,
+    placeholder: bool,
+    keys: std::borrow::Cow<'a, Keys>,
+}
+
+impl<'a> Routes<'a> {
+    fn written(f: &'a Fingerprint, keys: &'a Keys) -> Routes<'a> {
+        Routes {
+            host: f.host.as_deref(),
+            placeholder: f.host_is_placeholder,
+            keys: std::borrow::Cow::Borrowed(keys),
+        }
+    }
+
+    /// `written_keys`: the written operations' keys, which are the routes when only the host moved.
+    fn routed(f: &'a Fingerprint, written_keys: &'a Keys) -> Option<Routes<'a>> {
+        f.routed.as_ref().map(|r| Routes {
+            host: r.host.as_deref(),
+            placeholder: r.host_is_placeholder,
+            keys: if r.operations.is_empty() {
+                std::borrow::Cow::Borrowed(written_keys)
+            } else {
+                std::borrow::Cow::Owned(r.operations.iter().map(|o| (o.method.clone(), o.path.to_lowercase())).collect())
+            },
+        })
+    }
+}
+
+/// What one pair of readings shares: the host relation and the operations.
+#[derive(Clone, Copy)]
+struct Measure {
+    same_real_host: bool,
+    same_tenant_domain: bool,
+    host_kin: Option<HostKin>,
+    common: usize,
+    containment: f64,
+    suffix: bool,
+}
+
+impl Measure {
+    fn same_vendor(&self) -> bool {
+        self.same_real_host || self.same_tenant_domain || self.host_kin.is_some()
+    }
+
+    /// Best first: the same vendor with every operation of the smaller one, then more shared.
+    fn rank(&self) -> (bool, bool, f64, usize) {
+        (
+            self.same_vendor() && self.containment >= 1.0,
+            self.same_vendor(),
+            self.containment,
+            self.common,
+        )
+    }
+}
+
+fn measure(q: &Routes, c: &Routes, t: &Thresholds) -> Measure {
+    let same_real_host = q.host.is_some() && q.host == c.host && !q.placeholder && !c.placeholder;
+    // Only placeholders have a tenant domain (most hosts are real: this stays off the hot path).
+    let same_tenant_domain = match (q.host, c.host) {
+        (Some(a), Some(b)) if q.placeholder && c.placeholder => tenant_domain(a).is_some_and(|d| tenant_domain(b) == Some(d)),
+        _ => false,
+    };
+    let host_kin = match (q.host, c.host) {
+        (Some(a), Some(b)) if t.extended && !same_real_host && !same_tenant_domain => host_kin(a, q.placeholder, b, c.placeholder),
+        _ => None,
+    };
+    let common = q.keys.intersection(&c.keys).count();
+    let smaller = q.keys.len().min(c.keys.len());
+    let containment = if smaller == 0 { 0.0 } else { common as f64 / smaller as f64 };
+    let mut m = Measure {
+        same_real_host,
+        same_tenant_domain,
+        host_kin,
+        common,
+        containment,
+        suffix: false,
+    };
+    // A version or service prefix on one side only: every operation of the smaller connector
+    // after stripping a leading version segment from the other's (never from both: `/v1/x` and
+    // `/v2/x` are two versions, not one API).
+    if t.extended && m.same_vendor() && containment < 1.0 && smaller > 0 {
+        for (a, b) in [(&q.keys, &c.keys), (&c.keys, &q.keys)] {
+            let Some(stripped) = strip_leading_version(a) else { continue };
+            let common = stripped.intersection(b).count();
+            let smaller = stripped.len().min(b.len());
+            if common > 0 && common == smaller {
+                m.common = common;
+                m.containment = 1.0;
+                m.suffix = true;
+                break;
+            }
+        }
+    }
+    m
+}
+
+/// A leading version segment: `v2`, `v1.0`, `2.0`, `beta`.
+fn is_version_segment(segment: &str) -> bool {
+    let digits = segment.strip_prefix(['v', 'V']).unwrap_or(segment);
+    segment == "beta"
+        || !digits.is_empty() && digits.starts_with(|c: char| c.is_ascii_digit()) && digits.chars().all(|c| c.is_ascii_digit() || c == '.')
+}
+
+/// The keys with a leading version segment dropped from every path that has one and more after
+/// it; `None` when no path has one.
+fn strip_leading_version(keys: &Keys) -> Option<Keys> {
+    let mut changed = false;
+    let out = keys
+        .iter()
+        .map(|(method, path)| {
+            let rest = path.strip_prefix('/').and_then(|p| p.split_once('/'));
+            match rest {
+                Some((first, rest)) if is_version_segment(first) && !rest.is_empty() => {
+                    changed = true;
+                    (method.clone(), format!("/{rest}"))
+                }
+                _ => (method.clone(), path.clone()),
+            }
+        })
+        .collect();
+    changed.then_some(out)
 }
 
 /// [`compare`] with the query's operation keys made once (a search compares it ~1,000 times).
-fn compare_keyed(q: &Fingerprint, qo: &BTreeSet<(String, String)>, c: &Fingerprint) -> Comparison {
-    let same_real_host = q.host.is_some() && q.host == c.host && !q.host_is_placeholder && !c.host_is_placeholder;
-    // Only placeholders have a tenant domain (most hosts are real: this stays off the hot path).
-    let same_tenant_domain = match (q.host.as_deref(), c.host.as_deref()) {
-        (Some(a), Some(b)) if q.host_is_placeholder && c.host_is_placeholder => {
-            tenant_domain(a).is_some_and(|d| tenant_domain(b) == Some(d))
-        }
-        _ => false,
-    };
+fn compare_keyed(q: &Fingerprint, qo: &Keys, c: &Fingerprint, t: &Thresholds) -> Comparison {
     let co = operation_keys(c);
-    let common = qo.intersection(&co).count();
-    let smaller = qo.len().min(co.len());
-    let containment = if smaller == 0 { 0.0 } else { common as f64 / smaller as f64 };
+    let q_written = Routes::written(q, qo);
+    let c_written = Routes::written(c, &co);
+    let mut best = (measure(&q_written, &c_written, t), false);
     let title = match (&q.title, &c.title) {
         (Some(a), Some(b)) => title_similarity(a, b),
         _ => 0.0,
     };
+    // The routes a policy rewrote, read only where they can weigh: a host of the same vendor,
+    // or a similar title (the operations alone, elsewhere, make nothing the same).
+    if t.extended && (q.routed.is_some() || c.routed.is_some()) {
+        fn host_of(f: &Fingerprint, routed: bool) -> (Option<&str>, bool) {
+            match (&f.routed, routed) {
+                (Some(r), true) => (r.host.as_deref(), r.host_is_placeholder),
+                _ => (f.host.as_deref(), f.host_is_placeholder),
+            }
+        }
+        let worth = |qr: bool, cr: bool| {
+            let ((qh, qp), (ch, cp)) = (host_of(q, qr), host_of(c, cr));
+            title >= t.related_title
+                || match (qh, ch) {
+                    (Some(a), Some(b)) => {
+                        a == b && !qp && !cp
+                            || qp && cp && tenant_domain(a).is_some_and(|d| tenant_domain(b) == Some(d))
+                            || host_kin(a, qp, b, cp).is_some()
+                    }
+                    _ => false,
+                }
+        };
+        let (mut qr, mut cr) = (None, None);
+        for (use_q, use_c) in [(true, false), (false, true), (true, true)] {
+            if use_q && q.routed.is_none() || use_c && c.routed.is_none() || !worth(use_q, use_c) {
+                continue;
+            }
+            let a = if use_q {
+                qr.get_or_insert_with(|| Routes::routed(q, qo).unwrap_or_else(|| Routes::written(q, qo)))
+            } else {
+                &q_written
+            };
+            let b = if use_c {
+                cr.get_or_insert_with(|| Routes::routed(c, &co).unwrap_or_else(|| Routes::written(c, &co)))
+            } else {
+                &c_written
+            };
+            let m = measure(a, b, t);
+            if m.rank() > best.0.rank() {
+                best = (m, true);
+            }
+        }
+    }
+    let (m, routed) = best;
+    let same_real_host = q.host.is_some() && q.host == c.host && !q.host_is_placeholder && !c.host_is_placeholder;
     let identical = q.title == c.title
         && q.host == c.host
         && q.base_path == c.base_path
@@ -194,13 +375,16 @@ fn compare_keyed(q: &Fingerprint, qo: &BTreeSet<(String, String)>, c: &Fingerpri
         && (!qo.is_empty() || same_real_host);
     Comparison {
         same_publisher: q.publisher.is_some() && q.publisher == c.publisher,
-        same_real_host,
-        same_tenant_domain,
+        same_real_host: m.same_real_host,
+        same_tenant_domain: m.same_tenant_domain,
         same_base_path: q.base_path == c.base_path,
-        common,
-        containment,
+        common: m.common,
+        containment: m.containment,
         title,
         identical,
+        host_kin: m.host_kin,
+        routed,
+        suffix: m.suffix,
     }
 }
 
@@ -218,7 +402,9 @@ pub fn judge(cmp: &Comparison, c: &Fingerprint, t: &Thresholds) -> Option<(Verdi
             cmp.containment * 100.0
         ));
     }
-    if cmp.same_real_host {
+    if cmp.same_real_host && cmp.routed {
+        evidence.push("the same host once the policies route the requests".into());
+    } else if cmp.same_real_host {
         let host = c.host.as_deref().unwrap_or("");
         evidence.push(if cmp.same_base_path {
             format!("the same host and base path ({host}{})", c.base_path)
@@ -227,8 +413,27 @@ pub fn judge(cmp: &Comparison, c: &Fingerprint, t: &Thresholds) -> Option<(Verdi
         });
     }
     if cmp.same_tenant_domain {
-        let domain = c.host.as_deref().and_then(tenant_domain).unwrap_or("");
+        // The tenant host compared may be the one the policies route to.
+        let host = c
+            .routed
+            .as_ref()
+            .filter(|_| cmp.routed)
+            .map_or(c.host.as_deref(), |r| r.host.as_deref());
+        let domain = host.and_then(tenant_domain).unwrap_or("");
         evidence.push(format!("the same vendor domain behind a tenant host ({domain})"));
+    }
+    if let Some(kin) = cmp.host_kin {
+        // The host compared may be the one its policies route to: name it only when written.
+        evidence.push(match (cmp.routed, c.host.as_deref()) {
+            (false, Some(host)) => format!("{} ({host})", kin.describe()),
+            _ => kin.describe().to_string(),
+        });
+    }
+    if cmp.routed && cmp.common > 0 {
+        evidence.push("the routes as apiProperties.json's policies rewrite them".into());
+    }
+    if cmp.suffix {
+        evidence.push("every operation of the smaller connector, after a leading version segment".into());
     }
     if cmp.title >= t.related_title {
         evidence.push(if cmp.title >= 0.999 {
@@ -237,15 +442,19 @@ pub fn judge(cmp: &Comparison, c: &Fingerprint, t: &Thresholds) -> Option<(Verdi
             format!("a similar title ({:.0}% alike)", cmp.title * 100.0)
         });
     }
-    // The same vendor: the same real host, or tenant hosts on the same registrable domain.
-    let same_vendor = cmp.same_real_host || cmp.same_tenant_domain;
+    // The same vendor: the same real host, tenant hosts on the same registrable domain, or hosts
+    // that differ only by `www.`, an environment, or a tenant ([`HostKin`]).
+    let same_vendor = cmp.same_real_host || cmp.same_tenant_domain || cmp.host_kin.is_some();
     let by_share = cmp.common >= t.min_common && cmp.containment >= t.containment;
     // Every operation of the smaller connector is in the other: the same endpoints, however few.
     let contained = cmp.common > 0 && cmp.containment >= 1.0;
-    let same_api_by_operations = same_vendor && (by_share || contained);
+    // A tenant placeholder and one real tenant: only every operation of the smaller one says so
+    // (the vendor's other products live on other subdomains of the same domain).
+    let loose_host = cmp.host_kin == Some(HostKin::Tenant) || cmp.suffix;
+    let same_api_by_operations = same_vendor && (contained || by_share && !loose_host);
     // The same title on the same host and base path, with an operation in common: a title alone
     // is a vendor's second product or a new version published as its own folder.
-    let same_api_by_identity = same_vendor && cmp.same_base_path && cmp.title >= t.same_title && cmp.common > 0;
+    let same_api_by_identity = same_vendor && !loose_host && cmp.same_base_path && cmp.title >= t.same_title && cmp.common > 0;
     // Without a real host in common, only the operations and the title together can tell.
     let same_api_elsewhere = !same_vendor && cmp.title >= t.same_title && cmp.common >= 3 && cmp.containment >= 0.8;
     // A publisher's own connectors on its own API under other names are a product family, an
@@ -275,7 +484,17 @@ pub fn judge(cmp: &Comparison, c: &Fingerprint, t: &Thresholds) -> Option<(Verdi
 
 /// Search the index. `exclude` leaves one folder out (the connector being updated).
 pub fn search(index: &Index, query: &Query, exclude: Option<&str>, browse: &dyn Fn(&str) -> Option<String>) -> Vec<Candidate> {
-    let t = &THRESHOLDS;
+    search_with(index, query, exclude, browse, &THRESHOLDS)
+}
+
+/// [`search`] under other rules (`search_eval` measures the rules before against these).
+pub fn search_with(
+    index: &Index,
+    query: &Query,
+    exclude: Option<&str>,
+    browse: &dyn Fn(&str) -> Option<String>,
+    t: &Thresholds,
+) -> Vec<Candidate> {
     let mut out: Vec<Candidate> = Vec::new();
     let query_keys = match query {
         Query::Connector(q, _) => Some(operation_keys(q)),
@@ -288,7 +507,7 @@ pub fn search(index: &Index, query: &Query, exclude: Option<&str>, browse: &dyn 
         }
         let Some(fp) = &entry.fingerprint else { continue };
         let judged = match query {
-            Query::Connector(q, _) => judge(&compare_keyed(q, query_keys.as_ref().unwrap_or(&empty), fp), fp, t),
+            Query::Connector(q, _) => judge(&compare_keyed(q, query_keys.as_ref().unwrap_or(&empty), fp, t), fp, t),
             Query::Host { host, base_path } => judge_host(host, base_path.as_deref(), fp),
             Query::Title(title) => judge_title(title, fp, t),
         };
@@ -408,6 +627,7 @@ mod tests {
                 .collect(),
             operation_ids: Default::default(),
             publisher: None,
+            routed: None,
         }
     }
 
@@ -521,6 +741,227 @@ mod tests {
         let a = swagger_fp("One", "{app}.azurewebsites.net", "/", &ops);
         let b = swagger_fp("Two", "{site}.azurewebsites.net", "/", &ops);
         assert_eq!(verdict(&a, &b), Some(Verdict::Related));
+    }
+
+    #[test]
+    fn www_and_sandbox_hosts_are_the_production_api_with_the_same_operations() {
+        let ops = ["/v1/orders", "/v1/orders/{id}", "/v1/customers"];
+        let prod = swagger_fp("Acme Shop", "api.acmeshop.io", "/", &ops);
+        for host in [
+            "www.api.acmeshop.io",
+            "sandbox.api.acmeshop.io",
+            "api-sandbox.acmeshop.io",
+            "api.staging.acmeshop.io",
+        ] {
+            let copy = swagger_fp("Shop Orders", host, "/", &ops);
+            assert_eq!(verdict(&copy, &prod), Some(Verdict::Duplicate), "{host}");
+            assert_eq!(verdict(&prod, &copy), Some(Verdict::Duplicate), "{host}");
+        }
+        let apex = swagger_fp("Acme", "acmeshop.io", "/", &ops);
+        assert_eq!(
+            verdict(&swagger_fp("Acme www", "www.acmeshop.io", "/", &ops[..2]), &apex),
+            Some(Verdict::Duplicate)
+        );
+        let (_, _, evidence) = judge(
+            &compare(&swagger_fp("S", "sandbox-api.acmeshop.io", "/", &ops), &prod),
+            &prod,
+            &THRESHOLDS,
+        )
+        .unwrap();
+        assert!(evidence.iter().any(|e| e.contains("sandbox or test host")), "{evidence:?}");
+        // Near misses: the sandbox of another product area, another subdomain, shared hosting.
+        let other = swagger_fp("Acme Billing", "sandbox.billing.acmeshop.io", "/", &["/v1/invoices", "/v1/refunds"]);
+        assert_eq!(verdict(&other, &prod), None);
+        let other_product = swagger_fp("Acme Ads", "ads.acmeshop.io", "/", &ops);
+        assert_eq!(verdict(&other_product, &prod), Some(Verdict::Related));
+        let a = swagger_fp("One", "acme.azurewebsites.net", "/", &ops);
+        let b = swagger_fp("Two", "acme-staging.azurewebsites.net", "/", &ops);
+        assert_eq!(verdict(&a, &b), Some(Verdict::Related));
+        // The rules before did not see these.
+        let before = Thresholds {
+            extended: false,
+            ..THRESHOLDS
+        };
+        let copy = swagger_fp("Shop Orders", "www.api.acmeshop.io", "/", &ops);
+        assert_eq!(
+            judge(&compare_with(&copy, &prod, &before), &prod, &before).map(|j| j.0),
+            Some(Verdict::Related)
+        );
+    }
+
+    #[test]
+    fn a_tenant_placeholder_and_a_real_tenant_of_the_vendor_with_identical_operations() {
+        let ops = ["/api/v2/tickets", "/api/v2/tickets/{id}", "/api/v2/users"];
+        let original = swagger_fp("Helpdesk Tickets", "{subdomain}.helpdeskly.com", "/", &ops);
+        let real = swagger_fp("Tickets for Contoso", "acme.helpdeskly.com", "/", &ops);
+        assert_eq!(verdict(&real, &original), Some(Verdict::Duplicate));
+        assert_eq!(verdict(&original, &real), Some(Verdict::Duplicate));
+        let spelled = swagger_fp("Helpdesk", "yourcompany.helpdeskly.com", "/", &ops[..2]);
+        assert_eq!(verdict(&spelled, &original), Some(Verdict::Duplicate));
+        // Near misses: a real tenant with only most of the operations, the vendor's other
+        // product on another subdomain, another vendor's tenant.
+        let most = swagger_fp(
+            "T",
+            "acme.helpdeskly.com",
+            "/",
+            &["/api/v2/tickets", "/api/v2/tickets/{id}", "/api/v2/views"],
+        );
+        assert_eq!(verdict(&most, &original), Some(Verdict::Related));
+        let chat = swagger_fp("Helpdesk Chat", "chat.helpdeskly.com", "/", &["/api/v2/chats", "/api/v2/agents"]);
+        assert_eq!(verdict(&chat, &original), Some(Verdict::Related));
+        let elsewhere = swagger_fp("Tickets", "acme.otherdesk.com", "/", &ops);
+        assert_eq!(verdict(&elsewhere, &original), Some(Verdict::Related));
+    }
+
+    fn with_properties(swagger: serde_json::Value, properties: serde_json::Value) -> Fingerprint {
+        Fingerprint::from_swagger_with_policies(&swagger, Some(&properties))
+    }
+
+    #[test]
+    fn routes_are_compared_as_the_policies_rewrite_them() {
+        let swagger = |host: &str, base: &str, paths: &[(&str, &str)]| {
+            let paths: serde_json::Map<String, serde_json::Value> = paths
+                .iter()
+                .map(|(p, id)| (p.to_string(), serde_json::json!({"get": {"operationId": id}})))
+                .collect();
+            serde_json::json!({"swagger": "2.0", "info": {"title": "X"}, "host": host, "basePath": base, "paths": paths})
+        };
+        // The real host and base path live in the policy; the copy writes them in the swagger.
+        let hidden = with_properties(
+            swagger(
+                "definedinconnectionparameters",
+                "/",
+                &[("/issue/{id}", "GetIssue"), ("/search", "Search")],
+            ),
+            serde_json::json!({"properties": {"policyTemplateInstances": [
+                {"templateId": "dynamichosturl", "title": "host", "parameters": {
+                    "x-ms-apimTemplateParameter.urlTemplate": "https://@connectionParameters('jirainstance').atlassian.net/rest/api/"}},
+                {"templateId": "setheader", "title": "h", "parameters": {
+                    "x-ms-apimTemplateParameter.name": "X-Api", "x-ms-apimTemplateParameter.value": "1",
+                    "x-ms-apimTemplateParameter.existsAction": "override", "x-ms-apimTemplate-policySection": "Request"}}
+            ]}}),
+        );
+        let routed = hidden.routed.as_deref().expect("the policy moves the routes");
+        assert_eq!(routed.host.as_deref(), Some("{}.atlassian.net"));
+        let written = swagger_fp(
+            "Jira Lite",
+            "your-instance.atlassian.net",
+            "/rest/api",
+            &["/issue/{key}", "/search"],
+        );
+        assert_eq!(verdict(&written, &hidden), Some(Verdict::Duplicate));
+        assert_eq!(verdict(&hidden, &written), Some(Verdict::Duplicate));
+        // routerequesttoendpoint: the operation's written path is a decoy, newPath the route.
+        let renamed = with_properties(
+            swagger(
+                "www.virustotal.com",
+                "/",
+                &[
+                    ("/api/v3/ip_addresses/connectorV2/{ip}", "GetIp"),
+                    ("/api/v3/files/{id}", "GetFile"),
+                ],
+            ),
+            serde_json::json!({"properties": {"policyTemplateInstances": [
+                {"templateId": "routerequesttoendpoint", "title": "r", "parameters": {
+                    "x-ms-apimTemplate-operationName": ["GetIp"],
+                    "x-ms-apimTemplateParameter.httpMethod": "@Request.OriginalHTTPMethod",
+                    "x-ms-apimTemplateParameter.newPath": "/api/v3/ip_addresses/{ip}"}}
+            ]}}),
+        );
+        let plain = swagger_fp(
+            "VT",
+            "www.virustotal.com",
+            "/",
+            &["/api/v3/ip_addresses/{ip}", "/api/v3/files/{id}"],
+        );
+        assert_eq!(verdict(&plain, &renamed), Some(Verdict::Duplicate));
+        // Near misses: only header and query policies change nothing, and a policy's host of
+        // another vendor does not make the same API.
+        let headers_only = with_properties(
+            swagger("api.acme.io", "/", &[("/a", "A")]),
+            serde_json::json!({"properties": {"policyTemplateInstances": [
+                {"templateId": "setqueryparameter", "parameters": {"x-ms-apimTemplateParameter.name": "k", "x-ms-apimTemplateParameter.value": "v"}}
+            ]}}),
+        );
+        assert!(headers_only.routed.is_none());
+        let other_vendor = swagger_fp(
+            "Jira Lite",
+            "your-instance.otherjira.net",
+            "/rest/api",
+            &["/issue/{key}", "/search"],
+        );
+        assert_ne!(verdict(&other_vendor, &hidden), Some(Verdict::Duplicate));
+        // An expression that is the whole host keeps the written host.
+        let whole = with_properties(
+            swagger("api.hyas.com", "/", &[("/a", "A")]),
+            serde_json::json!({"properties": {"policyTemplateInstances": [
+                {"templateId": "dynamichosturl", "parameters": {"x-ms-apimTemplateParameter.urlTemplate": "@connectionParameters('apiUrl')/api"}}
+            ]}}),
+        );
+        let r = whole.routed.as_deref().unwrap();
+        assert_eq!(r.host.as_deref(), Some("api.hyas.com"));
+        assert_eq!(r.operations.iter().next().unwrap().path, "/api/a");
+        // Only the host moved: the routes are the written operations (not stored twice), on the
+        // vendor's tenant host, so a copy on a real tenant with the same operations is found.
+        let host_only = with_properties(
+            swagger("definedinconnectionparameters", "/", &[("/api/tickets", "T"), ("/api/users", "U")]),
+            serde_json::json!({"properties": {"policyTemplateInstances": [
+                {"templateId": "dynamichosturl", "parameters": {"x-ms-apimTemplateParameter.urlTemplate": "https://@connectionParameters('subdomain').inserve.nl"}}
+            ]}}),
+        );
+        let r = host_only.routed.as_deref().unwrap();
+        assert_eq!((r.host.as_deref(), r.operations.len()), (Some("{}.inserve.nl"), 0));
+        let tenant = swagger_fp("Inserve", "acme.inserve.nl", "/", &["/api/tickets", "/api/users"]);
+        assert_eq!(verdict(&tenant, &host_only), Some(Verdict::Duplicate));
+        assert_eq!(
+            verdict(
+                &swagger_fp("Inserve", "acme.inserve.nl", "/", &["/api/tickets", "/api/other"]),
+                &host_only
+            ),
+            Some(Verdict::Related)
+        );
+    }
+
+    #[test]
+    fn a_version_prefix_on_one_side_hides_no_subset() {
+        let upstream = swagger_fp(
+            "Planner Plus",
+            "graph.microsoft.com",
+            "/v2",
+            &[
+                "/v1.0/planner/tasks",
+                "/v1.0/planner/tasks/{id}",
+                "/v1.0/planner/plans/{id}",
+                "/v1.0/me/events",
+            ],
+        );
+        let copy = swagger_fp(
+            "My Planner",
+            "graph.microsoft.com",
+            "/v1.0",
+            &["/planner/tasks", "/planner/tasks/{id}"],
+        );
+        assert_eq!(verdict(&copy, &upstream), Some(Verdict::Duplicate));
+        assert_eq!(verdict(&upstream, &copy), Some(Verdict::Duplicate));
+        // Near misses: one operation outside the other; a publisher's own v2 under a new base path
+        // (never stripped on both sides); another real host.
+        let partial = swagger_fp(
+            "My Planner",
+            "graph.microsoft.com",
+            "/v1.0",
+            &["/planner/tasks", "/planner/buckets"],
+        );
+        assert_eq!(verdict(&partial, &upstream), Some(Verdict::Related));
+        let v1 = swagger_fp("Acme CRM", "api.acme.io", "/v1", &["/contacts", "/deals", "/notes"]);
+        let v2 = swagger_fp("Acme Customers", "api.acme.io", "/v2", &["/contacts", "/deals", "/notes"]);
+        assert_eq!(verdict(&v2, &v1), Some(Verdict::Related));
+        let elsewhere = swagger_fp(
+            "My Planner",
+            "graph.contoso-cloud.com",
+            "/v1.0",
+            &["/planner/tasks", "/planner/tasks/{id}"],
+        );
+        assert_eq!(verdict(&elsewhere, &upstream), None);
     }
 
     #[test]

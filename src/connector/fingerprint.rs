@@ -62,6 +62,24 @@ pub struct Fingerprint {
     /// in the swagger, so set by whoever has the folder (the package, the index).
     #[serde(default)]
     pub publisher: Option<String>,
+    /// The routes once `apiProperties.json`'s policies are applied (`dynamichosturl`,
+    /// `routerequesttoendpoint`), when they differ from the written ones; see [`Routed`].
+    #[serde(default)]
+    pub routed: Option<Box<Routed>>,
+}
+
+/// Where a connector's requests really go once its policies rewrite them: `dynamichosturl`'s
+/// `urlTemplate` replaces the host URL (host and base path), `routerequesttoendpoint`'s `newPath`
+/// an operation's path under it. `setheader`, `setqueryparameter` and the rest change no route.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Routed {
+    /// The template's host with its expressions as `{}` (`{}.atlassian.net`), or the written host
+    /// when the expression is the whole host (`@connectionParameters('instanceUrl')/api`).
+    pub host: Option<String>,
+    pub host_is_placeholder: bool,
+    /// Every operation, rewritten where a policy applies to it (same normalization as
+    /// `operations`); empty when only the host moved (the written operations, not stored twice).
+    pub operations: BTreeSet<Operation>,
 }
 
 /// A set read as the sequence it was written as (sorted, by `BTreeSet`'s own serialization) and
@@ -120,6 +138,12 @@ pub const HTTP_METHODS: [&str; 7] = ["get", "put", "post", "delete", "options", 
 
 impl Fingerprint {
     pub fn from_swagger(swagger: &Value) -> Fingerprint {
+        Fingerprint::from_swagger_with_policies(swagger, None)
+    }
+
+    /// The fingerprint, with [`Fingerprint::routed`] from the policies of `apiProperties.json`
+    /// (its parsed value) when they move a route.
+    pub fn from_swagger_with_policies(swagger: &Value, api_properties: Option<&Value>) -> Fingerprint {
         let title = swagger
             .pointer("/info/title")
             .and_then(Value::as_str)
@@ -138,6 +162,9 @@ impl Fingerprint {
 
         let mut operations = BTreeSet::new();
         let mut operation_ids = BTreeSet::new();
+        let policies = api_properties.map(RoutePolicies::read).unwrap_or_default();
+        let routed_base = policies.base.as_ref().map(|(_, path)| normalize_path(path));
+        let mut routed_ops = BTreeSet::new();
         if let Some(paths) = swagger.get("paths").and_then(Value::as_object) {
             for (path, item) in paths {
                 let Some(item) = item.as_object() else {
@@ -149,16 +176,39 @@ impl Fingerprint {
                     if !HTTP_METHODS.contains(&method.as_str()) {
                         continue;
                     }
+                    let id = op.get("operationId").and_then(Value::as_str);
+                    if !policies.is_empty() {
+                        let base = match &routed_base {
+                            Some(b) if policies.host_applies_to(id) => b.as_str(),
+                            _ => base_path.as_str(),
+                        };
+                        let path = policies.new_path(id).unwrap_or(path.as_str());
+                        routed_ops.insert(Operation {
+                            method: method.to_ascii_uppercase(),
+                            path: erase_parameter_names(&normalize_path(&format!("{base}/{path}"))),
+                        });
+                    }
                     operations.insert(Operation {
                         method: method.to_ascii_uppercase(),
                         path: template.clone(),
                     });
-                    if let Some(id) = op.get("operationId").and_then(Value::as_str) {
+                    if let Some(id) = id {
                         operation_ids.insert(id.to_string());
                     }
                 }
             }
         }
+        let routed_host = match &policies.base {
+            Some((Some(h), _)) => Some(h.clone()),
+            _ => host.clone(),
+        };
+        let routed = (!policies.is_empty() && (routed_ops != operations || routed_host != host)).then(|| {
+            Box::new(Routed {
+                host_is_placeholder: routed_host.as_deref().is_none_or(is_placeholder_host),
+                host: routed_host,
+                operations: if routed_ops == operations { BTreeSet::new() } else { routed_ops },
+            })
+        });
         Fingerprint {
             title,
             host,
@@ -166,9 +216,121 @@ impl Fingerprint {
             base_path,
             operations,
             operation_ids,
-            publisher: None,
+            publisher: api_properties.and_then(publisher_of),
+            routed,
         }
     }
+}
+
+/// The route-changing policies of an `apiProperties.json` (`properties.policyTemplateInstances`).
+#[derive(Debug, Default)]
+struct RoutePolicies {
+    /// `dynamichosturl`: the template's host (`None` when an expression is the whole host) and
+    /// path, and the operations it applies to (`None`: every operation).
+    base: Option<(Option<String>, String)>,
+    base_operations: Option<Vec<String>>,
+    /// `routerequesttoendpoint`: operationId -> newPath.
+    new_paths: Vec<(String, String)>,
+}
+
+impl RoutePolicies {
+    fn read(api_properties: &Value) -> RoutePolicies {
+        let mut out = RoutePolicies::default();
+        let Some(instances) = api_properties
+            .pointer("/properties/policyTemplateInstances")
+            .and_then(Value::as_array)
+        else {
+            return out;
+        };
+        for instance in instances {
+            let template = instance.get("templateId").and_then(Value::as_str).unwrap_or("");
+            let Some(parameters) = instance.get("parameters").and_then(Value::as_object) else {
+                continue;
+            };
+            let operations: Option<Vec<String>> = match parameters.get("x-ms-apimTemplate-operationName") {
+                Some(Value::Array(a)) if !a.is_empty() => Some(a.iter().filter_map(Value::as_str).map(str::to_owned).collect()),
+                Some(Value::String(s)) if !s.is_empty() => Some(vec![s.clone()]),
+                _ => None,
+            };
+            if template.eq_ignore_ascii_case("dynamichosturl") && out.base.is_none() {
+                let Some(url) = parameters.get("x-ms-apimTemplateParameter.urlTemplate").and_then(Value::as_str) else {
+                    continue;
+                };
+                let (host, path) = normalize_host(&erase_expressions(url));
+                // An expression standing for the whole host (`{}`, `{}{}`) says nothing of it.
+                let host = host.filter(|h| h.contains('.'));
+                let path = path.split(['?', '#']).next().unwrap_or("").to_string();
+                out.base = Some((host, path));
+                out.base_operations = operations;
+            } else if template.eq_ignore_ascii_case("routerequesttoendpoint") {
+                let Some(path) = parameters.get("x-ms-apimTemplateParameter.newPath").and_then(Value::as_str) else {
+                    continue;
+                };
+                let path = path.split(['?', '#']).next().unwrap_or("");
+                // A path built from an expression is not a route that can be compared.
+                if path.contains('@') {
+                    continue;
+                }
+                for id in operations.into_iter().flatten() {
+                    out.new_paths.push((id, path.to_string()));
+                }
+            }
+        }
+        out
+    }
+
+    fn is_empty(&self) -> bool {
+        self.base.is_none() && self.new_paths.is_empty()
+    }
+
+    fn host_applies_to(&self, id: Option<&str>) -> bool {
+        match &self.base_operations {
+            None => true,
+            Some(ops) => id.is_some_and(|id| ops.iter().any(|o| o == id)),
+        }
+    }
+
+    fn new_path(&self, id: Option<&str>) -> Option<&str> {
+        let id = id?;
+        self.new_paths.iter().find(|(o, _)| o == id).map(|(_, p)| p.as_str())
+    }
+}
+
+/// `https://@connectionParameters('tenant').vendor.com/@{x}/api` -> `https://{}.vendor.com/{}/api`:
+/// policy expressions (`@connectionParameters(...)`, `@queryParameters(...)`, `@headers(...)`,
+/// `@{...}`) become `{}`, as a path parameter would.
+fn erase_expressions(template: &str) -> String {
+    let mut out = String::with_capacity(template.len());
+    let mut rest = template;
+    while let Some(at) = rest.find('@') {
+        out.push_str(&rest[..at]);
+        let tail = &rest[at + 1..];
+        let open = tail.find(['(', '{']);
+        let is_call = open.is_some_and(|i| tail[..i].chars().all(|c| c.is_ascii_alphanumeric() || c == '_'));
+        let Some(open) = open.filter(|_| is_call) else {
+            out.push('@');
+            rest = tail;
+            continue;
+        };
+        let (opening, closing) = if tail.as_bytes()[open] == b'(' { ('(', ')') } else { ('{', '}') };
+        let mut depth = 0usize;
+        let mut end = tail.len();
+        for (i, c) in tail[open..].char_indices() {
+            if c == opening {
+                depth += 1;
+            } else if c == closing {
+                depth -= 1;
+                if depth == 0 {
+                    end = open + i + 1;
+                    break;
+                }
+            }
+        }
+        out.push_str("{}");
+        rest = &tail[end..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// `HTTPS://Api.Example.com:443/v1` -> (`api.example.com`, `/v1`).
@@ -246,6 +408,116 @@ pub fn tenant_domain(host: &str) -> Option<&str> {
         .all(|l| !l.is_empty() && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'));
     let hosted = SHARED_HOSTING.iter().any(|s| host.ends_with(&format!(".{s}")) || domain == *s);
     (plain && !hosted && !is_placeholder_host(domain)).then_some(domain)
+}
+
+/// How two different hosts are still one vendor's one API (compared *with the operations*, as
+/// tenant hosts are): `www.` added or dropped, a sandbox/test/staging host and its production
+/// host, a tenant placeholder (`{subdomain}.vendor.com`, `yourcompany.vendor.com`) and a real
+/// tenant of the same vendor (`acme.vendor.com`). Never under shared hosting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HostKin {
+    Www,
+    Environment,
+    Tenant,
+}
+
+impl HostKin {
+    pub fn describe(self) -> &'static str {
+        match self {
+            HostKin::Www => "the same host but for www.",
+            HostKin::Environment => "a sandbox or test host of the same production host",
+            HostKin::Tenant => "a tenant placeholder and a tenant of the same vendor",
+        }
+    }
+}
+
+/// Labels that name a vendor's non-production environment, as a whole label (`api.sandbox.x.com`)
+/// or a hyphenated part of one (`api-sandbox.x.com`, `sandbox-api.x.com`).
+const ENVIRONMENT_WORDS: [&str; 13] = [
+    "sandbox", "sandbox2", "test", "testing", "staging", "stage", "stg", "dev", "uat", "qa", "preprod", "demo", "trial",
+];
+
+/// The registrable domain (`vendor.com`, `vendor.co.uk`) of a plain host, when it has one.
+fn registrable(host: &str) -> Option<&str> {
+    let labels: Vec<&str> = host.split('.').collect();
+    let n = labels.len();
+    let take = if n >= 3 && labels[n - 1].len() == 2 && SECOND_LEVEL.contains(&labels[n - 2]) {
+        3
+    } else {
+        2
+    };
+    if n < take || labels.iter().any(|l| l.is_empty()) {
+        return None;
+    }
+    let start = labels[..n - take].iter().map(|l| l.len() + 1).sum::<usize>();
+    Some(&host[start..])
+}
+
+fn shared_hosting(host: &str) -> bool {
+    SHARED_HOSTING
+        .iter()
+        .any(|s| host.strip_suffix(s).is_some_and(|rest| rest.is_empty() || rest.ends_with('.')))
+}
+
+/// `www.api-sandbox.vendor.com` -> `api.vendor.com`: the host with `www.` and environment words
+/// dropped below the registrable domain.
+fn production_host(host: &str) -> Option<String> {
+    let domain = registrable(host)?;
+    let sub = host[..host.len() - domain.len()].trim_end_matches('.');
+    let mut labels = Vec::new();
+    for (i, label) in sub.split('.').filter(|l| !l.is_empty()).enumerate() {
+        if i == 0 && label == "www" {
+            continue;
+        }
+        let parts: Vec<&str> = label.split('-').filter(|p| !ENVIRONMENT_WORDS.contains(p)).collect();
+        let joined = parts.join("-");
+        let joined = match joined.as_str() {
+            j if ENVIRONMENT_WORDS.iter().any(|w| j == format!("api{w}") || j == format!("{w}api")) => "api".to_string(),
+            _ => joined,
+        };
+        if !joined.is_empty() {
+            labels.push(joined);
+        }
+    }
+    labels.push(domain.to_string());
+    Some(labels.join("."))
+}
+
+/// See [`HostKin`]; `None` for equal hosts (compared as such) and unrelated ones. Cheap when the
+/// two hosts do not end alike, which is nearly every pair a search compares.
+pub fn host_kin(a: &str, a_placeholder: bool, b: &str, b_placeholder: bool) -> Option<HostKin> {
+    if a == b {
+        return None;
+    }
+    // Every kin shares the last two labels: a cheap test before anything is allocated.
+    fn tail(h: &str) -> &str {
+        h.rmatch_indices('.').nth(1).map_or(h, |(i, _)| &h[i + 1..])
+    }
+    let (ta, tb) = (tail(a), tail(b));
+    if ta != tb || !ta.contains('.') || shared_hosting(a) || shared_hosting(b) {
+        return None;
+    }
+    match (a_placeholder, b_placeholder) {
+        (false, false) => {
+            let (pa, pb) = (a.strip_prefix("www.").unwrap_or(a), b.strip_prefix("www.").unwrap_or(b));
+            if pa == pb {
+                return Some(HostKin::Www);
+            }
+            (production_host(a)? == production_host(b)?).then_some(HostKin::Environment)
+        }
+        (true, false) | (false, true) => {
+            let (placeholder, real) = if a_placeholder { (a, b) } else { (b, a) };
+            tenant_domain(placeholder)?;
+            // A tenant: the placeholder's first label, and nothing else, replaced by a name
+            // (`{subdomain}.vendor.com` and `acme.vendor.com`; not `openai.azure.com` for
+            // `{resource}.openai.azure.com`, another product of a many-product domain).
+            let (_, rest) = placeholder.split_once('.')?;
+            let (tenant, real_rest) = real.split_once('.')?;
+            (rest == real_rest && !tenant.is_empty() && !is_placeholder_host(rest)).then_some(HostKin::Tenant)
+        }
+        (true, true) => None,
+    }
 }
 
 /// One leading slash, no trailing or doubled slashes; the root is `""`.
@@ -361,6 +633,43 @@ mod tests {
         ] {
             assert_eq!(tenant_domain(host), domain, "{host}");
         }
+    }
+
+    #[test]
+    fn hosts_of_one_vendors_one_api() {
+        let kin = |a: &str, b: &str| host_kin(a, is_placeholder_host(a), b, is_placeholder_host(b));
+        assert_eq!(kin("www.vendor.io", "vendor.io"), Some(HostKin::Www));
+        assert_eq!(kin("api.sandbox.paypal.com", "api.paypal.com"), Some(HostKin::Environment));
+        assert_eq!(kin("sandbox-api.vendor.com", "api.vendor.com"), Some(HostKin::Environment));
+        assert_eq!(kin("apisandbox.vendor.co.uk", "api.vendor.co.uk"), Some(HostKin::Environment));
+        assert_eq!(kin("{subdomain}.vendor.com", "acme.vendor.com"), Some(HostKin::Tenant));
+        assert_eq!(kin("acme.vendor.com", "yourcompany.vendor.com"), Some(HostKin::Tenant));
+        // Near misses.
+        assert_eq!(kin("api.vendor.com", "api.vendor.com"), None);
+        assert_eq!(kin("ads.vendor.com", "api.vendor.com"), None);
+        assert_eq!(kin("api.vendor.com", "api.other.com"), None);
+        assert_eq!(kin("www.vendor.co.uk", "www.other.co.uk"), None);
+        assert_eq!(kin("api.sandbox.vendor.com", "api.vendor.net"), None);
+        assert_eq!(kin("acme.azurewebsites.net", "acme-staging.azurewebsites.net"), None);
+        assert_eq!(kin("{app}.azurewebsites.net", "acme.azurewebsites.net"), None);
+        assert_eq!(kin("{subdomain}.vendor.com", "api.eu.vendor.com"), None);
+        assert_eq!(kin("{resource}.openai.azure.com", "openai.azure.com"), None);
+        assert_eq!(kin("{vault}.vault.azure.net", "digitaltwins.azure.net"), None);
+        assert_eq!(kin("api.contoso.com", "api.vendor.com"), None);
+    }
+
+    #[test]
+    fn policy_expressions_become_parameters() {
+        assert_eq!(
+            erase_expressions("https://@connectionParameters('token:customHost').coupahost.com"),
+            "https://{}.coupahost.com"
+        );
+        assert_eq!(
+            erase_expressions("@ConnectionParameters('hostUrl')/@ConnectionParameters('orgName')/api/data/v9.0/"),
+            "{}/{}/api/data/v9.0/"
+        );
+        assert_eq!(erase_expressions("@connectionParameters('region','https://a.b.com')"), "{}");
+        assert_eq!(erase_expressions("https://user@host.com/x"), "https://user@host.com/x");
     }
 
     #[test]
@@ -511,6 +820,12 @@ impl Fingerprint {
     /// JSON (most are, and this is what makes indexing the whole upstream fast), the tolerant
     /// reader otherwise. Both give the same fingerprint for the same data.
     pub fn from_swagger_bytes(bytes: &[u8]) -> Result<Fingerprint, super::JsonError> {
+        Fingerprint::from_swagger_bytes_with_policies(bytes, None)
+    }
+
+    /// [`Fingerprint::from_swagger_bytes`] with the publisher and the policies' routes of
+    /// `apiProperties.json` (its parsed value).
+    pub fn from_swagger_bytes_with_policies(bytes: &[u8], api_properties: Option<&Value>) -> Result<Fingerprint, super::JsonError> {
         let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
         if std::str::from_utf8(body).is_ok() {
             if let Ok(lite) = serde_json::from_slice::<SwaggerLite>(body) {
@@ -540,9 +855,9 @@ impl Fingerprint {
                     }
                     root.insert("paths".into(), Value::Object(map));
                 }
-                return Ok(Fingerprint::from_swagger(&Value::Object(root)));
+                return Ok(Fingerprint::from_swagger_with_policies(&Value::Object(root), api_properties));
             }
         }
-        super::json::parse(bytes).map(|doc| Fingerprint::from_swagger(&doc.value))
+        super::json::parse(bytes).map(|doc| Fingerprint::from_swagger_with_policies(&doc.value, api_properties))
     }
 }

@@ -325,13 +325,10 @@ impl ConnectorPackage {
 
     /// The swagger's fingerprint (from the one parse).
     pub fn fingerprint(&self) -> Option<Result<Fingerprint, JsonError>> {
-        let publisher = self.json_value(KnownFile::ApiProperties).and_then(fingerprint::publisher_of);
+        let api_properties = self.json_value(KnownFile::ApiProperties);
         self.swagger().map(|parsed| {
             parsed
-                .map(|d| Fingerprint {
-                    publisher: publisher.clone(),
-                    ..Fingerprint::from_swagger(&d.value)
-                })
+                .map(|d| Fingerprint::from_swagger_with_policies(&d.value, api_properties))
                 .map_err(Clone::clone)
         })
     }
