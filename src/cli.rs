@@ -864,8 +864,3 @@ pub struct ValidateArgs {
     #[command(flatten)]
     pub power_platform: PowerPlatformArgs,
 }
-
-// The exit status and the usage error live on the ground floor (`crate::exit`); this re-export
-// keeps code written before the move compiling until the branches in flight are merged.
-#[doc(hidden)]
-pub use crate::exit::{exit_of, Exit, UsageError};

@@ -2,7 +2,8 @@
 //! microsoft/PowerPlatformConnectors.
 //!
 //! The library is one pipeline, one module per stage (see CONTRIBUTING.md):
-//! `package` (load the files, bytes untouched) -> `check` (certification rules) -> later stages.
+//! `source` -> `connector` (the files, bytes untouched) -> `check` (certification rules) -> `catalog`
+//! -> `plan` -> `publish` -> `follow`; the floors are in `layers.rs`.
 //! Commands in `commands` only compose stages.
 
 pub mod catalog;
@@ -11,14 +12,10 @@ pub mod check;
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod connector;
 pub mod exit;
 pub mod follow;
 pub mod net;
-// Moved under `net`; this path keeps code written before the move compiling until the branches
-// in flight are merged.
-#[doc(hidden)]
-pub use net::git_http;
-pub mod connector;
 pub mod output;
 pub mod plan;
 pub mod powerplatform;

@@ -14,8 +14,8 @@ use std::time::{Duration, Instant, SystemTime};
 /// How old a temporary file must be to count as left behind by an interrupted run.
 pub const LEFTOVER_AGE: Duration = Duration::from_secs(300);
 
-pub use crate::config::{DEFAULT_BRANCH, DEFAULT_UPSTREAM};
-pub use crate::net::redact;
+use crate::config::{DEFAULT_BRANCH, DEFAULT_UPSTREAM};
+use crate::net::redact;
 
 /// Where and what to mirror.
 #[derive(Debug, Clone, PartialEq, Eq)]

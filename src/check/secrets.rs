@@ -21,11 +21,6 @@ use crate::connector::{ConnectorPackage, KnownFile, Position};
 use crate::secrets::{file_hits, key_file_name, looks_like_client_id, mask, scan_text, wide_text, Reading};
 use serde_json::Value;
 
-// Moved to `crate::secrets` (infrastructure every layer shares); these paths keep code written
-// before the move compiling until the branches in flight are merged.
-#[doc(hidden)]
-pub use crate::secrets::{in_argument, register, registered, Masker};
-
 /// 1-based line and column (in characters) of a byte offset.
 fn position_in(text: &[u8], offset: usize) -> Position {
     let before = &text[..offset.min(text.len())];

@@ -525,28 +525,6 @@ pub fn utc_now() -> String {
     )
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn settings_paths_are_relative_to_the_settings_folder() {
-        assert_eq!(for_settings(Path::new("apiProperties.json"), Path::new("")), "apiProperties.json");
-        assert_eq!(for_settings(Path::new("./a/b.json"), Path::new(".")), "./a/b.json");
-        assert_eq!(
-            for_settings(Path::new("conn/apiProperties.json"), Path::new("conn")),
-            "apiProperties.json"
-        );
-    }
-
-    #[test]
-    fn the_secret_source_never_shows_its_value() {
-        let s = SecretSource::from_flag(Some("hunter2-secret".into()));
-        assert!(!format!("{s:?}").contains("hunter2"));
-        assert!(matches!(SecretSource::from_flag(Some("-".into())), SecretSource::Stdin));
-    }
-}
-
 /// `create` and `update`'s options from their flags and the environment.
 fn options(
     args: crate::cli::DeployArgs,
@@ -598,4 +576,26 @@ pub fn exec_update(args: crate::cli::UpdateArgs, ctx: &super::Context) -> anyhow
         &mut crate::output::stdout(),
         &mut crate::output::stderr(),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn settings_paths_are_relative_to_the_settings_folder() {
+        assert_eq!(for_settings(Path::new("apiProperties.json"), Path::new("")), "apiProperties.json");
+        assert_eq!(for_settings(Path::new("./a/b.json"), Path::new(".")), "./a/b.json");
+        assert_eq!(
+            for_settings(Path::new("conn/apiProperties.json"), Path::new("conn")),
+            "apiProperties.json"
+        );
+    }
+
+    #[test]
+    fn the_secret_source_never_shows_its_value() {
+        let s = SecretSource::from_flag(Some("hunter2-secret".into()));
+        assert!(!format!("{s:?}").contains("hunter2"));
+        assert!(matches!(SecretSource::from_flag(Some("-".into())), SecretSource::Stdin));
+    }
 }

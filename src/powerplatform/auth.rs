@@ -13,7 +13,6 @@ use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-pub use crate::config::{DEFAULT_CLIENT_ID, DEFAULT_TENANT};
 /// The Power Apps service, as a v2 scope.
 pub const POWERAPPS_SCOPE: &str = "https://service.powerapps.com/.default";
 /// Where a service principal's secret is read from.

@@ -13,7 +13,7 @@ pub mod download;
 
 use std::time::Duration;
 
-pub use crate::config::{DEFAULT_AUTHORITY, DEFAULT_FLOW_URL, DEFAULT_POWERAPPS_URL};
+use crate::config::{DEFAULT_AUTHORITY, DEFAULT_FLOW_URL, DEFAULT_POWERAPPS_URL};
 /// The API version paconn uses for every Power Apps and Flow call.
 pub const API_VERSION: &str = "2016-11-01";
 

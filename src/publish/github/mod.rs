@@ -23,7 +23,7 @@ use reqwest::Method;
 use std::time::{Duration, Instant};
 use types::{CreateFork, NewPullRequest, PullRequest, UpdatePullRequestBody, User};
 
-pub use crate::config::{DEFAULT_API, DEFAULT_UPSTREAM_REPO};
+use crate::config::{DEFAULT_API, DEFAULT_UPSTREAM_REPO};
 
 #[derive(Debug, Clone)]
 pub struct Settings {
