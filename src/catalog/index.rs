@@ -15,9 +15,13 @@ use std::path::{Path, PathBuf};
 /// Bumped when the index format or the fingerprint changes, so old files are rebuilt.
 /// The file is `MAGIC`, the SHA-1 of the rest, then postcard (compact binary): a warm `search`
 /// loads and checks it in a few milliseconds, and a damaged file is never used.
-/// Format 3: the publisher (from `apiProperties.json`) joined the fingerprint.
-const FORMAT: u32 = 4;
-const MAGIC: &[u8; 8] = b"CPINDEX3";
+/// Format 3: the publisher (from `apiProperties.json`) joined the fingerprint. Format 4: the
+/// routes the policies rewrite. Format 5: the operation ids left it (no verdict read them, and
+/// decoding them was a fifth of a warm search).
+const FORMAT: u32 = 5;
+const MAGIC: &[u8; 8] = b"CPINDEX5";
+/// The magic numbers of older formats with a checksum: such a file is stale, not damaged.
+const OLD_MAGICS: [&[u8; 8]; 2] = [b"CPINDEX2", b"CPINDEX3"];
 
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct IndexedConnector {
@@ -82,10 +86,14 @@ fn checksum_matches(rest: &[u8]) -> bool {
 /// An index file's content, checked.
 fn decode(bytes: &[u8]) -> Result<Index, Unusable> {
     let Some(rest) = bytes.strip_prefix(MAGIC.as_slice()) else {
-        // Format 1 was bare postcard, starting with its format number, and format 2 had its own
-        // magic: stale, not damaged.
+        // Format 1 was bare postcard, starting with its format number, and formats 2 to 4 had
+        // their own magic: stale, not damaged.
         return Err(
-            if bytes.first() == Some(&1) || bytes.strip_prefix(b"CPINDEX2").is_some_and(checksum_matches) {
+            if bytes.first() == Some(&1)
+                || OLD_MAGICS
+                    .iter()
+                    .any(|magic| bytes.strip_prefix(magic.as_slice()).is_some_and(checksum_matches))
+            {
                 Unusable::Stale
             } else {
                 Unusable::Damaged
@@ -362,16 +370,18 @@ mod tests {
         for i in 0..MAGIC.len() {
             let mut bad = bytes.clone();
             bad[i] ^= 0x01;
-            // `CPINDEX3` with its last bit flipped is an intact format 2 file: stale (rebuilt).
-            let expected = if bad.starts_with(b"CPINDEX2") {
+            // A magic turned into an older one by the flip is an intact old file: stale (rebuilt).
+            let expected = if OLD_MAGICS.iter().any(|m| bad.starts_with(m.as_slice())) {
                 Unusable::Stale
             } else {
                 Unusable::Damaged
             };
             assert_eq!(decode(&bad).unwrap_err(), expected, "byte {i} of the magic");
         }
-        // A format 2 file with a changed byte is damaged, not stale.
+        // Files of formats 2 to 4 are stale; one with a changed byte is damaged, not stale.
         let mut old = bytes.clone();
+        old[7] = b'3';
+        assert_eq!(decode(&old).unwrap_err(), Unusable::Stale);
         old[7] = b'2';
         assert_eq!(decode(&old).unwrap_err(), Unusable::Stale);
         let last = old.len() - 1;

@@ -5,6 +5,7 @@
 //! (`/users/{id}` and `/users/{userId}` are the same endpoint).
 
 use serde_json::Value;
+use std::borrow::Cow;
 use std::collections::BTreeSet;
 
 /// Hosts that identify nothing: templates, samples and placeholders.
@@ -40,8 +41,36 @@ const PLACEHOLDER_MARKERS: [&str; 9] = [
 /// One operation: HTTP method and path template with the base path joined and parameter names erased.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 pub struct Operation {
-    pub method: String,
+    /// Upper case: one of [`HTTP_METHODS`]' names, shared rather than allocated per operation (a
+    /// warm `search` reads some 40,000 operations from the index).
+    #[serde(deserialize_with = "method")]
+    pub method: Cow<'static, str>,
     pub path: String,
+}
+
+/// The upper-case names of [`HTTP_METHODS`], in the same order.
+const METHOD_NAMES: [&str; 7] = ["GET", "PUT", "POST", "DELETE", "OPTIONS", "HEAD", "PATCH"];
+
+/// `GET` as the shared name, without allocating; an unknown name is kept as it is.
+pub fn method_name(method: &str) -> Cow<'static, str> {
+    match METHOD_NAMES.iter().find(|m| m.eq_ignore_ascii_case(method)) {
+        Some(m) => Cow::Borrowed(m),
+        None => Cow::Owned(method.to_ascii_uppercase()),
+    }
+}
+
+fn method<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Cow<'static, str>, D::Error> {
+    struct Name;
+    impl serde::de::Visitor<'_> for Name {
+        type Value = Cow<'static, str>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("an HTTP method")
+        }
+        fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
+            Ok(method_name(v))
+        }
+    }
+    deserializer.deserialize_str(Name)
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -56,8 +85,6 @@ pub struct Fingerprint {
     pub base_path: String,
     #[serde(deserialize_with = "sorted_set")]
     pub operations: BTreeSet<Operation>,
-    #[serde(deserialize_with = "sorted_set")]
-    pub operation_ids: BTreeSet<String>,
     /// `apiProperties.json`'s `properties.publisher`, normalized ([`normalize_publisher`]); not
     /// in the swagger, so set by whoever has the folder (the package, the index).
     #[serde(default)]
@@ -161,7 +188,6 @@ impl Fingerprint {
         ));
 
         let mut operations = BTreeSet::new();
-        let mut operation_ids = BTreeSet::new();
         let policies = api_properties.map(RoutePolicies::read).unwrap_or_default();
         let routed_base = policies.base.as_ref().map(|(_, path)| normalize_path(path));
         let mut routed_ops = BTreeSet::new();
@@ -184,17 +210,14 @@ impl Fingerprint {
                         };
                         let path = policies.new_path(id).unwrap_or(path.as_str());
                         routed_ops.insert(Operation {
-                            method: method.to_ascii_uppercase(),
+                            method: method_name(&method),
                             path: erase_parameter_names(&normalize_path(&format!("{base}/{path}"))),
                         });
                     }
                     operations.insert(Operation {
-                        method: method.to_ascii_uppercase(),
+                        method: method_name(&method),
                         path: template.clone(),
                     });
-                    if let Some(id) = id {
-                        operation_ids.insert(id.to_string());
-                    }
                 }
             }
         }
@@ -215,7 +238,6 @@ impl Fingerprint {
             host_is_placeholder,
             base_path,
             operations,
-            operation_ids,
             publisher: api_properties.and_then(publisher_of),
             routed,
         }
@@ -578,7 +600,6 @@ mod tests {
         assert_eq!(fp.base_path, "/v2");
         let ops: Vec<_> = fp.operations.iter().map(|o| format!("{} {}", o.method, o.path)).collect();
         assert_eq!(ops, ["GET /v2/usage", "POST /v2/translate/{}"]);
-        assert_eq!(fp.operation_ids.len(), 2);
     }
 
     #[test]

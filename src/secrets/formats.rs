@@ -200,7 +200,9 @@ pub struct Hit {
 
 struct Pattern {
     kind: SecretKind,
-    re: Regex,
+    source: String,
+    /// Compiled on first use: most text matches no pattern, which [`ANY_PATTERN`] alone tells.
+    re: std::sync::OnceLock<Regex>,
     /// The capture group holding the secret itself (0: the whole match).
     group: usize,
     accept: fn(&str) -> bool,
@@ -208,6 +210,12 @@ struct Pattern {
     /// binary files, where random bytes never take that shape. The generic key-like assignments
     /// are not formats.
     format: bool,
+}
+
+impl Pattern {
+    fn re(&self) -> &Regex {
+        self.re.get_or_init(|| Regex::new(&self.source).expect("secret pattern"))
+    }
 }
 
 fn not_placeholder(v: &str) -> bool {
@@ -350,7 +358,8 @@ const TOKENS_NOT_CREDENTIALS: [&str; 10] = [
 static PATTERNS: LazyLock<Vec<Pattern>> = LazyLock::new(|| {
     let p = |kind, re: &str, group, accept: fn(&str) -> bool| Pattern {
         kind,
-        re: Regex::new(re).expect("secret pattern"),
+        source: re.to_string(),
+        re: std::sync::OnceLock::new(),
         group,
         accept,
         format: kind != SecretKind::Assignment,
@@ -459,9 +468,16 @@ static PATTERNS: LazyLock<Vec<Pattern>> = LazyLock::new(|| {
     ]
 });
 
-/// All the patterns at once: one pass tells whether any could match (most text has none).
+/// All the patterns at once: one pass tells which could match (most text matches none, and
+/// only those that do are compiled on their own).
 static ANY_PATTERN: LazyLock<regex::bytes::RegexSet> =
-    LazyLock::new(|| regex::bytes::RegexSet::new(PATTERNS.iter().map(|p| p.re.as_str())).expect("secret patterns"));
+    LazyLock::new(|| regex::bytes::RegexSet::new(PATTERNS.iter().map(|p| p.source.as_str())).expect("secret patterns"));
+
+/// Compile the patterns now (some milliseconds), e.g. on another thread while a command does
+/// its slow part, so that the first line printed does not wait for them.
+pub fn prewarm() {
+    LazyLock::force(&ANY_PATTERN);
+}
 
 /// The end of an Azure AD client secret matched with what may follow it: dots that end a
 /// sentence, or a file name's extension, are not part of it when the secret is long enough
@@ -494,13 +510,15 @@ pub fn scan_binary(bytes: &[u8]) -> Vec<Hit> {
 
 fn scan_with(text: &[u8], formats_only: bool) -> Vec<Hit> {
     let mut hits: Vec<Hit> = Vec::new();
-    if !ANY_PATTERN.is_match(text) {
+    let matched = ANY_PATTERN.matches(text);
+    if !matched.matched_any() {
         return hits;
     }
-    for pattern in PATTERNS.iter().filter(|p| p.format || !formats_only) {
+    for pattern in matched.iter().map(|i| &PATTERNS[i]).filter(|p| p.format || !formats_only) {
+        let re = pattern.re();
         let mut at = 0;
         while at <= text.len() {
-            let Some(caps) = pattern.re.captures_at(text, at) else { break };
+            let Some(caps) = re.captures_at(text, at) else { break };
             let whole = caps.get(0).expect("group 0");
             // Continue right after the secret (not the whole match), so that the lookahead-like
             // tail of one match can start the next.

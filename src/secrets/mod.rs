@@ -8,6 +8,8 @@ mod formats;
 mod mask;
 mod reading;
 
-pub use formats::{in_argument, is_placeholder, looks_like_client_id, looks_random, mask, scan_binary, scan_text, Hit, SecretKind};
+pub use formats::{
+    in_argument, is_placeholder, looks_like_client_id, looks_random, mask, prewarm, scan_binary, scan_text, Hit, SecretKind,
+};
 pub use mask::{register, registered, Masker};
 pub use reading::{file_hits, json_escaped_hits, key_file_name, wide_encoding, wide_text, FileHit, Reading};
