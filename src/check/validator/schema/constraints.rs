@@ -38,6 +38,40 @@ fn number(obj: &Map<String, Value>, key: &str) -> Option<f64> {
 
 /// Value constraints shared by schemas and non-body parameters.
 pub(super) fn constraints(cx: &mut Cx, obj: &Map<String, Value>, at: &str, ty: Option<&str>) {
+    constraint_types(cx, obj, at);
+    if obj.get("enum").and_then(Value::as_array).is_some_and(Vec::is_empty) {
+        cx.at("enum-empty", &child(at, "enum"), "`enum` is empty".into());
+    }
+    if let (Some(ty), Some(default)) = (ty, obj.get("default")) {
+        if !fits(ty, default) {
+            cx.at(
+                "default-type",
+                &child(at, "default"),
+                format!("the default {default} is {}, but the type is \"{ty}\"", json_name(default)),
+            );
+        }
+    }
+    if number(obj, "multipleOf").is_some_and(|m| m <= 0.0) {
+        cx.at(
+            "multiple-of",
+            &child(at, "multipleOf"),
+            "`multipleOf` must be greater than zero".into(),
+        );
+    }
+    bounds(cx, obj, at);
+    if let Some(p) = obj.get("pattern").and_then(Value::as_str) {
+        if let Some(problem) = pattern_problem(p) {
+            cx.at(
+                "pattern-regex",
+                &child(at, "pattern"),
+                format!("the pattern \"{p}\" is not a valid regular expression: {problem}"),
+            );
+        }
+    }
+}
+
+/// `json-type` for the constraint keywords.
+fn constraint_types(cx: &mut Cx, obj: &Map<String, Value>, at: &str) {
     use Kind::*;
     types(
         cx,
@@ -61,25 +95,11 @@ pub(super) fn constraints(cx: &mut Cx, obj: &Map<String, Value>, at: &str, ty: O
             ("format", Str),
         ],
     );
-    if obj.get("enum").and_then(Value::as_array).is_some_and(Vec::is_empty) {
-        cx.at("enum-empty", &child(at, "enum"), "`enum` is empty".into());
-    }
-    if let (Some(ty), Some(default)) = (ty, obj.get("default")) {
-        if !fits(ty, default) {
-            cx.at(
-                "default-type",
-                &child(at, "default"),
-                format!("the default {default} is {}, but the type is \"{ty}\"", json_name(default)),
-            );
-        }
-    }
-    if number(obj, "multipleOf").is_some_and(|m| m <= 0.0) {
-        cx.at(
-            "multiple-of",
-            &child(at, "multipleOf"),
-            "`multipleOf` must be greater than zero".into(),
-        );
-    }
+}
+
+/// Sizes and bounds: counts and lengths are not negative, a minimum is not above its maximum, and
+/// an exclusive flag has its bound.
+fn bounds(cx: &mut Cx, obj: &Map<String, Value>, at: &str) {
     for (key, rule) in [
         ("maxItems", "max-items-negative"),
         ("maxLength", "max-length-negative"),
@@ -109,15 +129,6 @@ pub(super) fn constraints(cx: &mut Cx, obj: &Map<String, Value>, at: &str, ty: O
     ] {
         if obj.contains_key(flag) && !obj.contains_key(bound) {
             cx.at(rule, &child(at, flag), format!("`{flag}` is given without `{bound}`"));
-        }
-    }
-    if let Some(p) = obj.get("pattern").and_then(Value::as_str) {
-        if let Some(problem) = pattern_problem(p) {
-            cx.at(
-                "pattern-regex",
-                &child(at, "pattern"),
-                format!("the pattern \"{p}\" is not a valid regular expression: {problem}"),
-            );
         }
     }
 }

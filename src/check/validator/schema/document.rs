@@ -53,8 +53,25 @@ pub(super) fn document(cx: &mut Cx, obj: &Map<String, Value>) {
             ("x-ms-connector-metadata", Arr),
         ],
     );
-    // Path items and operations: the rules read through them, so one that is not an object is
-    // said once here (and nothing is said about what it lacks).
+    path_items(cx, obj);
+    for key in ["info", "paths"] {
+        if !obj.contains_key(key) {
+            cx.at("required-property", "", format!("the `{key}` property is required"));
+        }
+    }
+    info(cx, obj);
+    if let Some(u) = obj.pointer_get("/externalDocs/url") {
+        url_value(cx, u, "/externalDocs/url", "`externalDocs.url`");
+    }
+    connector_metadata(cx, obj);
+    schemes(cx, obj);
+    mimes(cx, obj, "");
+    tags(cx, obj);
+}
+
+/// Path items and operations: the rules read through them, so one that is not an object is
+/// said once here (and nothing is said about what it lacks).
+fn path_items(cx: &mut Cx, obj: &Map<String, Value>) {
     if let Some(paths) = obj.get("paths").and_then(Value::as_object) {
         for (path, item) in paths {
             let item_at = pointer(&["paths", path.as_str()]);
@@ -66,7 +83,7 @@ pub(super) fn document(cx: &mut Cx, obj: &Map<String, Value>) {
                 );
                 continue;
             };
-            types(cx, item, &item_at, &[("parameters", Arr)]);
+            types(cx, item, &item_at, &[("parameters", Kind::Arr)]);
             for (method, op) in item {
                 if HTTP_METHODS.contains(&method.to_ascii_lowercase().as_str()) && !op.is_object() {
                     cx.at(
@@ -78,11 +95,11 @@ pub(super) fn document(cx: &mut Cx, obj: &Map<String, Value>) {
             }
         }
     }
-    for key in ["info", "paths"] {
-        if !obj.contains_key(key) {
-            cx.at("required-property", "", format!("the `{key}` property is required"));
-        }
-    }
+}
+
+/// `info`: its keys and their types, the version and title, English text, contact and license.
+fn info(cx: &mut Cx, obj: &Map<String, Value>) {
+    use Kind::*;
     if let Some(info) = obj.get("info").and_then(Value::as_object) {
         unknown_keys(cx, info, "/info", INFO_KEYS, "`info`");
         types(
@@ -120,9 +137,10 @@ pub(super) fn document(cx: &mut Cx, obj: &Map<String, Value>) {
             }
         }
     }
-    if let Some(u) = obj.pointer_get("/externalDocs/url") {
-        url_value(cx, u, "/externalDocs/url", "`externalDocs.url`");
-    }
+}
+
+/// The Website and Privacy policy URLs of `x-ms-connector-metadata`.
+fn connector_metadata(cx: &mut Cx, obj: &Map<String, Value>) {
     if let Some(entries) = obj.get("x-ms-connector-metadata").and_then(Value::as_array) {
         for (i, e) in entries.iter().enumerate() {
             if !e.is_object() {
@@ -145,6 +163,10 @@ pub(super) fn document(cx: &mut Cx, obj: &Map<String, Value>) {
             }
         }
     }
+}
+
+/// `schemes`: http or https (WebSocket schemes are not supported).
+fn schemes(cx: &mut Cx, obj: &Map<String, Value>) {
     if let Some(schemes) = obj.get("schemes").and_then(Value::as_array) {
         for (i, s) in schemes.iter().enumerate() {
             let at = format!("/schemes/{i}");
@@ -160,7 +182,10 @@ pub(super) fn document(cx: &mut Cx, obj: &Map<String, Value>) {
             }
         }
     }
-    mimes(cx, obj, "");
+}
+
+/// `tags`: each defined once, with a URL for its external docs.
+fn tags(cx: &mut Cx, obj: &Map<String, Value>) {
     if let Some(tags) = obj.get("tags").and_then(Value::as_array) {
         let mut seen: HashSet<&str> = HashSet::new();
         for (i, t) in tags.iter().enumerate() {

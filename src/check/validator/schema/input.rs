@@ -36,18 +36,14 @@ pub(super) fn notification_url(cx: &mut Cx, obj: &Map<String, Value>, at: &str, 
     }
 }
 
+/// One body parameter's walk: the definitions it has visited, and the notification URLs it found.
+pub(super) struct Visit<'u> {
+    pub visited: HashSet<String>,
+    pub urls: &'u mut HashSet<String>,
+}
+
 /// The rules about inputs, following `$ref` (visited once per body parameter, depth-capped).
-#[allow(clippy::too_many_arguments)]
-pub(super) fn input(
-    cx: &mut Cx,
-    node: &Value,
-    at: &str,
-    depth: usize,
-    top: bool,
-    chain: Chain,
-    visited: &mut HashSet<String>,
-    urls: &mut HashSet<String>,
-) {
+pub(super) fn input(cx: &mut Cx, node: &Value, at: &str, depth: usize, top: bool, chain: Chain, visit: &mut Visit) {
     if depth > MAX_DEPTH {
         return;
     }
@@ -59,8 +55,8 @@ pub(super) fn input(
             return;
         };
         let target_at = reference.trim_start_matches('#').to_string();
-        if visited.insert(target_at.clone()) {
-            input(cx, target, &target_at, depth + 1, top, chain, visited, urls);
+        if visit.visited.insert(target_at.clone()) {
+            input(cx, target, &target_at, depth + 1, top, chain, visit);
         }
         return;
     }
@@ -68,6 +64,42 @@ pub(super) fn input(
         required: chain.required,
         internal: chain.internal || is_internal(obj),
     };
+    node_rules(cx, obj, at, top, chain, visit.urls);
+    properties(cx, obj, at, depth, chain, visit);
+    match obj.get("items") {
+        Some(items @ Value::Object(_)) => input(cx, items, &child(at, "items"), depth + 1, false, chain, visit),
+        Some(Value::Array(list)) => {
+            for (i, items) in list.iter().enumerate() {
+                input(
+                    cx,
+                    items,
+                    &child(&child(at, "items"), &i.to_string()),
+                    depth + 1,
+                    false,
+                    chain,
+                    visit,
+                );
+            }
+        }
+        _ => {}
+    }
+    if let Some(all) = obj.get("allOf").and_then(Value::as_array) {
+        for (i, part) in all.iter().enumerate() {
+            input(cx, part, &child(&child(at, "allOf"), &i.to_string()), depth + 1, top, chain, visit);
+        }
+    }
+    if let Some(extra @ Value::Object(_)) = obj.get("additionalProperties") {
+        let chain = Chain {
+            required: false,
+            internal: chain.internal,
+        };
+        input(cx, extra, &child(at, "additionalProperties"), depth + 1, false, chain, visit);
+    }
+}
+
+/// The rules about one input node: string/binary only at the top, no filterFunctions, and a
+/// notification URL (noted, and checked along the chain).
+fn node_rules(cx: &mut Cx, obj: &Map<String, Value>, at: &str, top: bool, chain: Chain, urls: &mut HashSet<String>) {
     let ty = obj.get("type").and_then(Value::as_str);
     if !top && ty == Some("string") && obj.get("format").and_then(Value::as_str) == Some("binary") {
         cx.at(
@@ -87,6 +119,11 @@ pub(super) fn input(
         urls.insert(at.to_string());
         notification_url(cx, obj, at, chain, "property");
     }
+}
+
+/// The properties of an input: required and readOnly at once is an error; each is walked with
+/// the chain of `required` carried down.
+fn properties(cx: &mut Cx, obj: &Map<String, Value>, at: &str, depth: usize, chain: Chain, visit: &mut Visit) {
     let required: HashSet<&str> = obj
         .get("required")
         .and_then(Value::as_array)
@@ -112,55 +149,7 @@ pub(super) fn input(
                 required: chain.required && is_required,
                 internal: chain.internal,
             };
-            input(cx, p, &p_at, depth + 1, false, chain, visited, urls);
+            input(cx, p, &p_at, depth + 1, false, chain, visit);
         }
-    }
-    match obj.get("items") {
-        Some(items @ Value::Object(_)) => input(cx, items, &child(at, "items"), depth + 1, false, chain, visited, urls),
-        Some(Value::Array(list)) => {
-            for (i, items) in list.iter().enumerate() {
-                input(
-                    cx,
-                    items,
-                    &child(&child(at, "items"), &i.to_string()),
-                    depth + 1,
-                    false,
-                    chain,
-                    visited,
-                    urls,
-                );
-            }
-        }
-        _ => {}
-    }
-    if let Some(all) = obj.get("allOf").and_then(Value::as_array) {
-        for (i, part) in all.iter().enumerate() {
-            input(
-                cx,
-                part,
-                &child(&child(at, "allOf"), &i.to_string()),
-                depth + 1,
-                top,
-                chain,
-                visited,
-                urls,
-            );
-        }
-    }
-    if let Some(extra @ Value::Object(_)) = obj.get("additionalProperties") {
-        let chain = Chain {
-            required: false,
-            internal: chain.internal,
-        };
-        input(
-            cx,
-            extra,
-            &child(at, "additionalProperties"),
-            depth + 1,
-            false,
-            chain,
-            visited,
-            urls,
-        );
     }
 }

@@ -3,7 +3,7 @@
 
 use super::constraints::{constraints, enum_values};
 use super::{child, found, is_internal, mistyped_container, pointer_syntax, resolve, types, Cx, Kind, PointerGet, MAX_DEPTH};
-use serde_json::Value;
+use serde_json::{Map, Value};
 use std::collections::HashSet;
 
 const SCHEMA_KEYS: &[&str] = &[
@@ -79,21 +79,62 @@ pub(super) fn schema(cx: &mut Cx, node: &Value, at: &str, depth: usize, place: P
         return;
     };
     if let Some(reference) = obj.get("$ref") {
-        schema_ref(cx, reference, &child(at, "$ref"));
-        let others: Vec<&str> = obj
-            .keys()
-            .map(String::as_str)
-            .filter(|k| *k != "$ref" && !k.starts_with("x-"))
-            .collect();
-        if !others.is_empty() {
-            cx.at(
-                "ref-siblings",
-                at,
-                format!("`$ref` is next to `{}`, which are ignored", others.join("`, `")),
-            );
-        }
+        reference_only(cx, obj, reference, at);
         return;
     }
+    keywords(cx, obj, at);
+    let types_of = declared_types(cx, obj, at);
+    let ty = match types_of.as_slice() {
+        [one] => Some(*one),
+        _ => None,
+    };
+    if ty == Some("file") && !(top && place != Place::Input) {
+        cx.at(
+            "file-type-position",
+            &child(at, "type"),
+            "type \"file\" is only valid for formData parameters and at the root of a response schema".into(),
+        );
+    }
+    constraints(cx, obj, at, ty);
+    enum_values(cx, obj, at);
+    let required: Vec<&str> = obj
+        .get("required")
+        .and_then(Value::as_array)
+        .map(|r| r.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    required_and_discriminator(cx, obj, at, &types_of, &required);
+    extensions(cx, obj, at, ty);
+    let walk = Walk { depth, place, top };
+    children(cx, obj, at, walk, &required);
+}
+
+/// Where a schema's inline children are walked from.
+#[derive(Clone, Copy)]
+struct Walk {
+    depth: usize,
+    place: Place,
+    top: bool,
+}
+
+/// A schema that is a reference: the reference itself, and the keywords next to it (ignored).
+fn reference_only(cx: &mut Cx, obj: &Map<String, Value>, reference: &Value, at: &str) {
+    schema_ref(cx, reference, &child(at, "$ref"));
+    let others: Vec<&str> = obj
+        .keys()
+        .map(String::as_str)
+        .filter(|k| *k != "$ref" && !k.starts_with("x-"))
+        .collect();
+    if !others.is_empty() {
+        cx.at(
+            "ref-siblings",
+            at,
+            format!("`$ref` is next to `{}`, which are ignored", others.join("`, `")),
+        );
+    }
+}
+
+/// Keywords OpenAPI 2.0 does not have, and the JSON types of the ones it has.
+fn keywords(cx: &mut Cx, obj: &Map<String, Value>, at: &str) {
     for key in obj.keys() {
         if !key.starts_with("x-") && !SCHEMA_KEYS.contains(&key.as_str()) {
             cx.at(
@@ -124,6 +165,10 @@ pub(super) fn schema(cx: &mut Cx, node: &Value, at: &str, depth: usize, place: P
             ("x-ms-notification-url", Bool),
         ],
     );
+}
+
+/// The types `type` names (one or a list), each checked against the schema types.
+fn declared_types<'o>(cx: &mut Cx, obj: &'o Map<String, Value>, at: &str) -> Vec<&'o str> {
     let types_of: Vec<&str> = match obj.get("type") {
         Some(Value::String(t)) => vec![t.as_str()],
         Some(Value::Array(list)) => list.iter().filter_map(Value::as_str).collect(),
@@ -138,25 +183,12 @@ pub(super) fn schema(cx: &mut Cx, node: &Value, at: &str, depth: usize, place: P
             );
         }
     }
-    let ty = match types_of.as_slice() {
-        [one] => Some(*one),
-        _ => None,
-    };
-    if ty == Some("file") && !(top && place != Place::Input) {
-        cx.at(
-            "file-type-position",
-            &child(at, "type"),
-            "type \"file\" is only valid for formData parameters and at the root of a response schema".into(),
-        );
-    }
-    constraints(cx, obj, at, ty);
-    enum_values(cx, obj, at);
+    types_of
+}
+
+/// `required` (on objects, naming defined properties) and `discriminator` (a required string).
+fn required_and_discriminator(cx: &mut Cx, obj: &Map<String, Value>, at: &str, types_of: &[&str], required: &[&str]) {
     let props = obj.get("properties").and_then(Value::as_object);
-    let required: Vec<&str> = obj
-        .get("required")
-        .and_then(Value::as_array)
-        .map(|r| r.iter().filter_map(Value::as_str).collect())
-        .unwrap_or_default();
     if obj.get("required").is_some_and(Value::is_array) {
         if !types_of.is_empty() && !types_of.contains(&"object") {
             cx.at(
@@ -189,6 +221,10 @@ pub(super) fn schema(cx: &mut Cx, node: &Value, at: &str, depth: usize, place: P
             );
         }
     }
+}
+
+/// Microsoft's extensions on a schema: `x-ms-editor` "dictionary" and `filterFunctions`.
+fn extensions(cx: &mut Cx, obj: &Map<String, Value>, at: &str, ty: Option<&str>) {
     if obj.get("x-ms-editor").and_then(Value::as_str) == Some("dictionary") {
         let closed = obj.get("additionalProperties") == Some(&Value::Bool(false));
         if ty != Some("object") || closed {
@@ -217,7 +253,13 @@ pub(super) fn schema(cx: &mut Cx, node: &Value, at: &str, depth: usize, place: P
             }
         }
     }
-    if let Some(props) = props {
+}
+
+/// The inline children: properties (with internal-default-optional), items, allOf parts and
+/// additionalProperties.
+fn children(cx: &mut Cx, obj: &Map<String, Value>, at: &str, walk: Walk, required: &[&str]) {
+    let Walk { depth, place, top } = walk;
+    if let Some(props) = obj.get("properties").and_then(Value::as_object) {
         let props_at = child(at, "properties");
         for (name, p) in props {
             let p_at = child(&props_at, name);

@@ -40,22 +40,7 @@ pub(super) fn operation(cx: &mut Cx, op: &Operation, root_produces: &Option<Vec<
         .map(String::as_str)
         == Some(op.method)
     {
-        let item_at = pointer(&["paths", op.path]);
-        unknown_keys(cx, op.item, &item_at, PATH_ITEM_KEYS, &format!("the path {}", op.path));
-        types(cx, op.item, &item_at, &[("x-ms-notification-content", Kind::Obj)]);
-        // The path item's notification content (where merged connectors put it): its schema is
-        // an output schema. One without a schema is not an error here: the repository's schema
-        // does not require it, and an accepted connector (StaffCircle) has one; the trigger then
-        // has no outputs, which trigger-output-schema says.
-        if let Some(s) = op.item.pointer_get("/x-ms-notification-content/schema") {
-            let content_at = child(&item_at, "x-ms-notification-content");
-            schema(cx, s, &child(&content_at, "schema"), 0, Place::Output, true);
-        }
-        if let Some(params) = op.item.get("parameters").and_then(Value::as_array) {
-            for (i, p) in params.iter().enumerate() {
-                parameter(cx, p, &child(&child(&item_at, "parameters"), &i.to_string()), urls);
-            }
-        }
+        path_item(cx, op, urls);
     }
     use Kind::*;
     types(
@@ -98,6 +83,33 @@ pub(super) fn operation(cx: &mut Cx, op: &Operation, root_produces: &Option<Vec<
             response(cx, r, &child(&child(at, "responses"), code), Some(code), produces.as_deref());
         }
     }
+    trigger(cx, op, &label);
+}
+
+/// The path item's own keys, notification content and parameters.
+fn path_item(cx: &mut Cx, op: &Operation, urls: &mut HashSet<String>) {
+    let item_at = pointer(&["paths", op.path]);
+    unknown_keys(cx, op.item, &item_at, PATH_ITEM_KEYS, &format!("the path {}", op.path));
+    types(cx, op.item, &item_at, &[("x-ms-notification-content", Kind::Obj)]);
+    // The path item's notification content (where merged connectors put it): its schema is
+    // an output schema. One without a schema is not an error here: the repository's schema
+    // does not require it, and an accepted connector (StaffCircle) has one; the trigger then
+    // has no outputs, which trigger-output-schema says.
+    if let Some(s) = op.item.pointer_get("/x-ms-notification-content/schema") {
+        let content_at = child(&item_at, "x-ms-notification-content");
+        schema(cx, s, &child(&content_at, "schema"), 0, Place::Output, true);
+    }
+    if let Some(params) = op.item.get("parameters").and_then(Value::as_array) {
+        for (i, p) in params.iter().enumerate() {
+            parameter(cx, p, &child(&child(&item_at, "parameters"), &i.to_string()), urls);
+        }
+    }
+}
+
+/// `x-ms-trigger` (single or batch), `x-ms-notification-content` on the operation, and a trigger's
+/// output schema.
+fn trigger(cx: &mut Cx, op: &Operation, label: &str) {
+    let at = op.at.as_str();
     let trigger = op.op.get("x-ms-trigger");
     if let Some(t) = trigger.and_then(Value::as_str) {
         if !["single", "batch"].contains(&t) {

@@ -2,10 +2,10 @@
 //! (with the input rules), a non-body parameter's value constraints and `items`.
 
 use super::constraints::{constraints, enum_values};
-use super::input::{input, notification_url, Chain};
+use super::input::{input, notification_url, Chain, Visit};
 use super::keywords::{schema, Place};
 use super::{child, english, found, is_internal, types, unknown_keys, Cx, Kind};
-use serde_json::Value;
+use serde_json::{Map, Value};
 use std::collections::HashSet;
 
 const PARAMETER_KEYS: &[&str] = &[
@@ -51,6 +51,41 @@ pub(super) fn parameter(cx: &mut Cx, p: &Value, at: &str, urls: &mut HashSet<Str
     let name = obj.get("name").and_then(Value::as_str).unwrap_or("?");
     let label = format!("parameter \"{name}\"");
     unknown_keys(cx, obj, at, PARAMETER_KEYS, &format!("the {label}"));
+    keys(cx, obj, at, &label);
+    let location = obj.get("in").and_then(Value::as_str);
+    let required = obj.get("required").and_then(Value::as_bool).unwrap_or(false);
+    enum_values(cx, obj, at);
+    if location == Some("body") {
+        body(cx, obj, at, &label, required, urls);
+        return;
+    }
+    non_body_value(cx, obj, at, &label, location);
+    if obj.contains_key("allowEmptyValue") && !matches!(location, Some("query" | "formData")) {
+        cx.at(
+            "allow-empty-value",
+            &child(at, "allowEmptyValue"),
+            format!(
+                "the {label} is in \"{}\"; allowEmptyValue is only for query and formData",
+                location.unwrap_or("?")
+            ),
+        );
+    }
+    let internal = is_internal(obj);
+    if internal && obj.contains_key("default") && !required {
+        cx.at(
+            "internal-parameter-optional",
+            at,
+            format!("the {label} is internal and has a default but is not required, so it is never sent"),
+        );
+    }
+    if obj.get("x-ms-notification-url").and_then(Value::as_bool) == Some(true) {
+        urls.insert(at.to_string());
+        notification_url(cx, obj, at, Chain { required, internal }, &label);
+    }
+}
+
+/// A parameter's keys: their types, `name` and `in` given, English text, and a known location.
+fn keys(cx: &mut Cx, obj: &Map<String, Value>, at: &str, label: &str) {
     use Kind::*;
     types(
         cx,
@@ -87,36 +122,43 @@ pub(super) fn parameter(cx: &mut Cx, p: &Value, at: &str, urls: &mut HashSet<Str
             );
         }
     }
-    let required = obj.get("required").and_then(Value::as_bool).unwrap_or(false);
-    enum_values(cx, obj, at);
-    if location == Some("body") {
-        for key in obj.keys() {
-            if BODY_FORBIDDEN.contains(&key.as_str()) {
-                cx.at(
-                    "body-parameter-property",
-                    &child(at, key),
-                    format!("the body {label} uses `{key}`; a body parameter's type is its `schema`"),
-                );
-            }
+}
+
+/// A body parameter: no keys of a non-body parameter, a `schema` (walked where it is written and
+/// as an input), and a notification URL flag noted.
+fn body(cx: &mut Cx, obj: &Map<String, Value>, at: &str, label: &str, required: bool, urls: &mut HashSet<String>) {
+    for key in obj.keys() {
+        if BODY_FORBIDDEN.contains(&key.as_str()) {
+            cx.at(
+                "body-parameter-property",
+                &child(at, key),
+                format!("the body {label} uses `{key}`; a body parameter's type is its `schema`"),
+            );
         }
-        match obj.get("schema") {
-            None => cx.at("body-parameter-schema", at, format!("the body {label} has no `schema`")),
-            Some(s) => {
-                let s_at = child(at, "schema");
-                schema(cx, s, &s_at, 0, Place::Input, true);
-                let mut visited = HashSet::new();
-                let chain = Chain {
-                    required,
-                    internal: is_internal(obj),
-                };
-                input(cx, s, &s_at, 0, true, chain, &mut visited, urls);
-            }
-        }
-        if obj.get("x-ms-notification-url").and_then(Value::as_bool) == Some(true) {
-            urls.insert(at.to_string());
-        }
-        return;
     }
+    match obj.get("schema") {
+        None => cx.at("body-parameter-schema", at, format!("the body {label} has no `schema`")),
+        Some(s) => {
+            let s_at = child(at, "schema");
+            schema(cx, s, &s_at, 0, Place::Input, true);
+            let chain = Chain {
+                required,
+                internal: is_internal(obj),
+            };
+            let mut visit = Visit {
+                visited: HashSet::new(),
+                urls: &mut *urls,
+            };
+            input(cx, s, &s_at, 0, true, chain, &mut visit);
+        }
+    }
+    if obj.get("x-ms-notification-url").and_then(Value::as_bool) == Some(true) {
+        urls.insert(at.to_string());
+    }
+}
+
+/// A non-body parameter's value: no `schema`, a known `type`, constraints, and its `items`.
+fn non_body_value(cx: &mut Cx, obj: &Map<String, Value>, at: &str, label: &str, location: Option<&str>) {
     if obj.contains_key("schema") {
         cx.at(
             "non-body-schema",
@@ -149,27 +191,5 @@ pub(super) fn parameter(cx: &mut Cx, p: &Value, at: &str, urls: &mut HashSet<Str
             }
         }
         constraints(cx, items, &items_at, items_ty);
-    }
-    if obj.contains_key("allowEmptyValue") && !matches!(location, Some("query" | "formData")) {
-        cx.at(
-            "allow-empty-value",
-            &child(at, "allowEmptyValue"),
-            format!(
-                "the {label} is in \"{}\"; allowEmptyValue is only for query and formData",
-                location.unwrap_or("?")
-            ),
-        );
-    }
-    let internal = is_internal(obj);
-    if internal && obj.contains_key("default") && !required {
-        cx.at(
-            "internal-parameter-optional",
-            at,
-            format!("the {label} is internal and has a default but is not required, so it is never sent"),
-        );
-    }
-    if obj.get("x-ms-notification-url").and_then(Value::as_bool) == Some(true) {
-        urls.insert(at.to_string());
-        notification_url(cx, obj, at, Chain { required, internal }, &label);
     }
 }
