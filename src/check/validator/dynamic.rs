@@ -170,10 +170,10 @@ fn values_or_schema(
         arguments(&call, at, params, sink);
     }
     if ext == "x-ms-dynamic-values" {
-        collection(model, &at, e, "value-collection", target, sink);
-        item_paths(model, &at, e, "value-collection", &["value-path", "value-title"], target, sink);
+        collection(model, at, e, "value-collection", target, sink);
+        item_paths(model, at, e, "value-collection", &["value-path", "value-title"], target, sink);
     } else {
-        value_path(model, &at, e, target, holder, sink);
+        value_path(model, at, e, target, holder, sink);
     }
 }
 
