@@ -461,51 +461,17 @@ pub fn check_with(package: &ConnectorPackage, category: Category, schemas: &sche
     let properties = files::parse_json(package, KnownFile::ApiProperties, &mut sink);
     let settings = files::parse_json(package, KnownFile::Settings, &mut sink);
 
-    if let (Some(doc), Some(file)) = (swagger, package.swagger_file()) {
-        let file = JsonFile {
-            name: &file.name,
-            doc,
-            bytes: &file.bytes,
-        };
-        if !doc.value.is_object() {
-            sink.at(
-                "swagger-not-object",
-                &file,
-                "",
-                format!("the swagger must be a JSON object, found {}", found(&doc.value)),
-            );
-        } else {
-            swagger::check(&file, &mut sink);
-            schemas::check(schemas, schemas::Which::Swagger, &file, &mut sink);
-            secrets::scan_swagger(&file, &mut sink);
-            let props = match (properties, package.file(KnownFile::ApiProperties)) {
-                (Some(doc), Some(f)) => Some(JsonFile {
-                    name: &f.name,
-                    doc,
-                    bytes: &f.bytes,
-                }),
-                _ => None,
-            };
-            validator::check(&file, props.as_ref(), &mut sink);
-        }
+    let api_properties = || json_file(properties, package.file(KnownFile::ApiProperties));
+    if let Some(file) = json_file(swagger, package.swagger_file()) {
+        check_swagger(&file, api_properties().as_ref(), schemas, &mut sink);
     }
-    if let (Some(doc), Some(file)) = (properties, package.file(KnownFile::ApiProperties)) {
-        let file = JsonFile {
-            name: &file.name,
-            doc,
-            bytes: &file.bytes,
-        };
+    if let Some(file) = api_properties() {
         properties::check(&file, &mut sink);
         policies::check(&file, &schemas.policy_templates, &mut sink);
         schemas::check(schemas, schemas::Which::Properties, &file, &mut sink);
         secrets::scan_properties(&file, &mut sink);
     }
-    if let (Some(doc), Some(file)) = (settings, package.file(KnownFile::Settings)) {
-        let file = JsonFile {
-            name: &file.name,
-            doc,
-            bytes: &file.bytes,
-        };
+    if let Some(file) = json_file(settings, package.file(KnownFile::Settings)) {
         schemas::check(schemas, schemas::Which::Settings, &file, &mut sink);
         secrets::scan_settings(&file, &mut sink);
     }
@@ -514,15 +480,45 @@ pub fn check_with(package: &ConnectorPackage, category: Category, schemas: &sche
     }
     let scripts: Vec<&crate::connector::PackageFile> = package.files.iter().filter(|f| script::is_script(&f.name)).collect();
     script::check(&scripts, &mut sink);
-    if let (Some(swagger), Some(props), Some(file)) = (swagger, properties, package.file(KnownFile::ApiProperties)) {
-        let file = JsonFile {
-            name: &file.name,
-            doc: props,
-            bytes: &file.bytes,
-        };
+    if let (Some(swagger), Some(file)) = (swagger, api_properties()) {
         script::check_operations(&file, &swagger.value, &mut sink);
     }
+    report_of(sink, category)
+}
 
+/// A file of the package with its parsed document, when it parsed.
+fn json_file<'p>(doc: Option<&'p JsonDocument>, file: Option<&'p crate::connector::PackageFile>) -> Option<JsonFile<'p>> {
+    match (doc, file) {
+        (Some(doc), Some(file)) => Some(JsonFile {
+            name: &file.name,
+            doc,
+            bytes: &file.bytes,
+        }),
+        _ => None,
+    }
+}
+
+/// The swagger's checks: an object, then its own rules, the repository's schema, its secrets and
+/// the Swagger Validator catalogue (which also reads apiProperties.json when it parsed).
+fn check_swagger(file: &JsonFile, props: Option<&JsonFile>, schemas: &schemas::Schemas, sink: &mut Sink) {
+    if !file.doc.value.is_object() {
+        sink.at(
+            "swagger-not-object",
+            file,
+            "",
+            format!("the swagger must be a JSON object, found {}", found(&file.doc.value)),
+        );
+    } else {
+        swagger::check(file, sink);
+        schemas::check(schemas, schemas::Which::Swagger, file, sink);
+        secrets::scan_swagger(file, sink);
+        validator::check(file, props, sink);
+    }
+}
+
+/// The findings in file and position order, deduplicated, with file names masked when one holds
+/// a credential.
+fn report_of(sink: Sink, category: Category) -> Report {
     let mut findings = sink.into_findings();
     drop_what_a_wrong_type_explains(&mut findings);
     // Files in name order, positions in file order; file-level findings first.

@@ -171,73 +171,15 @@ pub(super) fn check(scripts: &[&PackageFile], sink: &mut Sink) {
 
 fn check_file(file: &PackageFile, sink: &mut Sink) {
     let name = file.name.as_str();
-    if file.bytes.len() > MAX_SCRIPT_BYTES {
-        sink.emit(
-            "script-size",
-            name,
-            None,
-            None,
-            format!(
-                "`{}` is {} bytes; custom code may be at most 1 MB ({} bytes)",
-                crate::connector::name::printable(name),
-                file.bytes.len(),
-                MAX_SCRIPT_BYTES
-            ),
-            None,
-        );
-    }
-    // A file far over the limit is said to be too large and not read further: its tokens
-    // would take memory in proportion (the folder allows files up to 100 MiB).
-    if file.bytes.len() > MAX_READ_BYTES {
+    let Some(text) = text_of(file, sink) else {
         return;
-    }
-    let bytes = file.bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&file.bytes);
-    // UTF-16 is text-encoding's (files.rs); nothing sensible can be read from it here.
-    if crate::connector::json::wide_encoding(&file.bytes).is_some() {
-        return;
-    }
-    let text = String::from_utf8_lossy(bytes);
+    };
     let tokens = lex(&text);
     let lines = LineIndex::new(&text);
     let at = |offset: usize| Some(lines.position(&text, offset));
     let uses = analyse(&tokens);
     for u in &uses.namespaces {
-        let (detail, fix) = match u.how {
-            How::Using => (
-                format!("`using {};` names a namespace custom code does not support", u.name),
-                format!(
-                    "remove `using {};` and what needs it; custom code may use only the namespaces write-code.md lists",
-                    u.name
-                ),
-            ),
-            How::Static => (
-                format!(
-                    "`using static {};` is in `{}`, a namespace custom code does not support",
-                    u.name, u.namespace
-                ),
-                format!(
-                    "remove the `using static` and what needs it; `{}` is not among the supported namespaces",
-                    u.namespace
-                ),
-            ),
-            How::Alias => (
-                format!(
-                    "the alias `{}` stands for `{}`, in `{}`, a namespace custom code does not support",
-                    u.alias, u.name, u.namespace
-                ),
-                format!(
-                    "remove the alias and what uses it; `{}` is not among the supported namespaces",
-                    u.namespace
-                ),
-            ),
-            How::FullName => (
-                format!("`{}` is in `{}`, a namespace custom code does not support", u.name, u.namespace),
-                format!(
-                    "do without `{}`: custom code may use only the namespaces write-code.md lists, whether with `using` or by full name",
-                    u.namespace
-                ),
-            ),
-        };
+        let (detail, fix) = namespace_words(u);
         sink.emit("script-namespace", name, at(u.offset), None, detail, Some(fix));
     }
     match (&uses.class, uses.execute) {
@@ -265,6 +207,77 @@ fn check_file(file: &PackageFile, sink: &mut Sink) {
             "`new HttpClient` makes a client of its own; write-code.md says this will be blocked in the future".into(),
             None,
         );
+    }
+}
+
+/// The script's text, once its size is said: none when it is too large to read, or UTF-16.
+fn text_of<'f>(file: &'f PackageFile, sink: &mut Sink) -> Option<std::borrow::Cow<'f, str>> {
+    let name = file.name.as_str();
+    if file.bytes.len() > MAX_SCRIPT_BYTES {
+        sink.emit(
+            "script-size",
+            name,
+            None,
+            None,
+            format!(
+                "`{}` is {} bytes; custom code may be at most 1 MB ({} bytes)",
+                crate::connector::name::printable(name),
+                file.bytes.len(),
+                MAX_SCRIPT_BYTES
+            ),
+            None,
+        );
+    }
+    // A file far over the limit is said to be too large and not read further: its tokens
+    // would take memory in proportion (the folder allows files up to 100 MiB).
+    if file.bytes.len() > MAX_READ_BYTES {
+        return None;
+    }
+    let bytes = file.bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&file.bytes);
+    // UTF-16 is text-encoding's (files.rs); nothing sensible can be read from it here.
+    if crate::connector::json::wide_encoding(&file.bytes).is_some() {
+        return None;
+    }
+    Some(String::from_utf8_lossy(bytes))
+}
+
+/// What `script-namespace` says about a namespace used: the detail and the fix.
+fn namespace_words(u: &NamespaceUse) -> (String, String) {
+    match u.how {
+        How::Using => (
+            format!("`using {};` names a namespace custom code does not support", u.name),
+            format!(
+                "remove `using {};` and what needs it; custom code may use only the namespaces write-code.md lists",
+                u.name
+            ),
+        ),
+        How::Static => (
+            format!(
+                "`using static {};` is in `{}`, a namespace custom code does not support",
+                u.name, u.namespace
+            ),
+            format!(
+                "remove the `using static` and what needs it; `{}` is not among the supported namespaces",
+                u.namespace
+            ),
+        ),
+        How::Alias => (
+            format!(
+                "the alias `{}` stands for `{}`, in `{}`, a namespace custom code does not support",
+                u.alias, u.name, u.namespace
+            ),
+            format!(
+                "remove the alias and what uses it; `{}` is not among the supported namespaces",
+                u.namespace
+            ),
+        ),
+        How::FullName => (
+            format!("`{}` is in `{}`, a namespace custom code does not support", u.name, u.namespace),
+            format!(
+                "do without `{}`: custom code may use only the namespaces write-code.md lists, whether with `using` or by full name",
+                u.namespace
+            ),
+        ),
     }
 }
 
@@ -426,17 +439,7 @@ impl<'a> Lexer<'a> {
                 b'#' if !hole => self.skip_line(),
                 b'"' | b'$' | b'@' if self.string() => {}
                 b'\'' => self.char_literal(),
-                b'0'..=b'9' => {
-                    let start = self.i;
-                    while self.i < self.s.len()
-                        && (self.s[self.i].is_ascii_alphanumeric()
-                            || self.s[self.i] == b'_'
-                            || (self.s[self.i] == b'.' && self.peek(1).is_ascii_digit()))
-                    {
-                        self.i += 1;
-                    }
-                    self.push(Kind::Number, start);
-                }
+                b'0'..=b'9' => self.number(),
                 _ => {
                     let start = self.i;
                     let verbatim = c == b'@' && self.char_at(self.i + 1).is_some_and(ident_start);
@@ -456,30 +459,8 @@ impl<'a> Lexer<'a> {
                         Some(ch) if !ch.is_ascii() => self.i += ch.len_utf8(),
                         None => self.i += 1,
                         Some(_) => {
-                            if hole {
-                                match c {
-                                    b'(' | b'[' | b'{' => depth += 1,
-                                    b')' | b']' => depth = depth.saturating_sub(1),
-                                    b'}' if depth == 0 => {
-                                        self.i += 1;
-                                        return;
-                                    }
-                                    b'}' => depth -= 1,
-                                    b':' if depth == 0
-                                        && self.peek(1) != b':'
-                                        && !self.out.last().is_some_and(|t| t.is(b':') && t.offset + 1 == self.i) =>
-                                    {
-                                        // The format: text up to the closing brace.
-                                        while self.i < self.s.len() && self.s[self.i] != b'}' && self.s[self.i] != b'"' {
-                                            self.i += 1;
-                                        }
-                                        if self.peek(0) == b'}' {
-                                            self.i += 1;
-                                        }
-                                        return;
-                                    }
-                                    _ => {}
-                                }
+                            if hole && self.hole_end(c, &mut depth) {
+                                return;
                             }
                             self.i += 1;
                             self.push(Kind::Punct(c), start);
@@ -488,6 +469,46 @@ impl<'a> Lexer<'a> {
                 }
             }
         }
+    }
+
+    /// A number: digits, letters (suffixes, hex), `_` separators and a decimal point.
+    fn number(&mut self) {
+        let start = self.i;
+        while self.i < self.s.len()
+            && (self.s[self.i].is_ascii_alphanumeric()
+                || self.s[self.i] == b'_'
+                || (self.s[self.i] == b'.' && self.peek(1).is_ascii_digit()))
+        {
+            self.i += 1;
+        }
+        self.push(Kind::Number, start);
+    }
+
+    /// In an interpolation hole, the punctuation `c` at `self.i`: brackets nest, and the `}` that
+    /// closes the hole or the `:` that starts its format (its text is skipped) ends the hole:
+    /// true, with `self.i` past it.
+    fn hole_end(&mut self, c: u8, depth: &mut usize) -> bool {
+        match c {
+            b'(' | b'[' | b'{' => *depth += 1,
+            b')' | b']' => *depth = depth.saturating_sub(1),
+            b'}' if *depth == 0 => {
+                self.i += 1;
+                return true;
+            }
+            b'}' => *depth -= 1,
+            b':' if *depth == 0 && self.peek(1) != b':' && !self.out.last().is_some_and(|t| t.is(b':') && t.offset + 1 == self.i) => {
+                // The format: text up to the closing brace.
+                while self.i < self.s.len() && self.s[self.i] != b'}' && self.s[self.i] != b'"' {
+                    self.i += 1;
+                }
+                if self.peek(0) == b'}' {
+                    self.i += 1;
+                }
+                return true;
+            }
+            _ => {}
+        }
+        false
     }
 
     fn push(&mut self, kind: Kind, start: usize) {

@@ -138,12 +138,33 @@ fn find_phrase(text: &str, phrases: &[&str]) -> Option<String> {
     }
     None
 }
-
+/// `info`: the title, the description and the contact's email.
 fn info(file: &JsonFile, root: &Value, sink: &mut Sink) {
     // `info` that is not an object is said once (json-type), not as everything it lacks.
     if root.get("info").is_some_and(|i| !i.is_object()) {
         return;
     }
+    title(file, root, sink);
+    description(file, root, sink);
+    match root.pointer("/info/contact/email").and_then(Value::as_str) {
+        Some(email) if is_email(email) => {}
+        Some(email) => sink.at(
+            "contact-email",
+            file,
+            "/info/contact/email",
+            format!("\"{email}\" is not a valid email address"),
+        ),
+        // A contact that is not an object is json-type's.
+        None if root.pointer("/info/contact").is_some_and(|c| !c.is_object()) => {}
+        None if root.pointer("/info/contact").is_some() => {
+            sink.at("contact-email", file, "/info/contact", "`info.contact` has no `email`".into())
+        }
+        None => sink.at("contact-email", file, "/info", "`info.contact` is missing".into()),
+    }
+}
+
+/// The title: given, at most 30 characters, no restricted words, ending in a letter or digit.
+fn title(file: &JsonFile, root: &Value, sink: &mut Sink) {
     match root.pointer("/info/title").map(|t| (t, t.as_str())) {
         None => sink.at("title-missing", file, "/info", String::new()),
         Some((other, None)) => sink.at(
@@ -182,6 +203,10 @@ fn info(file: &JsonFile, root: &Value, sink: &mut Sink) {
             }
         }
     }
+}
+
+/// The description: given, 30 to 500 characters, no product names.
+fn description(file: &JsonFile, root: &Value, sink: &mut Sink) {
     match root.pointer("/info/description").and_then(Value::as_str) {
         None => match root.pointer("/info/description") {
             Some(other) => sink.at(
@@ -211,21 +236,6 @@ fn info(file: &JsonFile, root: &Value, sink: &mut Sink) {
                 );
             }
         }
-    }
-    match root.pointer("/info/contact/email").and_then(Value::as_str) {
-        Some(email) if is_email(email) => {}
-        Some(email) => sink.at(
-            "contact-email",
-            file,
-            "/info/contact/email",
-            format!("\"{email}\" is not a valid email address"),
-        ),
-        // A contact that is not an object is json-type's.
-        None if root.pointer("/info/contact").is_some_and(|c| !c.is_object()) => {}
-        None if root.pointer("/info/contact").is_some() => {
-            sink.at("contact-email", file, "/info/contact", "`info.contact` has no `email`".into())
-        }
-        None => sink.at("contact-email", file, "/info", "`info.contact` is missing".into()),
     }
 }
 

@@ -16,7 +16,16 @@ const EXTENSIONS: [&str; 5] = [
 ];
 
 pub(super) fn check(model: &Model, sink: &mut Sink) {
-    // Pointers first (the walk's values cannot leave it), then the values they point at.
+    let holders = holders(model);
+    capabilities(model, &holders, sink);
+    for (at, ext, e, holder) in extensions(model, &holders) {
+        reference(model, &at, ext, e, holder, sink);
+    }
+}
+
+/// Where the objects holding a dynamic extension are. Pointers first (the walk's values cannot
+/// leave it), then the values they point at.
+fn holders(model: &Model) -> Vec<String> {
     let mut holders: Vec<String> = Vec::new();
     walk(model.root, &mut |at, key, v| {
         if matches!(key, "example" | "examples" | "x-ms-test-value") {
@@ -27,6 +36,12 @@ pub(super) fn check(model: &Model, sink: &mut Sink) {
         }
         true
     });
+    holders
+}
+
+/// What `x-ms-capabilities` asks of the rest: a file picker browses with `x-ms-dynamic-tree`, and
+/// the test connection invokes an operation.
+fn capabilities(model: &Model, holders: &[String], sink: &mut Sink) {
     // A file picker (`x-ms-capabilities.file-picker`) browses with `x-ms-dynamic-tree`.
     if model.root.pointer("/x-ms-capabilities/file-picker").is_some()
         && !holders
@@ -48,8 +63,12 @@ pub(super) fn check(model: &Model, sink: &mut Sink) {
     {
         not_found(model, "/x-ms-capabilities/testConnection/operationId", id, sink);
     }
+}
+
+/// Every dynamic extension of the holders, then every operation's `x-ms-notification`.
+fn extensions<'a>(model: &Model<'a>, holders: &[String]) -> Vec<Found<'a>> {
     let mut found: Vec<Found> = Vec::new();
-    for at in &holders {
+    for at in holders {
         let Some(Value::Object(obj)) = model.root.pointer(at) else {
             continue;
         };
@@ -64,74 +83,97 @@ pub(super) fn check(model: &Model, sink: &mut Sink) {
             found.push((format!("{}/x-ms-notification", op.at), "x-ms-notification", n, None));
         }
     }
-    for (at, ext, e, holder) in found {
-        // The operation the extension belongs to, when it is inside one.
-        let source = model
-            .ops
-            .iter()
-            .filter(|o| at.starts_with(&format!("{}/", o.at)))
-            .max_by_key(|o| o.at.len());
-        if ext == "x-ms-dynamic-tree" {
-            for part in ["open", "browse"] {
-                if let Some(id) = e.get(part).and_then(|p| p.get("operationId")).and_then(Value::as_str) {
-                    not_found(model, &format!("{at}/{part}/operationId"), id, sink);
-                }
+    found
+}
+
+/// One extension's references: the operation it invokes, the arguments it passes, and what it
+/// reads from the response.
+fn reference(model: &Model, at: &str, ext: &str, e: &Map<String, Value>, holder: Option<&Map<String, Value>>, sink: &mut Sink) {
+    if ext == "x-ms-dynamic-tree" {
+        for part in ["open", "browse"] {
+            if let Some(id) = e.get(part).and_then(|p| p.get("operationId")).and_then(Value::as_str) {
+                not_found(model, &format!("{at}/{part}/operationId"), id, sink);
             }
-            continue;
         }
-        let Some(id) = e.get("operationId").and_then(Value::as_str) else {
-            continue;
-        };
-        let Some(target) = not_found(model, &format!("{at}/operationId"), id, sink) else {
-            continue;
-        };
-        let siblings = |name: &str| holder.is_some_and(|h| h.contains_key(name));
-        if ext != "x-ms-notification" {
-            required_arguments(model, &at, target, e.get("parameters"), sink);
+        return;
+    }
+    let Some(id) = e.get("operationId").and_then(Value::as_str) else {
+        return;
+    };
+    let Some(target) = not_found(model, &format!("{at}/operationId"), id, sink) else {
+        return;
+    };
+    if ext != "x-ms-notification" {
+        required_arguments(model, at, target, e.get("parameters"), sink);
+    }
+    match ext {
+        "x-ms-dynamic-values" | "x-ms-dynamic-schema" => values_or_schema(model, at, ext, e, target, holder, sink),
+        "x-ms-dynamic-list" => {
+            collection(model, at, e, "itemsPath", target, sink);
+            item_paths(model, at, e, "itemsPath", &["itemValuePath", "itemTitlePath"], target, sink);
         }
-        match ext {
-            "x-ms-dynamic-values" | "x-ms-dynamic-schema" => {
-                let (list, rules) = if ext == "x-ms-dynamic-values" {
-                    (
-                        "x-ms-dynamic-list",
-                        ["dynamic-list-required-non-parameter", "dynamic-list-required-ambiguous"],
-                    )
-                } else {
-                    (
-                        "x-ms-dynamic-properties",
-                        ["dynamic-properties-required-non-parameter", "dynamic-properties-required-ambiguous"],
-                    )
-                };
-                if let Some(Value::Object(params)) = e.get("parameters") {
-                    arguments(model, &at, source, target, params, !siblings(list), rules, sink);
-                }
-                if ext == "x-ms-dynamic-values" {
-                    collection(model, &at, e, "value-collection", target, sink);
-                    item_paths(model, &at, e, "value-collection", &["value-path", "value-title"], target, sink);
-                } else {
-                    value_path(model, &at, e, target, holder, sink);
-                }
-            }
-            "x-ms-dynamic-list" => {
-                collection(model, &at, e, "itemsPath", target, sink);
-                item_paths(model, &at, e, "itemsPath", &["itemValuePath", "itemTitlePath"], target, sink);
-            }
-            "x-ms-dynamic-properties" => {
-                if let Some(path) = e.get("itemValuePath").and_then(Value::as_str) {
-                    if let Some(schema) = target.success_schema(model.root) {
-                        if let Lookup::Missing = lookup_ignoring_case(model.root, schema, &segments(path)) {
-                            sink.at(
-                                "invoked-operation-property",
-                                model.file,
-                                &format!("{at}/itemValuePath"),
-                                format!("the response of {} has no property at \"{path}\" (`itemValuePath`)", target.label),
-                            );
-                        }
+        "x-ms-dynamic-properties" => {
+            if let Some(path) = e.get("itemValuePath").and_then(Value::as_str) {
+                if let Some(schema) = target.success_schema(model.root) {
+                    if let Lookup::Missing = lookup_ignoring_case(model.root, schema, &segments(path)) {
+                        sink.at(
+                            "invoked-operation-property",
+                            model.file,
+                            &format!("{at}/itemValuePath"),
+                            format!("the response of {} has no property at \"{path}\" (`itemValuePath`)", target.label),
+                        );
                     }
                 }
             }
-            _ => {}
         }
+        _ => {}
+    }
+}
+
+/// `x-ms-dynamic-values` or `x-ms-dynamic-schema`: the arguments (a sibling `-list` or
+/// `-properties` takes over the rules about body properties), then the response it reads.
+fn values_or_schema(
+    model: &Model,
+    at: &str,
+    ext: &str,
+    e: &Map<String, Value>,
+    target: &Op,
+    holder: Option<&Map<String, Value>>,
+    sink: &mut Sink,
+) {
+    // The operation the extension belongs to, when it is inside one.
+    let source = model
+        .ops
+        .iter()
+        .filter(|o| at.starts_with(&format!("{}/", o.at)))
+        .max_by_key(|o| o.at.len());
+    let siblings = |name: &str| holder.is_some_and(|h| h.contains_key(name));
+    let (list, rules) = if ext == "x-ms-dynamic-values" {
+        (
+            "x-ms-dynamic-list",
+            ["dynamic-list-required-non-parameter", "dynamic-list-required-ambiguous"],
+        )
+    } else {
+        (
+            "x-ms-dynamic-properties",
+            ["dynamic-properties-required-non-parameter", "dynamic-properties-required-ambiguous"],
+        )
+    };
+    if let Some(Value::Object(params)) = e.get("parameters") {
+        let call = Invocation {
+            model,
+            source,
+            target,
+            needs_list: !siblings(list),
+            rules,
+        };
+        arguments(&call, at, params, sink);
+    }
+    if ext == "x-ms-dynamic-values" {
+        collection(model, at, e, "value-collection", target, sink);
+        item_paths(model, at, e, "value-collection", &["value-path", "value-title"], target, sink);
+    } else {
+        value_path(model, at, e, target, holder, sink);
     }
 }
 
@@ -158,20 +200,21 @@ fn body_property(model: &Model, op: &Op, name: &str) -> bool {
         .is_some_and(|s| matches!(lookup(model.root, s, &[name]), Lookup::Found(_)))
 }
 
-/// The arguments an extension passes to the operation it invokes.
-#[allow(clippy::too_many_arguments)]
-fn arguments(
-    model: &Model,
-    at: &str,
-    source: Option<&Op>,
-    target: &Op,
-    params: &Map<String, Value>,
+/// What the arguments of one extension are checked against: the operation it is in (`source`),
+/// the one it invokes (`target`), whether the rules about body properties are its own (no sibling
+/// `-list` or `-properties`), and their names (non-parameter, ambiguous).
+struct Invocation<'m, 'a> {
+    model: &'m Model<'a>,
+    source: Option<&'m Op<'a>>,
+    target: &'m Op<'a>,
     needs_list: bool,
     rules: [&'static str; 2],
-    sink: &mut Sink,
-) {
+}
+
+/// The arguments an extension passes to the operation it invokes.
+fn arguments(call: &Invocation, at: &str, params: &Map<String, Value>, sink: &mut Sink) {
+    let (model, target) = (call.model, call.target);
     let file = model.file;
-    let root = model.root;
     let at_params = format!("{at}/parameters");
     for (name, arg) in params {
         let here = crate::connector::json::pointer(&[name.as_str()]);
@@ -193,97 +236,108 @@ fn arguments(
                 format!("\"{name}\" is both a parameter of {} and a property of its body", target.label),
             );
         }
-        let target_kind = target_param.and_then(|p| p.kind(root));
-        let target_required = target_param.is_some_and(|p| p.required());
         match arg.get("parameter").and_then(Value::as_str) {
-            Some(reference) => {
-                let Some(source) = source else {
-                    continue;
-                };
-                let source_param = source.effective().find(|p| p.name() == reference);
-                if reference.contains('/') {
-                    if needs_list {
-                        sink.at(
-                            rules[0],
-                            file,
-                            &format!("{here}/parameter"),
-                            format!("\"{reference}\" refers to a property within a parameter"),
-                        );
-                    }
-                    continue;
-                }
-                let in_body = body_property(model, source, reference);
-                match source_param {
-                    None if !in_body => sink.at(
-                        "parameter-name-not-found",
-                        file,
-                        &format!("{here}/parameter"),
-                        format!("{} has no parameter \"{reference}\"", source.label),
-                    ),
-                    Some(p) if in_body && p.location() != "body" && needs_list => sink.at(
-                        rules[1],
-                        file,
-                        &format!("{here}/parameter"),
-                        format!("\"{reference}\" is both a parameter of {} and a property of its body", source.label),
-                    ),
-                    _ => {}
-                }
-                let Some(sp) = source_param else {
-                    continue;
-                };
-                if let (Some(s), Some(t)) = (sp.kind(root), target_kind) {
-                    if s != t && !(s == "integer" && t == "number") {
-                        sink.at(
-                            "parameter-type-mismatch",
-                            file,
-                            &format!("{here}/parameter"),
-                            format!("\"{reference}\" is {s}, but {} takes \"{name}\" as {t}", target.label),
-                        );
-                    }
-                }
-                if target_required && !sp.required() && sp.get("default").is_none() {
-                    sink.at(
-                        "parameter-required-mismatch",
-                        file,
-                        &format!("{here}/parameter"),
-                        format!(
-                            "{} requires \"{name}\", but \"{reference}\" of {} is optional",
-                            target.label, source.label
-                        ),
-                    );
-                }
-                if sp.internal() && !source.internal() {
-                    sink.at(
-                        "source-parameter-internal",
-                        file,
-                        &format!("{here}/parameter"),
-                        format!("\"{reference}\" of {} is internal, so the maker never sets it", source.label),
-                    );
-                }
-            }
-            None => {
-                let value = match arg {
-                    Value::Object(o) => match o.get("value") {
-                        Some(v) => v,
-                        None => continue,
-                    },
-                    other => other,
-                };
-                if let Some(t) = target_kind {
-                    if !matches_type(value, t) {
-                        sink.at(
-                            "parameter-static-type-mismatch",
-                            file,
-                            &here,
-                            format!(
-                                "{} takes \"{name}\" as {t}, but the static value {value} is {}",
-                                target.label,
-                                json_type(value)
-                            ),
-                        );
-                    }
-                }
-            }
+            Some(reference) => passed_parameter(call, name, &here, reference, target_param, sink),
+            None => static_value(call, name, &here, arg, target_param, sink),
+        }
+    }
+}
+
+/// An argument that passes a parameter of the source operation: it exists, is not ambiguous, and
+/// fits the target's type, requirement and visibility.
+fn passed_parameter(call: &Invocation, name: &str, here: &str, reference: &str, target_param: Option<&Param>, sink: &mut Sink) {
+    let (model, target, needs_list, rules) = (call.model, call.target, call.needs_list, call.rules);
+    let (file, root) = (model.file, model.root);
+    let Some(source) = call.source else {
+        return;
+    };
+    let target_kind = target_param.and_then(|p| p.kind(root));
+    let target_required = target_param.is_some_and(|p| p.required());
+    let source_param = source.effective().find(|p| p.name() == reference);
+    if reference.contains('/') {
+        if needs_list {
+            sink.at(
+                rules[0],
+                file,
+                &format!("{here}/parameter"),
+                format!("\"{reference}\" refers to a property within a parameter"),
+            );
+        }
+        return;
+    }
+    let in_body = body_property(model, source, reference);
+    match source_param {
+        None if !in_body => sink.at(
+            "parameter-name-not-found",
+            file,
+            &format!("{here}/parameter"),
+            format!("{} has no parameter \"{reference}\"", source.label),
+        ),
+        Some(p) if in_body && p.location() != "body" && needs_list => sink.at(
+            rules[1],
+            file,
+            &format!("{here}/parameter"),
+            format!("\"{reference}\" is both a parameter of {} and a property of its body", source.label),
+        ),
+        _ => {}
+    }
+    let Some(sp) = source_param else {
+        return;
+    };
+    if let (Some(s), Some(t)) = (sp.kind(root), target_kind) {
+        if s != t && !(s == "integer" && t == "number") {
+            sink.at(
+                "parameter-type-mismatch",
+                file,
+                &format!("{here}/parameter"),
+                format!("\"{reference}\" is {s}, but {} takes \"{name}\" as {t}", target.label),
+            );
+        }
+    }
+    if target_required && !sp.required() && sp.get("default").is_none() {
+        sink.at(
+            "parameter-required-mismatch",
+            file,
+            &format!("{here}/parameter"),
+            format!(
+                "{} requires \"{name}\", but \"{reference}\" of {} is optional",
+                target.label, source.label
+            ),
+        );
+    }
+    if sp.internal() && !source.internal() {
+        sink.at(
+            "source-parameter-internal",
+            file,
+            &format!("{here}/parameter"),
+            format!("\"{reference}\" of {} is internal, so the maker never sets it", source.label),
+        );
+    }
+}
+
+/// An argument that is a static value: it fits the target parameter's type.
+fn static_value(call: &Invocation, name: &str, here: &str, arg: &Value, target_param: Option<&Param>, sink: &mut Sink) {
+    let target = call.target;
+    let target_kind = target_param.and_then(|p| p.kind(call.model.root));
+    let value = match arg {
+        Value::Object(o) => match o.get("value") {
+            Some(v) => v,
+            None => return,
+        },
+        other => other,
+    };
+    if let Some(t) = target_kind {
+        if !matches_type(value, t) {
+            sink.at(
+                "parameter-static-type-mismatch",
+                call.model.file,
+                here,
+                format!(
+                    "{} takes \"{name}\" as {t}, but the static value {value} is {}",
+                    target.label,
+                    json_type(value)
+                ),
+            );
         }
     }
 }

@@ -5,7 +5,7 @@
 use super::model::{Level, Model, Op, Param};
 use crate::check::Sink;
 use crate::connector::json::pointer;
-use serde_json::Value;
+use serde_json::{Map, Value};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// The restricted characters of an operation summary (connector string guidance).
@@ -101,7 +101,7 @@ fn route(path: &str) -> Vec<Option<String>> {
         })
         .collect()
 }
-
+/// Each path: its template, `$ref`, capitalization and path-level parameters; then the routes.
 fn paths(model: &Model, sink: &mut Sink) {
     let file = model.file;
     let Some(paths) = model.root.get("paths").and_then(Value::as_object) else {
@@ -113,35 +113,7 @@ fn paths(model: &Model, sink: &mut Sink) {
         if path.starts_with("x-") {
             continue;
         }
-        if !path.starts_with('/') {
-            sink.at(
-                "path-leading-slash",
-                file,
-                &at,
-                format!("the path \"{path}\" does not start with `/`"),
-            );
-        }
-        if path.contains('*') {
-            sink.at("path-wildcard", file, &at, format!("the path \"{path}\" contains `*`"));
-        }
-        if path.contains('?') || path.contains('#') {
-            sink.at(
-                "path-query-fragment",
-                file,
-                &at,
-                format!("the path \"{path}\" contains a query or fragment (`?` or `#`)"),
-            );
-        }
-        if let Some(problem) = template_problem(path) {
-            sink.at("path-template", file, &at, format!("the path \"{path}\" has {problem}"));
-        } else if let Some(v) = template_names(path).into_iter().find(|n| n.contains('=')) {
-            sink.at(
-                "path-variable-default",
-                file,
-                &at,
-                format!("the path \"{path}\" gives the variable `{{{v}}}` a default with `=`"),
-            );
-        }
+        template(model, path, &at, sink);
         if item.get("$ref").is_some() {
             sink.at(
                 "path-item-ref",
@@ -160,26 +132,70 @@ fn paths(model: &Model, sink: &mut Sink) {
         } else {
             lowercase.insert(path.to_lowercase(), path);
         }
-        // Path-level parameter list.
         if let Some(item) = item.as_object() {
-            let level: Vec<&Param> = model
-                .ops
-                .iter()
-                .find(|o| o.path == path)
-                .map(|o| o.params.iter().filter(|p| p.level == Level::Path).collect())
-                .unwrap_or_default();
-            if item.contains_key("parameters") {
-                duplicates(
-                    model,
-                    &level,
-                    &format!("the path \"{path}\""),
-                    ["path-level-parameter-duplicate", "path-level-body-parameters"],
-                    sink,
-                );
-            }
+            path_level_parameters(model, path, item, sink);
         }
     }
-    // Routes: the same method on indistinguishable (or partly overlapping) templates.
+    routes(model, sink);
+}
+
+/// A path's template: a leading `/`, no `*`, query or fragment, well-formed variables without
+/// defaults.
+fn template(model: &Model, path: &str, at: &str, sink: &mut Sink) {
+    let file = model.file;
+    if !path.starts_with('/') {
+        sink.at(
+            "path-leading-slash",
+            file,
+            at,
+            format!("the path \"{path}\" does not start with `/`"),
+        );
+    }
+    if path.contains('*') {
+        sink.at("path-wildcard", file, at, format!("the path \"{path}\" contains `*`"));
+    }
+    if path.contains('?') || path.contains('#') {
+        sink.at(
+            "path-query-fragment",
+            file,
+            at,
+            format!("the path \"{path}\" contains a query or fragment (`?` or `#`)"),
+        );
+    }
+    if let Some(problem) = template_problem(path) {
+        sink.at("path-template", file, at, format!("the path \"{path}\" has {problem}"));
+    } else if let Some(v) = template_names(path).into_iter().find(|n| n.contains('=')) {
+        sink.at(
+            "path-variable-default",
+            file,
+            at,
+            format!("the path \"{path}\" gives the variable `{{{v}}}` a default with `=`"),
+        );
+    }
+}
+
+/// The path-level parameter list: no duplicates, at most one body.
+fn path_level_parameters(model: &Model, path: &str, item: &Map<String, Value>, sink: &mut Sink) {
+    let level: Vec<&Param> = model
+        .ops
+        .iter()
+        .find(|o| o.path == path)
+        .map(|o| o.params.iter().filter(|p| p.level == Level::Path).collect())
+        .unwrap_or_default();
+    if item.contains_key("parameters") {
+        duplicates(
+            model,
+            &level,
+            &format!("the path \"{path}\""),
+            ["path-level-parameter-duplicate", "path-level-body-parameters"],
+            sink,
+        );
+    }
+}
+
+/// Routes: the same method on indistinguishable (or partly overlapping) templates.
+fn routes(model: &Model, sink: &mut Sink) {
+    let file = model.file;
     let ops: Vec<&Op> = model.ops.iter().collect();
     // Each route once; two routes without variables can only collide when their paths are equal
     // but for case, which is one path: such pairs need no comparing (20,000 literal paths
@@ -425,10 +441,10 @@ fn path_parameters(model: &Model, op: &Op, sink: &mut Sink) {
         }
     }
 }
-
+/// The request's content: a GET takes no body or formData, not both at once, and formData
+/// needs a form MIME type.
 fn request_content(model: &Model, op: &Op, sink: &mut Sink) {
     let file = model.file;
-    let root = model.root;
     let body = op.effective().find(|p| p.location() == "body");
     let form: Vec<&Param> = op.effective().filter(|p| p.location() == "formData").collect();
     if op.is_get() {
@@ -462,6 +478,14 @@ fn request_content(model: &Model, op: &Op, sink: &mut Sink) {
     if form.is_empty() {
         return;
     }
+    form_consumes(model, op, &form, sink);
+}
+
+/// The MIME types an operation with formData parameters consumes: a form type, and one that can
+/// carry files when a parameter is a file.
+fn form_consumes(model: &Model, op: &Op, form: &[&Param], sink: &mut Sink) {
+    let file = model.file;
+    let root = model.root;
     let consumes = op.consumes(root);
     let at = if op.ext("consumes").is_some() {
         format!("{}/consumes", op.at)
@@ -491,7 +515,7 @@ fn request_content(model: &Model, op: &Op, sink: &mut Sink) {
         );
     }
     if consumes.iter().all(|m| media(m) == "application/x-www-form-urlencoded") {
-        for p in &form {
+        for p in form {
             let binary = p.get("type").and_then(Value::as_str) == Some("file")
                 || (p.get("type").and_then(Value::as_str) == Some("string") && p.get("format").and_then(Value::as_str) == Some("binary"));
             if binary {
@@ -579,9 +603,8 @@ fn revision(op: &Op) -> Option<i64> {
     let r = op.ext("x-ms-api-annotation")?.get("revision")?;
     r.as_i64().or_else(|| r.as_str().and_then(|s| s.trim().parse().ok()))
 }
-
+/// The operation families of `x-ms-api-annotation`, each checked on its own.
 fn families(model: &Model, sink: &mut Sink) {
-    let file = model.file;
     let mut families: BTreeMap<&str, Vec<&Op>> = BTreeMap::new();
     for op in &model.ops {
         if let Some(f) = op.ext("x-ms-api-annotation").and_then(|a| a.get("family")).and_then(Value::as_str) {
@@ -589,119 +612,104 @@ fn families(model: &Model, sink: &mut Sink) {
         }
     }
     for (family, ops) in families {
-        let mut revisions: BTreeMap<i64, &Op> = BTreeMap::new();
-        let mut empty: Vec<&Op> = Vec::new();
-        for op in &ops {
-            let has_key = op
-                .ext("x-ms-api-annotation")
-                .and_then(|a| a.get("revision"))
-                .is_some_and(|r| !r.is_null());
-            match revision(op) {
-                Some(r) => {
-                    if let Some(first) = revisions.get(&r) {
-                        sink.at(
-                            "family-duplicate-revisions",
-                            file,
-                            &format!("{}/x-ms-api-annotation/revision", op.at),
-                            format!("{} and {} of family \"{family}\" both have revision {r}", first.label, op.label),
-                        );
-                    } else {
-                        revisions.insert(r, op);
-                    }
-                }
-                None if has_key => sink.at(
-                    "operation-revision-empty",
-                    file,
-                    &format!("{}/x-ms-api-annotation/revision", op.at),
-                    format!("{} is in family \"{family}\" but its revision is not a number", op.label),
-                ),
-                None => {
-                    empty.push(op);
-                    if empty.len() == 2 {
-                        sink.at(
-                            "family-empty-revisions",
-                            file,
-                            &format!("{}/x-ms-api-annotation", op.at),
-                            format!(
-                                "{} and {} of family \"{family}\" both have no revision; only one may",
-                                empty[0].label, op.label
-                            ),
-                        );
-                    }
+        family_revisions(model, family, &ops, sink);
+        family_active(model, family, &ops, sink);
+    }
+}
+
+/// A family's revisions: each once, numbers, and at most one operation without one.
+fn family_revisions(model: &Model, family: &str, ops: &[&Op], sink: &mut Sink) {
+    let file = model.file;
+    let mut revisions: BTreeMap<i64, &Op> = BTreeMap::new();
+    let mut empty: Vec<&Op> = Vec::new();
+    for op in ops {
+        let has_key = op
+            .ext("x-ms-api-annotation")
+            .and_then(|a| a.get("revision"))
+            .is_some_and(|r| !r.is_null());
+        match revision(op) {
+            Some(r) => {
+                if let Some(first) = revisions.get(&r) {
+                    sink.at(
+                        "family-duplicate-revisions",
+                        file,
+                        &format!("{}/x-ms-api-annotation/revision", op.at),
+                        format!("{} and {} of family \"{family}\" both have revision {r}", first.label, op.label),
+                    );
+                } else {
+                    revisions.insert(r, op);
                 }
             }
-        }
-        let active: Vec<&&Op> = ops
-            .iter()
-            .filter(|o| o.ext("deprecated").and_then(Value::as_bool) != Some(true))
-            .collect();
-        if active.len() > 2 {
-            sink.at(
-                "family-active-operations",
+            None if has_key => sink.at(
+                "operation-revision-empty",
                 file,
-                &format!("{}/x-ms-api-annotation", active[2].at),
-                format!(
-                    "family \"{family}\" has {} operations that are not deprecated; at most two may be",
-                    active.len()
-                ),
-            );
-        }
-        let production: Vec<&&&Op> = active
-            .iter()
-            .filter(|o| {
-                o.ext("x-ms-api-annotation")
-                    .and_then(|a| a.get("status"))
-                    .and_then(Value::as_str)
-                    .is_some_and(|s| s.eq_ignore_ascii_case("production"))
-            })
-            .collect();
-        if production.len() > 1 {
-            sink.at(
-                "family-active-production",
-                file,
-                &format!("{}/x-ms-api-annotation/status", production[1].at),
-                format!(
-                    "family \"{family}\" has {} operations in Production that are not deprecated; deprecate the older revisions",
-                    production.len()
-                ),
-            );
+                &format!("{}/x-ms-api-annotation/revision", op.at),
+                format!("{} is in family \"{family}\" but its revision is not a number", op.label),
+            ),
+            None => {
+                empty.push(op);
+                if empty.len() == 2 {
+                    sink.at(
+                        "family-empty-revisions",
+                        file,
+                        &format!("{}/x-ms-api-annotation", op.at),
+                        format!(
+                            "{} and {} of family \"{family}\" both have no revision; only one may",
+                            empty[0].label, op.label
+                        ),
+                    );
+                }
+            }
         }
     }
 }
 
+/// A family's operations that are not deprecated: at most two, at most one in Production.
+fn family_active(model: &Model, family: &str, ops: &[&Op], sink: &mut Sink) {
+    let file = model.file;
+    let active: Vec<&&Op> = ops
+        .iter()
+        .filter(|o| o.ext("deprecated").and_then(Value::as_bool) != Some(true))
+        .collect();
+    if active.len() > 2 {
+        sink.at(
+            "family-active-operations",
+            file,
+            &format!("{}/x-ms-api-annotation", active[2].at),
+            format!(
+                "family \"{family}\" has {} operations that are not deprecated; at most two may be",
+                active.len()
+            ),
+        );
+    }
+    let production: Vec<&&&Op> = active
+        .iter()
+        .filter(|o| {
+            o.ext("x-ms-api-annotation")
+                .and_then(|a| a.get("status"))
+                .and_then(Value::as_str)
+                .is_some_and(|s| s.eq_ignore_ascii_case("production"))
+        })
+        .collect();
+    if production.len() > 1 {
+        sink.at(
+            "family-active-production",
+            file,
+            &format!("{}/x-ms-api-annotation/status", production[1].at),
+            format!(
+                "family \"{family}\" has {} operations in Production that are not deprecated; deprecate the older revisions",
+                production.len()
+            ),
+        );
+    }
+}
+
+/// Webhooks and `x-ms-notification`: a webhook trigger's shape, and a polling trigger's
+/// notification naming a webhook whose parameters agree with its own.
 fn notification(model: &Model, op: &Op, sink: &mut Sink) {
     let file = model.file;
+    webhook_shape(model, op, sink);
     let webhook = model.is_webhook(op);
-    // A webhook as create-webhook-trigger.md writes it: a trigger whose input carries the
-    // notification URL, in a path item whose `x-ms-notification-content` describes what arrives.
-    match (model.notification_url(op), op.notification_content()) {
-        (Some(url_at), None) if op.is_trigger() => sink.at(
-            "notification-content-missing",
-            file,
-            &url_at,
-            format!(
-                "{} has a notification URL but its path has no `x-ms-notification-content`",
-                op.label
-            ),
-        ),
-        (None, Some(_)) if op.is_trigger() && !op.is_get() => {
-            let content_at = if op.item.contains_key("x-ms-notification-content") {
-                format!("{}/x-ms-notification-content", op.at.rsplit_once('/').map_or("", |(item, _)| item))
-            } else {
-                format!("{}/x-ms-notification-content", op.at)
-            };
-            sink.at(
-                "webhook-notification-url-missing",
-                file,
-                &content_at,
-                format!(
-                    "{} is a webhook trigger (its path has `x-ms-notification-content`), but no parameter or body property is marked `x-ms-notification-url`",
-                    op.label
-                ),
-            );
-        }
-        _ => {}
-    }
     let Some(n) = op.ext("x-ms-notification") else {
         return;
     };
@@ -739,7 +747,46 @@ fn notification(model: &Model, op: &Op, sink: &mut Sink) {
         );
         return;
     }
-    // Fetch and subscribe: parameters of the same name agree on type and visibility.
+    notification_parameters(model, op, target, sink);
+}
+
+/// A webhook as create-webhook-trigger.md writes it: a trigger whose input carries the
+/// notification URL, in a path item whose `x-ms-notification-content` describes what arrives.
+fn webhook_shape(model: &Model, op: &Op, sink: &mut Sink) {
+    let file = model.file;
+    match (model.notification_url(op), op.notification_content()) {
+        (Some(url_at), None) if op.is_trigger() => sink.at(
+            "notification-content-missing",
+            file,
+            &url_at,
+            format!(
+                "{} has a notification URL but its path has no `x-ms-notification-content`",
+                op.label
+            ),
+        ),
+        (None, Some(_)) if op.is_trigger() && !op.is_get() => {
+            let content_at = if op.item.contains_key("x-ms-notification-content") {
+                format!("{}/x-ms-notification-content", op.at.rsplit_once('/').map_or("", |(item, _)| item))
+            } else {
+                format!("{}/x-ms-notification-content", op.at)
+            };
+            sink.at(
+                "webhook-notification-url-missing",
+                file,
+                &content_at,
+                format!(
+                    "{} is a webhook trigger (its path has `x-ms-notification-content`), but no parameter or body property is marked `x-ms-notification-url`",
+                    op.label
+                ),
+            );
+        }
+        _ => {}
+    }
+}
+
+/// Fetch and subscribe: parameters of the same name agree on type and visibility.
+fn notification_parameters(model: &Model, op: &Op, target: &Op, sink: &mut Sink) {
+    let file = model.file;
     for p in op.effective() {
         let Some(q) = target.effective().find(|q| q.name() == p.name() && q.location() != "body") else {
             continue;

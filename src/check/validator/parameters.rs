@@ -5,7 +5,7 @@
 use super::model::{json_type, matches_type, resolve_pointer, Model};
 use crate::check::Sink;
 use crate::connector::json::walk;
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 const COLLECTION_FORMATS: [&str; 5] = ["csv", "ssv", "tsv", "pipes", "multi"];
 const TYPES: [&str; 8] = ["string", "number", "integer", "boolean", "array", "object", "file", "null"];
@@ -196,103 +196,127 @@ fn values(model: &Model, sink: &mut Sink) {
             }
             return true;
         };
-        let kind = obj.get("type").and_then(Value::as_str);
-        if let Some(t) = kind {
-            if !TYPES.contains(&t) {
+        schema_values(model, at, obj, sink);
+        true
+    });
+}
+
+/// The rules about the values of one schema or parameter object, keyword by keyword.
+fn schema_values(model: &Model, at: &str, obj: &Map<String, Value>, sink: &mut Sink) {
+    let file = model.file;
+    let kind = obj.get("type").and_then(Value::as_str);
+    type_format(model, at, obj, kind, sink);
+    if let (Some(Value::Array(values)), Some(t)) = (obj.get("enum"), kind) {
+        enum_types(model, at, values, t, sink);
+    }
+    if let Some(Value::Array(entries)) = obj.get("x-ms-enum-values") {
+        enum_value_map(model, at, obj, entries, sink);
+    }
+    if let Some(cf) = obj.get("collectionFormat") {
+        if !cf.as_str().is_some_and(|c| COLLECTION_FORMATS.contains(&c)) {
+            sink.at(
+                "collection-format",
+                file,
+                &format!("{at}/collectionFormat"),
+                format!("`collectionFormat` is {cf}; use csv, ssv, tsv, pipes or multi"),
+            );
+        }
+    }
+    if obj.contains_key("selectedItemValuePath") {
+        sink.at(
+            "selected-item-value-path",
+            file,
+            &format!("{at}/selectedItemValuePath"),
+            "`selectedItemValuePath` is allowed only in the `browse` operation of `x-ms-dynamic-tree`".into(),
+        );
+    }
+}
+
+/// `type` is a Swagger type, `format` one known for it, and an array has `items`.
+fn type_format(model: &Model, at: &str, obj: &Map<String, Value>, kind: Option<&str>, sink: &mut Sink) {
+    let file = model.file;
+    if let Some(t) = kind {
+        if !TYPES.contains(&t) {
+            sink.at(
+                "type-format",
+                file,
+                &format!("{at}/type"),
+                format!("the type \"{t}\" is not a Swagger type"),
+            );
+        } else if let Some(f) = obj.get("format").and_then(Value::as_str) {
+            let known = match t {
+                "integer" => ["int32", "int64"].contains(&f),
+                "number" => ["float", "double", "int32", "int64", "decimal"].contains(&f),
+                _ => true,
+            };
+            if !known {
                 sink.at(
                     "type-format",
                     file,
-                    &format!("{at}/type"),
-                    format!("the type \"{t}\" is not a Swagger type"),
-                );
-            } else if let Some(f) = obj.get("format").and_then(Value::as_str) {
-                let known = match t {
-                    "integer" => ["int32", "int64"].contains(&f),
-                    "number" => ["float", "double", "int32", "int64", "decimal"].contains(&f),
-                    _ => true,
-                };
-                if !known {
-                    sink.at(
-                        "type-format",
-                        file,
-                        &format!("{at}/format"),
-                        format!("the type/format \"{t}/{f}\" is not recognized"),
-                    );
-                }
-            }
-        }
-        if kind == Some("array") && !obj.contains_key("items") && !obj.contains_key("$ref") {
-            sink.at("array-items", file, at, "an array has no `items`".into());
-        }
-        if let (Some(Value::Array(values)), Some(t)) = (obj.get("enum"), kind) {
-            for (i, e) in values.iter().enumerate() {
-                if e.is_null() || matches_type(e, t) {
-                    continue;
-                }
-                // A string that reads as the type ("true", "5"): the validator's error, but
-                // accepted merges have it (enum-value-text, a warning).
-                let coerced = e.as_str().and_then(|s| serde_json::from_str::<Value>(s.trim()).ok());
-                let (rule, detail) = if coerced.is_some_and(|c| matches_type(&c, t) && !c.is_string()) {
-                    (
-                        "enum-value-text",
-                        format!("the enum value {e} is a string, but the schema's type is {t}: write it without quotes"),
-                    )
-                } else {
-                    (
-                        "enum-value-type",
-                        format!("the enum value {e} is of type {} but the schema's type is {t}", json_type(e)),
-                    )
-                };
-                sink.at(rule, file, &format!("{at}/enum/{i}"), detail);
-            }
-        }
-        if let Some(Value::Array(entries)) = obj.get("x-ms-enum-values") {
-            let enums = obj.get("enum").and_then(Value::as_array);
-            for (i, entry) in entries.iter().enumerate() {
-                let Some(value) = entry.get("value") else {
-                    continue;
-                };
-                let here = format!("{at}/x-ms-enum-values/{i}/value");
-                if entries[..i].iter().any(|e| e.get("value") == Some(value)) {
-                    sink.at(
-                        "enum-values-duplicate",
-                        file,
-                        &here,
-                        format!("`x-ms-enum-values` maps the value {value} more than once"),
-                    );
-                }
-                if let Some(enums) = enums {
-                    if !enums.contains(value) {
-                        sink.at(
-                            "enum-values-not-in-enum",
-                            file,
-                            &here,
-                            format!("`x-ms-enum-values` has the value {value}, which `enum` does not list"),
-                        );
-                    }
-                }
-            }
-        }
-        if let Some(cf) = obj.get("collectionFormat") {
-            if !cf.as_str().is_some_and(|c| COLLECTION_FORMATS.contains(&c)) {
-                sink.at(
-                    "collection-format",
-                    file,
-                    &format!("{at}/collectionFormat"),
-                    format!("`collectionFormat` is {cf}; use csv, ssv, tsv, pipes or multi"),
+                    &format!("{at}/format"),
+                    format!("the type/format \"{t}/{f}\" is not recognized"),
                 );
             }
         }
-        if obj.contains_key("selectedItemValuePath") {
+    }
+    if kind == Some("array") && !obj.contains_key("items") && !obj.contains_key("$ref") {
+        sink.at("array-items", file, at, "an array has no `items`".into());
+    }
+}
+
+/// Each `enum` value is of the schema's type.
+fn enum_types(model: &Model, at: &str, values: &[Value], t: &str, sink: &mut Sink) {
+    let file = model.file;
+    for (i, e) in values.iter().enumerate() {
+        if e.is_null() || matches_type(e, t) {
+            continue;
+        }
+        // A string that reads as the type ("true", "5"): the validator's error, but
+        // accepted merges have it (enum-value-text, a warning).
+        let coerced = e.as_str().and_then(|s| serde_json::from_str::<Value>(s.trim()).ok());
+        let (rule, detail) = if coerced.is_some_and(|c| matches_type(&c, t) && !c.is_string()) {
+            (
+                "enum-value-text",
+                format!("the enum value {e} is a string, but the schema's type is {t}: write it without quotes"),
+            )
+        } else {
+            (
+                "enum-value-type",
+                format!("the enum value {e} is of type {} but the schema's type is {t}", json_type(e)),
+            )
+        };
+        sink.at(rule, file, &format!("{at}/enum/{i}"), detail);
+    }
+}
+
+/// `x-ms-enum-values` maps each value once, and only values `enum` lists.
+fn enum_value_map(model: &Model, at: &str, obj: &Map<String, Value>, entries: &[Value], sink: &mut Sink) {
+    let file = model.file;
+    let enums = obj.get("enum").and_then(Value::as_array);
+    for (i, entry) in entries.iter().enumerate() {
+        let Some(value) = entry.get("value") else {
+            continue;
+        };
+        let here = format!("{at}/x-ms-enum-values/{i}/value");
+        if entries[..i].iter().any(|e| e.get("value") == Some(value)) {
             sink.at(
-                "selected-item-value-path",
+                "enum-values-duplicate",
                 file,
-                &format!("{at}/selectedItemValuePath"),
-                "`selectedItemValuePath` is allowed only in the `browse` operation of `x-ms-dynamic-tree`".into(),
+                &here,
+                format!("`x-ms-enum-values` maps the value {value} more than once"),
             );
         }
-        true
-    });
+        if let Some(enums) = enums {
+            if !enums.contains(value) {
+                sink.at(
+                    "enum-values-not-in-enum",
+                    file,
+                    &here,
+                    format!("`x-ms-enum-values` has the value {value}, which `enum` does not list"),
+                );
+            }
+        }
+    }
 }
 
 /// Arrays of keywords: duplicates, empty `required`.

@@ -40,6 +40,7 @@ pub(super) fn check(swagger: &JsonFile, _properties: Option<&JsonFile>, sink: &m
     }
 }
 
+/// One security definition: an object with a known `type`, and what that type requires and allows.
 fn definition(cx: &mut Cx, name: &str, def: &Value, at: &str) {
     let Some(obj) = def.as_object() else {
         cx.at(
@@ -86,7 +87,13 @@ fn definition(cx: &mut Cx, name: &str, def: &Value, at: &str) {
         return;
     }
     let flow = obj.get("flow").and_then(Value::as_str);
-    let (required, allowed): (Vec<&str>, Vec<&str>) = match ty {
+    type_keys(cx, obj, at, name, ty, flow);
+    type_values(cx, obj, at, name, ty, flow);
+}
+
+/// The keys a type (and an OAuth flow) requires, and the ones it allows.
+fn keys_of_type(ty: &str, flow: Option<&str>) -> (Vec<&'static str>, Vec<&'static str>) {
+    match ty {
         "basic" => (vec![], vec![]),
         "apiKey" => (vec!["name", "in"], vec!["name", "in"]),
         _ => {
@@ -109,7 +116,12 @@ fn definition(cx: &mut Cx, name: &str, def: &Value, at: &str) {
             }
             (required, allowed)
         }
-    };
+    }
+}
+
+/// The keys of the definition's type: present when required, absent when not allowed.
+fn type_keys(cx: &mut Cx, obj: &Map<String, Value>, at: &str, name: &str, ty: &str, flow: Option<&str>) {
+    let (required, allowed) = keys_of_type(ty, flow);
     for key in required {
         if !obj.contains_key(key) {
             cx.at(
@@ -129,6 +141,11 @@ fn definition(cx: &mut Cx, name: &str, def: &Value, at: &str) {
             );
         }
     }
+}
+
+/// The values of the type's keys: an apiKey in the query or a header, a known OAuth flow and
+/// absolute URLs.
+fn type_values(cx: &mut Cx, obj: &Map<String, Value>, at: &str, name: &str, ty: &str, flow: Option<&str>) {
     if ty == "apiKey" {
         if let Some(location) = obj.get("in").and_then(Value::as_str) {
             if !["query", "header"].contains(&location) {

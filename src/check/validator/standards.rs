@@ -2,7 +2,7 @@
 //! trailing space, the order of the file's sections, PascalCase operation ids, summaries and
 //! descriptions, 2xx success responses, and shared parameters and definitions.
 
-use super::schema::{child, operations, resolve};
+use super::schema::{child, operations, resolve, Operation};
 use crate::check::{JsonFile, Sink};
 use crate::connector::Position;
 use serde_json::Value;
@@ -26,118 +26,143 @@ pub(super) fn check(swagger: &JsonFile, _properties: Option<&JsonFile>, sink: &m
     whitespace(swagger, sink);
     let root = &swagger.doc.value;
     section_order(swagger, root, sink);
-    // A parameter's text -> the operation (its index) that has it first: not its pointer and label,
-    // which every parameter of a long list would copy.
-    let mut parameters: HashMap<String, usize> = HashMap::new();
-    let mut schemas: HashMap<String, (String, String)> = HashMap::new();
+    let mut seen = Seen::default();
     let ops = operations(root);
     for (index, op) in ops.iter().enumerate() {
         let label = op.label();
-        if let Some(id) = op.op.get("operationId").and_then(Value::as_str) {
-            let pascal = id.chars().next().is_some_and(|c| c.is_ascii_uppercase()) && !id.contains(['-', '_']);
-            if !pascal && !id.is_empty() {
-                sink.at(
-                    "standard-operation-id-case",
-                    swagger,
-                    &child(&op.at, "operationId"),
-                    format!("operationId \"{id}\" of {label} is not PascalCase (capitalized words, no `-` or `_`)"),
-                );
-            }
+        operation_text(swagger, op, &label, sink);
+        response_schemas(swagger, op, &label, &mut seen, sink);
+        parameters(swagger, &ops, index, &label, &mut seen, sink);
+    }
+}
+
+/// What the operations seen so far define, to find what a later one repeats.
+#[derive(Default)]
+struct Seen {
+    /// A parameter's text -> the operation (its index) that has it first: not its pointer and
+    /// label, which every parameter of a long list would copy.
+    parameters: HashMap<String, usize>,
+    /// A response schema's text -> the label and pointer of the first operation that has it.
+    schemas: HashMap<String, (String, String)>,
+}
+
+/// An operation's id is PascalCase, its description ends with a period and does not repeat its
+/// summary.
+fn operation_text(swagger: &JsonFile, op: &Operation, label: &str, sink: &mut Sink) {
+    if let Some(id) = op.op.get("operationId").and_then(Value::as_str) {
+        let pascal = id.chars().next().is_some_and(|c| c.is_ascii_uppercase()) && !id.contains(['-', '_']);
+        if !pascal && !id.is_empty() {
+            sink.at(
+                "standard-operation-id-case",
+                swagger,
+                &child(&op.at, "operationId"),
+                format!("operationId \"{id}\" of {label} is not PascalCase (capitalized words, no `-` or `_`)"),
+            );
         }
-        let summary = op.op.get("summary").and_then(Value::as_str);
-        let description = op.op.get("description").and_then(Value::as_str);
-        if let Some(d) = description.filter(|d| !d.trim().is_empty()) {
-            if !d.trim_end().ends_with('.') {
-                sink.at(
-                    "standard-description-period",
-                    swagger,
-                    &child(&op.at, "description"),
-                    format!("the description of {label} does not end with a period"),
-                );
-            }
+    }
+    let summary = op.op.get("summary").and_then(Value::as_str);
+    let description = op.op.get("description").and_then(Value::as_str);
+    if let Some(d) = description.filter(|d| !d.trim().is_empty()) {
+        if !d.trim_end().ends_with('.') {
+            sink.at(
+                "standard-description-period",
+                swagger,
+                &child(&op.at, "description"),
+                format!("the description of {label} does not end with a period"),
+            );
         }
-        if let (Some(s), Some(d)) = (summary, description) {
-            if same_text(s, d) {
-                sink.at(
-                    "standard-summary-description",
-                    swagger,
-                    &child(&op.at, "description"),
-                    format!("the description of {label} repeats its summary \"{s}\""),
-                );
-            }
+    }
+    if let (Some(s), Some(d)) = (summary, description) {
+        if same_text(s, d) {
+            sink.at(
+                "standard-summary-description",
+                swagger,
+                &child(&op.at, "description"),
+                format!("the description of {label} repeats its summary \"{s}\""),
+            );
         }
-        if let Some(responses) = op.op.get("responses").and_then(Value::as_object) {
-            for (code, r) in responses {
-                let Some(schema) = r.get("schema") else {
-                    continue;
-                };
-                let shared =
-                    schema.get("$ref").is_none() && schema.get("properties").and_then(Value::as_object).is_some_and(|p| !p.is_empty());
-                if shared {
-                    let at = child(&child(&child(&op.at, "responses"), code), "schema");
-                    if let Some((first, _)) = schemas.get(&schema.to_string()) {
-                        sink.at(
-                            "standard-shared-definition",
-                            swagger,
-                            &at,
-                            format!("the response schema of {label} repeats the one of {first}"),
-                        );
-                    } else {
-                        schemas.insert(schema.to_string(), (label.clone(), at));
-                    }
-                }
-            }
-        }
-        let mut lists = vec![(child(&op.at, "parameters"), op.op.get("parameters"))];
-        lists.push((
-            crate::connector::json::pointer(&["paths", op.path, "parameters"]),
-            op.item.get("parameters"),
-        ));
-        for (list_at, list) in lists {
-            let Some(list) = list.and_then(Value::as_array) else {
+    }
+}
+
+/// An inline response schema with properties that an earlier operation already has.
+fn response_schemas(swagger: &JsonFile, op: &Operation, label: &str, seen: &mut Seen, sink: &mut Sink) {
+    if let Some(responses) = op.op.get("responses").and_then(Value::as_object) {
+        for (code, r) in responses {
+            let Some(schema) = r.get("schema") else {
                 continue;
             };
-            for (i, p) in list.iter().enumerate() {
-                let p_at = child(&list_at, &i.to_string());
-                let resolved = match p.get("$ref").and_then(Value::as_str) {
-                    Some(r) => resolve(root, r).unwrap_or(p),
-                    None => p,
-                };
-                if let (Some(s), Some(d)) = (
-                    resolved.get("x-ms-summary").and_then(Value::as_str),
-                    resolved.get("description").and_then(Value::as_str),
-                ) {
-                    if same_text(s, d) {
-                        sink.at(
-                            "standard-summary-description",
-                            swagger,
-                            &p_at,
-                            format!("{label}: the description of a parameter repeats its x-ms-summary \"{s}\""),
-                        );
-                    }
+            let shared = schema.get("$ref").is_none() && schema.get("properties").and_then(Value::as_object).is_some_and(|p| !p.is_empty());
+            if shared {
+                let at = child(&child(&child(&op.at, "responses"), code), "schema");
+                if let Some((first, _)) = seen.schemas.get(&schema.to_string()) {
+                    sink.at(
+                        "standard-shared-definition",
+                        swagger,
+                        &at,
+                        format!("the response schema of {label} repeats the one of {first}"),
+                    );
+                } else {
+                    seen.schemas.insert(schema.to_string(), (label.to_string(), at));
                 }
-                // Path-level parameters are already shared by the path's operations.
-                if p.get("$ref").is_some() || !list_at.ends_with(&format!("{}/parameters", op.method)) {
-                    continue;
+            }
+        }
+    }
+}
+
+/// The operation's and its path's parameters: a description that repeats the summary, and an
+/// operation parameter defined the same way in an earlier operation.
+fn parameters(swagger: &JsonFile, ops: &[Operation], index: usize, label: &str, seen: &mut Seen, sink: &mut Sink) {
+    let root = &swagger.doc.value;
+    let op = &ops[index];
+    let mut lists = vec![(child(&op.at, "parameters"), op.op.get("parameters"))];
+    lists.push((
+        crate::connector::json::pointer(&["paths", op.path, "parameters"]),
+        op.item.get("parameters"),
+    ));
+    for (list_at, list) in lists {
+        let Some(list) = list.and_then(Value::as_array) else {
+            continue;
+        };
+        for (i, p) in list.iter().enumerate() {
+            let p_at = child(&list_at, &i.to_string());
+            let resolved = match p.get("$ref").and_then(Value::as_str) {
+                Some(r) => resolve(root, r).unwrap_or(p),
+                None => p,
+            };
+            if let (Some(s), Some(d)) = (
+                resolved.get("x-ms-summary").and_then(Value::as_str),
+                resolved.get("description").and_then(Value::as_str),
+            ) {
+                if same_text(s, d) {
+                    sink.at(
+                        "standard-summary-description",
+                        swagger,
+                        &p_at,
+                        format!("{label}: the description of a parameter repeats its x-ms-summary \"{s}\""),
+                    );
                 }
-                let key = p.to_string();
-                match parameters.get(&key) {
-                    Some(&first) if first != index => {
-                        let name = p.get("name").and_then(Value::as_str).unwrap_or("?");
-                        sink.at(
-                            "standard-shared-parameter",
-                            swagger,
-                            &p_at,
-                            format!(
-                                "{label}: the parameter \"{name}\" is defined the same way in {}",
-                                ops[first].label()
-                            ),
-                        );
-                    }
-                    Some(_) => {}
-                    None => {
-                        parameters.insert(key, index);
-                    }
+            }
+            // Path-level parameters are already shared by the path's operations.
+            if p.get("$ref").is_some() || !list_at.ends_with(&format!("{}/parameters", op.method)) {
+                continue;
+            }
+            let key = p.to_string();
+            match seen.parameters.get(&key) {
+                Some(&first) if first != index => {
+                    let name = p.get("name").and_then(Value::as_str).unwrap_or("?");
+                    sink.at(
+                        "standard-shared-parameter",
+                        swagger,
+                        &p_at,
+                        format!(
+                            "{label}: the parameter \"{name}\" is defined the same way in {}",
+                            ops[first].label()
+                        ),
+                    );
+                }
+                Some(_) => {}
+                None => {
+                    seen.parameters.insert(key, index);
                 }
             }
         }
