@@ -16,9 +16,8 @@ pub mod intro;
 pub mod rules;
 pub mod solution;
 
-use crate::check::Severity;
 use crate::connector::diff::FileDiff;
-use crate::connector::Position;
+pub use crate::connector::finding::{Finding, Severity};
 use archive::{Archive, ArchiveError, Budget, Entry, Limits};
 use compare::SolutionConnector;
 use solution::SolutionKind;
@@ -37,19 +36,6 @@ pub const SOLUTION_ROOT_FILES: [&str; 3] = ["[Content_Types].xml", "customizatio
 const MAX_SOLUTIONS: usize = 10;
 /// At most this many unsafe entry names are listed one by one.
 const MAX_UNSAFE_LISTED: usize = 20;
-
-/// One place where one package rule fires.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct Finding {
-    pub rule: &'static str,
-    pub severity: Severity,
-    /// Where, inside the nested archives.
-    pub file: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub position: Option<Position>,
-    pub message: String,
-    pub fix: String,
-}
 
 /// One solution zip of the asset folder.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -74,6 +60,8 @@ pub struct Report {
     pub compared_with: Option<String>,
     /// How the connector solution's connector differs from it.
     pub diff: Vec<FileDiff>,
+    /// Never compared with an upstream version, so written without `pre_existing`.
+    #[serde(serialize_with = "crate::connector::finding::serialize_without_baseline")]
     pub findings: Vec<Finding>,
     /// Uncompressed bytes read, all levels together (bounded by the limits).
     pub bytes_read: u64,
@@ -89,14 +77,9 @@ impl Report {
     }
 
     fn add(&mut self, rule: &'static str, file: impl Into<String>, message: impl Into<String>, fix: impl Into<String>) {
-        self.findings.push(Finding {
-            rule,
-            severity: rules::rule_by_id(rule).severity,
-            file: file.into(),
-            position: None,
-            message: message.into(),
-            fix: fix.into(),
-        });
+        let severity = rules::rule_by_id(rule).severity;
+        self.findings
+            .push(Finding::at(rule, severity, file.into(), message.into(), fix.into()));
     }
 }
 
@@ -575,16 +558,18 @@ fn inspect_solution(
         }
         Err(Err((e, counted))) => {
             report.findings.push(Finding {
-                rule: "solution-customizations",
-                severity: rules::rule_by_id("solution-customizations").severity,
-                file: xml_at,
                 position: e.position,
-                message: if counted {
-                    format!("customizations.xml was not parsed: {}", e.message)
-                } else {
-                    format!("customizations.xml is not well-formed XML: {}", e.message)
-                },
-                fix: "export the solution again from Dataverse; do not edit customizations.xml by hand".into(),
+                ..Finding::at(
+                    "solution-customizations",
+                    rules::rule_by_id("solution-customizations").severity,
+                    xml_at,
+                    if counted {
+                        format!("customizations.xml was not parsed: {}", e.message)
+                    } else {
+                        format!("customizations.xml is not well-formed XML: {}", e.message)
+                    },
+                    "export the solution again from Dataverse; do not edit customizations.xml by hand".into(),
+                )
             });
             report.solutions.push(summary);
             return None;

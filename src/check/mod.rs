@@ -20,34 +20,12 @@ pub use validation::{validate, validate_folder, Validation};
 mod swagger;
 
 use crate::connector::{Category, ConnectorPackage, JsonDocument, KnownFile, Position};
-pub use rules::{Rule, Severity, RULES};
+pub use crate::connector::finding::{Finding, Severity};
+pub use rules::{Rule, RULES};
 use std::collections::BTreeMap;
 
-/// One place where one rule fires.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct Finding {
-    pub rule: &'static str,
-    pub severity: Severity,
-    /// The file name as in the folder (or the expected name when it is missing).
-    pub file: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub position: Option<Position>,
-    /// RFC 6901 pointer into the JSON file, when the finding is about one value.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub pointer: Option<String>,
-    pub message: String,
-    pub fix: String,
-    /// The Swagger Validator's own error name for this problem, when it has one.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub validator: Option<&'static str>,
-    /// What the certification bot answers for the same problem (its message or policy code).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub bot: Option<&'static str>,
-    /// Already in the upstream version of the connector (see [`Report::apply_baseline`]): shown,
-    /// counted, but it does not stop a run unless `--strict`.
-    pub pre_existing: bool,
-}
-
+/// The folder's checks' constructor of the one [`Finding`] type (`connector::finding`), kept
+/// here with the rule table it reads.
 impl Finding {
     /// A finding of `rule` found outside the folder's checks (the certification package's, in
     /// `certification::bot`): severity, validator and bot citation from the table; the table's

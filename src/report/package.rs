@@ -2,7 +2,7 @@
 //! for `--json`.
 
 use crate::certification::{self, archive::size, Report};
-use crate::check::Severity;
+use crate::connector::Severity;
 use crate::output::{paint, DIM, EMPHASIS, ERROR, GOOD, HEADER, WARNING};
 use serde::Serialize;
 use std::io::Write;
