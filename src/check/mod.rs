@@ -142,15 +142,6 @@ impl Report {
         self.baseline = Some(described_as);
     }
 
-    /// Findings grouped by file, files in name order, findings in file order.
-    pub fn by_file(&self) -> BTreeMap<&str, Vec<&Finding>> {
-        let mut map: BTreeMap<&str, Vec<&Finding>> = BTreeMap::new();
-        for f in &self.findings {
-            map.entry(f.file.as_str()).or_default().push(f);
-        }
-        map
-    }
-
     /// One line for a PR body or a progress message.
     pub fn summary(&self) -> String {
         if self.baseline.is_some() {
