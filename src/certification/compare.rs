@@ -165,13 +165,7 @@ fn in_folder(folder_label: &str, f: &crate::connector::PackageFile) -> String {
 }
 
 /// The two OpenAPI definitions, as [`swagger_view`] shows them.
-fn compare_swaggers(
-    out: &mut Comparison,
-    masker: &Masker,
-    connector: &SolutionConnector,
-    folder_label: &str,
-    folder: &ConnectorPackage,
-) {
+fn compare_swaggers(out: &mut Comparison, masker: &Masker, connector: &SolutionConnector, folder_label: &str, folder: &ConnectorPackage) {
     match (folder.swagger_file(), &connector.swagger) {
         (Some(file), Some((place, bytes))) => match (parse(&file.bytes), parse(bytes)) {
             (Some(old), Some(new)) => {

@@ -268,8 +268,7 @@ impl Scan {
 /// The text of a `#` to `######` heading (a line trimmed at its start), normalized.
 fn atx_heading(t: &str) -> Option<String> {
     let hashes = t.chars().take_while(|c| *c == '#').count();
-    ((1..=6).contains(&hashes) && t[hashes..].starts_with([' ', '\t']))
-        .then(|| normalize(t[hashes..].trim().trim_end_matches('#')))
+    ((1..=6).contains(&hashes) && t[hashes..].starts_with([' ', '\t'])).then(|| normalize(t[hashes..].trim().trim_end_matches('#')))
 }
 
 /// The section bodies a readme already has, by template section (matched by heading).

@@ -290,7 +290,9 @@ impl Walk<'_> {
             Err(e) => return archive_finding(&mut self.report, at, &e, "package-zip-not-zip", "the package zip"),
         };
         unsafe_names(&mut self.report, at, &package);
-        let Some(asset) = asset_folder(&mut self.report, at, &package) else { return };
+        let Some(asset) = asset_folder(&mut self.report, at, &package) else {
+            return;
+        };
         self.report.asset_folder = Some(asset.clone());
         let asset_at = place(&[at, &asset]);
         asset_folder_shape(&mut self.report, &asset_at, &asset, &package);
@@ -358,8 +360,7 @@ impl Walk<'_> {
         if kind.is_none() {
             unclassified(&mut self.report, &place(&[at, "customizations.xml"]), &c, self.options.plugin);
         }
-        let found = (kind == Some(SolutionKind::Connector))
-            .then(|| read_connector(&mut self.report, at, &mut sol, &c, &mut self.budget));
+        let found = (kind == Some(SolutionKind::Connector)).then(|| read_connector(&mut self.report, at, &mut sol, &c, &mut self.budget));
         self.report.solutions.push(summary);
         kind.map(|k| (k, found.flatten()))
     }

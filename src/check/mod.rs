@@ -19,8 +19,8 @@ mod validator;
 pub use validation::{validate, validate_folder, Validation};
 mod swagger;
 
-use crate::connector::{Category, ConnectorPackage, JsonDocument, KnownFile, Position};
 pub use crate::connector::finding::{Finding, Severity};
+use crate::connector::{Category, ConnectorPackage, JsonDocument, KnownFile, Position};
 pub use rules::{Rule, RULES};
 use std::collections::BTreeMap;
 

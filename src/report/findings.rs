@@ -21,7 +21,7 @@ pub enum Layout {
 
 impl Layout {
     /// The files and their findings, in this layout's order.
-    fn groups<'a>(self, findings: &'a [Finding]) -> Vec<(&'a str, Vec<&'a Finding>)> {
+    fn groups(self, findings: &[Finding]) -> Vec<(&str, Vec<&Finding>)> {
         match self {
             Layout::Folder => {
                 let mut map: BTreeMap<&str, Vec<&Finding>> = BTreeMap::new();
