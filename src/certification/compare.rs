@@ -140,26 +140,8 @@ fn masker_for(connector: &SolutionConnector, folder: &ConnectorPackage) -> Maske
 /// (`independent-publisher-connectors/Open Brewery DB`, or a local path).
 pub fn compare(connector: &SolutionConnector, folder_label: &str, folder: &ConnectorPackage) -> Comparison {
     let mut out = Comparison::default();
-    let label = |f: &crate::connector::PackageFile| format!("{folder_label}/{}", f.name);
     let masker = masker_for(connector, folder);
-
-    match (folder.swagger_file(), &connector.swagger) {
-        (Some(file), Some((place, bytes))) => match (parse(&file.bytes), parse(bytes)) {
-            (Some(old), Some(new)) => {
-                out.diffs
-                    .extend(diff_of(&masker, &label(file), &swagger_view(&old), place, &swagger_view(&new)));
-            }
-            (None, _) => out.notes.push(format!("{} is not JSON: it cannot be compared", label(file))),
-            (_, None) => out.notes.push(format!("{place} is not JSON: it cannot be compared")),
-        },
-        (None, _) => out
-            .notes
-            .push(format!("{folder_label} has no apiDefinition.swagger.json to compare with")),
-        (_, None) => out
-            .notes
-            .push("the connector solution's connector has no OpenAPI definition to compare".into()),
-    }
-
+    compare_swaggers(&mut out, &masker, connector, folder_label, folder);
     let properties = folder.file(KnownFile::ApiProperties);
     let props_value = properties.and_then(|f| parse(&f.bytes));
     let pairs = [
@@ -169,57 +151,101 @@ pub fn compare(connector: &SolutionConnector, folder_label: &str, folder: &Conne
     for (key, solution_side) in pairs {
         let upstream = props_value.as_ref().and_then(|p| p.pointer(&format!("/properties/{key}")));
         let old_label = match properties {
-            Some(f) => format!("{} (properties.{key})", label(f)),
+            Some(f) => format!("{} (properties.{key})", in_folder(folder_label, f)),
             None => format!("{folder_label}/apiProperties.json (properties.{key})"),
         };
-        let new = match solution_side {
-            Some((place, bytes)) => match parse(bytes) {
-                Some(v) => Some((place, v)),
-                None => {
-                    out.notes.push(format!("{place} is not JSON: it cannot be compared"));
-                    continue;
-                }
-            },
-            None => None,
-        };
-        match (upstream, new) {
-            (None, None) => {}
-            (Some(old), Some((place, new))) => {
-                out.diffs
-                    .extend(diff_of(&masker, &old_label, &parameters_view(old), place, &parameters_view(&new)));
+        compare_parameters(&mut out, &masker, &old_label, upstream, solution_side);
+    }
+    out
+}
+
+/// A folder's file as messages and diffs name it.
+fn in_folder(folder_label: &str, f: &crate::connector::PackageFile) -> String {
+    format!("{folder_label}/{}", f.name)
+}
+
+/// The two OpenAPI definitions, as [`swagger_view`] shows them.
+fn compare_swaggers(out: &mut Comparison, masker: &Masker, connector: &SolutionConnector, folder_label: &str, folder: &ConnectorPackage) {
+    match (folder.swagger_file(), &connector.swagger) {
+        (Some(file), Some((place, bytes))) => match (parse(&file.bytes), parse(bytes)) {
+            (Some(old), Some(new)) => {
+                out.diffs.extend(diff_of(
+                    masker,
+                    &in_folder(folder_label, file),
+                    &swagger_view(&old),
+                    place,
+                    &swagger_view(&new),
+                ));
             }
-            (Some(old), None) => {
-                // An empty list on one side and nothing on the other are the same.
-                if old.as_object().is_some_and(|o| !o.is_empty()) {
-                    let old_text = parameters_view(old);
-                    out.diffs.push(masked_diff(
-                        &masker,
-                        old_label.clone(),
-                        FileChange::Deleted,
-                        &old_text,
-                        "",
-                        &format!("a/{old_label}"),
-                        "/dev/null",
-                    ));
-                }
+            (None, _) => out
+                .notes
+                .push(format!("{} is not JSON: it cannot be compared", in_folder(folder_label, file))),
+            (_, None) => out.notes.push(format!("{place} is not JSON: it cannot be compared")),
+        },
+        (None, _) => out
+            .notes
+            .push(format!("{folder_label} has no apiDefinition.swagger.json to compare with")),
+        (_, None) => out
+            .notes
+            .push("the connector solution's connector has no OpenAPI definition to compare".into()),
+    }
+}
+
+/// One kind of connection parameters: the folder's `upstream` (under `old_label`) against the
+/// solution's file, as [`parameters_view`] shows them.
+fn compare_parameters(
+    out: &mut Comparison,
+    masker: &Masker,
+    old_label: &str,
+    upstream: Option<&Value>,
+    solution_side: &Option<(String, Vec<u8>)>,
+) {
+    let new = match solution_side {
+        Some((place, bytes)) => match parse(bytes) {
+            Some(v) => Some((place, v)),
+            None => {
+                out.notes.push(format!("{place} is not JSON: it cannot be compared"));
+                return;
             }
-            (None, Some((place, new))) => {
-                if new.as_object().is_some_and(|o| !o.is_empty()) {
-                    let new_text = parameters_view(&new);
-                    out.diffs.push(masked_diff(
-                        &masker,
-                        place.clone(),
-                        FileChange::Added,
-                        "",
-                        &new_text,
-                        "/dev/null",
-                        &format!("b/{place}"),
-                    ));
-                }
+        },
+        None => None,
+    };
+    match (upstream, new) {
+        (None, None) => {}
+        (Some(old), Some((place, new))) => {
+            out.diffs
+                .extend(diff_of(masker, old_label, &parameters_view(old), place, &parameters_view(&new)));
+        }
+        (Some(old), None) => {
+            // An empty list on one side and nothing on the other are the same.
+            if old.as_object().is_some_and(|o| !o.is_empty()) {
+                let old_text = parameters_view(old);
+                out.diffs.push(masked_diff(
+                    masker,
+                    old_label.to_string(),
+                    FileChange::Deleted,
+                    &old_text,
+                    "",
+                    &format!("a/{old_label}"),
+                    "/dev/null",
+                ));
+            }
+        }
+        (None, Some((place, new))) => {
+            if new.as_object().is_some_and(|o| !o.is_empty()) {
+                let new_text = parameters_view(&new);
+                out.diffs.push(masked_diff(
+                    masker,
+                    place.clone(),
+                    FileChange::Added,
+                    "",
+                    &new_text,
+                    "/dev/null",
+                    &format!("b/{place}"),
+                ));
             }
         }
     }
-    out
 }
 
 /// An upstream folder: its path as spelled upstream, and its top-level files' names and bytes.

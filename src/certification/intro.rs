@@ -130,53 +130,7 @@ pub fn check(text: &str) -> IntroCheck {
 /// costs does not grow with the file (127 MiB of one-character headings took 2.2 GB as a
 /// `String` and a list of every heading).
 pub fn check_reader(mut reader: impl std::io::Read) -> std::io::Result<IntroCheck> {
-    let names: Vec<(&'static str, String)> = SECTIONS
-        .iter()
-        .flat_map(|s| {
-            std::iter::once(s.heading)
-                .chain(s.aliases.iter().copied())
-                .map(move |n| (s.heading, normalize(n)))
-        })
-        .collect();
-    let todo = crate::scaffold::TODO.as_bytes();
-    let mut found: Vec<&'static str> = Vec::new();
-    let mut out = IntroCheck {
-        empty: true,
-        ..Default::default()
-    };
-    let mut fenced = false;
-    let mut number = 0usize;
-    let mut line: Vec<u8> = Vec::with_capacity(LINE_KEPT);
-    // The last bytes of the line beyond what is kept, so that `TODO:` across two blocks is seen.
-    let mut tail: Vec<u8> = Vec::with_capacity(todo.len() * 2);
-    let mut line_todo = false;
-    let mut end_line = |line: &mut Vec<u8>, line_todo: &mut bool, tail: &mut Vec<u8>, out: &mut IntroCheck| {
-        number += 1;
-        if *line_todo {
-            out.todo_count += 1;
-            if out.todo_lines.len() < TODO_LINES_KEPT {
-                out.todo_lines.push(number);
-            }
-        }
-        let text = String::from_utf8_lossy(line);
-        let t = text.trim_start();
-        if t.starts_with("```") || t.starts_with("~~~") {
-            fenced = !fenced;
-        } else if !fenced {
-            let hashes = t.chars().take_while(|c| *c == '#').count();
-            if (1..=6).contains(&hashes) && t[hashes..].starts_with([' ', '\t']) {
-                let heading = normalize(t[hashes..].trim().trim_end_matches('#'));
-                for (section, name) in &names {
-                    if *name == heading && !found.contains(section) {
-                        found.push(section);
-                    }
-                }
-            }
-        }
-        line.clear();
-        tail.clear();
-        *line_todo = false;
-    };
+    let mut scan = Scan::new();
     let mut block = vec![0u8; 64 << 10];
     loop {
         let n = match reader.read(&mut block) {
@@ -185,9 +139,58 @@ pub fn check_reader(mut reader: impl std::io::Read) -> std::io::Result<IntroChec
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
             Err(e) => return Err(e),
         };
-        let mut rest = &block[..n];
-        if out.empty && rest.iter().any(|b| !b.is_ascii_whitespace()) {
-            out.empty = false;
+        scan.feed(&block[..n]);
+    }
+    Ok(scan.finish())
+}
+
+/// [`check_reader`]'s state between blocks: the line so far (its first [`LINE_KEPT`] bytes),
+/// whether it holds `TODO:`, and what the lines before it found.
+struct Scan {
+    /// Every section's heading and aliases, normalized, with the section's heading.
+    names: Vec<(&'static str, String)>,
+    /// The sections whose heading was seen.
+    found: Vec<&'static str>,
+    out: IntroCheck,
+    /// Inside a fenced code block, where a `#` line is no heading.
+    fenced: bool,
+    /// The number of the lines ended so far.
+    number: usize,
+    line: Vec<u8>,
+    /// The last bytes of the line beyond what is kept, so that `TODO:` across two blocks is seen.
+    tail: Vec<u8>,
+    line_todo: bool,
+}
+
+impl Scan {
+    fn new() -> Scan {
+        Scan {
+            names: SECTIONS
+                .iter()
+                .flat_map(|s| {
+                    std::iter::once(s.heading)
+                        .chain(s.aliases.iter().copied())
+                        .map(move |n| (s.heading, normalize(n)))
+                })
+                .collect(),
+            found: Vec::new(),
+            out: IntroCheck {
+                empty: true,
+                ..Default::default()
+            },
+            fenced: false,
+            number: 0,
+            line: Vec::with_capacity(LINE_KEPT),
+            tail: Vec::with_capacity(crate::scaffold::TODO.len() * 2),
+            line_todo: false,
+        }
+    }
+
+    /// The next block: each line it ends is judged, and the part after its last line break is
+    /// kept for the next.
+    fn feed(&mut self, mut rest: &[u8]) {
+        if self.out.empty && rest.iter().any(|b| !b.is_ascii_whitespace()) {
+            self.out.empty = false;
         }
         while !rest.is_empty() {
             let (part, ends) = match rest.iter().position(|b| *b == b'\n') {
@@ -195,32 +198,77 @@ pub fn check_reader(mut reader: impl std::io::Read) -> std::io::Result<IntroChec
                 None => (rest, None),
             };
             let part = part.strip_suffix(b"\r").filter(|_| ends.is_some()).unwrap_or(part);
-            if !line_todo {
-                tail.extend_from_slice(part);
-                line_todo = tail.windows(todo.len()).any(|w| w == todo);
-                let keep = tail.len().min(todo.len() - 1);
-                tail.drain(..tail.len() - keep);
-            }
-            let room = LINE_KEPT.saturating_sub(line.len());
-            line.extend_from_slice(&part[..part.len().min(room)]);
+            self.look_for_todo(part);
+            let room = LINE_KEPT.saturating_sub(self.line.len());
+            self.line.extend_from_slice(&part[..part.len().min(room)]);
             match ends {
                 Some(i) => {
-                    end_line(&mut line, &mut line_todo, &mut tail, &mut out);
+                    self.end_line();
                     rest = &rest[i + 1..];
                 }
                 None => rest = &[],
             }
         }
     }
-    if !line.is_empty() || line_todo {
-        end_line(&mut line, &mut line_todo, &mut tail, &mut out);
+
+    /// `TODO:` anywhere in the line, however long, across blocks.
+    fn look_for_todo(&mut self, part: &[u8]) {
+        if self.line_todo {
+            return;
+        }
+        let todo = crate::scaffold::TODO.as_bytes();
+        self.tail.extend_from_slice(part);
+        self.line_todo = self.tail.windows(todo.len()).any(|w| w == todo);
+        let keep = self.tail.len().min(todo.len() - 1);
+        self.tail.drain(..self.tail.len() - keep);
     }
-    out.missing = SECTIONS
-        .iter()
-        .filter(|s| s.required && !found.contains(&s.heading))
-        .map(|s| s.heading)
-        .collect();
-    Ok(out)
+
+    /// The line is complete: count its `TODO:`, follow code fences, and note the section its
+    /// heading names.
+    fn end_line(&mut self) {
+        self.number += 1;
+        if self.line_todo {
+            self.out.todo_count += 1;
+            if self.out.todo_lines.len() < TODO_LINES_KEPT {
+                self.out.todo_lines.push(self.number);
+            }
+        }
+        let text = String::from_utf8_lossy(&self.line);
+        let t = text.trim_start();
+        if t.starts_with("```") || t.starts_with("~~~") {
+            self.fenced = !self.fenced;
+        } else if !self.fenced {
+            if let Some(heading) = atx_heading(t) {
+                for (section, name) in &self.names {
+                    if *name == heading && !self.found.contains(section) {
+                        self.found.push(section);
+                    }
+                }
+            }
+        }
+        self.line.clear();
+        self.tail.clear();
+        self.line_todo = false;
+    }
+
+    /// The last line (with no line break after it) and the required sections never found.
+    fn finish(mut self) -> IntroCheck {
+        if !self.line.is_empty() || self.line_todo {
+            self.end_line();
+        }
+        self.out.missing = SECTIONS
+            .iter()
+            .filter(|s| s.required && !self.found.contains(&s.heading))
+            .map(|s| s.heading)
+            .collect();
+        self.out
+    }
+}
+
+/// The text of a `#` to `######` heading (a line trimmed at its start), normalized.
+fn atx_heading(t: &str) -> Option<String> {
+    let hashes = t.chars().take_while(|c| *c == '#').count();
+    ((1..=6).contains(&hashes) && t[hashes..].starts_with([' ', '\t'])).then(|| normalize(t[hashes..].trim().trim_end_matches('#')))
 }
 
 /// The section bodies a readme already has, by template section (matched by heading).

@@ -16,9 +16,8 @@ pub mod intro;
 pub mod rules;
 pub mod solution;
 
-use crate::check::Severity;
 use crate::connector::diff::FileDiff;
-use crate::connector::Position;
+pub use crate::connector::finding::{Finding, Severity};
 use archive::{Archive, ArchiveError, Budget, Entry, Limits};
 use compare::SolutionConnector;
 use solution::SolutionKind;
@@ -37,19 +36,6 @@ pub const SOLUTION_ROOT_FILES: [&str; 3] = ["[Content_Types].xml", "customizatio
 const MAX_SOLUTIONS: usize = 10;
 /// At most this many unsafe entry names are listed one by one.
 const MAX_UNSAFE_LISTED: usize = 20;
-
-/// One place where one package rule fires.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct Finding {
-    pub rule: &'static str,
-    pub severity: Severity,
-    /// Where, inside the nested archives.
-    pub file: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub position: Option<Position>,
-    pub message: String,
-    pub fix: String,
-}
 
 /// One solution zip of the asset folder.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -74,6 +60,8 @@ pub struct Report {
     pub compared_with: Option<String>,
     /// How the connector solution's connector differs from it.
     pub diff: Vec<FileDiff>,
+    /// Never compared with an upstream version, so written without `pre_existing`.
+    #[serde(serialize_with = "crate::connector::finding::serialize_without_baseline")]
     pub findings: Vec<Finding>,
     /// Uncompressed bytes read, all levels together (bounded by the limits).
     pub bytes_read: u64,
@@ -89,14 +77,9 @@ impl Report {
     }
 
     fn add(&mut self, rule: &'static str, file: impl Into<String>, message: impl Into<String>, fix: impl Into<String>) {
-        self.findings.push(Finding {
-            rule,
-            severity: rules::rule_by_id(rule).severity,
-            file: file.into(),
-            position: None,
-            message: message.into(),
-            fix: fix.into(),
-        });
+        let severity = rules::rule_by_id(rule).severity;
+        self.findings
+            .push(Finding::at(rule, severity, file.into(), message.into(), fix.into()));
     }
 }
 
@@ -198,150 +181,321 @@ fn unsafe_names(report: &mut Report, at: &str, archive: &Archive) {
 /// Check the package zip `bytes` (named `label` in messages) against the validator's rules and
 /// the intro template. Reads in memory only, within `options.limits`.
 pub fn check(label: &str, bytes: Vec<u8>, options: &Options) -> Inspection {
-    let mut report = Report {
-        package: label.to_string(),
-        plugin: options.plugin,
-        ..Default::default()
+    let mut walk = Walk {
+        report: Report {
+            package: label.to_string(),
+            plugin: options.plugin,
+            ..Default::default()
+        },
+        connector: None,
+        options,
+        budget: Budget::new(options.limits),
     };
-    let mut budget = Budget::new(options.limits);
-    let mut connector = None;
-    inspect_outer(&mut report, &mut connector, label, bytes, options, &mut budget);
-    report.bytes_read = budget.used();
-    Inspection { report, connector }
+    walk.outer(label, bytes);
+    walk.report.bytes_read = walk.budget.used();
+    Inspection {
+        report: walk.report,
+        connector: walk.connector,
+    }
 }
 
-fn inspect_outer(
-    report: &mut Report,
-    connector: &mut Option<SolutionConnector>,
-    label: &str,
-    bytes: Vec<u8>,
-    options: &Options,
-    budget: &mut Budget,
-) {
-    if bytes.len() as u64 > options.limits.max_file_bytes {
-        report.add(
+/// What the walk down the nested archives shares: the report it fills, the connector solution's
+/// connector once one is read, the options, and the budget every read takes from.
+struct Walk<'a> {
+    report: Report,
+    connector: Option<SolutionConnector>,
+    options: &'a Options,
+    budget: Budget,
+}
+
+impl Walk<'_> {
+    /// Level 1: the outer zip, with one Markdown file and one zip, no folder.
+    fn outer(&mut self, label: &str, bytes: Vec<u8>) {
+        if self.too_large(label, bytes.len() as u64) {
+            return;
+        }
+        let mut outer = match Archive::open(bytes, &self.options.limits) {
+            Ok(a) => a,
+            Err(e) => return archive_finding(&mut self.report, label, &e, "package-not-zip", "the file"),
+        };
+        unsafe_names(&mut self.report, label, &outer);
+        outer_folders(&mut self.report, label, &outer);
+        let root = RootFiles::of(&outer);
+        root.judge(&mut self.report, label);
+        if let [(index, name)] = root.markdown.as_slice() {
+            self.intro(&mut outer, label, *index, name);
+        }
+        let [(index, name)] = root.zips.as_slice() else { return };
+        self.deployer_package(outer, label, *index, name);
+    }
+
+    /// A file over the limit is not opened at all.
+    fn too_large(&mut self, label: &str, len: u64) -> bool {
+        let max = self.options.limits.max_file_bytes;
+        if len <= max {
+            return false;
+        }
+        self.report.add(
             "archive-limits",
             label,
             format!(
                 "the file is {}, more than the {} a package can reasonably be",
-                archive::size(bytes.len() as u64),
-                archive::size(options.limits.max_file_bytes)
+                archive::size(len),
+                archive::size(max)
             ),
             "a certification package is a few MiB: rebuild it from the exported solutions",
         );
-        return;
-    }
-    let mut outer = match Archive::open(bytes, &options.limits) {
-        Ok(a) => a,
-        Err(e) => {
-            archive_finding(report, label, &e, "package-not-zip", "the file");
-            return;
-        }
-    };
-    unsafe_names(report, label, &outer);
-
-    // Level 1: one Markdown file, one zip, no folder.
-    let folders = outer.root_folders();
-    if !folders.is_empty() {
-        let mac = folders.iter().any(|f| f == "__MACOSX");
-        report.add(
-            "outer-folders",
-            label,
-            format!("the zip holds {} {}; it must hold no folder", if folders.len() == 1 { "the folder" } else { "the folders" }, list(&folders)),
-            if mac {
-                "remove `__MACOSX` (macOS Finder adds it) and any other folder: zip intro.md and the package zip themselves, or use `connector-publish package build`"
-            } else {
-                "zip intro.md and the package zip themselves, not a folder holding them (or use `connector-publish package build`)"
-            },
-        );
-    }
-    let root_files: Vec<(usize, String)> = outer.root_files().iter().map(|e| (e.index, e.name.clone())).collect();
-    let of_kind = |ext: &str| -> Vec<(usize, String)> { root_files.iter().filter(|(_, n)| has_extension(n, ext)).cloned().collect() };
-    let markdown = of_kind("md");
-    let zips = of_kind("zip");
-    let others: Vec<String> = root_files
-        .iter()
-        .filter(|(_, n)| !has_extension(n, "md") && !has_extension(n, "zip"))
-        .map(|(_, n)| n.clone())
-        .collect();
-    match markdown.len() {
-        0 => report.add(
-            "outer-intro",
-            label,
-            "the zip holds no intro.md",
-            "add intro.md beside the package zip (`connector-publish package intro <connector folder>` writes a starting one)",
-        ),
-        1 => {}
-        n => report.add(
-            "outer-intro",
-            label,
-            format!(
-                "the zip holds {n} Markdown files ({}); it must hold exactly one, intro.md",
-                list(&markdown.iter().map(|(_, n)| n.clone()).collect::<Vec<_>>())
-            ),
-            "keep intro.md and remove the others",
-        ),
-    }
-    match zips.len() {
-        0 => report.add(
-            "outer-package-zip",
-            label,
-            "the zip holds no package zip",
-            "add the Package Deployer package zip (built with `pac package`) beside intro.md",
-        ),
-        1 => {}
-        n => report.add(
-            "outer-package-zip",
-            label,
-            format!(
-                "the zip holds {n} zip files ({}); it must hold exactly one, the Package Deployer package",
-                list(&zips.iter().map(|(_, n)| n.clone()).collect::<Vec<_>>())
-            ),
-            "keep the package zip only: the solution zips go inside it, in its PkgAssets folder",
-        ),
-    }
-    if !others.is_empty() {
-        report.add(
-            "outer-extra-files",
-            label,
-            format!("the zip also holds {}", list(&others)),
-            "the package holds intro.md and the package zip only: remove the other files",
-        );
+        true
     }
 
-    if let [(index, name)] = markdown.as_slice() {
-        let (index, name) = (*index, name.clone());
-        report.intro = Some(name.clone());
-        let at = place(&[label, &name]);
+    /// The one Markdown file: its name, and its text, judged a block at a time as it streams
+    /// (never held whole).
+    fn intro(&mut self, outer: &mut Archive, label: &str, index: usize, name: &str) {
+        self.report.intro = Some(name.to_string());
+        let at = place(&[label, name]);
         if !name.eq_ignore_ascii_case("intro.md") {
-            report.add(
+            self.report.add(
                 "intro-name",
                 &at,
                 format!("the Markdown file is named `{name}`"),
                 "name it intro.md",
             );
         }
-        // Streamed: intro.md is judged a block at a time, never held whole.
-        match outer.read_with(index, budget, |r| intro::check_reader(r)) {
-            Ok(c) => check_intro(report, &at, c),
-            Err(e) => archive_finding(report, &at, &e, "package-not-zip", "intro.md"),
+        match outer.read_with(index, &mut self.budget, |r| intro::check_reader(r)) {
+            Ok(c) => check_intro(&mut self.report, &at, c),
+            Err(e) => archive_finding(&mut self.report, &at, &e, "package-not-zip", "intro.md"),
         }
     }
-    let [(index, name)] = zips.as_slice() else { return };
-    let (index, name) = (*index, name.clone());
-    report.deployer_package = Some(name.clone());
-    let at = place(&[label, &name]);
-    // A stored package zip (as `package build` writes it) is cut out of the outer zip's buffer
-    // rather than copied: one copy of the largest part in memory, not two.
-    let read = match outer.into_stored(index, budget) {
-        Ok(taken) => taken,
-        Err(mut outer) => outer.read(index, budget),
-    };
-    let bytes = match read {
-        Ok(b) => b,
-        Err(e) => return archive_finding(report, &at, &e, "package-zip-not-zip", "the package zip"),
-    };
-    inspect_package(report, connector, &at, bytes, options, budget);
+
+    /// The one zip, the Package Deployer package: read, then inspected.
+    fn deployer_package(&mut self, outer: Archive, label: &str, index: usize, name: &str) {
+        self.report.deployer_package = Some(name.to_string());
+        let at = place(&[label, name]);
+        // A stored package zip (as `package build` writes it) is cut out of the outer zip's buffer
+        // rather than copied: one copy of the largest part in memory, not two.
+        let read = match outer.into_stored(index, &mut self.budget) {
+            Ok(taken) => taken,
+            Err(mut outer) => outer.read(index, &mut self.budget),
+        };
+        match read {
+            Ok(bytes) => self.package(&at, bytes),
+            Err(e) => archive_finding(&mut self.report, &at, &e, "package-zip-not-zip", "the package zip"),
+        }
+    }
+
+    /// Level 2 and 3: the Package Deployer package and its asset folder.
+    fn package(&mut self, at: &str, bytes: Vec<u8>) {
+        let mut package = match Archive::open(bytes, &self.options.limits) {
+            Ok(a) => a,
+            Err(e) => return archive_finding(&mut self.report, at, &e, "package-zip-not-zip", "the package zip"),
+        };
+        unsafe_names(&mut self.report, at, &package);
+        let Some(asset) = asset_folder(&mut self.report, at, &package) else {
+            return;
+        };
+        self.report.asset_folder = Some(asset.clone());
+        let asset_at = place(&[at, &asset]);
+        asset_folder_shape(&mut self.report, &asset_at, &asset, &package);
+        let solutions: Vec<(usize, String)> = package
+            .files_in(&asset)
+            .into_iter()
+            .filter(|e| has_extension(&e.name, "zip"))
+            .map(|e| (e.index, file_name(e).to_string()))
+            .collect();
+        solution_count(&mut self.report, &asset_at, &solutions, self.options.plugin);
+        let kinds = self.solutions(&mut package, at, &asset, solutions);
+        missing_kinds(&mut self.report, &asset_at, &kinds, self.options.plugin);
+    }
+
+    /// Level 4, the first [`MAX_SOLUTIONS`] solution zips: their kinds; the first connector
+    /// solution's connector is kept.
+    fn solutions(&mut self, package: &mut Archive, at: &str, asset: &str, solutions: Vec<(usize, String)>) -> Vec<SolutionKind> {
+        let mut kinds = Vec::new();
+        for (index, name) in solutions.into_iter().take(MAX_SOLUTIONS) {
+            let sol_at = place(&[at, &format!("{asset}/{name}")]);
+            let bytes = match package.read(index, &mut self.budget) {
+                Ok(b) => b,
+                Err(e) => {
+                    archive_finding(&mut self.report, &sol_at, &e, "solution-not-zip", "the solution zip");
+                    continue;
+                }
+            };
+            if let Some((kind, found)) = self.solution(&sol_at, bytes) {
+                if kind == SolutionKind::Connector && self.connector.is_none() {
+                    self.connector = found;
+                }
+                kinds.push(kind);
+            }
+        }
+        kinds
+    }
+
+    /// Level 4: one solution zip. Returns its kind, and for a connector solution its connector.
+    fn solution(&mut self, at: &str, bytes: Vec<u8>) -> Option<(SolutionKind, Option<SolutionConnector>)> {
+        let mut sol = match Archive::open(bytes, &self.options.limits) {
+            Ok(a) => a,
+            Err(e) => {
+                archive_finding(&mut self.report, at, &e, "solution-not-zip", "the solution zip");
+                return None;
+            }
+        };
+        unsafe_names(&mut self.report, at, &sol);
+        let file_label = at.rsplit(SEPARATOR).next().unwrap_or(at).to_string();
+        let mut summary = SolutionSummary {
+            file: file_label,
+            kind: None,
+            connectors: Vec::new(),
+            workflows: 0,
+        };
+        solution_root_files(&mut self.report, at, &sol);
+        let Some(c) = self.customizations(&mut sol, at) else {
+            self.report.solutions.push(summary);
+            return None;
+        };
+        summary.connectors = c.connectors.iter().filter_map(|k| k.name.clone()).collect();
+        summary.workflows = c.workflows;
+        solution_folders(&mut self.report, at, &sol, &c, self.options.plugin);
+        let kind = c.kind(self.options.plugin);
+        summary.kind = kind;
+        if kind.is_none() {
+            unclassified(&mut self.report, &place(&[at, "customizations.xml"]), &c, self.options.plugin);
+        }
+        let found = (kind == Some(SolutionKind::Connector)).then(|| read_connector(&mut self.report, at, &mut sol, &c, &mut self.budget));
+        self.report.solutions.push(summary);
+        kind.map(|k| (k, found.flatten()))
+    }
+
+    /// The solution's customizations.xml, parsed; `None` when there is none (the root files'
+    /// finding says so) or, with a finding, when it cannot be read or parsed.
+    fn customizations(&mut self, sol: &mut Archive, at: &str) -> Option<solution::Customizations> {
+        let customizations = sol.find("customizations.xml").map(|e| e.index)?;
+        let xml_at = place(&[at, "customizations.xml"]);
+        // Counted as it streams first: a file with millions of attributes is refused before it is
+        // held whole or parsed. (Err(Ok(_)): the archive's limits; Err(Err((_, counted))): the XML's.)
+        let parsed = match sol.read_with(customizations, &mut self.budget, |r| solution::prescan(r)) {
+            Ok(Ok(())) => match sol.read(customizations, &mut self.budget) {
+                Ok(bytes) => solution::parse_customizations(&bytes).map_err(|e| Err((e, false))),
+                Err(e) => Err(Ok(e)),
+            },
+            Ok(Err(e)) => Err(Err((e, true))),
+            Err(e) => Err(Ok(e)),
+        };
+        match parsed {
+            Ok(c) => Some(c),
+            Err(Ok(e)) => {
+                archive_finding(&mut self.report, &xml_at, &e, "solution-not-zip", "customizations.xml");
+                None
+            }
+            Err(Err((e, counted))) => {
+                self.report.findings.push(Finding {
+                    position: e.position,
+                    ..Finding::at(
+                        "solution-customizations",
+                        rules::rule_by_id("solution-customizations").severity,
+                        xml_at,
+                        if counted {
+                            format!("customizations.xml was not parsed: {}", e.message)
+                        } else {
+                            format!("customizations.xml is not well-formed XML: {}", e.message)
+                        },
+                        "export the solution again from Dataverse; do not edit customizations.xml by hand".into(),
+                    )
+                });
+                None
+            }
+        }
+    }
+}
+
+/// The outer zip holds no folder (macOS Finder adds `__MACOSX`).
+fn outer_folders(report: &mut Report, label: &str, outer: &Archive) {
+    let folders = outer.root_folders();
+    if folders.is_empty() {
+        return;
+    }
+    let mac = folders.iter().any(|f| f == "__MACOSX");
+    report.add(
+        "outer-folders",
+        label,
+        format!("the zip holds {} {}; it must hold no folder", if folders.len() == 1 { "the folder" } else { "the folders" }, list(&folders)),
+        if mac {
+            "remove `__MACOSX` (macOS Finder adds it) and any other folder: zip intro.md and the package zip themselves, or use `connector-publish package build`"
+        } else {
+            "zip intro.md and the package zip themselves, not a folder holding them (or use `connector-publish package build`)"
+        },
+    );
+}
+
+/// The files at the outer zip's root, by what they are: (index, name).
+struct RootFiles {
+    markdown: Vec<(usize, String)>,
+    zips: Vec<(usize, String)>,
+    others: Vec<String>,
+}
+
+impl RootFiles {
+    fn of(outer: &Archive) -> RootFiles {
+        let root_files: Vec<(usize, String)> = outer.root_files().iter().map(|e| (e.index, e.name.clone())).collect();
+        let of_kind = |ext: &str| -> Vec<(usize, String)> { root_files.iter().filter(|(_, n)| has_extension(n, ext)).cloned().collect() };
+        RootFiles {
+            markdown: of_kind("md"),
+            zips: of_kind("zip"),
+            others: root_files
+                .iter()
+                .filter(|(_, n)| !has_extension(n, "md") && !has_extension(n, "zip"))
+                .map(|(_, n)| n.clone())
+                .collect(),
+        }
+    }
+
+    /// Exactly one Markdown file and one zip, nothing else.
+    fn judge(&self, report: &mut Report, label: &str) {
+        let names = |files: &[(usize, String)]| list(&files.iter().map(|(_, n)| n.clone()).collect::<Vec<_>>());
+        match self.markdown.len() {
+            0 => report.add(
+                "outer-intro",
+                label,
+                "the zip holds no intro.md",
+                "add intro.md beside the package zip (`connector-publish package intro <connector folder>` writes a starting one)",
+            ),
+            1 => {}
+            n => report.add(
+                "outer-intro",
+                label,
+                format!(
+                    "the zip holds {n} Markdown files ({}); it must hold exactly one, intro.md",
+                    names(&self.markdown)
+                ),
+                "keep intro.md and remove the others",
+            ),
+        }
+        match self.zips.len() {
+            0 => report.add(
+                "outer-package-zip",
+                label,
+                "the zip holds no package zip",
+                "add the Package Deployer package zip (built with `pac package`) beside intro.md",
+            ),
+            1 => {}
+            n => report.add(
+                "outer-package-zip",
+                label,
+                format!(
+                    "the zip holds {n} zip files ({}); it must hold exactly one, the Package Deployer package",
+                    names(&self.zips)
+                ),
+                "keep the package zip only: the solution zips go inside it, in its PkgAssets folder",
+            ),
+        }
+        if !self.others.is_empty() {
+            report.add(
+                "outer-extra-files",
+                label,
+                format!("the zip also holds {}", list(&self.others)),
+                "the package holds intro.md and the package zip only: remove the other files",
+            );
+        }
+    }
 }
 
 fn check_intro(report: &mut Report, at: &str, c: intro::IntroCheck) {
@@ -372,22 +526,10 @@ fn check_intro(report: &mut Report, at: &str, c: intro::IntroCheck) {
     }
 }
 
-/// Level 2 and 3: the Package Deployer package and its asset folder.
-fn inspect_package(
-    report: &mut Report,
-    connector: &mut Option<SolutionConnector>,
-    at: &str,
-    bytes: Vec<u8>,
-    options: &Options,
-    budget: &mut Budget,
-) {
-    let mut package = match Archive::open(bytes, &options.limits) {
-        Ok(a) => a,
-        Err(e) => return archive_finding(report, at, &e, "package-zip-not-zip", "the package zip"),
-    };
-    unsafe_names(report, at, &package);
-    let folders = package.root_folders();
-    let asset = match folders.as_slice() {
+/// The package zip's one folder, the asset folder; `None` (with a finding) when there is not
+/// exactly one.
+fn asset_folder(report: &mut Report, at: &str, package: &Archive) -> Option<String> {
+    match package.root_folders().as_slice() {
         [] => {
             report.add(
                 "package-asset-folder",
@@ -395,9 +537,9 @@ fn inspect_package(
                 "the package zip holds no folder; it must hold one, ideally named PkgAssets, with the solution zips",
                 "build the package with `pac package` and put the solution zips in its PkgAssets folder",
             );
-            return;
+            None
         }
-        [one] => one.clone(),
+        [one] => Some(one.clone()),
         many => {
             report.add(
                 "package-asset-folder",
@@ -409,24 +551,26 @@ fn inspect_package(
                 ),
                 "keep PkgAssets, with the solution zips in it, and remove the other folders",
             );
-            return;
+            None
         }
-    };
-    report.asset_folder = Some(asset.clone());
-    let asset_at = place(&[at, &asset]);
+    }
+}
+
+/// The asset folder is named `PkgAssets` and holds no folder.
+fn asset_folder_shape(report: &mut Report, asset_at: &str, asset: &str, package: &Archive) {
     if asset != ASSET_FOLDER {
         report.add(
             "asset-folder-name",
-            &asset_at,
+            asset_at,
             format!("the asset folder is named `{asset}`"),
             format!("name it `{ASSET_FOLDER}` (with this casing), as Package Deployer's template does"),
         );
     }
-    let subfolders = package.folders_in(&asset);
+    let subfolders = package.folders_in(asset);
     if !subfolders.is_empty() {
         report.add(
             "assets-subfolders",
-            &asset_at,
+            asset_at,
             format!(
                 "the asset folder holds {} {}",
                 if subfolders.len() == 1 { "the folder" } else { "the folders" },
@@ -435,63 +579,49 @@ fn inspect_package(
             "the asset folder holds the solution zips only: remove its folders",
         );
     }
-    let solutions: Vec<(usize, String)> = package
-        .files_in(&asset)
-        .into_iter()
-        .filter(|e| has_extension(&e.name, "zip"))
-        .map(|e| (e.index, file_name(e).to_string()))
-        .collect();
-    let expected = if options.plugin { 3 } else { 2 };
-    if solutions.len() != expected {
-        let what = if options.plugin {
-            "three solution zips: the connector, the flow and the AI plugin solution"
-        } else {
-            "two solution zips: the connector solution and the flow solution"
-        };
-        report.add(
-            "assets-solution-count",
-            &asset_at,
-            format!(
-                "the asset folder holds {} solution zip{}{}; it must hold {what}",
-                solutions.len(),
-                if solutions.len() == 1 { "" } else { "s" },
-                if solutions.is_empty() {
-                    String::new()
-                } else {
-                    format!(" ({})", list(&solutions.iter().map(|(_, n)| n.clone()).collect::<Vec<_>>()))
-                }
-            ),
-            if options.plugin {
-                "export the three solutions from Dataverse and put their zips in the asset folder"
-            } else if solutions.len() > 2 {
-                "keep the connector and the flow solution zips only (an AI plugin package? check it with --plugin)"
-            } else {
-                "export both solutions from Dataverse and put their zips in the asset folder"
-            },
-        );
-    }
+}
 
-    let mut kinds = Vec::new();
-    for (index, name) in solutions.into_iter().take(MAX_SOLUTIONS) {
-        let sol_at = place(&[at, &format!("{asset}/{name}")]);
-        let bytes = match package.read(index, budget) {
-            Ok(b) => b,
-            Err(e) => {
-                archive_finding(report, &sol_at, &e, "solution-not-zip", "the solution zip");
-                continue;
-            }
-        };
-        if let Some((kind, found)) = inspect_solution(report, &sol_at, bytes, options, budget) {
-            if kind == SolutionKind::Connector && connector.is_none() {
-                *connector = found;
-            }
-            kinds.push(kind);
-        }
+/// The asset folder holds two solution zips, or three for an AI plugin.
+fn solution_count(report: &mut Report, asset_at: &str, solutions: &[(usize, String)], plugin: bool) {
+    let expected = if plugin { 3 } else { 2 };
+    if solutions.len() == expected {
+        return;
     }
+    let what = if plugin {
+        "three solution zips: the connector, the flow and the AI plugin solution"
+    } else {
+        "two solution zips: the connector solution and the flow solution"
+    };
+    report.add(
+        "assets-solution-count",
+        asset_at,
+        format!(
+            "the asset folder holds {} solution zip{}{}; it must hold {what}",
+            solutions.len(),
+            if solutions.len() == 1 { "" } else { "s" },
+            if solutions.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", list(&solutions.iter().map(|(_, n)| n.clone()).collect::<Vec<_>>()))
+            }
+        ),
+        if plugin {
+            "export the three solutions from Dataverse and put their zips in the asset folder"
+        } else if solutions.len() > 2 {
+            "keep the connector and the flow solution zips only (an AI plugin package? check it with --plugin)"
+        } else {
+            "export both solutions from Dataverse and put their zips in the asset folder"
+        },
+    );
+}
+
+/// A connector solution and a flow solution, and an AI plugin solution for a plugin, among the
+/// solutions' `kinds`.
+fn missing_kinds(report: &mut Report, asset_at: &str, kinds: &[SolutionKind], plugin: bool) {
     if !kinds.contains(&SolutionKind::Connector) {
         report.add(
             "connector-solution-missing",
-            &asset_at,
+            asset_at,
             "no connector solution: none of the solutions has connectors only (a Connector folder and nothing else)",
             "create a solution holding the connector alone, export it, and put its zip in the asset folder",
         );
@@ -499,44 +629,23 @@ fn inspect_package(
     if !kinds.contains(&SolutionKind::Flow) {
         report.add(
             "flow-solution-missing",
-            &asset_at,
+            asset_at,
             "no flow solution: none of the solutions has both connectors and workflows (Connector and Workflows folders)",
             "create a solution holding the connector and at least one flow that uses it, export it, and put its zip in the asset folder",
         );
     }
-    if options.plugin && !kinds.contains(&SolutionKind::AiPlugin) {
+    if plugin && !kinds.contains(&SolutionKind::AiPlugin) {
         report.add(
             "plugin-solution-missing",
-            &asset_at,
+            asset_at,
             "no AI plugin solution: none of the solutions has a connector and an AI plugin (Connector, aiplugins and aipluginoperations folders)",
             "create a solution holding the connector and its AI plugin, export it, and put its zip in the asset folder",
         );
     }
 }
 
-/// Level 4: one solution zip. Returns its kind, and for a connector solution its connector.
-fn inspect_solution(
-    report: &mut Report,
-    at: &str,
-    bytes: Vec<u8>,
-    options: &Options,
-    budget: &mut Budget,
-) -> Option<(SolutionKind, Option<SolutionConnector>)> {
-    let mut sol = match Archive::open(bytes, &options.limits) {
-        Ok(a) => a,
-        Err(e) => {
-            archive_finding(report, at, &e, "solution-not-zip", "the solution zip");
-            return None;
-        }
-    };
-    unsafe_names(report, at, &sol);
-    let file_label = at.rsplit(SEPARATOR).next().unwrap_or(at).to_string();
-    let mut summary = SolutionSummary {
-        file: file_label,
-        kind: None,
-        connectors: Vec::new(),
-        workflows: 0,
-    };
+/// The files every exported solution has at its root ([`SOLUTION_ROOT_FILES`]).
+fn solution_root_files(report: &mut Report, at: &str, sol: &Archive) {
     let root: Vec<String> = sol.root_files().iter().map(|e| e.name.clone()).collect();
     let missing: Vec<String> = SOLUTION_ROOT_FILES
         .iter()
@@ -551,47 +660,10 @@ fn inspect_solution(
             "export the solution again from Dataverse: an exported solution always has [Content_Types].xml, customizations.xml and solution.xml, and they must not be moved or removed",
         );
     }
-    let Some(customizations) = sol.find("customizations.xml").map(|e| e.index) else {
-        report.solutions.push(summary);
-        return None;
-    };
-    let xml_at = place(&[at, "customizations.xml"]);
-    // Counted as it streams first: a file with millions of attributes is refused before it is
-    // held whole or parsed. (Err(Ok(_)): the archive's limits; Err(Err((_, counted))): the XML's.)
-    let parsed = match sol.read_with(customizations, budget, |r| solution::prescan(r)) {
-        Ok(Ok(())) => match sol.read(customizations, budget) {
-            Ok(bytes) => solution::parse_customizations(&bytes).map_err(|e| Err((e, false))),
-            Err(e) => Err(Ok(e)),
-        },
-        Ok(Err(e)) => Err(Err((e, true))),
-        Err(e) => Err(Ok(e)),
-    };
-    let c = match parsed {
-        Ok(c) => c,
-        Err(Ok(e)) => {
-            archive_finding(report, &xml_at, &e, "solution-not-zip", "customizations.xml");
-            report.solutions.push(summary);
-            return None;
-        }
-        Err(Err((e, counted))) => {
-            report.findings.push(Finding {
-                rule: "solution-customizations",
-                severity: rules::rule_by_id("solution-customizations").severity,
-                file: xml_at,
-                position: e.position,
-                message: if counted {
-                    format!("customizations.xml was not parsed: {}", e.message)
-                } else {
-                    format!("customizations.xml is not well-formed XML: {}", e.message)
-                },
-                fix: "export the solution again from Dataverse; do not edit customizations.xml by hand".into(),
-            });
-            report.solutions.push(summary);
-            return None;
-        }
-    };
-    summary.connectors = c.connectors.iter().filter_map(|k| k.name.clone()).collect();
-    summary.workflows = c.workflows;
+}
+
+/// The folders of what customizations.xml declares: a connector, workflows, an AI plugin.
+fn solution_folders(report: &mut Report, at: &str, sol: &Archive, c: &solution::Customizations, plugin: bool) {
     let folders = sol.root_folders();
     let has = |name: &str| folders.iter().any(|f| f.eq_ignore_ascii_case(name));
     let missing_folders = |names: &[&str]| -> Vec<String> { names.iter().filter(|n| !has(n)).map(|n| n.to_string()).collect() };
@@ -622,7 +694,7 @@ fn inspect_solution(
             );
         }
     }
-    if options.plugin && c.has_ai_plugin {
+    if plugin && c.has_ai_plugin {
         let gone = missing_folders(&["Connector", "aiplugins", "aipluginoperations"]);
         if !gone.is_empty() {
             report.add(
@@ -636,29 +708,26 @@ fn inspect_solution(
             );
         }
     }
-    let kind = c.kind(options.plugin);
-    summary.kind = kind;
-    if kind.is_none() {
-        let has_plugin = c.has_ai_plugin && !options.plugin;
-        report.add(
-            "solution-unclassified",
-            &xml_at,
-            format!(
-                "the solution is none of a connector, flow or AI plugin solution (connectors: {}, workflows: {}, AI plugin: {})",
-                if c.has_connector { "yes" } else { "no" },
-                if c.has_workflows { "yes" } else { "no" },
-                if c.has_ai_plugin { "yes" } else { "no" },
-            ),
-            if has_plugin {
-                "it holds an AI plugin: check the package with --plugin"
-            } else {
-                "every solution holds the connector: add it to the solution and export it again"
-            },
-        );
-    }
-    let found = (kind == Some(SolutionKind::Connector)).then(|| read_connector(report, at, &mut sol, &c, budget));
-    report.solutions.push(summary);
-    kind.map(|k| (k, found.flatten()))
+}
+
+/// A solution that is none of the kinds, and what it holds.
+fn unclassified(report: &mut Report, xml_at: &str, c: &solution::Customizations, plugin: bool) {
+    let has_plugin = c.has_ai_plugin && !plugin;
+    report.add(
+        "solution-unclassified",
+        xml_at,
+        format!(
+            "the solution is none of a connector, flow or AI plugin solution (connectors: {}, workflows: {}, AI plugin: {})",
+            if c.has_connector { "yes" } else { "no" },
+            if c.has_workflows { "yes" } else { "no" },
+            if c.has_ai_plugin { "yes" } else { "no" },
+        ),
+        if has_plugin {
+            "it holds an AI plugin: check the package with --plugin"
+        } else {
+            "every solution holds the connector: add it to the solution and export it again"
+        },
+    );
 }
 
 /// The connector's files named by its `<Connector>` element (or, failing that, found by their

@@ -1,6 +1,6 @@
 //! The package rules: Microsoft's validator's, one row each, and this tool's own beyond it.
 
-use crate::check::Severity;
+use crate::connector::Severity;
 
 /// Microsoft's Package Validator: `scripts/ConnectorPackageValidator.ps1` in
 /// microsoft/PowerPlatformConnectors (branch `dev`).

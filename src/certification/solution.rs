@@ -144,113 +144,127 @@ impl Prescan {
     /// The next block of the file.
     pub fn feed(&mut self, block: &[u8]) -> Result<(), XmlError> {
         for &b in block {
-            match self.state {
-                ScanState::Text => {
-                    if b == b'<' {
-                        self.state = ScanState::Open;
-                        self.tag_at = (self.line, self.column);
-                    }
-                }
-                ScanState::Open => {
-                    self.state = match b {
-                        b'!' => {
-                            self.matched = 0;
-                            ScanState::Bang
-                        }
-                        b'?' => ScanState::Skip,
-                        b'/' => ScanState::EndTag,
-                        _ => {
-                            self.elements += 1;
-                            self.on_element = 0;
-                            self.quote = 0;
-                            if self.elements > NODES_LIMIT {
-                                return Err(self.too_many(format!(
-                                    "it has more than {NODES_LIMIT} elements, far more than an exported solution has"
-                                )));
-                            }
-                            if b == b'>' {
-                                ScanState::Text
-                            } else {
-                                ScanState::StartTag
-                            }
-                        }
-                    }
-                }
-                ScanState::Bang => {
-                    const CDATA: &[u8] = b"[CDATA[";
-                    self.state = if self.matched == 0 && b == b'-' {
-                        self.matched = 1;
-                        ScanState::Bang
-                    } else if self.matched == 1 && b == b'-' {
-                        self.matched = 0;
-                        ScanState::Comment
-                    } else if self.matched < CDATA.len() && CDATA[self.matched] == b && (self.matched > 0 || b == b'[') {
-                        self.matched += 1;
-                        if self.matched == CDATA.len() {
-                            self.matched = 0;
-                            ScanState::Cdata
-                        } else {
-                            ScanState::Bang
-                        }
-                    } else if b == b'>' {
-                        ScanState::Text
-                    } else {
-                        ScanState::Skip
-                    }
-                }
-                ScanState::Comment => {
-                    // Looking for `-->`: `matched` counts the dashes just seen.
-                    if b == b'-' {
-                        self.matched += 1;
-                    } else {
-                        if b == b'>' && self.matched >= 2 {
-                            self.state = ScanState::Text;
-                        }
-                        self.matched = 0;
-                    }
-                }
-                ScanState::Cdata => {
-                    if b == b']' {
-                        self.matched += 1;
-                    } else {
-                        if b == b'>' && self.matched >= 2 {
-                            self.state = ScanState::Text;
-                        }
-                        self.matched = 0;
-                    }
-                }
-                ScanState::Skip | ScanState::EndTag => {
-                    if b == b'>' {
-                        self.state = ScanState::Text;
-                    }
-                }
-                ScanState::StartTag => match (self.quote, b) {
-                    (0, b'"' | b'\'') => self.quote = b,
-                    (0, b'>') => self.state = ScanState::Text,
-                    (0, b'=') => {
-                        self.on_element += 1;
-                        self.attributes += 1;
-                        if self.on_element > ATTRIBUTES_PER_ELEMENT {
-                            return Err(self.too_many(format!(
-                                "one element has more than {ATTRIBUTES_PER_ELEMENT} attributes, far more than an exported solution has"
-                            )));
-                        }
-                        if self.attributes > ATTRIBUTES_LIMIT {
-                            return Err(self.too_many(format!(
-                                "it has more than {ATTRIBUTES_LIMIT} attributes, far more than an exported solution has"
-                            )));
-                        }
-                    }
-                    (q, b) if q == b => self.quote = 0,
-                    _ => {}
-                },
-            }
+            self.step(b)?;
             if b == b'\n' {
                 self.line += 1;
                 self.column = 1;
             } else if b & 0xC0 != 0x80 {
                 self.column += 1;
             }
+        }
+        Ok(())
+    }
+
+    /// One byte, in the state the bytes before it left.
+    fn step(&mut self, b: u8) -> Result<(), XmlError> {
+        match self.state {
+            ScanState::Text => {
+                if b == b'<' {
+                    self.state = ScanState::Open;
+                    self.tag_at = (self.line, self.column);
+                }
+            }
+            ScanState::Open => self.state = self.open(b)?,
+            ScanState::Bang => self.state = self.bang(b),
+            // Looking for `-->` or `]]>`: `matched` counts the dashes or brackets just seen.
+            ScanState::Comment => self.close_after_two(b, b'-'),
+            ScanState::Cdata => self.close_after_two(b, b']'),
+            ScanState::Skip | ScanState::EndTag => {
+                if b == b'>' {
+                    self.state = ScanState::Text;
+                }
+            }
+            ScanState::StartTag => self.start_tag(b)?,
+        }
+        Ok(())
+    }
+
+    /// The byte after `<`: a declaration, a processing instruction, an end tag, or an element
+    /// (counted).
+    fn open(&mut self, b: u8) -> Result<ScanState, XmlError> {
+        Ok(match b {
+            b'!' => {
+                self.matched = 0;
+                ScanState::Bang
+            }
+            b'?' => ScanState::Skip,
+            b'/' => ScanState::EndTag,
+            _ => {
+                self.elements += 1;
+                self.on_element = 0;
+                self.quote = 0;
+                if self.elements > NODES_LIMIT {
+                    return Err(self.too_many(format!(
+                        "it has more than {NODES_LIMIT} elements, far more than an exported solution has"
+                    )));
+                }
+                if b == b'>' {
+                    ScanState::Text
+                } else {
+                    ScanState::StartTag
+                }
+            }
+        })
+    }
+
+    /// After `<!`: `--` starts a comment, `[CDATA[` a CDATA section, anything else a declaration.
+    fn bang(&mut self, b: u8) -> ScanState {
+        const CDATA: &[u8] = b"[CDATA[";
+        if self.matched == 0 && b == b'-' {
+            self.matched = 1;
+            ScanState::Bang
+        } else if self.matched == 1 && b == b'-' {
+            self.matched = 0;
+            ScanState::Comment
+        } else if self.matched < CDATA.len() && CDATA[self.matched] == b && (self.matched > 0 || b == b'[') {
+            self.matched += 1;
+            if self.matched == CDATA.len() {
+                self.matched = 0;
+                ScanState::Cdata
+            } else {
+                ScanState::Bang
+            }
+        } else if b == b'>' {
+            ScanState::Text
+        } else {
+            ScanState::Skip
+        }
+    }
+
+    /// Inside a comment or CDATA: it ends at `>` after two `closer`s (`-->`, `]]>`).
+    fn close_after_two(&mut self, b: u8, closer: u8) {
+        if b == closer {
+            self.matched += 1;
+        } else {
+            if b == b'>' && self.matched >= 2 {
+                self.state = ScanState::Text;
+            }
+            self.matched = 0;
+        }
+    }
+
+    /// Inside a start tag: quotes are skipped, and each `=` outside them is an attribute, counted
+    /// on the element and in the file.
+    fn start_tag(&mut self, b: u8) -> Result<(), XmlError> {
+        match (self.quote, b) {
+            (0, b'"' | b'\'') => self.quote = b,
+            (0, b'>') => self.state = ScanState::Text,
+            (0, b'=') => {
+                self.on_element += 1;
+                self.attributes += 1;
+                if self.on_element > ATTRIBUTES_PER_ELEMENT {
+                    return Err(self.too_many(format!(
+                        "one element has more than {ATTRIBUTES_PER_ELEMENT} attributes, far more than an exported solution has"
+                    )));
+                }
+                if self.attributes > ATTRIBUTES_LIMIT {
+                    return Err(self.too_many(format!(
+                        "it has more than {ATTRIBUTES_LIMIT} attributes, far more than an exported solution has"
+                    )));
+                }
+            }
+            (q, b) if q == b => self.quote = 0,
+            _ => {}
         }
         Ok(())
     }

@@ -19,35 +19,13 @@ mod validator;
 pub use validation::{validate, validate_folder, Validation};
 mod swagger;
 
+pub use crate::connector::finding::{Finding, Severity};
 use crate::connector::{Category, ConnectorPackage, JsonDocument, KnownFile, Position};
-pub use rules::{Rule, Severity, RULES};
+pub use rules::{Rule, RULES};
 use std::collections::BTreeMap;
 
-/// One place where one rule fires.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct Finding {
-    pub rule: &'static str,
-    pub severity: Severity,
-    /// The file name as in the folder (or the expected name when it is missing).
-    pub file: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub position: Option<Position>,
-    /// RFC 6901 pointer into the JSON file, when the finding is about one value.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub pointer: Option<String>,
-    pub message: String,
-    pub fix: String,
-    /// The Swagger Validator's own error name for this problem, when it has one.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub validator: Option<&'static str>,
-    /// What the certification bot answers for the same problem (its message or policy code).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub bot: Option<&'static str>,
-    /// Already in the upstream version of the connector (see [`Report::apply_baseline`]): shown,
-    /// counted, but it does not stop a run unless `--strict`.
-    pub pre_existing: bool,
-}
-
+/// The folder's checks' constructor of the one [`Finding`] type (`connector::finding`), kept
+/// here with the rule table it reads.
 impl Finding {
     /// A finding of `rule` found outside the folder's checks (the certification package's, in
     /// `certification::bot`): severity, validator and bot citation from the table; the table's
@@ -162,15 +140,6 @@ impl Report {
             }
         }
         self.baseline = Some(described_as);
-    }
-
-    /// Findings grouped by file, files in name order, findings in file order.
-    pub fn by_file(&self) -> BTreeMap<&str, Vec<&Finding>> {
-        let mut map: BTreeMap<&str, Vec<&Finding>> = BTreeMap::new();
-        for f in &self.findings {
-            map.entry(f.file.as_str()).or_default().push(f);
-        }
-        map
     }
 
     /// One line for a PR body or a progress message.

@@ -1,14 +1,7 @@
 //! The rule table. To add a rule: add a row here, make a check function emit its id, and add a
 //! failing and a passing case to `tests/check/rules.rs` (a test fails when a row has no case).
 
-use crate::connector::Category;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    Warning,
-    Error,
-}
+use crate::connector::{Category, Severity};
 
 #[derive(Debug, Clone, Copy, serde::Serialize)]
 pub struct Rule {

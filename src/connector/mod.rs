@@ -5,12 +5,14 @@
 
 pub mod category;
 pub mod diff;
+pub mod finding;
 pub mod fingerprint;
 pub mod json;
 pub mod name;
 pub mod secrets;
 
 pub use category::{Category, CategoryInference};
+pub use finding::{Finding, Severity};
 pub use fingerprint::Fingerprint;
 pub use json::{JsonDocument, JsonError, JsonIssue, Position};
 

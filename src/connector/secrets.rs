@@ -48,94 +48,113 @@ fn secret_like_name(name: &str) -> bool {
 pub fn structured(kind: KnownFile, value: &Value) -> Vec<StructuredHit> {
     let mut hits = Vec::new();
     match kind {
-        KnownFile::ApiDefinition => super::json::walk(value, &mut |at, _, v| {
-            if let Value::Object(map) = v {
-                // A parameter whose name says "secret", with a default or example that looks real.
-                let name = map.get("name").and_then(Value::as_str).unwrap_or("");
-                if secret_like_name(name) {
-                    for field in ["default", "x-example", "example", "x-ms-test-value"] {
-                        if let Some(Value::String(s)) = map.get(field) {
-                            if looks_random(s) {
-                                hits.push(StructuredHit {
-                                    rule: "secret-value",
-                                    pointer: format!("{at}/{field}"),
-                                    value: s.clone(),
-                                    detail: format!("the {field} of \"{name}\" looks like a real key: {}", mask(s)),
-                                    fix: None,
-                                });
-                            }
-                        }
-                    }
-                }
-            }
-            true
-        }),
+        KnownFile::ApiDefinition => swagger_parameters(value, &mut hits),
         KnownFile::ApiProperties => {
-            super::json::walk(value, &mut |at, key, v| {
-                if let Value::String(s) = v {
-                    let k = key.to_ascii_lowercase();
-                    if (k == "clientsecret" || k == "client_secret") && !s.trim().is_empty() && !is_placeholder(s) {
-                        hits.push(StructuredHit {
-                            rule: "secret-client-secret",
-                            pointer: at.to_string(),
-                            value: s.clone(),
-                            detail: format!("an OAuth client secret is in apiProperties.json: {}", mask(s)),
-                            fix: None,
-                        });
-                    }
-                }
-                true
-            });
-            // The default of a secure or secret-named connection parameter.
-            if let Some(Value::Object(params)) = value.pointer("/properties/connectionParameters") {
-                for (name, param) in params {
-                    let secure = param
-                        .get("type")
-                        .and_then(Value::as_str)
-                        .is_some_and(|t| t.eq_ignore_ascii_case("securestring"));
-                    if !(secure || secret_like_name(name)) {
-                        continue;
-                    }
-                    let base = super::json::pointer(&["properties", "connectionParameters", name.as_str()]);
-                    super::json::walk(param, &mut |at, key, v| {
-                        if let Value::String(s) = v {
-                            if key == "defaultValue" && !is_placeholder(s) && (secure || looks_random(s)) {
-                                hits.push(StructuredHit {
-                                    rule: "secret-value",
-                                    pointer: format!("{base}{at}"),
-                                    value: s.clone(),
-                                    detail: format!(
-                                        "the defaultValue of connection parameter \"{name}\" looks like a real key: {}",
-                                        mask(s)
-                                    ),
-                                    fix: None,
-                                });
-                            }
-                        }
-                        true
-                    });
-                }
-            }
+            client_secrets(value, &mut hits);
+            connection_parameter_defaults(value, &mut hits);
         }
-        KnownFile::Settings => super::json::walk(value, &mut |at, key, v| {
-            if let Value::String(s) = v {
-                if secret_like_name(key) && !is_placeholder(s) {
-                    hits.push(StructuredHit {
-                        rule: "secret-value",
-                        pointer: at.to_string(),
-                        value: s.clone(),
-                        detail: format!("\"{key}\" in settings.json holds what looks like a secret: {}", mask(s)),
-                        fix: Some(
-                            "remove it from settings.json (paconn does not need it there) and rotate it if the file was ever shared".into(),
-                        ),
-                    });
-                }
-            }
-            true
-        }),
+        KnownFile::Settings => settings(value, &mut hits),
         _ => {}
     }
     hits
+}
+
+/// A swagger parameter whose name says "secret", with a default or example that looks real.
+fn swagger_parameters(value: &Value, hits: &mut Vec<StructuredHit>) {
+    super::json::walk(value, &mut |at, _, v| {
+        if let Value::Object(map) = v {
+            let name = map.get("name").and_then(Value::as_str).unwrap_or("");
+            if secret_like_name(name) {
+                for field in ["default", "x-example", "example", "x-ms-test-value"] {
+                    if let Some(Value::String(s)) = map.get(field) {
+                        if looks_random(s) {
+                            hits.push(StructuredHit {
+                                rule: "secret-value",
+                                pointer: format!("{at}/{field}"),
+                                value: s.clone(),
+                                detail: format!("the {field} of \"{name}\" looks like a real key: {}", mask(s)),
+                                fix: None,
+                            });
+                        }
+                    }
+                }
+            }
+        }
+        true
+    })
+}
+
+/// An OAuth client secret anywhere in apiProperties.json that is not a placeholder.
+fn client_secrets(value: &Value, hits: &mut Vec<StructuredHit>) {
+    super::json::walk(value, &mut |at, key, v| {
+        if let Value::String(s) = v {
+            let k = key.to_ascii_lowercase();
+            if (k == "clientsecret" || k == "client_secret") && !s.trim().is_empty() && !is_placeholder(s) {
+                hits.push(StructuredHit {
+                    rule: "secret-client-secret",
+                    pointer: at.to_string(),
+                    value: s.clone(),
+                    detail: format!("an OAuth client secret is in apiProperties.json: {}", mask(s)),
+                    fix: None,
+                });
+            }
+        }
+        true
+    });
+}
+
+/// The default of a secure or secret-named connection parameter.
+fn connection_parameter_defaults(value: &Value, hits: &mut Vec<StructuredHit>) {
+    let Some(Value::Object(params)) = value.pointer("/properties/connectionParameters") else {
+        return;
+    };
+    for (name, param) in params {
+        let secure = param
+            .get("type")
+            .and_then(Value::as_str)
+            .is_some_and(|t| t.eq_ignore_ascii_case("securestring"));
+        if !(secure || secret_like_name(name)) {
+            continue;
+        }
+        let base = super::json::pointer(&["properties", "connectionParameters", name.as_str()]);
+        super::json::walk(param, &mut |at, key, v| {
+            if let Value::String(s) = v {
+                if key == "defaultValue" && !is_placeholder(s) && (secure || looks_random(s)) {
+                    hits.push(StructuredHit {
+                        rule: "secret-value",
+                        pointer: format!("{base}{at}"),
+                        value: s.clone(),
+                        detail: format!(
+                            "the defaultValue of connection parameter \"{name}\" looks like a real key: {}",
+                            mask(s)
+                        ),
+                        fix: None,
+                    });
+                }
+            }
+            true
+        });
+    }
+}
+
+/// A secret-named value in settings.json that is not a placeholder.
+fn settings(value: &Value, hits: &mut Vec<StructuredHit>) {
+    super::json::walk(value, &mut |at, key, v| {
+        if let Value::String(s) = v {
+            if secret_like_name(key) && !is_placeholder(s) {
+                hits.push(StructuredHit {
+                    rule: "secret-value",
+                    pointer: at.to_string(),
+                    value: s.clone(),
+                    detail: format!("\"{key}\" in settings.json holds what looks like a secret: {}", mask(s)),
+                    fix: Some(
+                        "remove it from settings.json (paconn does not need it there) and rotate it if the file was ever shared".into(),
+                    ),
+                });
+            }
+        }
+        true
+    })
 }
 
 impl Masker {

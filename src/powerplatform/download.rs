@@ -313,6 +313,23 @@ fn write_with(
     overwrite: bool,
     rename: &mut dyn FnMut(&Path, &Path) -> std::io::Result<()>,
 ) -> anyhow::Result<Vec<PathBuf>> {
+    check_dest(dest, download, overwrite)?;
+    std::fs::create_dir_all(dest).with_context(|| format!("creating {}", dest.display()))?;
+    let staged = stage(dest, download)?;
+    let backups = keep_old(dest, &staged)?;
+    let placed = match place(&staged, rename) {
+        Ok(placed) => placed,
+        Err((e, placed)) => return Err(roll_back(e, &placed, &backups)),
+    };
+    for (backup, _) in backups {
+        let _ = std::fs::remove_file(&backup);
+    }
+    Ok(placed)
+}
+
+/// `dest` is a folder (or missing), and the files to write replace only regular files, and only
+/// with `overwrite`.
+fn check_dest(dest: &Path, download: &Download, overwrite: bool) -> anyhow::Result<()> {
     if dest.exists() && !dest.is_dir() {
         bail!("{} is a file; --dest must be a folder", dest.display());
     }
@@ -332,10 +349,12 @@ fn write_with(
             if names.len() == 1 { "s" } else { "" }
         );
     }
-    std::fs::create_dir_all(dest).with_context(|| format!("creating {}", dest.display()))?;
+    Ok(())
+}
 
-    // 1. Every new file as a temporary file beside its target (removed on drop if anything
-    //    fails), with the permissions of the file it replaces, or the usual 0644.
+/// 1. Every new file as a temporary file beside its target (removed on drop if anything fails),
+///    with the permissions of the file it replaces, or the usual 0644: (temporary, target).
+fn stage(dest: &Path, download: &Download) -> anyhow::Result<Vec<(tempfile::TempPath, PathBuf)>> {
     let mut staged = Vec::new();
     for file in &download.files {
         let target = dest.join(file.name);
@@ -354,12 +373,14 @@ fn write_with(
         }
         staged.push((temp.into_temp_path(), target));
     }
+    Ok(staged)
+}
 
-    // 2. A second name (a hard link, or a copy) for every old file, so that it survives until
-    //    the end; then each new file is renamed over its target in one step, and a target is
-    //    never missing, whenever the process stops.
+/// 2. A second name (a hard link, or a copy) for every old file, so that it survives until the
+///    end: (backup, target). On an error, the backups made so far are removed.
+fn keep_old(dest: &Path, staged: &[(tempfile::TempPath, PathBuf)]) -> anyhow::Result<Vec<(PathBuf, PathBuf)>> {
     let mut backups: Vec<(PathBuf, PathBuf)> = Vec::new();
-    for (_, target) in &staged {
+    for (_, target) in staged {
         if target.symlink_metadata().is_err() {
             continue;
         }
@@ -380,46 +401,52 @@ fn write_with(
             }
         }
     }
+    Ok(backups)
+}
+
+/// 3. Each new file renamed over its target in one step, so that a target is never missing,
+///    whenever the process stops: the targets placed, or the first failure and those placed
+///    before it.
+fn place(
+    staged: &[(tempfile::TempPath, PathBuf)],
+    rename: &mut dyn FnMut(&Path, &Path) -> std::io::Result<()>,
+) -> Result<Vec<PathBuf>, (anyhow::Error, Vec<PathBuf>)> {
     let mut placed: Vec<PathBuf> = Vec::new();
-    let mut failure = None;
-    for (temp, target) in &staged {
+    for (temp, target) in staged {
         match rename(temp, target) {
             Ok(()) => placed.push(target.clone()),
-            Err(e) => {
-                failure = Some(anyhow!(e).context(format!("writing {}", target.display())));
-                break;
-            }
+            Err(e) => return Err((anyhow!(e).context(format!("writing {}", target.display())), placed)),
         }
-    }
-    if let Some(e) = failure {
-        let mut lost = Vec::new();
-        for target in &placed {
-            match backups.iter().find(|(_, t)| t == target) {
-                Some((backup, _)) => {
-                    if std::fs::rename(backup, target).is_err() {
-                        lost.push(format!("{} (the old file is in {})", target.display(), backup.display()));
-                    }
-                }
-                None => {
-                    let _ = std::fs::remove_file(target);
-                }
-            }
-        }
-        for (backup, _) in &backups {
-            let _ = std::fs::remove_file(backup);
-        }
-        if lost.is_empty() {
-            return Err(e.context("the download was not written; the folder is as it was"));
-        }
-        return Err(e.context(format!(
-            "the download was not written, and these could not be put back: {}",
-            lost.join(", ")
-        )));
-    }
-    for (backup, _) in backups {
-        let _ = std::fs::remove_file(&backup);
     }
     Ok(placed)
+}
+
+/// After a failed rename: the old files back where they were `placed` (a new target removed),
+/// the backups removed, and the error saying whether the folder is as it was.
+fn roll_back(e: anyhow::Error, placed: &[PathBuf], backups: &[(PathBuf, PathBuf)]) -> anyhow::Error {
+    let mut lost = Vec::new();
+    for target in placed {
+        match backups.iter().find(|(_, t)| t == target) {
+            Some((backup, _)) => {
+                if std::fs::rename(backup, target).is_err() {
+                    lost.push(format!("{} (the old file is in {})", target.display(), backup.display()));
+                }
+            }
+            None => {
+                let _ = std::fs::remove_file(target);
+            }
+        }
+    }
+    for (backup, _) in backups {
+        let _ = std::fs::remove_file(backup);
+    }
+    if lost.is_empty() {
+        return e.context("the download was not written; the folder is as it was");
+    }
+    e.context(format!(
+        "the download was not written, and these could not be put back: {}",
+        lost.join(", ")
+    ))
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 
 pub mod deploy;
 pub mod download;
+pub mod findings;
 pub mod fork;
 pub mod login;
 pub mod package;

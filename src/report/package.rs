@@ -2,8 +2,7 @@
 //! for `--json`.
 
 use crate::certification::{self, archive::size, Report};
-use crate::check::Severity;
-use crate::output::{paint, DIM, EMPHASIS, ERROR, GOOD, HEADER, WARNING};
+use crate::output::{paint, EMPHASIS, ERROR, GOOD, HEADER};
 use serde::Serialize;
 use std::io::Write;
 use std::path::Path;
@@ -54,7 +53,7 @@ impl<'a> PackageReport<'a> {
         writeln!(out, "  package:   {}", show(&report.deployer_package))?;
         writeln!(out, "  assets:    {}", show(&report.asset_folder))?;
         write_solutions(report, out)?;
-        write_findings(report, out)?;
+        super::findings::write_findings(&report.findings, super::findings::Layout::Archive, out)?;
         write_comparison(report, out)?;
         writeln!(out)?;
         write_verdict(report, self.output.as_ref(), out)
@@ -83,31 +82,6 @@ fn write_solutions(report: &Report, out: &mut dyn Write) -> anyhow::Result<()> {
             if i == 0 { "solutions:" } else { "          " },
             crate::connector::name::printable(&s.file)
         )?;
-    }
-    Ok(())
-}
-
-/// The findings, grouped by file in the order the files first come.
-fn write_findings(report: &Report, out: &mut dyn Write) -> anyhow::Result<()> {
-    let mut files: Vec<&str> = report.findings.iter().map(|f| f.file.as_str()).collect();
-    files.dedup();
-    let mut seen = std::collections::BTreeSet::new();
-    for file in files.into_iter().filter(|f| seen.insert(*f)) {
-        writeln!(out)?;
-        // Names from an archive can hold line breaks: never a line of output of their own.
-        writeln!(out, "{}", paint(HEADER, crate::connector::name::printable(file)))?;
-        for f in report.findings.iter().filter(|f| f.file == file) {
-            let (label, style) = match f.severity {
-                Severity::Error => ("error", ERROR),
-                Severity::Warning => ("warning", WARNING),
-            };
-            let location = match f.position {
-                Some(p) => format!("line {}, column {}: ", p.line, p.column),
-                None => String::new(),
-            };
-            writeln!(out, "  {location}{}[{}] {}", paint(style, label), f.rule, f.message)?;
-            writeln!(out, "    {} {}", paint(DIM, "fix:"), f.fix)?;
-        }
     }
     Ok(())
 }

@@ -1,11 +1,11 @@
 //! What `validate` reports: the category, the folder name, the files and the findings.
 
 use super::ValidationSummary;
-use crate::check::{Severity, Validation};
+use crate::check::Validation;
 use crate::connector::name::printable;
 use crate::connector::{Category, KnownFile};
 use crate::exit::Exit;
-use crate::output::{paint, DIM, EMPHASIS, ERROR, GOOD, HEADER, WARNING};
+use crate::output::{paint, DIM, EMPHASIS, ERROR, GOOD, WARNING};
 use std::io::Write;
 use std::path::Path;
 
@@ -121,30 +121,7 @@ impl<'a> ValidateReport<'a> {
                 )
             )?;
         }
-        for (file, findings) in v.report.by_file() {
-            let findings: Vec<_> = findings.into_iter().filter(|f| !f.pre_existing).collect();
-            if findings.is_empty() {
-                continue;
-            }
-            // A file name can hold a line break: it must not start a line of output of its own.
-            let file = printable(file);
-            writeln!(out)?;
-            writeln!(out, "{}", paint(HEADER, &file))?;
-            for f in findings {
-                let location = match f.position {
-                    Some(p) => format!("{file}:{}:{}", p.line, p.column),
-                    None => file.to_string(),
-                };
-                let (label, style) = match f.severity {
-                    Severity::Error => ("error", ERROR),
-                    Severity::Warning => ("warning", WARNING),
-                };
-                let validator = f.validator.map(|n| format!(" (validator: {n})")).unwrap_or_default()
-                    + &f.bot.map(|b| format!(" (certification bot: \"{b}\")")).unwrap_or_default();
-                writeln!(out, "  {location}: {}[{}] {}{validator}", paint(style, label), f.rule, f.message)?;
-                writeln!(out, "    {} {}", paint(DIM, "fix:"), f.fix)?;
-            }
-        }
+        super::findings::write_findings(&v.report.findings, super::findings::Layout::Folder, out)?;
         super::print_pre_existing(&v.report, self.strict, out)?;
         if let Some(online) = &self.online {
             online.human(out)?;
