@@ -7,6 +7,7 @@ pub mod breaking;
 pub mod diff;
 pub mod iteration;
 pub mod patch_file;
+pub mod push;
 pub mod submission;
 
 use crate::connector::{name, Category, ConnectorPackage, KnownFile, PackageFile};
