@@ -3,7 +3,7 @@
 //! real services); a value the user left at its default is taken from the config file here.
 
 use crate::catalog::{cache_dir, Upstream};
-use crate::cli::{GitHubArgs, PowerPlatformArgs, UpstreamArgs};
+use crate::cli::{GitHubApiArgs, GitHubArgs, PowerPlatformArgs, UpstreamArgs};
 use crate::config::Config;
 use crate::connector::Category;
 use crate::exit::UsageError;
@@ -81,15 +81,22 @@ impl<'a> Context<'a> {
         flag.or_else(|| self.config.get("fork-owner").map(str::to_owned))
     }
 
-    /// Where GitHub, the upstream repository and the fork are.
-    pub fn github(&self, args: GitHubArgs) -> github::Settings {
+    /// Where GitHub and the upstream repository are (no fork: `search`).
+    pub fn github_api(&self, args: GitHubApiArgs) -> github::Settings {
         github::Settings {
             api: args.github_api,
             token: args.token,
             upstream_repo: args.upstream_repo,
-            fork_owner: self.fork_owner(args.fork_owner),
             poll_interval: Duration::from_millis(args.poll_ms),
             ..github::Settings::default()
+        }
+    }
+
+    /// Where GitHub, the upstream repository and the fork are.
+    pub fn github(&self, args: GitHubArgs) -> github::Settings {
+        github::Settings {
+            fork_owner: self.fork_owner(args.fork_owner),
+            ..self.github_api(args.api)
         }
     }
 

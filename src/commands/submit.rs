@@ -467,12 +467,8 @@ fn options(
         upstream: ctx.upstream(&args.upstream)?,
         freshness: crate::commands::search::SearchOptions::freshness(args.offline, args.max_age_hours),
         github: github::Settings {
-            api: args.github_api,
-            token: args.token,
-            upstream_repo: args.upstream_repo,
-            fork_owner: ctx.fork_owner(args.fork_owner),
             fork_timeout: std::time::Duration::from_secs(args.fork_timeout),
-            poll_interval: std::time::Duration::from_millis(args.poll_ms),
+            ..ctx.github(args.github)
         },
         published,
         interactive: super::context::interactive_stdout(),
