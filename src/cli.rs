@@ -134,10 +134,6 @@ pub struct GitHubApiArgs {
     /// The upstream repository on GitHub, owner/name.
     #[arg(long, value_name = "OWNER/NAME", env = "CONNECTOR_PUBLISH_UPSTREAM_REPO", default_value = crate::config::DEFAULT_UPSTREAM_REPO)]
     pub upstream_repo: String,
-
-    /// First retry delay, in milliseconds.
-    #[arg(long, value_name = "MS", default_value_t = 2000, hide = true, env = "CONNECTOR_PUBLISH_POLL_MS")]
-    pub poll_ms: u64,
 }
 
 /// Where the GitHub commands find GitHub, the upstream repository and your fork.
@@ -163,10 +159,6 @@ pub struct StatusArgs {
     /// With --watch: the first pause between looks, in seconds (it doubles while nothing changes, up to 10 times this).
     #[arg(long, value_name = "SECONDS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..))]
     pub interval: u64,
-
-    /// With --watch: the first pause in milliseconds (for tests; overrides --interval).
-    #[arg(long, value_name = "MS", hide = true, env = "CONNECTOR_PUBLISH_WATCH_MS")]
-    pub interval_ms: Option<u64>,
 
     /// The CLA reply for a contribution on behalf of your employer: agree company="…".
     #[arg(long, value_name = "COMPANY")]
@@ -493,16 +485,6 @@ pub struct PowerPlatformArgs {
     /// The Flow API base URL (lists environments).
     #[arg(long, value_name = "URL", env = "CONNECTOR_PUBLISH_FLOW_URL", default_value = crate::config::DEFAULT_FLOW_URL)]
     pub flow_url: String,
-
-    /// First pause before a retry, in milliseconds.
-    #[arg(
-        long = "pp-retry-ms",
-        value_name = "MS",
-        default_value_t = 2000,
-        hide = true,
-        env = "CONNECTOR_PUBLISH_POLL_MS"
-    )]
-    pub retry_ms: u64,
 }
 
 #[derive(Debug, Args)]
@@ -691,16 +673,6 @@ pub struct SubmitArgs {
 
     #[command(flatten)]
     pub github: GitHubArgs,
-
-    /// How long to wait for GitHub to create a new fork, in seconds.
-    #[arg(
-        long,
-        value_name = "SECONDS",
-        default_value_t = 120,
-        hide = true,
-        env = "CONNECTOR_PUBLISH_FORK_TIMEOUT"
-    )]
-    pub fork_timeout: u64,
 
     #[command(flatten)]
     pub upstream: UpstreamArgs,

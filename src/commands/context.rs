@@ -11,7 +11,6 @@ use crate::publish::github;
 use crate::source::environment::PowerPlatformSettings;
 use std::io::IsTerminal;
 use std::path::PathBuf;
-use std::time::Duration;
 
 /// The config file and the command line's matches, for the commands to build their options from.
 pub struct Context<'a> {
@@ -83,12 +82,15 @@ impl<'a> Context<'a> {
 
     /// Where GitHub and the upstream repository are (no fork: `search`).
     pub fn github_api(&self, args: GitHubApiArgs) -> github::Settings {
+        let defaults = github::Settings::default();
+        let knobs = crate::config::test_knobs();
         github::Settings {
             api: args.github_api,
             token: args.token,
             upstream_repo: args.upstream_repo,
-            poll_interval: Duration::from_millis(args.poll_ms),
-            ..github::Settings::default()
+            poll_interval: knobs.poll.unwrap_or(defaults.poll_interval),
+            fork_timeout: knobs.fork_timeout.unwrap_or(defaults.fork_timeout),
+            ..defaults
         }
     }
 
@@ -107,7 +109,9 @@ impl<'a> Context<'a> {
                 authority: args.authority.clone(),
                 powerapps: args.powerapps_url.clone(),
                 flow: args.flow_url.clone(),
-                retry_delay: Duration::from_millis(args.retry_ms),
+                retry_delay: crate::config::test_knobs()
+                    .retry
+                    .unwrap_or(crate::powerplatform::Endpoints::default().retry_delay),
             },
             token_cache: crate::powerplatform::auth::cache_path()?,
         })

@@ -466,10 +466,7 @@ fn options(
         cache,
         upstream: ctx.upstream(&args.upstream)?,
         freshness: crate::commands::search::SearchOptions::freshness(args.offline, args.max_age_hours),
-        github: github::Settings {
-            fork_timeout: std::time::Duration::from_secs(args.fork_timeout),
-            ..ctx.github(args.github)
-        },
+        github: ctx.github(args.github),
         published,
         interactive: super::context::interactive_stdout(),
         strict: args.strict,
