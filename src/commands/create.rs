@@ -7,9 +7,9 @@
 use crate::check::{self, schemas::Schemas};
 use crate::exit::{Exit, UsageError};
 use crate::output::{paint, ERROR, WARNING};
+use crate::powerplatform::api::PowerPlatform;
 use crate::powerplatform::deploy::{self, Deployment, MissingSecret, PaconnSettings, Upload};
 use crate::powerplatform::download::{ICON, PROPERTIES, SCRIPT, SETTINGS, SWAGGER};
-use crate::powerplatform::api::PowerPlatform;
 use crate::powerplatform::API_VERSION;
 use crate::report::deploy::{DeployReport, OnlineValidation};
 use crate::source::environment::{pick, PowerPlatformSettings};
@@ -411,10 +411,7 @@ fn may_replace_settings(options: &DeployOptions, settings_out: &Path, input: &mu
     if settings_out.symlink_metadata().is_ok_and(|m| !m.is_file()) {
         bail!("{} is not a regular file; nothing was sent", settings_out.display());
     }
-    let question = format!(
-        "{} exists; replace it with the new connector's settings?",
-        settings_out.display()
-    );
+    let question = format!("{} exists; replace it with the new connector's settings?", settings_out.display());
     if confirm(&question, options.interactive, input, err)? {
         return Ok(());
     }
@@ -447,7 +444,8 @@ fn environment_of(
     }
     if !options.interactive {
         return Err(UsageError(
-            "no environment: pass --env <environment> (or run on a terminal to pick one; `connector-publish download --list` lists them)".into(),
+            "no environment: pass --env <environment> (or run on a terminal to pick one; `connector-publish download --list` lists them)"
+                .into(),
         )
         .into());
     }

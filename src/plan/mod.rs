@@ -160,11 +160,7 @@ pub fn build(repo: &Repository, base_commit: Oid, package: &ConnectorPackage, ta
 /// The target's folder upstream, found case-insensitively (Windows and macOS checkouts compare
 /// folders so): its existing spelling (else the target's name) and its tree. A new connector's
 /// folder must not exist, an update's must.
-fn existing_folder<'r>(
-    repo: &'r Repository,
-    category_tree: Option<&Tree>,
-    target: &Target,
-) -> anyhow::Result<(String, Option<Tree<'r>>)> {
+fn existing_folder<'r>(repo: &'r Repository, category_tree: Option<&Tree>, target: &Target) -> anyhow::Result<(String, Option<Tree<'r>>)> {
     let existing = match category_tree {
         Some(t) => t
             .iter()

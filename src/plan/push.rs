@@ -40,14 +40,7 @@ pub enum Push {
 /// Decide the push for `plan` onto `branch`, making the commit it needs in `repo` (`title` is the
 /// commit's subject). A branch with other content and no open pull request stops the run unless
 /// `force_push`.
-pub fn decide(
-    repo: &Repository,
-    plan: &Plan,
-    branch: &Branch,
-    author: &Signature,
-    title: &str,
-    force_push: bool,
-) -> anyhow::Result<Push> {
+pub fn decide(repo: &Repository, plan: &Plan, branch: &Branch, author: &Signature, title: &str, force_push: bool) -> anyhow::Result<Push> {
     if let Some(tip) = branch.tip {
         let theirs = repo.find_commit(tip)?.tree()?;
         let folder = plan.target.folder();
@@ -167,9 +160,15 @@ mod tests {
         };
         let plan = plan(&repo, b"{}");
         let err = decide(&repo, &plan, &branch(Some(tip), false), &sig, "Add Contoso", false).unwrap_err();
-        assert!(err.to_string().contains("`add-contoso`") && err.to_string().contains("--force-push"), "{err}");
+        assert!(
+            err.to_string().contains("`add-contoso`") && err.to_string().contains("--force-push"),
+            "{err}"
+        );
         let forced = decide(&repo, &plan, &branch(Some(tip), false), &sig, "Add Contoso", true).unwrap();
-        assert!(matches!(forced, Push::Commit { base, force: true, .. } if base == plan.base_commit), "{forced:?}");
+        assert!(
+            matches!(forced, Push::Commit { base, force: true, .. } if base == plan.base_commit),
+            "{forced:?}"
+        );
         match decide(&repo, &plan, &branch(Some(tip), true), &sig, "Add Contoso", false).unwrap() {
             Push::Iteration { commit, onto, .. } => {
                 assert_eq!(onto, tip);

@@ -492,7 +492,12 @@ fn token_problems_and_slow_forks_get_clear_messages_and_reruns_finish() {
     assert!(w.github.write_requests().is_empty());
 
     // GitHub takes longer than we wait to create the fork: a bounded wait and a clear message.
-    let out = w.submit().arg("--yes").env("CONNECTOR_PUBLISH_TEST_FORK_TIMEOUT", "0").output().unwrap();
+    let out = w
+        .submit()
+        .arg("--yes")
+        .env("CONNECTOR_PUBLISH_TEST_FORK_TIMEOUT", "0")
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(3));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(

@@ -167,4 +167,3 @@ fn open_pr(client: &Client, upstream: &str, head: &str, base: &str) -> anyhow::R
     )?;
     Ok(open.into_iter().next().map(PullRequest::from))
 }
-

@@ -74,7 +74,11 @@ impl<'r> ForkBranch<'r> {
                 let mut options = git2::FetchOptions::new();
                 options.remote_callbacks(git_callbacks(&client.token)).depth(depth);
                 remote
-                    .fetch(&[&format!("+{refname}:refs/connector-publish/fork-branch")], Some(&mut options), None)
+                    .fetch(
+                        &[&format!("+{refname}:refs/connector-publish/fork-branch")],
+                        Some(&mut options),
+                        None,
+                    )
                     .map_err(crate::net::git_error)
                     .context("reading your fork's branch")?;
             }
