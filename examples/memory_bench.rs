@@ -574,7 +574,8 @@ fn main() {
                 .args(&args)
                 .env("CONNECTOR_PUBLISH_CACHE", &cache)
                 .env("GIT_CONFIG_GLOBAL", "/dev/null")
-                .env("CONNECTOR_PUBLISH_POLL_MS", "20")
+                .env("CONNECTOR_PUBLISH_TEST_POLL_MS", "20")
+                .env("CONNECTOR_PUBLISH_TEST_RETRY_MS", "20")
                 .env("GH_TOKEN", TOKEN)
                 .env_remove("GITHUB_TOKEN");
             let (peak, mut code) = peak_of(command);

@@ -172,7 +172,8 @@ fn main() {
                 &[]
             })
             .env("CONNECTOR_PUBLISH_CACHE", cache.path())
-            .env("CONNECTOR_PUBLISH_POLL_MS", "20")
+            .env("CONNECTOR_PUBLISH_TEST_POLL_MS", "20")
+            .env("CONNECTOR_PUBLISH_TEST_RETRY_MS", "20")
             .env("GH_TOKEN", TOKEN)
             .output()
             .unwrap();

@@ -119,9 +119,10 @@ Exit status:
   2  usage error
   3  the command failed";
 
-/// Where the GitHub commands find GitHub, the upstream repository and your fork.
+/// Where GitHub is, the token for it, and the upstream repository on it (`search`, and with the
+/// fork, every GitHub command).
 #[derive(Debug, Args)]
-pub struct GitHubArgs {
+pub struct GitHubApiArgs {
     /// GitHub token (prefer GH_TOKEN: a flag's value stays in your shell history).
     #[arg(long, value_name = "TOKEN", hide_env_values = true)]
     pub token: Option<String>,
@@ -133,14 +134,17 @@ pub struct GitHubArgs {
     /// The upstream repository on GitHub, owner/name.
     #[arg(long, value_name = "OWNER/NAME", env = "CONNECTOR_PUBLISH_UPSTREAM_REPO", default_value = crate::config::DEFAULT_UPSTREAM_REPO)]
     pub upstream_repo: String,
+}
+
+/// Where the GitHub commands find GitHub, the upstream repository and your fork.
+#[derive(Debug, Args)]
+pub struct GitHubArgs {
+    #[command(flatten)]
+    pub api: GitHubApiArgs,
 
     /// Your fork's owner, when it is an organization rather than your account.
     #[arg(long, value_name = "ORG", env = "CONNECTOR_PUBLISH_FORK_OWNER")]
     pub fork_owner: Option<String>,
-
-    /// First retry delay, in milliseconds.
-    #[arg(long, value_name = "MS", default_value_t = 2000, hide = true, env = "CONNECTOR_PUBLISH_POLL_MS")]
-    pub poll_ms: u64,
 }
 
 #[derive(Debug, Args)]
@@ -155,10 +159,6 @@ pub struct StatusArgs {
     /// With --watch: the first pause between looks, in seconds (it doubles while nothing changes, up to 10 times this).
     #[arg(long, value_name = "SECONDS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..))]
     pub interval: u64,
-
-    /// With --watch: the first pause in milliseconds (for tests; overrides --interval).
-    #[arg(long, value_name = "MS", hide = true, env = "CONNECTOR_PUBLISH_WATCH_MS")]
-    pub interval_ms: Option<u64>,
 
     /// The CLA reply for a contribution on behalf of your employer: agree company="…".
     #[arg(long, value_name = "COMPANY")]
@@ -485,16 +485,6 @@ pub struct PowerPlatformArgs {
     /// The Flow API base URL (lists environments).
     #[arg(long, value_name = "URL", env = "CONNECTOR_PUBLISH_FLOW_URL", default_value = crate::config::DEFAULT_FLOW_URL)]
     pub flow_url: String,
-
-    /// First pause before a retry, in milliseconds.
-    #[arg(
-        long = "pp-retry-ms",
-        value_name = "MS",
-        default_value_t = 2000,
-        hide = true,
-        env = "CONNECTOR_PUBLISH_POLL_MS"
-    )]
-    pub retry_ms: u64,
 }
 
 #[derive(Debug, Args)]
@@ -681,35 +671,8 @@ pub struct SubmitArgs {
     #[arg(long)]
     pub json: bool,
 
-    /// GitHub token (prefer GH_TOKEN: a flag's value stays in your shell history).
-    #[arg(long, value_name = "TOKEN", hide_env_values = true)]
-    pub token: Option<String>,
-
-    /// GitHub API base URL (GitHub Enterprise: https://HOST/api/v3).
-    #[arg(long, value_name = "URL", env = "CONNECTOR_PUBLISH_GITHUB_API", default_value = crate::config::DEFAULT_API)]
-    pub github_api: String,
-
-    /// The upstream repository on GitHub, owner/name.
-    #[arg(long, value_name = "OWNER/NAME", env = "CONNECTOR_PUBLISH_UPSTREAM_REPO", default_value = crate::config::DEFAULT_UPSTREAM_REPO)]
-    pub upstream_repo: String,
-
-    /// Fork into this organization instead of your account.
-    #[arg(long, value_name = "ORG", env = "CONNECTOR_PUBLISH_FORK_OWNER")]
-    pub fork_owner: Option<String>,
-
-    /// How long to wait for GitHub to create a new fork, in seconds.
-    #[arg(
-        long,
-        value_name = "SECONDS",
-        default_value_t = 120,
-        hide = true,
-        env = "CONNECTOR_PUBLISH_FORK_TIMEOUT"
-    )]
-    pub fork_timeout: u64,
-
-    /// Pause between polls and first retry delay, in milliseconds.
-    #[arg(long, value_name = "MS", default_value_t = 2000, hide = true, env = "CONNECTOR_PUBLISH_POLL_MS")]
-    pub poll_ms: u64,
+    #[command(flatten)]
+    pub github: GitHubArgs,
 
     #[command(flatten)]
     pub upstream: UpstreamArgs,
@@ -765,7 +728,13 @@ pub struct SyncArgs {
     pub json: bool,
 }
 
+// `--token` and `--upstream-repo` say what they are for here: search reads open pull requests
+// with them, and goes on without a token. (A doc comment here would become the command's about.)
 #[derive(Debug, Args)]
+#[command(
+    mut_arg("token", |a| a.help("GitHub token, to look at open pull requests too (prefer GH_TOKEN; without one, they are not looked at)")),
+    mut_arg("upstream_repo", |a| a.help("The upstream repository on GitHub, owner/name, whose open pull requests are looked at"))
+)]
 pub struct SearchArgs {
     /// A connector folder, a host (api.deepl.com), a URL, or a title ("DeepL").
     pub query: String,
@@ -789,21 +758,8 @@ pub struct SearchArgs {
     #[arg(long, default_value_t = 10)]
     pub limit: usize,
 
-    /// GitHub token, to look at open pull requests too (prefer GH_TOKEN; without one, they are not looked at).
-    #[arg(long, value_name = "TOKEN", hide_env_values = true)]
-    pub token: Option<String>,
-
-    /// GitHub API base URL (GitHub Enterprise: https://HOST/api/v3).
-    #[arg(long, value_name = "URL", env = "CONNECTOR_PUBLISH_GITHUB_API", default_value = crate::config::DEFAULT_API)]
-    pub github_api: String,
-
-    /// The upstream repository on GitHub, owner/name, whose open pull requests are looked at.
-    #[arg(long, value_name = "OWNER/NAME", env = "CONNECTOR_PUBLISH_UPSTREAM_REPO", default_value = crate::config::DEFAULT_UPSTREAM_REPO)]
-    pub upstream_repo: String,
-
-    /// First retry delay for GitHub, in milliseconds.
-    #[arg(long, value_name = "MS", default_value_t = 2000, hide = true, env = "CONNECTOR_PUBLISH_POLL_MS")]
-    pub poll_ms: u64,
+    #[command(flatten)]
+    pub github: GitHubApiArgs,
 
     /// The Power Platform environment whose list of published connectors is compared with, when
     /// signed in (default: your default environment).

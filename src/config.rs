@@ -126,3 +126,45 @@ pub const DEFAULT_FLOW_URL: &str = "https://api.flow.microsoft.com";
 pub const DEFAULT_CLIENT_ID: &str = "04b07795-8ddb-461a-bbee-02f9e1bf7b46";
 /// Work and school accounts of any tenant.
 pub const DEFAULT_TENANT: &str = "organizations";
+
+// Kept for tests, not a user interface: the integration tests run the real binary and set these
+// to make waits short and limits small. They are read here and nowhere else (`test_knobs`), and
+// CONTRIBUTING lists them; a value that is not a number is ignored.
+
+/// GitHub: the pause between polls (a new fork) and the first retry delay, in milliseconds.
+pub const TEST_POLL_MS: &str = "CONNECTOR_PUBLISH_TEST_POLL_MS";
+/// Power Platform: the first pause before a retry, in milliseconds.
+pub const TEST_RETRY_MS: &str = "CONNECTOR_PUBLISH_TEST_RETRY_MS";
+/// Lowers the caps on the answers read into memory (API and storage), in bytes.
+pub const TEST_BODY_CAP: &str = "CONNECTOR_PUBLISH_TEST_BODY_CAP";
+/// GitHub: how long `submit` waits for a new fork, in seconds.
+pub const TEST_FORK_TIMEOUT: &str = "CONNECTOR_PUBLISH_TEST_FORK_TIMEOUT";
+/// `status --watch`: the first pause between looks, in milliseconds (instead of `--interval`).
+pub const TEST_WATCH_MS: &str = "CONNECTOR_PUBLISH_TEST_WATCH_MS";
+
+/// The test-only knobs that are set.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TestKnobs {
+    /// [`TEST_POLL_MS`].
+    pub poll: Option<std::time::Duration>,
+    /// [`TEST_RETRY_MS`].
+    pub retry: Option<std::time::Duration>,
+    /// [`TEST_BODY_CAP`].
+    pub body_cap: Option<u64>,
+    /// [`TEST_FORK_TIMEOUT`].
+    pub fork_timeout: Option<std::time::Duration>,
+    /// [`TEST_WATCH_MS`], at least 1 ms.
+    pub watch: Option<std::time::Duration>,
+}
+
+/// The test-only knobs from the environment.
+pub fn test_knobs() -> TestKnobs {
+    let number = |name: &str| std::env::var(name).ok().and_then(|v| v.trim().parse::<u64>().ok());
+    TestKnobs {
+        poll: number(TEST_POLL_MS).map(std::time::Duration::from_millis),
+        retry: number(TEST_RETRY_MS).map(std::time::Duration::from_millis),
+        body_cap: number(TEST_BODY_CAP),
+        fork_timeout: number(TEST_FORK_TIMEOUT).map(std::time::Duration::from_secs),
+        watch: number(TEST_WATCH_MS).map(|ms| std::time::Duration::from_millis(ms.max(1))),
+    }
+}

@@ -3,7 +3,7 @@
 //! real services); a value the user left at its default is taken from the config file here.
 
 use crate::catalog::{cache_dir, Upstream};
-use crate::cli::{GitHubArgs, PowerPlatformArgs, UpstreamArgs};
+use crate::cli::{GitHubApiArgs, GitHubArgs, PowerPlatformArgs, UpstreamArgs};
 use crate::config::Config;
 use crate::connector::Category;
 use crate::exit::UsageError;
@@ -11,7 +11,6 @@ use crate::publish::github;
 use crate::source::environment::PowerPlatformSettings;
 use std::io::IsTerminal;
 use std::path::PathBuf;
-use std::time::Duration;
 
 /// The config file and the command line's matches, for the commands to build their options from.
 pub struct Context<'a> {
@@ -81,15 +80,25 @@ impl<'a> Context<'a> {
         flag.or_else(|| self.config.get("fork-owner").map(str::to_owned))
     }
 
-    /// Where GitHub, the upstream repository and the fork are.
-    pub fn github(&self, args: GitHubArgs) -> github::Settings {
+    /// Where GitHub and the upstream repository are (no fork: `search`).
+    pub fn github_api(&self, args: GitHubApiArgs) -> github::Settings {
+        let defaults = github::Settings::default();
+        let knobs = crate::config::test_knobs();
         github::Settings {
             api: args.github_api,
             token: args.token,
             upstream_repo: args.upstream_repo,
+            poll_interval: knobs.poll.unwrap_or(defaults.poll_interval),
+            fork_timeout: knobs.fork_timeout.unwrap_or(defaults.fork_timeout),
+            ..defaults
+        }
+    }
+
+    /// Where GitHub, the upstream repository and the fork are.
+    pub fn github(&self, args: GitHubArgs) -> github::Settings {
+        github::Settings {
             fork_owner: self.fork_owner(args.fork_owner),
-            poll_interval: Duration::from_millis(args.poll_ms),
-            ..github::Settings::default()
+            ..self.github_api(args.api)
         }
     }
 
@@ -100,7 +109,9 @@ impl<'a> Context<'a> {
                 authority: args.authority.clone(),
                 powerapps: args.powerapps_url.clone(),
                 flow: args.flow_url.clone(),
-                retry_delay: Duration::from_millis(args.retry_ms),
+                retry_delay: crate::config::test_knobs()
+                    .retry
+                    .unwrap_or(crate::powerplatform::Endpoints::default().retry_delay),
             },
             token_cache: crate::powerplatform::auth::cache_path()?,
         })

@@ -7,6 +7,7 @@
 use crate::check::{self, schemas::Schemas};
 use crate::exit::{Exit, UsageError};
 use crate::output::{paint, ERROR, WARNING};
+use crate::powerplatform::api::PowerPlatform;
 use crate::powerplatform::deploy::{self, Deployment, MissingSecret, PaconnSettings, Upload};
 use crate::powerplatform::download::{ICON, PROPERTIES, SCRIPT, SETTINGS, SWAGGER};
 use crate::powerplatform::API_VERSION;
@@ -295,6 +296,83 @@ pub fn run(options: &DeployOptions, input: &mut dyn BufRead, out: &mut dyn Write
     let secret = options.secret.read(input, err, options.interactive)?;
 
     // The offline validation first: nothing is sent on an error (unless --force).
+    let Some((errors, warnings)) = offline_validation(options, &resolved, err)? else {
+        return Ok(Exit::Findings);
+    };
+
+    let properties = json_file(&resolved.api_properties)?;
+    let swagger = json_file(&resolved.api_definition)?;
+    // The body is built before anything is asked of the service: a missing secret stops here.
+    let probe = deploy::upsert_body(&properties, &swagger, "probe", secret.as_deref(), !options.update);
+    if let Err(e) = probe {
+        if e.is::<MissingSecret>() {
+            return Err(UsageError(e.to_string()).into());
+        }
+        return Err(e);
+    }
+    if !options.update {
+        may_replace_settings(options, &resolved.settings_out, input, err)?;
+    }
+
+    let mut power_platform = options.power_platform.clone();
+    if let Some(url) = &resolved.powerapps_url {
+        power_platform.endpoints.powerapps = url.clone();
+    }
+    let (mut pp, storage) = power_platform.connect()?;
+    let environment = environment_of(options, &resolved, &mut pp, input, err)?;
+    let mut breaking_changes = Vec::new();
+    let connector_id = if options.update {
+        let id = connector_to_update(options, &resolved, &mut pp, &environment, input, err)?;
+        // What is deployed now, in memory only: what would break for the connector's users.
+        breaking_changes = breaking_against_deployed(&mut pp, &storage, &environment, &id, &swagger)?;
+        if !update_despite(options, &id, &breaking_changes, input, err)? {
+            return Ok(Exit::Findings);
+        }
+        Some(id)
+    } else {
+        None
+    };
+
+    let body = deploy::upsert_body(&properties, &swagger, &environment, secret.as_deref(), !options.update)?;
+    let deployment = Deployment {
+        environment: environment.clone(),
+        connector_id,
+        body,
+        swagger: swagger.clone(),
+        icon: upload_of(&resolved.icon)?,
+        script: upload_of(&resolved.script)?,
+    };
+    let spinner = crate::output::spinner(format!("{command}: sending the connector to {environment}"), options.json);
+    let deployed = deploy::deploy(&mut pp, &storage, &deployment);
+    spinner.finish_and_clear();
+    let deployed = deployed?;
+
+    let settings = if options.update {
+        None
+    } else {
+        save_settings(&resolved, &deployed.connector_id, &environment, &pp.endpoints().powerapps)?;
+        Some(resolved.settings_out.clone())
+    };
+    let report = DeployReport {
+        action: if options.update { "updated" } else { "created" },
+        environment,
+        connector_id: deployed.connector_id,
+        display_name: swagger.pointer("/info/title").and_then(Value::as_str).map(str::to_string),
+        offline_errors: errors,
+        offline_warnings: warnings,
+        service_messages: deployed.validation,
+        breaking_changes,
+        icon_uploaded: deployed.icon_uploaded,
+        script_uploaded: deployed.script_uploaded,
+        settings,
+    };
+    report.write(options.json, out)?;
+    Ok(Exit::Ok)
+}
+
+/// The offline validation of the swagger's folder: its errors and warnings, or `None` when its
+/// errors stop the run (without `--force`; the findings are printed).
+fn offline_validation(options: &DeployOptions, resolved: &Resolved, err: &mut dyn Write) -> anyhow::Result<Option<(usize, usize)>> {
     let folder = resolved
         .api_definition
         .parent()
@@ -319,170 +397,153 @@ pub fn run(options: &DeployOptions, input: &mut dyn BufRead, out: &mut dyn Write
                 "{} nothing was sent: fix the errors above, or deploy anyway to test with --force",
                 paint(ERROR, "stopped:")
             )?;
-            return Ok(Exit::Findings);
+            return Ok(None);
         }
     }
+    Ok(Some((errors, warnings)))
+}
 
-    let properties = json_file(&resolved.api_properties)?;
-    let swagger = json_file(&resolved.api_definition)?;
-    // The body is built before anything is asked of the service: a missing secret stops here.
-    let probe = deploy::upsert_body(&properties, &swagger, "probe", secret.as_deref(), !options.update);
-    if let Err(e) = probe {
-        if e.is::<MissingSecret>() {
-            return Err(UsageError(e.to_string()).into());
-        }
-        return Err(e);
+/// create writes settings.json: never over a file without --overwrite-settings (or a yes).
+fn may_replace_settings(options: &DeployOptions, settings_out: &Path, input: &mut dyn BufRead, err: &mut dyn Write) -> anyhow::Result<()> {
+    if !settings_out.exists() || options.overwrite_settings {
+        return Ok(());
     }
-
-    // create writes settings.json: never over a file without --overwrite-settings (or a yes).
-    if !options.update && resolved.settings_out.exists() && !options.overwrite_settings {
-        if resolved.settings_out.symlink_metadata().is_ok_and(|m| !m.is_file()) {
-            bail!("{} is not a regular file; nothing was sent", resolved.settings_out.display());
-        }
-        let question = format!(
-            "{} exists; replace it with the new connector's settings?",
-            resolved.settings_out.display()
-        );
-        if !confirm(&question, options.interactive, input, err)? {
-            // A settings.json that names a connector usually means: update that one.
-            let named = std::fs::read(&resolved.settings_out)
-                .ok()
-                .and_then(|b| serde_json::from_slice::<Value>(&b).ok())
-                .and_then(|v| v.get("connectorId").and_then(Value::as_str).map(str::to_string));
-            let hint = match named {
-                Some(id) => format!(" (it names connector {id}: to change that one, run `connector-publish update`)"),
-                None => String::new(),
-            };
-            return Err(UsageError(format!(
-                "{} exists{hint}; nothing was sent: pass --overwrite-settings to create a new connector and replace the file with its settings",
-                resolved.settings_out.display()
-            ))
-            .into());
-        }
+    if settings_out.symlink_metadata().is_ok_and(|m| !m.is_file()) {
+        bail!("{} is not a regular file; nothing was sent", settings_out.display());
     }
-
-    let mut power_platform = options.power_platform.clone();
-    if let Some(url) = &resolved.powerapps_url {
-        power_platform.endpoints.powerapps = url.clone();
+    let question = format!("{} exists; replace it with the new connector's settings?", settings_out.display());
+    if confirm(&question, options.interactive, input, err)? {
+        return Ok(());
     }
-    let (mut pp, storage) = power_platform.connect()?;
-    let environment = match &resolved.environment {
-        Some(e) => e.clone(),
-        None => {
-            if !options.interactive {
-                return Err(UsageError(
-                    "no environment: pass --env <environment> (or run on a terminal to pick one; `connector-publish download --list` lists them)"
-                        .into(),
-                )
-                .into());
-            }
-            let environments = pp.environments()?;
-            if environments.is_empty() {
-                bail!("your account sees no Power Platform environment; check the tenant you signed in to (`connector-publish login --tenant`)");
-            }
-            let labels: Vec<String> = environments
-                .iter()
-                .map(|e| format!("{}{}  ({})", e.display_name, if e.is_default { " [default]" } else { "" }, e.name))
-                .collect();
-            environments[pick("environment", &labels, input, err)?].name.clone()
-        }
+    // A settings.json that names a connector usually means: update that one.
+    let named = std::fs::read(settings_out)
+        .ok()
+        .and_then(|b| serde_json::from_slice::<Value>(&b).ok())
+        .and_then(|v| v.get("connectorId").and_then(Value::as_str).map(str::to_string));
+    let hint = match named {
+        Some(id) => format!(" (it names connector {id}: to change that one, run `connector-publish update`)"),
+        None => String::new(),
     };
-    let mut breaking_changes = Vec::new();
-    let connector_id = if options.update {
-        let id = match &resolved.connector_id {
-            Some(c) => c.clone(),
-            None => {
-                if !options.interactive {
-                    return Err(UsageError(
-                        "no connector: pass --cid <connector id> (or -s settings.json from `create`, or run on a terminal to pick one)"
-                            .into(),
-                    )
-                    .into());
-                }
-                let connectors = pp.custom_connectors(&environment)?;
-                if connectors.is_empty() {
-                    bail!("environment `{environment}` has no custom connectors; create one with `connector-publish create`");
-                }
-                let labels: Vec<String> = connectors.iter().map(|c| format!("{}  ({})", c.display_name, c.name)).collect();
-                connectors[pick("custom connector", &labels, input, err)?].name.clone()
-            }
-        };
-        // What is deployed now, in memory only: what would break for the connector's users.
-        let deployed = crate::powerplatform::download::fetch(&mut pp, &storage, &environment, &id)?;
-        let old = deployed
-            .files
-            .iter()
-            .find(|f| f.name == SWAGGER)
-            .and_then(|f| serde_json::from_slice::<Value>(&f.bytes).ok());
-        if let Some(old) = old {
-            breaking_changes = crate::plan::breaking::report(&old, &swagger);
-        }
-        if !breaking_changes.is_empty() {
-            writeln!(
-                err,
-                "{} this update breaks what users of {id} built on the deployed version:",
-                paint(WARNING, "breaking:")
-            )?;
-            for change in &breaking_changes {
-                writeln!(err, "  - {change}")?;
-            }
-            if !options.yes && !confirm("Update anyway?", options.interactive, input, err)? {
-                writeln!(err, "nothing was changed (pass --yes to update anyway)")?;
-                return Ok(Exit::Findings);
-            }
-        }
-        Some(id)
-    } else {
-        None
-    };
+    Err(UsageError(format!(
+        "{} exists{hint}; nothing was sent: pass --overwrite-settings to create a new connector and replace the file with its settings",
+        settings_out.display()
+    ))
+    .into())
+}
 
-    let body = deploy::upsert_body(&properties, &swagger, &environment, secret.as_deref(), !options.update)?;
-    let deployment = Deployment {
-        environment: environment.clone(),
-        connector_id,
-        body,
-        swagger: swagger.clone(),
-        icon: upload_of(&resolved.icon)?,
-        script: upload_of(&resolved.script)?,
-    };
-    let spinner = crate::output::spinner(format!("{command}: sending the connector to {environment}"), options.json);
-    let deployed = deploy::deploy(&mut pp, &storage, &deployment);
-    spinner.finish_and_clear();
-    let deployed = deployed?;
+/// The environment: given (flag or settings.json), else picked on a terminal.
+fn environment_of(
+    options: &DeployOptions,
+    resolved: &Resolved,
+    pp: &mut PowerPlatform,
+    input: &mut dyn BufRead,
+    err: &mut dyn Write,
+) -> anyhow::Result<String> {
+    if let Some(e) = &resolved.environment {
+        return Ok(e.clone());
+    }
+    if !options.interactive {
+        return Err(UsageError(
+            "no environment: pass --env <environment> (or run on a terminal to pick one; `connector-publish download --list` lists them)"
+                .into(),
+        )
+        .into());
+    }
+    let environments = pp.environments()?;
+    if environments.is_empty() {
+        bail!("your account sees no Power Platform environment; check the tenant you signed in to (`connector-publish login --tenant`)");
+    }
+    let labels: Vec<String> = environments
+        .iter()
+        .map(|e| format!("{}{}  ({})", e.display_name, if e.is_default { " [default]" } else { "" }, e.name))
+        .collect();
+    Ok(environments[pick("environment", &labels, input, err)?].name.clone())
+}
 
-    let settings = if options.update {
-        None
-    } else {
-        let dir = resolved.settings_out.parent().map(Path::to_path_buf).unwrap_or_default();
-        let written = PaconnSettings {
-            connector_id: Some(deployed.connector_id.clone()),
-            environment: Some(environment.clone()),
-            api_properties: Some(for_settings(&resolved.api_properties, &dir)),
-            api_definition: Some(for_settings(&resolved.api_definition, &dir)),
-            icon: resolved.icon.as_ref().map(|p| for_settings(p, &dir)),
-            script: resolved.script.as_ref().map(|p| for_settings(p, &dir)),
-            powerapps_url: Some(pp.endpoints().powerapps.clone()),
-            powerapps_api_version: Some(API_VERSION.into()),
-        };
-        write_settings(&resolved.settings_out, &written.to_json())
-            .with_context(|| format!("{} was created, but its settings could not be saved", deployed.connector_id))?;
-        Some(resolved.settings_out.clone())
+/// update's connector: given (flag or settings.json), else picked on a terminal.
+fn connector_to_update(
+    options: &DeployOptions,
+    resolved: &Resolved,
+    pp: &mut PowerPlatform,
+    environment: &str,
+    input: &mut dyn BufRead,
+    err: &mut dyn Write,
+) -> anyhow::Result<String> {
+    if let Some(c) = &resolved.connector_id {
+        return Ok(c.clone());
+    }
+    if !options.interactive {
+        return Err(UsageError(
+            "no connector: pass --cid <connector id> (or -s settings.json from `create`, or run on a terminal to pick one)".into(),
+        )
+        .into());
+    }
+    let connectors = pp.custom_connectors(environment)?;
+    if connectors.is_empty() {
+        bail!("environment `{environment}` has no custom connectors; create one with `connector-publish create`");
+    }
+    let labels: Vec<String> = connectors.iter().map(|c| format!("{}  ({})", c.display_name, c.name)).collect();
+    Ok(connectors[pick("custom connector", &labels, input, err)?].name.clone())
+}
+
+/// What the new swagger breaks against the deployed connector's (fetched in memory only).
+fn breaking_against_deployed(
+    pp: &mut PowerPlatform,
+    storage: &crate::net::Http,
+    environment: &str,
+    id: &str,
+    swagger: &Value,
+) -> anyhow::Result<Vec<String>> {
+    let deployed = crate::powerplatform::download::fetch(pp, storage, environment, id)?;
+    let old = deployed
+        .files
+        .iter()
+        .find(|f| f.name == SWAGGER)
+        .and_then(|f| serde_json::from_slice::<Value>(&f.bytes).ok());
+    Ok(old.map(|old| crate::plan::breaking::report(&old, swagger)).unwrap_or_default())
+}
+
+/// Whether to update despite breaking changes: none, `--yes`, or the user's answer (printed).
+fn update_despite(
+    options: &DeployOptions,
+    id: &str,
+    breaking_changes: &[String],
+    input: &mut dyn BufRead,
+    err: &mut dyn Write,
+) -> anyhow::Result<bool> {
+    if breaking_changes.is_empty() {
+        return Ok(true);
+    }
+    writeln!(
+        err,
+        "{} this update breaks what users of {id} built on the deployed version:",
+        paint(WARNING, "breaking:")
+    )?;
+    for change in breaking_changes {
+        writeln!(err, "  - {change}")?;
+    }
+    if !options.yes && !confirm("Update anyway?", options.interactive, input, err)? {
+        writeln!(err, "nothing was changed (pass --yes to update anyway)")?;
+        return Ok(false);
+    }
+    Ok(true)
+}
+
+/// create: the new connector's settings.json, paths relative to its folder.
+fn save_settings(resolved: &Resolved, connector_id: &str, environment: &str, powerapps_url: &str) -> anyhow::Result<()> {
+    let dir = resolved.settings_out.parent().map(Path::to_path_buf).unwrap_or_default();
+    let written = PaconnSettings {
+        connector_id: Some(connector_id.to_string()),
+        environment: Some(environment.to_string()),
+        api_properties: Some(for_settings(&resolved.api_properties, &dir)),
+        api_definition: Some(for_settings(&resolved.api_definition, &dir)),
+        icon: resolved.icon.as_ref().map(|p| for_settings(p, &dir)),
+        script: resolved.script.as_ref().map(|p| for_settings(p, &dir)),
+        powerapps_url: Some(powerapps_url.to_string()),
+        powerapps_api_version: Some(API_VERSION.into()),
     };
-    let report = DeployReport {
-        action: if options.update { "updated" } else { "created" },
-        environment,
-        connector_id: deployed.connector_id,
-        display_name: swagger.pointer("/info/title").and_then(Value::as_str).map(str::to_string),
-        offline_errors: errors,
-        offline_warnings: warnings,
-        service_messages: deployed.validation,
-        breaking_changes,
-        icon_uploaded: deployed.icon_uploaded,
-        script_uploaded: deployed.script_uploaded,
-        settings,
-    };
-    report.write(options.json, out)?;
-    Ok(Exit::Ok)
+    write_settings(&resolved.settings_out, &written.to_json())
+        .with_context(|| format!("{connector_id} was created, but its settings could not be saved"))
 }
 
 /// Write settings.json through a temporary file renamed into place.

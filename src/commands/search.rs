@@ -149,13 +149,7 @@ pub fn exec(args: crate::cli::SearchArgs, ctx: &super::Context) -> anyhow::Resul
         exclude: args.exclude,
         limit: args.limit,
         json: args.json,
-        github: github::Settings {
-            api: args.github_api,
-            token: args.token,
-            upstream_repo: args.upstream_repo,
-            poll_interval: Duration::from_millis(args.poll_ms),
-            ..Default::default()
-        },
+        github: ctx.github_api(args.github),
         published: PublishedOptions {
             power_platform: ctx.power_platform(&args.power_platform)?,
             environment: args.environment,

@@ -120,10 +120,7 @@ fn print_changes(report: &StatusReport, shown: &mut HashSet<String>, json: bool,
 
 /// `status`'s options from its flags, the environment and the config file.
 pub fn exec(args: crate::cli::StatusArgs, ctx: &super::Context) -> anyhow::Result<Exit> {
-    let interval = match args.interval_ms {
-        Some(ms) => Duration::from_millis(ms.max(1)),
-        None => Duration::from_secs(args.interval),
-    };
+    let interval = crate::config::test_knobs().watch.unwrap_or(Duration::from_secs(args.interval));
     let options = StatusOptions {
         target: args.target,
         watch: args.watch,

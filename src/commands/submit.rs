@@ -361,9 +361,23 @@ pub fn exec(args: crate::cli::SubmitArgs, ctx: &super::Context) -> anyhow::Resul
         return Err(UsageError("--patch needs --dry-run".into()).into());
     }
     let cache = ctx.cache()?;
+    check_flags(&args, category, &cache)?;
+    let branch_prefix = ctx.branch_prefix();
+    if let Some(prefix) = &branch_prefix {
+        crate::plan::branch::check_prefix(prefix).map_err(UsageError)?;
+    }
+    let options = options(args, ctx, category, cache, branch_prefix)?;
+    run(&options, &mut crate::output::stdout(), &mut crate::output::stderr())
+}
+
+/// The flags' values on their own, before anything is read: where `--patch` may write, no
+/// secret in what goes public, safe names, an `--update` that agrees with `--category`, a valid
+/// branch and author.
+fn check_flags(args: &crate::cli::SubmitArgs, category: Option<Category>, cache: &Path) -> Result<(), crate::exit::UsageError> {
+    use crate::exit::UsageError;
     if let Some(patch) = &args.patch {
         // The connector folder (a downloaded one is a fresh temporary folder) and the cache.
-        let mut forbidden = vec![(cache.as_path(), "the cache folder")];
+        let mut forbidden = vec![(cache, "the cache folder")];
         if args.from_environment.is_none() {
             forbidden.push((args.path.as_path(), "the connector folder"));
         }
@@ -389,8 +403,7 @@ pub fn exec(args: crate::cli::SubmitArgs, ctx: &super::Context) -> anyhow::Resul
             return Err(UsageError(format!(
                 "--category {explicit} contradicts --update, which is in {}",
                 in_category.folder()
-            ))
-            .into());
+            )));
         }
     }
     if let Some(branch) = &args.branch {
@@ -399,10 +412,17 @@ pub fn exec(args: crate::cli::SubmitArgs, ctx: &super::Context) -> anyhow::Resul
     if let Some(author) = &args.author {
         crate::plan::author_spec(author).map_err(UsageError)?;
     }
-    let branch_prefix = ctx.branch_prefix();
-    if let Some(prefix) = &branch_prefix {
-        crate::plan::branch::check_prefix(prefix).map_err(UsageError)?;
-    }
+    Ok(())
+}
+
+/// The options of flags already checked by [`check_flags`].
+fn options(
+    args: crate::cli::SubmitArgs,
+    ctx: &super::Context,
+    category: Option<Category>,
+    cache: PathBuf,
+    branch_prefix: Option<String>,
+) -> anyhow::Result<SubmitOptions> {
     let power_platform = ctx.power_platform(&args.power_platform)?;
     // Published connectors are compared in the environment the connector comes from, else in the
     // default one.
@@ -421,7 +441,7 @@ pub fn exec(args: crate::cli::SubmitArgs, ctx: &super::Context) -> anyhow::Resul
         }),
         _ => None,
     };
-    let options = SubmitOptions {
+    Ok(SubmitOptions {
         path: args.path,
         from_environment,
         keep: args.keep,
@@ -446,19 +466,11 @@ pub fn exec(args: crate::cli::SubmitArgs, ctx: &super::Context) -> anyhow::Resul
         cache,
         upstream: ctx.upstream(&args.upstream)?,
         freshness: crate::commands::search::SearchOptions::freshness(args.offline, args.max_age_hours),
-        github: github::Settings {
-            api: args.github_api,
-            token: args.token,
-            upstream_repo: args.upstream_repo,
-            fork_owner: ctx.fork_owner(args.fork_owner),
-            fork_timeout: std::time::Duration::from_secs(args.fork_timeout),
-            poll_interval: std::time::Duration::from_millis(args.poll_ms),
-        },
+        github: ctx.github(args.github),
         published,
         interactive: super::context::interactive_stdout(),
         strict: args.strict,
         online_validate: args.online_validate || ctx.config.get("online-validate").is_some_and(|v| v.trim() == "true"),
         allow_unchecked_prs: args.allow_unchecked_prs,
-    };
-    run(&options, &mut crate::output::stdout(), &mut crate::output::stderr())
+    })
 }

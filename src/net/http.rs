@@ -132,7 +132,7 @@ pub enum Failure {
 /// What `send` needs besides the request.
 #[derive(Clone, Copy, Debug)]
 pub struct Limits {
-    /// The most of the body read into memory (lowered by `CONNECTOR_PUBLISH_TEST_BODY_CAP`).
+    /// The most of the body read into memory (lowered by the test-only `CONNECTOR_PUBLISH_TEST_BODY_CAP`).
     pub cap: u64,
     /// How long the body may take after the headers (besides each read's stall timeout).
     pub pace: Pace,

@@ -24,8 +24,6 @@ pub const API_BODY_CAP: u64 = 16 << 20;
 /// The most of a storage file (swagger, icon, script) read into memory. GitHub refuses files over
 /// 100 MB, so nothing larger could be submitted anyway.
 pub const STORAGE_BODY_CAP: u64 = 100 << 20;
-/// Lowers both caps, for tests (bytes). Not documented for users.
-pub const BODY_CAP_ENV: &str = "CONNECTOR_PUBLISH_TEST_BODY_CAP";
 
 /// Remove `user:password@` from a URL.
 pub fn redact(url: &str) -> String {
@@ -118,12 +116,10 @@ pub fn lock_wait() -> Duration {
     timeout() * 2
 }
 
-/// The body cap for `default`, lowered by [`BODY_CAP_ENV`] when it is set.
+/// The body cap for `default`, lowered by the test-only knob [`crate::config::TEST_BODY_CAP`]
+/// when it is set.
 pub fn body_cap(default: u64) -> u64 {
-    std::env::var(BODY_CAP_ENV)
-        .ok()
-        .and_then(|v| v.trim().parse::<u64>().ok())
-        .map_or(default, |c| c.min(default))
+    crate::config::test_knobs().body_cap.map_or(default, |c| c.min(default))
 }
 
 /// "16 MiB", "240 KiB", "512 bytes".

@@ -7,9 +7,10 @@ pub mod breaking;
 pub mod diff;
 pub mod iteration;
 pub mod patch_file;
+pub mod push;
 pub mod submission;
 
-use crate::connector::{name, Category, ConnectorPackage, KnownFile};
+use crate::connector::{name, Category, ConnectorPackage, KnownFile, PackageFile};
 use anyhow::{anyhow, bail, Context};
 use git2::{ObjectType, Oid, Repository, Signature, Tree};
 
@@ -131,8 +132,36 @@ pub fn build(repo: &Repository, base_commit: Oid, package: &ConnectorPackage, ta
         .context("the base commit is not in the mirror; run `connector-publish sync`")?;
     let base_tree = commit.tree()?;
     let category_tree = subtree(repo, &base_tree, target.category.folder())?;
-    // Folders compare case-insensitively on Windows and macOS checkouts: find the existing spelling.
-    let existing = match &category_tree {
+    let (folder_name, existing_tree) = existing_folder(repo, category_tree.as_ref(), target)?;
+    let (incoming, excluded) = select_files(package, target)?;
+    let (folder_tree, files) = folder_tree(repo, existing_tree.as_ref(), incoming, target, prune)?;
+
+    let mut category_builder = repo.treebuilder(category_tree.as_ref())?;
+    category_builder.insert(&folder_name, folder_tree, 0o040000)?;
+    let category_oid = category_builder.write()?;
+    let mut root = repo.treebuilder(Some(&base_tree))?;
+    root.insert(target.category.folder(), category_oid, 0o040000)?;
+    let tree = root.write()?;
+
+    let target = Target {
+        folder_name,
+        ..target.clone()
+    };
+    Ok(Plan {
+        target,
+        base_commit,
+        base_tree: base_tree.id(),
+        tree,
+        files,
+        excluded,
+    })
+}
+
+/// The target's folder upstream, found case-insensitively (Windows and macOS checkouts compare
+/// folders so): its existing spelling (else the target's name) and its tree. A new connector's
+/// folder must not exist, an update's must.
+fn existing_folder<'r>(repo: &'r Repository, category_tree: Option<&Tree>, target: &Target) -> anyhow::Result<(String, Option<Tree<'r>>)> {
+    let existing = match category_tree {
         Some(t) => t
             .iter()
             .find(|e| e.kind() == Some(ObjectType::Tree) && e.name().is_ok_and(|n| n.eq_ignore_ascii_case(&target.folder_name)))
@@ -157,13 +186,15 @@ pub fn build(repo: &Repository, base_commit: Oid, package: &ConnectorPackage, ta
         }
         _ => {}
     }
-    let folder_name = existing
-        .as_ref()
-        .map(|(n, _)| n.clone())
-        .unwrap_or_else(|| target.folder_name.clone());
-    let existing_tree = existing.map(|(_, t)| t);
+    Ok(match existing {
+        Some((n, t)) => (n, Some(t)),
+        None => (target.folder_name.clone(), None),
+    })
+}
 
-    // Which files go in.
+/// Which of the package's files go in, and which are left out and why (settings.json, an
+/// independent publisher's icon, what the package skipped).
+fn select_files<'p>(package: &'p ConnectorPackage, target: &Target) -> anyhow::Result<(Vec<&'p PackageFile>, Vec<Excluded>)> {
     let mut excluded = Vec::new();
     let mut incoming = Vec::new();
     for file in &package.files {
@@ -186,15 +217,26 @@ pub fn build(repo: &Repository, base_commit: Oid, package: &ConnectorPackage, ta
             reason: skipped.reason.clone(),
         });
     }
+    Ok((incoming, excluded))
+}
 
-    let mut builder = repo.treebuilder(existing_tree.as_ref())?;
+/// The connector folder's tree: the upstream folder's (for an update) with the incoming files
+/// put in and, with `prune`, the files only upstream taken out; and every file's plan, by name.
+fn folder_tree(
+    repo: &Repository,
+    existing_tree: Option<&Tree>,
+    incoming: Vec<&PackageFile>,
+    target: &Target,
+    prune: bool,
+) -> anyhow::Result<(Oid, Vec<PlannedFile>)> {
+    let mut builder = repo.treebuilder(existing_tree)?;
     let mut files = Vec::new();
-    let mut kept_upstream: Vec<(String, Oid, usize)> = Vec::new();
     // Sizes and writes go to the object database directly: `repo.blob` would stage a large file
     // in a buffer of its own before the in-memory store copies it (three copies at the peak),
     // and loading a blob for its size reads it whole.
     let odb = repo.odb()?;
-    if let Some(tree) = &existing_tree {
+    let mut kept_upstream: Vec<(String, Oid, usize)> = Vec::new();
+    if let Some(tree) = existing_tree {
         for entry in tree.iter() {
             let Ok(n) = entry.name() else { continue };
             let size = match entry.kind() {
@@ -215,7 +257,6 @@ pub fn build(repo: &Repository, base_commit: Oid, package: &ConnectorPackage, ta
         let blob = odb.write(ObjectType::Blob, &file.bytes)?;
         let previous = kept_upstream.iter().find(|(n, _, _)| *n == target_name).map(|(_, id, _)| *id);
         let mode = existing_tree
-            .as_ref()
             .and_then(|t| t.get_name(&target_name))
             .map(|e| e.filemode())
             .filter(|m| *m == 0o100755)
@@ -239,50 +280,21 @@ pub fn build(repo: &Repository, base_commit: Oid, package: &ConnectorPackage, ta
         let kept_package = is_package && is_zip_name(&n);
         if prune {
             builder.remove(&n)?;
-            files.push(PlannedFile {
-                name: n,
-                source: None,
-                size,
-                change: FileChange::Deleted,
-                unusual: false,
-                package: false,
-            });
-        } else {
-            files.push(PlannedFile {
-                name: n,
-                source: None,
-                size,
-                change: FileChange::Unchanged,
-                unusual: false,
-                package: kept_package,
-            });
         }
+        files.push(PlannedFile {
+            name: n,
+            source: None,
+            size,
+            change: if prune { FileChange::Deleted } else { FileChange::Unchanged },
+            unusual: false,
+            package: !prune && kept_package,
+        });
     }
     files.sort_by(|a, b| a.name.cmp(&b.name));
     if builder.is_empty() {
         bail!("nothing would be left in {}: the folder has no files to submit", target.folder());
     }
-    let folder_tree = builder.write()?;
-
-    let mut category_builder = repo.treebuilder(category_tree.as_ref())?;
-    category_builder.insert(&folder_name, folder_tree, 0o040000)?;
-    let category_oid = category_builder.write()?;
-    let mut root = repo.treebuilder(Some(&base_tree))?;
-    root.insert(target.category.folder(), category_oid, 0o040000)?;
-    let tree = root.write()?;
-
-    let target = Target {
-        folder_name,
-        ..target.clone()
-    };
-    Ok(Plan {
-        target,
-        base_commit,
-        base_tree: base_tree.id(),
-        tree,
-        files,
-        excluded,
-    })
+    Ok((builder.write()?, files))
 }
 
 fn subtree<'r>(repo: &'r Repository, tree: &Tree, name: &str) -> anyhow::Result<Option<Tree<'r>>> {

@@ -91,18 +91,11 @@ pub fn prepare(
     // The repository's schemas as upstream has them now.
     let schemas = Schemas::from_git(repo, base);
     let mut validation = crate::check::validate(package, category_override, &schemas);
-    let category = validation.category;
-    let mut generated_readme = None;
-    if generate_readme && validation.package.file(KnownFile::Readme).is_none() {
-        let text = crate::scaffold::readme(
-            validation.package.swagger_value(),
-            validation.package.json_value(KnownFile::ApiProperties),
-            category,
-            &validation.package.folder_name().unwrap_or_default(),
-        )?;
-        validation.add_generated_readme(text.clone().into_bytes(), &schemas);
-        generated_readme = Some(text.into_bytes());
-    }
+    let generated_readme = if generate_readme {
+        add_readme(&mut validation, &schemas)?
+    } else {
+        None
+    };
     let category_reason = match (request.category, &update) {
         (Some(_), _) => "as you asked (--category)".to_string(),
         (None, Some(_)) => "the folder being updated is there (--update)".to_string(),
@@ -127,47 +120,9 @@ pub fn prepare(
         .filter(|c| c.verdict == Verdict::Duplicate && request.allow_duplicate.is_none())
         .cloned();
 
-    let target = match &update {
-        Some((category, folder_name)) => Target {
-            category: *category,
-            folder_name: folder_name.clone(),
-            kind: Kind::Update,
-        },
-        None => Target {
-            category,
-            folder_name: match request.name.as_deref() {
-                Some(n) => name::safe_folder_name(n)?,
-                None => validation.default_folder.clone().map_err(|e| anyhow!(e))?,
-            },
-            kind: Kind::New,
-        },
-    };
+    let target = target(request, update, &validation)?;
     let plan = super::build(repo, base, &validation.package, &target, request.prune)?;
-
-    // An update is judged by what it changes: findings the upstream version has are
-    // pre-existing, and its swagger (parsed once, for the check) is the breaking report's "before".
-    let breaking = if plan.target.kind == Kind::Update {
-        let upstream_folder = mirror::folder_files(repo, plan.base_commit, plan.target.category.folder(), &plan.target.folder_name)?;
-        let old = upstream_folder.map(|(label, files)| ConnectorPackage::from_files(label, files));
-        if let Some(old) = &old {
-            let upstream_report = validation::baseline(old, category, &schemas);
-            validation.report.apply_baseline(
-                &upstream_report,
-                format!("{} at upstream {}", plan.target.folder(), &plan.base_commit.to_string()[..12]),
-            );
-        }
-        Some(
-            match (
-                old.as_ref().and_then(ConnectorPackage::swagger_value),
-                validation.package.swagger_value(),
-            ) {
-                (Some(o), Some(n)) => super::breaking::report(o, n),
-                _ => Vec::new(),
-            },
-        )
-    } else {
-        None
-    };
+    let breaking = against_upstream(repo, &plan, &mut validation, &schemas)?;
 
     let branch = match &request.branch {
         Some(b) => b.clone(),
@@ -186,6 +141,74 @@ pub fn prepare(
         generated_readme,
         ip_package: None,
     })
+}
+
+/// When the package has no readme: one written from the swagger, added to the package and
+/// checked with it.
+fn add_readme(validation: &mut Validation, schemas: &Schemas) -> anyhow::Result<Option<Vec<u8>>> {
+    if validation.package.file(KnownFile::Readme).is_some() {
+        return Ok(None);
+    }
+    let text = crate::scaffold::readme(
+        validation.package.swagger_value(),
+        validation.package.json_value(KnownFile::ApiProperties),
+        validation.category,
+        &validation.package.folder_name().unwrap_or_default(),
+    )?;
+    validation.add_generated_readme(text.clone().into_bytes(), schemas);
+    Ok(Some(text.into_bytes()))
+}
+
+/// Where the connector goes: the folder `--update` names, else a new folder named by `--name`
+/// or the package.
+fn target(request: &Request, update: Option<(Category, String)>, validation: &Validation) -> anyhow::Result<Target> {
+    Ok(match update {
+        Some((category, folder_name)) => Target {
+            category,
+            folder_name,
+            kind: Kind::Update,
+        },
+        None => Target {
+            category: validation.category,
+            folder_name: match request.name.as_deref() {
+                Some(n) => name::safe_folder_name(n)?,
+                None => validation.default_folder.clone().map_err(|e| anyhow!(e))?,
+            },
+            kind: Kind::New,
+        },
+    })
+}
+
+/// An update is judged by what it changes: findings the upstream version has are pre-existing,
+/// and its swagger (parsed once, for the check) is the breaking report's "before". `None` for a
+/// new connector.
+fn against_upstream(
+    repo: &git2::Repository,
+    plan: &Plan,
+    validation: &mut Validation,
+    schemas: &Schemas,
+) -> anyhow::Result<Option<Vec<String>>> {
+    if plan.target.kind != Kind::Update {
+        return Ok(None);
+    }
+    let upstream_folder = mirror::folder_files(repo, plan.base_commit, plan.target.category.folder(), &plan.target.folder_name)?;
+    let old = upstream_folder.map(|(label, files)| ConnectorPackage::from_files(label, files));
+    if let Some(old) = &old {
+        let upstream_report = validation::baseline(old, validation.category, schemas);
+        validation.report.apply_baseline(
+            &upstream_report,
+            format!("{} at upstream {}", plan.target.folder(), &plan.base_commit.to_string()[..12]),
+        );
+    }
+    Ok(Some(
+        match (
+            old.as_ref().and_then(ConnectorPackage::swagger_value),
+            validation.package.swagger_value(),
+        ) {
+            (Some(o), Some(n)) => super::breaking::report(o, n),
+            _ => Vec::new(),
+        },
+    ))
 }
 
 impl Submission {

@@ -216,6 +216,24 @@ impl StatusReport {
     /// The human output, line by line.
     pub fn lines(&self) -> Vec<String> {
         let mut lines = Vec::new();
+        self.head_lines(&mut lines);
+        self.cla_lines(&mut lines);
+        self.check_lines(&mut lines);
+        self.review_lines(&mut lines);
+        self.comment_lines(&mut lines);
+        if let Some(c) = &self.certification {
+            lines.extend(certification_lines(c));
+        }
+        lines.push(paint(HEADER, "Next"));
+        for n in &self.next {
+            lines.push(format!("  {n}"));
+        }
+        lines
+    }
+
+    /// The pull request: number, title, state, where from, labels, and while open whether it
+    /// merges.
+    fn head_lines(&self, lines: &mut Vec<String>) {
         let state = match self.state.as_str() {
             "merged" => paint(GOOD, "merged"),
             "closed" => paint(ERROR, "closed"),
@@ -252,6 +270,10 @@ impl StatusReport {
                 ));
             }
         }
+    }
+
+    /// The CLA's state, the reply to give, and whether the conversation could be read.
+    fn cla_lines(&self, lines: &mut Vec<String>) {
         let cla_sources_unread = ["checks", "statuses", "comments"].iter().any(|s| self.unread_reason(s).is_some());
         let cla = match self.cla.state.as_str() {
             "signed" => paint(GOOD, "signed"),
@@ -270,6 +292,10 @@ impl StatusReport {
         if let Some(why) = self.unread_reason("comments") {
             lines.push(format!("  conversation: {}", paint(WARNING, why)));
         }
+    }
+
+    /// The Checks section: what could not be read, then each check with its details and rules.
+    fn check_lines(&self, lines: &mut Vec<String>) {
         let checks_unread = [("checks", "check runs"), ("statuses", "statuses"), ("annotations", "annotations")]
             .into_iter()
             .filter_map(|(section, name)| self.unread_reason(section).map(|why| (name, why)))
@@ -298,6 +324,10 @@ impl StatusReport {
                 ));
             }
         }
+    }
+
+    /// The Reviews section.
+    fn review_lines(&self, lines: &mut Vec<String>) {
         if !self.reviews.is_empty() || self.unread_reason("reviews").is_some() {
             lines.push(paint(HEADER, "Reviews"));
         }
@@ -310,6 +340,11 @@ impl StatusReport {
                 lines.push(format!("      {line}"));
             }
         }
+    }
+
+    /// The review comments on the current diff (the first [`SHOWN_COMMENTS`]), and the outdated
+    /// ones' count.
+    fn comment_lines(&self, lines: &mut Vec<String>) {
         if !self.comments.is_empty() || self.outdated_comments > 0 {
             lines.push(paint(
                 HEADER,
@@ -345,14 +380,6 @@ impl StatusReport {
                 self.comments.len() - SHOWN_COMMENTS
             ));
         }
-        if let Some(c) = &self.certification {
-            lines.extend(certification_lines(c));
-        }
-        lines.push(paint(HEADER, "Next"));
-        for n in &self.next {
-            lines.push(format!("  {n}"));
-        }
-        lines
     }
 
     /// "could not be read: why", when `section`'s call failed.

@@ -122,8 +122,29 @@ impl<'a> SubmitReport<'a> {
 
     /// The report before anything public happens.
     pub fn human(&self, out: &mut dyn Write) -> anyhow::Result<()> {
-        let sub = self.context.submission;
-        let report = &sub.validation.report;
+        self.validation_lines(out)?;
+        writeln!(out, "{} {} ({})", paint(EMPHASIS, "Category:"), self.category, self.category_reason)?;
+        self.certification_lines(out)?;
+        if let Some(account) = &self.publisher_account {
+            let style = if account.mismatch { WARNING } else { DIM };
+            writeln!(out, "{} {}", paint(EMPHASIS, "Publisher account:"), paint(style, &account.message))?;
+        }
+        self.readme_line(out)?;
+        self.duplicates_lines(out)?;
+        self.breaking_lines(out)?;
+        writeln!(out)?;
+        self.plan_lines(out)?;
+        writeln!(out)?;
+        self.diff_lines(out)?;
+        writeln!(out)?;
+        writeln!(out, "{} {}", paint(HEADER, "Pull request:"), self.title)?;
+        writeln!(out, "{}", self.body)?;
+        Ok(())
+    }
+
+    /// The validation's summary, its new errors, the pre-existing ones and where the warnings are.
+    fn validation_lines(&self, out: &mut dyn Write) -> anyhow::Result<()> {
+        let report = &self.context.submission.validation.report;
         let summary_style = if self.validation.blocking > 0 {
             ERROR
         } else if report.findings.iter().any(|f| !f.pre_existing) {
@@ -147,79 +168,100 @@ impl<'a> SubmitReport<'a> {
                 )
             )?;
         }
-        writeln!(out, "{} {} ({})", paint(EMPHASIS, "Category:"), self.category, self.category_reason)?;
-        if let Some(p) = &self.certification_package {
-            let file = match (&p.file, p.size) {
-                (Some(f), Some(size)) => format!("{} ({size} bytes): ", printable(f)),
-                _ => String::new(),
-            };
-            writeln!(out, "{} {file}{}", paint(EMPHASIS, "Certification package:"), p.result)?;
-            let style = if p.bot_answer.starts_with(crate::certification::bot::BOT_SUCCESS) {
-                GOOD
-            } else {
-                WARNING
-            };
+        Ok(())
+    }
+
+    /// An independent publisher's certification package: its check and the bot's answer.
+    fn certification_lines(&self, out: &mut dyn Write) -> anyhow::Result<()> {
+        let Some(p) = &self.certification_package else {
+            return Ok(());
+        };
+        let file = match (&p.file, p.size) {
+            (Some(f), Some(size)) => format!("{} ({size} bytes): ", printable(f)),
+            _ => String::new(),
+        };
+        writeln!(out, "{} {file}{}", paint(EMPHASIS, "Certification package:"), p.result)?;
+        let style = if p.bot_answer.starts_with(crate::certification::bot::BOT_SUCCESS) {
+            GOOD
+        } else {
+            WARNING
+        };
+        writeln!(
+            out,
+            "  on `certify-connector`, the certification bot would answer: {}",
+            paint(style, format!("\"{}\"", p.bot_answer))
+        )?;
+        if let Some(email) = &p.contact_email {
             writeln!(
                 out,
-                "  on `certify-connector`, the certification bot would answer: {}",
-                paint(style, format!("\"{}\"", p.bot_answer))
-            )?;
-            if let Some(email) = &p.contact_email {
-                writeln!(
-                    out,
-                    "  Microsoft's form and the OneVet identity check go to {email} (the swagger's contact email)"
-                )?;
-            }
-        }
-        if let Some(account) = &self.publisher_account {
-            let style = if account.mismatch { WARNING } else { DIM };
-            writeln!(out, "{} {}", paint(EMPHASIS, "Publisher account:"), paint(style, &account.message))?;
-        }
-        if let Some(readme) = &sub.generated_readme {
-            let todos = crate::scaffold::todos(&String::from_utf8_lossy(readme)).len();
-            let written = if self.dry_run {
-                "not written: dry run"
-            } else {
-                "written to your folder"
-            };
-            writeln!(
-                out,
-                "{} generated from the swagger ({written}); {todos} TODO line(s) to fill in",
-                paint(EMPHASIS, "Readme:")
+                "  Microsoft's form and the OneVet identity check go to {email} (the swagger's contact email)"
             )?;
         }
-        match self.duplicates.first() {
-            None => writeln!(out, "{} no connector upstream serves this API", paint(EMPHASIS, "Duplicates:"))?,
-            Some(c) => {
-                let (label, style) = if c.verdict == Verdict::Duplicate {
-                    ("duplicate", ERROR)
-                } else {
-                    ("related", WARNING)
-                };
-                writeln!(
-                    out,
-                    "{} {} {} ({})",
-                    paint(EMPHASIS, "Duplicates:"),
-                    paint(style, label),
-                    c.label(),
-                    c.evidence.join("; ")
-                )?;
-                if let (Verdict::Duplicate, Some(reason)) = (c.verdict, self.context.allow_duplicate) {
-                    writeln!(out, "  proceeding anyway (--allow-duplicate): {reason}")?;
-                }
+        Ok(())
+    }
+
+    /// A readme generated from the swagger, and how many TODO lines it leaves.
+    fn readme_line(&self, out: &mut dyn Write) -> anyhow::Result<()> {
+        let Some(readme) = &self.context.submission.generated_readme else {
+            return Ok(());
+        };
+        let todos = crate::scaffold::todos(&String::from_utf8_lossy(readme)).len();
+        let written = if self.dry_run {
+            "not written: dry run"
+        } else {
+            "written to your folder"
+        };
+        writeln!(
+            out,
+            "{} generated from the swagger ({written}); {todos} TODO line(s) to fill in",
+            paint(EMPHASIS, "Readme:")
+        )?;
+        Ok(())
+    }
+
+    /// The duplicate search's best candidate, and `--allow-duplicate`'s reason.
+    fn duplicates_lines(&self, out: &mut dyn Write) -> anyhow::Result<()> {
+        let Some(c) = self.duplicates.first() else {
+            writeln!(out, "{} no connector upstream serves this API", paint(EMPHASIS, "Duplicates:"))?;
+            return Ok(());
+        };
+        let (label, style) = if c.verdict == Verdict::Duplicate {
+            ("duplicate", ERROR)
+        } else {
+            ("related", WARNING)
+        };
+        writeln!(
+            out,
+            "{} {} {} ({})",
+            paint(EMPHASIS, "Duplicates:"),
+            paint(style, label),
+            c.label(),
+            c.evidence.join("; ")
+        )?;
+        if let (Verdict::Duplicate, Some(reason)) = (c.verdict, self.context.allow_duplicate) {
+            writeln!(out, "  proceeding anyway (--allow-duplicate): {reason}")?;
+        }
+        Ok(())
+    }
+
+    /// An update's breaking changes, when they were looked for.
+    fn breaking_lines(&self, out: &mut dyn Write) -> anyhow::Result<()> {
+        let Some(breaking) = self.breaking_changes else {
+            return Ok(());
+        };
+        if breaking.is_empty() {
+            writeln!(out, "{} none found", paint(EMPHASIS, "Breaking changes:"))?;
+        } else {
+            writeln!(out, "{} {}", paint(EMPHASIS, "Breaking changes:"), paint(WARNING, breaking.len()))?;
+            for b in breaking {
+                writeln!(out, "  - {b}")?;
             }
         }
-        if let Some(breaking) = self.breaking_changes {
-            if breaking.is_empty() {
-                writeln!(out, "{} none found", paint(EMPHASIS, "Breaking changes:"))?;
-            } else {
-                writeln!(out, "{} {}", paint(EMPHASIS, "Breaking changes:"), paint(WARNING, breaking.len()))?;
-                for b in breaking {
-                    writeln!(out, "  - {b}")?;
-                }
-            }
-        }
-        writeln!(out)?;
+        Ok(())
+    }
+
+    /// The plan: fork, branch, folder, and each file submitted or left out.
+    fn plan_lines(&self, out: &mut dyn Write) -> anyhow::Result<()> {
         writeln!(out, "{}", paint(HEADER, "Plan"))?;
         writeln!(out, "  fork:   {}", self.fork.describe())?;
         writeln!(
@@ -260,7 +302,11 @@ impl<'a> SubmitReport<'a> {
                 e.reason
             )?;
         }
-        writeln!(out)?;
+        Ok(())
+    }
+
+    /// The diff, file by file, with how many secrets were masked in it.
+    fn diff_lines(&self, out: &mut dyn Write) -> anyhow::Result<()> {
         writeln!(out, "{}", paint(HEADER, "Diff"))?;
         let masked: usize = self.diff.iter().map(|d| d.masked).sum();
         if masked > 0 {
@@ -284,9 +330,6 @@ impl<'a> SubmitReport<'a> {
                 )?,
             }
         }
-        writeln!(out)?;
-        writeln!(out, "{} {}", paint(HEADER, "Pull request:"), self.title)?;
-        writeln!(out, "{}", self.body)?;
         Ok(())
     }
 

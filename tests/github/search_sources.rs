@@ -335,7 +335,8 @@ fn bin(cache: &Path, gh: &FakeGitHub) -> Command {
         .env("GIT_CONFIG_NOSYSTEM", "1")
         .env("GIT_CONFIG_GLOBAL", "/dev/null")
         .env("CONNECTOR_PUBLISH_GITHUB_API", gh.url())
-        .env("CONNECTOR_PUBLISH_POLL_MS", "10")
+        .env("CONNECTOR_PUBLISH_TEST_POLL_MS", "10")
+        .env("CONNECTOR_PUBLISH_TEST_RETRY_MS", "10")
         .env("PATH", "/usr/bin:/bin")
         .env_remove("GH_TOKEN")
         .env_remove("GITHUB_TOKEN");

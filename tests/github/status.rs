@@ -26,8 +26,9 @@ pub(crate) fn command(github: &FakeGitHub, args: &[&str]) -> Command {
         .args(["--github-api", &github.url()])
         .env("GH_TOKEN", TOKEN)
         .env_remove("GITHUB_TOKEN")
-        .env("CONNECTOR_PUBLISH_POLL_MS", "20")
-        .env("CONNECTOR_PUBLISH_WATCH_MS", "20")
+        .env("CONNECTOR_PUBLISH_TEST_POLL_MS", "20")
+        .env("CONNECTOR_PUBLISH_TEST_RETRY_MS", "20")
+        .env("CONNECTOR_PUBLISH_TEST_WATCH_MS", "20")
         .env("CONNECTOR_PUBLISH_CONFIG", "/nonexistent/connector-publish.toml");
     cmd
 }
@@ -257,8 +258,9 @@ fn watch_polls_with_etags_prints_what_changed_and_stops_at_the_merge() {
         .args(["status", "7", "--watch", "--github-api", &github.url()])
         .env("GH_TOKEN", TOKEN)
         .env_remove("GITHUB_TOKEN")
-        .env("CONNECTOR_PUBLISH_POLL_MS", "20")
-        .env("CONNECTOR_PUBLISH_WATCH_MS", "20")
+        .env("CONNECTOR_PUBLISH_TEST_POLL_MS", "20")
+        .env("CONNECTOR_PUBLISH_TEST_RETRY_MS", "20")
+        .env("CONNECTOR_PUBLISH_TEST_WATCH_MS", "20")
         .env("CONNECTOR_PUBLISH_CONFIG", "/nonexistent/connector-publish.toml")
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())

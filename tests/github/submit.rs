@@ -164,7 +164,8 @@ impl World {
                 "Jane Doe <jane@example.org>",
             ])
             .env("CONNECTOR_PUBLISH_CACHE", self.cache.path())
-            .env("CONNECTOR_PUBLISH_POLL_MS", "20")
+            .env("CONNECTOR_PUBLISH_TEST_POLL_MS", "20")
+            .env("CONNECTOR_PUBLISH_TEST_RETRY_MS", "20")
             .env("GH_TOKEN", TOKEN)
             .env(common::NO_SIGN_IN.0, common::NO_SIGN_IN.1)
             .env_remove("GITHUB_TOKEN")
@@ -491,7 +492,12 @@ fn token_problems_and_slow_forks_get_clear_messages_and_reruns_finish() {
     assert!(w.github.write_requests().is_empty());
 
     // GitHub takes longer than we wait to create the fork: a bounded wait and a clear message.
-    let out = w.submit().arg("--yes").env("CONNECTOR_PUBLISH_FORK_TIMEOUT", "0").output().unwrap();
+    let out = w
+        .submit()
+        .arg("--yes")
+        .env("CONNECTOR_PUBLISH_TEST_FORK_TIMEOUT", "0")
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(3));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
@@ -538,7 +544,8 @@ fn without_a_git_identity_the_commit_author_is_the_github_account() {
             &w.github.url(),
         ])
         .env("CONNECTOR_PUBLISH_CACHE", w.cache.path())
-        .env("CONNECTOR_PUBLISH_POLL_MS", "20")
+        .env("CONNECTOR_PUBLISH_TEST_POLL_MS", "20")
+        .env("CONNECTOR_PUBLISH_TEST_RETRY_MS", "20")
         .env("GH_TOKEN", TOKEN)
         .env("HOME", home.path())
         .env("XDG_CONFIG_HOME", home.path())

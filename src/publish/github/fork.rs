@@ -1,11 +1,13 @@
-//! The fork after the pull requests: bring its base branch up to date with upstream
-//! (merge-upstream, which `submit` also does), list its branches, delete one.
+//! The fork: what is known of it before anything is written (`ForkState`), created and awaited
+//! when missing (`submit`), its base branch brought up to date with upstream (merge-upstream,
+//! which `submit` also does), and after the pull requests its branches listed and deleted.
 
-use super::types::{BranchSummary, ErrorBody, MergeUpstream, MergedUpstream, PullRequest, Repository};
+use super::types::{BranchSummary, CreateFork, ErrorBody, MergeUpstream, MergedUpstream, PullRequest, Repository};
 use super::{Client, MAX_PAGES};
 use crate::exit::UsageError;
 use anyhow::bail;
 use reqwest::Method;
+use std::time::Instant;
 
 /// A GitHub account or organization name as GitHub allows it: letters, digits and hyphens, not
 /// starting with a hyphen, at most 39 characters (`_` too, for the `_shortcode` of Enterprise
@@ -73,6 +75,117 @@ pub fn find(client: &Client, upstream: &str, owner: &str) -> anyhow::Result<Opti
             Ok(Some(repo))
         }
         _ => Err(client.fail(&format!("looking for your fork {full}"), &reply)),
+    }
+}
+
+/// What is known about the fork before anything is written.
+#[derive(Debug, Clone, serde::Serialize)]
+#[serde(tag = "state", rename_all = "lowercase")]
+pub enum ForkState {
+    Exists {
+        full_name: String,
+        /// The open pull request from the branch: a real run adds a commit to it (an iteration).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        open_pull_request: Option<String>,
+    },
+    Missing {
+        would_create: String,
+    },
+    Unknown {
+        reason: String,
+    },
+}
+
+#[allow(non_snake_case)]
+impl ForkState {
+    pub fn Unknown(reason: String) -> ForkState {
+        ForkState::Unknown { reason }
+    }
+
+    pub fn describe(&self) -> String {
+        match self {
+            ForkState::Exists {
+                full_name,
+                open_pull_request: Some(url),
+            } => format!("{full_name} (exists; the branch's pull request is open: {url}, so a real run adds a commit to it)"),
+            ForkState::Exists { full_name, .. } => format!("{full_name} (exists; reused)"),
+            ForkState::Missing { would_create } => format!("{would_create} (would be created)"),
+            ForkState::Unknown { reason } => format!("not checked: {reason}"),
+        }
+    }
+}
+
+impl Client {
+    pub(super) fn repo_name(upstream_repo: &str) -> &str {
+        upstream_repo.rsplit('/').next().unwrap_or(upstream_repo)
+    }
+
+    /// Read-only: does the fork exist, and is a pull request open from `branch` into `base`?
+    /// (Used by dry runs, which write nothing.)
+    pub fn fork_state(&self, upstream_repo: &str, branch: &str, base: &str) -> anyhow::Result<ForkState> {
+        let owner = match &self.settings.fork_owner {
+            Some(o) => o.clone(),
+            None => self.login()?,
+        };
+        let full = format!("{owner}/{}", Self::repo_name(upstream_repo));
+        let reply = self.request(Method::GET, &format!("/repos/{full}"), None)?;
+        Ok(match reply.status {
+            200 => ForkState::Exists {
+                full_name: full,
+                open_pull_request: super::open_pr(self, upstream_repo, &format!("{owner}:{branch}"), base)?.map(|p| p.html_url),
+            },
+            404 => ForkState::Missing { would_create: full },
+            _ => ForkState::Unknown(self.fail("checking the fork", &reply).to_string()),
+        })
+    }
+}
+
+/// The fork's repository, creating the fork and waiting for it when it is missing.
+pub(super) fn ensure(
+    client: &Client,
+    upstream: &str,
+    owner: &str,
+    login: &str,
+    progress: &mut dyn FnMut(&str),
+) -> anyhow::Result<Repository> {
+    let full = format!("{owner}/{}", Client::repo_name(upstream));
+    let what = format!("reading your fork {full}");
+    let reply = client.request(Method::GET, &format!("/repos/{full}"), None)?;
+    if reply.status == 200 {
+        let repo: Repository = client.decode(&reply, &what)?;
+        let parent = repo.parent.as_ref().map(|p| p.full_name.as_str());
+        if !parent.is_some_and(|p| p.eq_ignore_ascii_case(upstream)) {
+            bail!("{full} exists but is not a fork of {upstream}; fork into an organization with --fork-owner, or rename that repository");
+        }
+        return Ok(repo);
+    }
+    if reply.status != 404 {
+        return Err(client.fail(&format!("looking for your fork {full}"), &reply));
+    }
+    progress(&format!("creating your fork {full}"));
+    let request = CreateFork {
+        default_branch_only: true,
+        organization: (owner != login).then_some(owner),
+    };
+    let reply = client.request(Method::POST, &format!("/repos/{upstream}/forks"), Some(&request))?;
+    if reply.status != 202 && reply.status != 200 {
+        return Err(client.fail("creating the fork", &reply));
+    }
+    // GitHub creates forks in the background: poll until it answers, within bounds.
+    let started = Instant::now();
+    loop {
+        let reply = client.request(Method::GET, &format!("/repos/{full}"), None)?;
+        if reply.status == 200 {
+            return client.decode(&reply, &what);
+        }
+        if started.elapsed() > client.settings.fork_timeout {
+            bail!(
+                "GitHub has not finished creating {full} after {} s; run the same command again in a minute (it will reuse the fork)",
+                client.settings.fork_timeout.as_secs()
+            );
+        }
+        progress(&format!("waiting for GitHub to finish creating {full}..."));
+        std::thread::sleep(client.settings.poll_interval);
     }
 }
 
