@@ -128,7 +128,8 @@ struct Cache {
     pulls: BTreeMap<u64, CachedPull>,
 }
 
-const CACHE_VERSION: u32 = 2;
+/// 3: the fingerprints read the pull request's `apiProperties.json` (publisher, policies).
+const CACHE_VERSION: u32 = 3;
 
 /// An open pull request that was not read, and why.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -176,8 +177,18 @@ fn connector_file(path: &str) -> Option<(String, &str)> {
     (!name.contains('/')).then(|| (format!("{category}/{folder}"), name))
 }
 
-/// The swaggers a pull request adds or changes: (`category/Folder`, path).
-fn swaggers(files: &[ChangedFile]) -> Vec<(String, String)> {
+/// A connector folder a pull request adds or changes: its swagger, and its `apiProperties.json`
+/// when the pull request writes it too (its publisher and policies join the fingerprint).
+#[derive(Debug, PartialEq, Eq)]
+struct ChangedConnector {
+    /// `category/Folder`.
+    folder: String,
+    swagger: String,
+    properties: Option<String>,
+}
+
+/// The connectors a pull request adds or changes (those whose swagger it writes).
+fn swaggers(files: &[ChangedFile]) -> Vec<ChangedConnector> {
     let mut by_folder: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for f in files.iter().filter(|f| !f.removed) {
         if let Some((folder, name)) = connector_file(&f.path) {
@@ -188,10 +199,16 @@ fn swaggers(files: &[ChangedFile]) -> Vec<(String, String)> {
         .into_iter()
         .filter_map(|(folder, names)| {
             let package = ConnectorPackage::from_files("", names.into_iter().map(|n| (n, Vec::new())));
-            let name = package.swagger_file()?.name.clone();
-            Some((format!("{folder}/{name}"), folder))
+            let swagger = format!("{folder}/{}", package.swagger_file()?.name);
+            let properties = package
+                .file(crate::connector::KnownFile::ApiProperties)
+                .map(|f| format!("{folder}/{}", f.name));
+            Some(ChangedConnector {
+                folder,
+                swagger,
+                properties,
+            })
         })
-        .map(|(path, folder)| (folder, path))
         .collect()
 }
 
@@ -265,6 +282,40 @@ pub fn search(
         version: CACHE_VERSION,
         ..Default::default()
     };
+    let (open, closed) = list_both(source, base, bounds, &cache, &mut fresh, &mut looked)?;
+    let wanted: Vec<&PullInfo> = open
+        .iter()
+        .chain(closed.iter().filter(|p| !p.merged))
+        .filter(|p| !viewer.is_some_and(|v| v.eq_ignore_ascii_case(&p.user)))
+        .collect();
+    refresh(source, &wanted, &cache, &mut fresh, &mut looked, bounds);
+    note_unread(&mut looked);
+    // What is listed no more (merged, closed long ago) is dropped from the cache.
+    if let Ok(bytes) = serde_json::to_vec(&fresh) {
+        let tmp = path.with_extension(format!("tmp{}", std::process::id()));
+        if std::fs::create_dir_all(cache_dir).is_ok() && std::fs::write(&tmp, bytes).is_ok() {
+            std::fs::rename(&tmp, &path).ok();
+        }
+    }
+    for pull in &wanted {
+        if let Some(cached) = fresh.pulls.get(&pull.number) {
+            compare_pull(query, pull, cached, &mut looked);
+        }
+    }
+    super::search::rank(&mut looked.candidates);
+    Ok(looked)
+}
+
+/// The open pull requests against `base`, and the recently closed ones when [`Bounds`] asks
+/// for them, each list asked with the cached pages' ETags; the pages as answered go to `fresh`.
+fn list_both(
+    source: &dyn PullRequestSource,
+    base: &str,
+    bounds: &Bounds,
+    cache: &Cache,
+    fresh: &mut Cache,
+    looked: &mut Looked,
+) -> anyhow::Result<(Vec<PullInfo>, Vec<PullInfo>)> {
     let no_pages = Vec::new();
     let key = |state: &str| format!("{state} {base}");
     let mut pages = Vec::new();
@@ -286,31 +337,30 @@ pub fn search(
             open.len()
         ));
     }
-    let closed = if bounds.closed_pages > 0 {
-        let mut pages = Vec::new();
-        let closed = list(
-            source,
-            "closed",
-            base,
-            bounds.closed_pages,
-            cache.pages.get(&key("closed")).unwrap_or(&no_pages),
-            &mut pages,
-        )
-        .context("listing closed pull requests")?
-        .0;
-        fresh.pages.insert(key("closed"), pages);
-        closed
-    } else {
-        Vec::new()
-    };
     looked.open = open.len();
-    let wanted: Vec<&PullInfo> = open
-        .iter()
-        .chain(closed.iter().filter(|p| !p.merged))
-        .filter(|p| !viewer.is_some_and(|v| v.eq_ignore_ascii_case(&p.user)))
-        .collect();
+    if bounds.closed_pages == 0 {
+        return Ok((open, Vec::new()));
+    }
+    let mut pages = Vec::new();
+    let closed = list(
+        source,
+        "closed",
+        base,
+        bounds.closed_pages,
+        cache.pages.get(&key("closed")).unwrap_or(&no_pages),
+        &mut pages,
+    )
+    .context("listing closed pull requests")?
+    .0;
+    fresh.pages.insert(key("closed"), pages);
+    Ok((open, closed))
+}
+
+/// Each wanted pull request's folders into `fresh`: from the cache when its head is unchanged,
+/// else read now; an open one that could not be read is listed in `looked.unread`.
+fn refresh(source: &dyn PullRequestSource, wanted: &[&PullInfo], cache: &Cache, fresh: &mut Cache, looked: &mut Looked, bounds: &Bounds) {
     let mut to_read = Vec::new();
-    for pull in &wanted {
+    for pull in wanted {
         match cache.pulls.get(&pull.number) {
             Some(c) if c.head_sha == pull.head_sha && !pull.head_sha.is_empty() => {
                 fresh.pulls.insert(pull.number, c.clone());
@@ -351,59 +401,55 @@ pub fn search(
             None => {}
         }
     }
-    if !looked.unread.is_empty() {
-        let numbers: Vec<String> = looked.unread.iter().map(|u| format!("#{}", u.number)).collect();
-        looked.notes.push(format!(
-            "{} open pull request(s) could not be read, so they were not compared: {} (run again later to read them)",
-            looked.unread.len(),
-            numbers.join(", ")
-        ));
-        for u in &looked.unread {
-            looked.notes.push(format!("  #{} {}: {}", u.number, u.title, u.why));
-        }
+}
+
+/// The notes that say which open pull requests could not be read, and why.
+fn note_unread(looked: &mut Looked) {
+    if looked.unread.is_empty() {
+        return;
     }
-    // What is listed no more (merged, closed long ago) is dropped from the cache.
-    if let Ok(bytes) = serde_json::to_vec(&fresh) {
-        let tmp = path.with_extension(format!("tmp{}", std::process::id()));
-        if std::fs::create_dir_all(cache_dir).is_ok() && std::fs::write(&tmp, bytes).is_ok() {
-            std::fs::rename(&tmp, &path).ok();
-        }
+    let numbers: Vec<String> = looked.unread.iter().map(|u| format!("#{}", u.number)).collect();
+    looked.notes.push(format!(
+        "{} open pull request(s) could not be read, so they were not compared: {} (run again later to read them)",
+        looked.unread.len(),
+        numbers.join(", ")
+    ));
+    for u in &looked.unread {
+        looked.notes.push(format!("  #{} {}: {}", u.number, u.title, u.why));
     }
-    for pull in &wanted {
-        let Some(cached) = fresh.pulls.get(&pull.number) else {
+}
+
+/// `query` against each folder of one pull request: an open one's folders are candidates, a
+/// closed one for the same API is a note.
+fn compare_pull(query: &Fingerprint, pull: &PullInfo, cached: &CachedPull, looked: &mut Looked) {
+    for (folder, fp) in &cached.folders {
+        let Some((verdict, score, evidence)) = judge(&compare(query, fp), fp, &THRESHOLDS) else {
             continue;
         };
-        for (folder, fp) in &cached.folders {
-            let Some((verdict, score, evidence)) = judge(&compare(query, fp), fp, &THRESHOLDS) else {
-                continue;
-            };
-            if pull.state != "open" {
-                if verdict == Verdict::Duplicate {
-                    looked.notes.push(format!(
-                        "closed pull request #{} by @{}: {} ({folder}) was for the same API and was not merged",
-                        pull.number, pull.user, pull.title
-                    ));
-                }
-                continue;
+        if pull.state != "open" {
+            if verdict == Verdict::Duplicate {
+                looked.notes.push(format!(
+                    "closed pull request #{} by @{}: {} ({folder}) was for the same API and was not merged",
+                    pull.number, pull.user, pull.title
+                ));
             }
-            looked.candidates.push(Candidate {
-                folder: folder.clone(),
-                category: folder.split('/').next().and_then(Category::from_folder).unwrap_or(Category::Custom),
-                source: Source::OpenPullRequest {
-                    number: pull.number,
-                    user: pull.user.clone(),
-                    title: pull.title.clone(),
-                },
-                title: fp.title.clone(),
-                verdict,
-                score,
-                evidence,
-                url: pull.url.clone(),
-            });
+            continue;
         }
+        looked.candidates.push(Candidate {
+            folder: folder.clone(),
+            category: folder.split('/').next().and_then(Category::from_folder).unwrap_or(Category::Custom),
+            source: Source::OpenPullRequest {
+                number: pull.number,
+                user: pull.user.clone(),
+                title: pull.title.clone(),
+            },
+            title: fp.title.clone(),
+            verdict,
+            score,
+            evidence,
+            url: pull.url.clone(),
+        });
     }
-    super::search::rank(&mut looked.candidates);
-    Ok(looked)
 }
 
 /// The folders a pull request adds or changes, each with its swagger's fingerprint.
@@ -446,17 +492,25 @@ fn read_all(source: &dyn PullRequestSource, pulls: &[&PullInfo], bounds: &Bounds
         .collect()
 }
 
-/// The folders a pull request adds or changes, each fingerprinted from its swagger at the head.
+/// The folders a pull request adds or changes, each fingerprinted from its swagger at the head,
+/// with the publisher and the policies' routes of its `apiProperties.json` when the pull request
+/// writes one (a copy may hide its real base path in a `dynamichosturl` policy).
 fn read_pull(source: &dyn PullRequestSource, pull: &PullInfo, bounds: &Bounds) -> anyhow::Result<Folders> {
     let files = source.pull_files(pull.number, bounds.file_pages)?;
     let mut out = Vec::new();
-    for (folder, path) in swaggers(&files) {
+    for changed in swaggers(&files) {
         if pull.head_sha.is_empty() {
             anyhow::bail!("GitHub gave no head commit");
         }
-        let bytes = source.file_at(&path, &pull.head_sha)?;
-        if let Ok(fp) = Fingerprint::from_swagger_bytes(&bytes) {
-            out.push((folder, fp));
+        let bytes = source.file_at(&changed.swagger, &pull.head_sha)?;
+        let properties = match &changed.properties {
+            Some(path) => crate::connector::json::parse(&source.file_at(path, &pull.head_sha)?)
+                .ok()
+                .map(|d| d.value),
+            None => None,
+        };
+        if let Ok(fp) = Fingerprint::from_swagger_bytes_with_policies(&bytes, properties.as_ref()) {
+            out.push((changed.folder, fp));
         }
     }
     Ok(out)
@@ -487,10 +541,16 @@ mod tests {
         ]));
         assert_eq!(
             found,
-            [(
-                "independent-publisher-connectors/Open Weather".to_string(),
-                "independent-publisher-connectors/Open Weather/apiDefinition.swagger.json".to_string()
-            )]
+            [ChangedConnector {
+                folder: "independent-publisher-connectors/Open Weather".to_string(),
+                swagger: "independent-publisher-connectors/Open Weather/apiDefinition.swagger.json".to_string(),
+                properties: None,
+            }]
         );
+        let found = swaggers(&files(&[
+            ("custom-connectors/Hidden/apiDefinition.swagger.json", false),
+            ("custom-connectors/Hidden/ApiProperties.json", false),
+        ]));
+        assert_eq!(found[0].properties.as_deref(), Some("custom-connectors/Hidden/ApiProperties.json"));
     }
 }

@@ -406,8 +406,8 @@ fn compare_keyed(q: &Fingerprint, qo: &Keys, c: &Fingerprint, t: &Thresholds) ->
     }
 }
 
-/// Judge one comparison: the verdict (if any), a score for ranking, and the evidence.
-pub fn judge(cmp: &Comparison, c: &Fingerprint, t: &Thresholds) -> Option<(Verdict, f64, Vec<String>)> {
+/// What a comparison found, in words, for the reader of a verdict.
+fn evidence(cmp: &Comparison, c: &Fingerprint, t: &Thresholds) -> Vec<String> {
     let mut evidence = Vec::new();
     if cmp.identical {
         evidence.push("the same title, host, base path and operations".into());
@@ -460,6 +460,12 @@ pub fn judge(cmp: &Comparison, c: &Fingerprint, t: &Thresholds) -> Option<(Verdi
             format!("a similar title ({:.0}% alike)", cmp.title * 100.0)
         });
     }
+    evidence
+}
+
+/// Judge one comparison: the verdict (if any), a score for ranking, and the evidence.
+pub fn judge(cmp: &Comparison, c: &Fingerprint, t: &Thresholds) -> Option<(Verdict, f64, Vec<String>)> {
+    let mut evidence = evidence(cmp, c, t);
     // The same vendor: the same real host, tenant hosts on the same registrable domain, or hosts
     // that differ only by `www.`, an environment, or a tenant ([`HostKin`]).
     let same_vendor = cmp.same_real_host || cmp.same_tenant_domain || cmp.host_kin.is_some();

@@ -177,6 +177,77 @@ fn an_open_pull_request_for_the_same_api_is_found_and_cached_by_its_head_commit(
     );
 }
 
+/// An open pull request that keeps its real host and base path in a `dynamichosturl` policy of
+/// its `apiProperties.json` is compared on the routes the policy makes: the same API, written
+/// plainly, is a duplicate of it. Without the policy's file in the pull request, it stays related.
+#[test]
+fn an_open_pull_requests_policies_are_read_with_its_swagger() {
+    let gh = fake();
+    let folder = "independent-publisher-connectors/Jira Lite";
+    let hidden = swagger(
+        "Jira Lite",
+        "definedinconnectionparameters",
+        "/",
+        &["/issue/{id}", "/search", "/project"],
+    );
+    let properties = serde_json::to_string_pretty(&json!({"properties": {
+        "publisher": "Alice Tools",
+        "policyTemplateInstances": [{"templateId": "dynamichosturl", "title": "host", "parameters": {
+            "x-ms-apimTemplateParameter.urlTemplate": "https://@connectionParameters('instance').atlassian.net/rest/api/3"}}]
+    }}))
+    .unwrap();
+    gh.add_open_pr("microsoft", "PowerPlatformConnectors", "alice:add-jira-lite", 7);
+    gh.set_pr_title(7, "Add Jira Lite (Independent Publisher)", "alice");
+    let swagger_path = format!("{folder}/apiDefinition.swagger.json");
+    let properties_path = format!("{folder}/apiProperties.json");
+    gh.set_pr_files(
+        7,
+        &[
+            (swagger_path.as_str(), Some(hidden.as_str())),
+            (properties_path.as_str(), Some(properties.as_str())),
+        ],
+    );
+    let plain = Fingerprint::from_swagger_bytes(
+        swagger(
+            "Jira Mini",
+            "your-company.atlassian.net",
+            "/rest/api/3",
+            &["/issue/{key}", "/search", "/project"],
+        )
+        .as_bytes(),
+    )
+    .unwrap();
+    let cache = tempfile::tempdir().unwrap();
+    let looked = look(&gh, cache.path(), &plain, &BOUNDS).unwrap();
+    assert!(looked.complete(), "{:?}", looked.unread);
+    assert_eq!(looked.candidates.len(), 1, "{:?}", looked.notes);
+    assert_eq!(
+        looked.candidates[0].verdict,
+        Verdict::Duplicate,
+        "{:?}",
+        looked.candidates[0].evidence
+    );
+    let read = gh
+        .requests()
+        .iter()
+        .filter(|r| r.path.contains("/contents/") && r.path.ends_with("/apiProperties.json"))
+        .count();
+    assert_eq!(read, 1, "the policies' file read once, at the head");
+
+    // The same pull request without its apiProperties.json: the swagger alone names no host.
+    let gh = fake();
+    gh.add_open_pr("microsoft", "PowerPlatformConnectors", "alice:add-jira-lite", 7);
+    gh.set_pr_title(7, "Add Jira Lite (Independent Publisher)", "alice");
+    gh.set_pr_files(7, &[(swagger_path.as_str(), Some(hidden.as_str()))]);
+    let cache = tempfile::tempdir().unwrap();
+    let looked = look(&gh, cache.path(), &plain, &BOUNDS).unwrap();
+    assert!(
+        looked.candidates.iter().all(|c| c.verdict != Verdict::Duplicate),
+        "{:?}",
+        looked.candidates
+    );
+}
+
 /// A pull request whose fork was deleted (`head.repo: null`) is read from the base repository,
 /// where its head stays as `refs/pull/N/head`.
 #[test]
