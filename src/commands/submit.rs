@@ -3,8 +3,9 @@
 //! the plan, prints what would happen, and writes nothing anywhere (blobs go to memory).
 
 use crate::catalog::open::{self as catalog, Freshness};
-use crate::catalog::published::{published_connectors, PublishedOptions};
+use crate::catalog::published::PublishedOptions;
 use crate::catalog::Upstream;
+use crate::commands::other_sources::{other_sources, Sources};
 use crate::connector::{Category, ConnectorPackage, KnownFile};
 use crate::exit::Exit;
 use crate::output::{paint, DIM, ERROR, GOOD, WARNING};
@@ -143,13 +144,16 @@ fn pipeline(
     if let Some(fp) = sub.validation.package.fingerprint().and_then(Result::ok) {
         let offline = matches!(options.freshness, Freshness::Offline);
         let allow = options.request.allow_duplicate.is_some();
-        let lookup = github::pull_requests(&options.github, offline, &options.cache, &options.upstream.branch, &fp);
-        lookup.print(err)?;
-        sub.consider(lookup.candidates(), allow);
-        unchecked = lookup.unchecked();
-        let published = published_connectors(&options.published, offline, &options.cache, &fp, &catalog.index);
-        published.print(err)?;
-        sub.consider(published.candidates, allow);
+        let sources = Sources {
+            github: &options.github,
+            published: &options.published,
+            offline,
+            cache: &options.cache,
+            base_branch: &options.upstream.branch,
+        };
+        let others = other_sources(&sources, &fp, &catalog.index, err)?;
+        sub.consider(others.candidates(), allow);
+        unchecked = others.pulls.unchecked();
     }
     // A real run does not open a pull request beside one it could not compare, unless told to.
     let stop = sub.stop(options.strict, path).or_else(|| match &unchecked {
