@@ -1,10 +1,12 @@
 //! One serializable report per command: the command builds it from its stages' results, and both
 //! its human output and its `--json` are drawn from it, so the two cannot disagree.
 
+pub mod config;
 pub mod deploy;
 pub mod download;
 pub mod findings;
 pub mod fork;
+pub mod init;
 pub mod login;
 pub mod package;
 pub mod search;
@@ -45,6 +47,14 @@ impl<'a> ValidationSummary<'a> {
 /// Write `report` as pretty JSON, one document and a newline.
 pub fn write_json(report: &impl serde::Serialize, out: &mut dyn Write) -> anyhow::Result<()> {
     serde_json::to_writer_pretty(&mut *out, report)?;
+    writeln!(out)?;
+    Ok(())
+}
+
+/// Write `report` as compact JSON on one line (`logout --json`, each change of `status --watch
+/// --json`).
+pub fn write_json_line(report: &impl serde::Serialize, out: &mut dyn Write) -> anyhow::Result<()> {
+    serde_json::to_writer(&mut *out, report)?;
     writeln!(out)?;
     Ok(())
 }
