@@ -9,7 +9,6 @@ use crate::catalog::Upstream;
 use crate::certification::{self, archive::Limits, Inspection, Options, Report};
 use crate::connector::{ConnectorPackage, KnownFile};
 use crate::exit::Exit;
-use crate::output::{paint, WARNING};
 use crate::report::package::{IntroReport, Output, PackageReport};
 use anyhow::{anyhow, bail, Context};
 use std::io::{Read, Write};
@@ -103,7 +102,7 @@ fn load_comparison(compare: &CompareWith, err: &mut dyn Write, json: bool) -> an
             let opened = catalog::open(cache, upstream, *freshness)?;
             if let Some(notice) = &opened.offline_notice {
                 if !json {
-                    writeln!(err, "{} {notice}", paint(WARNING, "note:"))?;
+                    crate::report::write_notice("note:", notice, err)?;
                 }
             }
             let repo = opened.mirror.open()?;

@@ -728,13 +728,8 @@ impl Watch {
 
     /// On `err`: a look that failed for now, and when the next one is.
     pub fn retrying(&self, error: &anyhow::Error, pause: std::time::Duration, err: &mut dyn Write) -> anyhow::Result<()> {
-        writeln!(
-            err,
-            "{} {error:#}; looking again in {} s",
-            paint(WARNING, "warning:"),
-            pause.as_secs()
-        )?;
-        Ok(())
+        let retry = format!("{error:#}; looking again in {} s", pause.as_secs());
+        Ok(super::write_notice("warning:", retry, err)?)
     }
 
     /// On `err` (not with `--json`): the pull request is merged or closed, and the watch ends.
