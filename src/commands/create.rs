@@ -6,7 +6,6 @@
 
 use crate::check::{self, schemas::Schemas};
 use crate::exit::{Exit, UsageError};
-use crate::output::{paint, ERROR, WARNING};
 use crate::powerplatform::api::PowerPlatform;
 use crate::powerplatform::deploy::{self, Deployment, MissingSecret, PaconnSettings, Upload};
 use crate::powerplatform::download::{ICON, PROPERTIES, SCRIPT, SETTINGS, SWAGGER};
@@ -385,18 +384,12 @@ fn offline_validation(options: &DeployOptions, resolved: &Resolved, err: &mut dy
     if errors > 0 {
         let report = crate::report::validate::ValidateReport::new(&folder, &validation, false, false);
         if options.force {
-            writeln!(
-                err,
-                "{} the offline validation found {errors} error(s); deploying anyway (--force)",
-                paint(WARNING, "warning:")
-            )?;
+            let why = format!("the offline validation found {errors} error(s); deploying anyway (--force)");
+            crate::report::write_notice("warning:", why, err)?;
         } else {
             report.write(false, err)?;
-            writeln!(
-                err,
-                "{} nothing was sent: fix the errors above, or deploy anyway to test with --force",
-                paint(ERROR, "stopped:")
-            )?;
+            let why = "nothing was sent: fix the errors above, or deploy anyway to test with --force";
+            crate::report::write_stopped(why, false, err)?;
             return Ok(None);
         }
     }
@@ -514,14 +507,7 @@ fn update_despite(
     if breaking_changes.is_empty() {
         return Ok(true);
     }
-    writeln!(
-        err,
-        "{} this update breaks what users of {id} built on the deployed version:",
-        paint(WARNING, "breaking:")
-    )?;
-    for change in breaking_changes {
-        writeln!(err, "  - {change}")?;
-    }
+    crate::report::deploy::write_breaking(id, breaking_changes, err)?;
     if !options.yes && !confirm("Update anyway?", options.interactive, input, err)? {
         writeln!(err, "nothing was changed (pass --yes to update anyway)")?;
         return Ok(false);

@@ -2,10 +2,9 @@
 //! `submit --from-environment` use.
 
 use crate::exit::Exit;
-use crate::output::{paint, EMPHASIS};
 use crate::powerplatform::auth::{self, Identity, CLIENT_SECRET_ENV};
 use crate::powerplatform::http_client;
-use crate::report::login::SessionReport;
+use crate::report::login::{self, SessionReport};
 use crate::source::environment::PowerPlatformSettings;
 use anyhow::bail;
 use std::io::Write;
@@ -43,12 +42,7 @@ pub fn run(options: &LoginOptions, out: &mut dyn Write, err: &mut dyn Write) -> 
         let code = identity.device_code()?;
         // The code goes to stderr so that `--json` output stays clean; it is shown even with -q,
         // because nothing happens without it.
-        let instruction = format!(
-            "To sign in, open {} in a browser and enter the code {}",
-            paint(EMPHASIS, &code.verification_uri),
-            paint(EMPHASIS, &code.user_code)
-        );
-        writeln!(err, "\n  {instruction}\n")?;
+        login::write_device_code(&code.verification_uri, &code.user_code, err)?;
         let spinner = crate::output::spinner(
             format!("waiting for you to sign in (the code expires in {} minutes)", code.expires_in / 60),
             false,
@@ -72,7 +66,7 @@ pub fn logout(token_cache: &std::path::Path, json: bool, out: &mut dyn Write) ->
     let report = SessionReport::signed_out(removed, token_cache);
     if json {
         // One line, as `logout --json` has always written it.
-        writeln!(out, "{}", serde_json::to_string(&report)?)?;
+        crate::report::write_json_line(&report, out)?;
     } else {
         report.human(out)?;
     }

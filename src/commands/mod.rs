@@ -10,6 +10,7 @@ pub mod download;
 pub mod fork;
 pub mod init;
 pub mod login;
+pub mod other_sources;
 pub mod package;
 pub mod search;
 pub mod status;

@@ -9,8 +9,7 @@ use crate::catalog::Upstream;
 use crate::certification::{self, archive::Limits, Inspection, Options, Report};
 use crate::connector::{ConnectorPackage, KnownFile};
 use crate::exit::Exit;
-use crate::output::{paint, DIM, GOOD, WARNING};
-use crate::report::package::{Output, PackageReport};
+use crate::report::package::{IntroReport, Output, PackageReport};
 use anyhow::{anyhow, bail, Context};
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -103,7 +102,7 @@ fn load_comparison(compare: &CompareWith, err: &mut dyn Write, json: bool) -> an
             let opened = catalog::open(cache, upstream, *freshness)?;
             if let Some(notice) = &opened.offline_notice {
                 if !json {
-                    writeln!(err, "{} {notice}", paint(WARNING, "note:"))?;
+                    crate::report::write_notice("note:", notice, err)?;
                 }
             }
             let repo = opened.mirror.open()?;
@@ -159,20 +158,13 @@ pub fn intro(options: &IntroOptions, out: &mut dyn Write) -> anyhow::Result<Exit
     let package = crate::source::folder(&options.path)?;
     let target = options.path.join(KnownFile::Intro.canonical_name());
     if let Some(existing) = package.file(KnownFile::Intro) {
-        writeln!(
-            out,
-            "  {} {} {}",
-            paint(DIM, "kept   "),
-            existing.name,
-            paint(DIM, "(existing files are never overwritten)")
-        )?;
         let c = certification::intro::check(&String::from_utf8_lossy(&existing.bytes));
-        for section in &c.missing {
-            writeln!(out, "  - {}: add a `## {section}` section", existing.name)?;
+        IntroReport::Kept {
+            file: &existing.name,
+            missing: &c.missing,
+            todo_count: c.todo_count,
         }
-        if c.todo_count > 0 {
-            writeln!(out, "  - {}: {} line(s) still hold TODO:", existing.name, c.todo_count)?;
-        }
+        .human(out)?;
         return Ok(Exit::Ok);
     }
     let swagger = package.swagger_value();
@@ -185,34 +177,23 @@ pub fn intro(options: &IntroOptions, out: &mut dyn Write) -> anyhow::Result<Exit
             .write_all(text.as_bytes())
             .with_context(|| format!("writing {}", target.display()))?,
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-            writeln!(
-                out,
-                "  {} intro.md {}",
-                paint(DIM, "kept   "),
-                paint(DIM, "(existing files are never overwritten)")
-            )?;
+            IntroReport::Kept {
+                file: "intro.md",
+                missing: &[],
+                todo_count: 0,
+            }
+            .human(out)?;
             return Ok(Exit::Ok);
         }
         Err(e) => return Err(e).with_context(|| format!("creating {}", target.display())),
     }
-    writeln!(out, "  {} {}", paint(GOOD, "created"), target.display())?;
     let todo: Vec<(usize, &str)> = text
         .lines()
         .enumerate()
         .filter(|(_, l)| l.contains(crate::scaffold::TODO))
         .map(|(i, l)| (i + 1, l))
         .collect();
-    if !todo.is_empty() {
-        writeln!(out, "\n{}", paint(WARNING, "Still to fill in:"))?;
-        for (line, text) in todo {
-            writeln!(out, "  - intro.md:{line}: {}", text.trim())?;
-        }
-    }
-    writeln!(
-        out,
-        "\nThen: connector-publish package build --intro {} --package <Package Deployer package .zip> -o <certification package .zip>",
-        target.display()
-    )?;
+    IntroReport::Created { path: &target, todo }.human(out)?;
     Ok(Exit::Ok)
 }
 

@@ -1,9 +1,10 @@
 //! `connector-publish search`: is there already a connector upstream for this API?
 
 use crate::catalog::open::{self as catalog, Freshness};
-use crate::catalog::published::{published_connectors, PublishedOptions};
+use crate::catalog::published::PublishedOptions;
 use crate::catalog::search::{self, parse_text_query, Query, Verdict};
 use crate::catalog::Upstream;
+use crate::commands::other_sources::{other_sources, Sources};
 use crate::exit::Exit;
 use crate::publish::github;
 use crate::report::search::{PublishedSummary, PullsSummary, SearchReport};
@@ -28,6 +29,17 @@ pub struct SearchOptions {
 }
 
 impl SearchOptions {
+    /// Where open pull requests and published connectors are asked.
+    fn sources(&self, offline: bool) -> Sources<'_> {
+        Sources {
+            github: &self.github,
+            published: &self.published,
+            offline,
+            cache: &self.cache,
+            base_branch: &self.upstream.branch,
+        }
+    }
+
     pub fn freshness(offline: bool, max_age_hours: u64) -> Freshness {
         if offline {
             Freshness::Offline
@@ -85,14 +97,10 @@ pub fn run(options: &SearchOptions, out: &mut dyn Write, err: &mut dyn Write) ->
     let offline = matches!(options.freshness, Freshness::Offline);
     let (pulls, published) = match &query {
         Query::Connector(fp, _) => {
-            let lookup = github::pull_requests(&options.github, offline, &options.cache, &options.upstream.branch, fp);
-            lookup.print(err)?;
-            candidates.extend(lookup.candidates());
-            let published = published_connectors(&options.published, offline, &options.cache, fp, &c.index);
-            published.print(err)?;
-            candidates.extend(published.candidates.iter().cloned());
+            let others = other_sources(&options.sources(offline), fp, &c.index, err)?;
+            candidates.extend(others.candidates());
             search::rank(&mut candidates);
-            (Some(lookup), Some(published))
+            (Some(others.pulls), Some(others.published))
         }
         _ => (None, None),
     };

@@ -5,10 +5,8 @@
 //! when the pull request is merged or closed.
 
 use crate::exit::{Exit, UsageError};
-use crate::output::{paint, DIM, WARNING};
 use crate::publish::github::{self, pulls};
-use crate::report::status::{ListReport, StatusReport};
-use std::collections::HashSet;
+use crate::report::status::{ListReport, StatusReport, Watch};
 use std::io::Write;
 use std::time::Duration;
 
@@ -59,8 +57,8 @@ pub fn run(options: &StatusOptions, out: &mut dyn Write, err: &mut dyn Write) ->
     }
 
     // --watch: the whole report once, then only what changed.
-    let mut shown: HashSet<String> = HashSet::new();
-    print_changes(&report, &mut shown, options.json, out)?;
+    let mut printer = Watch::new(options.json);
+    printer.changes(&report, out)?;
     let mut pause = options.interval;
     while matches!(report.state.as_str(), "open" | "draft") {
         std::thread::sleep(pause);
@@ -70,23 +68,21 @@ pub fn run(options: &StatusOptions, out: &mut dyn Write, err: &mut dyn Write) ->
             // refusal (a revoked token, a pull request gone) does.
             Err(e) if !is_refusal(&e) => {
                 pause = options.max_interval;
-                writeln!(err, "{} {e:#}; looking again in {} s", paint(WARNING, "warning:"), pause.as_secs())?;
+                printer.retrying(&e, pause, err)?;
                 continue;
             }
             Err(e) => return Err(e),
         };
         if changed {
             report = StatusReport::new(&watch.snapshot, options.company.as_deref());
-            print_changes(&report, &mut shown, options.json, out)?;
+            printer.changes(&report, out)?;
             pause = options.interval;
         } else {
             pause = (pause * 2).min(options.max_interval);
             tracing::debug!("no change; next look in {} ms", pause.as_millis());
         }
     }
-    if !options.json {
-        writeln!(err, "{}", paint(DIM, format!("#{number} is {}; stopped watching", report.state)))?;
-    }
+    printer.stopped(&report, err)?;
     Ok(Exit::Ok)
 }
 
@@ -96,26 +92,6 @@ fn is_refusal(error: &anyhow::Error) -> bool {
     error
         .downcast_ref::<github::ApiError>()
         .is_some_and(|e| matches!(e.status, 401 | 403 | 404 | 410 | 422))
-}
-
-/// Print the lines not printed before (JSON: the whole report, one line, when anything changed).
-fn print_changes(report: &StatusReport, shown: &mut HashSet<String>, json: bool, out: &mut dyn Write) -> anyhow::Result<()> {
-    if json {
-        serde_json::to_writer(&mut *out, report)?;
-        writeln!(out)?;
-        return Ok(out.flush()?);
-    }
-    let lines = report.lines();
-    let first = shown.is_empty();
-    let fresh: Vec<&String> = lines.iter().filter(|l| !shown.contains(*l)).collect();
-    if !first && !fresh.is_empty() {
-        writeln!(out, "{}", paint(DIM, format!("--- #{} changed:", report.number)))?;
-    }
-    for line in fresh {
-        writeln!(out, "{line}")?;
-    }
-    shown.extend(lines);
-    Ok(out.flush()?)
 }
 
 /// `status`'s options from its flags, the environment and the config file.

@@ -3,14 +3,15 @@
 //! the plan, prints what would happen, and writes nothing anywhere (blobs go to memory).
 
 use crate::catalog::open::{self as catalog, Freshness};
-use crate::catalog::published::{published_connectors, PublishedOptions};
+use crate::catalog::published::PublishedOptions;
 use crate::catalog::Upstream;
+use crate::commands::other_sources::{other_sources, Sources};
 use crate::connector::{Category, ConnectorPackage, KnownFile};
 use crate::exit::Exit;
-use crate::output::{paint, DIM, ERROR, GOOD, WARNING};
 use crate::plan::submission::{self, StopKind, Submission};
 use crate::plan::{diff, patch_file, Kind};
 use crate::publish::{github, pr};
+use crate::report;
 use crate::report::submit::{Context, SubmitReport};
 use crate::source::environment;
 use anyhow::{anyhow, bail};
@@ -143,13 +144,16 @@ fn pipeline(
     if let Some(fp) = sub.validation.package.fingerprint().and_then(Result::ok) {
         let offline = matches!(options.freshness, Freshness::Offline);
         let allow = options.request.allow_duplicate.is_some();
-        let lookup = github::pull_requests(&options.github, offline, &options.cache, &options.upstream.branch, &fp);
-        lookup.print(err)?;
-        sub.consider(lookup.candidates(), allow);
-        unchecked = lookup.unchecked();
-        let published = published_connectors(&options.published, offline, &options.cache, &fp, &catalog.index);
-        published.print(err)?;
-        sub.consider(published.candidates, allow);
+        let sources = Sources {
+            github: &options.github,
+            published: &options.published,
+            offline,
+            cache: &options.cache,
+            base_branch: &options.upstream.branch,
+        };
+        let others = other_sources(&sources, &fp, &catalog.index, err)?;
+        sub.consider(others.candidates(), allow);
+        unchecked = others.pulls.unchecked();
     }
     // A real run does not open a pull request beside one it could not compare, unless told to.
     let stop = sub.stop(options.strict, path).or_else(|| match &unchecked {
@@ -172,11 +176,7 @@ fn pipeline(
     )?;
     if let Some(online) = online.as_ref().filter(|o| o.has_errors()) {
         online.human(err)?;
-        writeln!(
-            err,
-            "{} Power Platform's validator reported errors; nothing was done",
-            paint(ERROR, "stopped:")
-        )?;
+        report::write_stopped("Power Platform's validator reported errors; nothing was done", false, err)?;
         return Ok(Exit::Findings);
     }
 
@@ -189,12 +189,8 @@ fn pipeline(
     };
     if let (Some(target), 1.., false) = (&patch_target, patch_masked, options.json) {
         let notice = "the patch no longer applies to your files as they are; remove the secrets and run again";
-        writeln!(
-            err,
-            "{} {patch_masked} secret(s) masked in {}: {notice}",
-            paint(WARNING, "notice:"),
-            target.describe()
-        )?;
+        let masked = format!("{patch_masked} secret(s) masked in {}: {notice}", target.describe());
+        report::write_notice("notice:", masked, err)?;
     }
 
     // What GitHub can tell without writing: who the token belongs to and whether the fork exists.
@@ -227,7 +223,7 @@ fn pipeline(
             &options.cache,
         );
         if account.mismatch && options.json {
-            writeln!(err, "{} {}", paint(WARNING, "warning:"), account.message)?;
+            report::write_notice("warning:", &account.message, err)?;
         }
         report.publisher_account = Some(account);
     }
@@ -241,8 +237,7 @@ fn pipeline(
             report.dry_run_end(out)?;
         }
         if let (false, Some(stop)) = (options.dry_run, &stop) {
-            let style = if stop.kind == StopKind::NothingToSubmit { GOOD } else { ERROR };
-            writeln!(err, "{} {}", paint(style, "stopped:"), stop.why)?;
+            report::write_stopped(&stop.why, stop.kind == StopKind::NothingToSubmit, err)?;
         }
         return Ok(stop.map_or(Exit::Ok, |s| exit_of_stop(s.kind)));
     }
@@ -274,7 +269,7 @@ fn pipeline(
     let outcome = github::publish(&client, &repo, &sub.plan, &publish, &author, &mut |msg| {
         tracing::info!("{msg}");
         if !crate::output::quiet() {
-            let _ = writeln!(err, "{}", paint(DIM, msg));
+            let _ = report::write_progress(msg, err);
         }
     })?;
     report.pull_request = Some(outcome);
@@ -304,13 +299,7 @@ fn online_validate(
         options.json,
     )?;
     if !options.json {
-        writeln!(
-            err,
-            "{} Power Platform validated the swagger at {}: {}",
-            paint(DIM, "online:"),
-            online.validated_at,
-            online.summary()
-        )?;
+        online.write_validated(err)?;
     }
     Ok(online)
 }

@@ -17,7 +17,7 @@ pub struct SyncOptions {
 pub fn run(options: &SyncOptions, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<Exit> {
     let c = catalog::open(&options.cache, &options.upstream, Freshness::SyncNow)?;
     for notice in &c.notices {
-        writeln!(err, "{} {notice}", crate::output::paint(crate::output::WARNING, "notice:"))?;
+        crate::report::write_notice("notice:", notice, err)?;
     }
     let sync = c.sync.as_ref();
     let report = SyncReport {

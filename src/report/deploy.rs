@@ -31,6 +31,19 @@ pub struct OnlineValidation {
     pub disagreements: Vec<String>,
 }
 
+/// On stderr before an update is asked about: what it breaks for the users of connector `id`.
+pub fn write_breaking(id: &str, breaking_changes: &[String], err: &mut dyn Write) -> anyhow::Result<()> {
+    writeln!(
+        err,
+        "{} this update breaks what users of {id} built on the deployed version:",
+        paint(WARNING, "breaking:")
+    )?;
+    for change in breaking_changes {
+        writeln!(err, "  - {change}")?;
+    }
+    Ok(())
+}
+
 /// Whether a service line is an error (the service starts them with `Error`), not a warning.
 pub fn is_error_line(line: &str) -> bool {
     line.trim_start().to_ascii_lowercase().starts_with("error")
@@ -86,6 +99,18 @@ impl OnlineValidation {
             messages,
             disagreements,
         }
+    }
+
+    /// On stderr before the submission's report: when the service validated, and its summary.
+    pub fn write_validated(&self, err: &mut dyn Write) -> anyhow::Result<()> {
+        writeln!(
+            err,
+            "{} Power Platform validated the swagger at {}: {}",
+            paint(DIM, "online:"),
+            self.validated_at,
+            self.summary()
+        )?;
+        Ok(())
     }
 
     /// One line for the pull request: what the service said, and when.

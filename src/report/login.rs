@@ -1,7 +1,7 @@
 //! `login`, `logout` and `login --status`: their report on the sign-in (never the token), for the
 //! terminal and for `--json`.
 
-use crate::output::{paint, GOOD};
+use crate::output::{paint, EMPHASIS, GOOD};
 use crate::powerplatform::auth::{self, CachedToken, Grant};
 use serde::Serialize;
 use std::io::Write;
@@ -117,4 +117,15 @@ impl<'a> SessionReport<'a> {
         }
         Ok(())
     }
+}
+
+/// The device code sign-in's instruction, between blank lines: where to go and the code to enter.
+pub fn write_device_code(verification_uri: &str, user_code: &str, err: &mut dyn Write) -> anyhow::Result<()> {
+    let instruction = format!(
+        "To sign in, open {} in a browser and enter the code {}",
+        paint(EMPHASIS, verification_uri),
+        paint(EMPHASIS, user_code)
+    );
+    writeln!(err, "\n  {instruction}\n")?;
+    Ok(())
 }

@@ -1,10 +1,12 @@
 //! One serializable report per command: the command builds it from its stages' results, and both
 //! its human output and its `--json` are drawn from it, so the two cannot disagree.
 
+pub mod config;
 pub mod deploy;
 pub mod download;
 pub mod findings;
 pub mod fork;
+pub mod init;
 pub mod login;
 pub mod package;
 pub mod search;
@@ -14,7 +16,7 @@ pub mod sync;
 pub mod validate;
 
 use crate::check::{Report, Severity};
-use crate::output::{paint, DIM, ERROR, HEADER, WARNING};
+use crate::output::{paint, DIM, ERROR, GOOD, HEADER, WARNING};
 use std::io::Write;
 
 /// The validation's counts and findings, as `validate --json` and `submit --json` show them.
@@ -47,6 +49,31 @@ pub fn write_json(report: &impl serde::Serialize, out: &mut dyn Write) -> anyhow
     serde_json::to_writer_pretty(&mut *out, report)?;
     writeln!(out)?;
     Ok(())
+}
+
+/// Write `report` as compact JSON on one line (`logout --json`, each change of `status --watch
+/// --json`).
+pub fn write_json_line(report: &impl serde::Serialize, out: &mut dyn Write) -> anyhow::Result<()> {
+    serde_json::to_writer(&mut *out, report)?;
+    writeln!(out)?;
+    Ok(())
+}
+
+/// A line on stderr the run goes on after, its label (`warning:`, `notice:`, `note:`) in yellow.
+pub fn write_notice(label: &str, text: impl std::fmt::Display, err: &mut dyn Write) -> std::io::Result<()> {
+    writeln!(err, "{} {text}", paint(WARNING, label))
+}
+
+/// A line on stderr saying why the run stopped: `stopped:` in red, or in green when stopping is
+/// the good outcome (nothing to submit).
+pub fn write_stopped(why: impl std::fmt::Display, good: bool, err: &mut dyn Write) -> std::io::Result<()> {
+    let style = if good { GOOD } else { ERROR };
+    writeln!(err, "{} {why}", paint(style, "stopped:"))
+}
+
+/// A progress line on stderr, dimmed.
+pub fn write_progress(text: impl std::fmt::Display, err: &mut dyn Write) -> std::io::Result<()> {
+    writeln!(err, "{}", paint(DIM, text))
 }
 
 /// Findings the upstream version already has, grouped by rule with a count: shown so they can be
@@ -91,4 +118,31 @@ pub fn print_pre_existing(report: &Report, strict: bool, out: &mut dyn Write) ->
         )?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What `write` puts on a pipe (anstream strips the styles there).
+    fn text(write: impl FnOnce(&mut Vec<u8>) -> anyhow::Result<()>) -> String {
+        let mut err = Vec::new();
+        write(&mut err).unwrap();
+        anstream::adapter::strip_str(&String::from_utf8(err).unwrap()).to_string()
+    }
+
+    #[test]
+    fn stderr_lines_carry_their_label() {
+        assert_eq!(text(|e| Ok(write_notice("note:", "offline", e)?)), "note: offline\n");
+        assert_eq!(text(|e| Ok(write_stopped("a duplicate", false, e)?)), "stopped: a duplicate\n");
+        assert_eq!(text(|e| Ok(write_progress("pushing", e)?)), "pushing\n");
+        let breaking = vec!["the operation GetItem was removed".to_string()];
+        assert_eq!(
+            text(|e| deploy::write_breaking("shared_x", &breaking, e)),
+            "breaking: this update breaks what users of shared_x built on the deployed version:\n  \
+             - the operation GetItem was removed\n"
+        );
+        let line = serde_json::json!({"a": 1});
+        assert_eq!(text(|e| write_json_line(&line, e)), "{\"a\":1}\n");
+    }
 }

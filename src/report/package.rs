@@ -154,3 +154,88 @@ fn write_verdict(report: &Report, built: Option<&Output>, out: &mut dyn Write) -
     }
     Ok(())
 }
+
+/// What `package intro` reports: the intro.md it created with the lines still to fill in, or the
+/// one it kept with what that one still lacks.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IntroReport<'a> {
+    /// The folder has an intro.md already (`check`: what it lacks; none when it appeared while
+    /// this one was being written, and was not read).
+    Kept {
+        file: &'a str,
+        missing: &'a [&'static str],
+        todo_count: usize,
+    },
+    /// intro.md was written: the lines (1-based, with their text) that still hold `TODO:`.
+    Created { path: &'a Path, todo: Vec<(usize, &'a str)> },
+}
+
+impl IntroReport<'_> {
+    pub fn human(&self, out: &mut dyn Write) -> anyhow::Result<()> {
+        match self {
+            IntroReport::Kept { file, missing, todo_count } => {
+                super::init::write_kept(file, out)?;
+                for section in *missing {
+                    writeln!(out, "  - {file}: add a `## {section}` section")?;
+                }
+                if *todo_count > 0 {
+                    writeln!(out, "  - {file}: {todo_count} line(s) still hold TODO:")?;
+                }
+            }
+            IntroReport::Created { path, todo } => {
+                super::init::write_created(path.display(), out)?;
+                if !todo.is_empty() {
+                    let items: Vec<String> = todo
+                        .iter()
+                        .map(|(line, text)| format!("intro.md:{line}: {}", text.trim()))
+                        .collect();
+                    super::init::write_still_to_fill_in(&items, out)?;
+                }
+                writeln!(
+                    out,
+                    "\nThen: connector-publish package build --intro {} --package <Package Deployer package .zip> -o <certification package .zip>",
+                    path.display()
+                )?;
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The text as a pipe gets it (anstream strips the styles there).
+    fn human(report: &IntroReport) -> String {
+        let mut out = Vec::new();
+        report.human(&mut out).unwrap();
+        anstream::adapter::strip_str(&String::from_utf8(out).unwrap()).to_string()
+    }
+
+    #[test]
+    fn intro_names_the_lines_still_to_fill_in_or_what_a_kept_file_lacks() {
+        let created = IntroReport::Created {
+            path: Path::new("c/intro.md"),
+            todo: vec![(27, "  TODO: describe a first flow. ")],
+        };
+        assert_eq!(
+            human(&created),
+            "  created c/intro.md\n\
+             \nStill to fill in:\n  - intro.md:27: TODO: describe a first flow.\n\
+             \nThen: connector-publish package build --intro c/intro.md --package <Package Deployer package .zip> -o <certification package .zip>\n"
+        );
+        let kept = IntroReport::Kept {
+            file: "Intro.md",
+            missing: &["Prerequisites"],
+            todo_count: 2,
+        };
+        assert_eq!(
+            human(&kept),
+            "  kept    Intro.md (existing files are never overwritten)\n  \
+             - Intro.md: add a `## Prerequisites` section\n  \
+             - Intro.md: 2 line(s) still hold TODO:\n"
+        );
+    }
+}

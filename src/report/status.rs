@@ -690,3 +690,57 @@ impl ListReport {
         Ok(())
     }
 }
+
+/// `status --watch`'s output: the whole report once, then after each change only the lines not
+/// shown before, under a `--- #N changed:` line (`--json`: the whole report, one line, each time).
+#[derive(Debug, Default)]
+pub struct Watch {
+    json: bool,
+    shown: std::collections::HashSet<String>,
+}
+
+impl Watch {
+    pub fn new(json: bool) -> Self {
+        Watch {
+            json,
+            shown: Default::default(),
+        }
+    }
+
+    /// Print what `report` says that was not printed before, and flush.
+    pub fn changes(&mut self, report: &StatusReport, out: &mut dyn Write) -> anyhow::Result<()> {
+        if self.json {
+            super::write_json_line(report, out)?;
+            return Ok(out.flush()?);
+        }
+        let lines = report.lines();
+        let first = self.shown.is_empty();
+        let fresh: Vec<&String> = lines.iter().filter(|l| !self.shown.contains(*l)).collect();
+        if !first && !fresh.is_empty() {
+            writeln!(out, "{}", paint(DIM, format!("--- #{} changed:", report.number)))?;
+        }
+        for line in fresh {
+            writeln!(out, "{line}")?;
+        }
+        self.shown.extend(lines);
+        Ok(out.flush()?)
+    }
+
+    /// On `err`: a look that failed for now, and when the next one is.
+    pub fn retrying(&self, error: &anyhow::Error, pause: std::time::Duration, err: &mut dyn Write) -> anyhow::Result<()> {
+        let retry = format!("{error:#}; looking again in {} s", pause.as_secs());
+        Ok(super::write_notice("warning:", retry, err)?)
+    }
+
+    /// On `err` (not with `--json`): the pull request is merged or closed, and the watch ends.
+    pub fn stopped(&self, report: &StatusReport, err: &mut dyn Write) -> anyhow::Result<()> {
+        if !self.json {
+            writeln!(
+                err,
+                "{}",
+                paint(DIM, format!("#{} is {}; stopped watching", report.number, report.state))
+            )?;
+        }
+        Ok(())
+    }
+}
