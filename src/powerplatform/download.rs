@@ -319,7 +319,7 @@ fn write_with(
     let backups = keep_old(dest, &staged)?;
     let placed = match place(&staged, rename) {
         Ok(placed) => placed,
-        Err((e, placed)) => return Err(roll_back(e, &placed, &backups)),
+        Err((e, placed)) => return Err(roll_back(e, &placed, &backups, rename)),
     };
     for (backup, _) in backups {
         let _ = std::fs::remove_file(&backup);
@@ -422,14 +422,22 @@ fn place(
 }
 
 /// After a failed rename: the old files back where they were `placed` (a new target removed),
-/// the backups removed, and the error saying whether the folder is as it was.
-fn roll_back(e: anyhow::Error, placed: &[PathBuf], backups: &[(PathBuf, PathBuf)]) -> anyhow::Error {
+/// the backups that are no longer needed removed, and the error saying whether the folder is as
+/// it was. A backup that could not be put back is kept, and the error says where it is.
+fn roll_back(
+    e: anyhow::Error,
+    placed: &[PathBuf],
+    backups: &[(PathBuf, PathBuf)],
+    rename: &mut dyn FnMut(&Path, &Path) -> std::io::Result<()>,
+) -> anyhow::Error {
     let mut lost = Vec::new();
+    let mut kept: Vec<&Path> = Vec::new();
     for target in placed {
         match backups.iter().find(|(_, t)| t == target) {
             Some((backup, _)) => {
-                if std::fs::rename(backup, target).is_err() {
+                if rename(backup, target).is_err() {
                     lost.push(format!("{} (the old file is in {})", target.display(), backup.display()));
+                    kept.push(backup);
                 }
             }
             None => {
@@ -437,7 +445,7 @@ fn roll_back(e: anyhow::Error, placed: &[PathBuf], backups: &[(PathBuf, PathBuf)
             }
         }
     }
-    for (backup, _) in backups {
+    for (backup, _) in backups.iter().filter(|(b, _)| !kept.contains(&b.as_path())) {
         let _ = std::fs::remove_file(backup);
     }
     if lost.is_empty() {
@@ -557,6 +565,43 @@ mod tests {
         }
         let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
         assert_eq!(left.len(), 3, "no temporary or backup files left: {left:?}");
+    }
+
+    #[test]
+    fn an_old_file_that_cannot_be_put_back_is_kept_where_the_error_says() {
+        let dir = tempfile::tempdir().unwrap();
+        for (name, text) in [(SWAGGER, "old swagger"), (PROPERTIES, "old properties"), (SCRIPT, "old script")] {
+            std::fs::write(dir.path().join(name), text).unwrap();
+        }
+        let mut calls = 0;
+        let err = write_with(dir.path(), &sample(), true, &mut |from, to| {
+            calls += 1;
+            // The new swagger is in place, the disk "fails" on the next file, and again when the
+            // old swagger is put back.
+            if calls == 2 || calls == 3 {
+                return Err(std::io::Error::other("disk full"));
+            }
+            std::fs::rename(from, to)
+        })
+        .unwrap_err();
+        let message = format!("{err:#}");
+        assert!(message.contains("could not be put back"), "{message}");
+        let backup = message
+            .split("(the old file is in ")
+            .nth(1)
+            .and_then(|rest| rest.split(')').next())
+            .expect("the backup named");
+        assert_eq!(std::fs::read_to_string(backup).unwrap(), "old swagger", "the old swagger survives");
+        // The files that were not touched are as they were, and no other backup is left.
+        for (name, text) in [(PROPERTIES, "old properties"), (SCRIPT, "old script")] {
+            assert_eq!(std::fs::read_to_string(dir.path().join(name)).unwrap(), text, "{name}");
+        }
+        let old: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".connector-publish-old"))
+            .collect();
+        assert_eq!(old.len(), 1, "{old:?}");
     }
 
     #[test]
