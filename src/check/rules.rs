@@ -44,7 +44,7 @@ const POLICIES: &str = "https://learn.microsoft.com/en-us/connectors/custom-conn
 const PACONN: &str = "https://learn.microsoft.com/en-us/connectors/custom-connectors/paconn-cli";
 
 macro_rules! rule {
-    ($id:literal, $sev:expr, $applies:expr, $msg:literal, $fix:literal, $src:expr) => {
+    (@ $id:literal, $sev:expr, $applies:expr, $msg:literal, $fix:literal, $src:expr, $validator:expr, $bot:expr) => {
         Rule {
             id: $id,
             severity: $sev,
@@ -52,33 +52,18 @@ macro_rules! rule {
             message: $msg,
             fix: $fix,
             source: $src,
-            validator: None,
-            bot: None,
+            validator: $validator,
+            bot: $bot,
         }
+    };
+    ($id:literal, $sev:expr, $applies:expr, $msg:literal, $fix:literal, $src:expr) => {
+        rule!(@ $id, $sev, $applies, $msg, $fix, $src, None, None)
     };
     ($id:literal, $sev:expr, $applies:expr, $msg:literal, $fix:literal, $src:expr, $validator:literal) => {
-        Rule {
-            id: $id,
-            severity: $sev,
-            applies_to: $applies,
-            message: $msg,
-            fix: $fix,
-            source: $src,
-            validator: Some($validator),
-            bot: None,
-        }
+        rule!(@ $id, $sev, $applies, $msg, $fix, $src, Some($validator), None)
     };
     ($id:literal, $sev:expr, $applies:expr, $msg:literal, $fix:literal, $src:expr, bot = $bot:literal) => {
-        Rule {
-            id: $id,
-            severity: $sev,
-            applies_to: $applies,
-            message: $msg,
-            fix: $fix,
-            source: $src,
-            validator: None,
-            bot: Some($bot),
-        }
+        rule!(@ $id, $sev, $applies, $msg, $fix, $src, None, Some($bot))
     };
 }
 
