@@ -15,6 +15,18 @@ pub fn paint(style: Style, text: impl std::fmt::Display) -> String {
     format!("{style}{text}{style:#}")
 }
 
+/// A line on `err` the run goes on after, its label (`warning:`, `notice:`, `note:`) in yellow.
+pub fn write_notice(label: &str, text: impl std::fmt::Display, err: &mut dyn std::io::Write) -> std::io::Result<()> {
+    writeln!(err, "{} {text}", paint(WARNING, label))
+}
+
+/// A `notice:` line on stderr, unless `--quiet`; a failure to write it is not the run's.
+pub fn print_notice(text: impl std::fmt::Display) {
+    if !quiet() {
+        let _ = write_notice("notice:", text, &mut stderr());
+    }
+}
+
 static QUIET: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
 /// `--quiet`: progress messages and bars are not shown.

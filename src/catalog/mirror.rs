@@ -391,18 +391,7 @@ impl Mirror {
     /// and the mirror is whole; a damaged mirror is fetched again from scratch. Notices (a wait
     /// for the lock) go to stderr.
     pub fn sync(&self, progress: &mut dyn FnMut(FetchProgress)) -> anyhow::Result<SyncOutcome> {
-        self.sync_with_notices(progress, &mut |msg| {
-            if !crate::output::quiet() {
-                {
-                    use std::io::Write as _;
-                    let _ = writeln!(
-                        crate::output::stderr(),
-                        "{} {msg}",
-                        crate::output::paint(crate::output::WARNING, "notice:")
-                    );
-                };
-            }
-        })
+        self.sync_with_notices(progress, &mut |msg| crate::output::print_notice(msg))
     }
 
     /// [`Self::sync`], with the notices given to `notice`.

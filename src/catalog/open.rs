@@ -34,7 +34,7 @@ impl OpenCatalog {
     /// The offline notice and the repairs, one `notice:` line each.
     pub fn print_notices(&self, err: &mut dyn std::io::Write) -> std::io::Result<()> {
         for notice in self.offline_notice.iter().chain(&self.notices) {
-            writeln!(err, "{} {notice}", crate::output::paint(crate::output::WARNING, "notice:"))?;
+            crate::output::write_notice("notice:", notice, err)?;
         }
         Ok(())
     }
@@ -64,18 +64,7 @@ pub fn sync_with_progress(mirror: &Mirror) -> anyhow::Result<SyncOutcome> {
                 indicatif::BinaryBytes(p.received_bytes as u64)
             ));
         },
-        &mut |msg| {
-            if !crate::output::quiet() {
-                bar.suspend(|| {
-                    use std::io::Write as _;
-                    let _ = writeln!(
-                        crate::output::stderr(),
-                        "{} {msg}",
-                        crate::output::paint(crate::output::WARNING, "notice:")
-                    );
-                });
-            }
-        },
+        &mut |msg| bar.suspend(|| crate::output::print_notice(msg)),
     );
     bar.finish_and_clear();
     outcome

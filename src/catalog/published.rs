@@ -125,11 +125,7 @@ impl PublishedLookup {
     /// Say on `err` when the comparison was not made, and why.
     pub fn print(&self, err: &mut dyn std::io::Write) -> std::io::Result<()> {
         match &self.not_looked {
-            Some(why) => writeln!(
-                err,
-                "{} did not compare with published connectors: {why}",
-                crate::output::paint(crate::output::WARNING, "notice:")
-            ),
+            Some(why) => crate::output::write_notice("notice:", format_args!("did not compare with published connectors: {why}"), err),
             None => Ok(()),
         }
     }

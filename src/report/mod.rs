@@ -59,10 +59,8 @@ pub fn write_json_line(report: &impl serde::Serialize, out: &mut dyn Write) -> a
     Ok(())
 }
 
-/// A line on stderr the run goes on after, its label (`warning:`, `notice:`, `note:`) in yellow.
-pub fn write_notice(label: &str, text: impl std::fmt::Display, err: &mut dyn Write) -> std::io::Result<()> {
-    writeln!(err, "{} {text}", paint(WARNING, label))
-}
+/// A line on stderr the run goes on after (the stages write theirs with the same function).
+pub use crate::output::write_notice;
 
 /// A line on stderr saying why the run stopped: `stopped:` in red, or in green when stopping is
 /// the good outcome (nothing to submit).

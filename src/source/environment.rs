@@ -119,7 +119,7 @@ pub fn pick(what: &str, labels: &[String], input: &mut dyn BufRead, err: &mut dy
 /// What the user should know about a download (a swagger that was not strict JSON, say).
 pub fn print_notes(download: &Download, err: &mut dyn Write) -> anyhow::Result<()> {
     for note in &download.notes {
-        writeln!(err, "{} {note}", paint(WARNING, "note:"))?;
+        crate::output::write_notice("note:", note, err)?;
     }
     Ok(())
 }

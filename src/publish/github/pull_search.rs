@@ -158,10 +158,13 @@ impl PullLookup {
 
     /// One line on what was looked at and how long it took, then the notes.
     pub fn print(&self, err: &mut dyn std::io::Write) -> std::io::Result<()> {
-        use crate::output::{paint, DIM, WARNING};
-        let notice = paint(WARNING, "notice:");
+        use crate::output::{paint, write_notice, DIM};
         if let Some(why) = &self.not_looked {
-            writeln!(err, "{notice} did not look at open pull requests on {}: {why}", self.repo)?;
+            write_notice(
+                "notice:",
+                format_args!("did not look at open pull requests on {}: {why}", self.repo),
+                err,
+            )?;
         }
         if let Some(l) = &self.looked {
             let line = format!(
@@ -173,7 +176,7 @@ impl PullLookup {
             );
             writeln!(err, "{}", paint(DIM, line))?;
             for note in &l.notes {
-                writeln!(err, "{notice} {note}")?;
+                write_notice("notice:", note, err)?;
             }
         }
         Ok(())
