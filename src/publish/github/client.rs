@@ -203,24 +203,6 @@ impl Client {
         Ok(Conditional::Modified(out, first_etag))
     }
 
-    /// GET a list's first `max_pages` pages (`Link: rel="next"`), and whether more follow: for
-    /// lists where the newest entries are what counts (the duplicate search's pull requests).
-    pub fn get_first_pages<T: DeserializeOwned>(&self, path: &str, max_pages: usize) -> anyhow::Result<(Vec<T>, bool)> {
-        let what = format!("GET {}", path.split('?').next().unwrap_or(path));
-        let mut items = Vec::new();
-        let mut next = Some(path.to_string());
-        for _ in 0..max_pages.max(1) {
-            let Some(page) = next.take() else { break };
-            let reply = self.request(Method::GET, &page, None)?;
-            if reply.status != 200 {
-                return Err(self.fail(&what, &reply));
-            }
-            items.extend(self.decode::<Vec<T>>(&reply, &what)?);
-            next = reply.header("link").and_then(next_link).map(str::to_string);
-        }
-        Ok((items, next.is_some()))
-    }
-
     /// One page of a list, asked with `If-None-Match: etag`: [`Conditional::NotModified`] on 304,
     /// else its items, its ETag, and whether a `Link: rel="next"` page follows.
     pub fn get_page_conditional<T: DeserializeOwned>(&self, path: &str, etag: Option<&str>) -> anyhow::Result<Conditional<(Vec<T>, bool)>> {
