@@ -100,14 +100,10 @@ fn decode(bytes: &[u8]) -> Result<Index, Unusable> {
             },
         );
     };
-    if rest.len() < 20 {
+    if !checksum_matches(rest) {
         return Err(Unusable::Damaged);
     }
-    let (sum, payload) = rest.split_at(20);
-    if <sha1::Sha1 as sha1::Digest>::digest(payload).as_slice() != sum {
-        return Err(Unusable::Damaged);
-    }
-    let index: Index = postcard::from_bytes(payload).map_err(|_| Unusable::Damaged)?;
+    let index: Index = postcard::from_bytes(&rest[20..]).map_err(|_| Unusable::Damaged)?;
     if index.format != FORMAT {
         return Err(Unusable::Stale);
     }
