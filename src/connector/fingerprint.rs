@@ -603,6 +603,13 @@ mod tests {
     }
 
     #[test]
+    fn method_names_are_the_http_methods_in_upper_case() {
+        assert_eq!(METHOD_NAMES.map(str::to_ascii_lowercase), HTTP_METHODS);
+        assert!(matches!(method_name("get"), Cow::Borrowed("GET")));
+        assert_eq!(method_name("Propfind"), "PROPFIND");
+    }
+
+    #[test]
     fn root_base_path_and_path_in_host() {
         let fp = Fingerprint::from_swagger(&json!({"host": "api.x.io/v1", "basePath": "/", "paths": {"/a/": {"get": {}}}}));
         assert_eq!(fp.host.as_deref(), Some("api.x.io"));
